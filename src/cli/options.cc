@@ -1,0 +1,162 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "engine/case_spec.h"
+
+namespace eofzero::cli {
+namespace {
+
+struct RawRun {
+  std::vector<std::string> fs = {"ext4", "xfs"};
+  std::vector<std::string> cases;
+  std::string mkfs_options, mount_options, workdir, image_size, shutdown = "logflush";
+  std::string block_size = "4096", gap = "16";
+  std::vector<std::string> faults;
+  int verbose = 0, quiet = 0;
+  bool keep = false, direct_before_crash = false;
+};
+
+void AddRunOptions(CLI::App& run, RawRun& raw) {
+  run.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")
+      ->delimiter(',');
+  run.add_option("--case", raw.cases, "run only this case (repeatable; see 'eofzero list')")
+      ->delimiter(',');
+  run.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
+  run.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
+  run.add_option("--block-size", raw.block_size, "filesystem block size in bytes (4096)");
+  run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
+  run.add_option("--image-size", raw.image_size, "sparse image size, e.g. 512M (per fs default)");
+  run.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
+  run.add_option("--shutdown", raw.shutdown, "shutdown flag: logflush, nologflush or default");
+  run.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
+  run.add_flag("--direct-read-before-crash", raw.direct_before_crash,
+               "also O_DIRECT-read the gap before the crash (writes back the EOF page first)");
+  run.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
+  run.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  run.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+}
+
+std::expected<std::uint32_t, std::string> ParseU32(const std::string& opt, const std::string& s) {
+  std::uint32_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+    return std::unexpected(opt + ": '" + s + "' is not a whole number");
+  return v;
+}
+
+std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
+  RunOptions o;
+  o.filesystems.clear();
+  for (const auto& name : raw.fs) {
+    auto fs = scratch::ParseFsType(name);
+    if (!fs) return std::unexpected("--fs: unknown filesystem '" + name + "' (ext4 or xfs)");
+    o.filesystems.push_back(*fs);
+  }
+  if (o.filesystems.empty()) return std::unexpected("--fs: no filesystem given");
+  for (const auto& name : raw.cases) {
+    if (!engine::FindCase(name))
+      return std::unexpected("--case: unknown case '" + name + "' (see 'eofzero list')");
+    o.cases.push_back(name);
+  }
+  auto bs = ParseU32("--block-size", raw.block_size);
+  if (!bs) return std::unexpected(bs.error());
+  if (*bs < 1024 || *bs > 65536 || (*bs & (*bs - 1)))
+    return std::unexpected("--block-size: " + raw.block_size +
+                           " is not a power of two from 1024 to 65536");
+  o.block_size = *bs;
+  auto gap = ParseU32("--gap", raw.gap);
+  if (!gap) return std::unexpected(gap.error());
+  if (*gap == 0 || *gap >= o.block_size)
+    return std::unexpected("--gap: " + raw.gap + " must be from 1 to block size - 1 (" +
+                           std::to_string(o.block_size - 1) + ")");
+  o.scenario.gap_bytes = *gap;
+  if (!raw.image_size.empty()) {
+    auto size = ParseSize(raw.image_size);
+    if (!size || *size < (16u << 20))
+      return std::unexpected("--image-size: '" + raw.image_size +
+                             "' is not a size of at least 16M (e.g. 512M, 1G)");
+    o.image_bytes = *size;
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  o.workdir = !raw.workdir.empty() ? raw.workdir : (tmp && *tmp ? tmp : "/var/tmp");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(o.workdir, ec))
+    return std::unexpected("--workdir: " + o.workdir.string() + " is not a directory");
+  if (raw.shutdown == "logflush") {
+    o.scenario.shutdown_flag = os::ShutdownFlag::kLogFlush;
+  } else if (raw.shutdown == "nologflush") {
+    o.scenario.shutdown_flag = os::ShutdownFlag::kNoLogFlush;
+  } else if (raw.shutdown == "default") {
+    o.scenario.shutdown_flag = os::ShutdownFlag::kDefault;
+  } else {
+    return std::unexpected("--shutdown: '" + raw.shutdown +
+                           "' is not one of logflush, nologflush, default");
+  }
+  for (const auto& f : raw.faults) {
+    if (f == "plant-outside-extent") {
+      o.scenario.faults.plant_outside_extent = true;
+    } else if (f == "plant-lost-write") {
+      o.scenario.faults.plant_lost_write = true;
+    } else if (f == "stale-after-crash") {
+      o.scenario.faults.stale_after_crash = true;
+    } else {
+      return std::unexpected("--inject-fault: unknown fault '" + f + "'");
+    }
+  }
+  o.scenario.direct_read_before_crash = raw.direct_before_crash;
+  o.mkfs_options = raw.mkfs_options;
+  o.mount_options = raw.mount_options;
+  o.keep = raw.keep;
+  o.verbosity = raw.verbose - raw.quiet;
+  return o;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> ParseSize(std::string_view text) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p == text.data()) return std::nullopt;
+  std::string_view suffix(p, static_cast<std::size_t>(text.data() + text.size() - p));
+  int shift = 0;
+  if (suffix == "K" || suffix == "k") shift = 10;
+  else if (suffix == "M" || suffix == "m") shift = 20;
+  else if (suffix == "G" || suffix == "g") shift = 30;
+  else if (!suffix.empty()) return std::nullopt;
+  if (shift && v > (UINT64_MAX >> shift)) return std::nullopt;
+  return v << shift;
+}
+
+std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args) {
+  CLI::App app("eofzero: do ext4 and xfs keep the bytes past an old EOF zero, through a crash?",
+               "eofzero");
+  app.require_subcommand(0, 1);
+  RawRun raw;
+  CLI::App* run = app.add_subcommand("run", "run cases on scratch filesystems (needs root)");
+  AddRunOptions(*run, raw);
+  CLI::App* list = app.add_subcommand("list", "list the cases");
+
+  std::vector<std::string> argv_store = {"eofzero"};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const auto& a : argv_store) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    const CLI::App* which = run->parsed() ? run : list->parsed() ? list : &app;
+    return Invocation{Command::kHelp, {}, which->help()};
+  } catch (const CLI::ParseError& e) {
+    return std::unexpected(std::string(e.what()));
+  }
+  if (list->parsed()) return Invocation{Command::kList, {}, {}};
+  if (!run->parsed()) return Invocation{Command::kHelp, {}, app.help()};
+  auto options = Validate(raw);
+  if (!options) return std::unexpected(options.error());
+  return Invocation{Command::kRun, std::move(*options), {}};
+}
+
+}  // namespace eofzero::cli

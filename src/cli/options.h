@@ -1,0 +1,46 @@
+// Command-line parsing and validation (no I/O besides checking that --workdir
+// exists). Every error is one line naming the option it is about.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/scenario.h"
+#include "scratch/fs_type.h"
+
+namespace eofzero::cli {
+
+struct RunOptions {
+  std::vector<scratch::FsType> filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
+  std::vector<std::string> cases;  // empty: the default suite
+  std::string mkfs_options;
+  std::string mount_options;
+  std::uint32_t block_size = 4096;
+  std::uint64_t image_bytes = 0;  // 0: per-filesystem default
+  std::filesystem::path workdir;
+  bool keep = false;
+  int verbosity = 0;  // -v adds one, -q subtracts one
+  engine::ScenarioOptions scenario;
+};
+
+enum class Command { kRun, kList, kHelp };
+
+struct Invocation {
+  Command command = Command::kHelp;
+  RunOptions run;
+  std::string help;  // for kHelp
+};
+
+// args excludes the program name. The error string is the whole message
+// ("--block-size: 3000 is not a power of two from 1024 to 65536").
+std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args);
+
+// "512M", "1G", "4096" -> bytes. nullopt on anything else.
+std::optional<std::uint64_t> ParseSize(std::string_view text);
+
+}  // namespace eofzero::cli

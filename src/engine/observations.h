@@ -1,0 +1,62 @@
+// What a case run saw: plain data handed to the (pure) oracles.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "os/bytes.h"
+#include "os/fiemap.h"
+
+namespace eofzero::engine {
+
+enum class Oracle {
+  kBufferedRead,  // pread through the page cache
+  kMmap,          // a read-only mapping of the EOF page
+  kDirectRead,    // the tool's aligned O_DIRECT read of the EOF block (whole user buffer)
+  kRawDevice,     // the physical block read from the unmounted device
+};
+enum class Phase { kBeforeCrash, kAfterCrash };
+
+const char* OracleName(Oracle o);
+const char* PhaseName(Phase p);
+
+// One oracle's view of the block that holds the old EOF.
+struct BlockView {
+  Oracle oracle = Oracle::kBufferedRead;
+  Phase phase = Phase::kBeforeCrash;
+  std::uint64_t base_offset = 0;  // file offset of the block (device offset for kRawDevice)
+  Bytes bytes;                    // what the oracle returned; may be short (buffered read at EOF)
+  ByteRange gap;                  // the gap, relative to the block start
+  std::string note;               // e.g. "O_DIRECT read returned 4080 of 4096 bytes"
+};
+
+struct PlantRecord {
+  os::Extent extent;             // FIEMAP extent the block was found in
+  std::uint64_t device_offset = 0;
+  std::uint64_t length = 0;
+  bool verified = false;          // read back from the device and compared
+  // Whether an O_DIRECT read through the file, before the extension, showed
+  // the sentinel past EOF: proof that the plant reached what the file reads.
+  std::optional<bool> seen_through_file;
+};
+
+enum class RunStatus { kCompleted, kSkipped, kError };
+
+struct CaseRun {
+  std::string case_name;
+  RunStatus status = RunStatus::kError;
+  std::string reason;  // why it was skipped, or what went wrong
+  std::uint32_t block_size = 0;
+  std::uint64_t old_eof = 0;
+  std::uint64_t expected_size = 0;
+  std::optional<std::uint64_t> size_after_crash;
+  std::optional<PlantRecord> plant;
+  std::optional<os::Extent> extent_after_crash;
+  std::vector<BlockView> views;
+  std::vector<std::string> notes;  // things worth knowing that are not findings
+  double seconds = 0;
+};
+
+}  // namespace eofzero::engine

@@ -1,0 +1,45 @@
+// Verdicts (pure): from what a case run observed to pass / fail / skip / error.
+//  - error: the run could not set itself up or verify its plant, or no oracle
+//    examined the gap: never counted as a pass or a fail;
+//  - skip: the case does not apply (unsupported operation, unplantable extent);
+//  - fail: an oracle saw a non-zero byte in the gap, or the size after the
+//    crash is not the expected one;
+//  - pass: the plant was verified and every oracle saw a zero gap.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/observations.h"
+#include "oracles/gap_check.h"
+
+namespace eofzero::oracles {
+
+enum class Outcome { kPass, kFail, kSkip, kError };
+const char* OutcomeName(Outcome o);  // "PASS", "FAIL", "SKIP", "ERROR"
+
+struct OracleResult {
+  engine::Oracle oracle;
+  engine::Phase phase;
+  GapFinding finding;
+  std::size_t view_index;  // into CaseRun::views, for the evidence
+};
+
+struct SizeFinding {
+  std::uint64_t expected;
+  std::uint64_t observed;
+};
+
+struct Verdict {
+  Outcome outcome = Outcome::kError;
+  std::string summary;                 // one line
+  std::vector<OracleResult> oracles;   // every view that was examined
+  std::optional<SizeFinding> wrong_size;
+
+  std::vector<const OracleResult*> Failing() const;
+};
+
+Verdict Judge(const engine::CaseRun& run);
+
+}  // namespace eofzero::oracles

@@ -1,0 +1,22 @@
+// Plain byte containers shared by every layer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace eofzero {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
+// A half-open byte range [begin, end).
+struct ByteRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  std::uint64_t size() const { return end > begin ? end - begin : 0; }
+  bool Contains(std::uint64_t off) const { return off >= begin && off < end; }
+  bool operator==(const ByteRange&) const = default;
+};
+
+}  // namespace eofzero

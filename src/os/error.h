@@ -1,0 +1,60 @@
+// Errors as values. Every failing call below src/ returns an Error that carries
+// what kind of failure it was, the errno (0 when none), and a context string
+// naming the operation and its object ("FIEMAP /mnt/x/f: Operation not supported").
+#pragma once
+
+#include <cerrno>
+#include <expected>
+#include <string>
+
+namespace eofzero::os {
+
+enum class ErrorKind {
+  kSystem,        // a system call failed; errnum says why
+  kUnsupported,   // the kernel or filesystem does not offer the operation
+  kInvalid,       // the caller asked for something impossible (bad argument)
+  kSafety,        // a safety rule refused the operation; nothing was touched
+  kVerification,  // the tool could not verify its own action (e.g. a plant)
+  kChild,         // a child process failed
+  kInterrupted,   // SIGINT/SIGTERM arrived; the run is unwinding
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::kSystem;
+  int errnum = 0;
+  std::string context;
+
+  // "context: strerror(errnum)" or just the context when errnum is 0.
+  std::string Message() const;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+using Status = std::expected<void, Error>;
+
+// An Error for a failed system call; the kind follows from errnum
+// (EOPNOTSUPP/ENOTTY -> kUnsupported, EINTR -> kInterrupted, else kSystem).
+Error ErrnoError(std::string context, int errnum = errno);
+
+inline std::unexpected<Error> Fail(ErrorKind kind, std::string context) {
+  return std::unexpected(Error{kind, 0, std::move(context)});
+}
+inline std::unexpected<Error> FailErrno(std::string context, int errnum = errno) {
+  return std::unexpected(ErrnoError(std::move(context), errnum));
+}
+
+}  // namespace eofzero::os
+
+// Early-return helpers for functions returning Result<T> or Status.
+#define EOFZERO_CONCAT_INNER(a, b) a##b
+#define EOFZERO_CONCAT(a, b) EOFZERO_CONCAT_INNER(a, b)
+#define EOFZERO_RETURN_IF_ERROR(expr)                                   \
+  do {                                                                  \
+    if (auto eofzero_status = (expr); !eofzero_status)                  \
+      return std::unexpected(std::move(eofzero_status).error());        \
+  } while (0)
+#define EOFZERO_ASSIGN_OR_RETURN(lhs, expr)                                   \
+  auto EOFZERO_CONCAT(eofzero_result_, __LINE__) = (expr);                    \
+  if (!EOFZERO_CONCAT(eofzero_result_, __LINE__))                             \
+    return std::unexpected(std::move(EOFZERO_CONCAT(eofzero_result_, __LINE__)).error()); \
+  lhs = std::move(*EOFZERO_CONCAT(eofzero_result_, __LINE__))

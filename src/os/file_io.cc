@@ -1,0 +1,131 @@
+#include "os/file_io.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "os/aligned_buffer.h"
+
+namespace eofzero::os {
+namespace {
+
+std::string At(const std::string& what, std::uint64_t offset, std::uint64_t length) {
+  return what + " [" + std::to_string(offset) + ", +" + std::to_string(length) + ")";
+}
+
+}  // namespace
+
+Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, offset + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("pwrite " + At(what, offset, data.size()));
+    if (n == 0) return Fail(ErrorKind::kSystem, "pwrite " + At(what, offset, data.size()) +
+                                                    ": wrote nothing");
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what) {
+  Bytes out(length);
+  std::size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, out.data() + done, length - done, offset + done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("pread " + At(what, offset, length));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+Status Fsync(int fd, const std::string& what) {
+  if (::fsync(fd) < 0) return FailErrno("fsync " + what);
+  return {};
+}
+
+Status Truncate(int fd, std::uint64_t size, const std::string& what) {
+  if (::ftruncate(fd, static_cast<off_t>(size)) < 0)
+    return FailErrno("ftruncate " + what + " to " + std::to_string(size));
+  return {};
+}
+
+Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
+                 const std::string& what) {
+  if (::fallocate(fd, mode, static_cast<off_t>(offset), static_cast<off_t>(length)) < 0)
+    return FailErrno("fallocate(mode " + std::to_string(mode) + ") " + At(what, offset, length));
+  return {};
+}
+
+Status SyncRangeAndWait(int fd, std::uint64_t offset, std::uint64_t length,
+                        const std::string& what) {
+  unsigned flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+  if (::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(length), flags) < 0)
+    return FailErrno("sync_file_range " + At(what, offset, length));
+  return {};
+}
+
+Status DropCachedPages(int fd, const std::string& what) {
+  int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  if (rc != 0) return FailErrno("posix_fadvise(DONTNEED) " + what, rc);
+  return {};
+}
+
+Result<FileStat> StatFile(int fd, const std::string& what) {
+  struct statx stx {};
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_DIOALIGN, &stx) < 0)
+    return FailErrno("statx " + what);
+  FileStat st;
+  st.size = stx.stx_size;
+  st.block_size = stx.stx_blksize;
+  if (stx.stx_mask & STATX_DIOALIGN) {
+    st.dio_mem_align = stx.stx_dio_mem_align;
+    st.dio_offset_align = stx.stx_dio_offset_align;
+  }
+  return st;
+}
+
+Result<Bytes> ReadThroughMmap(int fd, std::uint64_t page_offset, std::uint64_t length,
+                              const std::string& what) {
+  void* map = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(page_offset));
+  if (map == MAP_FAILED) return FailErrno("mmap " + At(what, page_offset, length));
+  const auto* p = static_cast<const std::uint8_t*>(map);
+  Bytes out(p, p + length);
+  ::munmap(map, length);
+  return out;
+}
+
+Result<DirectReadResult> ReadDirect(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t length, std::uint32_t alignment) {
+  auto fd = OpenFile(path, O_RDONLY | O_DIRECT);
+  if (!fd) return std::unexpected(fd.error());
+  AlignedBuffer buf(length, alignment);
+  if (!buf.ok()) return Fail(ErrorKind::kSystem, "aligned_alloc for O_DIRECT read of " + path);
+  ssize_t n;
+  do {
+    n = ::pread(fd->get(), buf.data(), length, static_cast<off_t>(offset));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return FailErrno("O_DIRECT pread " + At(path, offset, length));
+  DirectReadResult r{Bytes(buf.view().begin(), buf.view().end()), static_cast<std::uint64_t>(n)};
+  return r;
+}
+
+std::uint32_t PageSize() { return static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE)); }
+
+}  // namespace eofzero::os
+
+#include <sys/statvfs.h>
+
+namespace eofzero::os {
+Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);
+  return static_cast<std::uint32_t>(st.f_bsize);
+}
+}  // namespace eofzero::os

@@ -1,0 +1,59 @@
+// Thin, typed wrappers over the file system calls the scenarios use. Each
+// returns an Error whose context names the call, the path or fd, and the range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "os/bytes.h"
+#include "os/error.h"
+#include "os/unique_fd.h"
+
+namespace eofzero::os {
+
+struct FileStat {
+  std::uint64_t size = 0;
+  std::uint32_t block_size = 0;       // st_blksize: the filesystem's preferred I/O size
+  std::uint32_t dio_mem_align = 0;    // STATX_DIOALIGN; 0 when the kernel does not report it
+  std::uint32_t dio_offset_align = 0;
+};
+
+Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what);
+// Reads up to `length` bytes at `offset`, stopping early only at EOF.
+Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);
+Status Fsync(int fd, const std::string& what);
+Status Truncate(int fd, std::uint64_t size, const std::string& what);
+Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
+                 const std::string& what);
+// sync_file_range(2) with WAIT_BEFORE | WRITE | WAIT_AFTER: start writeback of
+// the range and wait for it to complete.
+Status SyncRangeAndWait(int fd, std::uint64_t offset, std::uint64_t length,
+                        const std::string& what);
+// posix_fadvise(DONTNEED): drop clean cached pages so the next read goes to disk.
+Status DropCachedPages(int fd, const std::string& what);
+Result<FileStat> StatFile(int fd, const std::string& what);
+
+// Maps [page_offset, page_offset + length) read-only and copies it out.
+// page_offset must be page aligned. This reads through the page cache exactly
+// as a process touching the mapping would.
+Result<Bytes> ReadThroughMmap(int fd, std::uint64_t page_offset, std::uint64_t length,
+                              const std::string& what);
+
+struct DirectReadResult {
+  Bytes buffer;          // the whole user buffer, including bytes past a short count
+  std::uint64_t count;   // what read(2) returned
+};
+// Opens `path` with O_DIRECT and reads `length` bytes at `offset` into a
+// zero-filled buffer aligned to `alignment`. offset and length must be
+// multiples of the filesystem's DIO offset alignment.
+Result<DirectReadResult> ReadDirect(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t length, std::uint32_t alignment);
+
+std::uint32_t PageSize();
+
+}  // namespace eofzero::os
+
+namespace eofzero::os {
+// The fundamental block size of the filesystem mounted at `path` (statvfs f_bsize).
+Result<std::uint32_t> FilesystemBlockSize(const std::string& path);
+}  // namespace eofzero::os

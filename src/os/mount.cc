@@ -1,0 +1,55 @@
+#include "os/mount.h"
+
+#include <libmount/libmount.h>
+#include <sys/mount.h>
+
+#include <memory>
+
+namespace eofzero::os {
+namespace {
+
+struct ContextFree {
+  void operator()(libmnt_context* c) const { mnt_free_context(c); }
+};
+using Context = std::unique_ptr<libmnt_context, ContextFree>;
+
+}  // namespace
+
+Result<Mount> Mount::Create(const std::string& source, const std::string& target,
+                            const std::string& fstype, const std::string& options) {
+  Context cxt(mnt_new_context());
+  if (!cxt) return Fail(ErrorKind::kSystem, "mnt_new_context");
+  // Do not consult or update fstab/utab: this is a private scratch mount.
+  mnt_context_disable_helpers(cxt.get(), 1);
+  mnt_context_disable_mtab(cxt.get(), 1);
+  mnt_context_set_source(cxt.get(), source.c_str());
+  mnt_context_set_target(cxt.get(), target.c_str());
+  mnt_context_set_fstype(cxt.get(), fstype.c_str());
+  if (!options.empty()) mnt_context_set_options(cxt.get(), options.c_str());
+  int rc = mnt_context_mount(cxt.get());
+  std::string what = "mount -t " + fstype + (options.empty() ? "" : " -o " + options) + " " +
+                     source + " " + target;
+  if (rc != 0) {
+    if (mnt_context_syscall_called(cxt.get()))
+      return FailErrno(what, mnt_context_get_syscall_errno(cxt.get()));
+    return Fail(ErrorKind::kSystem, what + ": libmount error " + std::to_string(rc));
+  }
+  return Mount(target);
+}
+
+Status Mount::Unmount() {
+  if (target_.empty()) return {};
+  if (::umount2(target_.c_str(), UMOUNT_NOFOLLOW) < 0) return FailErrno("umount " + target_);
+  target_.clear();
+  return {};
+}
+
+Mount::~Mount() {
+  if (target_.empty()) return;
+  if (::umount2(target_.c_str(), UMOUNT_NOFOLLOW) < 0) {
+    // Last resort so a failing run never leaves its scratch mount behind.
+    ::umount2(target_.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+  }
+}
+
+}  // namespace eofzero::os

@@ -1,0 +1,30 @@
+// Mount: a filesystem this process mounted (through libmount, which parses
+// the option string into flags and data). The destructor unmounts it; it never
+// unmounts anything it did not mount.
+#pragma once
+
+#include <string>
+
+#include "os/error.h"
+
+namespace eofzero::os {
+
+class Mount {
+ public:
+  static Result<Mount> Create(const std::string& source, const std::string& target,
+                              const std::string& fstype, const std::string& options);
+
+  Mount(Mount&& other) noexcept : target_(std::move(other.target_)) { other.target_.clear(); }
+  Mount& operator=(Mount&&) = delete;
+  ~Mount();
+
+  const std::string& target() const { return target_; }
+  // Unmounts now; on failure the object still owns the mount.
+  Status Unmount();
+
+ private:
+  explicit Mount(std::string target) : target_(std::move(target)) {}
+  std::string target_;
+};
+
+}  // namespace eofzero::os

@@ -1,0 +1,124 @@
+#include "os/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "os/unique_fd.h"
+
+extern char** environ;
+
+namespace eofzero::os {
+namespace {
+
+Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return FailErrno("pipe2");
+  return std::pair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+// Drains both pipes until the child closes them.
+void Drain(int out_fd, int err_fd, std::string& out, std::string& err) {
+  pollfd pfds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&out, &err};
+  int open = 2;
+  char buf[4096];
+  while (open > 0) {
+    if (::poll(pfds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (pfds[i].fd < 0 || !(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = ::read(pfds[i].fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        pfds[i].fd = -1;
+        --open;
+      } else {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string ProcessResult::CommandLine() const {
+  std::string s;
+  for (const auto& a : argv) {
+    if (!s.empty()) s += ' ';
+    s += a;
+  }
+  return s;
+}
+
+std::string ProcessResult::Describe() const {
+  std::ostringstream os;
+  os << CommandLine();
+  if (term_signal) {
+    os << " was killed by signal " << term_signal;
+  } else {
+    os << " exited " << exit_code;
+  }
+  std::string detail = err.empty() ? out : err;
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  if (!detail.empty()) os << ": " << detail;
+  return os.str();
+}
+
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv) {
+  if (argv.empty()) return Fail(ErrorKind::kInvalid, "RunProcess: empty argv");
+  auto out_pipe = MakePipe();
+  if (!out_pipe) return std::unexpected(out_pipe.error());
+  auto err_pipe = MakePipe();
+  if (!err_pipe) return std::unexpected(err_pipe.error());
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe->second.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe->second.get(), STDERR_FILENO);
+
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return FailErrno("spawn " + argv[0], rc);
+  out_pipe->second = UniqueFd();
+  err_pipe->second = UniqueFd();
+
+  ProcessResult result;
+  result.argv = argv;
+  Drain(out_pipe->first.get(), err_pipe->first.get(), result.out, result.err);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return FailErrno("waitpid " + argv[0]);
+  }
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+  return result;
+}
+
+bool ProgramExists(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
+  std::istringstream is(dirs);
+  for (std::string dir; std::getline(is, dir, ':');) {
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace eofzero::os

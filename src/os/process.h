@@ -1,0 +1,32 @@
+// Child processes (mkfs, fsck, ...): started from an argv vector, never a
+// shell string; stdout and stderr are captured for the evidence.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "os/error.h"
+
+namespace eofzero::os {
+
+struct ProcessResult {
+  std::vector<std::string> argv;
+  int exit_code = -1;     // -1 when the child was killed by a signal
+  int term_signal = 0;
+  std::string out;
+  std::string err;
+
+  bool ok() const { return exit_code == 0; }
+  std::string CommandLine() const;
+  // "mkfs.xfs ... exited 1: <stderr>" for error messages.
+  std::string Describe() const;
+};
+
+// Runs argv[0] (looked up in PATH) and waits for it. An error means the child
+// could not be started or waited for; a non-zero exit is a ProcessResult.
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv);
+
+// True when `program` is found in PATH.
+bool ProgramExists(const std::string& program);
+
+}  // namespace eofzero::os

@@ -1,0 +1,97 @@
+#include "report/human_reporter.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "engine/sentinel.h"
+#include "report/hexdump.h"
+
+namespace eofzero::report {
+
+using oracles::Outcome;
+
+std::string ConfigInfo::Label() const { return fs + " bs=" + std::to_string(block_size); }
+
+namespace {
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fs", s);
+  return buf;
+}
+
+std::string Ranges(const std::vector<ByteRange>& ranges) {
+  std::string s;
+  for (const auto& r : ranges) {
+    if (!s.empty()) s += " ";
+    s += "[" + std::to_string(r.begin) + ", " + std::to_string(r.end) + ")";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
+                           const oracles::Verdict& verdict) {
+  std::ostringstream os;
+  os << "    case " << run.case_name << " on " << config.Label() << " (" << config.device
+     << ")\n    mkfs: " << config.mkfs_command << "\n    mount options: "
+     << (config.mount_options.empty() ? "(defaults)" : config.mount_options) << "\n";
+  if (run.plant)
+    os << "    sentinel planted at device offset " << run.plant->device_offset << " (extent flags "
+       << os::ExtentFlagNames(run.plant->extent.flags) << "), old EOF " << run.old_eof << "\n";
+  if (verdict.wrong_size)
+    os << "    size oracle: size after crash is " << verdict.wrong_size->observed << ", expected "
+       << verdict.wrong_size->expected << "\n";
+  for (const auto* r : verdict.Failing()) {
+    const auto& view = run.views[r->view_index];
+    const bool raw = view.oracle == engine::Oracle::kRawDevice;
+    os << "    " << engine::OracleName(r->oracle) << " (" << engine::PhaseName(r->phase)
+       << "): " << r->finding.nonzero << " of " << r->finding.bytes_examined
+       << " gap bytes non-zero (" << r->finding.sentinel << " are sentinel) at block offsets "
+       << Ranges(r->finding.dirty) << "; block at " << (raw ? "device" : "file") << " offset "
+       << view.base_offset << "\n";
+    if (!view.note.empty()) os << "      " << view.note << "\n";
+    HexdumpOptions opt{view.base_offset, view.gap, 16, "      "};
+    os << RenderHexdump(view.bytes, opt, [&](std::uint64_t i) {
+      if (!view.gap.Contains(i) || view.bytes[i] == 0) return ' ';
+      return engine::IsSentinelByte(i, view.bytes[i]) ? '^' : '*';
+    });
+  }
+  if (!verdict.Failing().empty())
+    os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
+  return os.str();
+}
+
+void HumanReporter::ConfigReady(const ConfigInfo& config) {
+  out_ << "== " << config.Label() << " on " << config.device << ": " << config.mkfs_command
+       << (config.mount_options.empty() ? "" : "; mount -o " + config.mount_options) << "\n";
+  out_.flush();
+}
+
+void HumanReporter::ConfigFailed(const ConfigInfo& config, const std::string& error) {
+  out_ << "== " << config.Label() << ": could not set up: " << error << "\n";
+  out_.flush();
+}
+
+void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                             const oracles::Verdict& verdict) {
+  ++counts_[static_cast<int>(verdict.outcome)];
+  char line[64];
+  std::snprintf(line, sizeof line, "%-5s %-5s %-16s %7s  ", oracles::OutcomeName(verdict.outcome),
+                config.fs.c_str(), run.case_name.c_str(), Seconds(run.seconds).c_str());
+  out_ << line << verdict.summary << "\n";
+  if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
+  for (const auto& note : run.notes) out_ << "    note: " << note << "\n";
+  out_.flush();
+}
+
+void HumanReporter::Finish(double seconds) {
+  out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
+       << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
+       << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "
+       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds) << "\n";
+  out_.flush();
+}
+
+}  // namespace eofzero::report

@@ -1,0 +1,33 @@
+// Results go through a Reporter; diagnostics go to spdlog (stderr).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/observations.h"
+#include "oracles/verdict.h"
+
+namespace eofzero::report {
+
+// One filesystem configuration the cases run on.
+struct ConfigInfo {
+  std::string fs;              // "ext4"
+  std::uint32_t block_size = 0;
+  std::string mkfs_command;    // the full mkfs command line that made it
+  std::string mount_options;   // "" means the kernel's defaults
+  std::string device;          // the loop device
+  std::string Label() const;   // "ext4 bs=4096"
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void ConfigReady(const ConfigInfo& config) = 0;
+  // The configuration could not be set up; its cases are reported as errors.
+  virtual void ConfigFailed(const ConfigInfo& config, const std::string& error) = 0;
+  virtual void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                        const oracles::Verdict& verdict) = 0;
+  virtual void Finish(double seconds) = 0;
+};
+
+}  // namespace eofzero::report

@@ -1,0 +1,24 @@
+// Builds the mkfs command line for a scratch filesystem (pure; no I/O).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scratch/fs_type.h"
+
+namespace eofzero::scratch {
+
+// Splits an option string on blanks, as fstests splits MKFS_OPTIONS.
+std::vector<std::string> SplitWords(std::string_view text);
+
+// mkfs.ext4 -F -q -b BS -U UUID -E nodiscard [extra] DEVICE
+// mkfs.xfs  -f -q -K -b size=BS -m uuid=UUID [extra] DEVICE
+// The UUID is ours so that the raw-write safety check can prove the device
+// still holds the filesystem this run made. Extra options come last so a
+// user can override the defaults.
+std::vector<std::string> MkfsArgv(FsType fs, const std::string& device, std::uint32_t block_size,
+                                  const std::string& uuid, std::string_view extra_options);
+
+}  // namespace eofzero::scratch

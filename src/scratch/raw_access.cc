@@ -1,0 +1,48 @@
+#include "scratch/raw_access.h"
+
+#include "os/blkid_probe.h"
+#include "os/block_device.h"
+
+namespace eofzero::scratch {
+namespace {
+
+using os::ErrorKind;
+using os::Fail;
+
+os::Status CheckIdentity(const ScratchFs& fs) {
+  if (fs.mounted())
+    return Fail(ErrorKind::kSafety, "raw access to " + fs.device() + " while it is mounted");
+  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs.device()));
+  const std::string want(FsTypeName(fs.spec().fs));
+  if (id.type != want || id.uuid != fs.uuid())
+    return Fail(ErrorKind::kSafety, "refusing raw access: " + fs.device() + " holds '" + id.type +
+                                        "' UUID '" + id.uuid + "', this run made " + want +
+                                        " UUID " + fs.uuid());
+  return {};
+}
+
+}  // namespace
+
+os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where,
+                              std::uint64_t offset, ByteView data) {
+  EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
+  EOFZERO_ASSIGN_OR_RETURN(auto dev, os::BlockDevice::Open(fs.device(),
+                                                            os::BlockDevice::Mode::kReadWrite));
+  if (!InsideMappedExtent(where, offset, data.size(), dev.size()))
+    return Fail(ErrorKind::kSafety,
+                "refusing raw write of " + std::to_string(data.size()) + " bytes at " +
+                    std::to_string(offset) + " on " + fs.device() +
+                    ": outside the mapped extent [" + std::to_string(where.extent.physical) +
+                    ", " + std::to_string(where.extent.physical + where.extent.length) + ")");
+  return dev.Write(offset, data);
+}
+
+os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset,
+                                   std::uint64_t length) {
+  EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
+  EOFZERO_ASSIGN_OR_RETURN(auto dev, os::BlockDevice::Open(fs.device(),
+                                                            os::BlockDevice::Mode::kReadOnly));
+  return dev.Read(offset, length);
+}
+
+}  // namespace eofzero::scratch

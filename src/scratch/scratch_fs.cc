@@ -1,0 +1,118 @@
+#include "scratch/scratch_fs.h"
+
+#include <fcntl.h>
+
+#include <spdlog/spdlog.h>
+
+#include "scratch/mkfs_command.h"
+#include "os/blkid_probe.h"
+#include "os/file_io.h"
+#include "os/unique_fd.h"
+
+namespace eofzero::scratch {
+
+using os::ErrorKind;
+using os::Fail;
+
+std::uint64_t DefaultImageBytes(FsType fs) {
+  return fs == FsType::kXfs ? (512ull << 20) : (256ull << 20);
+}
+
+os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
+                                                          const std::filesystem::path& dir,
+                                                          const std::string& name) {
+  std::unique_ptr<ScratchFs> fs(new ScratchFs());
+  fs->spec_ = spec;
+  const std::string fsname(FsTypeName(spec.fs));
+
+  fs->image_path_ = dir / (name + ".img");
+  {
+    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd img,
+                             os::OpenFile(fs->image_path_, O_RDWR | O_CREAT | O_EXCL, 0600));
+    fs->image_created_ = true;
+    std::uint64_t bytes = spec.image_bytes ? spec.image_bytes : DefaultImageBytes(spec.fs);
+    EOFZERO_RETURN_IF_ERROR(os::Truncate(img.get(), bytes, fs->image_path_));
+  }
+  fs->mount_dir_ = dir / (name + ".mnt");
+  std::error_code ec;
+  if (!std::filesystem::create_directory(fs->mount_dir_, ec))
+    return Fail(ErrorKind::kSystem, "mkdir " + fs->mount_dir_.string() + ": " + ec.message());
+  fs->mount_dir_created_ = true;
+
+  EOFZERO_ASSIGN_OR_RETURN(os::LoopDevice loop,
+                           os::LoopDevice::Attach(fs->image_path_, spec.sector_size));
+  fs->loop_.emplace(std::move(loop));
+  spdlog::debug("{}: attached {} to {}", name, fs->image_path_.string(), fs->device());
+
+  if (!os::ProgramExists("mkfs." + fsname))
+    return Fail(ErrorKind::kUnsupported, "mkfs." + fsname + " is not installed");
+  fs->uuid_ = os::NewUuid();
+  auto argv = MkfsArgv(spec.fs, fs->device(), spec.block_size, fs->uuid_, spec.mkfs_options);
+  EOFZERO_ASSIGN_OR_RETURN(fs->mkfs_, os::RunProcess(argv));
+  spdlog::debug("{}: {}", name, fs->mkfs_.CommandLine());
+  if (!fs->mkfs_.ok()) return Fail(ErrorKind::kChild, fs->mkfs_.Describe());
+
+  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs->device()));
+  if (id.type != fsname || id.uuid != fs->uuid_)
+    return Fail(ErrorKind::kVerification,
+                fs->device() + " holds type '" + id.type + "' UUID '" + id.uuid +
+                    "' after mkfs, expected " + fsname + " UUID " + fs->uuid_ +
+                    " (do the mkfs options override the UUID?)");
+
+  EOFZERO_RETURN_IF_ERROR(fs->Mount());
+  EOFZERO_ASSIGN_OR_RETURN(fs->block_size_, os::FilesystemBlockSize(fs->mount_dir_));
+  return fs;
+}
+
+os::Status ScratchFs::Mount() {
+  if (mount_) return {};
+  EOFZERO_ASSIGN_OR_RETURN(os::Mount m,
+                           os::Mount::Create(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
+                                              spec_.mount_options));
+  mount_.emplace(std::move(m));
+  shut_down_ = false;
+  return {};
+}
+
+os::Status ScratchFs::Unmount() {
+  if (!mount_) return {};
+  EOFZERO_RETURN_IF_ERROR(mount_->Unmount());
+  mount_.reset();
+  shut_down_ = false;
+  return {};
+}
+
+os::Status ScratchFs::Shutdown(os::ShutdownFlag flag) {
+  if (!mount_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
+  EOFZERO_RETURN_IF_ERROR(os::ShutdownFilesystem(mount_dir_, flag));
+  shut_down_ = true;
+  return {};
+}
+
+os::Status ScratchFs::Recover() {
+  if (mount_ && !shut_down_) return {};
+  EOFZERO_RETURN_IF_ERROR(Unmount());
+  return Mount();
+}
+
+ScratchFs::~ScratchFs() {
+  if (mount_) {
+    if (auto st = mount_->Unmount(); !st) spdlog::warn("teardown: {}", st.error().Message());
+    mount_.reset();  // falls back to a lazy unmount if the plain one failed
+  }
+  if (loop_) {
+    if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());
+    loop_.reset();
+  }
+  std::error_code ec;
+  if (mount_dir_created_) std::filesystem::remove(mount_dir_, ec);
+  if (image_created_) {
+    if (keep_image_) {
+      spdlog::warn("kept image {} for post-mortem", image_path_.string());
+    } else {
+      std::filesystem::remove(image_path_, ec);
+    }
+  }
+}
+
+}  // namespace eofzero::scratch

@@ -1,0 +1,83 @@
+// ScratchFs: one scratch filesystem this run made and owns —
+// sparse image file -> loop device -> mkfs -> mount — torn down in reverse
+// order by the destructor (unmount, detach, remove the image unless kept).
+// Nothing here touches a device or mount the run did not create.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scratch/fs_type.h"
+#include "os/error.h"
+#include "os/loop_device.h"
+#include "os/mount.h"
+#include "os/process.h"
+#include "os/shutdown.h"
+
+namespace eofzero::scratch {
+
+struct ScratchSpec {
+  FsType fs = FsType::kExt4;
+  std::uint32_t block_size = 4096;
+  std::string mkfs_options;   // appended to the tool's own mkfs arguments
+  std::string mount_options;  // passed to mount(2) through libmount
+  std::uint64_t image_bytes = 0;    // 0: a default that suits the filesystem
+  std::uint32_t sector_size = 0;    // loop logical block size; 0: kernel default (512)
+};
+
+// Default image size: mkfs.xfs needs ~300 MiB; ext4 is happy with less.
+std::uint64_t DefaultImageBytes(FsType fs);
+
+class ScratchFs {
+ public:
+  // Builds the filesystem inside `dir` (which the caller owns) and mounts it.
+  // `name` makes the image and mount point names unique within `dir`.
+  static os::Result<std::unique_ptr<ScratchFs>> Create(const ScratchSpec& spec,
+                                                        const std::filesystem::path& dir,
+                                                        const std::string& name);
+  ~ScratchFs();
+  ScratchFs(const ScratchFs&) = delete;
+  ScratchFs& operator=(const ScratchFs&) = delete;
+
+  const ScratchSpec& spec() const { return spec_; }
+  const std::string& device() const { return loop_->path(); }
+  const std::string& uuid() const { return uuid_; }
+  const std::filesystem::path& mount_dir() const { return mount_dir_; }
+  const std::filesystem::path& image_path() const { return image_path_; }
+  const os::ProcessResult& mkfs_result() const { return mkfs_; }
+  // The block size the mounted filesystem reports (statvfs).
+  std::uint32_t block_size() const { return block_size_; }
+  bool mounted() const { return mount_.has_value(); }
+  bool shut_down() const { return shut_down_; }
+
+  os::Status Mount();
+  os::Status Unmount();
+  // Forces the filesystem down (FS_IOC_SHUTDOWN); it stays mounted but dead
+  // until Unmount()+Mount().
+  os::Status Shutdown(os::ShutdownFlag flag);
+  // Brings the filesystem back to "mounted and alive" from any state.
+  os::Status Recover();
+  // Leave the image file on disk at teardown (for post-mortem).
+  void KeepImage() { keep_image_ = true; }
+
+ private:
+  ScratchFs() = default;
+
+  ScratchSpec spec_;
+  std::filesystem::path image_path_;
+  std::filesystem::path mount_dir_;
+  bool image_created_ = false;
+  bool mount_dir_created_ = false;
+  bool keep_image_ = false;
+  std::optional<os::LoopDevice> loop_;
+  std::optional<os::Mount> mount_;
+  std::string uuid_;
+  os::ProcessResult mkfs_;
+  std::uint32_t block_size_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace eofzero::scratch
