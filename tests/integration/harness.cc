@@ -1,0 +1,140 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "os/process.h"
+
+namespace eofzero::itest {
+namespace fs = std::filesystem;
+
+bool IsRoot() { return ::geteuid() == 0; }
+
+Ran RunEofzero(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {EOFZERO_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Ran ran;
+  auto r = os::RunProcess(argv);
+  if (!r) {
+    ran.err = r.error().Message();
+    return ran;
+  }
+  ran.exit_code = r->exit_code;
+  ran.term_signal = r->term_signal;
+  ran.out = r->out;
+  ran.err = r->err;
+  return ran;
+}
+
+Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,
+                           int signo) {
+  Ran ran;
+  int err_pipe[2];
+  if (::pipe(err_pipe) < 0) return ran;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDOUT_FILENO);
+    ::close(err_pipe[0]);
+    std::vector<char*> argv = {const_cast<char*>(EOFZERO_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(EOFZERO_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  std::string pending;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) > 0;) {
+    ran.err.append(buf, static_cast<std::size_t>(n));
+    if (!ran.marker_seen && ran.err.find(marker) != std::string::npos) {
+      ran.marker_seen = true;
+      ::kill(pid, signo);
+    }
+  }
+  ::close(err_pipe[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) ran.term_signal = WTERMSIG(status);
+  return ran;
+}
+
+Workdir::Workdir() {
+  std::string tmpl = "/var/tmp/eofzero-itest.XXXXXX";
+  if (::mkdtemp(tmpl.data())) path_ = tmpl;
+}
+
+Workdir::~Workdir() {
+  if (path_.empty()) return;
+  for (const auto& m : MountsUnder(path_)) ::umount2(m.c_str(), MNT_DETACH);
+  for (const auto& dev : LoopDevicesBackedUnder(path_)) {
+    int fd = ::open(dev.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::ioctl(fd, LOOP_CLR_FD, 0);
+      ::close(fd);
+    }
+  }
+  if (MountsUnder(path_).empty()) {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+}
+
+std::vector<std::string> Workdir::Contents() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(path_, ec)) out.push_back(e.path());
+  return out;
+}
+
+std::vector<std::string> LoopDevicesBackedUnder(const fs::path& dir) {
+  std::vector<std::string> out;
+  const std::string prefix = dir.string() + "/";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/sys/block", ec)) {
+    std::ifstream in(e.path() / "loop" / "backing_file");
+    std::string backing;
+    if (in && std::getline(in, backing) && backing.rfind(prefix, 0) == 0)
+      out.push_back("/dev/" + e.path().filename().string());
+  }
+  return out;
+}
+
+std::vector<std::string> MountsUnder(const fs::path& dir) {
+  std::vector<std::string> out;
+  const std::string prefix = dir.string() + "/";
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream ls(line);
+    std::string id, parent, devno, root, mount_point;
+    ls >> id >> parent >> devno >> root >> mount_point;
+    if (mount_point.rfind(prefix, 0) == 0) out.push_back(mount_point);
+  }
+  return out;
+}
+
+std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  return out;
+}
+
+int CountOccurrences(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
+}  // namespace eofzero::itest

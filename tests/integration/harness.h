@@ -1,0 +1,54 @@
+// Helpers for the root integration tests: run the real eofzero binary, and
+// look for anything it left behind (loop devices backed by files in a
+// folder, mounts under it).
+#pragma once
+
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace eofzero::itest {
+
+bool IsRoot();
+
+struct Ran {
+  int exit_code = -1;
+  int term_signal = 0;
+  std::string out;
+  std::string err;
+  bool marker_seen = false;  // RunAndInterrupt only
+};
+
+// Runs the built eofzero binary with `args` and waits for it.
+Ran RunEofzero(const std::vector<std::string>& args);
+
+// Runs eofzero, and when a line of its stderr contains `marker`, sends it
+// `signo`; then waits for it to finish.
+Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,
+                           int signo);
+
+// A private folder under /var/tmp for one test's images. The destructor
+// removes it — after releasing, by exact name, any mount or loop device a
+// broken run left behind under it, so one failure does not cascade.
+class Workdir {
+ public:
+  Workdir();
+  ~Workdir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+  // Entries directly or indirectly inside (images, mount points, run dirs).
+  std::vector<std::string> Contents() const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::vector<std::string> LoopDevicesBackedUnder(const std::filesystem::path& dir);
+std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
+
+// Lines of `text` that start with `prefix`.
+std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix);
+int CountOccurrences(const std::string& text, const std::string& needle);
+
+}  // namespace eofzero::itest

@@ -1,0 +1,138 @@
+// Safety and cleanup: a plant that cannot be verified is exit 3, raw access
+// is refused on a device that does not carry this run's filesystem, and no
+// run — passing, failing, erroring or interrupted — leaves a loop device or a
+// mount behind.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+
+#include "harness.h"
+#include "os/process.h"
+#include "scratch/raw_access.h"
+#include "scratch/scratch_fs.h"
+
+namespace eofzero::itest {
+namespace {
+
+#define REQUIRE_ROOT() \
+  if (!IsRoot()) GTEST_SKIP() << "needs root: loop devices, mkfs, mount, raw writes"
+
+void ExpectNothingLeft(const Workdir& wd) {
+  EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
+  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
+}
+
+TEST(PlantVerification, PlantAimedOutsideItsExtentIsRefusedWithExit3) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--inject-fault", "plant-outside-extent"});
+  EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
+  EXPECT_EQ(LinesStartingWith(ran.out, "ERROR").size(), 6u) << ran.out;
+  EXPECT_EQ(CountOccurrences(ran.out, "refusing raw write"), 6) << ran.out;
+  EXPECT_TRUE(LinesStartingWith(ran.out, "PASS").empty()) << ran.out;
+  ExpectNothingLeft(wd);
+  EXPECT_TRUE(wd.Contents().empty());
+}
+
+TEST(PlantVerification, LostPlantWriteIsCaughtByTheReadBackWithExit3) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--inject-fault", "plant-lost-write"});
+  EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
+  EXPECT_EQ(LinesStartingWith(ran.out, "ERROR").size(), 6u) << ran.out;
+  EXPECT_EQ(CountOccurrences(ran.out, "plant not verified"), 6) << ran.out;
+  ExpectNothingLeft(wd);
+}
+
+Bytes ImageBytes(const std::filesystem::path& image, std::uint64_t offset, std::size_t n) {
+  std::ifstream in(image, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  Bytes b(n);
+  in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(n));
+  return b;
+}
+
+TEST(RawAccess, IsRefusedWhileMountedAndOnAForeignUuid) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    scratch::ScratchSpec spec;
+    auto fs = scratch::ScratchFs::Create(spec, wd.path(), "uuid");
+    ASSERT_TRUE(fs) << fs.error().Message();
+    const std::uint64_t off = 64 << 20;
+    scratch::BlockLocation where{off, 4096, {0, off, 4096, 0}};
+    const Bytes sentinel(4096, 0xAB);
+
+    auto mounted = scratch::WriteInsideExtent(**fs, where, off, sentinel);
+    ASSERT_FALSE(mounted);
+    EXPECT_EQ(mounted.error().kind, os::ErrorKind::kSafety) << mounted.error().Message();
+
+    ASSERT_TRUE((*fs)->Unmount());
+    auto mkfs = os::RunProcess({"mkfs.ext4", "-F", "-q", "-U",
+                                "0badc0de-0000-4000-8000-000000000000", (*fs)->device()});
+    ASSERT_TRUE(mkfs && mkfs->ok());
+    const Bytes before = ImageBytes((*fs)->image_path(), off, 4096);
+    auto foreign = scratch::WriteInsideExtent(**fs, where, off, sentinel);
+    ASSERT_FALSE(foreign);
+    EXPECT_EQ(foreign.error().kind, os::ErrorKind::kSafety);
+    EXPECT_NE(foreign.error().Message().find("0badc0de"), std::string::npos)
+        << foreign.error().Message();
+    EXPECT_EQ(ImageBytes((*fs)->image_path(), off, 4096), before) << "bytes were touched";
+    EXPECT_FALSE(scratch::ReadDeviceRange(**fs, off, 4096));
+  }
+  ExpectNothingLeft(wd);
+}
+
+TEST(Cleanup, FailingRunWithKeepLeavesOnlyTheImage) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--fs", "xfs", "--case", "truncate_up",
+                        "--keep", "--inject-fault", "stale-after-crash"});
+  EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
+  ExpectNothingLeft(wd);
+  auto left = wd.Contents();
+  ASSERT_EQ(left.size(), 2u);  // the run folder and the kept image in it
+  EXPECT_TRUE(std::any_of(left.begin(), left.end(),
+                          [](const std::string& p) { return p.ends_with("xfs-4096.img"); }));
+  EXPECT_NE(ran.err.find("kept image"), std::string::npos) << ran.err;
+}
+
+struct Interruption {
+  const char* marker;  // a -vv diagnostic line to interrupt at
+  int signo;
+  const char* name;
+};
+class Interrupted : public testing::TestWithParam<Interruption> {};
+
+TEST_P(Interrupted, RunReleasesEverythingAndExits128PlusSignal) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzeroAndInterrupt({"run", "--workdir", wd.str(), "-vv"}, GetParam().marker,
+                                   GetParam().signo);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_EQ(ran.exit_code, 128 + GetParam().signo) << ran.err;
+  ExpectNothingLeft(wd);
+  EXPECT_TRUE(wd.Contents().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Moments, Interrupted,
+    testing::Values(Interruption{"attached", SIGINT, "after_loop_attach"},
+                    Interruption{"plant the sentinel", SIGINT, "while_planting"},
+                    Interruption{"extend and crash", SIGTERM, "around_the_crash"},
+                    Interruption{"xfs-4096: attached", SIGTERM, "second_filesystem"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(BadInput, IsOneLineExit2AndTouchesNothing) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--block-size", "3000"});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_EQ(ran.err, "eofzero: --block-size: 3000 is not a power of two from 1024 to 65536\n");
+  EXPECT_TRUE(ran.out.empty());
+  EXPECT_TRUE(wd.Contents().empty());
+}
+
+}  // namespace
+}  // namespace eofzero::itest

@@ -1,0 +1,116 @@
+#include "oracles/verdict.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/sentinel.h"
+
+namespace eofzero::oracles {
+namespace {
+
+using engine::BlockView;
+using engine::CaseRun;
+using engine::Oracle;
+using engine::Phase;
+using engine::RunStatus;
+
+BlockView View(Oracle o, Phase p, Bytes bytes) {
+  BlockView v;
+  v.oracle = o;
+  v.phase = p;
+  v.bytes = std::move(bytes);
+  v.gap = {4080, 4096};
+  return v;
+}
+
+Bytes Clean() {
+  Bytes b(4096, 0x5a);
+  std::fill(b.begin() + 4080, b.end(), 0);
+  return b;
+}
+
+// A completed run in which every oracle saw a zero gap.
+CaseRun CleanRun() {
+  CaseRun run;
+  run.case_name = "truncate_up";
+  run.status = RunStatus::kCompleted;
+  run.block_size = 4096;
+  run.old_eof = 4080;
+  run.expected_size = 8192;
+  run.size_after_crash = 8192;
+  run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
+  for (Phase p : {Phase::kBeforeCrash, Phase::kAfterCrash})
+    for (Oracle o : {Oracle::kBufferedRead, Oracle::kMmap}) run.views.push_back(View(o, p, Clean()));
+  run.views.push_back(View(Oracle::kDirectRead, Phase::kAfterCrash, Clean()));
+  run.views.push_back(View(Oracle::kRawDevice, Phase::kAfterCrash, Clean()));
+  return run;
+}
+
+TEST(Judge, AllOraclesCleanIsPass) {
+  auto v = Judge(CleanRun());
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  EXPECT_EQ(v.oracles.size(), 6u);
+  EXPECT_TRUE(v.Failing().empty());
+}
+
+TEST(Judge, EachOracleAloneCanFailTheCase) {
+  for (std::size_t i = 0; i < CleanRun().views.size(); ++i) {
+    CaseRun run = CleanRun();
+    run.views[i].bytes = engine::SentinelBlock(4096);
+    auto v = Judge(run);
+    EXPECT_EQ(v.outcome, Outcome::kFail) << i;
+    ASSERT_EQ(v.Failing().size(), 1u);
+    EXPECT_EQ(v.Failing()[0]->view_index, i);
+    EXPECT_NE(v.summary.find(engine::OracleName(run.views[i].oracle)), std::string::npos);
+  }
+}
+
+TEST(Judge, WrongSizeAfterCrashIsFail) {
+  CaseRun run = CleanRun();
+  run.size_after_crash = 4080;
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  ASSERT_TRUE(v.wrong_size);
+  EXPECT_EQ(v.wrong_size->observed, 4080u);
+  EXPECT_NE(v.summary.find("size after crash 4080, expected 8192"), std::string::npos);
+}
+
+TEST(Judge, NoVerifiedPlantIsErrorNeverPass) {
+  CaseRun run = CleanRun();
+  run.plant.reset();
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+  run = CleanRun();
+  run.plant->verified = false;
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+}
+
+TEST(Judge, NoOracleLookingAfterTheCrashIsError) {
+  CaseRun run = CleanRun();
+  std::erase_if(run.views, [](const BlockView& v) { return v.phase == Phase::kAfterCrash; });
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+  run = CleanRun();
+  for (auto& v : run.views) v.bytes.resize(4080);  // every view blind to the gap
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+}
+
+TEST(Judge, BlindViewsAreLeftOutNotCountedAsClean) {
+  CaseRun run = CleanRun();
+  run.views[0].bytes.resize(4080);
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kPass);
+  EXPECT_EQ(v.oracles.size(), run.views.size() - 1);
+}
+
+TEST(Judge, SkipAndErrorRunsKeepTheirReason) {
+  CaseRun run;
+  run.status = RunStatus::kSkipped;
+  run.reason = "fallocate: Operation not supported";
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kSkip);
+  EXPECT_EQ(v.summary, run.reason);
+  run.status = RunStatus::kError;
+  run.reason = "plant not verified";
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+}
+
+}  // namespace
+}  // namespace eofzero::oracles

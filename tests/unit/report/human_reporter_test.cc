@@ -1,0 +1,78 @@
+#include "report/human_reporter.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "engine/sentinel.h"
+
+namespace eofzero::report {
+namespace {
+
+ConfigInfo Config() {
+  return {"xfs", 4096, "mkfs.xfs -f -q -K -b size=4096 -m uuid=U /dev/loop9", "", "/dev/loop9"};
+}
+
+engine::CaseRun FailedRun() {
+  engine::CaseRun run;
+  run.case_name = "append_write";
+  run.status = engine::RunStatus::kCompleted;
+  run.block_size = 4096;
+  run.old_eof = 4080;
+  run.expected_size = 8192;
+  run.size_after_crash = 8192;
+  run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
+  engine::BlockView raw;
+  raw.oracle = engine::Oracle::kRawDevice;
+  raw.phase = engine::Phase::kAfterCrash;
+  raw.base_offset = 40960;
+  raw.bytes = engine::SentinelBlock(4096);
+  raw.gap = {4080, 4096};
+  run.views.push_back(raw);
+  return run;
+}
+
+TEST(RenderEvidence, NamesCaseConfigOracleRangeAndMarksTheSentinel) {
+  auto run = FailedRun();
+  auto verdict = oracles::Judge(run);
+  ASSERT_EQ(verdict.outcome, oracles::Outcome::kFail);
+  std::string text = RenderEvidence(Config(), run, verdict);
+  for (const char* want :
+       {"case append_write on xfs bs=4096 (/dev/loop9)", "mkfs: mkfs.xfs -f -q -K",
+        "mount options: (defaults)", "raw-device (after crash): 16 of 16 gap bytes non-zero",
+        "(16 are sentinel) at block offsets [4080, 4096)", "device offset 40960",
+        "0000aff0  45 4f 46 5a", "^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^  ^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^"})
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+}
+
+TEST(RenderEvidence, OtherNonZeroBytesAreMarkedDifferently) {
+  auto run = FailedRun();
+  std::fill(run.views[0].bytes.begin(), run.views[0].bytes.end(), 0);
+  run.views[0].bytes[4090] = 0x5a;
+  auto verdict = oracles::Judge(run);
+  std::string text = RenderEvidence(Config(), run, verdict);
+  EXPECT_NE(text.find("**"), std::string::npos) << text;
+  EXPECT_NE(text.find("(0 are sentinel)"), std::string::npos) << text;
+}
+
+TEST(HumanReporter, OneLinePerCaseAndAClosingCount) {
+  std::ostringstream out;
+  HumanReporter reporter(out);
+  reporter.ConfigReady(Config());
+  auto run = FailedRun();
+  reporter.CaseDone(Config(), run, oracles::Judge(run));
+  engine::CaseRun skipped;
+  skipped.case_name = "fallocate";
+  skipped.status = engine::RunStatus::kSkipped;
+  skipped.reason = "fallocate: Operation not supported";
+  reporter.CaseDone(Config(), skipped, oracles::Judge(skipped));
+  reporter.Finish(1.5);
+  std::string text = out.str();
+  EXPECT_NE(text.find("FAIL  xfs   append_write"), std::string::npos) << text;
+  EXPECT_NE(text.find("SKIP  xfs   fallocate"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n0 passed, 1 failed, 1 skipped, 0 errors in 1.50s\n"), std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace eofzero::report
