@@ -103,6 +103,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       o.scenario.faults.plant_lost_write = true;
     } else if (f == "stale-after-crash") {
       o.scenario.faults.stale_after_crash = true;
+    } else if (f == "stale-in-cache") {
+      o.scenario.faults.stale_in_cache = true;
     } else {
       return std::unexpected("--inject-fault: unknown fault '" + f + "'");
     }

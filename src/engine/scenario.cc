@@ -125,6 +125,11 @@ class Scenario {
   Status ExtendAndCrash() {
     EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path_, O_RDWR));
     EOFZERO_RETURN_IF_ERROR(Extend(fd.get()));
+    if (opt_.faults.stale_in_cache) {
+      const Bytes sentinel = SentinelBlock(bs_);
+      ByteView tail(sentinel.data() + run_.old_eof, bs_ - run_.old_eof);
+      EOFZERO_RETURN_IF_ERROR(os::WriteAll(fd.get(), tail, run_.old_eof, path_));
+    }
     BlockRequest req = Request(fd.get(), Phase::kBeforeCrash);
     EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(req));
     run_.views.push_back(std::move(buffered));

@@ -72,6 +72,24 @@ INSTANTIATE_TEST_SUITE_P(Filesystems, PositiveControl,
                            return std::string(info.param.fs) + "_" + info.param.block_size;
                          });
 
+// The before-crash oracles read the page cache. Leaving the sentinel in the
+// gap there (written through the file right after the extension) must make
+// both of them report it, in every case.
+TEST_P(PositiveControl, EveryBeforeCrashOracleSeesASentinelLeftInThePageCache) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--fs", GetParam().fs, "--block-size",
+                        GetParam().block_size, "--inject-fault", "stale-in-cache"});
+  EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
+  EXPECT_EQ(LinesStartingWith(ran.out, "FAIL ").size(), 3u) << ran.out;
+  for (const char* oracle : {"buffered-read", "mmap"}) {
+    std::string evidence = std::string(oracle) + " (before crash): 16 of 16 gap bytes non-zero "
+                                                 "(16 are sentinel)";
+    EXPECT_EQ(CountOccurrences(ran.out, evidence), 3) << oracle << "\n" << ran.out;
+  }
+  ExpectNothingLeft(wd);
+}
+
 struct Geometry {
   const char* fs;
   const char* block_size;
