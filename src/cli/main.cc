@@ -1,17 +1,16 @@
 // eofzero's entry point: parse, wire, map outcomes to the exit status.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <iostream>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/run_command.h"
 #include "engine/case_spec.h"
-#include "report/human_reporter.h"
 #include "os/interrupt.h"
+#include "report/human_reporter.h"
 
 namespace {
 

@@ -1,7 +1,6 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <charconv>
 #include <cstdlib>
 
@@ -21,8 +20,7 @@ struct RawRun {
 };
 
 void AddRunOptions(CLI::App& run, RawRun& raw) {
-  run.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")
-      ->delimiter(',');
+  run.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
   run.add_option("--case", raw.cases, "run only this case (repeatable; see 'eofzero list')")
       ->delimiter(',');
   run.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
@@ -125,10 +123,14 @@ std::optional<std::uint64_t> ParseSize(std::string_view text) {
   if (ec != std::errc() || p == text.data()) return std::nullopt;
   std::string_view suffix(p, static_cast<std::size_t>(text.data() + text.size() - p));
   int shift = 0;
-  if (suffix == "K" || suffix == "k") shift = 10;
-  else if (suffix == "M" || suffix == "m") shift = 20;
-  else if (suffix == "G" || suffix == "g") shift = 30;
-  else if (!suffix.empty()) return std::nullopt;
+  if (suffix == "K" || suffix == "k")
+    shift = 10;
+  else if (suffix == "M" || suffix == "m")
+    shift = 20;
+  else if (suffix == "G" || suffix == "g")
+    shift = 30;
+  else if (!suffix.empty())
+    return std::nullopt;
   if (shift && v > (UINT64_MAX >> shift)) return std::nullopt;
   return v << shift;
 }

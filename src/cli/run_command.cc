@@ -1,15 +1,15 @@
 #include "cli/run_command.h"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "engine/case_spec.h"
 #include "engine/scenario.h"
+#include "os/interrupt.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/run_dir.h"
 #include "scratch/scratch_fs.h"
-#include "os/interrupt.h"
 
 namespace eofzero::cli {
 namespace {
@@ -64,8 +64,8 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Report
   for (std::size_t i = 0; dir && i < options.filesystems.size(); ++i) {
     if (os::InterruptRequested()) break;
     const auto spec = SpecFor(options, options.filesystems[i]);
-    report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), spec.block_size,
-                              "", spec.mount_options, ""};
+    report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), spec.block_size, "",
+                              spec.mount_options, ""};
     auto fs = scratch::ScratchFs::Create(spec, dir->path(),
                                          config.fs + "-" + std::to_string(spec.block_size));
     if (!fs) {
@@ -81,8 +81,8 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Report
     for (const auto* c : cases) {
       if (os::InterruptRequested()) break;
       auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
-      if (options.keep && (outcome == oracles::Outcome::kFail ||
-                           outcome == oracles::Outcome::kError))
+      if (options.keep &&
+          (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
         (*fs)->KeepImage();
     }
   }

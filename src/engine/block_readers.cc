@@ -31,8 +31,8 @@ Bytes Slice(const Bytes& buffer, std::uint64_t buffer_offset, const BlockRequest
 
 os::Result<BlockView> ReadBuffered(const BlockRequest& req) {
   BlockView v = NewView(req, Oracle::kBufferedRead);
-  EOFZERO_ASSIGN_OR_RETURN(v.bytes, os::ReadUpTo(req.fd, req.block_offset, req.block_size,
-                                                  req.path));
+  EOFZERO_ASSIGN_OR_RETURN(v.bytes,
+                           os::ReadUpTo(req.fd, req.block_offset, req.block_size, req.path));
   if (v.bytes.size() < req.block_size)
     v.note = "pread stopped at EOF after " + std::to_string(v.bytes.size()) + " bytes";
   return v;
@@ -46,8 +46,8 @@ os::Result<BlockView> ReadMmapped(const BlockRequest& req) {
   EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(req.fd, req.path));
   if (st.size <= map_offset)
     return os::Fail(os::ErrorKind::kInvalid,
-                     "mmap " + req.path + ": size " + std::to_string(st.size) +
-                         " ends before the page at " + std::to_string(map_offset));
+                    "mmap " + req.path + ": size " + std::to_string(st.size) +
+                        " ends before the page at " + std::to_string(map_offset));
   // Only pages that hold bytes below EOF may be touched.
   const std::uint64_t touchable = std::min(map_length, RoundUp(st.size, page) - map_offset);
   EOFZERO_ASSIGN_OR_RETURN(Bytes mapped,

@@ -15,7 +15,7 @@ struct BlockRequest {
   int fd = -1;                 // an open descriptor of it
   std::uint64_t block_offset;  // file offset of the block
   std::uint32_t block_size;
-  ByteRange gap;               // relative to the block start
+  ByteRange gap;  // relative to the block start
   Phase phase;
 };
 

@@ -33,10 +33,10 @@ struct BlockView {
 };
 
 struct PlantRecord {
-  os::Extent extent;             // FIEMAP extent the block was found in
+  os::Extent extent;  // FIEMAP extent the block was found in
   std::uint64_t device_offset = 0;
   std::uint64_t length = 0;
-  bool verified = false;          // read back from the device and compared
+  bool verified = false;  // read back from the device and compared
   // Whether an O_DIRECT read through the file, before the extension, showed
   // the sentinel past EOF: proof that the plant reached what the file reads.
   std::optional<bool> seen_through_file;

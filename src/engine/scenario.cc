@@ -1,18 +1,17 @@
 #include "engine/scenario.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include <spdlog/spdlog.h>
-
 #include "engine/block_readers.h"
 #include "engine/sentinel.h"
-#include "scratch/plant_target.h"
-#include "scratch/raw_access.h"
 #include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
+#include "scratch/plant_target.h"
+#include "scratch/raw_access.h"
 
 namespace eofzero::engine {
 namespace {
@@ -86,9 +85,9 @@ class Scenario {
       EOFZERO_RETURN_IF_ERROR(scratch::WriteInsideExtent(fs_, where, offset, sentinel));
     EOFZERO_ASSIGN_OR_RETURN(Bytes back, scratch::ReadDeviceRange(fs_, offset, bs_));
     if (back != sentinel)
-      return Fail(ErrorKind::kVerification,
-                  "plant not verified: the block at device offset " + std::to_string(offset) +
-                      " on " + fs_.device() + " does not hold the sentinel after the write");
+      return Fail(ErrorKind::kVerification, "plant not verified: the block at device offset " +
+                                                std::to_string(offset) + " on " + fs_.device() +
+                                                " does not hold the sentinel after the write");
     return fs_.Mount();
   }
 
@@ -105,8 +104,9 @@ class Scenario {
       seen = IsSentinelByte(i, probe.bytes[i]);
     run_.plant->seen_through_file = seen;
     if (!seen)
-      run_.notes.push_back("before the extension, an O_DIRECT read of the EOF block did not show "
-                           "the planted sentinel past EOF");
+      run_.notes.push_back(
+          "before the extension, an O_DIRECT read of the EOF block did not show "
+          "the planted sentinel past EOF");
     return {};
   }
 
@@ -151,8 +151,7 @@ class Scenario {
 
   // Maps the EOF block after the crash (nothing is dirty: FIEMAP is safe now).
   os::Result<std::optional<scratch::BlockLocation>> MapAfterCrash(int fd) {
-    EOFZERO_ASSIGN_OR_RETURN(auto extents,
-                             os::MapExtents(fd, 0, bs_, os::FiemapSync::kNo, path_));
+    EOFZERO_ASSIGN_OR_RETURN(auto extents, os::MapExtents(fd, 0, bs_, os::FiemapSync::kNo, path_));
     for (const auto& e : extents)
       if (e.logical == 0) run_.extent_after_crash = e;
     EOFZERO_ASSIGN_OR_RETURN(auto geometry, os::ProbeGeometry(fs_.device()));
@@ -238,8 +237,8 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
   if (auto st = scenario.Run(); st) {
     run.status = RunStatus::kCompleted;
   } else {
-    run.status = st.error().kind == ErrorKind::kUnsupported ? RunStatus::kSkipped
-                                                            : RunStatus::kError;
+    run.status =
+        st.error().kind == ErrorKind::kUnsupported ? RunStatus::kSkipped : RunStatus::kError;
     run.reason = st.error().Message();
     if (auto rec = fs.Recover(); !rec)
       run.notes.push_back("could not bring the filesystem back: " + rec.error().Message());

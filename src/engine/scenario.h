@@ -14,8 +14,8 @@
 
 #include "engine/case_spec.h"
 #include "engine/observations.h"
-#include "scratch/scratch_fs.h"
 #include "os/shutdown.h"
+#include "scratch/scratch_fs.h"
 
 namespace eofzero::engine {
 

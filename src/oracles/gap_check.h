@@ -10,11 +10,11 @@
 namespace eofzero::oracles {
 
 struct GapFinding {
-  ByteRange gap;                   // the gap, relative to the block start
+  ByteRange gap;                     // the gap, relative to the block start
   std::uint64_t bytes_examined = 0;  // gap bytes the view actually held
-  std::vector<ByteRange> dirty;    // maximal runs of non-zero bytes, block-relative
-  std::uint64_t nonzero = 0;       // non-zero bytes in the gap
-  std::uint64_t sentinel = 0;      // of those, bytes equal to the planted sentinel
+  std::vector<ByteRange> dirty;      // maximal runs of non-zero bytes, block-relative
+  std::uint64_t nonzero = 0;         // non-zero bytes in the gap
+  std::uint64_t sentinel = 0;        // of those, bytes equal to the planted sentinel
 
   bool clean() const { return nonzero == 0; }
   // True when the view held no byte of the gap (e.g. a read that stopped at EOF).

@@ -43,8 +43,7 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   }
   if (v.wrong_size) {
     if (!failing.empty()) os << "; ";
-    os << "size after crash " << v.wrong_size->observed << ", expected "
-       << v.wrong_size->expected;
+    os << "size after crash " << v.wrong_size->observed << ", expected " << v.wrong_size->expected;
   }
   return os.str();
 }

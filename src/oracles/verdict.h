@@ -33,8 +33,8 @@ struct SizeFinding {
 
 struct Verdict {
   Outcome outcome = Outcome::kError;
-  std::string summary;                 // one line
-  std::vector<OracleResult> oracles;   // every view that was examined
+  std::string summary;                // one line
+  std::vector<OracleResult> oracles;  // every view that was examined
   std::optional<SizeFinding> wrong_size;
 
   std::vector<const OracleResult*> Failing() const;

@@ -48,13 +48,13 @@ inline std::unexpected<Error> FailErrno(std::string context, int errnum = errno)
 // Early-return helpers for functions returning Result<T> or Status.
 #define EOFZERO_CONCAT_INNER(a, b) a##b
 #define EOFZERO_CONCAT(a, b) EOFZERO_CONCAT_INNER(a, b)
-#define EOFZERO_RETURN_IF_ERROR(expr)                                   \
-  do {                                                                  \
-    if (auto eofzero_status = (expr); !eofzero_status)                  \
-      return std::unexpected(std::move(eofzero_status).error());        \
+#define EOFZERO_RETURN_IF_ERROR(expr)                            \
+  do {                                                           \
+    if (auto eofzero_status = (expr); !eofzero_status)           \
+      return std::unexpected(std::move(eofzero_status).error()); \
   } while (0)
-#define EOFZERO_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto EOFZERO_CONCAT(eofzero_result_, __LINE__) = (expr);                    \
-  if (!EOFZERO_CONCAT(eofzero_result_, __LINE__))                             \
+#define EOFZERO_ASSIGN_OR_RETURN(lhs, expr)                                               \
+  auto EOFZERO_CONCAT(eofzero_result_, __LINE__) = (expr);                                \
+  if (!EOFZERO_CONCAT(eofzero_result_, __LINE__))                                         \
     return std::unexpected(std::move(EOFZERO_CONCAT(eofzero_result_, __LINE__)).error()); \
   lhs = std::move(*EOFZERO_CONCAT(eofzero_result_, __LINE__))

@@ -26,12 +26,17 @@ std::string ExtentFlagNames(std::uint32_t flags) {
     std::uint32_t bit;
     const char* name;
   } kNames[] = {
-      {extent_flag::kLast, "LAST"},           {extent_flag::kUnknown, "UNKNOWN"},
-      {extent_flag::kDelalloc, "DELALLOC"},   {extent_flag::kEncoded, "ENCODED"},
+      {extent_flag::kLast, "LAST"},
+      {extent_flag::kUnknown, "UNKNOWN"},
+      {extent_flag::kDelalloc, "DELALLOC"},
+      {extent_flag::kEncoded, "ENCODED"},
       {extent_flag::kDataEncrypted, "DATA_ENCRYPTED"},
-      {extent_flag::kNotAligned, "NOT_ALIGNED"}, {extent_flag::kDataInline, "DATA_INLINE"},
-      {extent_flag::kDataTail, "DATA_TAIL"},  {extent_flag::kUnwritten, "UNWRITTEN"},
-      {extent_flag::kMerged, "MERGED"},       {extent_flag::kShared, "SHARED"},
+      {extent_flag::kNotAligned, "NOT_ALIGNED"},
+      {extent_flag::kDataInline, "DATA_INLINE"},
+      {extent_flag::kDataTail, "DATA_TAIL"},
+      {extent_flag::kUnwritten, "UNWRITTEN"},
+      {extent_flag::kMerged, "MERGED"},
+      {extent_flag::kShared, "SHARED"},
   };
   std::string out;
   for (const auto& n : kNames) {

@@ -24,14 +24,16 @@ Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& 
     ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, offset + done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return FailErrno("pwrite " + At(what, offset, data.size()));
-    if (n == 0) return Fail(ErrorKind::kSystem, "pwrite " + At(what, offset, data.size()) +
-                                                    ": wrote nothing");
+    if (n == 0)
+      return Fail(ErrorKind::kSystem,
+                  "pwrite " + At(what, offset, data.size()) + ": wrote nothing");
     done += static_cast<std::size_t>(n);
   }
   return {};
 }
 
-Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what) {
+Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length,
+                       const std::string& what) {
   Bytes out(length);
   std::size_t done = 0;
   while (done < length) {

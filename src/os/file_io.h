@@ -13,8 +13,8 @@ namespace eofzero::os {
 
 struct FileStat {
   std::uint64_t size = 0;
-  std::uint32_t block_size = 0;       // st_blksize: the filesystem's preferred I/O size
-  std::uint32_t dio_mem_align = 0;    // STATX_DIOALIGN; 0 when the kernel does not report it
+  std::uint32_t block_size = 0;     // st_blksize: the filesystem's preferred I/O size
+  std::uint32_t dio_mem_align = 0;  // STATX_DIOALIGN; 0 when the kernel does not report it
   std::uint32_t dio_offset_align = 0;
 };
 
@@ -40,8 +40,8 @@ Result<Bytes> ReadThroughMmap(int fd, std::uint64_t page_offset, std::uint64_t l
                               const std::string& what);
 
 struct DirectReadResult {
-  Bytes buffer;          // the whole user buffer, including bytes past a short count
-  std::uint64_t count;   // what read(2) returned
+  Bytes buffer;         // the whole user buffer, including bytes past a short count
+  std::uint64_t count;  // what read(2) returned
 };
 // Opens `path` with O_DIRECT and reads `length` bytes at `offset` into a
 // zero-filled buffer aligned to `alignment`. offset and length must be

@@ -8,8 +8,7 @@
 
 namespace eofzero::os {
 
-Result<LoopDevice> LoopDevice::Attach(const std::string& backing_file,
-                                      std::uint32_t sector_size) {
+Result<LoopDevice> LoopDevice::Attach(const std::string& backing_file, std::uint32_t sector_size) {
   auto backing = OpenFile(backing_file, O_RDWR);
   if (!backing) return std::unexpected(backing.error());
   auto control = OpenFile("/dev/loop-control", O_RDWR);
@@ -30,8 +29,7 @@ Result<LoopDevice> LoopDevice::Attach(const std::string& backing_file,
     config.info.lo_flags = LO_FLAGS_AUTOCLEAR;
     std::strncpy(reinterpret_cast<char*>(config.info.lo_file_name), backing_file.c_str(),
                  LO_NAME_SIZE - 1);
-    if (::ioctl(dev->get(), LOOP_CONFIGURE, &config) == 0)
-      return LoopDevice(path, std::move(*dev));
+    if (::ioctl(dev->get(), LOOP_CONFIGURE, &config) == 0) return LoopDevice(path, std::move(*dev));
     if (errno != EBUSY) return FailErrno("LOOP_CONFIGURE " + path + " <- " + backing_file);
   }
   return Fail(ErrorKind::kSystem, "LOOP_CONFIGURE: no free loop device after 16 attempts");

@@ -11,7 +11,7 @@ namespace eofzero::os {
 
 struct ProcessResult {
   std::vector<std::string> argv;
-  int exit_code = -1;     // -1 when the child was killed by a signal
+  int exit_code = -1;  // -1 when the child was killed by a signal
   int term_signal = 0;
   std::string out;
   std::string err;

@@ -49,8 +49,8 @@ std::string RenderHexdump(ByteView bytes, const HexdumpOptions& opt, const MarkF
   if (bytes.empty()) return opt.indent + "(no bytes)\n";
   std::uint64_t first = opt.focus.size() ? opt.focus.begin / kWidth * kWidth : 0;
   if (first >= kWidth) first -= kWidth;
-  std::uint64_t end = opt.focus.size() ? std::min<std::uint64_t>(opt.focus.end, bytes.size())
-                                       : bytes.size();
+  std::uint64_t end =
+      opt.focus.size() ? std::min<std::uint64_t>(opt.focus.end, bytes.size()) : bytes.size();
   std::vector<std::uint64_t> lines;
   for (std::uint64_t s = first; s < end; s += kWidth) lines.push_back(s);
   std::string out;

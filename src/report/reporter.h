@@ -11,12 +11,12 @@ namespace eofzero::report {
 
 // One filesystem configuration the cases run on.
 struct ConfigInfo {
-  std::string fs;              // "ext4"
+  std::string fs;  // "ext4"
   std::uint32_t block_size = 0;
-  std::string mkfs_command;    // the full mkfs command line that made it
-  std::string mount_options;   // "" means the kernel's defaults
-  std::string device;          // the loop device
-  std::string Label() const;   // "ext4 bs=4096"
+  std::string mkfs_command;   // the full mkfs command line that made it
+  std::string mount_options;  // "" means the kernel's defaults
+  std::string device;         // the loop device
+  std::string Label() const;  // "ext4 bs=4096"
 };
 
 class Reporter {

@@ -5,13 +5,12 @@ namespace {
 
 constexpr std::uint32_t kRefusedFlags =
     os::extent_flag::kDelalloc | os::extent_flag::kUnknown | os::extent_flag::kDataInline |
-    os::extent_flag::kNotAligned | os::extent_flag::kEncoded |
-    os::extent_flag::kDataEncrypted | os::extent_flag::kShared | os::extent_flag::kUnwritten;
+    os::extent_flag::kNotAligned | os::extent_flag::kEncoded | os::extent_flag::kDataEncrypted |
+    os::extent_flag::kShared | os::extent_flag::kUnwritten;
 
 std::string Describe(const os::Extent& e) {
-  return "extent logical " + std::to_string(e.logical) + " physical " +
-         std::to_string(e.physical) + " length " + std::to_string(e.length) + " flags " +
-         os::ExtentFlagNames(e.flags);
+  return "extent logical " + std::to_string(e.logical) + " physical " + std::to_string(e.physical) +
+         " length " + std::to_string(e.length) + " flags " + os::ExtentFlagNames(e.flags);
 }
 
 }  // namespace
@@ -27,8 +26,9 @@ std::expected<BlockLocation, std::string> LocateBlockForPlant(std::span<const os
       break;
     }
   }
-  if (!found) return std::unexpected("file offset " + std::to_string(file_offset) +
-                                     " is a hole: FIEMAP maps no extent there");
+  if (!found)
+    return std::unexpected("file offset " + std::to_string(file_offset) +
+                           " is a hole: FIEMAP maps no extent there");
   if (found->flags & kRefusedFlags)
     return std::unexpected("cannot plant into " + Describe(*found) + ": " +
                            os::ExtentFlagNames(found->flags & kRefusedFlags) +

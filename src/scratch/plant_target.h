@@ -14,7 +14,7 @@ namespace eofzero::scratch {
 struct BlockLocation {
   std::uint64_t device_offset = 0;  // byte offset of the block on the device
   std::uint64_t length = 0;         // one filesystem block
-  os::Extent extent;               // the FIEMAP extent that maps it
+  os::Extent extent;                // the FIEMAP extent that maps it
 };
 
 // Finds the extent mapping file block [file_offset, file_offset + block_size)

@@ -23,25 +23,24 @@ os::Status CheckIdentity(const ScratchFs& fs) {
 
 }  // namespace
 
-os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where,
-                              std::uint64_t offset, ByteView data) {
+os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where, std::uint64_t offset,
+                             ByteView data) {
   EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
-  EOFZERO_ASSIGN_OR_RETURN(auto dev, os::BlockDevice::Open(fs.device(),
-                                                            os::BlockDevice::Mode::kReadWrite));
+  EOFZERO_ASSIGN_OR_RETURN(auto dev,
+                           os::BlockDevice::Open(fs.device(), os::BlockDevice::Mode::kReadWrite));
   if (!InsideMappedExtent(where, offset, data.size(), dev.size()))
     return Fail(ErrorKind::kSafety,
                 "refusing raw write of " + std::to_string(data.size()) + " bytes at " +
                     std::to_string(offset) + " on " + fs.device() +
-                    ": outside the mapped extent [" + std::to_string(where.extent.physical) +
-                    ", " + std::to_string(where.extent.physical + where.extent.length) + ")");
+                    ": outside the mapped extent [" + std::to_string(where.extent.physical) + ", " +
+                    std::to_string(where.extent.physical + where.extent.length) + ")");
   return dev.Write(offset, data);
 }
 
-os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset,
-                                   std::uint64_t length) {
+os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset, std::uint64_t length) {
   EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
-  EOFZERO_ASSIGN_OR_RETURN(auto dev, os::BlockDevice::Open(fs.device(),
-                                                            os::BlockDevice::Mode::kReadOnly));
+  EOFZERO_ASSIGN_OR_RETURN(auto dev,
+                           os::BlockDevice::Open(fs.device(), os::BlockDevice::Mode::kReadOnly));
   return dev.Read(offset, length);
 }
 

@@ -10,17 +10,16 @@
 
 #include <cstdint>
 
-#include "scratch/plant_target.h"
-#include "scratch/scratch_fs.h"
 #include "os/bytes.h"
 #include "os/error.h"
+#include "scratch/plant_target.h"
+#include "scratch/scratch_fs.h"
 
 namespace eofzero::scratch {
 
-os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where,
-                              std::uint64_t offset, ByteView data);
+os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where, std::uint64_t offset,
+                             ByteView data);
 
-os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset,
-                                   std::uint64_t length);
+os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset, std::uint64_t length);
 
 }  // namespace eofzero::scratch

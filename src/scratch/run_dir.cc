@@ -1,8 +1,7 @@
 #include "scratch/run_dir.h"
 
-#include <stdlib.h>
-
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
 
 namespace eofzero::scratch {
 

@@ -1,13 +1,12 @@
 #include "scratch/scratch_fs.h"
 
 #include <fcntl.h>
-
 #include <spdlog/spdlog.h>
 
-#include "scratch/mkfs_command.h"
 #include "os/blkid_probe.h"
 #include "os/file_io.h"
 #include "os/unique_fd.h"
+#include "scratch/mkfs_command.h"
 
 namespace eofzero::scratch {
 
@@ -19,8 +18,8 @@ std::uint64_t DefaultImageBytes(FsType fs) {
 }
 
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
-                                                          const std::filesystem::path& dir,
-                                                          const std::string& name) {
+                                                         const std::filesystem::path& dir,
+                                                         const std::string& name) {
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
   const std::string fsname(FsTypeName(spec.fs));
@@ -54,10 +53,10 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
 
   EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs->device()));
   if (id.type != fsname || id.uuid != fs->uuid_)
-    return Fail(ErrorKind::kVerification,
-                fs->device() + " holds type '" + id.type + "' UUID '" + id.uuid +
-                    "' after mkfs, expected " + fsname + " UUID " + fs->uuid_ +
-                    " (do the mkfs options override the UUID?)");
+    return Fail(ErrorKind::kVerification, fs->device() + " holds type '" + id.type + "' UUID '" +
+                                              id.uuid + "' after mkfs, expected " + fsname +
+                                              " UUID " + fs->uuid_ +
+                                              " (do the mkfs options override the UUID?)");
 
   EOFZERO_RETURN_IF_ERROR(fs->Mount());
   EOFZERO_ASSIGN_OR_RETURN(fs->block_size_, os::FilesystemBlockSize(fs->mount_dir_));
@@ -66,9 +65,9 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
 
 os::Status ScratchFs::Mount() {
   if (mount_) return {};
-  EOFZERO_ASSIGN_OR_RETURN(os::Mount m,
-                           os::Mount::Create(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
-                                              spec_.mount_options));
+  EOFZERO_ASSIGN_OR_RETURN(
+      os::Mount m, os::Mount::Create(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
+                                     spec_.mount_options));
   mount_.emplace(std::move(m));
   shut_down_ = false;
   return {};

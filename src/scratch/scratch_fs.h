@@ -10,22 +10,22 @@
 #include <optional>
 #include <string>
 
-#include "scratch/fs_type.h"
 #include "os/error.h"
 #include "os/loop_device.h"
 #include "os/mount.h"
 #include "os/process.h"
 #include "os/shutdown.h"
+#include "scratch/fs_type.h"
 
 namespace eofzero::scratch {
 
 struct ScratchSpec {
   FsType fs = FsType::kExt4;
   std::uint32_t block_size = 4096;
-  std::string mkfs_options;   // appended to the tool's own mkfs arguments
-  std::string mount_options;  // passed to mount(2) through libmount
-  std::uint64_t image_bytes = 0;    // 0: a default that suits the filesystem
-  std::uint32_t sector_size = 0;    // loop logical block size; 0: kernel default (512)
+  std::string mkfs_options;       // appended to the tool's own mkfs arguments
+  std::string mount_options;      // passed to mount(2) through libmount
+  std::uint64_t image_bytes = 0;  // 0: a default that suits the filesystem
+  std::uint32_t sector_size = 0;  // loop logical block size; 0: kernel default (512)
 };
 
 // Default image size: mkfs.xfs needs ~300 MiB; ext4 is happy with less.
@@ -36,8 +36,8 @@ class ScratchFs {
   // Builds the filesystem inside `dir` (which the caller owns) and mounts it.
   // `name` makes the image and mount point names unique within `dir`.
   static os::Result<std::unique_ptr<ScratchFs>> Create(const ScratchSpec& spec,
-                                                        const std::filesystem::path& dir,
-                                                        const std::string& name);
+                                                       const std::filesystem::path& dir,
+                                                       const std::string& name);
   ~ScratchFs();
   ScratchFs(const ScratchFs&) = delete;
   ScratchFs& operator=(const ScratchFs&) = delete;

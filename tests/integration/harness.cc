@@ -122,6 +122,11 @@ std::vector<std::string> MountsUnder(const fs::path& dir) {
   return out;
 }
 
+void ExpectNothingLeft(const Workdir& wd) {
+  EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
+  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
+}
+
 std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix) {
   std::vector<std::string> out;
   std::istringstream in(text);

@@ -3,6 +3,8 @@
 // folder, mounts under it).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <csignal>
 #include <filesystem>
 #include <string>
@@ -11,6 +13,10 @@
 namespace eofzero::itest {
 
 bool IsRoot();
+
+#define REQUIRE_ROOT()             \
+  if (!::eofzero::itest::IsRoot()) \
+  GTEST_SKIP() << "needs root: loop devices, mkfs, mount, raw writes"
 
 struct Ran {
   int exit_code = -1;
@@ -46,6 +52,10 @@ class Workdir {
 
 std::vector<std::string> LoopDevicesBackedUnder(const std::filesystem::path& dir);
 std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
+
+// Asserts that no loop device backed by a file under the workdir, and no
+// mount under it, remains.
+void ExpectNothingLeft(const Workdir& wd);
 
 // Lines of `text` that start with `prefix`.
 std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix);

@@ -15,14 +15,6 @@
 namespace eofzero::itest {
 namespace {
 
-#define REQUIRE_ROOT() \
-  if (!IsRoot()) GTEST_SKIP() << "needs root: loop devices, mkfs, mount, raw writes"
-
-void ExpectNothingLeft(const Workdir& wd) {
-  EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
-  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
-}
-
 TEST(PlantVerification, PlantAimedOutsideItsExtentIsRefusedWithExit3) {
   REQUIRE_ROOT();
   Workdir wd;
@@ -69,8 +61,8 @@ TEST(RawAccess, IsRefusedWhileMountedAndOnAForeignUuid) {
     EXPECT_EQ(mounted.error().kind, os::ErrorKind::kSafety) << mounted.error().Message();
 
     ASSERT_TRUE((*fs)->Unmount());
-    auto mkfs = os::RunProcess({"mkfs.ext4", "-F", "-q", "-U",
-                                "0badc0de-0000-4000-8000-000000000000", (*fs)->device()});
+    auto mkfs = os::RunProcess(
+        {"mkfs.ext4", "-F", "-q", "-U", "0badc0de-0000-4000-8000-000000000000", (*fs)->device()});
     ASSERT_TRUE(mkfs && mkfs->ok());
     const Bytes before = ImageBytes((*fs)->image_path(), off, 4096);
     auto foreign = scratch::WriteInsideExtent(**fs, where, off, sentinel);
@@ -103,6 +95,8 @@ struct Interruption {
   int signo;
   const char* name;
 };
+void PrintTo(const Interruption& i, std::ostream* os) { *os << i.name; }
+
 class Interrupted : public testing::TestWithParam<Interruption> {};
 
 TEST_P(Interrupted, RunReleasesEverythingAndExits128PlusSignal) {

@@ -12,14 +12,6 @@
 namespace eofzero::itest {
 namespace {
 
-#define REQUIRE_ROOT() \
-  if (!IsRoot()) GTEST_SKIP() << "needs root: loop devices, mkfs, mount, raw writes"
-
-void ExpectNothingLeft(const Workdir& wd) {
-  EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
-  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
-}
-
 TEST(DefaultSuite, GivesAVerdictForEveryCaseOnExt4AndXfs) {
   REQUIRE_ROOT();
   Workdir wd;
@@ -45,6 +37,8 @@ struct Config {
   const char* block_size;
 };
 
+void PrintTo(const Config& c, std::ostream* os) { *os << c.fs << " bs=" << c.block_size; }
+
 class PositiveControl : public testing::TestWithParam<Config> {};
 
 // After the filesystem has zeroed and persisted the gap and come back from
@@ -58,8 +52,9 @@ TEST_P(PositiveControl, EveryAfterCrashOracleSeesASentinelPlantedBehindTheFilesy
   EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
   EXPECT_EQ(LinesStartingWith(ran.out, "FAIL ").size(), 3u) << ran.out;
   for (const char* oracle : {"direct-read", "mmap", "buffered-read", "raw-device"}) {
-    std::string evidence = std::string(oracle) + " (after crash): 16 of 16 gap bytes non-zero "
-                                                 "(16 are sentinel)";
+    std::string evidence = std::string(oracle) +
+                           " (after crash): 16 of 16 gap bytes non-zero "
+                           "(16 are sentinel)";
     EXPECT_EQ(CountOccurrences(ran.out, evidence), 3) << oracle << "\n" << ran.out;
   }
   ExpectNothingLeft(wd);
@@ -83,8 +78,9 @@ TEST_P(PositiveControl, EveryBeforeCrashOracleSeesASentinelLeftInThePageCache) {
   EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
   EXPECT_EQ(LinesStartingWith(ran.out, "FAIL ").size(), 3u) << ran.out;
   for (const char* oracle : {"buffered-read", "mmap"}) {
-    std::string evidence = std::string(oracle) + " (before crash): 16 of 16 gap bytes non-zero "
-                                                 "(16 are sentinel)";
+    std::string evidence = std::string(oracle) +
+                           " (before crash): 16 of 16 gap bytes non-zero "
+                           "(16 are sentinel)";
     EXPECT_EQ(CountOccurrences(ran.out, evidence), 3) << oracle << "\n" << ran.out;
   }
   ExpectNothingLeft(wd);
@@ -95,6 +91,10 @@ struct Geometry {
   const char* block_size;
   const char* gap;
 };
+void PrintTo(const Geometry& g, std::ostream* os) {
+  *os << g.fs << " bs=" << g.block_size << " gap=" << g.gap;
+}
+
 class GapGeometry : public testing::TestWithParam<Geometry> {};
 
 // Extreme gaps (1 byte, block size - 1) and 1 KiB blocks run to a verdict.
@@ -111,15 +111,13 @@ TEST_P(GapGeometry, RunsToAVerdict) {
   ExpectNothingLeft(wd);
 }
 
-INSTANTIATE_TEST_SUITE_P(Gaps, GapGeometry,
-                         testing::Values(Geometry{"ext4", "1024", "1"},
-                                         Geometry{"ext4", "4096", "4095"},
-                                         Geometry{"xfs", "1024", "1023"},
-                                         Geometry{"xfs", "4096", "1"}),
-                         [](const auto& info) {
-                           return std::string(info.param.fs) + "_" + info.param.block_size +
-                                  "_gap" + info.param.gap;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Gaps, GapGeometry,
+    testing::Values(Geometry{"ext4", "1024", "1"}, Geometry{"ext4", "4096", "4095"},
+                    Geometry{"xfs", "1024", "1023"}, Geometry{"xfs", "4096", "1"}),
+    [](const auto& info) {
+      return std::string(info.param.fs) + "_" + info.param.block_size + "_gap" + info.param.gap;
+    });
 
 }  // namespace
 }  // namespace eofzero::itest

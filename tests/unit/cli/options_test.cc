@@ -24,11 +24,29 @@ TEST(ParseCommandLine, RunWithoutArgumentsIsTheDefaultSuite) {
 }
 
 TEST(ParseCommandLine, AllRunFlags) {
-  auto inv = ParseCommandLine({"run", "--fs", "xfs", "--case", "truncate_up,fallocate",
-                               "--mkfs-options", "-m reflink=1", "--mount-options", "noatime",
-                               "--block-size", "1024", "--gap", "1023", "--image-size", "600M",
-                               "--workdir", "/tmp", "--keep", "--shutdown", "nologflush", "-vv",
-                               "--direct-read-before-crash", "--inject-fault",
+  auto inv = ParseCommandLine({"run",
+                               "--fs",
+                               "xfs",
+                               "--case",
+                               "truncate_up,fallocate",
+                               "--mkfs-options",
+                               "-m reflink=1",
+                               "--mount-options",
+                               "noatime",
+                               "--block-size",
+                               "1024",
+                               "--gap",
+                               "1023",
+                               "--image-size",
+                               "600M",
+                               "--workdir",
+                               "/tmp",
+                               "--keep",
+                               "--shutdown",
+                               "nologflush",
+                               "-vv",
+                               "--direct-read-before-crash",
+                               "--inject-fault",
                                "stale-after-crash"});
   ASSERT_TRUE(inv) << inv.error();
   const RunOptions& o = inv->run;
@@ -51,6 +69,8 @@ struct BadInput {
   Args args;
   std::string error;  // the whole one-line message starts with this
 };
+
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.error; }
 
 class ParseCommandLineRejects : public testing::TestWithParam<BadInput> {};
 

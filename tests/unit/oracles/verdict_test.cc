@@ -39,7 +39,8 @@ CaseRun CleanRun() {
   run.size_after_crash = 8192;
   run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
   for (Phase p : {Phase::kBeforeCrash, Phase::kAfterCrash})
-    for (Oracle o : {Oracle::kBufferedRead, Oracle::kMmap}) run.views.push_back(View(o, p, Clean()));
+    for (Oracle o : {Oracle::kBufferedRead, Oracle::kMmap})
+      run.views.push_back(View(o, p, Clean()));
   run.views.push_back(View(Oracle::kDirectRead, Phase::kAfterCrash, Clean()));
   run.views.push_back(View(Oracle::kRawDevice, Phase::kAfterCrash, Clean()));
   return run;

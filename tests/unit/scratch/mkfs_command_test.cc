@@ -22,8 +22,8 @@ TEST(MkfsArgv, Ext4CarriesBlockSizeUuidThenUserOptionsThenDevice) {
 
 TEST(MkfsArgv, XfsCarriesBlockSizeUuidThenUserOptionsThenDevice) {
   EXPECT_EQ(MkfsArgv(FsType::kXfs, "/dev/loop7", 4096, "U", "-m reflink=1"),
-            (V{"mkfs.xfs", "-f", "-q", "-K", "-b", "size=4096", "-m", "uuid=U", "-m",
-               "reflink=1", "/dev/loop7"}));
+            (V{"mkfs.xfs", "-f", "-q", "-K", "-b", "size=4096", "-m", "uuid=U", "-m", "reflink=1",
+               "/dev/loop7"}));
 }
 
 TEST(FsType, ParsesOnlyTheSupportedFilesystems) {

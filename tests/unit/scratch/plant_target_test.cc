@@ -65,6 +65,8 @@ struct RefusedCase {
   const char* fixture;
   const char* flag;
 };
+void PrintTo(const RefusedCase& r, std::ostream* os) { *os << r.fixture << " " << r.flag; }
+
 class RefusedExtents : public testing::TestWithParam<RefusedCase> {};
 
 TEST_P(RefusedExtents, AreRefusedNamingTheFlag) {
@@ -116,7 +118,7 @@ TEST(InsideMappedExtent, BoundsAreHalfOpenAndOverflowSafe) {
   EXPECT_FALSE(InsideMappedExtent(where, 4096, 4096, 1 << 20));   // before the start
   EXPECT_FALSE(InsideMappedExtent(where, 8192, 0, 1 << 20));
   EXPECT_FALSE(InsideMappedExtent(where, UINT64_MAX - 10, 4096, UINT64_MAX));
-  EXPECT_FALSE(InsideMappedExtent(where, 12288, 4096, 14000));    // past the device end
+  EXPECT_FALSE(InsideMappedExtent(where, 12288, 4096, 14000));  // past the device end
 }
 
 }  // namespace
