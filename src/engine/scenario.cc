@@ -28,6 +28,7 @@ class Scenario {
     run_.block_size = bs_;
     run_.old_eof = bs_ - opt.gap_bytes;
     run_.expected_size = 2ull * bs_;
+    run_.lost_extension_allowed = opt.shutdown_flag == os::ShutdownFlag::kNoLogFlush;
   }
 
   Status Run() {
@@ -231,6 +232,11 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     run.status = RunStatus::kError;
     run.reason = "gap of " + std::to_string(options.gap_bytes) +
                  " bytes does not fit in a block of " + std::to_string(fs.block_size());
+    return run;
+  }
+  if (!fs.no_crash_promise().empty()) {
+    run.status = RunStatus::kSkipped;
+    run.reason = fs.no_crash_promise();
     return run;
   }
   Scenario scenario(fs, spec, options, run);

@@ -1,5 +1,6 @@
 #include "oracles/verdict.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace eofzero::oracles {
@@ -67,28 +68,49 @@ Verdict Judge(const CaseRun& run) {
     v.summary = "the sentinel was not planted and verified: nothing to judge";
     return v;
   }
-  for (std::size_t i = 0; i < run.views.size(); ++i) {
-    const auto& view = run.views[i];
-    GapFinding f = CheckGap(view.bytes, view.gap);
-    if (f.blind()) continue;
-    v.oracles.push_back({view.oracle, view.phase, std::move(f), i});
-  }
-  bool after_crash_looked = false;
-  for (const auto& r : v.oracles) after_crash_looked |= r.phase == engine::Phase::kAfterCrash;
-  if (!after_crash_looked || !run.size_after_crash) {
+  if (!run.size_after_crash) {
     v.outcome = Outcome::kError;
-    v.summary = "no oracle examined the gap after the crash";
+    v.summary = "the size after the crash was not observed";
     return v;
   }
-  if (*run.size_after_crash != run.expected_size)
-    v.wrong_size = SizeFinding{run.expected_size, *run.size_after_crash};
+  const std::uint64_t size = *run.size_after_crash;
+  const bool extension_lost = run.lost_extension_allowed && size == run.old_eof;
+  if (size != run.expected_size && !extension_lost)
+    v.wrong_size = SizeFinding{run.expected_size, size};
+
+  // After the crash only bytes inside the file are judged, as a reader of the
+  // file would see them: bytes past the new EOF are the tool's own plant,
+  // untouched when the extension did not persist.
+  const std::uint64_t block_start = run.old_eof - run.old_eof % run.block_size;
+  const std::uint64_t in_file = size > block_start ? size - block_start : 0;
+  bool after_crash_looked = false;
+  for (std::size_t i = 0; i < run.views.size(); ++i) {
+    const auto& view = run.views[i];
+    ByteRange gap = view.gap;
+    if (view.phase == engine::Phase::kAfterCrash) gap.end = std::min(gap.end, in_file);
+    if (gap.size() == 0) continue;
+    GapFinding f = CheckGap(view.bytes, gap);
+    if (f.blind()) continue;
+    after_crash_looked |= view.phase == engine::Phase::kAfterCrash;
+    v.oracles.push_back({view.oracle, view.phase, std::move(f), i});
+  }
   if (!v.Failing().empty() || v.wrong_size) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
+  } else if (extension_lost) {
+    v.outcome = Outcome::kSkip;
+    v.summary = "persistence not examined: the extension did not survive the crash (size " +
+                std::to_string(size) +
+                ", allowed without a log flush), so the gap stayed past "
+                "EOF; " +
+                std::to_string(v.oracles.size()) + " oracle reads before the crash saw a zero gap";
+  } else if (!after_crash_looked) {
+    v.outcome = Outcome::kError;
+    v.summary = "no oracle examined the gap after the crash";
   } else {
     v.outcome = Outcome::kPass;
     v.summary = std::to_string(v.oracles.size()) + " oracle reads saw a zero gap; size " +
-                std::to_string(*run.size_after_crash);
+                std::to_string(size);
   }
   return v;
 }

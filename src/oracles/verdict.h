@@ -1,9 +1,10 @@
 // Verdicts (pure): from what a case run observed to pass / fail / skip / error.
 //  - error: the run could not set itself up or verify its plant, or no oracle
 //    examined the gap: never counted as a pass or a fail;
-//  - skip: the case does not apply (unsupported operation, unplantable extent);
-//  - fail: an oracle saw a non-zero byte in the gap, or the size after the
-//    crash is not the expected one;
+//  - skip: the case does not apply (unsupported operation, unplantable extent,
+//    or an extension that a crash without a log flush was allowed to lose);
+//  - fail: an oracle saw a non-zero byte in the gap (after the crash: inside
+//    the file), or the size after the crash is not the expected one;
 //  - pass: the plant was verified and every oracle saw a zero gap.
 #pragma once
 

@@ -52,9 +52,10 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
        << Ranges(r->finding.dirty) << "; block at " << (raw ? "device" : "file") << " offset "
        << view.base_offset << "\n";
     if (!view.note.empty()) os << "      " << view.note << "\n";
-    HexdumpOptions opt{view.base_offset, view.gap, 16, "      "};
+    const ByteRange judged = r->finding.gap;
+    HexdumpOptions opt{view.base_offset, judged, 16, "      "};
     os << RenderHexdump(view.bytes, opt, [&](std::uint64_t i) {
-      if (!view.gap.Contains(i) || view.bytes[i] == 0) return ' ';
+      if (!judged.Contains(i) || view.bytes[i] == 0) return ' ';
       return engine::IsSentinelByte(i, view.bytes[i]) ? '^' : '*';
     });
   }

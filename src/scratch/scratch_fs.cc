@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "os/blkid_probe.h"
 #include "os/file_io.h"
 #include "os/unique_fd.h"
+#include "scratch/fs_features.h"
 #include "scratch/mkfs_command.h"
 
 namespace eofzero::scratch {
@@ -58,9 +61,22 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
                                               " UUID " + fs->uuid_ +
                                               " (do the mkfs options override the UUID?)");
 
+  EOFZERO_RETURN_IF_ERROR(fs->CheckJournaling());
   EOFZERO_RETURN_IF_ERROR(fs->Mount());
   EOFZERO_ASSIGN_OR_RETURN(fs->block_size_, os::FilesystemBlockSize(fs->mount_dir_));
   return fs;
+}
+
+os::Status ScratchFs::CheckJournaling() {
+  if (spec_.fs != FsType::kExt4) return {};  // xfs always journals its metadata
+  EOFZERO_ASSIGN_OR_RETURN(os::ProcessResult dump, os::RunProcess({"dumpe2fs", "-h", device()}));
+  auto features = dump.ok() ? ParseExt4Features(dump.out) : std::nullopt;
+  if (!features) return Fail(ErrorKind::kChild, "cannot read ext4 features: " + dump.Describe());
+  if (std::find(features->begin(), features->end(), "has_journal") == features->end())
+    no_crash_promise_ =
+        "ext4 without has_journal promises no crash consistency (fstests: "
+        "_require_metadata_journaling)";
+  return {};
 }
 
 os::Status ScratchFs::Mount() {

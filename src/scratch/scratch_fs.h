@@ -51,6 +51,10 @@ class ScratchFs {
   // The block size the mounted filesystem reports (statvfs).
   std::uint32_t block_size() const { return block_size_; }
   bool mounted() const { return mount_.has_value(); }
+  // Why a crash test means nothing here (e.g. ext4 without a journal, which
+  // promises no crash consistency), or empty when the filesystem journals
+  // its metadata.
+  const std::string& no_crash_promise() const { return no_crash_promise_; }
   bool shut_down() const { return shut_down_; }
 
   os::Status Mount();
@@ -65,6 +69,7 @@ class ScratchFs {
 
  private:
   ScratchFs() = default;
+  os::Status CheckJournaling();
 
   ScratchSpec spec_;
   std::filesystem::path image_path_;
@@ -77,6 +82,7 @@ class ScratchFs {
   std::string uuid_;
   os::ProcessResult mkfs_;
   std::uint32_t block_size_ = 0;
+  std::string no_crash_promise_;
   bool shut_down_ = false;
 };
 

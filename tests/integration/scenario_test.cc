@@ -86,6 +86,19 @@ TEST_P(PositiveControl, EveryBeforeCrashOracleSeesASentinelLeftInThePageCache) {
   ExpectNothingLeft(wd);
 }
 
+// ext4 without a journal promises nothing across a crash: every case is a
+// SKIP with that reason, never a FAIL or a PASS.
+TEST(Journaling, Ext4WithoutAJournalIsSkippedWithTheReason) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero(
+      {"run", "--workdir", wd.str(), "--fs", "ext4", "--mkfs-options", "-O ^has_journal"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP  ext4").size(), 3u) << ran.out;
+  EXPECT_EQ(CountOccurrences(ran.out, "_require_metadata_journaling"), 3) << ran.out;
+  ExpectNothingLeft(wd);
+}
+
 struct Geometry {
   const char* fs;
   const char* block_size;

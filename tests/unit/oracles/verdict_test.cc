@@ -75,6 +75,51 @@ TEST(Judge, WrongSizeAfterCrashIsFail) {
   EXPECT_NE(v.summary.find("size after crash 4080, expected 8192"), std::string::npos);
 }
 
+TEST(Judge, SizeRolledBackAfterALogFlushIsFailEvenWithNothingLeftToRead) {
+  CaseRun run = CleanRun();
+  run.size_after_crash = 4080;
+  for (auto& v : run.views)
+    if (v.phase == Phase::kAfterCrash) v.bytes = engine::SentinelBlock(4096);
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v.summary;
+  EXPECT_TRUE(v.wrong_size);
+  EXPECT_TRUE(v.Failing().empty()) << "bytes past the new EOF are the plant, not a finding";
+}
+
+TEST(Judge, AfterTheCrashOnlyBytesInsideTheFileAreJudged) {
+  CaseRun run = CleanRun();
+  run.expected_size = 4088;  // say the extension ended inside the gap
+  run.size_after_crash = 4088;
+  for (auto& v : run.views) {
+    if (v.phase != Phase::kAfterCrash) continue;
+    std::fill(v.bytes.begin() + 4088, v.bytes.end(), 0xee);
+  }
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  run.views.back().bytes[4087] = 1;  // the raw device, inside the file
+  v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  ASSERT_EQ(v.Failing().size(), 1u);
+  EXPECT_EQ(v.Failing()[0]->finding.gap, (ByteRange{4080, 4088}));
+}
+
+TEST(Judge, LostExtensionIsAllowedOnlyWithoutALogFlush) {
+  CaseRun run = CleanRun();
+  run.size_after_crash = 4080;
+  for (auto& v : run.views)
+    if (v.phase == Phase::kAfterCrash) v.bytes = engine::SentinelBlock(4096);
+  run.lost_extension_allowed = true;
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kSkip) << v.summary;
+  EXPECT_NE(v.summary.find("did not survive the crash"), std::string::npos);
+  run.views[0].bytes = engine::SentinelBlock(4096);  // but the page cache was not zeroed
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+  run = CleanRun();
+  run.lost_extension_allowed = true;
+  run.size_after_crash = 5000;  // neither the old nor the new size
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
 TEST(Judge, NoVerifiedPlantIsErrorNeverPass) {
   CaseRun run = CleanRun();
   run.plant.reset();
