@@ -78,8 +78,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Report
     config.device = (*fs)->device();
     config.block_size = (*fs)->block_size();
     reporter.ConfigReady(config);
-    for (const auto* c : cases) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const auto* c = cases[k];
       if (os::InterruptRequested()) break;
+      spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, cases.size());
       auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
       if (options.keep &&
           (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))

@@ -51,7 +51,7 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
   fs->uuid_ = os::NewUuid();
   auto argv = MkfsArgv(spec.fs, fs->device(), spec.block_size, fs->uuid_, spec.mkfs_options);
   EOFZERO_ASSIGN_OR_RETURN(fs->mkfs_, os::RunProcess(argv));
-  spdlog::debug("{}: {}", name, fs->mkfs_.CommandLine());
+  spdlog::debug("{}: {}\n{}{}", name, fs->mkfs_.CommandLine(), fs->mkfs_.out, fs->mkfs_.err);
   if (!fs->mkfs_.ok()) return Fail(ErrorKind::kChild, fs->mkfs_.Describe());
 
   EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs->device()));
