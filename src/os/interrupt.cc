@@ -19,6 +19,9 @@ void InstallInterruptHandlers() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGHUP, &sa, nullptr);
+  // A reader that goes away (`eofzero run | head`) must not kill the run
+  // between a mount and its unmount: writes fail with EPIPE and the run unwinds.
+  sigaction(SIGPIPE, &sa, nullptr);
 }
 
 bool InterruptRequested() { return g_signal != 0; }

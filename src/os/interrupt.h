@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM handling: the handler only records the signal. Long-running
+// SIGINT/SIGTERM/SIGHUP/SIGPIPE handling: the handler only records the signal. Long-running
 // code polls InterruptRequested() between steps and unwinds through its RAII
 // owners (mounts, loop devices, images), so nothing is left behind.
 #pragma once

@@ -33,38 +33,71 @@ Ran RunEofzero(const std::vector<std::string>& args) {
   return ran;
 }
 
-Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,
-                           int signo) {
-  Ran ran;
-  int err_pipe[2];
-  if (::pipe(err_pipe) < 0) return ran;
+namespace {
+
+// Starts eofzero with one of its outputs on a pipe (returned) and the other on
+// /dev/null.
+pid_t Spawn(const std::vector<std::string>& args, int piped_fd, int* read_end) {
+  int p[2];
+  if (::pipe(p) < 0) return -1;
   pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(err_pipe[1], STDERR_FILENO);
     int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, STDOUT_FILENO);
-    ::close(err_pipe[0]);
+    ::dup2(devnull, piped_fd == STDOUT_FILENO ? STDERR_FILENO : STDOUT_FILENO);
+    ::dup2(p[1], piped_fd);
+    ::close(p[0]);
     std::vector<char*> argv = {const_cast<char*>(EOFZERO_BINARY)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execv(EOFZERO_BINARY, argv.data());
     ::_exit(127);
   }
-  ::close(err_pipe[1]);
-  std::string pending;
+  ::close(p[1]);
+  *read_end = p[0];
+  return pid;
+}
+
+void Reap(pid_t pid, Ran& ran) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) ran.term_signal = WTERMSIG(status);
+}
+
+}  // namespace
+
+Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,
+                           int signo) {
+  Ran ran;
+  int fd = -1;
+  pid_t pid = Spawn(args, STDERR_FILENO, &fd);
+  if (pid < 0) return ran;
   char buf[4096];
-  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) > 0;) {
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) {
     ran.err.append(buf, static_cast<std::size_t>(n));
     if (!ran.marker_seen && ran.err.find(marker) != std::string::npos) {
       ran.marker_seen = true;
       ::kill(pid, signo);
     }
   }
-  ::close(err_pipe[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) ran.term_signal = WTERMSIG(status);
+  ::close(fd);
+  Reap(pid, ran);
+  return ran;
+}
+
+Ran RunEofzeroClosingStdoutEarly(const std::vector<std::string>& args) {
+  Ran ran;
+  int fd = -1;
+  pid_t pid = Spawn(args, STDOUT_FILENO, &fd);
+  if (pid < 0) return ran;
+  char c;
+  while (::read(fd, &c, 1) == 1) {
+    ran.out += c;
+    if (c == '\n') break;
+  }
+  ran.marker_seen = !ran.out.empty();
+  ::close(fd);
+  Reap(pid, ran);
   return ran;
 }
 

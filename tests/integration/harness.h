@@ -34,6 +34,10 @@ Ran RunEofzero(const std::vector<std::string>& args);
 Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,
                            int signo);
 
+// Runs eofzero with stdout on a pipe, reads its first line, then closes the
+// pipe, as `eofzero run | head -1` would.
+Ran RunEofzeroClosingStdoutEarly(const std::vector<std::string>& args);
+
 // A private folder under /var/tmp for one test's images. The destructor
 // removes it — after releasing, by exact name, any mount or loop device a
 // broken run left behind under it, so one failure does not cascade.

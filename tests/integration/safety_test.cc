@@ -118,6 +118,19 @@ INSTANTIATE_TEST_SUITE_P(
                     Interruption{"xfs-4096: attached", SIGTERM, "second_filesystem"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// `eofzero run | head -1`: the reader goes away after the first line; the
+// run must unwind (SIGPIPE) and release everything, not die holding a mount.
+TEST(Cleanup, ReaderClosingStdoutEarlyLeavesNothingBehind) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzeroClosingStdoutEarly({"run", "--workdir", wd.str()});
+  ASSERT_TRUE(ran.marker_seen) << "no output line was read";
+  EXPECT_EQ(ran.term_signal, 0) << "killed by signal " << ran.term_signal;
+  EXPECT_EQ(ran.exit_code, 128 + SIGPIPE);
+  ExpectNothingLeft(wd);
+  EXPECT_TRUE(wd.Contents().empty());
+}
+
 TEST(BadInput, IsOneLineExit2AndTouchesNothing) {
   REQUIRE_ROOT();
   Workdir wd;
