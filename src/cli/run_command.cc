@@ -7,7 +7,7 @@
 #include "engine/case_spec.h"
 #include "engine/scenario.h"
 #include "os/interrupt.h"
-#include "scratch/mkfs_command.h"
+#include "os/process.h"
 #include "scratch/run_dir.h"
 #include "scratch/scratch_fs.h"
 
@@ -55,6 +55,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Report
     return verdict.outcome;
   };
 
+  reporter.RunStarted(os::KernelRelease());
   auto dir = scratch::RunDir::Create(options.workdir);
   if (!dir) {
     report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-"};

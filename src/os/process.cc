@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,12 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv) {
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
   return result;
+}
+
+std::string KernelRelease() {
+  struct utsname u {};
+  if (::uname(&u) < 0) return "unknown kernel";
+  return std::string(u.release) + " " + u.machine;
 }
 
 bool ProgramExists(const std::string& program) {

@@ -26,6 +26,9 @@ struct ProcessResult {
 // could not be started or waited for; a non-zero exit is a ProcessResult.
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv);
 
+// "6.18.44-fc-v769 x86_64" (uname -r and -m).
+std::string KernelRelease();
+
 // True when `program` is found in PATH.
 bool ProgramExists(const std::string& program);
 

@@ -64,6 +64,11 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
   return os.str();
 }
 
+void HumanReporter::RunStarted(const std::string& kernel) {
+  out_ << "eofzero on Linux " << kernel << "\n";
+  out_.flush();
+}
+
 void HumanReporter::ConfigReady(const ConfigInfo& config) {
   out_ << "== " << config.Label() << " on " << config.device << ": " << config.mkfs_command
        << (config.mount_options.empty() ? "" : "; mount -o " + config.mount_options) << "\n";

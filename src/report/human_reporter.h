@@ -17,6 +17,7 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
 class HumanReporter : public Reporter {
  public:
   explicit HumanReporter(std::ostream& out) : out_(out) {}
+  void RunStarted(const std::string& kernel) override;
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,

@@ -22,6 +22,7 @@ struct ConfigInfo {
 class Reporter {
  public:
   virtual ~Reporter() = default;
+  virtual void RunStarted(const std::string& kernel) = 0;
   virtual void ConfigReady(const ConfigInfo& config) = 0;
   // The configuration could not be set up; its cases are reported as errors.
   virtual void ConfigFailed(const ConfigInfo& config, const std::string& error) = 0;
