@@ -68,6 +68,11 @@ class Scenario {
     // Mapped before the extension, after fsync: no FIEMAP_FLAG_SYNC needed.
     EOFZERO_ASSIGN_OR_RETURN(auto extents,
                              os::MapExtents(fd.get(), 0, bs_, os::FiemapSync::kNo, path_));
+    EOFZERO_ASSIGN_OR_RETURN(bool realtime, os::IsRealtimeFile(fd.get(), path_));
+    if (realtime)
+      return Fail(ErrorKind::kUnsupported,
+                  "file data lives on the realtime device: FIEMAP addresses are not offsets on " +
+                      fs_.device());
     EOFZERO_ASSIGN_OR_RETURN(auto geometry, os::ProbeGeometry(fs_.device()));
     auto where = scratch::LocateBlockForPlant(extents, 0, bs_, geometry.size);
     if (!where) return Fail(ErrorKind::kUnsupported, where.error());

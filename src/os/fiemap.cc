@@ -54,6 +54,15 @@ std::string ExtentFlagNames(std::uint32_t flags) {
   return out.empty() ? "none" : out;
 }
 
+Result<bool> IsRealtimeFile(int fd, const std::string& what) {
+  fsxattr attr{};
+  if (::ioctl(fd, FS_IOC_FSGETXATTR, &attr) < 0) {
+    if (errno == ENOTTY || errno == EOPNOTSUPP) return false;
+    return FailErrno("FS_IOC_FSGETXATTR " + what);
+  }
+  return (attr.fsx_xflags & FS_XFLAG_REALTIME) != 0;
+}
+
 Result<std::vector<Extent>> MapExtents(int fd, std::uint64_t start, std::uint64_t length,
                                        FiemapSync sync, const std::string& what) {
   constexpr unsigned kMaxExtents = 64;

@@ -37,6 +37,10 @@ std::string ExtentFlagNames(std::uint32_t flags);
 
 enum class FiemapSync { kNo, kYes };
 
+// True when the file's data lives on a realtime device (FS_XFLAG_REALTIME,
+// xfs): then FIEMAP's physical addresses are not offsets on the data device.
+Result<bool> IsRealtimeFile(int fd, const std::string& what);
+
 // FS_IOC_FIEMAP over [start, start + length). kYes sets FIEMAP_FLAG_SYNC, which
 // writes the file back first: never use it between an extension and a crash.
 Result<std::vector<Extent>> MapExtents(int fd, std::uint64_t start, std::uint64_t length,
