@@ -8,7 +8,7 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/run_command.h"
-#include "engine/case_spec.h"
+#include "engine/case_file.h"
 #include "os/interrupt.h"
 #include "report/human_reporter.h"
 
@@ -24,10 +24,24 @@ void SetUpLogging(int verbosity) {
                                      : spdlog::level::err);
 }
 
-void ListCases() {
-  for (const auto& c : eofzero::engine::BuiltinCases())
-    std::cout << c.name << std::string(c.name.size() < 16 ? 16 - c.name.size() : 1, ' ')
-              << c.purpose << "\n";
+// The shipped catalog plus the user's folders; a bad file is exit 2.
+std::expected<std::vector<eofzero::engine::CaseSpec>, std::string> LoadCases(
+    const eofzero::cli::RunOptions& options) {
+  std::vector<std::filesystem::path> dirs = {eofzero::engine::DefaultCasesDir()};
+  dirs.insert(dirs.end(), options.cases_dirs.begin(), options.cases_dirs.end());
+  return eofzero::engine::LoadCaseDirs(dirs);
+}
+
+void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
+  for (const auto& c : cases) {
+    std::string needs;
+    for (auto fs : c.filesystems) needs += (needs.empty() ? "" : ",") + std::string(eofzero::scratch::FsTypeName(fs));
+    if (c.block_size) needs += (needs.empty() ? "" : " ") + std::string("bs=") + std::to_string(*c.block_size);
+    std::cout << (c.in_default_suite ? "* " : "  ") << c.name
+              << std::string(c.name.size() < 30 ? 30 - c.name.size() : 1, ' ')
+              << (needs.empty() ? "" : "[" + needs + "] ") << c.purpose << "\n";
+  }
+  std::cout << "(* the default suite; " << cases.size() << " cases)\n";
 }
 
 }  // namespace
@@ -45,10 +59,22 @@ int main(int argc, char** argv) {
       std::cout << invocation->help;
       return args.empty() ? cli::kExitUsage : cli::kExitPass;
     case cli::Command::kList:
-      ListCases();
-      return cli::kExitPass;
     case cli::Command::kRun:
       break;
+  }
+  auto cases = LoadCases(invocation->run);
+  if (!cases) {
+    std::cerr << "eofzero: " << cases.error() << "\n";
+    return cli::kExitUsage;
+  }
+  if (invocation->command == cli::Command::kList) {
+    ListCases(*cases);
+    return cli::kExitPass;
+  }
+  auto selected = engine::SelectCases(*cases, invocation->run.cases);
+  if (!selected) {
+    std::cerr << "eofzero: " << selected.error() << "\n";
+    return cli::kExitUsage;
   }
   SetUpLogging(invocation->run.verbosity);
   if (::geteuid() != 0) {
@@ -57,7 +83,7 @@ int main(int argc, char** argv) {
   }
   os::InstallInterruptHandlers();
   report::HumanReporter reporter(std::cout);
-  auto outcomes = cli::RunSuite(invocation->run, reporter);
+  auto outcomes = cli::RunSuite(invocation->run, *selected, reporter);
   if (os::InterruptRequested())
     std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
               << "; everything this run created was released\n";

@@ -4,15 +4,14 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "engine/case_spec.h"
 
 namespace eofzero::cli {
 namespace {
 
 struct RawRun {
   std::vector<std::string> fs = {"ext4", "xfs"};
-  std::vector<std::string> cases;
-  std::string mkfs_options, mount_options, workdir, image_size, shutdown = "logflush";
+  std::vector<std::string> cases, cases_dirs;
+  std::string mkfs_options, mount_options, workdir, image_size, shutdown;
   std::string block_size = "4096", gap = "16";
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
@@ -21,7 +20,11 @@ struct RawRun {
 
 void AddRunOptions(CLI::App& run, RawRun& raw) {
   run.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
-  run.add_option("--case", raw.cases, "run only this case (repeatable; see 'eofzero list')")
+  run.add_option("--case", raw.cases,
+                 "cases to run: names or shell globs, comma separated ('*' is the whole catalog; "
+                 "default: the generic/790 cases)")
+      ->delimiter(',');
+  run.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
   run.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
   run.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
@@ -29,7 +32,8 @@ void AddRunOptions(CLI::App& run, RawRun& raw) {
   run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
   run.add_option("--image-size", raw.image_size, "sparse image size, e.g. 512M (per fs default)");
   run.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
-  run.add_option("--shutdown", raw.shutdown, "shutdown flag: logflush, nologflush or default");
+  run.add_option("--shutdown", raw.shutdown,
+                 "override every case's shutdown flag: logflush, nologflush or default");
   run.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
   run.add_flag("--direct-read-before-crash", raw.direct_before_crash,
                "also O_DIRECT-read the gap before the crash (writes back the EOF page first)");
@@ -55,10 +59,12 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
     o.filesystems.push_back(*fs);
   }
   if (o.filesystems.empty()) return std::unexpected("--fs: no filesystem given");
-  for (const auto& name : raw.cases) {
-    if (!engine::FindCase(name))
-      return std::unexpected("--case: unknown case '" + name + "' (see 'eofzero list')");
-    o.cases.push_back(name);
+  o.cases = raw.cases;
+  for (const auto& dir : raw.cases_dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      return std::unexpected("--cases-dir: " + dir + " is not a directory");
+    o.cases_dirs.emplace_back(dir);
   }
   auto bs = ParseU32("--block-size", raw.block_size);
   if (!bs) return std::unexpected(bs.error());
@@ -84,7 +90,9 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
   std::error_code ec;
   if (!std::filesystem::is_directory(o.workdir, ec))
     return std::unexpected("--workdir: " + o.workdir.string() + " is not a directory");
-  if (raw.shutdown == "logflush") {
+  if (raw.shutdown.empty()) {
+    o.scenario.shutdown_flag.reset();  // as each case's shutdown step says
+  } else if (raw.shutdown == "logflush") {
     o.scenario.shutdown_flag = os::ShutdownFlag::kLogFlush;
   } else if (raw.shutdown == "nologflush") {
     o.scenario.shutdown_flag = os::ShutdownFlag::kNoLogFlush;
@@ -142,7 +150,9 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   RawRun raw;
   CLI::App* run = app.add_subcommand("run", "run cases on scratch filesystems (needs root)");
   AddRunOptions(*run, raw);
-  CLI::App* list = app.add_subcommand("list", "list the cases");
+  CLI::App* list = app.add_subcommand("list", "list the cases with their purpose and needs");
+  list->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
+      ->delimiter(',');
 
   std::vector<std::string> argv_store = {"eofzero"};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
@@ -156,11 +166,10 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   } catch (const CLI::ParseError& e) {
     return std::unexpected(std::string(e.what()));
   }
-  if (list->parsed()) return Invocation{Command::kList, {}, {}};
-  if (!run->parsed()) return Invocation{Command::kHelp, {}, app.help()};
+  if (!run->parsed() && !list->parsed()) return Invocation{Command::kHelp, {}, app.help()};
   auto options = Validate(raw);
   if (!options) return std::unexpected(options.error());
-  return Invocation{Command::kRun, std::move(*options), {}};
+  return Invocation{list->parsed() ? Command::kList : Command::kRun, std::move(*options), {}};
 }
 
 }  // namespace eofzero::cli

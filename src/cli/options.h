@@ -1,5 +1,5 @@
 // Command-line parsing and validation (no I/O besides checking that --workdir
-// exists). Every error is one line naming the option it is about.
+// and --cases-dir exist; case names are matched after the cases are loaded). Every error is one line naming the option it is about.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,9 @@ namespace eofzero::cli {
 
 struct RunOptions {
   std::vector<scratch::FsType> filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
-  std::vector<std::string> cases;  // empty: the default suite
+  std::vector<std::string> cases;  // shell globs over case names; empty: the default suite
+  // Folders of case files added to the shipped catalog (--cases-dir).
+  std::vector<std::filesystem::path> cases_dirs;
   std::string mkfs_options;
   std::string mount_options;
   std::uint32_t block_size = 4096;
@@ -32,7 +34,7 @@ enum class Command { kRun, kList, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
-  RunOptions run;
+  RunOptions run;   // for kRun; kList uses its cases_dirs
   std::string help;  // for kHelp
 };
 

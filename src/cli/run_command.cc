@@ -2,9 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
-#include "engine/case_spec.h"
 #include "engine/scenario.h"
 #include "os/interrupt.h"
 #include "os/process.h"
@@ -14,40 +15,48 @@
 namespace eofzero::cli {
 namespace {
 
-std::vector<const engine::CaseSpec*> SelectCases(const RunOptions& options) {
-  std::vector<const engine::CaseSpec*> out;
-  if (options.cases.empty()) {
-    for (const auto& c : engine::BuiltinCases()) out.push_back(&c);
-  } else {
-    for (const auto& name : options.cases) out.push_back(engine::FindCase(name));
-  }
-  return out;
-}
+using engine::CaseSpec;
 
-scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs) {
+scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std::uint32_t bs) {
   scratch::ScratchSpec spec;
   spec.fs = fs;
-  spec.block_size = options.block_size;
+  spec.block_size = bs;
   spec.mkfs_options = options.mkfs_options;
   spec.mount_options = options.mount_options;
   spec.image_bytes = options.image_bytes;
   return spec;
 }
 
-engine::CaseRun ErrorRun(const engine::CaseSpec& spec, const std::string& why) {
+engine::CaseRun NotRun(const CaseSpec& spec, engine::RunStatus status, const std::string& why) {
   engine::CaseRun run;
   run.case_name = spec.name;
-  run.status = engine::RunStatus::kError;
+  run.status = status;
   run.reason = why;
   return run;
 }
 
+std::uint32_t BlockSizeFor(const CaseSpec& c, const RunOptions& options) {
+  return c.block_size.value_or(options.block_size);
+}
+
+bool Applies(const CaseSpec& c, scratch::FsType fs) {
+  return c.filesystems.empty() ||
+         std::find(c.filesystems.begin(), c.filesystems.end(), fs) != c.filesystems.end();
+}
+
+std::string FsList(const CaseSpec& c) {
+  std::string s;
+  for (auto fs : c.filesystems) s += (s.empty() ? "" : ", ") + std::string(scratch::FsTypeName(fs));
+  return s;
+}
+
 }  // namespace
 
-std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Reporter& reporter) {
+std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
+                                       const std::vector<const CaseSpec*>& cases,
+                                       report::Reporter& reporter) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<oracles::Outcome> outcomes;
-  const auto cases = SelectCases(options);
   auto report_case = [&](const report::ConfigInfo& config, const engine::CaseRun& run) {
     oracles::Verdict verdict = oracles::Judge(run);
     outcomes.push_back(verdict.outcome);
@@ -60,33 +69,47 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Report
   if (!dir) {
     report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-"};
     reporter.ConfigFailed(none, dir.error().Message());
-    for (const auto* c : cases) report_case(none, ErrorRun(*c, dir.error().Message()));
+    for (const auto* c : cases)
+      report_case(none, NotRun(*c, engine::RunStatus::kError, dir.error().Message()));
   }
+  std::set<std::uint32_t> block_sizes;
+  for (const auto* c : cases) block_sizes.insert(BlockSizeFor(*c, options));
   for (std::size_t i = 0; dir && i < options.filesystems.size(); ++i) {
-    if (os::InterruptRequested()) break;
-    const auto spec = SpecFor(options, options.filesystems[i]);
-    report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), spec.block_size, "",
-                              spec.mount_options, ""};
-    auto fs = scratch::ScratchFs::Create(spec, dir->path(),
-                                         config.fs + "-" + std::to_string(spec.block_size));
-    if (!fs) {
-      const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
-      reporter.ConfigFailed(config, why);
-      for (const auto* c : cases) report_case(config, ErrorRun(*c, why));
-      continue;
-    }
-    config.mkfs_command = (*fs)->mkfs_result().CommandLine();
-    config.device = (*fs)->device();
-    config.block_size = (*fs)->block_size();
-    reporter.ConfigReady(config);
-    for (std::size_t k = 0; k < cases.size(); ++k) {
-      const auto* c = cases[k];
+    for (std::uint32_t bs : block_sizes) {
       if (os::InterruptRequested()) break;
-      spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, cases.size());
-      auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
-      if (options.keep &&
-          (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
-        (*fs)->KeepImage();
+      const auto spec = SpecFor(options, options.filesystems[i], bs);
+      report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), bs, "",
+                                spec.mount_options, ""};
+      std::vector<const CaseSpec*> runnable;
+      for (const auto* c : cases) {
+        if (BlockSizeFor(*c, options) != bs) continue;
+        if (Applies(*c, spec.fs))
+          runnable.push_back(c);
+        else
+          report_case(config, NotRun(*c, engine::RunStatus::kSkipped, "the case is for " + FsList(*c)));
+      }
+      if (runnable.empty()) continue;
+      auto fs = scratch::ScratchFs::Create(spec, dir->path(), config.fs + "-" + std::to_string(bs));
+      if (!fs) {
+        const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
+        reporter.ConfigFailed(config, why);
+        for (const auto* c : runnable)
+          report_case(config, NotRun(*c, engine::RunStatus::kError, why));
+        continue;
+      }
+      config.mkfs_command = (*fs)->mkfs_result().CommandLine();
+      config.device = (*fs)->device();
+      config.block_size = (*fs)->block_size();
+      reporter.ConfigReady(config);
+      for (std::size_t k = 0; k < runnable.size(); ++k) {
+        const auto* c = runnable[k];
+        if (os::InterruptRequested()) break;
+        spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, runnable.size());
+        auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
+        if (options.keep &&
+            (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
+          (*fs)->KeepImage();
+      }
     }
   }
   reporter.Finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

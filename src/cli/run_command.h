@@ -5,14 +5,18 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "engine/case_spec.h"
 #include "oracles/verdict.h"
 #include "report/reporter.h"
 
 namespace eofzero::cli {
 
-// Runs every selected case on every selected filesystem: one mkfs per
-// filesystem, one file per case. Stops early (after cleaning up) when
-// interrupted. Returns each case's outcome.
-std::vector<oracles::Outcome> RunSuite(const RunOptions& options, report::Reporter& reporter);
+// Runs the cases on every selected filesystem: one mkfs per filesystem and
+// block size the cases need, one file per case. A case that does not apply
+// to a filesystem is reported as skipped. Stops early (after cleaning up)
+// when interrupted. Returns each case's outcome.
+std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
+                                       const std::vector<const engine::CaseSpec*>& cases,
+                                       report::Reporter& reporter);
 
 }  // namespace eofzero::cli

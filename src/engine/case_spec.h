@@ -1,26 +1,50 @@
-// The case model: what extends the file past its old, non-aligned EOF.
-// (Today the three generic/790 extensions; cases become data files later.)
+// The case model: a case is data (a file in cases/), parsed into these plain
+// structs, validated, then interpreted by the engine (engine/scenario.h).
 #pragma once
 
-#include <span>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
-#include <string_view>
+#include <vector>
+
+#include "engine/expr.h"
+#include "scratch/fs_type.h"
 
 namespace eofzero::engine {
 
-enum class Extension {
-  kAppendWrite,  // pwrite one block of 0x42 at offset bs, then sync_file_range it
-  kTruncateUp,   // ftruncate to 2 blocks
-  kFallocate,    // fallocate(mode 0, bs, bs)
+enum class StepKind {
+  // xfs_io commands (names and argument forms as in xfs_io)
+  kPwrite, kTruncate, kFalloc, kFzero, kFpunch, kMmap, kMwrite, kMsync, kMunmap,
+  kFsync, kFdatasync, kSyncRange, kSyncfs, kSync, kCopyRange, kReflink, kShutdown,
+  // fstests helpers and the case's own file handling
+  kCycleMount, kFile,
+  // the project's own steps
+  kPlant, kCheckGap, kExpectSize,
+};
+
+struct Step {
+  int line = 0;
+  StepKind kind = StepKind::kFsync;
+  std::string text;  // the step as written, for errors and evidence
+  // Flags given; the value for flags that take one ("-S 0x42").
+  std::map<char, std::optional<Expr>> flags;
+  std::vector<Expr> numbers;       // numeric arguments, in order
+  std::vector<std::string> words;  // word arguments (file names), in order
+
+  bool Has(char flag) const { return flags.contains(flag); }
 };
 
 struct CaseSpec {
   std::string name;
-  std::string purpose;
-  Extension extension;
+  std::string purpose;  // one line: what it does and why it matters
+  std::string source;   // the file it came from
+  bool in_default_suite = false;
+  std::vector<scratch::FsType> filesystems;  // empty: any
+  std::optional<std::uint32_t> block_size;   // needs a filesystem of this block size
+  std::optional<Expr> gap;                   // unset: the run's --gap
+  Expr eof;                                  // default {bs - gap}
+  std::vector<Step> steps;
 };
-
-std::span<const CaseSpec> BuiltinCases();
-const CaseSpec* FindCase(std::string_view name);
 
 }  // namespace eofzero::engine

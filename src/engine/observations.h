@@ -29,6 +29,9 @@ struct BlockView {
   std::uint64_t base_offset = 0;  // file offset of the block (device offset for kRawDevice)
   Bytes bytes;                    // what the oracle returned; may be short (buffered read at EOF)
   ByteRange gap;                  // the gap, relative to the block start
+  // Parts of the gap the case itself wrote after the plant (block-relative):
+  // their bytes are the case's data, not stale ones, and are not judged.
+  std::vector<ByteRange> written;
   std::string note;               // e.g. "O_DIRECT read returned 4080 of 4096 bytes"
 };
 
@@ -44,17 +47,27 @@ struct PlantRecord {
 
 enum class RunStatus { kCompleted, kSkipped, kError };
 
+// An `expect size` step: what stat said against what the case expected.
+struct SizeCheck {
+  Phase phase = Phase::kBeforeCrash;
+  int line = 0;  // of the step in the case file
+  std::uint64_t expected = 0;
+  std::uint64_t observed = 0;
+};
+
 struct CaseRun {
   std::string case_name;
   RunStatus status = RunStatus::kError;
   std::string reason;  // why it was skipped, or what went wrong
   std::uint32_t block_size = 0;
   std::uint64_t old_eof = 0;
-  std::uint64_t expected_size = 0;
+  std::uint64_t eof_block = 0;  // file offset of the block that holds the old EOF
   // A crash without a log flush may lose an un-fsynced extension: then the
   // old size is an allowed outcome too.
   bool lost_extension_allowed = false;
-  std::optional<std::uint64_t> size_after_crash;
+  std::vector<SizeCheck> sizes;
+  // Block-relative parts of the gap the case wrote after the plant so far.
+  std::vector<ByteRange> written;
   std::optional<PlantRecord> plant;
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;

@@ -1,16 +1,14 @@
-// The post-EOF gap scenario of generic/790, run for one case on one scratch
-// filesystem:
-//   write a block of 0x5a, fsync; FIEMAP it; truncate to bs - gap, fsync;
-//   unmount; plant the sentinel over the physical block (verified); mount;
-//   extend; look at the gap (buffered, mmap); [append: sync_file_range];
-//   FS_IOC_SHUTDOWN; unmount; mount; check the size and look at the gap
-//   (O_DIRECT, mmap, buffered); FIEMAP again; unmount; read the raw block.
-// Nothing maps the file between the extension and the crash: FIEMAP_FLAG_SYNC,
-// O_DIRECT reads and fadvise would all write back the zeroed page and hide the
-// bug being hunted.
+// The interpreter of case steps (engine/case_spec.h) on one scratch
+// filesystem. Each case runs in its own files (case_NAME and case_NAME.OTHER)
+// with one descriptor per open mode kept open from step to step, as xfs_io
+// keeps its file open: closing could trigger flushes that hide the bug being
+// hunted. Nothing maps or O_DIRECT-reads the file between the extension and
+// the crash unless a step says so (FIEMAP_FLAG_SYNC, O_DIRECT reads and
+// fadvise all write back the zeroed page).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "engine/case_spec.h"
 #include "engine/observations.h"
@@ -31,16 +29,17 @@ struct FaultInjection {
 };
 
 struct ScenarioOptions {
-  std::uint32_t gap_bytes = 16;
+  std::uint32_t gap_bytes = 16;  // {gap} for cases that do not set their own
   // Also read the gap with O_DIRECT before the crash. Off by default: the
   // O_DIRECT read writes back the dirty EOF page first and so changes what
   // reaches the disk.
   bool direct_read_before_crash = false;
-  os::ShutdownFlag shutdown_flag = os::ShutdownFlag::kLogFlush;
+  // Overrides every shutdown step's flag when set (--shutdown).
+  std::optional<os::ShutdownFlag> shutdown_flag;
   FaultInjection faults;
 };
 
-// Runs one case in its own file. Never throws; every outcome is in the
+// Runs one case's steps. Never throws; every outcome is in the
 // CaseRun. On return the filesystem is mounted and alive again if that was
 // possible (otherwise the next case's Recover() reports it).
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options);

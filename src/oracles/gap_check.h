@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "os/bytes.h"
@@ -21,8 +22,9 @@ struct GapFinding {
   bool blind() const { return bytes_examined == 0; }
 };
 
-// Examines block[gap.begin, min(gap.end, block.size())). Bytes the view does
-// not hold are not judged (bytes_examined says how many were).
-GapFinding CheckGap(ByteView block, ByteRange gap);
+// Examines block[gap.begin, min(gap.end, block.size())) except the ranges in
+// `written` (data the case itself put there). Bytes the view does not hold
+// are not judged (bytes_examined says how many were).
+GapFinding CheckGap(ByteView block, ByteRange gap, std::span<const ByteRange> written = {});
 
 }  // namespace eofzero::oracles

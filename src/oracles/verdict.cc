@@ -35,7 +35,7 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   std::ostringstream os;
   const auto failing = v.Failing();
   if (!failing.empty()) {
-    os << "gap [" << run.old_eof << ", " << run.block_size << ") not zero:";
+    os << "gap [" << run.old_eof << ", " << run.eof_block + run.block_size << ") not zero:";
     const char* sep = " ";
     for (const auto* r : failing) {
       os << sep << engine::OracleName(r->oracle) << " (" << engine::PhaseName(r->phase) << ")";
@@ -44,7 +44,8 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   }
   if (v.wrong_size) {
     if (!failing.empty()) os << "; ";
-    os << "size after crash " << v.wrong_size->observed << ", expected " << v.wrong_size->expected;
+    os << "size " << engine::PhaseName(v.wrong_size->phase) << " " << v.wrong_size->observed
+       << ", expected " << v.wrong_size->expected;
   }
   return os.str();
 }
@@ -68,28 +69,36 @@ Verdict Judge(const CaseRun& run) {
     v.summary = "the sentinel was not planted and verified: nothing to judge";
     return v;
   }
-  if (!run.size_after_crash) {
+  const engine::SizeCheck* last_after = nullptr;
+  bool extension_lost = false;
+  for (const auto& c : run.sizes) {
+    const bool after = c.phase == engine::Phase::kAfterCrash;
+    if (after) last_after = &c;
+    if (c.observed == c.expected) continue;
+    if (after && run.lost_extension_allowed && c.observed == run.old_eof) {
+      extension_lost = true;
+      continue;
+    }
+    if (!v.wrong_size) v.wrong_size = SizeFinding{c.phase, c.line, c.expected, c.observed};
+  }
+  if (!last_after) {
     v.outcome = Outcome::kError;
     v.summary = "the size after the crash was not observed";
     return v;
   }
-  const std::uint64_t size = *run.size_after_crash;
-  const bool extension_lost = run.lost_extension_allowed && size == run.old_eof;
-  if (size != run.expected_size && !extension_lost)
-    v.wrong_size = SizeFinding{run.expected_size, size};
+  const std::uint64_t size = last_after->observed;
 
   // After the crash only bytes inside the file are judged, as a reader of the
   // file would see them: bytes past the new EOF are the tool's own plant,
   // untouched when the extension did not persist.
-  const std::uint64_t block_start = run.old_eof - run.old_eof % run.block_size;
-  const std::uint64_t in_file = size > block_start ? size - block_start : 0;
+  const std::uint64_t in_file = size > run.eof_block ? size - run.eof_block : 0;
   bool after_crash_looked = false;
   for (std::size_t i = 0; i < run.views.size(); ++i) {
     const auto& view = run.views[i];
     ByteRange gap = view.gap;
     if (view.phase == engine::Phase::kAfterCrash) gap.end = std::min(gap.end, in_file);
     if (gap.size() == 0) continue;
-    GapFinding f = CheckGap(view.bytes, gap);
+    GapFinding f = CheckGap(view.bytes, gap, view.written);
     if (f.blind()) continue;
     after_crash_looked |= view.phase == engine::Phase::kAfterCrash;
     v.oracles.push_back({view.oracle, view.phase, std::move(f), i});

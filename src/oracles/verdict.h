@@ -3,8 +3,9 @@
 //    examined the gap: never counted as a pass or a fail;
 //  - skip: the case does not apply (unsupported operation, unplantable extent,
 //    or an extension that a crash without a log flush was allowed to lose);
-//  - fail: an oracle saw a non-zero byte in the gap (after the crash: inside
-//    the file), or the size after the crash is not the expected one;
+//  - fail: an oracle saw a non-zero byte in the gap that the case did not
+//    write itself (after the crash: inside the file), or a size is not the
+//    one an `expect size` step expected;
 //  - pass: the plant was verified and every oracle saw a zero gap.
 #pragma once
 
@@ -28,6 +29,8 @@ struct OracleResult {
 };
 
 struct SizeFinding {
+  engine::Phase phase;
+  int line;  // of the `expect size` step
   std::uint64_t expected;
   std::uint64_t observed;
 };

@@ -41,8 +41,11 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "    sentinel planted at device offset " << run.plant->device_offset << " (extent flags "
        << os::ExtentFlagNames(run.plant->extent.flags) << "), old EOF " << run.old_eof << "\n";
   if (verdict.wrong_size)
-    os << "    size oracle: size after crash is " << verdict.wrong_size->observed << ", expected "
-       << verdict.wrong_size->expected << "\n";
+    os << "    size oracle (" << engine::PhaseName(verdict.wrong_size->phase) << ", step on line "
+       << verdict.wrong_size->line << "): size is " << verdict.wrong_size->observed
+       << ", expected " << verdict.wrong_size->expected << "\n";
+  if (!run.written.empty())
+    os << "    not judged (the case wrote them): block offsets " << Ranges(run.written) << "\n";
   for (const auto* r : verdict.Failing()) {
     const auto& view = run.views[r->view_index];
     const bool raw = view.oracle == engine::Oracle::kRawDevice;
@@ -83,9 +86,10 @@ void HumanReporter::ConfigFailed(const ConfigInfo& config, const std::string& er
 void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                              const oracles::Verdict& verdict) {
   ++counts_[static_cast<int>(verdict.outcome)];
-  char line[64];
-  std::snprintf(line, sizeof line, "%-5s %-5s %-16s %7s  ", oracles::OutcomeName(verdict.outcome),
-                config.fs.c_str(), run.case_name.c_str(), Seconds(run.seconds).c_str());
+  char line[96];
+  const std::string where = config.fs + "/" + std::to_string(config.block_size / 1024) + "k";
+  std::snprintf(line, sizeof line, "%-5s %-8s %-28s %7s  ", oracles::OutcomeName(verdict.outcome),
+                where.c_str(), run.case_name.c_str(), Seconds(run.seconds).c_str());
   out_ << line << verdict.summary << "\n";
   if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
   for (const auto& note : run.notes) out_ << "    note: " << note << "\n";

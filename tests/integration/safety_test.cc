@@ -113,8 +113,8 @@ TEST_P(Interrupted, RunReleasesEverythingAndExits128PlusSignal) {
 INSTANTIATE_TEST_SUITE_P(
     Moments, Interrupted,
     testing::Values(Interruption{"attached", SIGINT, "after_loop_attach"},
-                    Interruption{"plant the sentinel", SIGINT, "while_planting"},
-                    Interruption{"extend and crash", SIGTERM, "around_the_crash"},
+                    Interruption{": plant", SIGINT, "while_planting"},
+                    Interruption{": shutdown -f", SIGTERM, "around_the_crash"},
                     Interruption{"xfs-4096: attached", SIGTERM, "second_filesystem"}),
     [](const auto& info) { return std::string(info.param.name); });
 

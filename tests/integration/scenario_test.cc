@@ -20,7 +20,7 @@ TEST(DefaultSuite, GivesAVerdictForEveryCaseOnExt4AndXfs) {
   EXPECT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.exit_code << "\n" << ran.err;
   for (const char* fs : {"ext4", "xfs"}) {
     for (const char* c : {"append_write", "truncate_up", "fallocate"}) {
-      std::regex verdict(std::string("\n(PASS|FAIL) +") + fs + " +" + c + " ");
+      std::regex verdict(std::string("\n(PASS|FAIL) +") + fs + "/4k +" + c + " ");
       EXPECT_TRUE(std::regex_search(ran.out, verdict)) << fs << " " << c << "\n" << ran.out;
     }
   }
@@ -94,7 +94,7 @@ TEST(Journaling, Ext4WithoutAJournalIsSkippedWithTheReason) {
   Ran ran = RunEofzero(
       {"run", "--workdir", wd.str(), "--fs", "ext4", "--mkfs-options", "-O ^has_journal"});
   EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
-  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP  ext4").size(), 3u) << ran.out;
+  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP  ext4/").size(), 3u) << ran.out;
   EXPECT_EQ(CountOccurrences(ran.out, "_require_metadata_journaling"), 3) << ran.out;
   ExpectNothingLeft(wd);
 }

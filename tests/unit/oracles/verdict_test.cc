@@ -35,8 +35,7 @@ CaseRun CleanRun() {
   run.status = RunStatus::kCompleted;
   run.block_size = 4096;
   run.old_eof = 4080;
-  run.expected_size = 8192;
-  run.size_after_crash = 8192;
+  run.sizes = {{Phase::kAfterCrash, 12, 8192, 8192}};
   run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
   for (Phase p : {Phase::kBeforeCrash, Phase::kAfterCrash})
     for (Oracle o : {Oracle::kBufferedRead, Oracle::kMmap})
@@ -67,17 +66,18 @@ TEST(Judge, EachOracleAloneCanFailTheCase) {
 
 TEST(Judge, WrongSizeAfterCrashIsFail) {
   CaseRun run = CleanRun();
-  run.size_after_crash = 4080;
+  run.sizes[0].observed = 4080;
   auto v = Judge(run);
   EXPECT_EQ(v.outcome, Outcome::kFail);
   ASSERT_TRUE(v.wrong_size);
   EXPECT_EQ(v.wrong_size->observed, 4080u);
-  EXPECT_NE(v.summary.find("size after crash 4080, expected 8192"), std::string::npos);
+  EXPECT_NE(v.summary.find("size after crash 4080, expected 8192"), std::string::npos)
+      << v.summary;
 }
 
 TEST(Judge, SizeRolledBackAfterALogFlushIsFailEvenWithNothingLeftToRead) {
   CaseRun run = CleanRun();
-  run.size_after_crash = 4080;
+  run.sizes[0].observed = 4080;
   for (auto& v : run.views)
     if (v.phase == Phase::kAfterCrash) v.bytes = engine::SentinelBlock(4096);
   auto v = Judge(run);
@@ -88,8 +88,7 @@ TEST(Judge, SizeRolledBackAfterALogFlushIsFailEvenWithNothingLeftToRead) {
 
 TEST(Judge, AfterTheCrashOnlyBytesInsideTheFileAreJudged) {
   CaseRun run = CleanRun();
-  run.expected_size = 4088;  // say the extension ended inside the gap
-  run.size_after_crash = 4088;
+  run.sizes = {{Phase::kAfterCrash, 12, 4088, 4088}};  // the extension ended inside the gap
   for (auto& v : run.views) {
     if (v.phase != Phase::kAfterCrash) continue;
     std::fill(v.bytes.begin() + 4088, v.bytes.end(), 0xee);
@@ -105,7 +104,7 @@ TEST(Judge, AfterTheCrashOnlyBytesInsideTheFileAreJudged) {
 
 TEST(Judge, LostExtensionIsAllowedOnlyWithoutALogFlush) {
   CaseRun run = CleanRun();
-  run.size_after_crash = 4080;
+  run.sizes[0].observed = 4080;
   for (auto& v : run.views)
     if (v.phase == Phase::kAfterCrash) v.bytes = engine::SentinelBlock(4096);
   run.lost_extension_allowed = true;
@@ -116,7 +115,49 @@ TEST(Judge, LostExtensionIsAllowedOnlyWithoutALogFlush) {
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
   run = CleanRun();
   run.lost_extension_allowed = true;
-  run.size_after_crash = 5000;  // neither the old nor the new size
+  run.sizes[0].observed = 5000;  // neither the old nor the new size
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
+TEST(Judge, WrongSizeBeforeTheCrashIsFailToo) {
+  CaseRun run = CleanRun();
+  run.sizes.insert(run.sizes.begin(), {Phase::kBeforeCrash, 7, 8192, 4096});
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  ASSERT_TRUE(v.wrong_size);
+  EXPECT_EQ(v.wrong_size->line, 7);
+}
+
+TEST(Judge, NoSizeCheckAfterTheCrashIsError) {
+  CaseRun run = CleanRun();
+  run.sizes[0].phase = Phase::kBeforeCrash;
+  EXPECT_EQ(Judge(run).outcome, Outcome::kError);
+}
+
+TEST(Judge, BytesTheCaseWroteIntoTheGapAreNotJudged) {
+  CaseRun run = CleanRun();
+  for (auto& v : run.views) {
+    std::fill(v.bytes.begin() + 4080, v.bytes.begin() + 4088, 0x42);
+    v.written = {{4080, 4088}};
+  }
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  run.views[1].bytes[4090] = 0x42;  // outside what the case wrote: stale
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+  run.views[1].bytes[4090] = 0;
+  run.views[2].written.clear();  // and the written bytes are judged when not declared
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
+TEST(Judge, EofInALaterBlockIsJudgedRelativeToThatBlock) {
+  CaseRun run = CleanRun();
+  run.eof_block = 3 * 4096;
+  run.old_eof = 3 * 4096 + 4080;
+  run.sizes = {{Phase::kAfterCrash, 12, 5 * 4096, 5 * 4096}};
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  run.sizes[0].observed = run.sizes[0].expected = 3 * 4096 + 4088;
+  run.views.back().bytes[4090] = 1;  // past the new EOF after the crash: not judged
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  run.views.back().bytes[4085] = 1;
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
 }
 

@@ -19,8 +19,7 @@ engine::CaseRun FailedRun() {
   run.status = engine::RunStatus::kCompleted;
   run.block_size = 4096;
   run.old_eof = 4080;
-  run.expected_size = 8192;
-  run.size_after_crash = 8192;
+  run.sizes = {{engine::Phase::kAfterCrash, 12, 8192, 8192}};
   run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
   engine::BlockView raw;
   raw.oracle = engine::Oracle::kRawDevice;
@@ -68,8 +67,8 @@ TEST(HumanReporter, OneLinePerCaseAndAClosingCount) {
   reporter.CaseDone(Config(), skipped, oracles::Judge(skipped));
   reporter.Finish(1.5);
   std::string text = out.str();
-  EXPECT_NE(text.find("FAIL  xfs   append_write"), std::string::npos) << text;
-  EXPECT_NE(text.find("SKIP  xfs   fallocate"), std::string::npos) << text;
+  EXPECT_NE(text.find("FAIL  xfs/4k   append_write"), std::string::npos) << text;
+  EXPECT_NE(text.find("SKIP  xfs/4k   fallocate"), std::string::npos) << text;
   EXPECT_NE(text.find("\n0 passed, 1 failed, 1 skipped, 0 errors in 1.50s\n"), std::string::npos)
       << text;
 }

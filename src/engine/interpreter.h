@@ -1,0 +1,81 @@
+// The case interpreter's state and steps (used by scenario.cc; split in two
+// files: interpreter.cc runs the xfs_io-style file operations, scenario.cc
+// the project's own steps: plant, check gap, expect size, crash and remount).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "engine/case_spec.h"
+#include "engine/observations.h"
+#include "engine/scenario.h"
+#include "os/file_ops.h"
+#include "os/unique_fd.h"
+#include "scratch/plant_target.h"
+#include "scratch/scratch_fs.h"
+
+namespace eofzero::engine {
+
+class Interpreter {
+ public:
+  Interpreter(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& opt,
+              CaseRun& run);
+  // Sets the variables ({bs}, {gap}, {eof}, ...) for this filesystem.
+  os::Status Prepare();
+  os::Status Run();
+
+ private:
+  os::Status Exec(const Step& s);
+  // xfs_io-style file operations (interpreter.cc).
+  os::Status Pwrite(const Step& s);
+  os::Status Falloc(const Step& s, int mode);
+  os::Status MapStep(const Step& s);
+  os::Status Mwrite(const Step& s);
+  os::Status CopyRange(const Step& s);
+  os::Status Reflink(const Step& s);
+  os::Status SyncRange(const Step& s);
+  // The project's own steps (scenario.cc).
+  os::Status Plant();
+  os::Status PlantAt(const scratch::BlockLocation& where);
+  os::Status CheckGap();
+  os::Status CheckGapBeforeCrash();
+  os::Status CheckGapAfterCrash();
+  os::Status ExpectSize(const Step& s);
+  os::Status Shutdown(const Step& s);
+  os::Status CycleMount();
+  os::Status Replant();
+  os::Result<std::optional<scratch::BlockLocation>> MapEofBlock(int fd);
+
+  // Helpers.
+  os::Result<std::uint64_t> Number(const Expr& e) const;
+  os::Result<std::uint64_t> Arg(const Step& s, std::size_t i) const;
+  os::Result<std::uint8_t> Pattern(const Step& s) const;
+  std::string PathOf(const std::string& file) const;
+  os::Result<int> Fd(const std::string& file, int extra_flags = 0);
+  os::Result<std::uint64_t> SizeOf(const std::string& file);
+  void CloseAll();  // descriptors and mappings, before an unmount
+  void NoteWrite(const std::string& file, std::uint64_t offset, std::uint64_t length);
+  std::uint32_t DeviceAlign() const;
+  std::uint32_t DirectAlign(int fd) const;
+
+  scratch::ScratchFs& fs_;
+  const CaseSpec& spec_;
+  const ScenarioOptions& opt_;
+  CaseRun& run_;
+  const std::uint32_t bs_;
+  Variables vars_;
+  std::string current_ = "";  // "" is the case's main file
+  std::map<std::pair<std::string, int>, os::UniqueFd> fds_;
+  std::optional<os::SharedMapping> mapping_;
+  std::string mapping_file_;
+  bool planted_ = false;
+  bool down_ = false;      // shut down, not yet remounted
+  bool crashed_ = false;   // a shutdown happened (checks are "after the crash")
+  bool stale_in_cache_done_ = false;
+  std::optional<os::ShutdownFlag> last_shutdown_;
+  scratch::BlockLocation where_;
+};
+
+}  // namespace eofzero::engine

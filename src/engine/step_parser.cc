@@ -1,0 +1,177 @@
+#include "engine/step_parser.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace eofzero::engine {
+
+std::span<const CommandInfo> Commands() {
+  static const CommandInfo kCommands[] = {
+      {"pwrite", StepKind::kPwrite, "S:DaA", "nn",
+       "pwrite [-S pattern] [-D (O_DIRECT)] [-a (O_APPEND)] [-A (RWF_APPEND)] off len"},
+      {"truncate", StepKind::kTruncate, "", "n", "truncate size"},
+      {"falloc", StepKind::kFalloc, "k", "nn", "falloc [-k (KEEP_SIZE)] off len"},
+      {"fzero", StepKind::kFzero, "k", "nn", "fzero [-k (KEEP_SIZE)] off len"},
+      {"fpunch", StepKind::kFpunch, "", "nn", "fpunch off len"},
+      {"mmap", StepKind::kMmap, "rw", "nn", "mmap [-r] [-w] off len"},
+      {"mwrite", StepKind::kMwrite, "S:", "nn", "mwrite [-S pattern] off len"},
+      {"msync", StepKind::kMsync, "ais", "", "msync [-a (async)] [-i (invalidate)] [-s (sync)]"},
+      {"munmap", StepKind::kMunmap, "", "", "munmap"},
+      {"fsync", StepKind::kFsync, "", "", "fsync"},
+      {"fdatasync", StepKind::kFdatasync, "", "", "fdatasync"},
+      {"sync_range", StepKind::kSyncRange, "abw", "nn",
+       "sync_range [-a (wait after)] [-b (wait before)] [-w (write)] off len"},
+      {"syncfs", StepKind::kSyncfs, "", "", "syncfs"},
+      {"sync", StepKind::kSync, "", "", "sync"},
+      {"copy_range", StepKind::kCopyRange, "s:d:l:", "w",
+       "copy_range [-s src_off] [-d dst_off] [-l len] src_file"},
+      {"reflink", StepKind::kReflink, "", "wnnn", "reflink src_file src_off dst_off len"},
+      {"shutdown", StepKind::kShutdown, "f", "", "shutdown [-f (flush the log)]"},
+      {"cycle_mount", StepKind::kCycleMount, "", "", "cycle_mount"},
+      {"file", StepKind::kFile, "", "w", "file name   (later steps act on this file)"},
+      {"plant", StepKind::kPlant, "", "", "plant"},
+      {"check gap", StepKind::kCheckGap, "", "", "check gap"},
+      {"expect size", StepKind::kExpectSize, "", "n", "expect size n"},
+  };
+  return kCommands;
+}
+
+namespace {
+
+std::expected<std::vector<std::string>, std::string> Tokenize(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '{') ++depth;
+    if (c == '}' && --depth < 0) return std::unexpected("unbalanced '}'");
+    if (depth == 0 && std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  if (depth != 0) return std::unexpected("unbalanced '{'");
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+const CommandInfo* Lookup(std::vector<std::string>& tokens) {
+  for (const char* two : {"check", "expect"}) {
+    if (tokens[0] == two && tokens.size() > 1) {
+      tokens[0] += " " + tokens[1];
+      tokens.erase(tokens.begin() + 1);
+    }
+  }
+  for (const auto& c : Commands())
+    if (tokens[0] == c.name) return &c;
+  return nullptr;
+}
+
+bool ValidWord(const std::string& w) {
+  for (char c : w)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  return !w.empty() && w[0] != '.' && w[0] != '-';
+}
+
+}  // namespace
+
+std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
+  auto tokens = Tokenize(text);
+  if (!tokens) return std::unexpected(tokens.error());
+  const CommandInfo* cmd = Lookup(*tokens);
+  if (!cmd) return std::unexpected("unknown command '" + (*tokens)[0] + "'");
+  const std::string usage = std::string(" (usage: ") + cmd->usage + ")";
+  Step step;
+  step.line = line;
+  step.kind = cmd->kind;
+  step.text = text;
+  std::size_t i = 1;
+  for (; i < tokens->size(); ++i) {
+    const std::string& t = (*tokens)[i];
+    if (t.size() < 2 || t[0] != '-' || std::isdigit(static_cast<unsigned char>(t[1]))) break;
+    if (t.size() != 2) return std::unexpected("bad flag '" + t + "'" + usage);
+    const char* spec = std::strchr(cmd->flags, t[1]);
+    if (!spec) return std::unexpected(cmd->name + std::string(": unknown flag '") + t + "'" + usage);
+    if (step.flags.contains(t[1])) return std::unexpected("flag '" + t + "' given twice");
+    if (spec[1] != ':') {
+      step.flags[t[1]] = std::nullopt;
+      continue;
+    }
+    if (++i == tokens->size()) return std::unexpected("flag '" + t + "' needs a value" + usage);
+    auto value = Expr::Parse((*tokens)[i], CaseVariables());
+    if (!value) return std::unexpected(value.error());
+    step.flags[t[1]] = std::move(*value);
+  }
+  const std::size_t given = tokens->size() - i, wanted = std::strlen(cmd->positionals);
+  if (given != wanted)
+    return std::unexpected(std::string(cmd->name) + ": " + std::to_string(wanted) +
+                           " argument(s) expected, " + std::to_string(given) + " given" + usage);
+  for (std::size_t k = 0; k < wanted; ++k, ++i) {
+    const std::string& t = (*tokens)[i];
+    if (cmd->positionals[k] == 'w') {
+      if (!ValidWord(t)) return std::unexpected("'" + t + "' is not a plain file name");
+      step.words.push_back(t);
+      continue;
+    }
+    auto value = Expr::Parse(t, CaseVariables());
+    if (!value) return std::unexpected(value.error());
+    step.numbers.push_back(std::move(*value));
+  }
+  return step;
+}
+
+std::expected<void, SequenceError> ValidateSequence(const std::vector<Step>& steps,
+                                                    int steps_line) {
+  const Step* plant = nullptr;
+  const Step* crash = nullptr;  // a shutdown not yet followed by cycle_mount
+  bool crashed = false, checked_after = false, sized_after = false;
+  for (const auto& s : steps) {
+    if (crash && s.kind != StepKind::kCycleMount)
+      return std::unexpected(SequenceError{
+          s.line, "'" + s.text + "' after a shutdown with no cycle_mount: the filesystem is down"});
+    switch (s.kind) {
+      case StepKind::kPlant:
+        if (plant)
+          return std::unexpected(SequenceError{
+              s.line, "a second plant (the first is on line " + std::to_string(plant->line) + ")"});
+        if (crashed) return std::unexpected(SequenceError{s.line, "plant after a crash"});
+        plant = &s;
+        break;
+      case StepKind::kCheckGap:
+      case StepKind::kExpectSize:
+        if (!plant)
+          return std::unexpected(SequenceError{s.line, "'" + s.text + "' before the plant"});
+        (s.kind == StepKind::kCheckGap ? checked_after : sized_after) |= crashed;
+        break;
+      case StepKind::kShutdown:
+        if (!plant)
+          return std::unexpected(SequenceError{s.line, "shutdown before the plant"});
+        crash = &s;
+        crashed = true;
+        checked_after = sized_after = false;  // the checks must follow the last crash
+        break;
+      case StepKind::kCycleMount:
+        crash = nullptr;
+        break;
+      default:
+        break;
+    }
+  }
+  if (crash)
+    return std::unexpected(SequenceError{crash->line, "shutdown with no cycle_mount after it"});
+  if (!plant) return std::unexpected(SequenceError{steps_line, "the steps never plant"});
+  if (!crashed)
+    return std::unexpected(SequenceError{steps_line, "the steps never crash (shutdown)"});
+  if (!checked_after)
+    return std::unexpected(
+        SequenceError{steps_line, "no 'check gap' after the last shutdown and cycle_mount"});
+  if (!sized_after)
+    return std::unexpected(
+        SequenceError{steps_line, "no 'expect size' after the last shutdown and cycle_mount"});
+  return {};
+}
+
+}  // namespace eofzero::engine

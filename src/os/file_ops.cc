@@ -1,0 +1,167 @@
+#include "os/file_ops.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+
+#include "os/aligned_buffer.h"
+
+namespace eofzero::os {
+namespace {
+
+std::string At(const std::string& what, std::uint64_t offset, std::uint64_t length) {
+  return what + " [" + std::to_string(offset) + ", +" + std::to_string(length) + ")";
+}
+
+// Retries short writes; `write_some(done)` writes from data[done] on.
+template <class F>
+Status WriteLoop(std::size_t size, const std::string& context, F&& write_some) {
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = write_some(done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno(context);
+    if (n == 0) return Fail(ErrorKind::kSystem, context + ": wrote nothing");
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+Status AppendAll(int fd, ByteView data, const std::string& what) {
+  return WriteLoop(data.size(), "write (O_APPEND) " + what, [&](std::size_t done) {
+    return ::write(fd, data.data() + done, data.size() - done);
+  });
+}
+
+Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
+                const std::string& what) {
+  return WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
+    iovec iov{const_cast<std::uint8_t*>(data.data() + done), data.size() - done};
+    return ::pwritev2(fd, &iov, 1, static_cast<off_t>(offset + done), rwf_flags);
+  });
+}
+
+int RwfAppend() { return RWF_APPEND; }
+
+Status WriteDirect(int fd, ByteView data, std::uint64_t offset, std::uint32_t alignment,
+                   const std::string& what) {
+  AlignedBuffer buf(data.size(), alignment);
+  if (!buf.ok()) return Fail(ErrorKind::kSystem, "aligned_alloc for O_DIRECT write of " + what);
+  std::memcpy(buf.data(), data.data(), data.size());
+  return WriteLoop(data.size(), "O_DIRECT pwrite " + At(what, offset, data.size()),
+                   [&](std::size_t done) {
+                     return ::pwrite(fd, buf.data() + done, data.size() - done,
+                                     static_cast<off_t>(offset + done));
+                   });
+}
+
+Status Fdatasync(int fd, const std::string& what) {
+  if (::fdatasync(fd) < 0) return FailErrno("fdatasync " + what);
+  return {};
+}
+
+Status Syncfs(int fd, const std::string& what) {
+  if (::syncfs(fd) < 0) return FailErrno("syncfs " + what);
+  return {};
+}
+
+void SyncAll() { ::sync(); }
+
+Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before, bool write,
+                 bool wait_after, const std::string& what) {
+  unsigned flags = (wait_before ? SYNC_FILE_RANGE_WAIT_BEFORE : 0) |
+                   (write ? SYNC_FILE_RANGE_WRITE : 0) |
+                   (wait_after ? SYNC_FILE_RANGE_WAIT_AFTER : 0);
+  if (::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(length), flags) < 0)
+    return FailErrno("sync_file_range " + At(what, offset, length));
+  return {};
+}
+
+Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
+                 std::uint64_t length, const std::string& what) {
+  auto in = static_cast<off_t>(in_offset), out = static_cast<off_t>(out_offset);
+  while (length > 0) {
+    ssize_t n = ::copy_file_range(in_fd, &in, out_fd, &out, length, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("copy_file_range " + At(what, out_offset, length));
+    if (n == 0) return Fail(ErrorKind::kInvalid, "copy_file_range " + what + ": source ended");
+    length -= static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_t dst_offset,
+                  std::uint64_t length, const std::string& what) {
+  file_clone_range arg{};
+  arg.src_fd = src_fd;
+  arg.src_offset = src_offset;
+  arg.src_length = length;
+  arg.dest_offset = dst_offset;
+  if (::ioctl(dst_fd, FICLONERANGE, &arg) < 0)
+    return FailErrno("FICLONERANGE " + At(what, dst_offset, length));
+  return {};
+}
+
+FallocModes FallocFlags() {
+  return {FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE};
+}
+
+Result<SharedMapping> SharedMapping::Map(int fd, std::uint64_t page_offset, std::uint64_t length,
+                                         const std::string& what) {
+  void* addr = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                      static_cast<off_t>(page_offset));
+  if (addr == MAP_FAILED) return FailErrno("mmap (shared, writable) " + At(what, page_offset, length));
+  SharedMapping m;
+  m.addr_ = addr;
+  m.offset_ = page_offset;
+  m.length_ = length;
+  m.what_ = what;
+  return m;
+}
+
+SharedMapping::SharedMapping(SharedMapping&& other) noexcept
+    : addr_(std::exchange(other.addr_, nullptr)),
+      offset_(other.offset_),
+      length_(other.length_),
+      what_(std::move(other.what_)) {}
+
+SharedMapping& SharedMapping::operator=(SharedMapping&& other) noexcept {
+  if (this != &other) {
+    if (addr_) ::munmap(addr_, length_);
+    addr_ = std::exchange(other.addr_, nullptr);
+    offset_ = other.offset_;
+    length_ = other.length_;
+    what_ = std::move(other.what_);
+  }
+  return *this;
+}
+
+SharedMapping::~SharedMapping() {
+  if (addr_) ::munmap(addr_, length_);
+}
+
+Status SharedMapping::Write(std::uint64_t offset, ByteView data) {
+  if (offset < offset_ || offset + data.size() > offset_ + length_)
+    return Fail(ErrorKind::kInvalid, "mwrite " + At(what_, offset, data.size()) +
+                                         " is outside the mapping " + At(what_, offset_, length_));
+  std::memcpy(static_cast<std::uint8_t*>(addr_) + (offset - offset_), data.data(), data.size());
+  return {};
+}
+
+Status SharedMapping::Sync(bool async, bool invalidate, bool sync) {
+  int flags = (async ? MS_ASYNC : 0) | (invalidate ? MS_INVALIDATE : 0) | (sync ? MS_SYNC : 0);
+  if (!async && !sync) flags |= MS_SYNC;
+  if (::msync(addr_, length_, flags) < 0) return FailErrno("msync " + At(what_, offset_, length_));
+  return {};
+}
+
+}  // namespace eofzero::os
