@@ -15,7 +15,7 @@ namespace eofzero::engine {
 
 enum class StepKind {
   // xfs_io commands (names and argument forms as in xfs_io)
-  kPwrite, kTruncate, kFalloc, kFzero, kFpunch, kMmap, kMwrite, kMsync, kMunmap,
+  kPwrite, kPread, kTruncate, kFalloc, kFzero, kFpunch, kMmap, kMwrite, kMsync, kMunmap,
   kFsync, kFdatasync, kSyncRange, kSyncfs, kSync, kCopyRange, kReflink, kShutdown,
   // fstests helpers and the case's own file handling
   kCycleMount, kFile,

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
@@ -75,6 +77,13 @@ Status Interpreter::Exec(const Step& s) {
   const auto modes = os::FallocFlags();
   switch (s.kind) {
     case StepKind::kPwrite: return Pwrite(s);
+    case StepKind::kPread: {
+      EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, Arg(s, 0));
+      EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, Arg(s, 1));
+      EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
+      EOFZERO_RETURN_IF_ERROR(os::ReadUpTo(fd, offset, length, PathOf(current_)));
+      return {};
+    }
     case StepKind::kTruncate: {
       EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, Arg(s, 0));
       EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
@@ -106,7 +115,7 @@ Status Interpreter::Exec(const Step& s) {
     case StepKind::kSync: os::SyncAll(); return {};
     case StepKind::kCopyRange: return FeatureStep(CopyRange(s), s);
     case StepKind::kReflink: return FeatureStep(Reflink(s), s);
-    case StepKind::kFile: current_ = s.words[0]; return {};
+    case StepKind::kFile: current_ = s.words[0] == "main" ? "" : s.words[0]; return {};
     case StepKind::kShutdown: return Shutdown(s);
     case StepKind::kCycleMount: return CycleMount();
     case StepKind::kPlant: return Plant();
@@ -175,7 +184,9 @@ Status Interpreter::Mwrite(const Step& s) {
     return Fail(ErrorKind::kInvalid, "mwrite past the page that holds EOF (" +
                                          std::to_string(size) + ") would raise SIGBUS");
   EOFZERO_RETURN_IF_ERROR(mapping_->Write(offset, Bytes(length, pattern)));
-  NoteWrite(mapping_file_, offset, length);
+  // Bytes stored past EOF through a mapping are not file data: they must
+  // never show up, so only the part below EOF is the case's own.
+  if (offset < size) NoteWrite(mapping_file_, offset, std::min(length, size - offset));
   return {};
 }
 

@@ -9,6 +9,7 @@ std::span<const CommandInfo> Commands() {
   static const CommandInfo kCommands[] = {
       {"pwrite", StepKind::kPwrite, "S:DaA", "nn",
        "pwrite [-S pattern] [-D (O_DIRECT)] [-a (O_APPEND)] [-A (RWF_APPEND)] off len"},
+      {"pread", StepKind::kPread, "", "nn", "pread off len   (buffered; fills the page cache)"},
       {"truncate", StepKind::kTruncate, "", "n", "truncate size"},
       {"falloc", StepKind::kFalloc, "k", "nn", "falloc [-k (KEEP_SIZE)] off len"},
       {"fzero", StepKind::kFzero, "k", "nn", "fzero [-k (KEEP_SIZE)] off len"},
@@ -28,7 +29,8 @@ std::span<const CommandInfo> Commands() {
       {"reflink", StepKind::kReflink, "", "wnnn", "reflink src_file src_off dst_off len"},
       {"shutdown", StepKind::kShutdown, "f", "", "shutdown [-f (flush the log)]"},
       {"cycle_mount", StepKind::kCycleMount, "", "", "cycle_mount"},
-      {"file", StepKind::kFile, "", "w", "file name   (later steps act on this file)"},
+      {"file", StepKind::kFile, "", "w",
+       "file name   (later steps act on case_NAME.name; 'file main' goes back)"},
       {"plant", StepKind::kPlant, "", "", "plant"},
       {"check gap", StepKind::kCheckGap, "", "", "check gap"},
       {"expect size", StepKind::kExpectSize, "", "n", "expect size n"},
