@@ -115,7 +115,8 @@ class Loader {
   }
 
   // The steps are a multi-line string; its first line is the line after the
-  // opening quotes when they end their line (TOML drops that newline).
+  // opening quotes when a newline follows them at once (TOML drops only that
+  // newline: blanks before it make a first, blank line).
   int FirstStepLine(const toml::node& n) const {
     int line = Line(n);
     std::istringstream in(text_);
@@ -126,7 +127,7 @@ class Loader {
     std::string rest = col <= raw.size() ? raw.substr(col - 1) : "";
     for (const char* q : {"'''", "\"\"\""})
       if (rest.starts_with(q)) rest = rest.substr(3);
-    return rest.find_first_not_of(" \t\r") == std::string::npos ? line + 1 : line;
+    return rest.empty() || rest == "\r" ? line + 1 : line;
   }
 
   std::expected<CaseSpec, std::string> Steps(const toml::table& tbl, CaseSpec spec) {

@@ -36,6 +36,7 @@ std::optional<std::int64_t> ParseNumber(std::string_view s) {
   if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
     base = 16;
     digits.remove_prefix(2);
+    if (!digits.empty() && digits[0] == '-') return std::nullopt;  // from_chars takes "0x-5"
   }
   int shift = 0;
   if (base == 10 && !digits.empty()) {

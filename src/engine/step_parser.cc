@@ -83,6 +83,7 @@ bool ValidWord(const std::string& w) {
 std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
   auto tokens = Tokenize(text);
   if (!tokens) return std::unexpected(tokens.error());
+  if (tokens->empty()) return std::unexpected("empty step");
   const CommandInfo* cmd = Lookup(*tokens);
   if (!cmd) return std::unexpected("unknown command '" + (*tokens)[0] + "'");
   const std::string usage = std::string(" (usage: ") + cmd->usage + ")";
@@ -95,7 +96,7 @@ std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
     const std::string& t = (*tokens)[i];
     if (t.size() < 2 || t[0] != '-' || std::isdigit(static_cast<unsigned char>(t[1]))) break;
     if (t.size() != 2) return std::unexpected("bad flag '" + t + "'" + usage);
-    const char* spec = std::strchr(cmd->flags, t[1]);
+    const char* spec = t[1] == ':' ? nullptr : std::strchr(cmd->flags, t[1]);
     if (!spec) return std::unexpected(cmd->name + std::string(": unknown flag '") + t + "'" + usage);
     if (step.flags.contains(t[1])) return std::unexpected("flag '" + t + "' given twice");
     if (spec[1] != ':') {
