@@ -23,11 +23,13 @@ struct OfflineFileView {
   std::uint64_t block_index = 0;
   // Physical block number (ext2fs_bmap2); 0 for a hole or inline data.
   std::uint64_t physical_block = 0;
-  bool hole = false;         // no block mapped: `bytes` are zeros
-  bool unwritten = false;    // an uninitialized extent: reads as zeros in the kernel
-  bool inline_data = false;  // the data lives in the inode: `bytes` are those
-                             // bytes (i_size of them, or fewer for block_index > 0)
-  Bytes bytes;               // the block's bytes, block_size long unless inline
+  bool hole = false;       // no block mapped: `bytes` are zeros
+  bool unwritten = false;  // an uninitialized extent: reads as zeros in the kernel
+  // The data lives in the inode: `bytes` are the inode's whole inline area
+  // (ext2fs_inline_data_size: at least the 60 bytes of i_block), which
+  // extends past i_size — those bytes must be zero too. Sliced by block_index.
+  bool inline_data = false;
+  Bytes bytes;  // the block's bytes, block_size long unless inline
 
   std::uint64_t PhysicalByteOffset() const { return physical_block * block_size; }
 };

@@ -122,6 +122,31 @@ TEST(OfflineReaders, Ext4MatchesFiemapAndFsckIsClean) {
   ExpectNothingLeft(wd);
 }
 
+TEST(OfflineReaders, Ext4InlineDataIsReadFromTheInode) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    auto spec = Ext4Spec();
+    spec.mkfs_options = "-O inline_data";
+    auto fs = scratch::ScratchFs::Create(spec, wd.path(), "ext4i");
+    ASSERT_TRUE(fs) << fs.error().Message();
+    const Bytes data = Pattern(50, 9);
+    WriteFile((*fs)->mount_dir() / "small", data);
+    ASSERT_TRUE((*fs)->Unmount());
+    auto view = os::ReadExt4FileOffline((*fs)->device(), "/small", 0);
+    ASSERT_TRUE(view) << view.error().Message();
+    EXPECT_TRUE(view->inline_data);
+    EXPECT_EQ(view->physical_block, 0u);
+    EXPECT_EQ(view->size, data.size());
+    // The whole inline area (i_block: 60 bytes), past EOF included.
+    ASSERT_EQ(view->bytes.size(), 60u);
+    EXPECT_TRUE(std::equal(data.begin(), data.end(), view->bytes.begin()));
+    EXPECT_TRUE(
+        std::all_of(view->bytes.begin() + 50, view->bytes.end(), [](auto b) { return !b; }));
+  }
+  ExpectNothingLeft(wd);
+}
+
 TEST(OfflineReaders, Ext4WithAnUnreplayedJournalIsRefused) {
   REQUIRE_ROOT();
   Workdir wd;
