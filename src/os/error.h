@@ -10,13 +10,15 @@
 namespace eofzero::os {
 
 enum class ErrorKind {
-  kSystem,        // a system call failed; errnum says why
-  kUnsupported,   // the kernel or filesystem does not offer the operation
-  kInvalid,       // the caller asked for something impossible (bad argument)
-  kSafety,        // a safety rule refused the operation; nothing was touched
-  kVerification,  // the tool could not verify its own action (e.g. a plant)
-  kChild,         // a child process failed
-  kInterrupted,   // SIGINT/SIGTERM arrived; the run is unwinding
+  kSystem,              // a system call failed; errnum says why
+  kUnsupported,         // the kernel or filesystem does not offer the operation
+  kInvalid,             // the caller asked for something impossible (bad argument)
+  kSafety,              // a safety rule refused the operation; nothing was touched
+  kVerification,        // the tool could not verify its own action (e.g. a plant)
+  kChild,               // a child process failed
+  kInterrupted,         // SIGINT/SIGTERM arrived; the run is unwinding
+  kNeedsJournalReplay,  // an offline reader refused: the on-disk journal is
+                        // unreplayed (mount+unmount replays it); not a finding
 };
 
 struct Error {

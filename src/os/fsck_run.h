@@ -1,0 +1,26 @@
+// Runs a filesystem checker in no-modify mode on an unmounted device:
+// `e2fsck -fn DEV` (ext4) or `xfs_repair -n DEV` (xfs). Nothing is written to
+// the device. Judging the outcome is oracles/fsck_result.h's job.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "os/error.h"
+#include "os/process.h"
+
+namespace eofzero::os {
+
+enum class FsckTool { kE2fsck, kXfsRepair };
+
+// "e2fsck" / "xfs_repair".
+const char* FsckProgram(FsckTool tool);
+
+// The argv the checker runs with.
+std::vector<std::string> FsckArgv(FsckTool tool, const std::string& device);
+
+// Any exit code is a ProcessResult. Errors: kUnsupported when the program is
+// not in PATH (a skip, with the reason), kSystem when it could not be started.
+Result<ProcessResult> RunFsckNoModify(FsckTool tool, const std::string& device);
+
+}  // namespace eofzero::os

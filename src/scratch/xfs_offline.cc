@@ -1,0 +1,47 @@
+#include "scratch/xfs_offline.h"
+
+#include "os/xfs_db.h"
+#include "scratch/raw_access.h"
+
+namespace eofzero::scratch {
+
+os::Result<XfsOfflineBlock> LocateXfsBlockOffline(const std::string& device, std::uint64_t inode,
+                                                  std::uint64_t block_index) {
+  EOFZERO_ASSIGN_OR_RETURN(
+      auto geo_run, os::RunXfsDbReadOnly(device, {"sb 0", "print agblocks agblklog blocksize"}));
+  EOFZERO_ASSIGN_OR_RETURN(auto geo, ParseXfsGeometry(geo_run.out));
+  EOFZERO_ASSIGN_OR_RETURN(
+      auto map_run,
+      os::RunXfsDbReadOnly(device, {"inode " + std::to_string(inode), "print core.size", "bmap"}));
+  EOFZERO_ASSIGN_OR_RETURN(auto map, ParseXfsInodeMap(map_run.out));
+
+  XfsOfflineBlock block;
+  block.inode = inode;
+  block.size = map.size;
+  block.block_size = geo.blocksize;
+  block.block_index = block_index;
+  block.extent = FindXfsExtent(map, block_index);
+  if (block.extent) {
+    EOFZERO_ASSIGN_OR_RETURN(auto start, XfsExtentByteOffset(geo, *block.extent));
+    block.byte_offset = start + (block_index - block.extent->file_block) * geo.blocksize;
+    block.unwritten = block.extent->unwritten;
+  }
+  return block;
+}
+
+os::Result<XfsOfflineBlock> ReadXfsBlockOffline(const ScratchFs& fs, std::uint64_t inode,
+                                                std::uint64_t block_index) {
+  if (fs.mounted()) {
+    return os::Fail(os::ErrorKind::kSafety,
+                    "xfs offline read of " + fs.device() + ": the filesystem is mounted");
+  }
+  EOFZERO_ASSIGN_OR_RETURN(auto block, LocateXfsBlockOffline(fs.device(), inode, block_index));
+  if (!block.byte_offset) {
+    block.bytes.assign(block.block_size, 0);
+    return block;
+  }
+  EOFZERO_ASSIGN_OR_RETURN(block.bytes, ReadDeviceRange(fs, *block.byte_offset, block.block_size));
+  return block;
+}
+
+}  // namespace eofzero::scratch

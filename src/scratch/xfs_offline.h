@@ -1,0 +1,41 @@
+// The xfs offline oracle: where one block of a file lives on the device and
+// how big the file is, as the on-disk metadata says, read by xfs_db with the
+// filesystem unmounted (no kernel involved). The caller passes the inode
+// number (stat's st_ino), which xfs_db takes directly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "os/bytes.h"
+#include "os/error.h"
+#include "scratch/scratch_fs.h"
+#include "scratch/xfs_db_parse.h"
+
+namespace eofzero::scratch {
+
+struct XfsOfflineBlock {
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;  // core.size: the on-disk file size
+  std::uint32_t block_size = 0;
+  std::uint64_t block_index = 0;
+  // Device byte offset of the block; nullopt for a hole.
+  std::optional<std::uint64_t> byte_offset;
+  bool unwritten = false;  // allocated, reads as zeros through the kernel
+  std::optional<XfsBmapExtent> extent;
+  Bytes bytes;  // ReadXfsBlockOffline only: the block; zeros for a hole
+};
+
+// Runs xfs_db twice (geometry, then the inode) on `device`, which must hold an
+// unmounted xfs. Errors: kUnsupported when xfs_db is missing; kChild when it
+// fails or its output does not parse (including a bad inode number).
+os::Result<XfsOfflineBlock> LocateXfsBlockOffline(const std::string& device, std::uint64_t inode,
+                                                  std::uint64_t block_index);
+
+// The same on a ScratchFs this run owns, plus the block's bytes, read through
+// the raw-access safety checks. kSafety when `fs` is mounted.
+os::Result<XfsOfflineBlock> ReadXfsBlockOffline(const ScratchFs& fs, std::uint64_t inode,
+                                                std::uint64_t block_index);
+
+}  // namespace eofzero::scratch

@@ -1,0 +1,100 @@
+#include "oracles/fsck_result.h"
+
+#include <gtest/gtest.h>
+
+#include "recorded_output.h"
+
+namespace eofzero::oracles {
+namespace {
+
+using eofzero::testing::LoadRecorded;
+using os::FsckTool;
+
+FsckResult Classify(FsckTool tool, const std::string& fixture) {
+  return ClassifyFsck(tool, LoadRecorded("fsck/" + fixture));
+}
+
+TEST(ClassifyFsck, E2fsckClean) {
+  auto r = Classify(FsckTool::kE2fsck, "e2fsck_clean.txt");
+  EXPECT_EQ(r.verdict, FsckVerdict::kClean) << r.reason;
+}
+
+TEST(ClassifyFsck, E2fsckCorruptKeepsTheEvidence) {
+  auto r = Classify(FsckTool::kE2fsck, "e2fsck_corrupt.txt");
+  EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
+  EXPECT_EQ(r.run.exit_code, 4);
+  EXPECT_NE(r.run.out.find("Inode 12 ref count is 5, should be 1"), std::string::npos);
+}
+
+TEST(ClassifyFsck, E2fsckUnreplayedJournalIsNotAFinding) {
+  // e2fsck -fn exits 0 here but complains about counts the replay would fix.
+  auto r = Classify(FsckTool::kE2fsck, "e2fsck_needs_recovery.txt");
+  EXPECT_EQ(r.run.exit_code, 0);
+  EXPECT_EQ(r.verdict, FsckVerdict::kNeedsJournalReplay) << r.reason;
+  // And with exit 4, as other versions report it.
+  auto run = LoadRecorded("fsck/e2fsck_needs_recovery.txt");
+  run.exit_code = 4;
+  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kNeedsJournalReplay);
+}
+
+TEST(ClassifyFsck, E2fsckOnAMountedDeviceIsAToolError) {
+  auto r = Classify(FsckTool::kE2fsck, "e2fsck_mounted.txt");
+  EXPECT_EQ(r.verdict, FsckVerdict::kToolError) << r.reason;
+}
+
+TEST(ClassifyFsck, E2fsckOperationalError) {
+  os::ProcessResult run{{"e2fsck", "-fn", "/dev/x"}, 8, 0, "", "e2fsck: No such file\n"};
+  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kToolError);
+  run.exit_code = -1;
+  run.term_signal = 9;
+  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kToolError);
+}
+
+TEST(ClassifyFsck, XfsRepairClean) {
+  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_clean.txt");
+  EXPECT_EQ(r.verdict, FsckVerdict::kClean) << r.reason;
+}
+
+TEST(ClassifyFsck, XfsRepairCorrupt) {
+  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_corrupt.txt");
+  EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
+  EXPECT_NE(r.run.err.find("would have reset inode 131 nlinks from 7 to 1"), std::string::npos);
+}
+
+TEST(ClassifyFsck, XfsRepairDirtyLogIsNotAFinding) {
+  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_dirty_log.txt");
+  EXPECT_EQ(r.run.exit_code, 1);  // xfsprogs 6.1; older ones exit 2
+  EXPECT_EQ(r.verdict, FsckVerdict::kNeedsJournalReplay) << r.reason;
+  os::ProcessResult old{{"xfs_repair", "-n", "/dev/x"},
+                        2,
+                        0,
+                        "",
+                        "ERROR: The filesystem has valuable metadata changes in a log which needs "
+                        "to be replayed.\n"};
+  EXPECT_EQ(ClassifyFsck(FsckTool::kXfsRepair, old).verdict, FsckVerdict::kNeedsJournalReplay);
+}
+
+TEST(ClassifyFsck, XfsRepairOnAMountedDeviceIsAToolError) {
+  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_mounted.txt");
+  EXPECT_EQ(r.run.exit_code, 1);  // the same code as corruption
+  EXPECT_EQ(r.verdict, FsckVerdict::kToolError) << r.reason;
+}
+
+TEST(FsckNotRun, MissingToolIsASkip) {
+  os::Error missing{os::ErrorKind::kUnsupported, 0, "xfs_repair not found in PATH"};
+  auto r = FsckNotRun(FsckTool::kXfsRepair, missing);
+  EXPECT_EQ(r.verdict, FsckVerdict::kToolMissing);
+  EXPECT_EQ(r.reason, "xfs_repair not found in PATH");
+  os::Error spawn{os::ErrorKind::kSystem, EACCES, "spawn e2fsck"};
+  EXPECT_EQ(FsckNotRun(FsckTool::kE2fsck, spawn).verdict, FsckVerdict::kToolError);
+}
+
+TEST(FsckArgv, NoModifyFlags) {
+  EXPECT_EQ(os::FsckArgv(FsckTool::kE2fsck, "/dev/loop9"),
+            (std::vector<std::string>{"e2fsck", "-fn", "/dev/loop9"}));
+  EXPECT_EQ(os::FsckArgv(FsckTool::kXfsRepair, "/dev/loop9"),
+            (std::vector<std::string>{"xfs_repair", "-n", "/dev/loop9"}));
+}
+
+}  // namespace
+}  // namespace eofzero::oracles
