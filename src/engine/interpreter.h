@@ -47,6 +47,10 @@ class Interpreter {
   os::Status CycleMount();
   os::Status Replant();
   os::Result<std::optional<scratch::BlockLocation>> MapEofBlock(int fd);
+  // With the filesystem unmounted after the crash (offline_checks.cc).
+  os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap,
+                         std::uint64_t inode, std::uint64_t kernel_size);
+  void RunFsck();
 
   // Helpers.
   os::Result<std::uint64_t> Number(const Expr& e) const;

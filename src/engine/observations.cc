@@ -10,6 +10,8 @@ const char* OracleName(Oracle o) {
       return "mmap";
     case Oracle::kDirectRead:
       return "direct-read";
+    case Oracle::kOffline:
+      return "offline";
     case Oracle::kRawDevice:
       return "raw-device";
   }

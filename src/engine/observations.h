@@ -8,6 +8,8 @@
 
 #include "os/bytes.h"
 #include "os/fiemap.h"
+#include "os/fsck_run.h"
+#include "os/process.h"
 
 namespace eofzero::engine {
 
@@ -16,6 +18,8 @@ enum class Oracle {
   kMmap,          // a read-only mapping of the EOF page
   kDirectRead,    // the tool's aligned O_DIRECT read of the EOF block (whole user buffer)
   kRawDevice,     // the physical block read from the unmounted device
+  kOffline,       // the block as the on-disk metadata maps it, read without the kernel's
+                  // filesystem code (libext2fs for ext4, xfs_db for xfs)
 };
 enum class Phase { kBeforeCrash, kAfterCrash };
 
@@ -47,6 +51,14 @@ struct PlantRecord {
 
 enum class RunStatus { kCompleted, kSkipped, kError };
 
+// A no-modify fsck after the post-crash remount and unmount (judged by
+// oracles/fsck_result.h).
+struct FsckObservation {
+  os::FsckTool tool = os::FsckTool::kE2fsck;
+  std::optional<os::ProcessResult> run;  // what it printed and its exit code
+  std::optional<os::Error> not_run;      // why it could not run
+};
+
 // An `expect size` step: what stat said against what the case expected.
 struct SizeCheck {
   Phase phase = Phase::kBeforeCrash;
@@ -71,6 +83,11 @@ struct CaseRun {
   std::optional<PlantRecord> plant;
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;
+  std::vector<FsckObservation> fsck;
+  // Two independent views of the same fact that do not agree (FIEMAP against
+  // the offline reader's block map, the kernel's size against the on-disk
+  // inode): never a pass, and a human has to say whose bug it is.
+  std::vector<std::string> disagreements;
   std::vector<std::string> notes;  // things worth knowing that are not findings
   double seconds = 0;
 };

@@ -111,13 +111,16 @@ Status Interpreter::CheckGapBeforeCrash() {
 
 // After the crash: O_DIRECT, mmap and buffered reads of the EOF block (the
 // clean cache dropped before each cached read), then FIEMAP again (the block
-// may have moved), unmount and read the physical block from the device.
+// may have moved), unmount, read the physical block from the device, read the
+// file offline (no kernel filesystem code), and run fsck.
 Status Interpreter::CheckGapAfterCrash() {
   CloseAll();
   const std::string path = PathOf("");
   std::optional<scratch::BlockLocation> block;
+  os::FileStat st;
   {
     EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path, O_RDONLY));
+    EOFZERO_ASSIGN_OR_RETURN(st, os::StatFile(fd.get(), path));
     BlockRequest req{path, fd.get(), run_.eof_block, bs_,
                      ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kAfterCrash};
     const std::size_t first = run_.views.size();
@@ -138,8 +141,10 @@ Status Interpreter::CheckGapAfterCrash() {
     for (std::size_t i = first; i < run_.views.size(); ++i) run_.views[i].written = run_.written;
     EOFZERO_ASSIGN_OR_RETURN(block, MapEofBlock(fd.get()));
   }
-  if (!block) return {};
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
+  EOFZERO_RETURN_IF_ERROR(ReadOffline(block, st.inode, st.size));
+  RunFsck();
+  if (!block) return fs_.Mount();
   BlockView raw;
   raw.oracle = Oracle::kRawDevice;
   raw.phase = Phase::kAfterCrash;

@@ -29,6 +29,12 @@ std::vector<const OracleResult*> Verdict::Failing() const {
   return out;
 }
 
+bool Verdict::FsckFoundCorruption() const {
+  for (const auto& f : fsck)
+    if (f.verdict == FsckVerdict::kCorrupt) return true;
+  return false;
+}
+
 namespace {
 
 std::string FailureSummary(const Verdict& v, const CaseRun& run) {
@@ -47,7 +53,17 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     os << "size " << engine::PhaseName(v.wrong_size->phase) << " " << v.wrong_size->observed
        << ", expected " << v.wrong_size->expected;
   }
+  if (v.FsckFoundCorruption()) {
+    if (!failing.empty() || v.wrong_size) os << "; ";
+    os << "fsck found corruption after the crash";
+  }
   return os.str();
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : "; ") + i;
+  return s;
 }
 
 }  // namespace
@@ -103,9 +119,16 @@ Verdict Judge(const CaseRun& run) {
     after_crash_looked |= view.phase == engine::Phase::kAfterCrash;
     v.oracles.push_back({view.oracle, view.phase, std::move(f), i});
   }
-  if (!v.Failing().empty() || v.wrong_size) {
+  for (const auto& f : run.fsck)
+    v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
+                           : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
+  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption()) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
+    if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);
+  } else if (!run.disagreements.empty()) {
+    v.outcome = Outcome::kError;
+    v.summary = "independent views disagree: " + Joined(run.disagreements);
   } else if (extension_lost) {
     v.outcome = Outcome::kSkip;
     v.summary = "persistence not examined: the extension did not survive the crash (size " +
@@ -120,6 +143,8 @@ Verdict Judge(const CaseRun& run) {
     v.outcome = Outcome::kPass;
     v.summary = std::to_string(v.oracles.size()) + " oracle reads saw a zero gap; size " +
                 std::to_string(size);
+    for (const auto& f : v.fsck)
+      v.summary += std::string("; ") + os::FsckProgram(f.tool) + " " + FsckVerdictName(f.verdict);
   }
   return v;
 }

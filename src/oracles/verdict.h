@@ -6,7 +6,11 @@
 //  - fail: an oracle saw a non-zero byte in the gap that the case did not
 //    write itself (after the crash: inside the file), or a size is not the
 //    one an `expect size` step expected;
-//  - pass: the plant was verified and every oracle saw a zero gap.
+//    or fsck found the filesystem corrupt after the crash;
+//  - error, too: independent views disagree (FIEMAP against the offline
+//    block map, stat against the on-disk size) and nothing failed;
+//  - pass: the plant was verified, every oracle saw a zero gap, and the
+//    views agree.
 #pragma once
 
 #include <optional>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "engine/observations.h"
+#include "oracles/fsck_result.h"
 #include "oracles/gap_check.h"
 
 namespace eofzero::oracles {
@@ -40,6 +45,9 @@ struct Verdict {
   std::string summary;                // one line
   std::vector<OracleResult> oracles;  // every view that was examined
   std::optional<SizeFinding> wrong_size;
+  std::vector<FsckResult> fsck;  // each fsck run after a crash, classified
+
+  bool FsckFoundCorruption() const;
 
   std::vector<const OracleResult*> Failing() const;
 };

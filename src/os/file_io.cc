@@ -81,10 +81,11 @@ Status DropCachedPages(int fd, const std::string& what) {
 
 Result<FileStat> StatFile(int fd, const std::string& what) {
   struct statx stx {};
-  if (::statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_DIOALIGN, &stx) < 0)
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_INO | STATX_DIOALIGN, &stx) < 0)
     return FailErrno("statx " + what);
   FileStat st;
   st.size = stx.stx_size;
+  st.inode = stx.stx_ino;
   st.block_size = stx.stx_blksize;
   if (stx.stx_mask & STATX_DIOALIGN) {
     st.dio_mem_align = stx.stx_dio_mem_align;

@@ -13,6 +13,7 @@ namespace eofzero::os {
 
 struct FileStat {
   std::uint64_t size = 0;
+  std::uint64_t inode = 0;
   std::uint32_t block_size = 0;     // st_blksize: the filesystem's preferred I/O size
   std::uint32_t dio_mem_align = 0;  // STATX_DIOALIGN; 0 when the kernel does not report it
   std::uint32_t dio_offset_align = 0;

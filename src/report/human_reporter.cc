@@ -48,7 +48,8 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "    not judged (the case wrote them): block offsets " << Ranges(run.written) << "\n";
   for (const auto* r : verdict.Failing()) {
     const auto& view = run.views[r->view_index];
-    const bool raw = view.oracle == engine::Oracle::kRawDevice;
+    const bool raw =
+        view.oracle == engine::Oracle::kRawDevice || view.oracle == engine::Oracle::kOffline;
     os << "    " << engine::OracleName(r->oracle) << " (" << engine::PhaseName(r->phase)
        << "): " << r->finding.nonzero << " of " << r->finding.bytes_examined
        << " gap bytes non-zero (" << r->finding.sentinel << " are sentinel) at block offsets "
@@ -64,6 +65,13 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
   }
   if (!verdict.Failing().empty())
     os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
+  for (const auto& f : verdict.fsck) {
+    if (f.verdict != oracles::FsckVerdict::kCorrupt) continue;
+    os << "    fsck: " << f.run.CommandLine() << " exited " << f.run.exit_code << ": " << f.reason
+       << "\n";
+    std::istringstream lines(f.run.out + f.run.err);
+    for (std::string line; std::getline(lines, line);) os << "      | " << line << "\n";
+  }
   return os.str();
 }
 

@@ -51,7 +51,7 @@ TEST_P(PositiveControl, EveryAfterCrashOracleSeesASentinelPlantedBehindTheFilesy
                         GetParam().block_size, "--inject-fault", "stale-after-crash"});
   EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
   EXPECT_EQ(LinesStartingWith(ran.out, "FAIL ").size(), 3u) << ran.out;
-  for (const char* oracle : {"direct-read", "mmap", "buffered-read", "raw-device"}) {
+  for (const char* oracle : {"direct-read", "mmap", "buffered-read", "raw-device", "offline"}) {
     std::string evidence = std::string(oracle) +
                            " (after crash): 16 of 16 gap bytes non-zero "
                            "(16 are sentinel)";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/sentinel.h"
+#include "recorded_output.h"
 
 namespace eofzero::oracles {
 namespace {
@@ -158,6 +159,45 @@ TEST(Judge, EofInALaterBlockIsJudgedRelativeToThatBlock) {
   run.views.back().bytes[4090] = 1;  // past the new EOF after the crash: not judged
   EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
   run.views.back().bytes[4085] = 1;
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
+engine::FsckObservation Recorded(os::FsckTool tool, const std::string& fixture) {
+  engine::FsckObservation f;
+  f.tool = tool;
+  f.run = testing::LoadRecorded("fsck/" + fixture);
+  return f;
+}
+
+TEST(Judge, FsckFindingCorruptionAfterTheCrashIsFail) {
+  CaseRun run = CleanRun();
+  run.fsck = {Recorded(os::FsckTool::kE2fsck, "e2fsck_clean.txt")};
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  EXPECT_NE(v.summary.find("e2fsck clean"), std::string::npos) << v.summary;
+  run.fsck = {Recorded(os::FsckTool::kXfsRepair, "xfs_repair_corrupt.txt")};
+  v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  EXPECT_TRUE(v.FsckFoundCorruption());
+  EXPECT_NE(v.summary.find("fsck found corruption"), std::string::npos) << v.summary;
+}
+
+TEST(Judge, AnUnreplayedJournalOrAMissingFsckIsNotAFinding) {
+  CaseRun run = CleanRun();
+  run.fsck = {Recorded(os::FsckTool::kXfsRepair, "xfs_repair_dirty_log.txt")};
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  run.fsck[0].run.reset();
+  run.fsck[0].not_run = os::Error{os::ErrorKind::kUnsupported, 0, "xfs_repair not found"};
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+}
+
+TEST(Judge, DisagreeingViewsAreNeverAPass) {
+  CaseRun run = CleanRun();
+  run.disagreements = {"FIEMAP maps the EOF block to device offset 40960; xfs_db maps it to 45056"};
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kError);
+  EXPECT_NE(v.summary.find("45056"), std::string::npos);
+  run.views[0].bytes = engine::SentinelBlock(4096);  // a failure still reads as one
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
 }
 

@@ -1,0 +1,97 @@
+// The after-crash checks that run with the filesystem unmounted and without
+// the kernel's filesystem code: the offline oracle (libext2fs for ext4,
+// xfs_db for xfs) with its cross-checks against FIEMAP and stat, and fsck.
+#include <string>
+
+#include "engine/interpreter.h"
+#include "os/ext4_offline.h"
+#include "os/fsck_run.h"
+#include "scratch/xfs_offline.h"
+
+namespace eofzero::engine {
+
+using os::ErrorKind;
+using os::Status;
+
+namespace {
+
+struct OfflineBlock {
+  std::string reader;                   // "libext2fs" / "xfs_db"
+  std::uint64_t size = 0;               // the inode's on-disk size
+  std::optional<std::uint64_t> offset;  // device byte offset; nullopt: hole or inline
+  std::string how;                      // "hole", "unwritten", "inline data" or ""
+  Bytes bytes;
+};
+
+os::Result<OfflineBlock> ReadBlock(const scratch::ScratchFs& fs, const std::string& name,
+                                   std::uint64_t inode, std::uint64_t block_index) {
+  OfflineBlock out;
+  if (fs.spec().fs == scratch::FsType::kExt4) {
+    EOFZERO_ASSIGN_OR_RETURN(auto v, os::ReadExt4FileOffline(fs.device(), "/" + name, block_index));
+    out.reader = "libext2fs";
+    out.size = v.size;
+    if (!v.hole && !v.inline_data) out.offset = v.PhysicalByteOffset();
+    out.how = v.inline_data ? "inline data" : v.hole ? "hole" : v.unwritten ? "unwritten" : "";
+    out.bytes = std::move(v.bytes);
+    return out;
+  }
+  EOFZERO_ASSIGN_OR_RETURN(auto v, scratch::ReadXfsBlockOffline(fs, inode, block_index));
+  out.reader = "xfs_db";
+  out.size = v.size;
+  out.offset = v.byte_offset;
+  out.how = !v.byte_offset ? "hole" : v.unwritten ? "unwritten" : "";
+  out.bytes = std::move(v.bytes);
+  return out;
+}
+
+}  // namespace
+
+Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fiemap,
+                                std::uint64_t inode, std::uint64_t kernel_size) {
+  const std::string name = std::filesystem::path(PathOf("")).filename().string();
+  auto block = ReadBlock(fs_, name, inode, run_.eof_block / bs_);
+  if (!block) {
+    if (block.error().kind != ErrorKind::kUnsupported) return std::unexpected(block.error());
+    run_.notes.push_back("offline oracle not available: " + block.error().Message());
+    return {};
+  }
+  const std::string at = block->offset ? std::to_string(*block->offset) : block->how;
+  if (block->size != kernel_size)
+    run_.disagreements.push_back(block->reader + " reads an on-disk size of " +
+                                 std::to_string(block->size) + "; stat said " +
+                                 std::to_string(kernel_size));
+  if (fiemap && block->offset != fiemap->device_offset)
+    run_.disagreements.push_back("FIEMAP maps the EOF block to device offset " +
+                                 std::to_string(fiemap->device_offset) + "; " + block->reader +
+                                 " maps it to " + at);
+  if (block->how == "hole" || block->how == "unwritten") {
+    // Reads as zeros through the kernel: nothing on disk to examine.
+    run_.notes.push_back("offline oracle: " + block->reader + " maps the EOF block as " +
+                         block->how);
+    return {};
+  }
+  BlockView view;
+  view.oracle = Oracle::kOffline;
+  view.phase = Phase::kAfterCrash;
+  view.base_offset = block->offset.value_or(0);
+  view.bytes = std::move(block->bytes);
+  view.gap = ByteRange{run_.old_eof - run_.eof_block, bs_};
+  view.written = run_.written;
+  view.note = block->reader + ": inode " + std::to_string(inode) + ", on-disk size " +
+              std::to_string(block->size) + ", EOF block at device offset " + at;
+  run_.views.push_back(std::move(view));
+  return {};
+}
+
+void Interpreter::RunFsck() {
+  FsckObservation obs;
+  obs.tool = fs_.spec().fs == scratch::FsType::kExt4 ? os::FsckTool::kE2fsck
+                                                       : os::FsckTool::kXfsRepair;
+  if (auto r = os::RunFsckNoModify(obs.tool, fs_.device()); r)
+    obs.run = std::move(*r);
+  else
+    obs.not_run = r.error();
+  run_.fsck.push_back(std::move(obs));
+}
+
+}  // namespace eofzero::engine
