@@ -8,6 +8,7 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/run_command.h"
+#include "cli/selftest_command.h"
 #include "engine/case_file.h"
 #include "os/interrupt.h"
 #include "report/human_reporter.h"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
       return args.empty() ? cli::kExitUsage : cli::kExitPass;
     case cli::Command::kList:
     case cli::Command::kRun:
+    case cli::Command::kSelftest:
       break;
   }
   auto cases = LoadCases(invocation->run);
@@ -71,7 +73,9 @@ int main(int argc, char** argv) {
     ListCases(*cases);
     return cli::kExitPass;
   }
-  auto selected = engine::SelectCases(*cases, invocation->run.cases);
+  const bool selftest = invocation->command == cli::Command::kSelftest;
+  auto selected = engine::SelectCases(*cases, selftest ? std::vector<std::string>{"truncate_up"}
+                                                       : invocation->run.cases);
   if (!selected) {
     std::cerr << "eofzero: " << selected.error() << "\n";
     return cli::kExitUsage;
@@ -82,6 +86,11 @@ int main(int argc, char** argv) {
     return cli::kExitToolError;
   }
   os::InstallInterruptHandlers();
+  if (selftest) {
+    auto r = cli::RunSelftest(invocation->run, *selected->front(), std::cout);
+    if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());
+    return r.all_detected ? cli::kExitPass : r.setup_failed ? cli::kExitToolError : cli::kExitFail;
+  }
   report::HumanReporter reporter(std::cout);
   auto outcomes = cli::RunSuite(invocation->run, *selected, reporter);
   if (os::InterruptRequested())

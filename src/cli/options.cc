@@ -18,28 +18,33 @@ struct RawRun {
   bool keep = false, direct_before_crash = false;
 };
 
+// The options that say which scratch filesystems to build (run and selftest).
+void AddConfigOptions(CLI::App& app, RawRun& raw) {
+  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
+  app.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
+  app.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
+  app.add_option("--block-size", raw.block_size, "filesystem block size in bytes (4096)");
+  app.add_option("--image-size", raw.image_size, "sparse image size, e.g. 512M (per fs default)");
+  app.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
+  app.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
+  app.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  app.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+}
+
 void AddRunOptions(CLI::App& run, RawRun& raw) {
-  run.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
+  AddConfigOptions(run, raw);
   run.add_option("--case", raw.cases,
                  "cases to run: names or shell globs, comma separated ('*' is the whole catalog; "
                  "default: the generic/790 cases)")
       ->delimiter(',');
   run.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
-  run.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
-  run.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
-  run.add_option("--block-size", raw.block_size, "filesystem block size in bytes (4096)");
   run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
-  run.add_option("--image-size", raw.image_size, "sparse image size, e.g. 512M (per fs default)");
-  run.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
   run.add_option("--shutdown", raw.shutdown,
                  "override every case's shutdown flag: logflush, nologflush or default");
-  run.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
   run.add_flag("--direct-read-before-crash", raw.direct_before_crash,
                "also O_DIRECT-read the gap before the crash (writes back the EOF page first)");
   run.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
-  run.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
-  run.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
 }
 
 std::expected<std::uint32_t, std::string> ParseU32(const std::string& opt, const std::string& s) {
@@ -111,6 +116,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       o.scenario.faults.stale_after_crash = true;
     } else if (f == "stale-in-cache") {
       o.scenario.faults.stale_in_cache = true;
+    } else if (f == "wrong-size-after-crash") {
+      o.scenario.faults.wrong_size_after_crash = true;
     } else {
       return std::unexpected("--inject-fault: unknown fault '" + f + "'");
     }
@@ -151,6 +158,9 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   CLI::App* run = app.add_subcommand("run", "run cases on scratch filesystems (needs root)");
   AddRunOptions(*run, raw);
   CLI::App* list = app.add_subcommand("list", "list the cases with their purpose and needs");
+  CLI::App* selftest = app.add_subcommand(
+      "selftest", "prove every oracle can fail: plant behind the filesystem's back (needs root)");
+  AddConfigOptions(*selftest, raw);
   list->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
 
@@ -161,15 +171,22 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
-    const CLI::App* which = run->parsed() ? run : list->parsed() ? list : &app;
+    const CLI::App* which = run->parsed()        ? run
+                            : list->parsed()     ? list
+                            : selftest->parsed() ? selftest
+                                                 : &app;
     return Invocation{Command::kHelp, {}, which->help()};
   } catch (const CLI::ParseError& e) {
     return std::unexpected(std::string(e.what()));
   }
-  if (!run->parsed() && !list->parsed()) return Invocation{Command::kHelp, {}, app.help()};
+  if (!run->parsed() && !list->parsed() && !selftest->parsed())
+    return Invocation{Command::kHelp, {}, app.help()};
   auto options = Validate(raw);
   if (!options) return std::unexpected(options.error());
-  return Invocation{list->parsed() ? Command::kList : Command::kRun, std::move(*options), {}};
+  const Command command = list->parsed()       ? Command::kList
+                          : selftest->parsed() ? Command::kSelftest
+                                               : Command::kRun;
+  return Invocation{command, std::move(*options), {}};
 }
 
 }  // namespace eofzero::cli

@@ -30,7 +30,7 @@ struct RunOptions {
   engine::ScenarioOptions scenario;
 };
 
-enum class Command { kRun, kList, kHelp };
+enum class Command { kRun, kList, kSelftest, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;

@@ -198,6 +198,11 @@ Status Interpreter::CycleMount() {
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
   EOFZERO_RETURN_IF_ERROR(fs_.Mount());
   if (down_ && opt_.faults.stale_after_crash) EOFZERO_RETURN_IF_ERROR(Replant());
+  if (down_ && opt_.faults.wrong_size_after_crash) {
+    EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
+    EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(""));
+    EOFZERO_RETURN_IF_ERROR(os::Truncate(fd, size + 1, PathOf("")));
+  }
   down_ = false;
   return {};
 }

@@ -23,9 +23,12 @@ struct FaultInjection {
   bool plant_outside_extent = false;  // aim the plant one block past its extent (refused)
   bool plant_lost_write = false;      // skip the plant's write but still verify it
   bool stale_after_crash = false;     // re-plant the sentinel after the crash (positive control)
-  bool stale_in_cache = false;        // after the extension, write the sentinel into the gap
-                                      // through the file, as a filesystem that did not zero it
-                                      // in memory would leave it (positive control)
+  bool stale_in_cache = false;        // at the first check gap before the crash, write the
+                                      // sentinel into the gap through the file, as a filesystem
+                                      // that did not zero it in memory would leave it
+                                      // (positive control)
+  bool wrong_size_after_crash = false;  // after the remount, make the file one byte longer
+                                        // than the case expects (positive control)
 };
 
 struct ScenarioOptions {

@@ -120,3 +120,35 @@ trunc {eob}
 
 }  // namespace
 }  // namespace eofzero::itest
+
+namespace eofzero::itest {
+namespace {
+
+class Selftest : public testing::TestWithParam<const char*> {};
+
+// Every oracle must detect the fault meant for it. A filesystem that fails
+// the baseline case itself makes the controls inconclusive ("?", exit 1):
+// that is a finding about the kernel, not a broken oracle, so only a "NO" or a
+// setup failure fails this test.
+TEST_P(Selftest, EveryOracleDetectsItsFault) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"selftest", "--workdir", wd.str(), "--block-size", GetParam()});
+  std::cout << ran.out;
+  EXPECT_TRUE(ran.exit_code == 0 ||
+              (ran.exit_code == 1 &&
+               ran.out.find("the baseline did not pass") != std::string::npos))
+      << ran.out << ran.err;
+  EXPECT_EQ(CountOccurrences(ran.out, " NO "), 0) << ran.out;
+  EXPECT_EQ(LinesStartingWith(ran.out, "oracle (phase) detects").size(), 1u) << ran.out;
+  if (ran.exit_code == 0) {
+    EXPECT_EQ(CountOccurrences(ran.out, " yes "), 16) << ran.out;  // 8 oracles x 2 filesystems
+  }
+  ExpectNothingLeft(wd);
+}
+
+INSTANTIATE_TEST_SUITE_P(BlockSizes, Selftest, testing::Values("4096", "1024"),
+                         [](const auto& info) { return std::string("bs") + info.param; });
+
+}  // namespace
+}  // namespace eofzero::itest

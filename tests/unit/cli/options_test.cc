@@ -65,6 +65,17 @@ TEST(ParseCommandLine, AllRunFlags) {
   EXPECT_TRUE(o.scenario.faults.stale_after_crash);
 }
 
+TEST(ParseCommandLine, SelftestTakesTheConfigurationFlagsOnly) {
+  auto inv = ParseCommandLine({"selftest", "--fs", "xfs", "--block-size", "1024", "--workdir",
+                               "/tmp", "--mkfs-options", "-m reflink=0"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->command, Command::kSelftest);
+  EXPECT_EQ(inv->run.filesystems, (std::vector{scratch::FsType::kXfs}));
+  EXPECT_EQ(inv->run.block_size, 1024u);
+  EXPECT_EQ(inv->run.mkfs_options, "-m reflink=0");
+  EXPECT_FALSE(ParseCommandLine({"selftest", "--case", "x"}));
+}
+
 struct BadInput {
   Args args;
   std::string error;  // the whole one-line message starts with this
