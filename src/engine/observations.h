@@ -69,6 +69,7 @@ struct SizeCheck {
 
 struct CaseRun {
   std::string case_name;
+  std::string case_file;  // the case file it came from
   RunStatus status = RunStatus::kError;
   std::string reason;  // why it was skipped, or what went wrong
   std::uint32_t block_size = 0;

@@ -223,6 +223,7 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
   const auto start = std::chrono::steady_clock::now();
   CaseRun run;
   run.case_name = spec.name;
+  run.case_file = spec.source;
   if (!fs.no_crash_promise().empty()) {
     run.status = RunStatus::kSkipped;
     run.reason = fs.no_crash_promise();

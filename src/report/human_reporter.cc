@@ -34,8 +34,9 @@ std::string Ranges(const std::vector<ByteRange>& ranges) {
 std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
                            const oracles::Verdict& verdict) {
   std::ostringstream os;
-  os << "    case " << run.case_name << " on " << config.Label() << " (" << config.device
-     << ")\n    mkfs: " << config.mkfs_command << "\n    mount options: "
+  os << "    case " << run.case_name << " on " << config.Label() << " (" << config.device << ")"
+     << (run.case_file.empty() ? "" : "\n    case file: " + run.case_file)
+     << "\n    mkfs: " << config.mkfs_command << "\n    mount options: "
      << (config.mount_options.empty() ? "(defaults)" : config.mount_options) << "\n";
   if (run.plant)
     os << "    sentinel planted at device offset " << run.plant->device_offset << " (extent flags "
