@@ -9,7 +9,9 @@
 #include "cli/options.h"
 #include "cli/run_command.h"
 #include "cli/selftest_command.h"
+#include "engine/case_check.h"
 #include "engine/case_file.h"
+#include "os/file_io.h"
 #include "os/interrupt.h"
 #include "report/human_reporter.h"
 
@@ -79,6 +81,15 @@ int main(int argc, char** argv) {
   if (!selected) {
     std::cerr << "eofzero: " << selected.error() << "\n";
     return cli::kExitUsage;
+  }
+  for (const auto* c : *selected) {
+    const auto& o = invocation->run;
+    auto ok = engine::PreflightCase(*c, c->block_size.value_or(o.block_size), os::PageSize(),
+                                    o.scenario.gap_bytes);
+    if (!ok) {
+      std::cerr << "eofzero: " << ok.error() << "\n";
+      return cli::kExitUsage;
+    }
   }
   SetUpLogging(invocation->run.verbosity);
   if (::geteuid() != 0) {

@@ -104,12 +104,14 @@ class Loader {
       auto e = ExprField(*n, "gap");
       if (!e) return std::unexpected(e.error());
       spec.gap = *e;
+      spec.gap_line = Line(*n);
     }
     spec.eof = *Expr::Parse("{bs - gap}", CaseVariables());
     if (const toml::node* n = tbl.get("eof")) {
       auto e = ExprField(*n, "eof");
       if (!e) return std::unexpected(e.error());
       spec.eof = *e;
+      spec.eof_line = Line(*n);
     }
     return {};
   }

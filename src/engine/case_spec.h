@@ -44,6 +44,7 @@ struct CaseSpec {
   std::optional<std::uint32_t> block_size;   // needs a filesystem of this block size
   std::optional<Expr> gap;                   // unset: the run's --gap
   Expr eof;                                  // default {bs - gap}
+  int gap_line = 0, eof_line = 0;            // where they were set (0: not in the file)
   std::vector<Step> steps;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "engine/case_check.h"
 #include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
@@ -35,27 +36,12 @@ Interpreter::Interpreter(scratch::ScratchFs& fs, const CaseSpec& spec, const Sce
     : fs_(fs), spec_(spec), opt_(opt), run_(run), bs_(fs.block_size()) {}
 
 Status Interpreter::Prepare() {
-  vars_["bs"] = bs_;
-  vars_["ps"] = os::PageSize();
-  vars_["gap"] = opt_.gap_bytes;
-  if (spec_.gap) {
-    EOFZERO_ASSIGN_OR_RETURN(vars_["gap"], Number(*spec_.gap));
-  }
-  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t eof, Number(spec_.eof));
-  const std::uint64_t gap = vars_["gap"];
-  const std::uint64_t block = eof / bs_ * bs_;
-  if (gap == 0 || gap >= bs_ || eof % bs_ == 0 || block + bs_ - eof != gap)
-    return Fail(ErrorKind::kInvalid,
-                spec_.source + ": eof " + spec_.eof.text() + " = " + std::to_string(eof) +
-                    " must leave a gap of {gap} = " + std::to_string(gap) +
-                    " bytes (1 to bs - 1) before the end of its " + std::to_string(bs_) +
-                    "-byte block");
-  vars_["eof"] = static_cast<std::int64_t>(eof);
-  vars_["eof_block"] = static_cast<std::int64_t>(block);
-  vars_["eob"] = static_cast<std::int64_t>(block + bs_);
+  auto vars = VariablesFor(spec_, bs_, os::PageSize(), opt_.gap_bytes);
+  if (!vars) return Fail(ErrorKind::kInvalid, vars.error());
+  vars_ = std::move(*vars);
   run_.block_size = bs_;
-  run_.old_eof = eof;
-  run_.eof_block = block;
+  run_.old_eof = static_cast<std::uint64_t>(vars_["eof"]);
+  run_.eof_block = static_cast<std::uint64_t>(vars_["eof_block"]);
   return {};
 }
 
@@ -101,21 +87,27 @@ Status Interpreter::Exec(const Step& s) {
     case StepKind::kMunmap: mapping_.reset(); return {};
     case StepKind::kFsync: {
       EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
-      return os::Fsync(fd, PathOf(current_));
+      EOFZERO_RETURN_IF_ERROR(os::Fsync(fd, PathOf(current_)));
+      NoteDurable(current_);
+      return {};
     }
     case StepKind::kFdatasync: {
       EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
-      return os::Fdatasync(fd, PathOf(current_));
+      EOFZERO_RETURN_IF_ERROR(os::Fdatasync(fd, PathOf(current_)));
+      NoteDurable(current_);
+      return {};
     }
     case StepKind::kSyncRange: return SyncRange(s);
     case StepKind::kSyncfs: {
       EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
-      return os::Syncfs(fd, PathOf(current_));
+      EOFZERO_RETURN_IF_ERROR(os::Syncfs(fd, PathOf(current_)));
+      NoteDurable("");
+      return {};
     }
-    case StepKind::kSync: os::SyncAll(); return {};
+    case StepKind::kSync: os::SyncAll(); NoteDurable(""); return {};
     case StepKind::kCopyRange: return FeatureStep(CopyRange(s), s);
     case StepKind::kReflink: return FeatureStep(Reflink(s), s);
-    case StepKind::kFile: current_ = s.words[0] == "main" ? "" : s.words[0]; return {};
+    case StepKind::kFile: current_ = Main(s.words[0]) ? "" : s.words[0]; return {};
     case StepKind::kShutdown: return Shutdown(s);
     case StepKind::kCycleMount: return CycleMount();
     case StepKind::kPlant: return Plant();
@@ -147,7 +139,7 @@ Status Interpreter::Pwrite(const Step& s) {
     st = os::WriteAll(fd, data, offset, path);
   if (s.Has('D') || s.Has('A')) st = FeatureStep(std::move(st), s);
   EOFZERO_RETURN_IF_ERROR(st);
-  NoteWrite(current_, offset, length);
+  NoteWrite(current_, offset, data);
   return {};
 }
 
@@ -186,7 +178,8 @@ Status Interpreter::Mwrite(const Step& s) {
   EOFZERO_RETURN_IF_ERROR(mapping_->Write(offset, Bytes(length, pattern)));
   // Bytes stored past EOF through a mapping are not file data: they must
   // never show up, so only the part below EOF is the case's own.
-  if (offset < size) NoteWrite(mapping_file_, offset, std::min(length, size - offset));
+  if (offset < size)
+    NoteWrite(mapping_file_, offset, Bytes(std::min(length, size - offset), pattern));
   return {};
 }
 
@@ -203,10 +196,11 @@ Status Interpreter::CopyRange(const Step& s) {
   if (s.Has('l')) {
     EOFZERO_ASSIGN_OR_RETURN(length, Number(*s.flags.at('l')));
   }
+  EOFZERO_ASSIGN_OR_RETURN(Bytes data, SourceBytes(s.words[0], src_off, length));
   EOFZERO_ASSIGN_OR_RETURN(int in, Fd(s.words[0]));
   EOFZERO_ASSIGN_OR_RETURN(int out, Fd(current_));
   EOFZERO_RETURN_IF_ERROR(os::CopyRange(in, src_off, out, dst_off, length, PathOf(current_)));
-  NoteWrite(current_, dst_off, length);
+  NoteWrite(current_, dst_off, data);
   return {};
 }
 
@@ -214,10 +208,11 @@ Status Interpreter::Reflink(const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t src_off, Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t dst_off, Arg(s, 1));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, Arg(s, 2));
+  EOFZERO_ASSIGN_OR_RETURN(Bytes data, SourceBytes(s.words[0], src_off, length));
   EOFZERO_ASSIGN_OR_RETURN(int src, Fd(s.words[0]));
   EOFZERO_ASSIGN_OR_RETURN(int dst, Fd(current_));
   EOFZERO_RETURN_IF_ERROR(os::CloneRange(src, src_off, dst, dst_off, length, PathOf(current_)));
-  NoteWrite(current_, dst_off, length);
+  NoteWrite(current_, dst_off, data);
   return {};
 }
 
@@ -248,11 +243,11 @@ os::Result<std::uint8_t> Interpreter::Pattern(const Step& s) const {
 
 std::string Interpreter::PathOf(const std::string& file) const {
   const std::string base = "case_" + spec_.name;
-  return (fs_.mount_dir() / (file.empty() ? base : base + "." + file)).string();
+  return (fs_.mount_dir() / (Main(file) ? base : base + "." + file)).string();
 }
 
 os::Result<int> Interpreter::Fd(const std::string& file, int extra_flags) {
-  auto& fd = fds_[{file, extra_flags}];
+  auto& fd = fds_[{Main(file) ? "" : file, extra_flags}];
   if (!fd.valid()) {
     EOFZERO_ASSIGN_OR_RETURN(fd, os::OpenFile(PathOf(file), O_RDWR | O_CREAT | extra_flags));
   }
@@ -270,11 +265,27 @@ void Interpreter::CloseAll() {
   fds_.clear();
 }
 
-void Interpreter::NoteWrite(const std::string& file, std::uint64_t offset, std::uint64_t length) {
-  if (!planted_ || !file.empty()) return;
+void Interpreter::NoteWrite(const std::string& file, std::uint64_t offset, ByteView data) {
+  if (!planted_ || !Main(file)) return;
   const std::uint64_t block = run_.eof_block;
-  const std::uint64_t begin = std::max(offset, block), end = std::min(offset + length, block + bs_);
-  if (begin < end) run_.written.push_back({begin - block, end - block});
+  const std::uint64_t begin = std::max(offset, block);
+  const std::uint64_t end = std::min(offset + data.size(), block + bs_);
+  if (begin >= end) return;
+  const auto* from = data.data() + (begin - offset);
+  run_.written.push_back({{begin - block, end - block}, Bytes(from, from + (end - begin))});
+}
+
+os::Result<Bytes> Interpreter::SourceBytes(const std::string& file, std::uint64_t offset,
+                                           std::uint64_t length) {
+  EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(file));
+  EOFZERO_ASSIGN_OR_RETURN(Bytes data, os::ReadUpTo(fd, offset, length, PathOf(file)));
+  data.resize(length, 0);  // a short source copies fewer bytes: CopyRange reports it
+  return data;
+}
+
+void Interpreter::NoteDurable(const std::string& file) {
+  if (!Main(file)) return;
+  if (auto size = SizeOf(""); size) durable_size_ = *size;
 }
 
 std::uint32_t Interpreter::DeviceAlign() const {

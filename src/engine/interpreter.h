@@ -56,11 +56,18 @@ class Interpreter {
   os::Result<std::uint64_t> Number(const Expr& e) const;
   os::Result<std::uint64_t> Arg(const Step& s, std::size_t i) const;
   os::Result<std::uint8_t> Pattern(const Step& s) const;
+  // "" and "main" name the case's own file.
+  static bool Main(const std::string& file) { return file.empty() || file == "main"; }
   std::string PathOf(const std::string& file) const;
   os::Result<int> Fd(const std::string& file, int extra_flags = 0);
   os::Result<std::uint64_t> SizeOf(const std::string& file);
   void CloseAll();  // descriptors and mappings, before an unmount
-  void NoteWrite(const std::string& file, std::uint64_t offset, std::uint64_t length);
+  // Records what the case wrote into the EOF block of its main file.
+  void NoteWrite(const std::string& file, std::uint64_t offset, ByteView data);
+  // The bytes a copy or clone from `file` will put there.
+  os::Result<Bytes> SourceBytes(const std::string& file, std::uint64_t offset,
+                                std::uint64_t length);
+  void NoteDurable(const std::string& file);  // the main file's size is durable now
   std::uint32_t DeviceAlign() const;
   std::uint32_t DirectAlign(int fd) const;
 
@@ -78,7 +85,7 @@ class Interpreter {
   bool down_ = false;      // shut down, not yet remounted
   bool crashed_ = false;   // a shutdown happened (checks are "after the crash")
   bool stale_in_cache_done_ = false;
-  std::optional<os::ShutdownFlag> last_shutdown_;
+  std::uint64_t durable_size_ = 0;  // of the main file
   scratch::BlockLocation where_;
 };
 

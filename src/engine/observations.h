@@ -26,6 +26,14 @@ enum class Phase { kBeforeCrash, kAfterCrash };
 const char* OracleName(Oracle o);
 const char* PhaseName(Phase p);
 
+// Bytes the case itself wrote into the EOF block after the plant
+// (block-relative): there the gap may hold this data or zeros (data lost in a
+// crash), never anything else.
+struct WrittenRange {
+  ByteRange range;
+  Bytes data;  // range.size() bytes
+};
+
 // One oracle's view of the block that holds the old EOF.
 struct BlockView {
   Oracle oracle = Oracle::kBufferedRead;
@@ -33,9 +41,10 @@ struct BlockView {
   std::uint64_t base_offset = 0;  // file offset of the block (device offset for kRawDevice)
   Bytes bytes;                    // what the oracle returned; may be short (buffered read at EOF)
   ByteRange gap;                  // the gap, relative to the block start
-  // Parts of the gap the case itself wrote after the plant (block-relative):
-  // their bytes are the case's data, not stale ones, and are not judged.
-  std::vector<ByteRange> written;
+  std::vector<WrittenRange> written;  // what the case had written when the view was taken
+  // The file's size when the view was taken (after the crash: only bytes
+  // below it are judged).
+  std::optional<std::uint64_t> file_size;
   std::string note;               // e.g. "O_DIRECT read returned 4080 of 4096 bytes"
 };
 
@@ -75,12 +84,12 @@ struct CaseRun {
   std::uint32_t block_size = 0;
   std::uint64_t old_eof = 0;
   std::uint64_t eof_block = 0;  // file offset of the block that holds the old EOF
-  // A crash without a log flush may lose an un-fsynced extension: then the
-  // old size is an allowed outcome too.
-  bool lost_extension_allowed = false;
+  // A crash without a log flush may lose what was not made durable: then the
+  // size last made durable (by fsync, fdatasync, syncfs, sync or a clean
+  // unmount) is an allowed outcome too.
+  std::optional<std::uint64_t> durable_size_at_crash;
   std::vector<SizeCheck> sizes;
-  // Block-relative parts of the gap the case wrote after the plant so far.
-  std::vector<ByteRange> written;
+  std::vector<WrittenRange> written;  // so far
   std::optional<PlantRecord> plant;
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;

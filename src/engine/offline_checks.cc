@@ -60,7 +60,11 @@ Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fie
     run_.disagreements.push_back(block->reader + " reads an on-disk size of " +
                                  std::to_string(block->size) + "; stat said " +
                                  std::to_string(kernel_size));
-  if (fiemap && block->offset != fiemap->device_offset)
+  if (fiemap && (block->how == "unwritten" || block->how == "hole"))
+    run_.disagreements.push_back("FIEMAP maps the EOF block as written at device offset " +
+                                 std::to_string(fiemap->device_offset) + "; " + block->reader +
+                                 " says " + block->how);
+  else if (fiemap && block->offset != fiemap->device_offset)
     run_.disagreements.push_back("FIEMAP maps the EOF block to device offset " +
                                  std::to_string(fiemap->device_offset) + "; " + block->reader +
                                  " maps it to " + at);
@@ -77,6 +81,7 @@ Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fie
   view.bytes = std::move(block->bytes);
   view.gap = ByteRange{run_.old_eof - run_.eof_block, bs_};
   view.written = run_.written;
+  view.file_size = kernel_size;
   view.note = block->reader + ": inode " + std::to_string(inode) + ", on-disk size " +
               std::to_string(block->size) + ", EOF block at device offset " + at;
   run_.views.push_back(std::move(view));

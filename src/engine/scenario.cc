@@ -46,6 +46,7 @@ Status Interpreter::Plant() {
   EOFZERO_RETURN_IF_ERROR(PlantAt(where_));
   run_.plant = PlantRecord{where_.extent, where_.device_offset, bs_, true, std::nullopt};
   planted_ = true;
+  durable_size_ = run_.old_eof;  // the plant's unmount made it durable
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
   EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path, O_RDONLY));
@@ -96,15 +97,19 @@ Status Interpreter::CheckGapBeforeCrash() {
   }
   BlockRequest req{PathOf(""), fd, run_.eof_block, bs_,
                    ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kBeforeCrash};
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
+  const std::size_t first = run_.views.size();
   EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(req));
-  EOFZERO_ASSIGN_OR_RETURN(BlockView mapped, ReadMmapped(req));
-  buffered.written = mapped.written = run_.written;
   run_.views.push_back(std::move(buffered));
+  EOFZERO_ASSIGN_OR_RETURN(BlockView mapped, ReadMmapped(req));
   run_.views.push_back(std::move(mapped));
   if (opt_.direct_read_before_crash) {
     EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(req, DeviceAlign()));
-    direct.written = run_.written;
     run_.views.push_back(std::move(direct));
+  }
+  for (std::size_t i = first; i < run_.views.size(); ++i) {
+    run_.views[i].written = run_.written;
+    run_.views[i].file_size = size;
   }
   return {};
 }
@@ -138,7 +143,10 @@ Status Interpreter::CheckGapAfterCrash() {
     EOFZERO_RETURN_IF_ERROR(os::DropCachedPages(fd.get(), path));
     EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(req));
     run_.views.push_back(std::move(buffered));
-    for (std::size_t i = first; i < run_.views.size(); ++i) run_.views[i].written = run_.written;
+    for (std::size_t i = first; i < run_.views.size(); ++i) {
+      run_.views[i].written = run_.written;
+      run_.views[i].file_size = st.size;
+    }
     EOFZERO_ASSIGN_OR_RETURN(block, MapEofBlock(fd.get()));
   }
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
@@ -151,6 +159,7 @@ Status Interpreter::CheckGapAfterCrash() {
   raw.base_offset = block->device_offset;
   raw.gap = ByteRange{run_.old_eof - run_.eof_block, bs_};
   raw.written = run_.written;
+  raw.file_size = st.size;
   EOFZERO_ASSIGN_OR_RETURN(raw.bytes, scratch::ReadDeviceRange(fs_, block->device_offset, bs_));
   if (block->device_offset != where_.device_offset)
     raw.note = "the block moved from device offset " + std::to_string(where_.device_offset);
@@ -189,7 +198,7 @@ Status Interpreter::Shutdown(const Step& s) {
   // Descriptors stay open through the shutdown, as a crashing process's would.
   EOFZERO_RETURN_IF_ERROR(fs_.Shutdown(flag));
   down_ = crashed_ = true;
-  run_.lost_extension_allowed |= flag == os::ShutdownFlag::kNoLogFlush;
+  if (flag == os::ShutdownFlag::kNoLogFlush) run_.durable_size_at_crash = durable_size_;
   return {};
 }
 
@@ -204,6 +213,7 @@ Status Interpreter::CycleMount() {
     EOFZERO_RETURN_IF_ERROR(os::Truncate(fd, size + 1, PathOf("")));
   }
   down_ = false;
+  if (planted_) NoteDurable("");  // a clean unmount, or what recovery kept
   return {};
 }
 

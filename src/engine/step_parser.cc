@@ -14,7 +14,7 @@ std::span<const CommandInfo> Commands() {
       {"falloc", StepKind::kFalloc, "k", "nn", "falloc [-k (KEEP_SIZE)] off len"},
       {"fzero", StepKind::kFzero, "k", "nn", "fzero [-k (KEEP_SIZE)] off len"},
       {"fpunch", StepKind::kFpunch, "", "nn", "fpunch off len"},
-      {"mmap", StepKind::kMmap, "rw", "nn", "mmap [-r] [-w] off len"},
+      {"mmap", StepKind::kMmap, "", "nn", "mmap off len   (shared, read-write)"},
       {"mwrite", StepKind::kMwrite, "S:", "nn", "mwrite [-S pattern] off len"},
       {"msync", StepKind::kMsync, "ais", "", "msync [-a (async)] [-i (invalidate)] [-s (sync)]"},
       {"munmap", StepKind::kMunmap, "", "", "munmap"},

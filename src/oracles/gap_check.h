@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/observations.h"
 #include "os/bytes.h"
 
 namespace eofzero::oracles {
@@ -22,9 +23,10 @@ struct GapFinding {
   bool blind() const { return bytes_examined == 0; }
 };
 
-// Examines block[gap.begin, min(gap.end, block.size())) except the ranges in
-// `written` (data the case itself put there). Bytes the view does not hold
-// are not judged (bytes_examined says how many were).
-GapFinding CheckGap(ByteView block, ByteRange gap, std::span<const ByteRange> written = {});
+// Examines block[gap.begin, min(gap.end, block.size())): every byte must be
+// zero, or, inside a range in `written`, the data the case wrote there. Bytes
+// the view does not hold are not judged (bytes_examined says how many were).
+GapFinding CheckGap(ByteView block, ByteRange gap,
+                    std::span<const engine::WrittenRange> written = {});
 
 }  // namespace eofzero::oracles

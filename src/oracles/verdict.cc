@@ -60,6 +60,19 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   return os.str();
 }
 
+// The after-crash oracles that examined nothing (not applicable, or blind).
+std::string MissingAfterCrash(const Verdict& v) {
+  std::string missing;
+  for (auto o : {engine::Oracle::kDirectRead, engine::Oracle::kMmap, engine::Oracle::kBufferedRead,
+                 engine::Oracle::kRawDevice, engine::Oracle::kOffline}) {
+    const bool seen = std::any_of(v.oracles.begin(), v.oracles.end(), [o](const OracleResult& r) {
+      return r.oracle == o && r.phase == engine::Phase::kAfterCrash;
+    });
+    if (!seen) missing += (missing.empty() ? "" : ", ") + std::string(engine::OracleName(o));
+  }
+  return missing;
+}
+
 std::string Joined(const std::vector<std::string>& items) {
   std::string s;
   for (const auto& i : items) s += (s.empty() ? "" : "; ") + i;
@@ -91,7 +104,7 @@ Verdict Judge(const CaseRun& run) {
     const bool after = c.phase == engine::Phase::kAfterCrash;
     if (after) last_after = &c;
     if (c.observed == c.expected) continue;
-    if (after && run.lost_extension_allowed && c.observed == run.old_eof) {
+    if (after && run.durable_size_at_crash && c.observed == *run.durable_size_at_crash) {
       extension_lost = true;
       continue;
     }
@@ -104,15 +117,17 @@ Verdict Judge(const CaseRun& run) {
   }
   const std::uint64_t size = last_after->observed;
 
-  // After the crash only bytes inside the file are judged, as a reader of the
-  // file would see them: bytes past the new EOF are the tool's own plant,
-  // untouched when the extension did not persist.
-  const std::uint64_t in_file = size > run.eof_block ? size - run.eof_block : 0;
+  // Only bytes inside the file when the view was taken are judged: bytes past
+  // EOF are the tool's own plant, which no operation has made file data yet
+  // (or, after the crash, the extension did not persist).
   bool after_crash_looked = false;
   for (std::size_t i = 0; i < run.views.size(); ++i) {
     const auto& view = run.views[i];
     ByteRange gap = view.gap;
-    if (view.phase == engine::Phase::kAfterCrash) gap.end = std::min(gap.end, in_file);
+    const std::uint64_t view_size =
+        view.file_size.value_or(view.phase == engine::Phase::kAfterCrash ? size : UINT64_MAX);
+    if (view_size != UINT64_MAX)
+      gap.end = std::min(gap.end, view_size > run.eof_block ? view_size - run.eof_block : 0);
     if (gap.size() == 0) continue;
     GapFinding f = CheckGap(view.bytes, gap, view.written);
     if (f.blind()) continue;
@@ -129,11 +144,11 @@ Verdict Judge(const CaseRun& run) {
   } else if (!run.disagreements.empty()) {
     v.outcome = Outcome::kError;
     v.summary = "independent views disagree: " + Joined(run.disagreements);
-  } else if (extension_lost) {
+  } else if (!after_crash_looked && extension_lost) {
     v.outcome = Outcome::kSkip;
     v.summary = "persistence not examined: the extension did not survive the crash (size " +
                 std::to_string(size) +
-                ", allowed without a log flush), so the gap stayed past "
+                ", the last durable one, allowed without a log flush), so the gap stayed past "
                 "EOF; " +
                 std::to_string(v.oracles.size()) + " oracle reads before the crash saw a zero gap";
   } else if (!after_crash_looked) {
@@ -143,6 +158,9 @@ Verdict Judge(const CaseRun& run) {
     v.outcome = Outcome::kPass;
     v.summary = std::to_string(v.oracles.size()) + " oracle reads saw a zero gap; size " +
                 std::to_string(size);
+    if (extension_lost) v.summary += " (the last durable size: the rest was lost, as allowed)";
+    const std::string missing = MissingAfterCrash(v);
+    if (!missing.empty()) v.summary += "; not examined after the crash: " + missing;
     for (const auto& f : v.fsck)
       v.summary += std::string("; ") + os::FsckProgram(f.tool) + " " + FsckVerdictName(f.verdict);
   }

@@ -45,8 +45,12 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "    size oracle (" << engine::PhaseName(verdict.wrong_size->phase) << ", step on line "
        << verdict.wrong_size->line << "): size is " << verdict.wrong_size->observed
        << ", expected " << verdict.wrong_size->expected << "\n";
-  if (!run.written.empty())
-    os << "    not judged (the case wrote them): block offsets " << Ranges(run.written) << "\n";
+  if (!run.written.empty()) {
+    std::vector<ByteRange> ranges;
+    for (const auto& w : run.written) ranges.push_back(w.range);
+    os << "    the case wrote block offsets " << Ranges(ranges)
+       << " itself: there its data or zeros are expected\n";
+  }
   for (const auto* r : verdict.Failing()) {
     const auto& view = run.views[r->view_index];
     const bool raw =

@@ -36,7 +36,7 @@ const std::map<std::string, std::string> kExamples = {
     {"falloc", "falloc -k {eob} {bs}"},
     {"fzero", "fzero -k {eob} {bs}"},
     {"fpunch", "fpunch 0 {bs}"},
-    {"mmap", "mmap -r -w 0 {2 * bs}"},
+    {"mmap", "mmap 0 {2 * bs}"},
     {"mwrite", "mwrite -S 0x5a {eof} {gap}"},
     {"msync", "msync -a -i -s"},
     {"munmap", "munmap"},

@@ -108,16 +108,37 @@ TEST(Judge, LostExtensionIsAllowedOnlyWithoutALogFlush) {
   run.sizes[0].observed = 4080;
   for (auto& v : run.views)
     if (v.phase == Phase::kAfterCrash) v.bytes = engine::SentinelBlock(4096);
-  run.lost_extension_allowed = true;
+  run.durable_size_at_crash = 4080;
   auto v = Judge(run);
   EXPECT_EQ(v.outcome, Outcome::kSkip) << v.summary;
   EXPECT_NE(v.summary.find("did not survive the crash"), std::string::npos);
   run.views[0].bytes = engine::SentinelBlock(4096);  // but the page cache was not zeroed
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
   run = CleanRun();
-  run.lost_extension_allowed = true;
-  run.sizes[0].observed = 5000;  // neither the old nor the new size
+  run.durable_size_at_crash = 4080;
+  run.sizes[0].observed = 5000;  // neither the durable nor the new size
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+  run.durable_size_at_crash = 8192;  // the extension was made durable before the crash
+  run.sizes[0].observed = 4080;
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail) << "a durable size that was lost is a finding";
+}
+
+TEST(Judge, ALostExtensionThatLeavesGapBytesInTheFileIsStillJudged) {
+  CaseRun run = CleanRun();
+  run.durable_size_at_crash = 4088;  // 8 bytes appended and fsynced, the rest lost
+  run.sizes[0].observed = 4088;
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  EXPECT_NE(v.summary.find("last durable size"), std::string::npos) << v.summary;
+  run.views.back().bytes[4085] = 0x42;
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
+TEST(Judge, APassNamesTheAfterCrashOraclesThatExaminedNothing) {
+  CaseRun run = CleanRun();
+  auto v = Judge(run);
+  EXPECT_NE(v.summary.find("not examined after the crash: offline"), std::string::npos)
+      << v.summary;  // CleanRun has no offline view
 }
 
 TEST(Judge, WrongSizeBeforeTheCrashIsFailToo) {
@@ -135,17 +156,34 @@ TEST(Judge, NoSizeCheckAfterTheCrashIsError) {
   EXPECT_EQ(Judge(run).outcome, Outcome::kError);
 }
 
-TEST(Judge, BytesTheCaseWroteIntoTheGapAreNotJudged) {
+TEST(Judge, WhereTheCaseWroteItsDataOrZerosAreExpected) {
   CaseRun run = CleanRun();
   for (auto& v : run.views) {
     std::fill(v.bytes.begin() + 4080, v.bytes.begin() + 4088, 0x42);
-    v.written = {{4080, 4088}};
+    v.written = {{{4080, 4088}, Bytes(8, 0x42)}};
   }
   EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
   run.views[1].bytes[4090] = 0x42;  // outside what the case wrote: stale
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
   run.views[1].bytes[4090] = 0;
   run.views[2].written.clear();  // and the written bytes are judged when not declared
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+  run = CleanRun();
+  run.views.back().written = {{{4080, 4088}, Bytes(8, 0x42)}};
+  run.views.back().bytes[4081] = 0;  // the data lost in the crash, zeros instead: fine
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  const Bytes sentinel = engine::SentinelBlock(4096);
+  run.views.back().bytes[4081] = sentinel[4081];  // lost data, stale bytes instead: a finding
+  EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
+}
+
+TEST(Judge, AfterTheCrashEachViewIsLimitedByTheSizeWhenItWasTaken) {
+  CaseRun run = CleanRun();
+  for (auto& v : run.views)
+    if (v.phase == Phase::kAfterCrash) v.file_size = 4084;  // a later step grew the file
+  run.views.back().bytes[4086] = 1;                          // past EOF when read
+  EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
+  run.views.back().bytes[4082] = 1;
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
 }
 
