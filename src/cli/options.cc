@@ -116,6 +116,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       o.scenario.faults.stale_after_crash = true;
     } else if (f == "stale-in-cache") {
       o.scenario.faults.stale_in_cache = true;
+    } else if (f == "corrupt-directory-after-crash") {
+      o.scenario.faults.corrupt_directory_after_crash = true;
     } else if (f == "wrong-size-after-crash") {
       o.scenario.faults.wrong_size_after_crash = true;
     } else {

@@ -2,7 +2,9 @@
 // runs one case cleanly (the baseline must pass), then with each positive
 // control: the sentinel re-planted on the device after the crash, the
 // sentinel left in the page cache before it, a file one byte too long after
-// it. Each oracle must report the fault meant for it. Prints a table
+// it, the first block of a directory of the case's overwritten with the
+// sentinel (mapped and written like the plant). Each oracle must report the
+// fault meant for it. Prints a table
 // oracle x filesystem -> detects yes/no.
 #pragma once
 

@@ -51,6 +51,7 @@ class Interpreter {
   os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap,
                          std::uint64_t inode, std::uint64_t kernel_size);
   void RunFsck();
+  os::Status CorruptDirectory();  // the fsck positive control (fsck_control.cc)
 
   // Helpers.
   os::Result<std::uint64_t> Number(const Expr& e) const;

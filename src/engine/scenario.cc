@@ -207,6 +207,8 @@ Status Interpreter::CycleMount() {
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
   EOFZERO_RETURN_IF_ERROR(fs_.Mount());
   if (down_ && opt_.faults.stale_after_crash) EOFZERO_RETURN_IF_ERROR(Replant());
+  if (down_ && opt_.faults.corrupt_directory_after_crash)
+    EOFZERO_RETURN_IF_ERROR(CorruptDirectory());
   if (down_ && opt_.faults.wrong_size_after_crash) {
     EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
     EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(""));

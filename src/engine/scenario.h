@@ -29,6 +29,10 @@ struct FaultInjection {
                                       // (positive control)
   bool wrong_size_after_crash = false;  // after the remount, make the file one byte longer
                                         // than the case expects (positive control)
+  bool corrupt_directory_after_crash = false;  // after the remount, make a directory of the
+                                               // case's, map its first block and plant the
+                                               // sentinel over it: fsck must complain
+                                               // (positive control)
 };
 
 struct ScenarioOptions {

@@ -33,6 +33,11 @@ FsckResult Make(os::FsckTool tool, FsckVerdict v, std::string reason,
 FsckResult ClassifyE2fsck(const os::ProcessResult& run) {
   const auto tool = os::FsckTool::kE2fsck;
   const std::string code = "e2fsck exited " + std::to_string(run.exit_code);
+  // With -n, e2fsck aborts (8) after errors it may not fix; 4 is still set.
+  if (run.exit_code >= 0 && run.exit_code < 16 && (run.exit_code & 4) &&
+      !MentionsAny(run, kE2fsckReplay)) {
+    return Make(tool, FsckVerdict::kCorrupt, code + ": filesystem has errors", run);
+  }
   if (run.exit_code >= 8 || run.exit_code < 0) {
     return Make(tool, FsckVerdict::kToolError, code + " (operational error)", run);
   }

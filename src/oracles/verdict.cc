@@ -60,6 +60,13 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   return os.str();
 }
 
+// An fsck run that could not check (not a missing tool: that is a note).
+const FsckResult* FsckThatFailed(const Verdict& v) {
+  for (const auto& f : v.fsck)
+    if (f.verdict == FsckVerdict::kToolError) return &f;
+  return nullptr;
+}
+
 // The after-crash oracles that examined nothing (not applicable, or blind).
 std::string MissingAfterCrash(const Verdict& v) {
   std::string missing;
@@ -144,6 +151,10 @@ Verdict Judge(const CaseRun& run) {
   } else if (!run.disagreements.empty()) {
     v.outcome = Outcome::kError;
     v.summary = "independent views disagree: " + Joined(run.disagreements);
+  } else if (const FsckResult* broken = FsckThatFailed(v)) {
+    v.outcome = Outcome::kError;
+    v.summary = std::string(os::FsckProgram(broken->tool)) + " could not check the filesystem: " +
+                broken->reason;
   } else if (!after_crash_looked && extension_lost) {
     v.outcome = Outcome::kSkip;
     v.summary = "persistence not examined: the extension did not survive the crash (size " +

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -75,6 +76,11 @@ Status Syncfs(int fd, const std::string& what) {
 }
 
 void SyncAll() { ::sync(); }
+
+Status MakeDirectory(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) < 0) return FailErrno("mkdir " + path);
+  return {};
+}
 
 Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before, bool write,
                  bool wait_after, const std::string& what) {

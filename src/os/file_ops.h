@@ -25,6 +25,7 @@ int RwfAppend();
 Status Fdatasync(int fd, const std::string& what);
 Status Syncfs(int fd, const std::string& what);
 void SyncAll();  // sync(2)
+Status MakeDirectory(const std::string& path);
 // sync_file_range(2) with exactly the given SYNC_FILE_RANGE_* behaviour.
 Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before, bool write,
                  bool wait_after, const std::string& what);

@@ -26,6 +26,13 @@ TEST(ClassifyFsck, E2fsckCorruptKeepsTheEvidence) {
   EXPECT_NE(r.run.out.find("Inode 12 ref count is 5, should be 1"), std::string::npos);
 }
 
+TEST(ClassifyFsck, E2fsckAbortingOnErrorsItMayNotFixIsCorruptNotAToolError) {
+  auto r = Classify(FsckTool::kE2fsck, "e2fsck_corrupt_aborted.txt");
+  EXPECT_EQ(r.run.exit_code, 12);
+  EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
+  EXPECT_NE(r.run.out.find("directory corrupted"), std::string::npos);
+}
+
 TEST(ClassifyFsck, E2fsckUnreplayedJournalIsNotAFinding) {
   // e2fsck -fn exits 0 here but complains about counts the replay would fix.
   auto r = Classify(FsckTool::kE2fsck, "e2fsck_needs_recovery.txt");
