@@ -229,6 +229,14 @@ TEST(Judge, AnUnreplayedJournalOrAMissingFsckIsNotAFinding) {
   EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
 }
 
+TEST(Judge, AnFsckThatCouldNotCheckIsAnErrorNotAPass) {
+  CaseRun run = CleanRun();
+  run.fsck = {Recorded(os::FsckTool::kE2fsck, "e2fsck_mounted.txt")};
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kError) << v.summary;
+  EXPECT_NE(v.summary.find("could not check"), std::string::npos) << v.summary;
+}
+
 TEST(Judge, DisagreeingViewsAreNeverAPass) {
   CaseRun run = CleanRun();
   run.disagreements = {"FIEMAP maps the EOF block to device offset 40960; xfs_db maps it to 45056"};
