@@ -65,14 +65,6 @@ Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
   return {};
 }
 
-Status SyncRangeAndWait(int fd, std::uint64_t offset, std::uint64_t length,
-                        const std::string& what) {
-  unsigned flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
-  if (::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(length), flags) < 0)
-    return FailErrno("sync_file_range " + At(what, offset, length));
-  return {};
-}
-
 Status DropCachedPages(int fd, const std::string& what) {
   int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   if (rc != 0) return FailErrno("posix_fadvise(DONTNEED) " + what, rc);

@@ -26,10 +26,6 @@ Status Fsync(int fd, const std::string& what);
 Status Truncate(int fd, std::uint64_t size, const std::string& what);
 Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
                  const std::string& what);
-// sync_file_range(2) with WAIT_BEFORE | WRITE | WAIT_AFTER: start writeback of
-// the range and wait for it to complete.
-Status SyncRangeAndWait(int fd, std::uint64_t offset, std::uint64_t length,
-                        const std::string& what);
 // posix_fadvise(DONTNEED): drop clean cached pages so the next read goes to disk.
 Status DropCachedPages(int fd, const std::string& what);
 Result<FileStat> StatFile(int fd, const std::string& what);
