@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 
 #include "cli/exit_status.h"
@@ -13,7 +14,9 @@
 #include "engine/case_file.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
-#include "report/human_reporter.h"
+#include "cli/matrix_command.h"
+#include "cli/report_output.h"
+#include "report/json_report.h"
 
 namespace {
 
@@ -47,6 +50,27 @@ void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
   std::cout << "(* the default suite; " << cases.size() << " cases)\n";
 }
 
+// `eofzero report FILE.json`: the same results in another format.
+int RenderReport(const eofzero::cli::Invocation& inv) {
+  using namespace eofzero;
+  std::ifstream in(inv.report_input);
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(in, nullptr, false);
+  auto record = doc.is_discarded()
+                    ? std::unexpected(std::string("not JSON"))
+                    : report::RunRecordFromJson(doc);
+  if (!record) {
+    std::cerr << "eofzero: " << inv.report_input.string() << ": " << record.error() << "\n";
+    return cli::kExitUsage;
+  }
+  auto written = cli::WriteReport(cli::RenderRecord(*record, inv.run.format), inv.run.output,
+                                  std::cout);
+  if (!written) {
+    std::cerr << "eofzero: " << written.error() << "\n";
+    return cli::kExitToolError;
+  }
+  return cli::kExitPass;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,9 +85,12 @@ int main(int argc, char** argv) {
     case cli::Command::kHelp:
       std::cout << invocation->help;
       return args.empty() ? cli::kExitUsage : cli::kExitPass;
+    case cli::Command::kReport:
+      return RenderReport(*invocation);
     case cli::Command::kList:
     case cli::Command::kRun:
     case cli::Command::kSelftest:
+    case cli::Command::kMatrix:
       break;
   }
   auto cases = LoadCases(invocation->run);
@@ -74,6 +101,21 @@ int main(int argc, char** argv) {
   if (invocation->command == cli::Command::kList) {
     ListCases(*cases);
     return cli::kExitPass;
+  }
+  const bool interactive = ::isatty(STDOUT_FILENO) == 1;
+  if (invocation->command == cli::Command::kMatrix) {
+    auto jobs = cli::PlanMatrix(invocation->matrix.config, *cases);
+    if (!jobs) {
+      std::cerr << "eofzero: " << jobs.error() << "\n";
+      return cli::kExitUsage;
+    }
+    SetUpLogging(invocation->run.verbosity);
+    if (::geteuid() != 0) {
+      std::cerr << "eofzero: matrix needs root (its workers build scratch filesystems)\n";
+      return cli::kExitToolError;
+    }
+    os::InstallInterruptHandlers();
+    return cli::RunMatrix(*jobs, invocation->run, invocation->matrix.jobs, std::cout, interactive);
   }
   const bool selftest = invocation->command == cli::Command::kSelftest;
   auto selected = engine::SelectCases(*cases, selftest ? std::vector<std::string>{"truncate_up"}
@@ -102,8 +144,12 @@ int main(int argc, char** argv) {
     if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());
     return r.all_detected ? cli::kExitPass : r.setup_failed ? cli::kExitToolError : cli::kExitFail;
   }
-  report::HumanReporter reporter(std::cout);
-  auto outcomes = cli::RunSuite(invocation->run, *selected, reporter);
+  cli::ReportOutput output(invocation->run, std::cout, interactive);
+  auto outcomes = cli::RunSuite(invocation->run, *selected, output.reporter());
+  if (auto written = output.Write(); !written) {
+    std::cerr << "eofzero: " << written.error() << "\n";
+    return cli::kExitToolError;
+  }
   if (os::InterruptRequested())
     std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
               << "; everything this run created was released\n";

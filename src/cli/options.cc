@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
+#include <thread>
+
+#include "cli/matrix_config.h"
 
 
 namespace eofzero::cli {
@@ -13,6 +16,8 @@ struct RawRun {
   std::vector<std::string> cases, cases_dirs;
   std::string mkfs_options, mount_options, workdir, image_size, shutdown;
   std::string block_size = "4096", gap = "16";
+  std::string format = "human", output, config_name, matrix_config, report_input;
+  unsigned jobs = 0;
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false;
@@ -31,14 +36,28 @@ void AddConfigOptions(CLI::App& app, RawRun& raw) {
   app.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
 }
 
-void AddRunOptions(CLI::App& run, RawRun& raw) {
-  AddConfigOptions(run, raw);
+// Where the results go (run, matrix, report).
+void AddReportOptions(CLI::App& app, RawRun& raw) {
+  app.add_option("--format", raw.format, "report format: human, json, junit or markdown (human)");
+  app.add_option("--output", raw.output,
+                 "write the report to this file (stdout then shows the human report)");
+}
+
+void AddCaseOptions(CLI::App& run, RawRun& raw) {
   run.add_option("--case", raw.cases,
                  "cases to run: names or shell globs, comma separated ('*' is the whole catalog; "
                  "default: the generic/790 cases)")
       ->delimiter(',');
   run.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
+}
+
+void AddRunOptions(CLI::App& run, RawRun& raw) {
+  AddConfigOptions(run, raw);
+  AddCaseOptions(run, raw);
+  AddReportOptions(run, raw);
+  run.add_option("--config-name", raw.config_name, "a matrix worker's configuration name")
+      ->group("");
   run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
   run.add_option("--shutdown", raw.shutdown,
                  "override every case's shutdown flag: logflush, nologflush or default");
@@ -125,6 +144,20 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
     }
   }
   o.scenario.direct_read_before_crash = raw.direct_before_crash;
+  auto format = report::ParseReportFormat(raw.format);
+  if (!format)
+    return std::unexpected("--format: '" + raw.format +
+                           "' is not one of human, json, junit, markdown");
+  o.format = *format;
+  if (!raw.output.empty()) {
+    o.output = raw.output;
+    const auto parent = o.output.has_parent_path() ? o.output.parent_path() : ".";
+    if (!std::filesystem::is_directory(parent, ec))
+      return std::unexpected("--output: " + parent.string() + " is not a directory");
+    if (std::filesystem::is_directory(o.output, ec))
+      return std::unexpected("--output: " + raw.output + " is a directory");
+  }
+  o.config_name = raw.config_name;
   o.mkfs_options = raw.mkfs_options;
   o.mount_options = raw.mount_options;
   o.keep = raw.keep;
@@ -165,30 +198,71 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   AddConfigOptions(*selftest, raw);
   list->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
+  CLI::App* matrix = app.add_subcommand(
+      "matrix", "run the cases on many filesystem configurations, in parallel (needs root)");
+  matrix->add_option("--config", raw.matrix_config,
+                     "the matrix file (default: the shipped scripts/matrix.toml)");
+  matrix->add_option("-j,--jobs", raw.jobs, "configurations at once (default: online CPUs)");
+  matrix->add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
+  matrix->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
+      ->delimiter(',');
+  matrix->add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
+  matrix->add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  matrix->add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+  AddReportOptions(*matrix, raw);
+  CLI::App* report =
+      app.add_subcommand("report", "render a JSON report again, in another format (no root)");
+  report->add_option("json", raw.report_input, "a JSON report of run or matrix")->required();
+  AddReportOptions(*report, raw);
 
   std::vector<std::string> argv_store = {"eofzero"};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<const char*> argv;
   for (const auto& a : argv_store) argv.push_back(a.c_str());
+  const std::pair<CLI::App*, Command> commands[] = {{run, Command::kRun},
+                                                    {list, Command::kList},
+                                                    {selftest, Command::kSelftest},
+                                                    {matrix, Command::kMatrix},
+                                                    {report, Command::kReport}};
+  auto parsed = [&]() -> const std::pair<CLI::App*, Command>* {
+    for (const auto& c : commands)
+      if (c.first->parsed()) return &c;
+    return nullptr;
+  };
+  Invocation inv;
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
-    const CLI::App* which = run->parsed()        ? run
-                            : list->parsed()     ? list
-                            : selftest->parsed() ? selftest
-                                                 : &app;
-    return Invocation{Command::kHelp, {}, which->help()};
+    inv.help = parsed() ? parsed()->first->help() : app.help();
+    return inv;
   } catch (const CLI::ParseError& e) {
     return std::unexpected(std::string(e.what()));
   }
-  if (!run->parsed() && !list->parsed() && !selftest->parsed())
-    return Invocation{Command::kHelp, {}, app.help()};
+  if (!parsed()) {
+    inv.help = app.help();
+    return inv;
+  }
   auto options = Validate(raw);
   if (!options) return std::unexpected(options.error());
-  const Command command = list->parsed()       ? Command::kList
-                          : selftest->parsed() ? Command::kSelftest
-                                               : Command::kRun;
-  return Invocation{command, std::move(*options), {}};
+  inv.command = parsed()->second;
+  inv.run = std::move(*options);
+  if (inv.command == Command::kMatrix) {
+    inv.matrix.config =
+        raw.matrix_config.empty() ? DefaultMatrixFile() : std::filesystem::path(raw.matrix_config);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(inv.matrix.config, ec))
+      return std::unexpected("--config: " + inv.matrix.config.string() + " is not a file");
+    const unsigned cpus = std::thread::hardware_concurrency();
+    inv.matrix.jobs = raw.jobs ? raw.jobs : (cpus ? cpus : 1);
+    if (inv.matrix.jobs > 64) return std::unexpected("--jobs: at most 64");
+  }
+  if (inv.command == Command::kReport) {
+    inv.report_input = raw.report_input;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(inv.report_input, ec))
+      return std::unexpected("report: " + raw.report_input + " is not a file");
+  }
+  return inv;
 }
 
 }  // namespace eofzero::cli

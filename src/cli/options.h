@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/scenario.h"
+#include "report/format.h"
 #include "scratch/fs_type.h"
 
 namespace eofzero::cli {
@@ -28,14 +29,24 @@ struct RunOptions {
   bool keep = false;
   int verbosity = 0;  // -v adds one, -q subtracts one
   engine::ScenarioOptions scenario;
+  report::ReportFormat format = report::ReportFormat::kHuman;
+  std::filesystem::path output;  // empty: the report goes to stdout
+  std::string config_name;       // a matrix worker's configuration name
 };
 
-enum class Command { kRun, kList, kSelftest, kHelp };
+struct MatrixOptions {
+  std::filesystem::path config;  // the matrix file
+  unsigned jobs = 1;             // configurations run at once
+};
+
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
-  RunOptions run;   // for kRun; kList uses its cases_dirs
-  std::string help;  // for kHelp
+  RunOptions run;         // kRun, kSelftest, kMatrix (workdir, cases_dirs, format, output, ...)
+  MatrixOptions matrix;   // kMatrix
+  std::filesystem::path report_input;  // kReport: a JSON report to render again
+  std::string help;       // kHelp
 };
 
 // args excludes the program name. The error string is the whole message

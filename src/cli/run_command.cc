@@ -64,10 +64,12 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
     return verdict.outcome;
   };
 
+  reporter.Planned(cases.size() * options.filesystems.size());
   reporter.RunStarted(os::KernelRelease());
   auto dir = scratch::RunDir::Create(options.workdir);
   if (!dir) {
-    report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-"};
+    report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-",
+                            options.config_name};
     reporter.ConfigFailed(none, dir.error().Message());
     for (const auto* c : cases)
       report_case(none, NotRun(*c, engine::RunStatus::kError, dir.error().Message()));
@@ -79,7 +81,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
       if (os::InterruptRequested()) break;
       const auto spec = SpecFor(options, options.filesystems[i], bs);
       report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), bs, "",
-                                spec.mount_options, ""};
+                                spec.mount_options, "", options.config_name};
       std::vector<const CaseSpec*> runnable;
       for (const auto* c : cases) {
         if (BlockSizeFor(*c, options) != bs) continue;
@@ -105,6 +107,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
         const auto* c = runnable[k];
         if (os::InterruptRequested()) break;
         spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, runnable.size());
+        reporter.CaseStarted(config, c->name);
         auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
         if (options.keep &&
             (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))

@@ -22,6 +22,12 @@ const char* OutcomeName(Outcome o) {
   return "?";
 }
 
+std::optional<Outcome> ParseOutcome(std::string_view name) {
+  for (Outcome o : {Outcome::kPass, Outcome::kFail, Outcome::kSkip, Outcome::kError})
+    if (name == OutcomeName(o)) return o;
+  return std::nullopt;
+}
+
 std::vector<const OracleResult*> Verdict::Failing() const {
   std::vector<const OracleResult*> out;
   for (const auto& r : oracles)

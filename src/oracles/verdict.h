@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/observations.h"
@@ -25,6 +26,7 @@ namespace eofzero::oracles {
 
 enum class Outcome { kPass, kFail, kSkip, kError };
 const char* OutcomeName(Outcome o);  // "PASS", "FAIL", "SKIP", "ERROR"
+std::optional<Outcome> ParseOutcome(std::string_view name);  // OutcomeName's inverse
 
 struct OracleResult {
   engine::Oracle oracle;

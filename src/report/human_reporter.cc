@@ -5,12 +5,22 @@
 
 #include "engine/sentinel.h"
 #include "report/hexdump.h"
+#include "report/table.h"
 
 namespace eofzero::report {
 
 using oracles::Outcome;
 
-std::string ConfigInfo::Label() const { return fs + " bs=" + std::to_string(block_size); }
+std::string ConfigInfo::Label() const {
+  const std::string geometry = fs + " bs=" + std::to_string(block_size);
+  return name.empty() ? geometry : name + " (" + geometry + ")";
+}
+
+std::string ConfigInfo::Short() const {
+  if (!name.empty()) return name;
+  return block_size % 1024 ? fs + "/" + std::to_string(block_size)
+                           : fs + "/" + std::to_string(block_size / 1024) + "k";
+}
 
 namespace {
 
@@ -80,36 +90,65 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
   return os.str();
 }
 
+std::string HumanReporter::Place() const {
+  return planned_ ? std::to_string(done_) + "/" + std::to_string(planned_) : std::to_string(done_);
+}
+
+void HumanReporter::ClearTransient() {
+  if (!transient_shown_) return;
+  out_ << "\r\033[K";
+  transient_shown_ = false;
+}
+
 void HumanReporter::RunStarted(const std::string& kernel) {
+  record_.RunStarted(kernel);
   out_ << "eofzero on Linux " << kernel << "\n";
   out_.flush();
 }
 
 void HumanReporter::ConfigReady(const ConfigInfo& config) {
+  record_.ConfigReady(config);
+  ClearTransient();
   out_ << "== " << config.Label() << " on " << config.device << ": " << config.mkfs_command
        << (config.mount_options.empty() ? "" : "; mount -o " + config.mount_options) << "\n";
   out_.flush();
 }
 
 void HumanReporter::ConfigFailed(const ConfigInfo& config, const std::string& error) {
+  record_.ConfigFailed(config, error);
+  ClearTransient();
   out_ << "== " << config.Label() << ": could not set up: " << error << "\n";
   out_.flush();
 }
 
 void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                              const oracles::Verdict& verdict) {
+  record_.CaseDone(config, run, verdict);
   ++counts_[static_cast<int>(verdict.outcome)];
-  char line[96];
-  const std::string where = config.fs + "/" + std::to_string(config.block_size / 1024) + "k";
-  std::snprintf(line, sizeof line, "%-5s %-8s %-28s %7s  ", oracles::OutcomeName(verdict.outcome),
-                where.c_str(), run.case_name.c_str(), Seconds(run.seconds).c_str());
+  ++done_;
+  ClearTransient();
+  char line[160];
+  std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ",
+                oracles::OutcomeName(verdict.outcome), Place().c_str(), config.Short().c_str(),
+                run.case_name.c_str(), Seconds(run.seconds).c_str());
   out_ << line << verdict.summary << "\n";
   if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
   for (const auto& note : run.notes) out_ << "    note: " << note << "\n";
   out_.flush();
 }
 
+void HumanReporter::CaseStarted(const ConfigInfo& config, const std::string& case_name) {
+  if (!interactive_) return;
+  out_ << "\r\033[K" << "running " << done_ + 1 << (planned_ ? "/" + std::to_string(planned_) : "")
+       << " " << config.Short() << " " << case_name << " ...";
+  transient_shown_ = true;
+  out_.flush();
+}
+
 void HumanReporter::Finish(double seconds) {
+  record_.Finish(seconds);
+  ClearTransient();
+  if (done_ > 1) out_ << "\n" << RenderTable(record_.record(), TableStyle::kText) << "\n";
   out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
        << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
        << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "

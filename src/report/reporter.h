@@ -1,6 +1,7 @@
 // Results go through a Reporter; diagnostics go to spdlog (stderr).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -16,16 +17,22 @@ struct ConfigInfo {
   std::string mkfs_command;   // the full mkfs command line that made it
   std::string mount_options;  // "" means the kernel's defaults
   std::string device;         // the loop device
-  std::string Label() const;  // "ext4 bs=4096"
+  // The configuration's name in a matrix ("ext4-bigalloc"); empty for `run`.
+  std::string name = {};
+  std::string Label() const;  // the name, or "ext4 bs=4096"
+  std::string Short() const;  // the name, or "ext4/4k" (table columns, case lines)
 };
 
 class Reporter {
  public:
   virtual ~Reporter() = default;
+  // How many case results the run will report (for progress); may not come.
+  virtual void Planned(std::size_t /*cases*/) {}
   virtual void RunStarted(const std::string& kernel) = 0;
   virtual void ConfigReady(const ConfigInfo& config) = 0;
   // The configuration could not be set up; its cases are reported as errors.
   virtual void ConfigFailed(const ConfigInfo& config, const std::string& error) = 0;
+  virtual void CaseStarted(const ConfigInfo& /*config*/, const std::string& /*case_name*/) {}
   virtual void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                         const oracles::Verdict& verdict) = 0;
   virtual void Finish(double seconds) = 0;

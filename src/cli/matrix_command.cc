@@ -1,0 +1,323 @@
+#include "cli/matrix_command.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "cli/exit_status.h"
+#include "cli/report_output.h"
+#include "os/child.h"
+#include "os/interrupt.h"
+#include "os/process.h"
+#include "report/json_report.h"
+#include "report/standing.h"
+#include "report/table.h"
+#include "scratch/fs_type.h"
+#include "scratch/run_dir.h"
+
+namespace eofzero::cli {
+namespace {
+
+using report::Standing;
+
+std::string Join(const std::vector<std::string>& words, const char* sep) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
+  return s;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+// The last few lines of a worker's log, for an error message.
+std::string Tail(const std::filesystem::path& log, std::size_t lines) {
+  std::ifstream in(log);
+  std::deque<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(line);
+    if (last.size() > lines) last.pop_front();
+  }
+  return Join({last.begin(), last.end()}, " | ");
+}
+
+std::optional<report::RunRecord> ReadWorkerReport(const std::filesystem::path& json_path,
+                                                  std::string& why) {
+  std::ifstream in(json_path);
+  if (!in) {
+    why = "it wrote no report";
+    return std::nullopt;
+  }
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(in, nullptr, false);
+  if (doc.is_discarded()) {
+    why = "its report is not JSON";
+    return std::nullopt;
+  }
+  auto record = report::RunRecordFromJson(doc);
+  if (!record) {
+    why = "its report: " + record.error();
+    return std::nullopt;
+  }
+  return std::move(*record);
+}
+
+std::string Progress(std::size_t n, std::size_t m, const report::ConfigRecord& c, double seconds) {
+  int counts[6] = {};
+  for (const auto& r : c.cases) ++counts[static_cast<int>(report::StandingOf(r))];
+  std::string tally;
+  for (Standing s : {Standing::kPass, Standing::kExpectedFail, Standing::kNewFail,
+                     Standing::kUnexpectedPass, Standing::kSkip, Standing::kError})
+    if (counts[static_cast<int>(s)])
+      tally += (tally.empty() ? "" : ", ") + std::to_string(counts[static_cast<int>(s)]) + " " +
+               report::StandingName(s);
+  char line[200];
+  std::snprintf(line, sizeof line, "[%zu/%zu] %-18s %3zu cases %7s  ", n, m,
+                c.config.name.c_str(), c.cases.size(), Seconds(seconds).c_str());
+  return line + (tally.empty() ? "no cases" : tally) +
+         (c.setup_error.empty() ? "" : "; " + c.setup_error);
+}
+
+// What needs a human after the table: each red cell, with its evidence when
+// there are only a few (all of it is in the JSON and JUnit reports).
+std::string Attention(const report::RunRecord& record) {
+  constexpr int kEvidenceUpTo = 4;
+  int red = 0;
+  for (const auto& c : record.configs)
+    for (const auto& r : c.cases) red += report::IsRed(report::StandingOf(r));
+  std::ostringstream os;
+  for (const auto& c : record.configs) {
+    for (const auto& r : c.cases) {
+      const Standing s = report::StandingOf(r);
+      if (!report::IsRed(s)) continue;
+      os << report::StandingName(s) << "  " << c.config.name << "  " << r.case_name << "  "
+         << r.summary << "\n";
+      if (s == Standing::kUnexpectedPass)
+        os << "    declared as an expected failure: " << *r.expected_failure
+           << "\n    it passed: if the bug is fixed, remove the declaration\n";
+      if (s == Standing::kError && !r.reason.empty() && r.summary.find(r.reason) == std::string::npos)
+        os << "    " << r.reason << "\n";
+      if (red <= kEvidenceUpTo) os << r.evidence;
+    }
+  }
+  if (red > kEvidenceUpTo)
+    os << "(" << red << " need attention: the evidence of each is in the JSON and JUnit reports, "
+       << "--format json|junit --output FILE)\n";
+  return os.str();
+}
+
+struct Running {
+  const MatrixJob* job;
+  os::Child child;
+  std::filesystem::path json, log;
+  std::chrono::steady_clock::time_point started;
+};
+
+}  // namespace
+
+std::expected<std::vector<MatrixJob>, std::string> PlanMatrix(
+    const std::filesystem::path& file, const std::vector<engine::CaseSpec>& catalog) {
+  auto matrix = LoadMatrixFile(file);
+  if (!matrix) return std::unexpected(matrix.error());
+  std::vector<MatrixJob> jobs;
+  for (const auto& entry : matrix->configs) {
+    auto cases = CasesFor(*matrix, entry, catalog);
+    if (!cases) return std::unexpected(cases.error());
+    MatrixJob job{entry, {}};
+    for (const auto* c : *cases) job.cases.push_back(c->name);
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& options,
+                                    const std::filesystem::path& workdir,
+                                    const std::filesystem::path& json_out) {
+  std::vector<std::string> args = {
+      "run",
+      "--config-name=" + job.entry.name,
+      "--fs=" + std::string(scratch::FsTypeName(job.entry.fs)),
+      "--block-size=" + std::to_string(job.entry.block_size),
+      "--case=" + Join(job.cases, ","),
+      "--workdir=" + workdir.string(),
+      "--format=json",
+      "--output=" + json_out.string(),
+      "-v"};
+  // (CLI11 takes "--opt=" with an empty value as "--opt" followed by the next word.)
+  if (!job.entry.mkfs_options.empty()) args.push_back("--mkfs-options=" + job.entry.mkfs_options);
+  if (!job.entry.mount_options.empty())
+    args.push_back("--mount-options=" + job.entry.mount_options);
+  for (const auto& dir : options.cases_dirs) args.push_back("--cases-dir=" + dir.string());
+  if (options.keep) args.push_back("--keep");
+  return args;
+}
+
+report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* worker,
+                                 const std::string& why_missing) {
+  report::ConfigRecord merged;
+  merged.config.name = job.entry.name;
+  merged.config.fs = std::string(scratch::FsTypeName(job.entry.fs));
+  merged.config.block_size = job.entry.block_size;
+  merged.config.mount_options = job.entry.mount_options;
+  std::vector<std::string> errors;
+  for (const auto& c : worker ? worker->configs : std::vector<report::ConfigRecord>{}) {
+    if (c.config.block_size == job.entry.block_size || merged.config.mkfs_command.empty()) {
+      merged.config = c.config;
+      merged.config.name = job.entry.name;
+    }
+    if (!c.setup_error.empty()) errors.push_back(c.setup_error);
+    merged.cases.insert(merged.cases.end(), c.cases.begin(), c.cases.end());
+  }
+  merged.setup_error = Join(errors, "; ");
+  for (const auto& name : job.cases) {
+    bool reported = false;
+    for (const auto& r : merged.cases) reported |= r.case_name == name;
+    if (reported) continue;
+    report::CaseRecord missing;
+    missing.case_name = name;
+    missing.outcome = oracles::Outcome::kError;
+    missing.summary = "not run: " + why_missing;
+    missing.reason = why_missing;
+    merged.cases.push_back(std::move(missing));
+  }
+  for (auto& r : merged.cases)
+    if (auto it = job.entry.expected_failures.find(r.case_name);
+        it != job.entry.expected_failures.end())
+      r.expected_failure = it->second;
+  return merged;
+}
+
+int MatrixExitStatus(const report::RunRecord& record) {
+  bool red_finding = false, error = false;
+  for (const auto& c : record.configs) {
+    error |= !c.setup_error.empty();
+    for (const auto& r : c.cases) {
+      const Standing s = report::StandingOf(r);
+      red_finding |= s == Standing::kNewFail || s == Standing::kUnexpectedPass;
+      error |= s == Standing::kError;
+    }
+  }
+  return red_finding ? kExitFail : error ? kExitToolError : kExitPass;
+}
+
+int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
+              std::ostream& out, bool interactive) {
+  const auto start = std::chrono::steady_clock::now();
+  auto self = os::SelfExecutable();
+  auto dir = scratch::RunDir::Create(options.workdir);
+  if (!self || !dir) {
+    std::cerr << "eofzero: matrix: " << (self ? dir.error() : self.error()).Message() << "\n";
+    return kExitToolError;
+  }
+  report::RunRecord record;
+  record.kernel = os::KernelRelease();
+  record.started = report::UtcNow();
+  const bool human = options.format == report::ReportFormat::kHuman || !options.output.empty();
+  if (human)
+    out << "eofzero matrix on Linux " << record.kernel << ": " << jobs.size()
+        << " configurations, " << parallel << " at a time\n";
+  out.flush();
+
+  std::vector<std::optional<report::ConfigRecord>> results(jobs.size());
+  std::vector<Running> running;
+  std::size_t next = 0, finished = 0;
+  bool changed = false;
+  while (next < jobs.size() || !running.empty()) {
+    while (!os::InterruptRequested() && next < jobs.size() && running.size() < parallel) {
+      const MatrixJob& job = jobs[next++];
+      const auto json = dir->path() / (job.entry.name + ".json");
+      const auto log = dir->path() / (job.entry.name + ".log");
+      std::vector<std::string> argv = {self->string()};
+      for (auto& a : WorkerArgs(job, options, dir->path(), json)) argv.push_back(std::move(a));
+      spdlog::info("matrix: starting {}: {}", job.entry.name, Join(argv, " "));
+      auto child = os::Child::Start(argv, log);
+      if (!child) {
+        results[&job - jobs.data()] = MergeWorker(job, nullptr, child.error().Message());
+        ++finished;
+        continue;
+      }
+      running.push_back({&job, std::move(*child), json, log, std::chrono::steady_clock::now()});
+      changed = true;
+    }
+    if (human && interactive && changed) {  // a transient line: who runs now
+      std::vector<std::string> names;
+      for (const auto& r : running) names.push_back(r.job->entry.name);
+      out << "\r\033[K" << "running: " << Join(names, ", ") << " ...";
+      out.flush();
+      changed = false;
+    }
+    if (os::InterruptRequested()) {
+      for (auto& r : running) r.child.Terminate();
+      for (; next < jobs.size(); ++next)
+        results[next] = MergeWorker(jobs[next], nullptr, "the matrix was interrupted");
+    }
+    for (auto it = running.begin(); it != running.end();) {
+      auto done = it->child.Poll();
+      if (!done) {
+        ++it;
+        continue;
+      }
+      std::string why;
+      auto worker = ReadWorkerReport(it->json, why);
+      const bool worker_ok = worker && (done->exit_code == kExitPass || done->exit_code == kExitFail);
+      if (!worker || !worker_ok)
+        why = "the worker " +
+              (done->term_signal ? "was killed by signal " + std::to_string(done->term_signal)
+                                 : "exited " + std::to_string(done->exit_code)) +
+              (why.empty() ? "" : " and " + why) + " (log: " + it->log.string() + ")";
+      auto merged = MergeWorker(*it->job, worker ? &*worker : nullptr, why);
+      if (!worker_ok)
+        merged.setup_error += (merged.setup_error.empty() ? "" : "; ") + why + ", its last lines: " +
+                              Tail(it->log, 3);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - it->started).count();
+      ++finished;
+      if (human)
+        out << (interactive ? "\r\033[K" : "") << Progress(finished, jobs.size(), merged, seconds)
+            << "\n";
+      changed = true;
+      out.flush();
+      if (worker_ok && worker) {
+        std::error_code ec;
+        std::filesystem::remove(it->log, ec);
+        std::filesystem::remove(it->json, ec);
+      }
+      results[it->job - jobs.data()] = std::move(merged);
+      it = running.erase(it);
+    }
+    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  for (auto& r : results)
+    if (r) record.configs.push_back(std::move(*r));
+  record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const std::string human_text =
+      report::RenderTable(record, report::TableStyle::kText) + "\n" + Attention(record) +
+      "matrix: " + std::to_string(jobs.size()) + " configurations in " + Seconds(record.seconds) +
+      " with -j " + std::to_string(parallel) + "\n";
+  if (human) out << (interactive ? "\r\033[K\n" : "\n") << human_text;
+  out.flush();
+  if (!options.output.empty() || options.format != report::ReportFormat::kHuman) {
+    const std::string text = options.format == report::ReportFormat::kHuman
+                                 ? human_text
+                                 : RenderRecord(record, options.format);
+    auto written = WriteReport(text, options.output, out);
+    if (!written) {
+      std::cerr << "eofzero: " << written.error() << "\n";
+      return kExitToolError;
+    }
+  }
+  if (os::InterruptRequested()) return ExitStatusFor({}, os::InterruptSignal());
+  return MatrixExitStatus(record);
+}
+
+}  // namespace eofzero::cli

@@ -1,0 +1,173 @@
+#include "cli/matrix_config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "engine/case_file.h"
+
+#ifndef EOFZERO_SOURCE_MATRIX_FILE
+#define EOFZERO_SOURCE_MATRIX_FILE "scripts/matrix.toml"
+#endif
+
+namespace eofzero::cli {
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(const std::string& file) : file_(file) {}
+
+  std::expected<MatrixConfig, std::string> Parse(const std::string& text) {
+    toml::table tbl;
+    try {
+      tbl = toml::parse(text, file_);
+    } catch (const toml::parse_error& e) {
+      return Error(static_cast<int>(e.source().begin.line), std::string(e.description()));
+    }
+    MatrixConfig m;
+    m.file = file_;
+    for (auto&& [key, node] : tbl) {
+      if (key.str() == "cases") {
+        auto globs = Strings(node, "cases");
+        if (!globs) return std::unexpected(globs.error());
+        m.cases = *globs;
+      } else if (key.str() != "config") {
+        return Error(Line(node), "unknown field '" + std::string(key.str()) + "' (cases, config)");
+      }
+    }
+    const toml::array* configs = tbl["config"].as_array();
+    if (!configs || configs->empty())
+      return Error(1, "no [[config]] tables: nothing to run");
+    std::set<std::string> names;
+    for (const auto& node : *configs) {
+      const toml::table* t = node.as_table();
+      if (!t) return Error(Line(node), "'config' must be an array of tables ([[config]])");
+      auto entry = Entry(*t);
+      if (!entry) return std::unexpected(entry.error());
+      if (!names.insert(entry->name).second)
+        return Error(entry->line, "configuration name '" + entry->name + "' is used twice");
+      m.configs.push_back(std::move(*entry));
+    }
+    return m;
+  }
+
+ private:
+  std::unexpected<std::string> Error(int line, const std::string& message) const {
+    return std::unexpected(file_ + ":" + std::to_string(line) + ": " + message);
+  }
+  static int Line(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+  std::expected<std::vector<std::string>, std::string> Strings(const toml::node& n,
+                                                               const std::string& key) {
+    const toml::array* a = n.as_array();
+    std::vector<std::string> out;
+    for (std::size_t i = 0; a && i < a->size(); ++i) {
+      auto s = (*a)[i].value_exact<std::string>();
+      if (!s || s->empty()) return Error(Line(n), "'" + key + "' must be a list of names or globs");
+      out.push_back(*s);
+    }
+    if (!a) return Error(Line(n), "'" + key + "' must be a list of names or globs");
+    return out;
+  }
+
+  std::expected<std::string, std::string> String(const toml::node& n, const std::string& key) {
+    auto s = n.value_exact<std::string>();
+    if (!s || s->find('\n') != std::string::npos)
+      return Error(Line(n), "'" + key + "' must be a one-line string");
+    return *s;
+  }
+
+  std::expected<MatrixEntry, std::string> Entry(const toml::table& t) {
+    MatrixEntry e;
+    e.line = Line(t);
+    bool has_fs = false;
+    for (auto&& [key, node] : t) {
+      const std::string k(key.str());
+      if (k == "name" || k == "fs" || k == "mkfs_options" || k == "mount_options") {
+        auto s = String(node, k);
+        if (!s) return std::unexpected(s.error());
+        if (k == "name") {
+          if (s->empty() || s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                                                 "VWXYZ0123456789-_.") != std::string::npos)
+            return Error(Line(node), "name '" + *s + "' must be letters, digits, '-', '_' or '.'");
+          e.name = *s;
+        } else if (k == "fs") {
+          auto fs = scratch::ParseFsType(*s);
+          if (!fs) return Error(Line(node), "unknown filesystem '" + *s + "' (ext4 or xfs)");
+          e.fs = *fs;
+          has_fs = true;
+        } else if (k == "mkfs_options") {
+          e.mkfs_options = *s;
+        } else {
+          e.mount_options = *s;
+        }
+      } else if (k == "block_size") {
+        auto bs = node.value_exact<std::int64_t>();
+        if (!bs || *bs < 1024 || *bs > 65536 || (*bs & (*bs - 1)))
+          return Error(Line(node), "block_size must be a power of two from 1024 to 65536");
+        e.block_size = static_cast<std::uint32_t>(*bs);
+      } else if (k == "cases") {
+        auto globs = Strings(node, k);
+        if (!globs) return std::unexpected(globs.error());
+        e.cases = *globs;
+      } else if (k == "expected_failures") {
+        const toml::table* x = node.as_table();
+        if (!x) return Error(Line(node), "expected_failures must be a table: case = \"why\"");
+        for (auto&& [c, why] : *x) {
+          auto reason = String(why, std::string(c.str()));
+          if (!reason || reason->empty())
+            return Error(Line(why), "expected failure '" + std::string(c.str()) +
+                                        "' needs a one-line reason");
+          e.expected_failures[std::string(c.str())] = *reason;
+        }
+      } else {
+        return Error(Line(node), "unknown field '" + k +
+                                     "' (name, fs, block_size, mkfs_options, mount_options, "
+                                     "cases, expected_failures)");
+      }
+    }
+    if (e.name.empty()) return Error(e.line, "a [[config]] needs a 'name'");
+    if (!has_fs) return Error(e.line, "configuration '" + e.name + "' needs 'fs'");
+    return e;
+  }
+
+  std::string file_;
+};
+
+}  // namespace
+
+std::expected<MatrixConfig, std::string> ParseMatrixText(const std::string& text,
+                                                         const std::string& file) {
+  return Parser(file).Parse(text);
+}
+
+std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::unexpected(path.string() + ": cannot read the matrix file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseMatrixText(text.str(), path.string());
+}
+
+std::filesystem::path DefaultMatrixFile() { return EOFZERO_SOURCE_MATRIX_FILE; }
+
+std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
+    const MatrixConfig& matrix, const MatrixEntry& entry,
+    const std::vector<engine::CaseSpec>& catalog) {
+  const auto& globs = entry.cases.empty() ? matrix.cases : entry.cases;
+  auto selected = engine::SelectCases(catalog, globs);
+  const std::string where = matrix.file + ":" + std::to_string(entry.line) + ": ";
+  if (!selected) return std::unexpected(where + entry.name + ": " + selected.error());
+  for (const auto& [name, why] : entry.expected_failures) {
+    const bool runs = std::any_of(selected->begin(), selected->end(),
+                                  [&](const engine::CaseSpec* c) { return c->name == name; });
+    if (!runs)
+      return std::unexpected(where + entry.name + ": expected failure '" + name +
+                             "' is not a case this configuration runs");
+  }
+  return selected;
+}
+
+}  // namespace eofzero::cli

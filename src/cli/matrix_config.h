@@ -1,0 +1,61 @@
+// A matrix file (TOML): the filesystem configurations `eofzero matrix` runs
+// the cases on, each on its own loop devices, and the failures each
+// configuration is known to have. Parsed and checked before anything is
+// built; every error is one line "FILE:LINE: message".
+//
+//   cases = ["*"]                 # globs; default: the default suite
+//   [[config]]
+//   name = "ext4-bigalloc"        # unique: letters, digits, - _ .
+//   fs = "ext4"
+//   block_size = 4096             # default 4096
+//   mkfs_options = "-O bigalloc"  # appended to the tool's own
+//   mount_options = ""            # mount(2) data; "" = the kernel's defaults
+//   cases = ["append_*"]          # optional: replaces the top-level list
+//   [config.expected_failures]    # case = "why (a link to the bug report)"
+//   dio_append_aligned = "ext4 relies on a zero on-disk tail"
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/case_spec.h"
+#include "scratch/fs_type.h"
+
+namespace eofzero::cli {
+
+struct MatrixEntry {
+  std::string name;
+  scratch::FsType fs = scratch::FsType::kExt4;
+  std::uint32_t block_size = 4096;
+  std::string mkfs_options;
+  std::string mount_options;
+  std::vector<std::string> cases;                        // globs; empty: the matrix's
+  std::map<std::string, std::string> expected_failures;  // case -> why
+  int line = 0;                                          // of its [[config]] header
+};
+
+struct MatrixConfig {
+  std::string file;
+  std::vector<std::string> cases;  // globs; empty: the default suite
+  std::vector<MatrixEntry> configs;
+};
+
+std::expected<MatrixConfig, std::string> ParseMatrixText(const std::string& text,
+                                                         const std::string& file);
+std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::path& path);
+
+// The matrix file shipped with the tool (scripts/matrix.toml in the source tree).
+std::filesystem::path DefaultMatrixFile();
+
+// The cases one configuration runs, resolved against the loaded catalog.
+// An error (FILE:LINE) when a glob matches nothing, or an expected failure
+// names a case the configuration does not run (a typo would hide a finding).
+std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
+    const MatrixConfig& matrix, const MatrixEntry& entry,
+    const std::vector<engine::CaseSpec>& catalog);
+
+}  // namespace eofzero::cli

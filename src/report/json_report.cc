@@ -1,0 +1,205 @@
+#include "report/json_report.h"
+
+#include <cmath>
+
+#include "report/standing.h"
+
+namespace eofzero::report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Milliseconds are enough, and keep the report readable.
+double Rounded(double seconds) { return std::round(seconds * 1000) / 1000; }
+
+json Range(const ByteRange& r) { return json::array({r.begin, r.end}); }
+
+json ExtentJson(const os::Extent& e) {
+  return {{"logical", e.logical},
+          {"physical", e.physical},
+          {"length", e.length},
+          {"flags", os::ExtentFlagNames(e.flags)}};
+}
+
+json OracleJson(const oracles::OracleResult& r, const engine::BlockView& view) {
+  json dirty = json::array();
+  for (const auto& d : r.finding.dirty) dirty.push_back(Range(d));
+  json o = {{"oracle", engine::OracleName(r.oracle)},
+            {"phase", engine::PhaseName(r.phase)},
+            {"clean", r.finding.clean()},
+            {"gap", Range(r.finding.gap)},
+            {"bytes_examined", r.finding.bytes_examined},
+            {"nonzero", r.finding.nonzero},
+            {"sentinel", r.finding.sentinel},
+            {"dirty", dirty},
+            {"base_offset", view.base_offset},
+            {"note", view.note}};
+  o["file_size"] = view.file_size ? json(*view.file_size) : json(nullptr);
+  return o;
+}
+
+json FsckJson(const oracles::FsckResult& f) {
+  json o = {{"tool", os::FsckProgram(f.tool)},
+            {"verdict", oracles::FsckVerdictName(f.verdict)},
+            {"reason", f.reason},
+            {"command", f.run.CommandLine()},
+            {"exit_code", f.run.exit_code}};
+  if (f.verdict == oracles::FsckVerdict::kCorrupt || f.verdict == oracles::FsckVerdict::kToolError)
+    o["output"] = f.run.out + f.run.err;
+  return o;
+}
+
+template <typename T>
+json Optional(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+// A required member of the wanted JSON type, or an error naming it.
+template <typename T>
+std::expected<T, std::string> Member(const json& o, const char* key, const std::string& where) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::unexpected(where + ": no \"" + key + "\"");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    return std::unexpected(where + ": \"" + key + "\" has the wrong type");
+  }
+}
+
+std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::string& where) {
+  if (!o.is_object()) return std::unexpected(where + ": not an object");
+  CaseRecord r;
+  auto name = Member<std::string>(o, "case", where);
+  if (!name) return std::unexpected(name.error());
+  r.case_name = *name;
+  const std::string here = where + " (" + r.case_name + ")";
+  auto verdict = Member<std::string>(o, "verdict", here);
+  if (!verdict) return std::unexpected(verdict.error());
+  auto outcome = oracles::ParseOutcome(*verdict);
+  if (!outcome) return std::unexpected(here + ": unknown verdict \"" + *verdict + "\"");
+  r.outcome = *outcome;
+  r.case_file = o.value("case_file", "");
+  r.summary = o.value("summary", "");
+  r.reason = o.value("reason", "");
+  r.evidence = o.value("evidence", "");
+  r.seconds = o.value("seconds", 0.0);
+  if (auto it = o.find("notes"); it != o.end() && it->is_array())
+    for (const auto& n : *it)
+      if (n.is_string()) r.notes.push_back(n.get<std::string>());
+  if (auto it = o.find("expected_failure"); it != o.end() && it->is_string())
+    r.expected_failure = it->get<std::string>();
+  r.detail = json::object();
+  for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
+                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements"})
+    if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
+  return r;
+}
+
+}  // namespace
+
+json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
+  json d = json::object();
+  d["block_size"] = run.block_size;
+  d["old_eof"] = run.old_eof;
+  d["eof_block"] = run.eof_block;
+  d["durable_size_at_crash"] = Optional(run.durable_size_at_crash);
+  if (run.plant) {
+    d["plant"] = {{"device_offset", run.plant->device_offset},
+                  {"length", run.plant->length},
+                  {"verified", run.plant->verified},
+                  {"extent", ExtentJson(run.plant->extent)},
+                  {"seen_through_file", Optional(run.plant->seen_through_file)}};
+  } else {
+    d["plant"] = nullptr;
+  }
+  d["extent_after_crash"] = run.extent_after_crash ? ExtentJson(*run.extent_after_crash) : json();
+  d["oracles"] = json::array();
+  for (const auto& r : verdict.oracles) d["oracles"].push_back(OracleJson(r, run.views[r.view_index]));
+  d["sizes"] = json::array();
+  for (const auto& s : run.sizes)
+    d["sizes"].push_back({{"phase", engine::PhaseName(s.phase)},
+                          {"line", s.line},
+                          {"expected", s.expected},
+                          {"observed", s.observed},
+                          {"ok", s.expected == s.observed}});
+  d["fsck"] = json::array();
+  for (const auto& f : verdict.fsck) d["fsck"].push_back(FsckJson(f));
+  d["disagreements"] = run.disagreements;
+  return d;
+}
+
+json ToJson(const RunRecord& record) {
+  json configs = json::array();
+  for (const auto& c : record.configs) {
+    json cases = json::array();
+    for (const auto& r : c.cases) {
+      json o = {{"case", r.case_name},
+                {"case_file", r.case_file},
+                {"verdict", oracles::OutcomeName(r.outcome)},
+                {"summary", r.summary},
+                {"reason", r.reason},
+                {"seconds", Rounded(r.seconds)},
+                {"evidence", r.evidence},
+                {"notes", r.notes},
+                {"expected_failure", Optional(r.expected_failure)},
+                {"standing", StandingName(StandingOf(r))}};
+      o.update(r.detail);
+      cases.push_back(std::move(o));
+    }
+    configs.push_back({{"name", c.config.name},
+                       {"fs", c.config.fs},
+                       {"block_size", c.config.block_size},
+                       {"mkfs_command", c.config.mkfs_command},
+                       {"mount_options", c.config.mount_options},
+                       {"device", c.config.device},
+                       {"setup_error", c.setup_error},
+                       {"cases", std::move(cases)}});
+  }
+  return {{"tool", "eofzero"},
+          {"schema", kJsonSchemaVersion},
+          {"kernel", record.kernel},
+          {"started", record.started},
+          {"seconds", Rounded(record.seconds)},
+          {"configurations", std::move(configs)}};
+}
+
+std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
+  if (!doc.is_object() || doc.value("tool", "") != "eofzero")
+    return std::unexpected("not an eofzero JSON report");
+  if (doc.value("schema", 0) != kJsonSchemaVersion)
+    return std::unexpected("JSON report schema " + doc.value("schema", json(0)).dump() +
+                           ", expected " + std::to_string(kJsonSchemaVersion));
+  RunRecord record;
+  record.kernel = doc.value("kernel", "");
+  record.started = doc.value("started", "");
+  record.seconds = doc.value("seconds", 0.0);
+  auto configs = Member<json>(doc, "configurations", "report");
+  if (!configs) return std::unexpected(configs.error());
+  if (!configs->is_array()) return std::unexpected("report: \"configurations\" is not a list");
+  for (std::size_t i = 0; i < configs->size(); ++i) {
+    const json& c = (*configs)[i];
+    const std::string where = "configurations[" + std::to_string(i) + "]";
+    if (!c.is_object()) return std::unexpected(where + ": not an object");
+    ConfigRecord cr;
+    auto fs = Member<std::string>(c, "fs", where);
+    if (!fs) return std::unexpected(fs.error());
+    cr.config.fs = *fs;
+    cr.config.name = c.value("name", "");
+    cr.config.block_size = c.value("block_size", 0u);
+    cr.config.mkfs_command = c.value("mkfs_command", "");
+    cr.config.mount_options = c.value("mount_options", "");
+    cr.config.device = c.value("device", "");
+    cr.setup_error = c.value("setup_error", "");
+    auto cases = Member<json>(c, "cases", where);
+    if (!cases) return std::unexpected(cases.error());
+    for (std::size_t k = 0; cases->is_array() && k < cases->size(); ++k) {
+      auto r = CaseFromJson((*cases)[k], where + ".cases[" + std::to_string(k) + "]");
+      if (!r) return std::unexpected(r.error());
+      cr.cases.push_back(std::move(*r));
+    }
+    record.configs.push_back(std::move(cr));
+  }
+  return record;
+}
+
+}  // namespace eofzero::report

@@ -1,0 +1,36 @@
+// The JSON report (nlohmann::ordered_json): one object per run, a list of
+// configurations (fs, block size, mkfs command, mount options, device), and
+// per configuration one record per case with its verdict, timing, evidence
+// and everything the oracles saw. The matrix reads its workers' reports back
+// with RunRecordFromJson, so the format is also the matrix's own wire format.
+//
+// Schema (version 1), stable keys:
+//   {tool, schema, kernel, started, seconds, configurations: [
+//     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,
+//      cases: [{case, case_file, verdict, summary, reason, seconds, evidence,
+//               notes, expected_failure, standing, block_size, old_eof, eof_block,
+//               durable_size_at_crash, plant, extent_after_crash,
+//               oracles: [{oracle, phase, clean, gap, bytes_examined, nonzero,
+//                          sentinel, dirty, base_offset, file_size, note}],
+//               sizes, fsck, disagreements}]}]}
+#pragma once
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "report/record.h"
+
+namespace eofzero::report {
+
+inline constexpr int kJsonSchemaVersion = 1;
+
+// The per-case detail: oracles, sizes, fsck, plant and extents.
+nlohmann::ordered_json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict);
+
+nlohmann::ordered_json ToJson(const RunRecord& record);
+
+// Reads a report written by ToJson; an error names what is missing or wrong.
+std::expected<RunRecord, std::string> RunRecordFromJson(const nlohmann::ordered_json& doc);
+
+}  // namespace eofzero::report

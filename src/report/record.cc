@@ -1,0 +1,82 @@
+#include "report/record.h"
+
+#include <ctime>
+
+#include "report/human_reporter.h"
+#include "report/json_report.h"
+
+namespace eofzero::report {
+
+CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
+                          const oracles::Verdict& verdict) {
+  CaseRecord r;
+  r.case_name = run.case_name;
+  r.case_file = run.case_file;
+  r.outcome = verdict.outcome;
+  r.summary = verdict.summary;
+  r.reason = run.reason;
+  if (verdict.outcome == oracles::Outcome::kFail) r.evidence = RenderEvidence(config, run, verdict);
+  r.notes = run.notes;
+  r.seconds = run.seconds;
+  r.detail = CaseDetail(run, verdict);
+  return r;
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+ConfigRecord& RecordingReporter::Config(const ConfigInfo& config) {
+  for (auto& c : record_.configs)
+    if (c.config.Label() == config.Label()) return c;
+  record_.configs.push_back({config, "", {}});
+  return record_.configs.back();
+}
+
+void RecordingReporter::RunStarted(const std::string& kernel) {
+  record_.kernel = kernel;
+  record_.started = UtcNow();
+}
+
+void RecordingReporter::ConfigReady(const ConfigInfo& config) { Config(config).config = config; }
+
+void RecordingReporter::ConfigFailed(const ConfigInfo& config, const std::string& error) {
+  Config(config).setup_error = error;
+}
+
+void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                                 const oracles::Verdict& verdict) {
+  Config(config).cases.push_back(MakeCaseRecord(config, run, verdict));
+}
+
+void RecordingReporter::Finish(double seconds) { record_.seconds = seconds; }
+
+void FanOutReporter::Planned(std::size_t cases) {
+  for (auto* r : to_) r->Planned(cases);
+}
+void FanOutReporter::RunStarted(const std::string& kernel) {
+  for (auto* r : to_) r->RunStarted(kernel);
+}
+void FanOutReporter::ConfigReady(const ConfigInfo& config) {
+  for (auto* r : to_) r->ConfigReady(config);
+}
+void FanOutReporter::ConfigFailed(const ConfigInfo& config, const std::string& error) {
+  for (auto* r : to_) r->ConfigFailed(config, error);
+}
+void FanOutReporter::CaseStarted(const ConfigInfo& config, const std::string& case_name) {
+  for (auto* r : to_) r->CaseStarted(config, case_name);
+}
+void FanOutReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                              const oracles::Verdict& verdict) {
+  for (auto* r : to_) r->CaseDone(config, run, verdict);
+}
+void FanOutReporter::Finish(double seconds) {
+  for (auto* r : to_) r->Finish(seconds);
+}
+
+}  // namespace eofzero::report

@@ -1,0 +1,88 @@
+// What the reports are made of: one record per case × configuration, as plain
+// data with no pointers into the run. Built from a CaseRun and its Verdict as
+// cases finish (RecordingReporter), or read back from a JSON report — the
+// matrix gathers its workers' results that way — so the human table, JSON,
+// JUnit and markdown are all rendered from the same records.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oracles/verdict.h"
+#include "report/reporter.h"
+
+namespace eofzero::report {
+
+struct CaseRecord {
+  std::string case_name;
+  std::string case_file;
+  oracles::Outcome outcome = oracles::Outcome::kError;
+  std::string summary;   // the verdict's one line
+  std::string reason;    // why it was skipped or could not run (CaseRun::reason)
+  std::string evidence;  // the rendered evidence of a FAIL; empty otherwise
+  std::vector<std::string> notes;
+  double seconds = 0;
+  // A declared expected failure (matrix configurations): its reason.
+  std::optional<std::string> expected_failure;
+  // What every oracle saw, sizes, fsck, the plant: the JSON report's detail
+  // object, kept as is so a merged report loses nothing.
+  nlohmann::ordered_json detail = nlohmann::ordered_json::object();
+};
+
+struct ConfigRecord {
+  ConfigInfo config;
+  std::string setup_error;  // non-empty: the configuration could not be set up
+  std::vector<CaseRecord> cases;
+};
+
+struct RunRecord {
+  std::string kernel;
+  std::string started;  // UTC, ISO 8601
+  double seconds = 0;
+  std::vector<ConfigRecord> configs;
+};
+
+CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
+                          const oracles::Verdict& verdict);
+
+// "2026-11-23T10:04:05Z"
+std::string UtcNow();
+
+// Collects every event into a RunRecord. Configurations are keyed by their
+// label, so cases reported before ConfigReady (skips) land in the same record.
+class RecordingReporter : public Reporter {
+ public:
+  void RunStarted(const std::string& kernel) override;
+  void ConfigReady(const ConfigInfo& config) override;
+  void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
+  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                const oracles::Verdict& verdict) override;
+  void Finish(double seconds) override;
+
+  const RunRecord& record() const { return record_; }
+
+ private:
+  ConfigRecord& Config(const ConfigInfo& config);
+  RunRecord record_;
+};
+
+// Sends every event to each of several reporters, in order.
+class FanOutReporter : public Reporter {
+ public:
+  explicit FanOutReporter(std::vector<Reporter*> to) : to_(std::move(to)) {}
+  void Planned(std::size_t cases) override;
+  void RunStarted(const std::string& kernel) override;
+  void ConfigReady(const ConfigInfo& config) override;
+  void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
+  void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
+  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                const oracles::Verdict& verdict) override;
+  void Finish(double seconds) override;
+
+ private:
+  std::vector<Reporter*> to_;
+};
+
+}  // namespace eofzero::report

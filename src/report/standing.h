@@ -1,0 +1,30 @@
+// Where a case's outcome leaves a CI run, given the failures a configuration
+// declared as expected (known kernel bugs): known failures keep CI green, new
+// failures and fixed ones (an unexpected pass) turn it red, as do errors —
+// an error means the tool did not look, which must not pass silently.
+#pragma once
+
+#include "report/record.h"
+
+namespace eofzero::report {
+
+enum class Standing {
+  kPass,            // passed, as expected
+  kExpectedFail,    // failed, and the configuration declared it
+  kNewFail,         // failed, not declared: red
+  kUnexpectedPass,  // declared as an expected failure, but passed: red
+  kSkip,            // did not apply (declared or not)
+  kError,           // the tool could not look: red
+};
+
+// "pass", "xfail", "FAIL", "XPASS", "skip", "ERROR" (pytest's words).
+const char* StandingName(Standing s);
+
+Standing StandingOf(oracles::Outcome outcome, bool declared_expected_failure);
+inline Standing StandingOf(const CaseRecord& r) {
+  return StandingOf(r.outcome, r.expected_failure.has_value());
+}
+
+bool IsRed(Standing s);
+
+}  // namespace eofzero::report

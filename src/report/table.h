@@ -1,0 +1,19 @@
+// The configuration × case table that ends a run or a matrix: one row per
+// case, one column per configuration, each cell the case's standing there
+// (pass, xfail, FAIL, XPASS, skip, ERROR, or "-" where the case did not run).
+// As plain text for a terminal, or as markdown for CI summaries (where the
+// red cells are listed under the table with their one-line summaries, and
+// the totals). The text table has no totals: its caller prints its own.
+#pragma once
+
+#include <string>
+
+#include "report/record.h"
+
+namespace eofzero::report {
+
+enum class TableStyle { kText, kMarkdown };
+
+std::string RenderTable(const RunRecord& record, TableStyle style);
+
+}  // namespace eofzero::report
