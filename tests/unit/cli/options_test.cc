@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include "cli/matrix_config.h"
+
 #include <gtest/gtest.h>
 
 namespace eofzero::cli {
@@ -111,7 +113,34 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--shutdown", "hard"}, "--shutdown: 'hard' is not one of"},
         BadInput{{"run", "--inject-fault", "x"}, "--inject-fault: unknown fault 'x'"},
         BadInput{{"run", "--frobnicate"}, "The following argument was not expected"},
-        BadInput{{"explode"}, "The following argument was not expected"}));
+        BadInput{{"explode"}, "The following argument was not expected"},
+        BadInput{{"run", "--format", "xml"}, "--format: 'xml' is not one of human, json, junit"},
+        BadInput{{"run", "--output", "/no/such/dir/r.json"}, "--output: /no/such/dir is not a"},
+        BadInput{{"run", "--output", "/tmp"}, "--output: /tmp is a directory"},
+        BadInput{{"matrix", "--config", "/no/such.toml"}, "--config: /no/such.toml is not a file"},
+        BadInput{{"matrix", "-j", "65"}, "--jobs: at most 64"},
+        BadInput{{"report"}, "json is required"},
+        BadInput{{"report", "/no/such.json"}, "report: /no/such.json is not a file"}));
+
+TEST(ParseCommandLine, ReportFormatAndOutput) {
+  auto inv = ParseCommandLine({"run", "--format", "junit", "--output", "/tmp/eofzero.xml"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.format, report::ReportFormat::kJunit);
+  EXPECT_EQ(inv->run.output, "/tmp/eofzero.xml");
+  EXPECT_EQ(ParseCommandLine({"run"})->run.format, report::ReportFormat::kHuman);
+}
+
+TEST(ParseCommandLine, MatrixDefaultsToTheShippedFileAndOneJobPerCpu) {
+  auto inv = ParseCommandLine({"matrix", "--format", "markdown"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->command, Command::kMatrix);
+  EXPECT_EQ(inv->matrix.config, DefaultMatrixFile());
+  EXPECT_GE(inv->matrix.jobs, 1u);
+  EXPECT_EQ(inv->run.format, report::ReportFormat::kMarkdown);
+  auto two = ParseCommandLine({"matrix", "-j", "2", "--config", DefaultMatrixFile().string()});
+  ASSERT_TRUE(two) << two.error();
+  EXPECT_EQ(two->matrix.jobs, 2u);
+}
 
 TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_EQ(ParseCommandLine({"list"})->command, Command::kList);

@@ -54,9 +54,10 @@ TEST(RenderEvidence, OtherNonZeroBytesAreMarkedDifferently) {
   EXPECT_NE(text.find("(0 are sentinel)"), std::string::npos) << text;
 }
 
-TEST(HumanReporter, OneLinePerCaseAndAClosingCount) {
+TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
   std::ostringstream out;
   HumanReporter reporter(out);
+  reporter.Planned(2);
   reporter.ConfigReady(Config());
   auto run = FailedRun();
   reporter.CaseDone(Config(), run, oracles::Judge(run));
@@ -67,10 +68,34 @@ TEST(HumanReporter, OneLinePerCaseAndAClosingCount) {
   reporter.CaseDone(Config(), skipped, oracles::Judge(skipped));
   reporter.Finish(1.5);
   std::string text = out.str();
-  EXPECT_NE(text.find("FAIL  xfs/4k   append_write"), std::string::npos) << text;
-  EXPECT_NE(text.find("SKIP  xfs/4k   fallocate"), std::string::npos) << text;
+  EXPECT_NE(text.find("FAIL  1/2     xfs/4k   append_write"), std::string::npos) << text;
+  EXPECT_NE(text.find("SKIP  2/2     xfs/4k   fallocate"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ncase          xfs/4k\nappend_write  FAIL\nfallocate     skip\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\033["), std::string::npos) << "no terminal codes when not interactive";
   EXPECT_NE(text.find("\n0 passed, 1 failed, 1 skipped, 0 errors in 1.50s\n"), std::string::npos)
       << text;
+}
+
+TEST(HumanReporter, OnATerminalATransientLineNamesTheRunningCase) {
+  std::ostringstream out;
+  HumanReporter reporter(out, /*interactive=*/true);
+  reporter.Planned(3);
+  reporter.CaseStarted(Config(), "append_write");
+  EXPECT_NE(out.str().find("running 1/3 xfs/4k append_write ..."), std::string::npos) << out.str();
+  auto run = FailedRun();
+  reporter.CaseDone(Config(), run, oracles::Judge(run));
+  EXPECT_NE(out.str().find("\r\033[KFAIL  1/3"), std::string::npos) << "erased before the result";
+}
+
+TEST(ConfigInfo, AMatrixNameReplacesTheGeometryInShortLabels) {
+  ConfigInfo c = Config();
+  EXPECT_EQ(c.Short(), "xfs/4k");
+  EXPECT_EQ(c.Label(), "xfs bs=4096");
+  c.name = "xfs-reflink0";
+  EXPECT_EQ(c.Short(), "xfs-reflink0");
+  EXPECT_EQ(c.Label(), "xfs-reflink0 (xfs bs=4096)");
 }
 
 }  // namespace

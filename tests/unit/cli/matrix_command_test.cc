@@ -1,0 +1,95 @@
+#include "cli/matrix_command.h"
+
+#include <gtest/gtest.h>
+
+#include "report/standing.h"
+
+namespace eofzero::cli {
+namespace {
+
+using oracles::Outcome;
+
+MatrixJob Job() {
+  MatrixJob job;
+  job.entry.name = "ext4-nodelalloc";
+  job.entry.fs = scratch::FsType::kExt4;
+  job.entry.mount_options = "nodelalloc";
+  job.entry.expected_failures = {{"append_write", "known"}};
+  job.cases = {"append_write", "truncate_up", "truncate_up_1k"};
+  return job;
+}
+
+report::CaseRecord Case(const std::string& name, Outcome outcome) {
+  report::CaseRecord r;
+  r.case_name = name;
+  r.outcome = outcome;
+  return r;
+}
+
+TEST(WorkerArgs, RunsTheConfigurationAsAJsonWorkerAndLeavesOutEmptyOptions) {
+  RunOptions options;
+  options.cases_dirs = {"/my/cases"};
+  auto args = WorkerArgs(Job(), options, "/var/tmp/m", "/var/tmp/m/ext4-nodelalloc.json");
+  EXPECT_EQ(args, (std::vector<std::string>{
+                      "run", "--config-name=ext4-nodelalloc", "--fs=ext4", "--block-size=4096",
+                      "--case=append_write,truncate_up,truncate_up_1k", "--workdir=/var/tmp/m",
+                      "--format=json", "--output=/var/tmp/m/ext4-nodelalloc.json", "-v",
+                      "--mount-options=nodelalloc", "--cases-dir=/my/cases"}));
+}
+
+TEST(MergeWorker, FoldsTheWorkersConfigurationsIntoOneAndMarksExpectedFailures) {
+  report::RunRecord worker;
+  report::ConfigRecord one_k, four_k;
+  one_k.config = {"ext4", 1024, "mkfs 1k", "nodelalloc", "/dev/loop1", "ext4-nodelalloc"};
+  one_k.cases = {Case("truncate_up_1k", Outcome::kPass)};
+  four_k.config = {"ext4", 4096, "mkfs 4k", "nodelalloc", "/dev/loop1", "ext4-nodelalloc"};
+  four_k.cases = {Case("append_write", Outcome::kFail), Case("truncate_up", Outcome::kPass)};
+  worker.configs = {one_k, four_k};
+  auto merged = MergeWorker(Job(), &worker, "unused");
+  EXPECT_EQ(merged.config.name, "ext4-nodelalloc");
+  EXPECT_EQ(merged.config.mkfs_command, "mkfs 4k") << "the configuration's own block size";
+  ASSERT_EQ(merged.cases.size(), 3u);
+  EXPECT_EQ(report::StandingOf(merged.cases[1]), report::Standing::kExpectedFail);
+  EXPECT_FALSE(merged.cases[2].expected_failure);
+}
+
+TEST(MergeWorker, EveryPlannedCaseTheWorkerDidNotReportIsAnError) {
+  report::RunRecord worker;
+  report::ConfigRecord partial;
+  partial.config = {"ext4", 4096, "mkfs", "", "/dev/loop1", "ext4-nodelalloc"};
+  partial.cases = {Case("truncate_up", Outcome::kPass)};
+  worker.configs = {partial};
+  auto merged = MergeWorker(Job(), &worker, "the worker was killed by signal 9");
+  ASSERT_EQ(merged.cases.size(), 3u);
+  for (const auto& r : merged.cases) {
+    if (r.case_name == "truncate_up") continue;
+    EXPECT_EQ(r.outcome, Outcome::kError) << r.case_name;
+    EXPECT_EQ(r.summary, "not run: the worker was killed by signal 9");
+  }
+  auto none = MergeWorker(Job(), nullptr, "spawn failed");
+  EXPECT_EQ(none.cases.size(), 3u);
+  EXPECT_EQ(report::StandingOf(none.cases[0]), report::Standing::kError)
+      << "an expected failure that did not run is still an error";
+}
+
+TEST(MatrixExitStatus, RedFindingsOutrankErrorsAndKnownFailuresStayGreen) {
+  report::RunRecord record;
+  report::ConfigRecord c;
+  c.cases = {Case("a", Outcome::kPass), Case("b", Outcome::kFail), Case("c", Outcome::kSkip)};
+  c.cases[1].expected_failure = "known";
+  record.configs = {c};
+  EXPECT_EQ(MatrixExitStatus(record), 0);
+  record.configs[0].cases.push_back(Case("d", Outcome::kError));
+  EXPECT_EQ(MatrixExitStatus(record), 3);
+  record.configs[0].cases[0].expected_failure = "fixed now";  // an unexpected pass
+  EXPECT_EQ(MatrixExitStatus(record), 1);
+  record.configs[0].cases[0].expected_failure.reset();
+  record.configs[0].cases[1].expected_failure.reset();  // a new failure
+  EXPECT_EQ(MatrixExitStatus(record), 1);
+  report::RunRecord setup_failed;
+  setup_failed.configs = {report::ConfigRecord{{}, "mkfs.xfs is not installed", {}}};
+  EXPECT_EQ(MatrixExitStatus(setup_failed), 3);
+}
+
+}  // namespace
+}  // namespace eofzero::cli

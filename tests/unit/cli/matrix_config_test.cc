@@ -1,0 +1,127 @@
+#include "cli/matrix_config.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/case_file.h"
+
+namespace eofzero::cli {
+namespace {
+
+constexpr const char* kGood = R"toml(cases = ["truncate_*"]
+[[config]]
+name = "ext4-bigalloc"
+fs = "ext4"
+mkfs_options = "-O bigalloc"
+[config.expected_failures]
+truncate_up = "a known bug (https://example.org/1)"
+
+[[config]]
+name = "xfs-1k"
+fs = "xfs"
+block_size = 1024
+mount_options = "noatime"
+cases = ["append_write"]
+)toml";
+
+TEST(MatrixConfig, ParsesConfigurationsWithTheirOptionsAndExpectedFailures) {
+  auto m = ParseMatrixText(kGood, "m.toml");
+  ASSERT_TRUE(m) << m.error();
+  EXPECT_EQ(m->cases, std::vector<std::string>{"truncate_*"});
+  ASSERT_EQ(m->configs.size(), 2u);
+  const auto& a = m->configs[0];
+  EXPECT_EQ(a.name, "ext4-bigalloc");
+  EXPECT_EQ(a.fs, scratch::FsType::kExt4);
+  EXPECT_EQ(a.block_size, 4096u);
+  EXPECT_EQ(a.mkfs_options, "-O bigalloc");
+  EXPECT_EQ(a.line, 2);
+  EXPECT_EQ(a.expected_failures.at("truncate_up"), "a known bug (https://example.org/1)");
+  const auto& b = m->configs[1];
+  EXPECT_EQ(b.fs, scratch::FsType::kXfs);
+  EXPECT_EQ(b.block_size, 1024u);
+  EXPECT_EQ(b.mount_options, "noatime");
+  EXPECT_EQ(b.cases, std::vector<std::string>{"append_write"});
+}
+
+TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
+  struct Row {
+    const char* text;
+    const char* error;
+  } rows[] = {
+      {"cases = []\n", "m.toml:1: no [[config]] tables: nothing to run"},
+      {"[[config]]\nname = \"a\"\nfs = \"btrfs\"\n", "m.toml:3: unknown filesystem 'btrfs' (ext4 or xfs)"},
+      {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
+      {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
+      {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
+       "m.toml:2: name 'a b' must be letters, digits, '-', '_' or '.'"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nblock_size = 3000\n",
+       "m.toml:4: block_size must be a power of two from 1024 to 65536"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nmount_opts = \"x\"\n",
+       "m.toml:4: unknown field 'mount_opts' (name, fs, block_size, mkfs_options, mount_options, "
+       "cases, expected_failures)"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\n[[config]]\nname = \"a\"\nfs = \"xfs\"\n",
+       "m.toml:4: configuration name 'a' is used twice"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\n[config.expected_failures]\ntruncate_up = \"\"\n",
+       "m.toml:5: expected failure 'truncate_up' needs a one-line reason"},
+      {"jobs = 3\n[[config]]\nname = \"a\"\nfs = \"ext4\"\n",
+       "m.toml:1: unknown field 'jobs' (cases, config)"},
+      {"[[config]\n", nullptr},  // a TOML syntax error: its own message, still FILE:LINE
+  };
+  for (const auto& r : rows) {
+    auto m = ParseMatrixText(r.text, "m.toml");
+    ASSERT_FALSE(m) << r.text;
+    if (r.error) {
+      EXPECT_EQ(m.error(), r.error) << r.text;
+    } else {
+      EXPECT_EQ(m.error().rfind("m.toml:1: ", 0), 0u) << m.error();
+    }
+    EXPECT_EQ(m.error().find('\n'), std::string::npos) << m.error();
+  }
+}
+
+engine::CaseSpec Spec(const std::string& name, bool in_default = false) {
+  engine::CaseSpec c;
+  c.name = name;
+  c.in_default_suite = in_default;
+  return c;
+}
+
+TEST(MatrixConfig, AnExpectedFailureMustNameACaseTheConfigurationRuns) {
+  const std::vector<engine::CaseSpec> catalog = {Spec("append_write", true), Spec("truncate_up", true),
+                                                 Spec("truncate_up_far")};
+  auto m = ParseMatrixText(kGood, "m.toml");
+  ASSERT_TRUE(m) << m.error();
+  auto a = CasesFor(*m, m->configs[0], catalog);
+  ASSERT_TRUE(a) << a.error();
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0]->name, "truncate_up");
+  EXPECT_EQ((*a)[1]->name, "truncate_up_far");
+
+  m->configs[0].expected_failures["append_write"] = "typo or a case it does not run";
+  auto bad = CasesFor(*m, m->configs[0], catalog);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(),
+            "m.toml:2: ext4-bigalloc: expected failure 'append_write' is not a case this "
+            "configuration runs");
+  m->configs[1].cases = {"no_such_*"};
+  EXPECT_FALSE(CasesFor(*m, m->configs[1], catalog));
+}
+
+TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
+  auto m = LoadMatrixFile(DefaultMatrixFile());
+  ASSERT_TRUE(m) << m.error();
+  auto catalog = engine::LoadCaseDirs({engine::DefaultCasesDir()});
+  ASSERT_TRUE(catalog) << catalog.error();
+  std::vector<std::string> names;
+  for (const auto& entry : m->configs) {
+    names.push_back(entry.name);
+    auto cases = CasesFor(*m, entry, *catalog);
+    EXPECT_TRUE(cases) << (cases ? "" : cases.error());
+  }
+  for (const char* want : {"ext4-4k", "ext4-1k", "ext4-bigalloc", "ext4-data-journal",
+                           "ext4-nodelalloc", "ext4-data-writeback", "xfs-4k", "xfs-1k",
+                           "xfs-reflink0", "xfs-reflink1"})
+    EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
+}
+
+}  // namespace
+}  // namespace eofzero::cli

@@ -1,0 +1,76 @@
+#include "report/json_report.h"
+
+#include <gtest/gtest.h>
+
+#include "report/sample_record.h"
+
+namespace eofzero::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+TEST(JsonReport, ParsesBackToTheSameRecords) {
+  const RunRecord original = testing::SampleRecord();
+  const std::string text = ToJson(original).dump(2);
+  auto back = RunRecordFromJson(Json::parse(text));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->kernel, original.kernel);
+  EXPECT_EQ(back->started, original.started);
+  EXPECT_DOUBLE_EQ(back->seconds, original.seconds);
+  ASSERT_EQ(back->configs.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& a = original.configs[i];
+    const auto& b = back->configs[i];
+    EXPECT_EQ(b.config.name, a.config.name);
+    EXPECT_EQ(b.config.fs, a.config.fs);
+    EXPECT_EQ(b.config.block_size, a.config.block_size);
+    EXPECT_EQ(b.config.mkfs_command, a.config.mkfs_command);
+    EXPECT_EQ(b.config.mount_options, a.config.mount_options);
+    ASSERT_EQ(b.cases.size(), a.cases.size());
+    for (std::size_t k = 0; k < a.cases.size(); ++k) {
+      EXPECT_EQ(b.cases[k].case_name, a.cases[k].case_name);
+      EXPECT_EQ(b.cases[k].outcome, a.cases[k].outcome);
+      EXPECT_EQ(b.cases[k].summary, a.cases[k].summary);
+      EXPECT_EQ(b.cases[k].reason, a.cases[k].reason);
+      EXPECT_EQ(b.cases[k].evidence, a.cases[k].evidence);
+      EXPECT_EQ(b.cases[k].expected_failure, a.cases[k].expected_failure);
+      EXPECT_EQ(b.cases[k].detail, a.cases[k].detail) << "the detail passes through unchanged";
+    }
+  }
+  // Written again, the text is the same: nothing was lost on the way.
+  EXPECT_EQ(ToJson(*back).dump(2), text);
+}
+
+TEST(JsonReport, EachCaseCarriesItsStandingAndTheRunItsKernel) {
+  const Json doc = ToJson(testing::SampleRecord());
+  EXPECT_EQ(doc["tool"], "eofzero");
+  EXPECT_EQ(doc["schema"], kJsonSchemaVersion);
+  EXPECT_EQ(doc["kernel"], "6.18.0 x86_64");
+  const Json& xfs = doc["configurations"][1];
+  EXPECT_EQ(xfs["name"], "xfs-4k");
+  EXPECT_EQ(xfs["mount_options"], "noatime");
+  EXPECT_EQ(xfs["cases"][0]["verdict"], "FAIL");
+  EXPECT_EQ(xfs["cases"][0]["standing"], "xfail");
+  EXPECT_EQ(xfs["cases"][1]["standing"], "XPASS");
+  EXPECT_EQ(doc["configurations"][0]["cases"][1]["standing"], "FAIL");
+  EXPECT_EQ(doc["configurations"][0]["cases"][0]["oracles"][0]["nonzero"], 16);
+}
+
+TEST(JsonReport, RefusesWhatIsNotAnEofzeroReport) {
+  EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "fio"})")));
+  EXPECT_FALSE(RunRecordFromJson(Json::parse("[1, 2]")));
+  auto wrong_schema = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 99})"));
+  ASSERT_FALSE(wrong_schema);
+  EXPECT_NE(wrong_schema.error().find("schema 99"), std::string::npos) << wrong_schema.error();
+  auto bad_verdict = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "configurations": [{"fs": "ext4", "cases": [{"case": "x", "verdict": "MAYBE"}]}]})"));
+  ASSERT_FALSE(bad_verdict);
+  EXPECT_EQ(bad_verdict.error(), "configurations[0].cases[0] (x): unknown verdict \"MAYBE\"");
+  auto no_case = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "configurations": [{"fs": "ext4", "cases": [{"verdict": "PASS"}]}]})"));
+  ASSERT_FALSE(no_case);
+  EXPECT_EQ(no_case.error(), "configurations[0].cases[0]: no \"case\"");
+}
+
+}  // namespace
+}  // namespace eofzero::report

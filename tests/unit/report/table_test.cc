@@ -1,0 +1,39 @@
+#include "report/table.h"
+
+#include <gtest/gtest.h>
+
+#include "report/sample_record.h"
+
+namespace eofzero::report {
+namespace {
+
+TEST(Table, TextHasACaseRowPerNameAndAColumnPerConfiguration) {
+  EXPECT_EQ(RenderTable(testing::SampleRecord(), TableStyle::kText),
+            "case            ext4-4k  xfs-4k\n"
+            "append_write    FAIL     xfail\n"
+            "fallocate       ERROR    -\n"
+            "reflink_extend  skip     -\n"
+            "truncate_up     pass     XPASS\n");
+}
+
+TEST(Table, MarkdownMarksRedCellsAndListsThemWithTotals) {
+  const std::string md = RenderTable(testing::SampleRecord(), TableStyle::kMarkdown);
+  EXPECT_EQ(md.substr(0, md.find("\n\n")),
+            "| case | ext4-4k | xfs-4k |\n"
+            "|---|---|---|\n"
+            "| append_write | **FAIL** | xfail |\n"
+            "| fallocate | **ERROR** | - |\n"
+            "| reflink_extend | skip | - |\n"
+            "| truncate_up | pass | **XPASS** |");
+  EXPECT_NE(md.find("1 pass, 1 xfail, 1 FAIL, 1 XPASS, 1 skip, 1 ERROR (kernel 6.18.0 x86_64)"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- `xfs-4k` `truncate_up`: XPASS: truncate_up summary (declared: a stale "
+                    "declaration)"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("`xfs-4k` `append_write`"), std::string::npos) << "a known failure is not red";
+}
+
+}  // namespace
+}  // namespace eofzero::report
