@@ -160,6 +160,17 @@ void ExpectNothingLeft(const Workdir& wd) {
   EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
 }
 
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix) {
   std::vector<std::string> out;
   std::istringstream in(text);

@@ -61,6 +61,9 @@ std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
 // mount under it, remains.
 void ExpectNothingLeft(const Workdir& wd);
 
+void WriteFile(const std::filesystem::path& path, const std::string& text);
+std::string ReadFile(const std::filesystem::path& path);
+
 // Lines of `text` that start with `prefix`.
 std::vector<std::string> LinesStartingWith(const std::string& text, const std::string& prefix);
 int CountOccurrences(const std::string& text, const std::string& needle);

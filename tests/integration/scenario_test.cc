@@ -94,7 +94,7 @@ TEST(Journaling, Ext4WithoutAJournalIsSkippedWithTheReason) {
   Ran ran = RunEofzero(
       {"run", "--workdir", wd.str(), "--fs", "ext4", "--mkfs-options", "-O ^has_journal"});
   EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
-  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP  ext4/").size(), 3u) << ran.out;
+  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP ").size(), 3u) << ran.out;
   EXPECT_EQ(CountOccurrences(ran.out, "_require_metadata_journaling"), 3) << ran.out;
   ExpectNothingLeft(wd);
 }

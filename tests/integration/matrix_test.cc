@@ -1,0 +1,120 @@
+// `eofzero matrix` on real loop devices. The positive control is a case that
+// fails by construction (fixtures/cases/always_fail): declared in one
+// configuration it keeps the matrix green there, undeclared in another it
+// turns the matrix red. The verdicts of real cases are only checked for
+// consistency, never for what this kernel does.
+#include <csignal>
+#include <regex>
+
+#include "harness.h"
+#include "report/json_report.h"
+#include "report/standing.h"
+
+namespace eofzero::itest {
+namespace {
+
+const std::string kControlCases = std::string(EOFZERO_FIXTURES_DIR) + "/cases/always_fail";
+
+const report::CaseRecord* Find(const report::RunRecord& record, const std::string& config,
+                               const std::string& name) {
+  for (const auto& c : record.configs)
+    for (const auto& r : c.cases)
+      if (c.config.name == config && r.case_name == name) return &r;
+  return nullptr;
+}
+
+TEST(Matrix, DeclaredFailuresStayGreenNewOnesTurnItRedAndPassesOfDeclaredOnesToo) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto config = wd.path() / "matrix.toml";
+  WriteFile(config, R"(cases = ["truncate_up", "size_expected_wrong"]
+[[config]]
+name = "ext4-declared"
+fs = "ext4"
+[config.expected_failures]
+size_expected_wrong = "positive control: fails by construction"
+
+[[config]]
+name = "xfs-undeclared"
+fs = "xfs"
+[config.expected_failures]
+truncate_up = "declared to show an unexpected pass, if it passes here"
+)");
+  const auto json_path = wd.path() / "matrix.json";
+  Ran ran = RunEofzero({"matrix", "--config", config.string(), "--cases-dir", kControlCases,
+                        "-j", "2", "--workdir", wd.str(), "--format", "json", "--output",
+                        json_path.string()});
+  std::cout << ran.out;
+  auto record = report::RunRecordFromJson(
+      nlohmann::ordered_json::parse(ReadFile(json_path), nullptr, false));
+  ASSERT_TRUE(record) << record.error() << "\n" << ran.out << ran.err;
+  ASSERT_EQ(record->configs.size(), 2u);
+
+  const auto* declared = Find(*record, "ext4-declared", "size_expected_wrong");
+  const auto* undeclared = Find(*record, "xfs-undeclared", "size_expected_wrong");
+  const auto* truncate = Find(*record, "xfs-undeclared", "truncate_up");
+  ASSERT_TRUE(declared && undeclared && truncate) << ran.out;
+  EXPECT_EQ(report::StandingOf(*declared), report::Standing::kExpectedFail) << declared->summary;
+  EXPECT_EQ(report::StandingOf(*undeclared), report::Standing::kNewFail) << undeclared->summary;
+  EXPECT_NE(undeclared->summary.find("size"), std::string::npos) << undeclared->summary;
+  // Whatever truncate_up does on this kernel, its standing follows from it.
+  EXPECT_EQ(report::StandingOf(*truncate),
+            truncate->outcome == oracles::Outcome::kPass ? report::Standing::kUnexpectedPass
+                                                         : report::Standing::kExpectedFail);
+  EXPECT_EQ(ran.exit_code, 1) << "a new failure turns the matrix red\n" << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("[2/2] "), std::string::npos) << ran.out;
+  EXPECT_TRUE(std::regex_search(ran.out, std::regex("\nsize_expected_wrong +xfail +FAIL\n")))
+      << ran.out;
+
+  // The same results again as markdown, for a CI summary.
+  Ran md = RunEofzero({"report", json_path.string(), "--format", "markdown"});
+  EXPECT_NE(md.out.find("| size_expected_wrong | xfail | **FAIL** |"), std::string::npos)
+      << md.out;
+  ExpectNothingLeft(wd);
+}
+
+TEST(Matrix, AllDeclaredIsGreen) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto config = wd.path() / "matrix.toml";
+  WriteFile(config, R"([[config]]
+name = "ext4-only"
+fs = "ext4"
+cases = ["size_expected_wrong"]
+[config.expected_failures]
+size_expected_wrong = "positive control: fails by construction"
+)");
+  Ran ran = RunEofzero({"matrix", "--config", config.string(), "--cases-dir", kControlCases,
+                        "--workdir", wd.str()});
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  ExpectNothingLeft(wd);
+}
+
+TEST(Matrix, ABadMatrixFileIsOneLineExit2AndNothingIsTouched) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto config = wd.path() / "matrix.toml";
+  WriteFile(config, "[[config]]\nname = \"x\"\nfs = \"ext4\"\n[config.expected_failures]\n"
+                    "no_such_case = \"a typo\"\n");
+  const auto before = wd.Contents();
+  Ran ran = RunEofzero({"matrix", "--config", config.string(), "--workdir", wd.str()});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_EQ(ran.err, "eofzero: " + config.string() +
+                         ":1: x: expected failure 'no_such_case' is not a case this "
+                         "configuration runs\n");
+  EXPECT_EQ(wd.Contents(), before);
+}
+
+// Interrupted, the matrix stops its workers; they release everything.
+TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzeroAndInterrupt({"matrix", "-j", "2", "--workdir", wd.str(), "-v"},
+                                   "matrix: starting ext4-1k", SIGTERM);
+  EXPECT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_EQ(ran.exit_code, 128 + SIGTERM) << ran.err;
+  ExpectNothingLeft(wd);
+}
+
+}  // namespace
+}  // namespace eofzero::itest
