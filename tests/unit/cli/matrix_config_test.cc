@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "engine/case_file.h"
 
 namespace eofzero::cli {
@@ -121,6 +125,29 @@ TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
                            "ext4-nodelalloc", "ext4-data-writeback", "xfs-4k", "xfs-1k",
                            "xfs-reflink0", "xfs-reflink1"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
+}
+
+}  // namespace
+}  // namespace eofzero::cli
+
+namespace eofzero::cli {
+namespace {
+
+// The README's example matrix file must stay a valid one.
+TEST(MatrixConfig, TheReadmeExampleParses) {
+  std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/../README.md");
+  ASSERT_TRUE(in);
+  std::stringstream all;
+  all << in.rdbuf();
+  const std::string text = all.str();
+  const auto from = text.find("cases = [\"*\"]                       # globs");
+  ASSERT_NE(from, std::string::npos) << "the README lost its matrix example";
+  const auto to = text.find("```", from);
+  auto m = ParseMatrixText(text.substr(from, to - from), "README.md");
+  ASSERT_TRUE(m) << m.error();
+  ASSERT_EQ(m->configs.size(), 1u);
+  EXPECT_EQ(m->configs[0].mkfs_options, "-O bigalloc -C 65536");
+  EXPECT_EQ(m->configs[0].expected_failures.size(), 1u);
 }
 
 }  // namespace
