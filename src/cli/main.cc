@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "cli/exit_status.h"
@@ -30,6 +29,18 @@ void SetUpLogging(int verbosity) {
                                      : spdlog::level::err);
 }
 
+// What every command that builds filesystems needs first: logging, root
+// (else `why` on stderr and false), and signal handlers that unwind.
+bool StartPrivileged(int verbosity, const char* why) {
+  SetUpLogging(verbosity);
+  if (::geteuid() != 0) {
+    std::cerr << "eofzero: " << why << "\n";
+    return false;
+  }
+  eofzero::os::InstallInterruptHandlers();
+  return true;
+}
+
 // The shipped catalog plus the user's folders; a bad file is exit 2.
 std::expected<std::vector<eofzero::engine::CaseSpec>, std::string> LoadCases(
     const eofzero::cli::RunOptions& options) {
@@ -53,8 +64,8 @@ void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
 // `eofzero report FILE.json`: the same results in another format.
 int RenderReport(const eofzero::cli::Invocation& inv) {
   using namespace eofzero;
-  std::ifstream in(inv.report_input);
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(in, nullptr, false);
+  auto text = os::ReadTextFile(inv.report_input);
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text.value_or(""), nullptr, false);
   auto record = doc.is_discarded()
                     ? std::unexpected(std::string("not JSON"))
                     : report::RunRecordFromJson(doc);
@@ -109,12 +120,9 @@ int main(int argc, char** argv) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
       return cli::kExitUsage;
     }
-    SetUpLogging(invocation->run.verbosity);
-    if (::geteuid() != 0) {
-      std::cerr << "eofzero: matrix needs root (its workers build scratch filesystems)\n";
+    if (!StartPrivileged(invocation->run.verbosity, "matrix needs root (its workers build "
+                                                    "scratch filesystems)"))
       return cli::kExitToolError;
-    }
-    os::InstallInterruptHandlers();
     return cli::RunMatrix(*jobs, invocation->run, invocation->matrix.jobs, std::cout, interactive);
   }
   const bool selftest = invocation->command == cli::Command::kSelftest;
@@ -133,12 +141,9 @@ int main(int argc, char** argv) {
       return cli::kExitUsage;
     }
   }
-  SetUpLogging(invocation->run.verbosity);
-  if (::geteuid() != 0) {
-    std::cerr << "eofzero: run needs root (loop devices, mkfs, mount, raw device writes)\n";
+  if (!StartPrivileged(invocation->run.verbosity,
+                       "run needs root (loop devices, mkfs, mount, raw device writes)"))
     return cli::kExitToolError;
-  }
-  os::InstallInterruptHandlers();
   if (selftest) {
     auto r = cli::RunSelftest(invocation->run, *selected->front(), std::cout);
     if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());

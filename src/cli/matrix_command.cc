@@ -15,6 +15,7 @@
 #include "cli/exit_status.h"
 #include "cli/report_output.h"
 #include "os/child.h"
+#include "os/file_io.h"
 #include "os/interrupt.h"
 #include "os/process.h"
 #include "report/json_report.h"
@@ -53,12 +54,12 @@ std::string Tail(const std::filesystem::path& log, std::size_t lines) {
 
 std::optional<report::RunRecord> ReadWorkerReport(const std::filesystem::path& json_path,
                                                   std::string& why) {
-  std::ifstream in(json_path);
-  if (!in) {
+  auto text = os::ReadTextFile(json_path);
+  if (!text) {
     why = "it wrote no report";
     return std::nullopt;
   }
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(in, nullptr, false);
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*text, nullptr, false);
   if (doc.is_discarded()) {
     why = "its report is not JSON";
     return std::nullopt;

@@ -1,12 +1,11 @@
 #include "cli/matrix_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 #include "engine/case_file.h"
+#include "os/file_io.h"
 
 #ifndef EOFZERO_SOURCE_MATRIX_FILE
 #define EOFZERO_SOURCE_MATRIX_FILE "scripts/matrix.toml"
@@ -144,11 +143,9 @@ std::expected<MatrixConfig, std::string> ParseMatrixText(const std::string& text
 }
 
 std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::unexpected(path.string() + ": cannot read the matrix file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseMatrixText(text.str(), path.string());
+  auto text = os::ReadTextFile(path);
+  if (!text) return std::unexpected(path.string() + ":0: cannot read the matrix file");
+  return ParseMatrixText(*text, path.string());
 }
 
 std::filesystem::path DefaultMatrixFile() { return EOFZERO_SOURCE_MATRIX_FILE; }

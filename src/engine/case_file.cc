@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "engine/step_parser.h"
+#include "os/file_io.h"
 
 #ifndef EOFZERO_SOURCE_CASES_DIR
 #define EOFZERO_SOURCE_CASES_DIR "cases"
@@ -165,11 +166,9 @@ std::expected<CaseSpec, std::string> ParseCaseText(const std::string& text,
 }
 
 std::expected<CaseSpec, std::string> LoadCaseFile(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) return std::unexpected(file.string() + ":0: cannot read the file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ParseCaseText(buf.str(), file.string());
+  auto text = os::ReadTextFile(file);
+  if (!text) return std::unexpected(file.string() + ":0: cannot read the file");
+  return ParseCaseText(*text, file.string());
 }
 
 std::expected<std::vector<CaseSpec>, std::string> LoadCaseDirs(

@@ -1,5 +1,8 @@
 #include "os/file_io.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -123,4 +126,13 @@ Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
   if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);
   return static_cast<std::uint32_t>(st.f_bsize);
 }
+std::optional<std::string> ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
 }  // namespace eofzero::os

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "os/bytes.h"
@@ -47,6 +49,10 @@ Result<DirectReadResult> ReadDirect(const std::string& path, std::uint64_t offse
                                     std::uint64_t length, std::uint32_t alignment);
 
 std::uint32_t PageSize();
+
+// A small text file (a case, a matrix file, a report) read whole; nullopt if
+// it cannot be read.
+std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
 
 }  // namespace eofzero::os
 

@@ -13,6 +13,15 @@
 
 namespace eofzero::testing {
 
+// A file of this source tree, e.g. "README.md" (its examples are tested).
+inline std::string ReadSourceFile(const std::string& relative) {
+  std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/../" + relative);
+  EXPECT_TRUE(in) << relative;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 inline os::ProcessResult LoadRecorded(const std::string& name) {
   std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/" + name);
   EXPECT_TRUE(in) << name;

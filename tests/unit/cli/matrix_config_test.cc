@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "recorded_output.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -135,11 +137,7 @@ namespace {
 
 // The README's example matrix file must stay a valid one.
 TEST(MatrixConfig, TheReadmeExampleParses) {
-  std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/../README.md");
-  ASSERT_TRUE(in);
-  std::stringstream all;
-  all << in.rdbuf();
-  const std::string text = all.str();
+  const std::string text = testing::ReadSourceFile("README.md");
   const auto from = text.find("cases = [\"*\"]                       # globs");
   ASSERT_NE(from, std::string::npos) << "the README lost its matrix example";
   const auto to = text.find("```", from);

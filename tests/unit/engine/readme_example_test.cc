@@ -1,6 +1,8 @@
 // The README's worked example of a case file must stay a valid case.
 #include <gtest/gtest.h>
 
+#include "recorded_output.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -10,11 +12,7 @@ namespace eofzero::engine {
 namespace {
 
 TEST(ReadmeExample, TheWorkedCaseParsesAndValidates) {
-  std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/../README.md");
-  ASSERT_TRUE(in);
-  std::stringstream all;
-  all << in.rdbuf();
-  const std::string text = all.str();
+  const std::string text = testing::ReadSourceFile("README.md");
   const std::string begin = "# cases/fdatasync_truncate.toml";
   const auto from = text.find(begin);
   ASSERT_NE(from, std::string::npos) << "the README lost its worked example";
