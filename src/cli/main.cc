@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/exit_status.h"
 #include "cli/options.h"
@@ -13,7 +14,9 @@
 #include "engine/case_file.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
+#include "report/fstests_reporter.h"
 #include "report/human_reporter.h"
+#include "scratch/scratch_target.h"
 
 namespace {
 
@@ -45,6 +48,12 @@ void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
               << (needs.empty() ? "" : "[" + needs + "] ") << c.purpose << "\n";
   }
   std::cout << "(* the default suite; " << cases.size() << " cases)\n";
+}
+
+// The reporter for --format (validated by the option parser).
+std::unique_ptr<eofzero::report::Reporter> MakeReporter(const std::string& format) {
+  if (format == "fstests") return std::make_unique<eofzero::report::FstestsReporter>(std::cout);
+  return std::make_unique<eofzero::report::HumanReporter>(std::cout);
 }
 
 }  // namespace
@@ -91,6 +100,14 @@ int main(int argc, char** argv) {
       return cli::kExitUsage;
     }
   }
+  // A scratch device that may not be used is refused before anything is
+  // touched: exit 2, like any other bad input.
+  if (const auto& target = invocation->run.scratch_target) {
+    if (auto ok = scratch::CheckScratchTarget(*target); !ok) {
+      std::cerr << "eofzero: " << ok.error().Message() << "\n";
+      return cli::kExitUsage;
+    }
+  }
   SetUpLogging(invocation->run.verbosity);
   if (::geteuid() != 0) {
     std::cerr << "eofzero: run needs root (loop devices, mkfs, mount, raw device writes)\n";
@@ -102,8 +119,8 @@ int main(int argc, char** argv) {
     if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());
     return r.all_detected ? cli::kExitPass : r.setup_failed ? cli::kExitToolError : cli::kExitFail;
   }
-  report::HumanReporter reporter(std::cout);
-  auto outcomes = cli::RunSuite(invocation->run, *selected, reporter);
+  auto reporter = MakeReporter(invocation->run.format);
+  auto outcomes = cli::RunSuite(invocation->run, *selected, *reporter);
   if (os::InterruptRequested())
     std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
               << "; everything this run created was released\n";
