@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/exit_status.h"
 #include "cli/options.h"
@@ -16,6 +17,7 @@
 #include "cli/matrix_command.h"
 #include "cli/report_output.h"
 #include "report/json_report.h"
+#include "scratch/scratch_target.h"
 
 namespace {
 
@@ -138,6 +140,14 @@ int main(int argc, char** argv) {
                                     o.scenario.gap_bytes);
     if (!ok) {
       std::cerr << "eofzero: " << ok.error() << "\n";
+      return cli::kExitUsage;
+    }
+  }
+  // A scratch device that may not be used is refused before anything is
+  // touched: exit 2, like any other bad input.
+  if (const auto& target = invocation->run.scratch_target) {
+    if (auto ok = scratch::CheckScratchTarget(*target); !ok) {
+      std::cerr << "eofzero: " << ok.error().Message() << "\n";
       return cli::kExitUsage;
     }
   }

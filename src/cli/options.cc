@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "cli/matrix_config.h"
-
+#include "scratch/mkfs_command.h"
 
 namespace eofzero::cli {
 namespace {
@@ -21,6 +21,13 @@ struct RawRun {
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false;
+  // run only: the scratch device, fstests
+  std::string scratch_dev, scratch_mnt;
+  bool fstests = false;
+  GivenFlags given;
+  bool block_size_given = false;
+  std::string mkfs_options_from = "--mkfs-options";
+  std::string scratch_dev_from = "--scratch-dev", scratch_mnt_from = "--scratch-mnt";
 };
 
 // The options that say which scratch filesystems to build (run and selftest).
@@ -38,7 +45,8 @@ void AddConfigOptions(CLI::App& app, RawRun& raw) {
 
 // Where the results go (run, matrix, report).
 void AddReportOptions(CLI::App& app, RawRun& raw) {
-  app.add_option("--format", raw.format, "report format: human, json, junit or markdown (human)");
+  app.add_option("--format", raw.format,
+                 "report format: human, json, junit, markdown, or (run only) fstests (human)");
   app.add_option("--output", raw.output,
                  "write the report to this file (stdout then shows the human report)");
 }
@@ -63,7 +71,70 @@ void AddRunOptions(CLI::App& run, RawRun& raw) {
                  "override every case's shutdown flag: logflush, nologflush or default");
   run.add_flag("--direct-read-before-crash", raw.direct_before_crash,
                "also O_DIRECT-read the gap before the crash (writes back the EOF page first)");
+  run.add_option("--scratch-dev", raw.scratch_dev,
+                 "run on this block device instead of images: it is mkfs'd for every "
+                 "configuration (needs --scratch-mnt)");
+  run.add_option("--scratch-mnt", raw.scratch_mnt,
+                 "an existing directory, not a mount point, to mount the scratch device on");
+  run.add_flag("--fstests", raw.fstests,
+               "take FSTYP, SCRATCH_DEV, SCRATCH_MNT, MKFS_OPTIONS and MOUNT_OPTIONS from the "
+               "environment, as fstests sets them (flags win)");
   run.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
+}
+
+// With --fstests: the environment fills what the flags left open.
+std::expected<void, std::string> MergeFstestsEnv(RawRun& raw, const EnvLookup& lookup) {
+  auto env = ReadFstestsEnv(lookup, raw.given);
+  if (!env) return std::unexpected(env.error());
+  if (env->fs) raw.fs = {std::string(scratch::FsTypeName(*env->fs))};
+  if (env->scratch_dev) {
+    raw.scratch_dev = *env->scratch_dev;
+    raw.scratch_dev_from = "SCRATCH_DEV";
+  }
+  if (env->scratch_mnt) {
+    raw.scratch_mnt = *env->scratch_mnt;
+    raw.scratch_mnt_from = "SCRATCH_MNT";
+  }
+  if (env->mkfs_options) {
+    raw.mkfs_options = *env->mkfs_options;
+    raw.mkfs_options_from = "MKFS_OPTIONS";
+  }
+  if (env->mount_options) raw.mount_options = *env->mount_options;
+  return {};
+}
+
+// The scratch device, and a block size the mkfs options set.
+std::expected<void, std::string> ValidateTarget(const RawRun& raw, RunOptions& o) {
+  if (!raw.scratch_dev.empty() || !raw.scratch_mnt.empty()) {
+    if (raw.scratch_mnt.empty())
+      return std::unexpected(raw.scratch_dev_from +
+                             ": needs --scratch-mnt (or SCRATCH_MNT with --fstests)");
+    if (raw.scratch_dev.empty())
+      return std::unexpected(raw.scratch_mnt_from +
+                             ": needs --scratch-dev (or SCRATCH_DEV with --fstests)");
+    if (!raw.image_size.empty())
+      return std::unexpected("--image-size: does not apply to a scratch device");
+    if (raw.keep)
+      return std::unexpected(
+          "--keep: does not apply to a scratch device (it keeps the last filesystem anyway)");
+    o.scratch_target = scratch::ScratchTarget{raw.scratch_dev, raw.scratch_mnt,
+                                              raw.scratch_dev_from, raw.scratch_mnt_from};
+  }
+  o.mkfs_options_from = raw.mkfs_options_from;
+  for (auto fs : o.filesystems) {
+    auto bs = scratch::MkfsBlockSize(fs, raw.mkfs_options);
+    if (!bs) return std::unexpected(raw.mkfs_options_from + ": " + bs.error());
+    if (!*bs) continue;
+    if (o.mkfs_block_size && *o.mkfs_block_size != **bs)
+      return std::unexpected(raw.mkfs_options_from + ": sets different block sizes per filesystem");
+    o.mkfs_block_size = **bs;
+  }
+  if (o.mkfs_block_size && raw.block_size_given && *o.mkfs_block_size != o.block_size)
+    return std::unexpected("--block-size: " + raw.block_size + " conflicts with " +
+                           raw.mkfs_options_from + ", which sets block size " +
+                           std::to_string(*o.mkfs_block_size));
+  if (o.mkfs_block_size) o.block_size = *o.mkfs_block_size;
+  return {};
 }
 
 std::expected<std::uint32_t, std::string> ParseU32(const std::string& opt, const std::string& s) {
@@ -96,6 +167,7 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
     return std::unexpected("--block-size: " + raw.block_size +
                            " is not a power of two from 1024 to 65536");
   o.block_size = *bs;
+  if (auto ok = ValidateTarget(raw, o); !ok) return std::unexpected(ok.error());
   auto gap = ParseU32("--gap", raw.gap);
   if (!gap) return std::unexpected(gap.error());
   if (*gap == 0 || *gap >= o.block_size)
@@ -147,8 +219,10 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
   auto format = report::ParseReportFormat(raw.format);
   if (!format)
     return std::unexpected("--format: '" + raw.format +
-                           "' is not one of human, json, junit, markdown");
+                           "' is not one of human, json, junit, markdown, fstests");
   o.format = *format;
+  if (o.format == report::ReportFormat::kFstests && !raw.output.empty())
+    return std::unexpected("--output: the fstests format is for stdout only");
   if (!raw.output.empty()) {
     o.output = raw.output;
     const auto parent = o.output.has_parent_path() ? o.output.parent_path() : ".";
@@ -186,6 +260,11 @@ std::optional<std::uint64_t> ParseSize(std::string_view text) {
 }
 
 std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args) {
+  return ParseCommandLine(args, ProcessEnv());
+}
+
+std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args,
+                                                        const EnvLookup& env) {
   CLI::App app("eofzero: do ext4 and xfs keep the bytes past an old EOF zero, through a crash?",
                "eofzero");
   app.require_subcommand(0, 1);
@@ -242,10 +321,26 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     inv.help = app.help();
     return inv;
   }
+  const CLI::App* used = parsed()->first;
+  auto given = [&](const char* name) {
+    try {
+      return used->count(name) > 0;
+    } catch (const CLI::OptionNotFound&) {
+      return false;
+    }
+  };
+  raw.given = {given("--fs"), given("--scratch-dev"), given("--scratch-mnt"),
+               given("--mkfs-options"), given("--mount-options")};
+  raw.block_size_given = given("--block-size");
+  if (raw.fstests) {
+    if (auto merged = MergeFstestsEnv(raw, env); !merged) return std::unexpected(merged.error());
+  }
   auto options = Validate(raw);
   if (!options) return std::unexpected(options.error());
   inv.command = parsed()->second;
   inv.run = std::move(*options);
+  if (inv.command != Command::kRun && inv.run.format == report::ReportFormat::kFstests)
+    return std::unexpected("--format: fstests is for `eofzero run` only");
   if (inv.command == Command::kMatrix) {
     inv.matrix.config =
         raw.matrix_config.empty() ? DefaultMatrixFile() : std::filesystem::path(raw.matrix_config);

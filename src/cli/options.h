@@ -1,5 +1,7 @@
 // Command-line parsing and validation (no I/O besides checking that --workdir
-// and --cases-dir exist; case names are matched after the cases are loaded). Every error is one line naming the option it is about.
+// and --cases-dir exist; case names are matched after the cases are loaded). Every error is one
+// line naming the option it is about (or the fstests variable, with --fstests). The scratch device
+// itself is checked later, by scratch::CheckScratchTarget.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/fstests_env.h"
 #include "engine/scenario.h"
 #include "report/format.h"
 #include "scratch/fs_type.h"
+#include "scratch/scratch_target.h"
 
 namespace eofzero::cli {
 
@@ -32,6 +36,13 @@ struct RunOptions {
   report::ReportFormat format = report::ReportFormat::kHuman;
   std::filesystem::path output;  // empty: the report goes to stdout
   std::string config_name;       // a matrix worker's configuration name
+  // Run on this device (mkfs'd for every configuration) instead of images:
+  // --scratch-dev/--scratch-mnt, or SCRATCH_DEV/SCRATCH_MNT with --fstests.
+  std::optional<scratch::ScratchTarget> scratch_target;
+  // The block size the mkfs options set themselves (ext4 "-b N", xfs
+  // "-b size=N"): the only one there is; block_size is then this too.
+  std::optional<std::uint32_t> mkfs_block_size;
+  std::string mkfs_options_from = "--mkfs-options";  // or "MKFS_OPTIONS"
 };
 
 struct MatrixOptions {
@@ -50,7 +61,11 @@ struct Invocation {
 };
 
 // args excludes the program name. The error string is the whole message
-// ("--block-size: 3000 is not a power of two from 1024 to 65536").
+// ("--block-size: 3000 is not a power of two from 1024 to 65536"). `env` is
+// read only with --fstests.
+std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args,
+                                                        const EnvLookup& env);
+// The same, reading the process environment.
 std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args);
 
 // "512M", "1G", "4096" -> bytes. nullopt on anything else.

@@ -19,6 +19,7 @@ std::string RenderRecord(const report::RunRecord& record, ReportFormat format) {
     case ReportFormat::kMarkdown:
       return report::RenderTable(record, report::TableStyle::kMarkdown);
     case ReportFormat::kHuman:
+    case ReportFormat::kFstests:
       break;
   }
   return report::RenderTable(record, report::TableStyle::kText);
@@ -27,7 +28,10 @@ std::string RenderRecord(const report::RunRecord& record, ReportFormat format) {
 ReportOutput::ReportOutput(const RunOptions& options, std::ostream& out, bool interactive)
     : options_(options), out_(out) {
   std::vector<report::Reporter*> to = {&recording_};
-  if (options.format == ReportFormat::kHuman && !options.output.empty()) {
+  if (options.format == ReportFormat::kFstests) {  // stdout only (the options say so)
+    fstests_ = std::make_unique<report::FstestsReporter>(out);
+    to.push_back(fstests_.get());
+  } else if (options.format == ReportFormat::kHuman && !options.output.empty()) {
     file_.open(options.output, std::ios::trunc);
     human_ = std::make_unique<report::HumanReporter>(file_, false);
   } else if (options.format == ReportFormat::kHuman || !options.output.empty()) {
@@ -38,6 +42,7 @@ ReportOutput::ReportOutput(const RunOptions& options, std::ostream& out, bool in
 }
 
 std::expected<void, std::string> ReportOutput::Write() {
+  if (options_.format == ReportFormat::kFstests) return {};  // streamed as cases finished
   if (options_.format == ReportFormat::kHuman) {
     if (options_.output.empty()) return {};
     file_.close();

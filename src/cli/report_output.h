@@ -1,7 +1,7 @@
-// Where a command's results go: the human report streams to stdout as cases
-// finish; a json, junit or markdown report is rendered from the records once
-// the run is over, to --output or (without it) to stdout instead of the human
-// report.
+// Where a command's results go: the human (or fstests) report streams to
+// stdout as cases finish; a json, junit or markdown report is rendered from
+// the records once the run is over, to --output or (without it) to stdout
+// instead of the human report.
 #pragma once
 
 #include <expected>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/options.h"
+#include "report/fstests_reporter.h"
 #include "report/human_reporter.h"
 #include "report/record.h"
 
@@ -34,6 +35,7 @@ class ReportOutput {
   std::ofstream file_;  // --format human --output FILE
   report::RecordingReporter recording_;
   std::unique_ptr<report::HumanReporter> human_;
+  std::unique_ptr<report::FstestsReporter> fstests_;
   std::unique_ptr<report::FanOutReporter> fan_out_;
 };
 

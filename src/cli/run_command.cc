@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "engine/scenario.h"
@@ -66,22 +67,39 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
 
   reporter.Planned(cases.size() * options.filesystems.size());
   reporter.RunStarted(os::KernelRelease());
-  auto dir = scratch::RunDir::Create(options.workdir);
-  if (!dir) {
-    report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-",
-                            options.config_name};
-    reporter.ConfigFailed(none, dir.error().Message());
-    for (const auto* c : cases)
-      report_case(none, NotRun(*c, engine::RunStatus::kError, dir.error().Message()));
+  // Images live in a private folder; a user's scratch device needs none.
+  std::optional<scratch::RunDir> dir;
+  if (!options.scratch_target) {
+    auto made = scratch::RunDir::Create(options.workdir);
+    if (!made) {
+      report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-",
+                              options.config_name};
+      reporter.ConfigFailed(none, made.error().Message());
+      for (const auto* c : cases)
+        report_case(none, NotRun(*c, engine::RunStatus::kError, made.error().Message()));
+    } else {
+      dir.emplace(std::move(*made));
+    }
   }
+  const bool can_run = dir || options.scratch_target;
   std::set<std::uint32_t> block_sizes;
   for (const auto* c : cases) block_sizes.insert(BlockSizeFor(*c, options));
-  for (std::size_t i = 0; dir && i < options.filesystems.size(); ++i) {
+  for (std::size_t i = 0; can_run && i < options.filesystems.size(); ++i) {
     for (std::uint32_t bs : block_sizes) {
       if (os::InterruptRequested()) break;
       const auto spec = SpecFor(options, options.filesystems[i], bs);
       report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), bs, "",
                                 spec.mount_options, "", options.config_name};
+      if (options.mkfs_block_size && bs != *options.mkfs_block_size) {
+        // The mkfs options fix the block size; never override them.
+        const std::string why = options.mkfs_options_from + " sets block size " +
+                                std::to_string(*options.mkfs_block_size) + "; the case needs " +
+                                std::to_string(bs);
+        for (const auto* c : cases)
+          if (BlockSizeFor(*c, options) == bs)
+            report_case(config, NotRun(*c, engine::RunStatus::kSkipped, why));
+        continue;
+      }
       std::vector<const CaseSpec*> runnable;
       for (const auto* c : cases) {
         if (BlockSizeFor(*c, options) != bs) continue;
@@ -91,7 +109,11 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
           report_case(config, NotRun(*c, engine::RunStatus::kSkipped, "the case is for " + FsList(*c)));
       }
       if (runnable.empty()) continue;
-      auto fs = scratch::ScratchFs::Create(spec, dir->path(), config.fs + "-" + std::to_string(bs));
+      // On a user's scratch device every configuration is mkfs'd on it in turn.
+      auto fs =
+          options.scratch_target
+              ? scratch::ScratchFs::CreateOnDevice(spec, *options.scratch_target)
+              : scratch::ScratchFs::Create(spec, dir->path(), config.fs + "-" + std::to_string(bs));
       if (!fs) {
         const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
         reporter.ConfigFailed(config, why);

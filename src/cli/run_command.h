@@ -12,8 +12,10 @@
 namespace eofzero::cli {
 
 // Runs the cases on every selected filesystem: one mkfs per filesystem and
-// block size the cases need, one file per case. A case that does not apply
-// to a filesystem is reported as skipped. Stops early (after cleaning up)
+// block size the cases need (on images, or in turn on the user's scratch
+// device), one file per case. A case that does not apply to a filesystem, or
+// needs a block size other than the one the mkfs options set, is reported as
+// skipped. Stops early (after cleaning up)
 // when interrupted. Returns each case's outcome.
 std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                                        const std::vector<const engine::CaseSpec*>& cases,

@@ -4,7 +4,12 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include "os/aligned_buffer.h"
 
@@ -84,6 +89,43 @@ Result<bool> IsBlockDevice(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
   return S_ISBLK(st.st_mode);
+}
+
+namespace {
+
+// "259:1\n" (a sysfs dev file) -> makedev(259, 1).
+std::optional<std::uint64_t> ReadDevFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  unsigned major = 0, minor = 0;
+  char colon = 0;
+  if (!(in >> major >> colon >> minor) || colon != ':') return std::nullopt;
+  return static_cast<std::uint64_t>(makedev(major, minor));
+}
+
+}  // namespace
+
+Result<std::vector<std::uint64_t>> DeviceNumbersOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
+  if (!S_ISBLK(st.st_mode)) return Fail(ErrorKind::kInvalid, path + " is not a block device");
+  std::vector<std::uint64_t> out = {static_cast<std::uint64_t>(st.st_rdev)};
+  const std::filesystem::path sys = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) + ":" +
+                                    std::to_string(minor(st.st_rdev));
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(sys, ec)) {
+    if (!std::filesystem::exists(entry.path() / "partition", ec)) continue;
+    if (auto devno = ReadDevFile(entry.path() / "dev")) out.push_back(*devno);
+  }
+  return out;
+}
+
+Status CheckNotClaimed(const std::string& path) {
+  auto fd = OpenFile(path, O_RDONLY | O_EXCL);
+  if (fd) return {};
+  if (fd.error().errnum == EBUSY)
+    return std::unexpected(
+        Error{ErrorKind::kSafety, EBUSY, path + " is in use (exclusive open refused)"});
+  return std::unexpected(fd.error());
 }
 
 }  // namespace eofzero::os

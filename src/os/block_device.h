@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "os/bytes.h"
 #include "os/error.h"
@@ -45,5 +46,14 @@ struct BlockGeometry {
 Result<BlockGeometry> ProbeGeometry(const std::string& path);
 // True when `path` names a block device.
 Result<bool> IsBlockDevice(const std::string& path);
+
+// The device number (makedev) of the block device at `path`, followed by
+// those of its partitions (from sysfs). kInvalid when `path` is not a block
+// device.
+Result<std::vector<std::uint64_t>> DeviceNumbersOf(const std::string& path);
+
+// Opens `path` with O_EXCL and closes it again: fails (EBUSY, kSafety) while
+// anything holds the device exclusively — a mount, swap, device-mapper, md.
+Status CheckNotClaimed(const std::string& path);
 
 }  // namespace eofzero::os

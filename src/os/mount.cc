@@ -12,8 +12,31 @@ struct ContextFree {
   void operator()(libmnt_context* c) const { mnt_free_context(c); }
 };
 using Context = std::unique_ptr<libmnt_context, ContextFree>;
+struct TableFree {
+  void operator()(libmnt_table* t) const { mnt_unref_table(t); }
+};
+struct IterFree {
+  void operator()(libmnt_iter* i) const { mnt_free_iter(i); }
+};
 
 }  // namespace
+
+Result<std::vector<MountEntry>> ReadMountTable() {
+  constexpr const char* kMountInfo = "/proc/self/mountinfo";
+  std::unique_ptr<libmnt_table, TableFree> table(mnt_new_table());
+  std::unique_ptr<libmnt_iter, IterFree> iter(mnt_new_iter(MNT_ITER_FORWARD));
+  if (!table || !iter) return Fail(ErrorKind::kSystem, "libmount: out of memory");
+  if (int rc = mnt_table_parse_file(table.get(), kMountInfo); rc != 0)
+    return FailErrno(std::string("parse ") + kMountInfo, rc < 0 ? -rc : EINVAL);
+  std::vector<MountEntry> out;
+  libmnt_fs* fs = nullptr;
+  while (mnt_table_next_fs(table.get(), iter.get(), &fs) == 0) {
+    auto text = [](const char* s) { return std::string(s ? s : ""); };
+    out.push_back({static_cast<std::uint64_t>(mnt_fs_get_devno(fs)), text(mnt_fs_get_source(fs)),
+                   text(mnt_fs_get_target(fs)), text(mnt_fs_get_fstype(fs))});
+  }
+  return out;
+}
 
 Result<Mount> Mount::Create(const std::string& source, const std::string& target,
                             const std::string& fstype, const std::string& options) {

@@ -3,11 +3,24 @@
 // unmounts anything it did not mount.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "os/error.h"
 
 namespace eofzero::os {
+
+// One mounted filesystem of this process's mount namespace.
+struct MountEntry {
+  std::uint64_t devno = 0;  // the device number st_dev reports for it (makedev)
+  std::string source;       // "/dev/loop3"
+  std::string target;       // "/mnt/scratch", unescaped
+  std::string fstype;
+};
+
+// The mount table (/proc/self/mountinfo, parsed by libmount).
+Result<std::vector<MountEntry>> ReadMountTable();
 
 class Mount {
  public:

@@ -7,6 +7,7 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "json") return ReportFormat::kJson;
   if (name == "junit") return ReportFormat::kJunit;
   if (name == "markdown") return ReportFormat::kMarkdown;
+  if (name == "fstests") return ReportFormat::kFstests;
   return std::nullopt;
 }
 

@@ -12,6 +12,7 @@ enum class ReportFormat {
   kJson,      // json_report.h
   kJunit,     // junit_report.h
   kMarkdown,  // table.h, for CI summaries
+  kFstests,   // fstests_reporter.h: lines for a golden file, stdout only (run)
 };
 
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "os/blkid_probe.h"
+#include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/unique_fd.h"
 #include "scratch/fs_features.h"
@@ -25,8 +26,6 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
                                                          const std::string& name) {
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
-  const std::string fsname(FsTypeName(spec.fs));
-
   fs->image_path_ = dir / (name + ".img");
   {
     EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd img,
@@ -44,27 +43,49 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
   EOFZERO_ASSIGN_OR_RETURN(os::LoopDevice loop,
                            os::LoopDevice::Attach(fs->image_path_, spec.sector_size));
   fs->loop_.emplace(std::move(loop));
+  fs->device_ = fs->loop_->path();
   spdlog::debug("{}: attached {} to {}", name, fs->image_path_.string(), fs->device());
+  EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(name));
+  return fs;
+}
 
+os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSpec& spec,
+                                                                 const ScratchTarget& target) {
+  EOFZERO_RETURN_IF_ERROR(CheckScratchTarget(target));
+  // The second guard: a mount, swap or device-mapper table holds the device
+  // exclusively even where the mount table does not show it.
+  if (auto free = os::CheckNotClaimed(target.device); !free)
+    return Fail(free.error().kind == ErrorKind::kSafety ? ErrorKind::kSafety : ErrorKind::kSystem,
+                target.device_from + ": " + free.error().Message() + "; refusing to mkfs it");
+  std::unique_ptr<ScratchFs> fs(new ScratchFs());
+  fs->spec_ = spec;
+  fs->device_ = target.device;
+  fs->mount_dir_ = target.mount_dir;
+  EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(target.device));
+  return fs;
+}
+
+os::Status ScratchFs::FormatAndMount(const std::string& name) {
+  const std::string fsname(FsTypeName(spec_.fs));
   if (!os::ProgramExists("mkfs." + fsname))
     return Fail(ErrorKind::kUnsupported, "mkfs." + fsname + " is not installed");
-  fs->uuid_ = os::NewUuid();
-  auto argv = MkfsArgv(spec.fs, fs->device(), spec.block_size, fs->uuid_, spec.mkfs_options);
-  EOFZERO_ASSIGN_OR_RETURN(fs->mkfs_, os::RunProcess(argv));
-  spdlog::debug("{}: {}\n{}{}", name, fs->mkfs_.CommandLine(), fs->mkfs_.out, fs->mkfs_.err);
-  if (!fs->mkfs_.ok()) return Fail(ErrorKind::kChild, fs->mkfs_.Describe());
+  uuid_ = os::NewUuid();
+  auto argv = MkfsArgv(spec_.fs, device(), spec_.block_size, uuid_, spec_.mkfs_options);
+  EOFZERO_ASSIGN_OR_RETURN(mkfs_, os::RunProcess(argv));
+  spdlog::debug("{}: {}\n{}{}", name, mkfs_.CommandLine(), mkfs_.out, mkfs_.err);
+  if (!mkfs_.ok()) return Fail(ErrorKind::kChild, mkfs_.Describe());
 
-  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs->device()));
-  if (id.type != fsname || id.uuid != fs->uuid_)
-    return Fail(ErrorKind::kVerification, fs->device() + " holds type '" + id.type + "' UUID '" +
+  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(device()));
+  if (id.type != fsname || id.uuid != uuid_)
+    return Fail(ErrorKind::kVerification, device() + " holds type '" + id.type + "' UUID '" +
                                               id.uuid + "' after mkfs, expected " + fsname +
-                                              " UUID " + fs->uuid_ +
+                                              " UUID " + uuid_ +
                                               " (do the mkfs options override the UUID?)");
 
-  EOFZERO_RETURN_IF_ERROR(fs->CheckJournaling());
-  EOFZERO_RETURN_IF_ERROR(fs->Mount());
-  EOFZERO_ASSIGN_OR_RETURN(fs->block_size_, os::FilesystemBlockSize(fs->mount_dir_));
-  return fs;
+  EOFZERO_RETURN_IF_ERROR(CheckJournaling());
+  EOFZERO_RETURN_IF_ERROR(Mount());
+  EOFZERO_ASSIGN_OR_RETURN(block_size_, os::FilesystemBlockSize(mount_dir_));
+  return {};
 }
 
 os::Status ScratchFs::CheckJournaling() {

@@ -1,7 +1,10 @@
 // ScratchFs: one scratch filesystem this run made and owns —
 // sparse image file -> loop device -> mkfs -> mount — torn down in reverse
 // order by the destructor (unmount, detach, remove the image unless kept).
-// Nothing here touches a device or mount the run did not create.
+// Or, on a scratch device the user gave: mkfs -> mount on the user's
+// directory, torn down by unmounting only (the device, the directory and the
+// filesystem on it stay). Nothing here touches a device or mount the run did
+// not create or was not given.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include "os/process.h"
 #include "os/shutdown.h"
 #include "scratch/fs_type.h"
+#include "scratch/scratch_target.h"
 
 namespace eofzero::scratch {
 
@@ -38,12 +42,18 @@ class ScratchFs {
   static os::Result<std::unique_ptr<ScratchFs>> Create(const ScratchSpec& spec,
                                                        const std::filesystem::path& dir,
                                                        const std::string& name);
+  // Makes the filesystem on the user's scratch device and mounts it on the
+  // user's directory. Refuses (kInvalid/kSafety, nothing touched) unless
+  // CheckScratchTarget passes and the device can be opened O_EXCL.
+  // spec.image_bytes and spec.sector_size do not apply.
+  static os::Result<std::unique_ptr<ScratchFs>> CreateOnDevice(const ScratchSpec& spec,
+                                                               const ScratchTarget& target);
   ~ScratchFs();
   ScratchFs(const ScratchFs&) = delete;
   ScratchFs& operator=(const ScratchFs&) = delete;
 
   const ScratchSpec& spec() const { return spec_; }
-  const std::string& device() const { return loop_->path(); }
+  const std::string& device() const { return device_; }
   const std::string& uuid() const { return uuid_; }
   const std::filesystem::path& mount_dir() const { return mount_dir_; }
   const std::filesystem::path& image_path() const { return image_path_; }
@@ -64,11 +74,14 @@ class ScratchFs {
   os::Status Shutdown(os::ShutdownFlag flag);
   // Brings the filesystem back to "mounted and alive" from any state.
   os::Status Recover();
-  // Leave the image file on disk at teardown (for post-mortem).
+  // Leave the image file on disk at teardown (for post-mortem); nothing to
+  // do on a user's scratch device, which keeps its filesystem anyway.
   void KeepImage() { keep_image_ = true; }
 
  private:
   ScratchFs() = default;
+  // mkfs on device_ with a fresh UUID, verify it, mount on mount_dir_.
+  os::Status FormatAndMount(const std::string& name);
   os::Status CheckJournaling();
 
   ScratchSpec spec_;
@@ -78,6 +91,7 @@ class ScratchFs {
   bool mount_dir_created_ = false;
   bool keep_image_ = false;
   std::optional<os::LoopDevice> loop_;
+  std::string device_;  // the loop device, or the user's scratch device
   std::optional<os::Mount> mount_;
   std::string uuid_;
   os::ProcessResult mkfs_;

@@ -17,8 +17,13 @@ namespace fs = std::filesystem;
 
 bool IsRoot() { return ::geteuid() == 0; }
 
-Ran RunEofzero(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {EOFZERO_BINARY};
+Ran RunEofzero(const std::vector<std::string>& args) { return RunEofzeroWithEnv({}, args); }
+
+Ran RunEofzeroWithEnv(const std::vector<std::string>& env, const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  if (!env.empty()) argv.push_back("env");  // env(1) execs the binary in its place
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.push_back(EOFZERO_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
   Ran ran;
   auto r = os::RunProcess(argv);

@@ -28,6 +28,8 @@ struct Ran {
 
 // Runs the built eofzero binary with `args` and waits for it.
 Ran RunEofzero(const std::vector<std::string>& args);
+// The same with "NAME=value" entries added to the environment.
+Ran RunEofzeroWithEnv(const std::vector<std::string>& env, const std::vector<std::string>& args);
 
 // Runs eofzero, and when a line of its stderr contains `marker`, sends it
 // `signo`; then waits for it to finish.

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace eofzero::cli {
 namespace {
 
@@ -141,6 +143,153 @@ TEST(ParseCommandLine, MatrixDefaultsToTheShippedFileAndOneJobPerCpu) {
   ASSERT_TRUE(two) << two.error();
   EXPECT_EQ(two->matrix.jobs, 2u);
 }
+
+TEST(ParseCommandLine, FstestsFormatIsForRunOnStdout) {
+  EXPECT_EQ(ParseCommandLine({"run", "--format", "fstests"})->run.format,
+            report::ReportFormat::kFstests);
+  EXPECT_EQ(ParseCommandLine({"run", "--format", "human"})->run.format,
+            report::ReportFormat::kHuman);
+  EXPECT_EQ(ParseCommandLine({"run", "--format", "fstests", "--output", "/tmp/x"}).error(),
+            "--output: the fstests format is for stdout only");
+  EXPECT_EQ(ParseCommandLine({"matrix", "--format", "fstests"}).error(),
+            "--format: fstests is for `eofzero run` only");
+}
+
+TEST(ParseCommandLine, ScratchDeviceAndMountDirGoTogether) {
+  auto inv = ParseCommandLine({"run", "--scratch-dev", "/dev/vdb", "--scratch-mnt", "/mnt/s"});
+  ASSERT_TRUE(inv) << inv.error();
+  ASSERT_TRUE(inv->run.scratch_target);
+  EXPECT_EQ(inv->run.scratch_target->device, "/dev/vdb");
+  EXPECT_EQ(inv->run.scratch_target->mount_dir, "/mnt/s");
+  EXPECT_EQ(inv->run.scratch_target->device_from, "--scratch-dev");
+  EXPECT_FALSE(ParseCommandLine({"run"})->run.scratch_target) << "images by default";
+}
+
+TEST(ParseCommandLine, MkfsOptionsThatSetABlockSizeMakeItTheOnlyOne) {
+  auto inv = ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-b 1024"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.mkfs_block_size, 1024u);
+  EXPECT_EQ(inv->run.block_size, 1024u);
+  inv = ParseCommandLine(
+      {"run", "--fs", "xfs", "--mkfs-options", "-b size=2048", "--block-size", "2048"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.block_size, 2048u);
+  EXPECT_FALSE(ParseCommandLine({"run", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
+}
+
+using Vars = std::map<std::string, std::string>;
+
+EnvLookup Env(Vars vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const Vars kFstests = {{"FSTYP", "xfs"},
+                       {"SCRATCH_DEV", "/dev/vdb"},
+                       {"SCRATCH_MNT", "/mnt/scratch"},
+                       {"MKFS_OPTIONS", "-m reflink=1 -b size=1024"},
+                       {"MOUNT_OPTIONS", "-o noatime"}};
+
+TEST(ParseCommandLine, FstestsTakesTheEnvironment) {
+  auto inv = ParseCommandLine({"run", "--fstests"}, Env(kFstests));
+  ASSERT_TRUE(inv) << inv.error();
+  const RunOptions& o = inv->run;
+  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
+  ASSERT_TRUE(o.scratch_target);
+  EXPECT_EQ(o.scratch_target->device, "/dev/vdb");
+  EXPECT_EQ(o.scratch_target->device_from, "SCRATCH_DEV");
+  EXPECT_EQ(o.scratch_target->mount_dir, "/mnt/scratch");
+  EXPECT_EQ(o.scratch_target->mount_dir_from, "SCRATCH_MNT");
+  EXPECT_EQ(o.mkfs_options, "-m reflink=1 -b size=1024");
+  EXPECT_EQ(o.mkfs_options_from, "MKFS_OPTIONS");
+  EXPECT_EQ(o.mkfs_block_size, 1024u);
+  EXPECT_EQ(o.block_size, 1024u);
+  EXPECT_EQ(o.mount_options, "noatime");
+}
+
+TEST(ParseCommandLine, FlagsWinOverTheFstestsEnvironment) {
+  Vars vars = kFstests;
+  vars["FSTYP"] = "btrfs";           // would be refused, but --fs wins
+  vars["MOUNT_OPTIONS"] = "--bind";  // likewise
+  auto inv = ParseCommandLine({"run", "--fstests", "--fs", "ext4", "--scratch-dev", "/dev/vdc",
+                               "--mkfs-options", "", "--mount-options", "nodelalloc"},
+                              Env(vars));
+  ASSERT_TRUE(inv) << inv.error();
+  const RunOptions& o = inv->run;
+  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4}));
+  EXPECT_EQ(o.scratch_target->device, "/dev/vdc");
+  EXPECT_EQ(o.scratch_target->device_from, "--scratch-dev");
+  EXPECT_EQ(o.scratch_target->mount_dir, "/mnt/scratch");
+  EXPECT_EQ(o.mkfs_options, "");
+  EXPECT_FALSE(o.mkfs_block_size);
+  EXPECT_EQ(o.mount_options, "nodelalloc");
+}
+
+TEST(ParseCommandLine, WithoutFstestsTheEnvironmentIsNotRead) {
+  auto inv = ParseCommandLine({"run"}, Env(kFstests));
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_FALSE(inv->run.scratch_target);
+  EXPECT_EQ(inv->run.filesystems.size(), 2u);
+  EXPECT_EQ(inv->run.mkfs_options, "");
+}
+
+struct BadFstests {
+  Args args;
+  Vars change;  // over kFstests; "" erases
+  std::string error;
+};
+void PrintTo(const BadFstests& b, std::ostream* os) { *os << b.error; }
+
+class FstestsRejects : public testing::TestWithParam<BadFstests> {};
+
+TEST_P(FstestsRejects, WithAOneLineErrorNamingTheVariableOrFlag) {
+  Vars vars = kFstests;
+  for (const auto& [k, v] : GetParam().change) {
+    if (v.empty())
+      vars.erase(k);
+    else
+      vars[k] = v;
+  }
+  auto inv = ParseCommandLine(GetParam().args, Env(vars));
+  ASSERT_FALSE(inv);
+  EXPECT_EQ(inv.error().rfind(GetParam().error, 0), 0u) << inv.error();
+  EXPECT_EQ(inv.error().find('\n'), std::string::npos) << inv.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, FstestsRejects,
+    testing::Values(
+        BadFstests{{"run", "--fstests"}, {{"FSTYP", "btrfs"}}, "FSTYP: 'btrfs'"},
+        BadFstests{{"run", "--fstests"}, {{"SCRATCH_DEV", ""}}, "SCRATCH_DEV: not set"},
+        BadFstests{{"run", "--fstests"},
+                   {{"MOUNT_OPTIONS", "-o ro -r"}},
+                   "MOUNT_OPTIONS: cannot honour '-r'"},
+        BadFstests{{"run", "--fstests"},
+                   {{"MKFS_OPTIONS", "-b size=3000"}},
+                   "MKFS_OPTIONS: '-b size=3000' is not a power of two"},
+        BadFstests{{"run", "--fstests"},
+                   {{"MKFS_OPTIONS", "-b 1024"}},
+                   "MKFS_OPTIONS: '-b 1024': unknown -b suboption"},
+        BadFstests{{"run", "--fstests", "--block-size", "4096"},
+                   {},
+                   "--block-size: 4096 conflicts with MKFS_OPTIONS, which sets block size 1024"},
+        BadFstests{{"run", "--fstests", "--mkfs-options", "-b size=65"},
+                   {},
+                   "--mkfs-options: '-b size=65' is not a power of two"},
+        BadFstests{{"run", "--scratch-dev", "/dev/vdb"}, {}, "--scratch-dev: needs --scratch-mnt"},
+        BadFstests{{"run", "--scratch-mnt", "/mnt"}, {}, "--scratch-mnt: needs --scratch-dev"},
+        BadFstests{{"run", "--fstests", "--image-size", "600M"},
+                   {},
+                   "--image-size: does not apply to a scratch device"},
+        BadFstests{
+            {"run", "--fstests", "--keep"}, {}, "--keep: does not apply to a scratch device"},
+        BadFstests{{"run", "--format", "tap"},
+                   {},
+                   "--format: 'tap' is not one of human, json, junit, markdown, fstests"},
+        BadFstests{{"selftest", "--fstests"}, {}, "The following argument was not expected"}));
 
 TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_EQ(ParseCommandLine({"list"})->command, Command::kList);

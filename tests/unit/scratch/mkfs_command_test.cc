@@ -26,6 +26,54 @@ TEST(MkfsArgv, XfsCarriesBlockSizeUuidThenUserOptionsThenDevice) {
                "/dev/loop7"}));
 }
 
+TEST(MkfsArgv, LeavesOutItsOwnBlockSizeWhenTheOptionsSetOne) {
+  EXPECT_EQ(MkfsArgv(FsType::kExt4, "/dev/vdb", 4096, "U", "-b 1024 -O bigalloc"),
+            (V{"mkfs.ext4", "-F", "-q", "-U", "U", "-E", "nodiscard", "-b", "1024", "-O",
+               "bigalloc", "/dev/vdb"}));
+  EXPECT_EQ(MkfsArgv(FsType::kXfs, "/dev/vdb", 4096, "U", "-b size=1k"),
+            (V{"mkfs.xfs", "-f", "-q", "-K", "-m", "uuid=U", "-b", "size=1k", "/dev/vdb"}));
+  // One it cannot read is left for mkfs to judge, not doubled.
+  EXPECT_EQ(MkfsArgv(FsType::kXfs, "/dev/vdb", 4096, "U", "-b size=huge"),
+            (V{"mkfs.xfs", "-f", "-q", "-K", "-m", "uuid=U", "-b", "size=huge", "/dev/vdb"}));
+}
+
+TEST(MkfsBlockSize, NoneWhenTheOptionsSetNone) {
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, ""), std::nullopt);
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-O bigalloc -C 16384 -E lazy_itable_init=0"),
+            std::nullopt);
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-m reflink=1 -d agcount=4 -s size=4096"), std::nullopt);
+}
+
+TEST(MkfsBlockSize, Ext4DashB) {
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 1024"), 1024u);
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-O ^has_journal -b4096"), 4096u);
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 4k"), 4096u);
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 1024 -b 2048"), 2048u);  // the last wins
+}
+
+TEST(MkfsBlockSize, XfsDashBSize) {
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b size=1024"), 1024u);
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-m crc=1 -bsize=2k"), 2048u);
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b log=12"), 4096u);
+}
+
+TEST(MkfsBlockSize, RefusesWhatItCannotRead) {
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b").error(), "'-b' without a value");
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 3000").error(),
+            "'-b 3000' is not a power of two from 1024 to 65536");
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 512").error(),
+            "'-b 512' is not a power of two from 1024 to 65536");
+  EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b -4096").error(),  // mke2fs: "at least"
+            "'-b -4096' is not a block size this tool can read");
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b 4096").error(), "'-b 4096': unknown -b suboption");
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b size=").error(),
+            "'-b size=' is not a block size this tool can read");
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b size=4096s").error(),
+            "'-b size=4096s' is not a block size this tool can read");
+  EXPECT_EQ(MkfsBlockSize(FsType::kXfs, "-b size=128k").error(),
+            "'-b size=128k' is not a power of two from 1024 to 65536");
+}
+
 TEST(FsType, ParsesOnlyTheSupportedFilesystems) {
   EXPECT_EQ(ParseFsType("ext4"), FsType::kExt4);
   EXPECT_EQ(ParseFsType("xfs"), FsType::kXfs);

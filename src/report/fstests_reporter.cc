@@ -1,0 +1,46 @@
+#include "report/fstests_reporter.h"
+
+#include <spdlog/spdlog.h>
+
+#include "report/human_reporter.h"
+
+namespace eofzero::report {
+
+using oracles::Outcome;
+
+void FstestsReporter::RunStarted(const std::string& kernel) {
+  spdlog::info("eofzero on Linux {}", kernel);
+}
+
+void FstestsReporter::ConfigReady(const ConfigInfo& config) {
+  spdlog::info("{} on {}: {}{}", config.Label(), config.device, config.mkfs_command,
+               config.mount_options.empty() ? "" : "; mount -o " + config.mount_options);
+}
+
+void FstestsReporter::ConfigFailed(const ConfigInfo&, const std::string& error) {
+  out_ << "setup failed: " << error << "\n";
+  out_.flush();
+}
+
+void FstestsReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
+                               const oracles::Verdict& verdict) {
+  out_ << run.case_name << ": " << oracles::OutcomeName(verdict.outcome);
+  switch (verdict.outcome) {
+    case Outcome::kPass:
+      out_ << "\n";
+      break;
+    case Outcome::kFail:
+      out_ << ": " << verdict.summary << "\n" << RenderEvidence(config, run, verdict);
+      break;
+    case Outcome::kSkip:
+    case Outcome::kError:
+      out_ << ": " << verdict.summary << "\n";
+      break;
+  }
+  for (const auto& note : run.notes) spdlog::info("{}: note: {}", run.case_name, note);
+  out_.flush();
+}
+
+void FstestsReporter::Finish(double seconds) { spdlog::info("finished in {:.2f}s", seconds); }
+
+}  // namespace eofzero::report

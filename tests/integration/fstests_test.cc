@@ -1,0 +1,276 @@
+// The fstests drop-in test (scripts/fstests/) under a stand-in of fstests
+// (tests/fstests/stub/): its contract — fstests' variables in, the golden
+// lines out, a notrun file when it cannot run — on a loop device of the
+// test's own. No kernel's verdict is asserted: the output must be the golden
+// file exactly when eofzero says every case passed, and must carry the
+// evidence when it says one failed. Also scripts/fstests/install.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "harness.h"
+#include "os/blkid_probe.h"
+#include "os/file_io.h"
+#include "os/loop_device.h"
+#include "os/process.h"
+#include "os/unique_fd.h"
+
+namespace eofzero::itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource = EOFZERO_SOURCE_DIR;
+const std::vector<std::string> kCases = {"append_write", "fallocate", "truncate_up"};
+constexpr const char* kPath = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+
+std::string ReadText(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteScript(const fs::path& file, const std::string& text) {
+  std::ofstream(file) << text;
+  fs::permissions(file, fs::perms::owner_all);
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// An fstests tree made of the stub's common/, with an empty tests/generic/.
+fs::path MakeTree(const fs::path& root) {
+  fs::create_directories(root / "tests" / "generic");
+  fs::create_directories(root / "results" / "generic");
+  fs::copy(kSource / "tests" / "fstests" / "stub" / "common", root / "common",
+           fs::copy_options::recursive);
+  return root;
+}
+
+os::ProcessResult Install(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {(kSource / "scripts" / "fstests" / "install").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = os::RunProcess(argv);
+  return r ? *r : os::ProcessResult{argv, -1, 0, "", r.error().Message()};
+}
+
+TEST(FstestsInstall, TakesTheFirstFreeNumberAndWritesItIntoBothFiles) {
+  Workdir wd;
+  const fs::path tree = MakeTree(wd.path() / "fstests");
+  std::ofstream(tree / "tests" / "generic" / "001") << "";
+  std::ofstream(tree / "tests" / "generic" / "002.out") << "";
+  std::ofstream(tree / "tests" / "generic" / "003.cfg") << "";
+  auto r = Install({tree.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path test = tree / "tests" / "generic" / "004";
+  ASSERT_TRUE(fs::exists(test)) << r.out;
+  EXPECT_NE((fs::status(test).permissions() & fs::perms::owner_exec), fs::perms::none);
+  EXPECT_NE(ReadText(test).find("\n# FS QA Test No. 004\n"), std::string::npos);
+  std::string golden = ReadText(kSource / "scripts" / "fstests" / "generic-eofzero.out");
+  golden.replace(0, golden.find('\n'), "QA output created by 004");
+  EXPECT_EQ(ReadText(tree / "tests" / "generic" / "004.out"), golden);
+}
+
+TEST(FstestsInstall, TakesTheNumberGivenAndRefusesToOverwrite) {
+  Workdir wd;
+  const fs::path tree = MakeTree(wd.path() / "fstests");
+  ASSERT_EQ(Install({tree.string(), "990"}).exit_code, 0);
+  const fs::path out = tree / "tests" / "generic" / "990.out";
+  EXPECT_EQ(Lines(ReadText(out)).front(), "QA output created by 990");
+  std::ofstream(out) << "mine\n";
+  auto again = Install({tree.string(), "990"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.err, "install: tests/generic/990 exists; refusing to overwrite it\n");
+  EXPECT_EQ(ReadText(out), "mine\n");
+  EXPECT_NE(Install({tree.string(), "99x"}).exit_code, 0);
+  EXPECT_NE(Install({(wd.path() / "nothing").string()}).exit_code, 0);
+}
+
+// The drop-in installed into a stub tree, a loop device of the test's own as
+// SCRATCH_DEV, a private SCRATCH_MNT; FSTYP is the parameter.
+class DropIn : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    REQUIRE_ROOT();
+    ASSERT_FALSE(wd_.path().empty());
+    tree_ = MakeTree(wd_.path() / "fstests");
+    auto installed = Install({tree_.string(), "990"});
+    ASSERT_EQ(installed.exit_code, 0) << installed.err;
+    const fs::path image = wd_.path() / "scratch.img";
+    {
+      auto fd = os::OpenFile(image, O_RDWR | O_CREAT | O_EXCL, 0600);
+      ASSERT_TRUE(fd) << fd.error().Message();
+      ASSERT_TRUE(os::Truncate(fd->get(), 512ull << 20, image));
+    }
+    auto loop = os::LoopDevice::Attach(image, 0);
+    ASSERT_TRUE(loop) << loop.error().Message();
+    loop_.emplace(std::move(*loop));
+    fs::create_directories(wd_.path() / "mnt");
+    fs::create_directories(wd_.path() / "tmp");
+    fs::create_directories(wd_.path() / "bin");
+  }
+
+  void TearDown() override {
+    if (!loop_) return;
+    EXPECT_TRUE(MountsUnder(wd_.path()).empty()) << "the scratch device was left mounted";
+    auto detached = loop_->Detach();  // the test's own device, detached by the test
+    EXPECT_TRUE(detached) << detached.error().Message();
+    loop_.reset();
+    ExpectNothingLeft(wd_);
+  }
+
+  struct Result {
+    os::ProcessResult run;
+    std::optional<std::string> notrun;  // $seqres.notrun
+    std::string full;                   // $seqres.full
+  };
+
+  // Runs tests/generic/990 as fstests' check does: from the top of the tree,
+  // with a clean environment but for fstests' variables and `env`.
+  Result Run(const std::vector<std::string>& env) {
+    const fs::path results = tree_ / "results" / "generic";
+    fs::remove(results / "990.notrun");  // as check does before each test
+    std::vector<std::string> argv = {"env",
+                                     "-C",
+                                     tree_.string(),
+                                     "-i",
+                                     kPath,
+                                     "TMPDIR=" + (wd_.path() / "tmp").string(),
+                                     "RESULT_DIR=" + results.string(),
+                                     "FSTYP=" + GetParam(),
+                                     "SCRATCH_DEV=" + loop_->path(),
+                                     "SCRATCH_MNT=" + (wd_.path() / "mnt").string()};
+    argv.insert(argv.end(), env.begin(), env.end());
+    argv.push_back("./tests/generic/990");
+    auto r = os::RunProcess(argv);
+    Result result{r ? *r : os::ProcessResult{argv, -1, 0, "", r.error().Message()}, std::nullopt,
+                  ReadText(results / "990.full")};
+    if (fs::exists(results / "990.notrun")) result.notrun = ReadText(results / "990.notrun");
+    return result;
+  }
+
+  std::string Golden() const { return ReadText(tree_ / "tests" / "generic" / "990.out"); }
+  std::string Eofzero() const { return "EOFZERO_PROG=" + std::string(EOFZERO_BINARY); }
+  std::string DeviceType() const {
+    auto id = os::ProbeFilesystem(loop_->path());
+    return id ? id->type : id.error().Message();
+  }
+
+  Workdir wd_;
+  fs::path tree_;
+  std::optional<os::LoopDevice> loop_;
+};
+
+// A stand-in eofzero on PATH that records its arguments in `marker` and
+// prints what a passing run would.
+void FakeEofzero(const fs::path& bin, const fs::path& marker) {
+  WriteScript(bin / "eofzero", "#!/bin/sh\necho \"$@\" > " + marker.string() +
+                                   "\nprintf '%s: PASS\\n' append_write fallocate truncate_up\n");
+}
+
+TEST_P(DropIn, IsNotRunWithoutTheBinaryAndTouchesNothing) {
+  const fs::path marker = wd_.path() / "fake-eofzero-ran";
+  FakeEofzero(wd_.path() / "bin", marker);
+  const std::string path_with_fake = std::string(kPath) + ":" + (wd_.path() / "bin").string();
+  const std::string notrun = "eofzero not found: set EOFZERO_PROG or put eofzero on PATH";
+  // EOFZERO_PROG wins over PATH, even when it points nowhere.
+  for (const auto& env :
+       {std::vector<std::string>{"EOFZERO_PROG=/nonexistent/eofzero", path_with_fake},
+        std::vector<std::string>{}}) {
+    Result r = Run(env);
+    EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+    EXPECT_EQ(r.run.out, "QA output created by 990\n990 not run: " + notrun + "\n");
+    EXPECT_EQ(r.notrun, notrun + "\n");
+    EXPECT_FALSE(fs::exists(marker)) << "an eofzero ran";
+  }
+  EXPECT_EQ(DeviceType(), "") << "the scratch device was touched";
+}
+
+TEST_P(DropIn, FallsBackToEofzeroOnPathAndPassesItsArguments) {
+  const fs::path marker = wd_.path() / "fake-eofzero-ran";
+  FakeEofzero(wd_.path() / "bin", marker);
+  Result r = Run({std::string(kPath) + ":" + (wd_.path() / "bin").string()});
+  EXPECT_EQ(r.run.out, Golden()) << r.run.err;
+  EXPECT_EQ(ReadText(marker),
+            "run --fstests --format fstests --case append_write,fallocate,truncate_up -v\n");
+  EXPECT_FALSE(r.notrun);
+}
+
+TEST_P(DropIn, OutputIsTheGoldenFileExactlyWhenEveryCasePasses) {
+  Result r = Run({Eofzero()});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(r.run.err, "") << "check merges stderr into the output it diffs";
+  EXPECT_FALSE(r.notrun) << *r.notrun;
+  EXPECT_NE(r.full.find("eofzero: info: " + GetParam() + " bs=4096 on " + loop_->path()),
+            std::string::npos)
+      << "diagnostics belong in $seqres.full:\n"
+      << r.full;
+  EXPECT_EQ(DeviceType(), GetParam()) << "eofzero's filesystem is left on the scratch device";
+
+  // eofzero's own verdicts, from its lines, in run order.
+  const auto lines = Lines(r.run.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front(), "QA output created by 990");
+  std::vector<std::string> names;
+  bool all_pass = true;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].starts_with("    ")) continue;  // evidence
+    const auto colon = lines[i].find(": ");
+    ASSERT_NE(colon, std::string::npos) << lines[i];
+    const std::string name = lines[i].substr(0, colon), verdict = lines[i].substr(colon + 2);
+    names.push_back(name);
+    EXPECT_FALSE(verdict.starts_with("ERROR")) << lines[i] << "\n" << r.full;
+    all_pass &= verdict == "PASS";
+    if (verdict.starts_with("FAIL: ")) {
+      ASSERT_LT(i + 1, lines.size()) << "a FAIL without evidence";
+      EXPECT_TRUE(lines[i + 1].starts_with("    case " + name + " on " + GetParam() + " bs="))
+          << "a FAIL without evidence:\n"
+          << r.run.out;
+    } else {
+      EXPECT_TRUE(verdict == "PASS" || verdict.starts_with("SKIP: ")) << lines[i];
+    }
+  }
+  EXPECT_EQ(names, kCases);
+  if (all_pass) {
+    EXPECT_EQ(r.run.out, Golden());
+  } else {
+    EXPECT_NE(r.run.out, Golden());
+    EXPECT_NE(r.run.out.find(": FAIL: "), std::string::npos) << r.run.out;
+  }
+}
+
+TEST_P(DropIn, PlantedStaleBytesMakeTheOutputDifferWithEvidence) {
+  const fs::path wrapper = wd_.path() / "bin" / "eofzero-with-fault";
+  WriteScript(wrapper, "#!/bin/sh\nexec " + std::string(EOFZERO_BINARY) +
+                           " \"$@\" --inject-fault stale-after-crash\n");
+  Result r = Run({"EOFZERO_PROG=" + wrapper.string()});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(r.run.err, "");
+  EXPECT_NE(r.run.out, Golden());
+  EXPECT_NE(r.run.out.find("append_write: FAIL: "), std::string::npos) << r.run.out;
+  EXPECT_NE(r.run.out.find("    case append_write on " + GetParam()), std::string::npos)
+      << r.run.out;
+  EXPECT_NE(r.run.out.find("^^ ^^ ^^ ^^"), std::string::npos) << "no hexdump:\n" << r.run.out;
+}
+
+TEST_P(DropIn, IsNotRunWhenEofzeroCannotHonourTheConfiguration) {
+  // mount(8) takes -n, so the stub's own mounts work; eofzero cannot pass it on.
+  Result r = Run({Eofzero(), "MOUNT_OPTIONS=-o noatime -n"});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  ASSERT_TRUE(r.notrun) << r.run.out;
+  EXPECT_EQ(*r.notrun, "eofzero: MOUNT_OPTIONS: cannot honour '-n' (only -o OPTIONS words)\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Fstyp, DropIn, testing::Values("ext4", "xfs"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace eofzero::itest
