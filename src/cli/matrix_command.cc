@@ -82,7 +82,7 @@ std::string Progress(std::size_t n, std::size_t m, const report::ConfigRecord& c
       tally += (tally.empty() ? "" : ", ") + std::to_string(counts[static_cast<int>(s)]) + " " +
                report::StandingName(s);
   char line[200];
-  std::snprintf(line, sizeof line, "[%zu/%zu] %-18s %3zu cases %7s  ", n, m,
+  std::snprintf(line, sizeof line, "[%zu/%zu] %-20s %3zu cases %7s  ", n, m,
                 c.config.name.c_str(), c.cases.size(), Seconds(seconds).c_str());
   return line + (tally.empty() ? "no cases" : tally) +
          (c.setup_error.empty() ? "" : "; " + c.setup_error);

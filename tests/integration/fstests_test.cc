@@ -104,13 +104,7 @@ class DropIn : public testing::TestWithParam<std::string> {
     tree_ = MakeTree(wd_.path() / "fstests");
     auto installed = Install({tree_.string(), "990"});
     ASSERT_EQ(installed.exit_code, 0) << installed.err;
-    const fs::path image = wd_.path() / "scratch.img";
-    {
-      auto fd = os::OpenFile(image, O_RDWR | O_CREAT | O_EXCL, 0600);
-      ASSERT_TRUE(fd) << fd.error().Message();
-      ASSERT_TRUE(os::Truncate(fd->get(), 512ull << 20, image));
-    }
-    auto loop = os::LoopDevice::Attach(image, 0);
+    auto loop = AttachScratchImage(wd_);
     ASSERT_TRUE(loop) << loop.error().Message();
     loop_.emplace(std::move(*loop));
     fs::create_directories(wd_.path() / "mnt");
@@ -118,14 +112,7 @@ class DropIn : public testing::TestWithParam<std::string> {
     fs::create_directories(wd_.path() / "bin");
   }
 
-  void TearDown() override {
-    if (!loop_) return;
-    EXPECT_TRUE(MountsUnder(wd_.path()).empty()) << "the scratch device was left mounted";
-    auto detached = loop_->Detach();  // the test's own device, detached by the test
-    EXPECT_TRUE(detached) << detached.error().Message();
-    loop_.reset();
-    ExpectNothingLeft(wd_);
-  }
+  void TearDown() override { ReleaseScratchImage(loop_, wd_); }
 
   struct Result {
     os::ProcessResult run;

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "os/file_io.h"
 #include "os/process.h"
+#include "os/unique_fd.h"
 
 namespace eofzero::itest {
 namespace fs = std::filesystem;
@@ -163,6 +165,24 @@ std::vector<std::string> MountsUnder(const fs::path& dir) {
 void ExpectNothingLeft(const Workdir& wd) {
   EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
   EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
+}
+
+os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd) {
+  const fs::path image = wd.path() / "scratch.img";
+  {
+    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(image, O_RDWR | O_CREAT | O_EXCL, 0600));
+    EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), 512ull << 20, image));
+  }
+  return os::LoopDevice::Attach(image, 0);
+}
+
+void ReleaseScratchImage(std::optional<os::LoopDevice>& loop, const Workdir& wd) {
+  if (!loop) return;
+  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "the scratch device was left mounted";
+  auto detached = loop->Detach();
+  EXPECT_TRUE(detached) << detached.error().Message();
+  loop.reset();
+  ExpectNothingLeft(wd);
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& text) {

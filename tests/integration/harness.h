@@ -7,8 +7,11 @@
 
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "os/loop_device.h"
 
 namespace eofzero::itest {
 
@@ -62,6 +65,13 @@ std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
 // Asserts that no loop device backed by a file under the workdir, and no
 // mount under it, remains.
 void ExpectNothingLeft(const Workdir& wd);
+
+// A loop device of the test's own over a sparse 512 MiB file "scratch.img" in
+// the workdir: what a user's scratch device would be.
+os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd);
+// Checks nothing is mounted under the workdir, detaches the test's own
+// device (by the test, not by the tool), and checks nothing else is left.
+void ReleaseScratchImage(std::optional<os::LoopDevice>& loop, const Workdir& wd);
 
 void WriteFile(const std::filesystem::path& path, const std::string& text);
 std::string ReadFile(const std::filesystem::path& path);

@@ -31,13 +31,7 @@ class ScratchDevice : public testing::Test {
   void SetUp() override {
     REQUIRE_ROOT();
     ASSERT_FALSE(wd_.path().empty());
-    const fs::path image = wd_.path() / "scratch.img";
-    {
-      auto fd = os::OpenFile(image, O_RDWR | O_CREAT | O_EXCL, 0600);
-      ASSERT_TRUE(fd) << fd.error().Message();
-      ASSERT_TRUE(os::Truncate(fd->get(), 512ull << 20, image));
-    }
-    auto loop = os::LoopDevice::Attach(image, 0);
+    auto loop = AttachScratchImage(wd_);
     ASSERT_TRUE(loop) << loop.error().Message();
     loop_.emplace(std::move(*loop));
     auto mkfs = os::RunProcess({"mkfs.ext4", "-F", "-q", "-U", kUuid, dev()});
@@ -45,14 +39,7 @@ class ScratchDevice : public testing::Test {
     fs::create_directory(mnt());
   }
 
-  void TearDown() override {
-    if (!loop_) return;
-    EXPECT_TRUE(MountsUnder(wd_.path()).empty()) << "a mount was left behind";
-    auto detached = loop_->Detach();  // the test's own device, by the test
-    EXPECT_TRUE(detached) << detached.error().Message();
-    loop_.reset();
-    ExpectNothingLeft(wd_);
-  }
+  void TearDown() override { ReleaseScratchImage(loop_, wd_); }
 
   const std::string& dev() const { return loop_->path(); }
   std::string mnt() const { return (wd_.path() / "mnt").string(); }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/env_stub.h"
+
 #include <map>
 
 namespace eofzero::cli {
@@ -177,15 +179,8 @@ TEST(ParseCommandLine, MkfsOptionsThatSetABlockSizeMakeItTheOnlyOne) {
   EXPECT_FALSE(ParseCommandLine({"run", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
 }
 
-using Vars = std::map<std::string, std::string>;
-
-EnvLookup Env(Vars vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using stub::Env;
+using stub::Vars;
 
 const Vars kFstests = {{"FSTYP", "xfs"},
                        {"SCRATCH_DEV", "/dev/vdb"},

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "engine/sentinel.h"
 #include "report/human_reporter.h"
+#include "sample_runs.h"
 
 namespace eofzero::report {
 namespace {
@@ -14,40 +14,9 @@ ConfigInfo Config() {
   return {"xfs", 4096, "mkfs.xfs -f -q -K -b size=4096 -m uuid=U /dev/vdb", "", "/dev/vdb"};
 }
 
-engine::CaseRun MakeRun(const std::string& name, engine::RunStatus status,
-                        std::string reason = "") {
-  engine::CaseRun run;
-  run.case_name = name;
-  run.status = status;
-  run.reason = std::move(reason);
-  return run;
-}
-
-engine::CaseRun FailedRun() {
-  engine::CaseRun run = MakeRun("append_write", engine::RunStatus::kCompleted);
-  run.block_size = 4096;
-  run.old_eof = 4080;
-  run.seconds = 0.42;
-  run.sizes = {{engine::Phase::kAfterCrash, 12, 8192, 8192}};
-  run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
-  engine::BlockView raw;
-  raw.oracle = engine::Oracle::kRawDevice;
-  raw.phase = engine::Phase::kAfterCrash;
-  raw.base_offset = 40960;
-  raw.bytes = engine::SentinelBlock(4096);
-  raw.gap = {4080, 4096};
-  run.views.push_back(raw);
-  run.notes = {"a note that must not reach stdout"};
-  return run;
-}
-
-// A run that passes: the FailedRun with a zero gap.
-engine::CaseRun PassedRun(const std::string& name) {
-  engine::CaseRun run = FailedRun();
-  run.case_name = name;
-  std::fill(run.views[0].bytes.begin() + 4080, run.views[0].bytes.end(), 0);
-  return run;
-}
+using sample::FailedRun;
+using sample::MakeRun;
+using sample::PassedRun;
 
 std::string Report(const std::vector<engine::CaseRun>& runs) {
   std::ostringstream out;
@@ -60,8 +29,10 @@ std::string Report(const std::vector<engine::CaseRun>& runs) {
 }
 
 TEST(FstestsReporter, AllPassIsOneLinePerCaseAndNothingElse) {
+  auto noted = PassedRun("truncate_up");
+  noted.notes = {"a note that must not reach stdout"};
   ASSERT_EQ(oracles::Judge(PassedRun("x")).outcome, oracles::Outcome::kPass);
-  EXPECT_EQ(Report({PassedRun("append_write"), PassedRun("fallocate"), PassedRun("truncate_up")}),
+  EXPECT_EQ(Report({PassedRun("append_write"), PassedRun("fallocate"), noted}),
             "append_write: PASS\nfallocate: PASS\ntruncate_up: PASS\n");
 }
 

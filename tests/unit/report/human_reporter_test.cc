@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "engine/sentinel.h"
+#include "sample_runs.h"
 
 namespace eofzero::report {
 namespace {
@@ -13,23 +13,7 @@ ConfigInfo Config() {
   return {"xfs", 4096, "mkfs.xfs -f -q -K -b size=4096 -m uuid=U /dev/loop9", "", "/dev/loop9"};
 }
 
-engine::CaseRun FailedRun() {
-  engine::CaseRun run;
-  run.case_name = "append_write";
-  run.status = engine::RunStatus::kCompleted;
-  run.block_size = 4096;
-  run.old_eof = 4080;
-  run.sizes = {{engine::Phase::kAfterCrash, 12, 8192, 8192}};
-  run.plant = engine::PlantRecord{{0, 40960, 4096, 1}, 40960, 4096, true, true};
-  engine::BlockView raw;
-  raw.oracle = engine::Oracle::kRawDevice;
-  raw.phase = engine::Phase::kAfterCrash;
-  raw.base_offset = 40960;
-  raw.bytes = engine::SentinelBlock(4096);
-  raw.gap = {4080, 4096};
-  run.views.push_back(raw);
-  return run;
-}
+using sample::FailedRun;
 
 TEST(RenderEvidence, NamesCaseConfigOracleRangeAndMarksTheSentinel) {
   auto run = FailedRun();
