@@ -19,4 +19,15 @@ inline EnvLookup Env(Vars vars) {
   };
 }
 
+// `base` with `change` applied over it; an empty value erases the variable.
+inline Vars Changed(Vars base, const Vars& change) {
+  for (const auto& [k, v] : change) {
+    if (v.empty())
+      base.erase(k);
+    else
+      base[k] = v;
+  }
+  return base;
+}
+
 }  // namespace eofzero::cli::stub

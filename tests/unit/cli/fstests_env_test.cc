@@ -55,13 +55,7 @@ void PrintTo(const BadEnv& b, std::ostream* os) { *os << b.error; }
 class ReadFstestsEnvRejects : public testing::TestWithParam<BadEnv> {};
 
 TEST_P(ReadFstestsEnvRejects, WithAOneLineErrorNamingTheVariable) {
-  Vars vars = kFstests;
-  for (const auto& [k, v] : GetParam().change) {
-    if (v.empty())
-      vars.erase(k);
-    else
-      vars[k] = v;
-  }
+  const Vars vars = stub::Changed(kFstests, GetParam().change);
   auto env = ReadFstestsEnv(Env(vars), {});
   ASSERT_FALSE(env);
   EXPECT_EQ(env.error().rfind(GetParam().error, 0), 0u) << env.error();

@@ -241,13 +241,7 @@ void PrintTo(const BadFstests& b, std::ostream* os) { *os << b.error; }
 class FstestsRejects : public testing::TestWithParam<BadFstests> {};
 
 TEST_P(FstestsRejects, WithAOneLineErrorNamingTheVariableOrFlag) {
-  Vars vars = kFstests;
-  for (const auto& [k, v] : GetParam().change) {
-    if (v.empty())
-      vars.erase(k);
-    else
-      vars[k] = v;
-  }
+  const Vars vars = stub::Changed(kFstests, GetParam().change);
   auto inv = ParseCommandLine(GetParam().args, Env(vars));
   ASSERT_FALSE(inv);
   EXPECT_EQ(inv.error().rfind(GetParam().error, 0), 0u) << inv.error();
