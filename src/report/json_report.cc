@@ -163,7 +163,9 @@ json ToJson(const RunRecord& record) {
           {"configurations", std::move(configs)}};
 }
 
-std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
+namespace {
+
+std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
   if (!doc.is_object() || doc.value("tool", "") != "eofzero")
     return std::unexpected("not an eofzero JSON report");
   if (doc.value("schema", 0) != kJsonSchemaVersion)
@@ -192,7 +194,8 @@ std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
     cr.setup_error = c.value("setup_error", "");
     auto cases = Member<json>(c, "cases", where);
     if (!cases) return std::unexpected(cases.error());
-    for (std::size_t k = 0; cases->is_array() && k < cases->size(); ++k) {
+    if (!cases->is_array()) return std::unexpected(where + ": \"cases\" is not a list");
+    for (std::size_t k = 0; k < cases->size(); ++k) {
       auto r = CaseFromJson((*cases)[k], where + ".cases[" + std::to_string(k) + "]");
       if (!r) return std::unexpected(r.error());
       cr.cases.push_back(std::move(*r));
@@ -200,6 +203,16 @@ std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
     record.configs.push_back(std::move(cr));
   }
   return record;
+}
+
+}  // namespace
+
+std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
+  try {
+    return ReadRecord(doc);
+  } catch (const json::exception& e) {  // a member of the wrong type, read with value()
+    return std::unexpected(std::string("a field has the wrong type: ") + e.what());
+  }
 }
 
 }  // namespace eofzero::report

@@ -23,13 +23,12 @@ namespace {
 
 using BlockSizeResult = std::expected<std::optional<std::uint32_t>, std::string>;
 
-// "4096", "4k" -> bytes; "12" with `log` -> 2^12.
-std::optional<std::uint64_t> ParseBlockSizeValue(std::string_view text, bool log) {
+// "4096", "4k" -> bytes.
+std::optional<std::uint64_t> ParseBlockSizeValue(std::string_view text) {
   std::uint64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p == text.data()) return std::nullopt;
   std::string_view rest(p, static_cast<std::size_t>(text.data() + text.size() - p));
-  if (log) return rest.empty() && v < 32 ? std::optional(1ull << v) : std::nullopt;
   if (rest == "k" || rest == "K") return v > (1ull << 40) ? std::nullopt : std::optional(v << 10);
   return rest.empty() ? std::optional(v) : std::nullopt;
 }
@@ -41,17 +40,16 @@ BlockSizeResult CheckedBlockSize(std::optional<std::uint64_t> v, const std::stri
   return static_cast<std::uint32_t>(*v);
 }
 
-// xfs: the value of "-b SUBOPTS" ("size=4096,..." or "log=12").
+// xfs: the value of "-b size=N" (mkfs.xfs of xfsprogs 6 no longer takes "log=").
 BlockSizeResult XfsBlockSubopts(std::string_view subopts, const std::string& shown) {
   std::optional<std::uint32_t> found;
   while (!subopts.empty()) {
     auto comma = subopts.find(',');
     std::string_view one = subopts.substr(0, comma);
     subopts = comma == std::string_view::npos ? "" : subopts.substr(comma + 1);
-    const bool log = one.starts_with("log=");
-    if (!log && !one.starts_with("size="))
-      return std::unexpected("'" + shown + "': unknown -b suboption");
-    auto bs = CheckedBlockSize(ParseBlockSizeValue(one.substr(one.find('=') + 1), log), shown);
+    if (!one.starts_with("size="))
+      return std::unexpected("'" + shown + "': unknown -b suboption (size=N)");
+    auto bs = CheckedBlockSize(ParseBlockSizeValue(one.substr(5)), shown);
     if (!bs) return bs;
     found = **bs;
   }
@@ -73,7 +71,7 @@ BlockSizeResult MkfsBlockSize(FsType fs, std::string_view options) {
       value = words[++i];
       shown += " " + value;
     }
-    auto bs = fs == FsType::kExt4 ? CheckedBlockSize(ParseBlockSizeValue(value, false), shown)
+    auto bs = fs == FsType::kExt4 ? CheckedBlockSize(ParseBlockSizeValue(value), shown)
                                   : XfsBlockSubopts(value, shown);
     if (!bs) return bs;
     found = *bs;  // the last one wins, as in mke2fs

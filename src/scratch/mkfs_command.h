@@ -16,8 +16,7 @@ namespace eofzero::scratch {
 std::vector<std::string> SplitWords(std::string_view text);
 
 // The block size that extra mkfs options set for `fs`, if any: ext4 "-b N"
-// or "-bN"; xfs "-b size=N" or "-bsize=N", or "-b log=L" (2^L); N may end
-// in k. nullopt when they set none. The error (one line, without the
+// or "-bN"; xfs "-b size=N" or "-bsize=N"; N may end in k. nullopt when they set none. The error (one line, without the
 // option's name) says why a block size they set cannot be honoured: not
 // readable, or not a power of two from 1024 to 65536.
 std::expected<std::optional<std::uint32_t>, std::string> MkfsBlockSize(FsType fs,

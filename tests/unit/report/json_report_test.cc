@@ -70,6 +70,16 @@ TEST(JsonReport, RefusesWhatIsNotAnEofzeroReport) {
       "configurations": [{"fs": "ext4", "cases": [{"verdict": "PASS"}]}]})"));
   ASSERT_FALSE(no_case);
   EXPECT_EQ(no_case.error(), "configurations[0].cases[0]: no \"case\"");
+  EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": "1"})")));
+  EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1, "kernel": 5,
+      "configurations": []})")))
+      << "a field of the wrong type is an error, not an abort";
+  EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "configurations": [{"fs": "ext4", "block_size": "4k", "cases": []}]})")));
+  auto junk_cases = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "configurations": [{"fs": "ext4", "cases": "junk"}]})"));
+  ASSERT_FALSE(junk_cases);
+  EXPECT_EQ(junk_cases.error(), "configurations[0]: \"cases\" is not a list");
 }
 
 }  // namespace
