@@ -103,8 +103,11 @@ std::string Attention(const report::RunRecord& record) {
       os << report::StandingName(s) << "  " << c.config.name << "  " << r.case_name << "  "
          << r.summary << "\n";
       if (s == Standing::kUnexpectedPass)
-        os << "    declared as an expected failure: " << *r.expected_failure
+        os << "    declared as an expected failure: " << r.expected_failure->reason
            << "\n    it passed: if the bug is fixed, remove the declaration\n";
+      if (s == Standing::kNewFail && r.expected_failure)
+        os << "    declared as an expected failure of kind " << Join(r.expected_failure->findings, ", ")
+           << ", but it found " << Join(r.findings, ", ") << "\n";
       if (s == Standing::kError && !r.reason.empty() && r.summary.find(r.reason) == std::string::npos)
         os << "    " << r.reason << "\n";
       if (red <= kEvidenceUpTo) os << r.evidence;
@@ -242,8 +245,10 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
       spdlog::info("matrix: starting {}: {}", job.entry.name, Join(argv, " "));
       auto child = os::Child::Start(argv, log);
       if (!child) {
-        results[&job - jobs.data()] = MergeWorker(job, nullptr, child.error().Message());
+        auto merged = MergeWorker(job, nullptr, child.error().Message());
         ++finished;
+        if (human) out << Progress(finished, jobs.size(), merged, 0) << "\n";
+        results[&job - jobs.data()] = std::move(merged);
         continue;
       }
       running.push_back({&job, std::move(*child), json, log, std::chrono::steady_clock::now()});

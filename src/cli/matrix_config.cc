@@ -5,6 +5,8 @@
 #include <toml++/toml.h>
 
 #include "engine/case_file.h"
+#include "report/standing.h"
+#include "scratch/mkfs_command.h"
 #include "os/file_io.h"
 
 #ifndef EOFZERO_SOURCE_MATRIX_FILE
@@ -78,19 +80,50 @@ class Parser {
     return *s;
   }
 
+  // `case = "why"` (gap findings) or `case = { reason = "why", findings = [...] }`.
+  std::expected<report::ExpectedFailure, std::string> Expected(const std::string& name,
+                                                               const toml::node& node) {
+    report::ExpectedFailure x;
+    const toml::node* reason = &node;
+    if (const toml::table* t = node.as_table()) {
+      for (auto&& [key, value] : *t)
+        if (key.str() != "reason" && key.str() != "findings")
+          return Error(Line(value), "unknown field '" + std::string(key.str()) +
+                                        "' in expected failure '" + name + "' (reason, findings)");
+      reason = t->get("reason");
+      if (const toml::node* f = t->get("findings")) {
+        auto kinds = Strings(*f, "findings");
+        if (!kinds) return std::unexpected(kinds.error());
+        for (const auto& k : *kinds)
+          if (!report::IsFindingKind(k))
+            return Error(Line(*f), "unknown finding '" + k + "' (gap, size, fsck, disagreement)");
+        if (kinds->empty()) return Error(Line(*f), "findings must name at least one kind");
+        x.findings = *kinds;
+      }
+    }
+    auto text = reason ? String(*reason, name) : std::unexpected<std::string>("");
+    if (!text || text->empty())
+      return Error(Line(reason ? *reason : node),
+                   "expected failure '" + name + "' needs a one-line reason");
+    x.reason = *text;
+    return x;
+  }
+
   std::expected<MatrixEntry, std::string> Entry(const toml::table& t) {
     MatrixEntry e;
     e.line = Line(t);
     bool has_fs = false;
+    int block_size_line = 0, mkfs_line = 0;
     for (auto&& [key, node] : t) {
       const std::string k(key.str());
       if (k == "name" || k == "fs" || k == "mkfs_options" || k == "mount_options") {
         auto s = String(node, k);
         if (!s) return std::unexpected(s.error());
         if (k == "name") {
-          if (s->empty() || s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+          if (s->empty() || s->size() > 64 || s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
                                                  "VWXYZ0123456789-_.") != std::string::npos)
-            return Error(Line(node), "name '" + *s + "' must be letters, digits, '-', '_' or '.'");
+            return Error(Line(node), "name '" + *s +
+                                         "' must be 1 to 64 letters, digits, '-', '_' or '.'");
           e.name = *s;
         } else if (k == "fs") {
           auto fs = scratch::ParseFsType(*s);
@@ -99,6 +132,7 @@ class Parser {
           has_fs = true;
         } else if (k == "mkfs_options") {
           e.mkfs_options = *s;
+          mkfs_line = Line(node);
         } else {
           e.mount_options = *s;
         }
@@ -107,6 +141,7 @@ class Parser {
         if (!bs || *bs < 1024 || *bs > 65536 || (*bs & (*bs - 1)))
           return Error(Line(node), "block_size must be a power of two from 1024 to 65536");
         e.block_size = static_cast<std::uint32_t>(*bs);
+        block_size_line = Line(node);
       } else if (k == "cases") {
         auto globs = Strings(node, k);
         if (!globs) return std::unexpected(globs.error());
@@ -115,11 +150,9 @@ class Parser {
         const toml::table* x = node.as_table();
         if (!x) return Error(Line(node), "expected_failures must be a table: case = \"why\"");
         for (auto&& [c, why] : *x) {
-          auto reason = String(why, std::string(c.str()));
-          if (!reason || reason->empty())
-            return Error(Line(why), "expected failure '" + std::string(c.str()) +
-                                        "' needs a one-line reason");
-          e.expected_failures[std::string(c.str())] = *reason;
+          auto expected = Expected(std::string(c.str()), why);
+          if (!expected) return std::unexpected(expected.error());
+          e.expected_failures[std::string(c.str())] = *expected;
         }
       } else {
         return Error(Line(node), "unknown field '" + k +
@@ -129,6 +162,14 @@ class Parser {
     }
     if (e.name.empty()) return Error(e.line, "a [[config]] needs a 'name'");
     if (!has_fs) return Error(e.line, "configuration '" + e.name + "' needs 'fs'");
+    // A block size the mkfs options set is the configuration's (as `run` takes it).
+    auto mkfs_bs = scratch::MkfsBlockSize(e.fs, e.mkfs_options);
+    if (!mkfs_bs) return Error(mkfs_line, "mkfs_options: " + mkfs_bs.error());
+    if (*mkfs_bs && block_size_line && **mkfs_bs != e.block_size)
+      return Error(block_size_line, "block_size " + std::to_string(e.block_size) +
+                                        " conflicts with mkfs_options, which set " +
+                                        std::to_string(**mkfs_bs));
+    if (*mkfs_bs) e.block_size = **mkfs_bs;
     return e;
   }
 
@@ -157,6 +198,11 @@ std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
   auto selected = engine::SelectCases(catalog, globs);
   const std::string where = matrix.file + ":" + std::to_string(entry.line) + ": ";
   if (!selected) return std::unexpected(where + entry.name + ": " + selected.error());
+  // A case made for another block size belongs to the configurations of that
+  // size: here it would only run again on a filesystem of its own.
+  std::erase_if(*selected, [&](const engine::CaseSpec* c) {
+    return c->block_size && *c->block_size != entry.block_size;
+  });
   for (const auto& [name, why] : entry.expected_failures) {
     const bool runs = std::any_of(selected->begin(), selected->end(),
                                   [&](const engine::CaseSpec* c) { return c->name == name; });

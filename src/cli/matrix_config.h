@@ -5,14 +5,16 @@
 //
 //   cases = ["*"]                 # globs; default: the default suite
 //   [[config]]
-//   name = "ext4-bigalloc"        # unique: letters, digits, - _ .
+//   name = "ext4-bigalloc"        # unique: up to 64 letters, digits, - _ .
 //   fs = "ext4"
-//   block_size = 4096             # default 4096
+//   block_size = 4096             # default 4096 (or what mkfs_options set)
 //   mkfs_options = "-O bigalloc"  # appended to the tool's own
 //   mount_options = ""            # mount(2) data; "" = the kernel's defaults
 //   cases = ["append_*"]          # optional: replaces the top-level list
 //   [config.expected_failures]    # case = "why (a link to the bug report)"
-//   dio_append_aligned = "ext4 relies on a zero on-disk tail"
+//   dio_append_aligned = "ext4 relies on a zero on-disk tail"   # covers gap findings
+//   # or: case = { reason = "why", findings = ["gap", "size"] }   # (gap size fsck
+//   #     disagreement): a failure with a finding of another kind is new
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "engine/case_spec.h"
+#include "report/record.h"
 #include "scratch/fs_type.h"
 
 namespace eofzero::cli {
@@ -34,7 +37,7 @@ struct MatrixEntry {
   std::string mkfs_options;
   std::string mount_options;
   std::vector<std::string> cases;                        // globs; empty: the matrix's
-  std::map<std::string, std::string> expected_failures;  // case -> why
+  std::map<std::string, report::ExpectedFailure> expected_failures;  // by case
   int line = 0;                                          // of its [[config]] header
 };
 
@@ -51,7 +54,8 @@ std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::p
 // The matrix file shipped with the tool (scripts/matrix.toml in the source tree).
 std::filesystem::path DefaultMatrixFile();
 
-// The cases one configuration runs, resolved against the loaded catalog.
+// The cases one configuration runs, resolved against the loaded catalog:
+// those its globs select, but not a case made for another block size.
 // An error (FILE:LINE) when a glob matches nothing, or an expected failure
 // names a case the configuration does not run (a typo would hide a finding).
 std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(

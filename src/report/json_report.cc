@@ -86,8 +86,15 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   if (auto it = o.find("notes"); it != o.end() && it->is_array())
     for (const auto& n : *it)
       if (n.is_string()) r.notes.push_back(n.get<std::string>());
-  if (auto it = o.find("expected_failure"); it != o.end() && it->is_string())
-    r.expected_failure = it->get<std::string>();
+  if (auto it = o.find("findings"); it != o.end() && it->is_array())
+    r.findings = it->get<std::vector<std::string>>();
+  if (auto it = o.find("expected_failure"); it != o.end() && it->is_object()) {
+    auto reason = Member<std::string>(*it, "reason", here + ".expected_failure");
+    if (!reason) return std::unexpected(reason.error());
+    auto findings = Member<std::vector<std::string>>(*it, "findings", here + ".expected_failure");
+    if (!findings) return std::unexpected(findings.error());
+    r.expected_failure = ExpectedFailure{*reason, *findings};
+  }
   r.detail = json::object();
   for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
                           "extent_after_crash", "oracles", "sizes", "fsck", "disagreements"})
@@ -141,7 +148,11 @@ json ToJson(const RunRecord& record) {
                 {"seconds", Rounded(r.seconds)},
                 {"evidence", r.evidence},
                 {"notes", r.notes},
-                {"expected_failure", Optional(r.expected_failure)},
+                {"findings", r.findings},
+                {"expected_failure",
+                 r.expected_failure ? json{{"reason", r.expected_failure->reason},
+                                           {"findings", r.expected_failure->findings}}
+                                    : json()},
                 {"standing", StandingName(StandingOf(r))}};
       o.update(r.detail);
       cases.push_back(std::move(o));

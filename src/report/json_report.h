@@ -8,7 +8,7 @@
 //   {tool, schema, kernel, started, seconds, configurations: [
 //     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,
 //      cases: [{case, case_file, verdict, summary, reason, seconds, evidence,
-//               notes, expected_failure, standing, block_size, old_eof, eof_block,
+//               notes, findings, expected_failure {reason, findings}, standing, block_size, old_eof, eof_block,
 //               durable_size_at_crash, plant, extent_after_crash,
 //               oracles: [{oracle, phase, clean, gap, bytes_examined, nonzero,
 //                          sentinel, dirty, base_offset, file_size, note}],

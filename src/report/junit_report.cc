@@ -47,7 +47,7 @@ void Text(pugi::xml_node node, const std::string& text) {
 std::string SystemOut(const CaseRecord& r) {
   std::string s;
   if (r.expected_failure)
-    s += "expected failure: " + *r.expected_failure + "\n" + r.summary + "\n" + r.evidence;
+    s += "expected failure: " + r.expected_failure->reason + "\n" + r.summary + "\n" + r.evidence;
   for (const auto& n : r.notes) s += "note: " + n + "\n";
   return s;
 }
@@ -69,7 +69,7 @@ void AddCase(pugi::xml_node suite, const std::string& suite_name, const CaseReco
     case Standing::kUnexpectedPass: {
       auto f = tc.append_child("failure");
       f.append_attribute("message") =
-          ("unexpected pass: declared an expected failure (" + *r.expected_failure +
+          ("unexpected pass: declared an expected failure (" + r.expected_failure->reason +
            ") but it passed; remove the declaration if the bug is fixed")
               .c_str();
       f.append_attribute("type") = "XPASS";

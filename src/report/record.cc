@@ -17,6 +17,12 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   r.reason = run.reason;
   if (verdict.outcome == oracles::Outcome::kFail) r.evidence = RenderEvidence(config, run, verdict);
   r.notes = run.notes;
+  if (verdict.outcome == oracles::Outcome::kFail) {
+    if (!verdict.Failing().empty()) r.findings.push_back("gap");
+    if (verdict.wrong_size) r.findings.push_back("size");
+    if (verdict.FsckFoundCorruption()) r.findings.push_back("fsck");
+    if (!run.disagreements.empty()) r.findings.push_back("disagreement");
+  }
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);
   return r;

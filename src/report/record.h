@@ -15,6 +15,15 @@
 
 namespace eofzero::report {
 
+// A failure a configuration declares as known (a kernel bug): why, and the
+// kinds of finding it covers ("gap", "size", "fsck", "disagreement"). A
+// failure with a finding of another kind is not covered: it is new.
+struct ExpectedFailure {
+  std::string reason;
+  std::vector<std::string> findings = {"gap"};
+  bool operator==(const ExpectedFailure&) const = default;
+};
+
 struct CaseRecord {
   std::string case_name;
   std::string case_file;
@@ -24,8 +33,12 @@ struct CaseRecord {
   std::string evidence;  // the rendered evidence of a FAIL; empty otherwise
   std::vector<std::string> notes;
   double seconds = 0;
-  // A declared expected failure (matrix configurations): its reason.
-  std::optional<std::string> expected_failure;
+  // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
+  // the gap; "size": an `expect size` did not hold; "fsck": corruption;
+  // "disagreement": independent views disagree).
+  std::vector<std::string> findings;
+  // A declared expected failure (matrix configurations).
+  std::optional<ExpectedFailure> expected_failure;
   // What every oracle saw, sizes, fsck, the plant: the JSON report's detail
   // object, kept as is so a merged report loses nothing.
   nlohmann::ordered_json detail = nlohmann::ordered_json::object();

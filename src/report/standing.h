@@ -20,10 +20,12 @@ enum class Standing {
 // "pass", "xfail", "FAIL", "XPASS", "skip", "ERROR" (pytest's words).
 const char* StandingName(Standing s);
 
-Standing StandingOf(oracles::Outcome outcome, bool declared_expected_failure);
-inline Standing StandingOf(const CaseRecord& r) {
-  return StandingOf(r.outcome, r.expected_failure.has_value());
-}
+// `covered`: every finding of the failure is of a kind the declaration names.
+Standing StandingOf(oracles::Outcome outcome, bool declared_expected_failure, bool covered = true);
+Standing StandingOf(const CaseRecord& r);
+
+// The finding kinds a declaration may name.
+bool IsFindingKind(const std::string& kind);
 
 bool IsRed(Standing s);
 

@@ -40,6 +40,12 @@ std::string Cell(const Grid& g, const std::string& row, std::size_t col, bool ma
   return markdown && IsRed(it->second) ? "**" + name + "**" : name;
 }
 
+std::string Join(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : ", ") + w;
+  return s;
+}
+
 std::string Pad(const std::string& s, std::size_t width) {
   return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
 }
@@ -96,7 +102,9 @@ std::string Markdown(const RunRecord& record, const Grid& g) {
       if (!IsRed(s)) continue;
       red += "- `" + c.config.Short() + "` `" + r.case_name + "`: " + StandingName(s) + ": " +
              r.summary;
-      if (s == Standing::kUnexpectedPass) red += " (declared: " + *r.expected_failure + ")";
+      if (r.expected_failure)
+        red += " (declared for " + Join(r.expected_failure->findings) +
+               " findings: " + r.expected_failure->reason + ")";
       red += "\n";
     }
   }

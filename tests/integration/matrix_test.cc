@@ -1,7 +1,7 @@
 // `eofzero matrix` on real loop devices. The positive control is a case that
-// fails by construction (fixtures/cases/always_fail): declared in one
-// configuration it keeps the matrix green there, undeclared in another it
-// turns the matrix red. The verdicts of real cases are only checked for
+// fails by construction (fixtures/cases/always_fail: a wrong `expect size`):
+// declared for size findings in one configuration it keeps the matrix green
+// there; declared for gap findings only in another, it turns the matrix red. The verdicts of real cases are only checked for
 // consistency, never for what this kernel does.
 #include <csignal>
 #include <regex>
@@ -32,13 +32,14 @@ TEST(Matrix, DeclaredFailuresStayGreenNewOnesTurnItRedAndPassesOfDeclaredOnesToo
 name = "ext4-declared"
 fs = "ext4"
 [config.expected_failures]
-size_expected_wrong = "positive control: fails by construction"
+size_expected_wrong = { reason = "positive control: fails by construction", findings = ["size"] }
 
 [[config]]
 name = "xfs-undeclared"
 fs = "xfs"
 [config.expected_failures]
 truncate_up = "declared to show an unexpected pass, if it passes here"
+size_expected_wrong = "declared for a gap bug: must not hide its size failure"
 )");
   const auto json_path = wd.path() / "matrix.json";
   Ran ran = RunEofzero({"matrix", "--config", config.string(), "--cases-dir", kControlCases,
@@ -65,6 +66,9 @@ truncate_up = "declared to show an unexpected pass, if it passes here"
   EXPECT_NE(ran.out.find("[2/2] "), std::string::npos) << ran.out;
   EXPECT_TRUE(std::regex_search(ran.out, std::regex("\nsize_expected_wrong +xfail +FAIL\n")))
       << ran.out;
+  EXPECT_NE(ran.out.find("declared as an expected failure of kind gap, but it found size"),
+            std::string::npos)
+      << ran.out;
 
   // The same results again as markdown, for a CI summary.
   Ran md = RunEofzero({"report", json_path.string(), "--format", "markdown"});
@@ -82,7 +86,7 @@ name = "ext4-only"
 fs = "ext4"
 cases = ["size_expected_wrong"]
 [config.expected_failures]
-size_expected_wrong = "positive control: fails by construction"
+size_expected_wrong = { reason = "positive control: fails by construction", findings = ["size"] }
 )");
   Ran ran = RunEofzero({"matrix", "--config", config.string(), "--cases-dir", kControlCases,
                         "--workdir", wd.str()});

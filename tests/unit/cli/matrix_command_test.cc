@@ -14,7 +14,7 @@ MatrixJob Job() {
   job.entry.name = "ext4-nodelalloc";
   job.entry.fs = scratch::FsType::kExt4;
   job.entry.mount_options = "nodelalloc";
-  job.entry.expected_failures = {{"append_write", "known"}};
+  job.entry.expected_failures = {{"append_write", {"known"}}};
   job.cases = {"append_write", "truncate_up", "truncate_up_1k"};
   return job;
 }
@@ -23,6 +23,7 @@ report::CaseRecord Case(const std::string& name, Outcome outcome) {
   report::CaseRecord r;
   r.case_name = name;
   r.outcome = outcome;
+  if (outcome == Outcome::kFail) r.findings = {"gap"};
   return r;
 }
 
@@ -76,12 +77,12 @@ TEST(MatrixExitStatus, RedFindingsOutrankErrorsAndKnownFailuresStayGreen) {
   report::RunRecord record;
   report::ConfigRecord c;
   c.cases = {Case("a", Outcome::kPass), Case("b", Outcome::kFail), Case("c", Outcome::kSkip)};
-  c.cases[1].expected_failure = "known";
+  c.cases[1].expected_failure = report::ExpectedFailure{"known"};
   record.configs = {c};
   EXPECT_EQ(MatrixExitStatus(record), 0);
   record.configs[0].cases.push_back(Case("d", Outcome::kError));
   EXPECT_EQ(MatrixExitStatus(record), 3);
-  record.configs[0].cases[0].expected_failure = "fixed now";  // an unexpected pass
+  record.configs[0].cases[0].expected_failure = report::ExpectedFailure{"fixed now"};  // XPASS
   EXPECT_EQ(MatrixExitStatus(record), 1);
   record.configs[0].cases[0].expected_failure.reset();
   record.configs[0].cases[1].expected_failure.reset();  // a new failure

@@ -40,7 +40,9 @@ TEST(MatrixConfig, ParsesConfigurationsWithTheirOptionsAndExpectedFailures) {
   EXPECT_EQ(a.block_size, 4096u);
   EXPECT_EQ(a.mkfs_options, "-O bigalloc");
   EXPECT_EQ(a.line, 2);
-  EXPECT_EQ(a.expected_failures.at("truncate_up"), "a known bug (https://example.org/1)");
+  EXPECT_EQ(a.expected_failures.at("truncate_up").reason, "a known bug (https://example.org/1)");
+  EXPECT_EQ(a.expected_failures.at("truncate_up").findings, std::vector<std::string>{"gap"})
+      << "a plain reason covers gap findings only";
   const auto& b = m->configs[1];
   EXPECT_EQ(b.fs, scratch::FsType::kXfs);
   EXPECT_EQ(b.block_size, 1024u);
@@ -58,7 +60,11 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
       {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
       {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
       {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
-       "m.toml:2: name 'a b' must be letters, digits, '-', '_' or '.'"},
+       "m.toml:2: name 'a b' must be 1 to 64 letters, digits, '-', '_' or '.'"},
+      {"[[config]]\nname = \"a\"\nfs = \"xfs\"\nmkfs_options = \"-b size=banana\"\n",
+       "m.toml:4: mkfs_options: '-b size=banana' is not a block size this tool can read"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nblock_size = 4096\nmkfs_options = \"-b 1024\"\n",
+       "m.toml:4: block_size 4096 conflicts with mkfs_options, which set 1024"},
       {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nblock_size = 3000\n",
        "m.toml:4: block_size must be a power of two from 1024 to 65536"},
       {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nmount_opts = \"x\"\n",
@@ -68,6 +74,12 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
        "m.toml:4: configuration name 'a' is used twice"},
       {"[[config]]\nname = \"a\"\nfs = \"ext4\"\n[config.expected_failures]\ntruncate_up = \"\"\n",
        "m.toml:5: expected failure 'truncate_up' needs a one-line reason"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\n[config.expected_failures]\n"
+       "gap_1 = { reason = \"r\", findings = [\"stale\"] }\n",
+       "m.toml:5: unknown finding 'stale' (gap, size, fsck, disagreement)"},
+      {"[[config]]\nname = \"a\"\nfs = \"ext4\"\n[config.expected_failures]\n"
+       "gap_1 = { findings = [\"size\"] }\n",
+       "m.toml:5: expected failure 'gap_1' needs a one-line reason"},
       {"jobs = 3\n[[config]]\nname = \"a\"\nfs = \"ext4\"\n",
        "m.toml:1: unknown field 'jobs' (cases, config)"},
       {"[[config]\n", nullptr},  // a TOML syntax error: its own message, still FILE:LINE
@@ -91,6 +103,40 @@ engine::CaseSpec Spec(const std::string& name, bool in_default = false) {
   return c;
 }
 
+TEST(MatrixConfig, AnExpectedFailureMayNameTheKindsOfFindingItCovers) {
+  auto m = ParseMatrixText(
+      "[[config]]\nname = \"x\"\nfs = \"xfs\"\n[config.expected_failures]\n"
+      "gap_1 = { reason = \"known\", findings = [\"gap\", \"fsck\"] }\n",
+      "m.toml");
+  ASSERT_TRUE(m) << m.error();
+  EXPECT_EQ(m->configs[0].expected_failures.at("gap_1"),
+            (report::ExpectedFailure{"known", {"gap", "fsck"}}));
+}
+
+TEST(MatrixConfig, ABlockSizeTheMkfsOptionsSetIsTheConfigurations) {
+  auto m = ParseMatrixText("[[config]]\nname = \"x\"\nfs = \"xfs\"\nmkfs_options = \"-b size=1k\"\n",
+                           "m.toml");
+  ASSERT_TRUE(m) << m.error();
+  EXPECT_EQ(m->configs[0].block_size, 1024u);
+}
+
+TEST(MatrixConfig, ACaseForAnotherBlockSizeRunsOnlyInConfigurationsOfThatSize) {
+  auto one_k = Spec("truncate_up_1k");
+  one_k.block_size = 1024;
+  const std::vector<engine::CaseSpec> catalog = {Spec("truncate_up"), one_k};
+  auto m = ParseMatrixText(
+      "cases = [\"*\"]\n[[config]]\nname = \"a\"\nfs = \"ext4\"\n[[config]]\nname = \"b\"\n"
+      "fs = \"ext4\"\nblock_size = 1024\n",
+      "m.toml");
+  ASSERT_TRUE(m) << m.error();
+  auto a = CasesFor(*m, m->configs[0], catalog);
+  auto b = CasesFor(*m, m->configs[1], catalog);
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->size(), 1u);
+  EXPECT_EQ((*a)[0]->name, "truncate_up");
+  EXPECT_EQ(b->size(), 2u);
+}
+
 TEST(MatrixConfig, AnExpectedFailureMustNameACaseTheConfigurationRuns) {
   const std::vector<engine::CaseSpec> catalog = {Spec("append_write", true), Spec("truncate_up", true),
                                                  Spec("truncate_up_far")};
@@ -102,7 +148,7 @@ TEST(MatrixConfig, AnExpectedFailureMustNameACaseTheConfigurationRuns) {
   EXPECT_EQ((*a)[0]->name, "truncate_up");
   EXPECT_EQ((*a)[1]->name, "truncate_up_far");
 
-  m->configs[0].expected_failures["append_write"] = "typo or a case it does not run";
+  m->configs[0].expected_failures["append_write"] = {"typo or a case it does not run"};
   auto bad = CasesFor(*m, m->configs[0], catalog);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error(),

@@ -13,8 +13,11 @@ inline CaseRecord Case(const std::string& name, oracles::Outcome outcome,
   r.outcome = outcome;
   r.summary = name + " summary";
   r.seconds = 0.25;
-  r.expected_failure = std::move(expected);
-  if (outcome == oracles::Outcome::kFail) r.evidence = "    evidence of " + name + " <&>\n";
+  if (expected) r.expected_failure = ExpectedFailure{*expected};
+  if (outcome == oracles::Outcome::kFail) {
+    r.evidence = "    evidence of " + name + " <&>\n";
+    r.findings = {"gap"};
+  }
   if (outcome == oracles::Outcome::kSkip) r.reason = "the case is for xfs";
   if (outcome == oracles::Outcome::kError) r.reason = "mkfs failed";
   r.detail = {{"oracles", nlohmann::ordered_json::array({{{"oracle", "raw-device"}, {"nonzero", 16}}})}};

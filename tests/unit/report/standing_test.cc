@@ -30,5 +30,23 @@ TEST(Standing, DeclaredFailuresKeepCiGreenAndEverythingUnexpectedTurnsItRed) {
   }
 }
 
+// A declaration covers the kinds of finding it names: a known gap bug must
+// not hide a new size or fsck failure of the same case.
+TEST(Standing, ADeclarationCoversOnlyTheKindsOfFindingItNames) {
+  CaseRecord r;
+  r.outcome = Outcome::kFail;
+  r.expected_failure = ExpectedFailure{"xfs tail"};  // gap findings
+  r.findings = {"gap"};
+  EXPECT_EQ(StandingOf(r), Standing::kExpectedFail);
+  r.findings = {"gap", "size"};
+  EXPECT_EQ(StandingOf(r), Standing::kNewFail);
+  r.findings = {"fsck"};
+  EXPECT_EQ(StandingOf(r), Standing::kNewFail);
+  r.expected_failure->findings = {"gap", "size", "fsck"};
+  EXPECT_EQ(StandingOf(r), Standing::kExpectedFail);
+  r.findings = {};
+  EXPECT_EQ(StandingOf(r), Standing::kNewFail) << "a FAIL with no known kind is never covered";
+}
+
 }  // namespace
 }  // namespace eofzero::report
