@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -117,6 +118,29 @@ Result<std::vector<std::uint64_t>> DeviceNumbersOf(const std::string& path) {
     if (auto devno = ReadDevFile(entry.path() / "dev")) out.push_back(*devno);
   }
   return out;
+}
+
+Result<std::vector<std::string>> DeviceUsers(const std::string& path) {
+  EOFZERO_ASSIGN_OR_RETURN(std::vector<std::uint64_t> devnos, DeviceNumbersOf(path));
+  std::vector<std::string> users;
+  std::error_code ec;
+  for (std::uint64_t devno : devnos) {
+    const std::filesystem::path holders = "/sys/dev/block/" + std::to_string(major(devno)) + ":" +
+                                          std::to_string(minor(devno)) + "/holders";
+    for (const auto& h : std::filesystem::directory_iterator(holders, ec))
+      users.push_back(h.path().filename().string() + " holds it");
+  }
+  for (const auto& dev : std::filesystem::directory_iterator("/sys/block", ec)) {
+    std::ifstream in(dev.path() / "loop" / "backing_file");
+    std::string backing;
+    if (!std::getline(in, backing) || backing.empty()) continue;
+    struct stat st {};
+    if (::stat(backing.c_str(), &st) < 0 || !S_ISBLK(st.st_mode)) continue;
+    if (std::find(devnos.begin(), devnos.end(), static_cast<std::uint64_t>(st.st_rdev)) !=
+        devnos.end())
+      users.push_back("/dev/" + dev.path().filename().string() + " is backed by it");
+  }
+  return users;
 }
 
 Status CheckNotClaimed(const std::string& path) {

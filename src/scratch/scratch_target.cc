@@ -46,6 +46,10 @@ os::Status CheckScratchTarget(const ScratchTarget& target) {
   if (auto mounts = MountsOfDevices(table, *devnos); !mounts.empty())
     return Fail(ErrorKind::kSafety,
                 dev + " is mounted (" + mounts.front() + "); refusing to mkfs it");
+  EOFZERO_ASSIGN_OR_RETURN(auto users, os::DeviceUsers(target.device));
+  if (!users.empty())
+    return Fail(ErrorKind::kSafety,
+                dev + " is in use (" + users.front() + "); refusing to mkfs it");
   if (IsMountTarget(table, dir.string()))
     return Fail(ErrorKind::kSafety, mnt + " is a mount point; refusing to mount over it");
   return {};

@@ -1,6 +1,7 @@
 // A scratch device the user gave (--scratch-dev/--scratch-mnt, or fstests'
 // SCRATCH_DEV/SCRATCH_MNT), and the rules for using it: the device is a block
-// device that is mounted nowhere (nor is any of its partitions), and the mount
+// device that is mounted nowhere (nor is any of its partitions), backs no loop
+// device and has no holder (device-mapper, md) in sysfs, and the mount
 // directory exists and is not itself a mount point. A device that passes is
 // mkfs'd by the run; nothing else ever is.
 #pragma once

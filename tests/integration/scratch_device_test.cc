@@ -100,6 +100,19 @@ TEST_F(ScratchDevice, MountedDeviceIsRefused) {
   EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
 }
 
+// A loop device on top of the scratch device (whose filesystem someone may
+// have mounted) shows in no mount table and takes no exclusive open.
+TEST_F(ScratchDevice, DeviceThatBacksALoopDeviceIsRefused) {
+  auto upper = os::LoopDevice::Attach(dev(), 0);
+  ASSERT_TRUE(upper) << upper.error().Message();
+  Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
+  ExpectRefused(ran, "--scratch-dev: " + dev() + " is in use (" + upper->path() +
+                         " is backed by it); refusing to mkfs it");
+  auto detached = upper->Detach();  // the test's own device, by the test
+  EXPECT_TRUE(detached) << detached.error().Message();
+  EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+}
+
 TEST_F(ScratchDevice, MissingMountDirIsRefused) {
   const std::string missing = (wd_.path() / "missing").string();
   Ran ran = RunEofzero({"run", "--scratch-dev", dev(), "--scratch-mnt", missing});
