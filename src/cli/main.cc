@@ -13,6 +13,7 @@
 #include "engine/case_check.h"
 #include "engine/case_file.h"
 #include "os/file_io.h"
+#include "os/child.h"
 #include "os/interrupt.h"
 #include "cli/matrix_command.h"
 #include "cli/report_output.h"
@@ -154,6 +155,12 @@ int main(int argc, char** argv) {
   if (!StartPrivileged(invocation->run.verbosity,
                        "run needs root (loop devices, mkfs, mount, raw device writes)"))
     return cli::kExitToolError;
+  if (invocation->run.worker) {
+    if (auto ok = os::BecomeWorker(); !ok) {
+      std::cerr << "eofzero: worker: " << ok.error().Message() << "\n";
+      return cli::kExitToolError;
+    }
+  }
   if (selftest) {
     auto r = cli::RunSelftest(invocation->run, *selected->front(), std::cout);
     if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());

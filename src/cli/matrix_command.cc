@@ -148,6 +148,7 @@ std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& opti
                                     const std::filesystem::path& json_out) {
   std::vector<std::string> args = {
       "run",
+      "--worker",
       "--config-name=" + job.entry.name,
       "--fs=" + std::string(scratch::FsTypeName(job.entry.fs)),
       "--block-size=" + std::to_string(job.entry.block_size),
@@ -235,6 +236,7 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
   std::vector<Running> running;
   std::size_t next = 0, finished = 0;
   bool changed = false;
+  std::optional<std::chrono::steady_clock::time_point> interrupted_at;
   while (next < jobs.size() || !running.empty()) {
     while (!os::InterruptRequested() && next < jobs.size() && running.size() < parallel) {
       const MatrixJob& job = jobs[next++];
@@ -251,6 +253,7 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
         results[&job - jobs.data()] = std::move(merged);
         continue;
       }
+      spdlog::info("matrix: {} runs as pid {}", job.entry.name, child->pid());
       running.push_back({&job, std::move(*child), json, log, std::chrono::steady_clock::now()});
       changed = true;
     }
@@ -262,7 +265,14 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
       changed = false;
     }
     if (os::InterruptRequested()) {
-      for (auto& r : running) r.child.Terminate();
+      // Asked once; a worker that has not stopped a minute later is killed
+      // (its mounts live in its own namespace and go with it).
+      if (!interrupted_at) {
+        interrupted_at = std::chrono::steady_clock::now();
+        for (auto& r : running) r.child.Terminate();
+      } else if (std::chrono::steady_clock::now() - *interrupted_at > std::chrono::seconds(60)) {
+        for (auto& r : running) r.child.Kill();
+      }
       for (; next < jobs.size(); ++next)
         results[next] = MergeWorker(jobs[next], nullptr, "the matrix was interrupted");
     }

@@ -20,7 +20,7 @@ struct RawRun {
   unsigned jobs = 0;
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
-  bool keep = false, direct_before_crash = false;
+  bool keep = false, direct_before_crash = false, worker = false;
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   bool fstests = false;
@@ -66,6 +66,7 @@ void AddRunOptions(CLI::App& run, RawRun& raw) {
   AddReportOptions(run, raw);
   run.add_option("--config-name", raw.config_name, "a matrix worker's configuration name")
       ->group("");
+  run.add_flag("--worker", raw.worker, "run as a matrix's worker")->group("");
   run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
   run.add_option("--shutdown", raw.shutdown,
                  "override every case's shutdown flag: logflush, nologflush or default");
@@ -232,6 +233,7 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       return std::unexpected("--output: " + raw.output + " is a directory");
   }
   o.config_name = raw.config_name;
+  o.worker = raw.worker;
   o.mkfs_options = raw.mkfs_options;
   o.mount_options = raw.mount_options;
   o.keep = raw.keep;

@@ -1,6 +1,9 @@
 #include "os/child.h"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -64,6 +67,10 @@ void Child::Terminate() {
   if (pid_ > 0 && !result_) ::kill(pid_, SIGTERM);
 }
 
+void Child::Kill() {
+  if (pid_ > 0 && !result_) ::kill(pid_, SIGKILL);
+}
+
 Child::~Child() { StopAndReap(); }
 
 void Child::StopAndReap() {
@@ -72,6 +79,15 @@ void Child::StopAndReap() {
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+}
+
+Status BecomeWorker() {
+  if (::prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) return FailErrno("prctl PR_SET_PDEATHSIG");
+  if (::getppid() == 1) ::raise(SIGTERM);  // the parent is already gone
+  if (::unshare(CLONE_NEWNS) < 0) return FailErrno("unshare CLONE_NEWNS");
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0)
+    return FailErrno("mount --make-rprivate /");
+  return {};
 }
 
 Result<std::filesystem::path> SelfExecutable() {

@@ -34,6 +34,9 @@ class Child {
   std::optional<ProcessResult> Poll();
   // Asks the child to stop (SIGTERM); Poll() tells when it has.
   void Terminate();
+  // Stops it now (SIGKILL): for a child that did not stop when asked.
+  void Kill();
+  pid_t pid() const { return pid_; }
 
  private:
   Child() = default;
@@ -42,6 +45,12 @@ class Child {
   pid_t pid_ = -1;
   std::optional<ProcessResult> result_;
 };
+
+// For a worker process (called first thing in it): its mounts go into a
+// private mount namespace, so that they vanish with it even when it is
+// killed with SIGKILL (and with them the autoclear loop devices under them);
+// and it gets SIGTERM when its parent dies, so it stops and cleans up.
+Status BecomeWorker();
 
 // The running program's own executable (/proc/self/exe).
 Result<std::filesystem::path> SelfExecutable();

@@ -92,6 +92,36 @@ Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::stri
   return ran;
 }
 
+Ran RunMatrixKillingAWorker(const std::vector<std::string>& args, const fs::path& dir) {
+  Ran ran;
+  int fd = -1;
+  pid_t pid = Spawn(args, STDERR_FILENO, &fd);
+  if (pid < 0) return ran;
+  const std::string marker = " runs as pid ";
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) {
+    ran.err.append(buf, static_cast<std::size_t>(n));
+    const auto at = ran.err.find(marker);
+    if (ran.marker_seen || at == std::string::npos ||
+        ran.err.find('\n', at) == std::string::npos)
+      continue;
+    const pid_t worker = std::stoi(ran.err.substr(at + marker.size()));
+    for (int i = 0; i < 400 && !ran.marker_seen; ++i) {  // up to 20 s
+      std::ifstream mounts("/proc/" + std::to_string(worker) + "/mountinfo");
+      std::stringstream text;
+      text << mounts.rdbuf();
+      if (text.str().find(dir.string()) != std::string::npos) {
+        ran.marker_seen = ::kill(worker, SIGKILL) == 0;
+        break;
+      }
+      ::usleep(50 * 1000);
+    }
+  }
+  ::close(fd);
+  Reap(pid, ran);
+  return ran;
+}
+
 Ran RunEofzeroClosingStdoutEarly(const std::vector<std::string>& args) {
   Ran ran;
   int fd = -1;

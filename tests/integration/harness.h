@@ -34,6 +34,11 @@ Ran RunEofzero(const std::vector<std::string>& args);
 // The same with "NAME=value" entries added to the environment.
 Ran RunEofzeroWithEnv(const std::vector<std::string>& env, const std::vector<std::string>& args);
 
+// Runs `eofzero matrix ... -v`, and once its first worker ("runs as pid N")
+// has a mount under `dir` (seen in /proc/N/mountinfo), kills that worker with
+// SIGKILL; then waits for the matrix. marker_seen: a worker was killed.
+Ran RunMatrixKillingAWorker(const std::vector<std::string>& args, const std::filesystem::path& dir);
+
 // Runs eofzero, and when a line of its stderr contains `marker`, sends it
 // `signo`; then waits for it to finish.
 Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::string& marker,

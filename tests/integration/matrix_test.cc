@@ -3,6 +3,8 @@
 // declared for size findings in one configuration it keeps the matrix green
 // there; declared for gap findings only in another, it turns the matrix red. The verdicts of real cases are only checked for
 // consistency, never for what this kernel does.
+#include <unistd.h>
+
 #include <csignal>
 #include <regex>
 
@@ -117,6 +119,34 @@ TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
                                    "matrix: starting ext4-1k", SIGTERM);
   EXPECT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 128 + SIGTERM) << ran.err;
+  ExpectNothingLeft(wd);
+}
+
+// A worker killed outright cannot clean up: its mounts live in its own mount
+// namespace and vanish with it, and with them its autoclear loop devices. Its
+// cases are ERRORs, never passes.
+TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto config = wd.path() / "matrix.toml";
+  WriteFile(config, "cases = [\"*\"]\n[[config]]\nname = \"ext4-victim\"\nfs = \"ext4\"\n");
+  const auto json_path = wd.path() / "matrix.json";
+  Ran ran = RunMatrixKillingAWorker({"matrix", "--config", config.string(), "--workdir", wd.str(),
+                                     "-v", "--format", "json", "--output", json_path.string()},
+                                    wd.path());
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_EQ(ran.exit_code, 3) << ran.err;
+  auto record = report::RunRecordFromJson(
+      nlohmann::ordered_json::parse(ReadFile(json_path), nullptr, false));
+  ASSERT_TRUE(record) << record.error();
+  int errors = 0;
+  for (const auto& r : record->configs.at(0).cases) {
+    EXPECT_NE(r.outcome, oracles::Outcome::kPass) << r.case_name << " passed after its worker died";
+    errors += r.outcome == oracles::Outcome::kError;
+  }
+  EXPECT_GT(errors, 0);
+  // The kernel detaches an autoclear loop device once its last user is gone.
+  for (int i = 0; i < 100 && !LoopDevicesBackedUnder(wd.path()).empty(); ++i) ::usleep(50 * 1000);
   ExpectNothingLeft(wd);
 }
 
