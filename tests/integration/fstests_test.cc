@@ -208,8 +208,13 @@ TEST_P(DropIn, OutputIsTheGoldenFileExactlyWhenEveryCasePasses) {
   EXPECT_EQ(lines.front(), "QA output created by 990");
   std::vector<std::string> names;
   bool all_pass = true;
+  bool exit_shown = false;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     if (lines[i].starts_with("    ")) continue;  // evidence
+    if (lines[i].starts_with("eofzero exited ")) {
+      exit_shown = true;
+      continue;
+    }
     const auto colon = lines[i].find(": ");
     ASSERT_NE(colon, std::string::npos) << lines[i];
     const std::string name = lines[i].substr(0, colon), verdict = lines[i].substr(colon + 2);
@@ -226,12 +231,22 @@ TEST_P(DropIn, OutputIsTheGoldenFileExactlyWhenEveryCasePasses) {
     }
   }
   EXPECT_EQ(names, kCases);
+  EXPECT_EQ(exit_shown, !all_pass) << r.run.out;
   if (all_pass) {
     EXPECT_EQ(r.run.out, Golden());
   } else {
     EXPECT_NE(r.run.out, Golden());
     EXPECT_NE(r.run.out.find(": FAIL: "), std::string::npos) << r.run.out;
   }
+}
+
+// fstests' own rule: a test of crash behaviour needs a metadata journal.
+TEST_P(DropIn, AFilesystemWithoutAJournalIsNotRun) {
+  if (GetParam() != "ext4") GTEST_SKIP() << "xfs always journals its metadata";
+  Result r = Run({Eofzero(), "MKFS_OPTIONS=-O ^has_journal"});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  ASSERT_TRUE(r.notrun) << r.run.out;
+  EXPECT_NE(r.notrun->find("not journalled"), std::string::npos) << *r.notrun;
 }
 
 TEST_P(DropIn, PlantedStaleBytesMakeTheOutputDifferWithEvidence) {
