@@ -191,7 +191,7 @@ TEST(MatrixConfig, TheReadmeExampleParses) {
   ASSERT_TRUE(m) << m.error();
   ASSERT_EQ(m->configs.size(), 1u);
   EXPECT_EQ(m->configs[0].mkfs_options, "-O bigalloc -C 65536");
-  EXPECT_EQ(m->configs[0].expected_failures.size(), 1u);
+  EXPECT_EQ(m->configs[0].expected_failures.at("gap_1").findings, (std::vector<std::string>{"gap", "fsck"}));
 }
 
 }  // namespace
