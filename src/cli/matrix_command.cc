@@ -119,11 +119,137 @@ std::string Attention(const report::RunRecord& record) {
   return os.str();
 }
 
-struct Running {
-  const MatrixJob* job;
-  os::Child child;
-  std::filesystem::path json, log;
-  std::chrono::steady_clock::time_point started;
+// Runs the jobs' workers, up to `parallel` at once, and folds each one's
+// report into its configuration record as it ends; prints a progress line
+// per configuration when `human`.
+class Scheduler {
+ public:
+  Scheduler(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
+            std::filesystem::path self, std::filesystem::path dir, std::ostream& out, bool human,
+            bool interactive)
+      : jobs_(jobs), options_(options), parallel_(parallel), self_(std::move(self)),
+        dir_(std::move(dir)), out_(out), human_(human), interactive_(interactive),
+        results_(jobs.size()) {}
+
+  // Until every worker has ended: start, watch, reap; on an interrupt, stop.
+  std::vector<report::ConfigRecord> Run() {
+    while (next_ < jobs_.size() || !running_.empty()) {
+      while (!os::InterruptRequested() && next_ < jobs_.size() && running_.size() < parallel_)
+        Start(jobs_[next_++]);
+      ShowRunning();
+      if (os::InterruptRequested()) StopAll();
+      Reap();
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::vector<report::ConfigRecord> out;
+    for (auto& r : results_)
+      if (r) out.push_back(std::move(*r));
+    return out;
+  }
+
+ private:
+  struct Running {
+    const MatrixJob* job;
+    os::Child child;
+    std::filesystem::path json, log;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  void Start(const MatrixJob& job) {
+    const auto json = dir_ / (job.entry.name + ".json");
+    const auto log = dir_ / (job.entry.name + ".log");
+    std::vector<std::string> argv = {self_.string()};
+    for (auto& a : WorkerArgs(job, options_, dir_, json)) argv.push_back(std::move(a));
+    spdlog::info("matrix: starting {}: {}", job.entry.name, Join(argv, " "));
+    auto child = os::Child::Start(argv, log);
+    if (!child) {
+      Done(job, MergeWorker(job, nullptr, child.error().Message()), 0);
+      return;
+    }
+    spdlog::info("matrix: {} runs as pid {}", job.entry.name, child->pid());
+    running_.push_back({&job, std::move(*child), json, log, std::chrono::steady_clock::now()});
+    changed_ = true;
+  }
+
+  // On a terminal, a transient line says which configurations are running.
+  void ShowRunning() {
+    if (!human_ || !interactive_ || !changed_) return;
+    std::vector<std::string> names;
+    for (const auto& r : running_) names.push_back(r.job->entry.name);
+    out_ << "\r\033[K" << "running: " << Join(names, ", ") << " ...";
+    out_.flush();
+    changed_ = false;
+  }
+
+  // Asked once; a worker that has not stopped a minute later is killed (its
+  // mounts live in its own namespace and go with it). Unstarted jobs end here.
+  void StopAll() {
+    if (!interrupted_at_) {
+      interrupted_at_ = std::chrono::steady_clock::now();
+      for (auto& r : running_) r.child.Terminate();
+    } else if (std::chrono::steady_clock::now() - *interrupted_at_ > std::chrono::seconds(60)) {
+      for (auto& r : running_) r.child.Kill();
+    }
+    for (; next_ < jobs_.size(); ++next_)
+      results_[next_] = MergeWorker(jobs_[next_], nullptr, "the matrix was interrupted");
+  }
+
+  void Reap() {
+    for (auto it = running_.begin(); it != running_.end();) {
+      auto ended = it->child.Poll();
+      if (!ended) {
+        ++it;
+        continue;
+      }
+      Ended(*it, *ended);
+      it = running_.erase(it);
+    }
+  }
+
+  // A worker's report, or why there is none, folded into its configuration.
+  void Ended(const Running& r, const os::ProcessResult& ended) {
+    std::string why;
+    auto worker = ReadWorkerReport(r.json, why);
+    const bool ok = worker && (ended.exit_code == kExitPass || ended.exit_code == kExitFail);
+    if (!ok)
+      why = "the worker " +
+            (ended.term_signal ? "was killed by signal " + std::to_string(ended.term_signal)
+                               : "exited " + std::to_string(ended.exit_code)) +
+            (why.empty() ? "" : " and " + why) + " (log: " + r.log.string() + ")";
+    auto merged = MergeWorker(*r.job, worker ? &*worker : nullptr, why);
+    if (!ok) {
+      merged.setup_error += (merged.setup_error.empty() ? "" : "; ") + why +
+                            ", its last lines: " + Tail(r.log, 3);
+    } else {  // the log and report of a worker that went well are not needed
+      std::error_code ec;
+      std::filesystem::remove(r.log, ec);
+      std::filesystem::remove(r.json, ec);
+    }
+    Done(*r.job, std::move(merged),
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - r.started).count());
+  }
+
+  void Done(const MatrixJob& job, report::ConfigRecord merged, double seconds) {
+    ++finished_;
+    if (human_)
+      out_ << (interactive_ ? "\r\033[K" : "") << Progress(finished_, jobs_.size(), merged, seconds)
+           << "\n";
+    out_.flush();
+    changed_ = true;
+    results_[&job - jobs_.data()] = std::move(merged);
+  }
+
+  const std::vector<MatrixJob>& jobs_;
+  const RunOptions& options_;
+  const unsigned parallel_;
+  const std::filesystem::path self_, dir_;
+  std::ostream& out_;
+  const bool human_, interactive_;
+  std::vector<std::optional<report::ConfigRecord>> results_;
+  std::vector<Running> running_;
+  std::size_t next_ = 0, finished_ = 0;
+  bool changed_ = false;
+  std::optional<std::chrono::steady_clock::time_point> interrupted_at_;
 };
 
 }  // namespace
@@ -232,88 +358,8 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
         << " configurations, " << parallel << " at a time\n";
   out.flush();
 
-  std::vector<std::optional<report::ConfigRecord>> results(jobs.size());
-  std::vector<Running> running;
-  std::size_t next = 0, finished = 0;
-  bool changed = false;
-  std::optional<std::chrono::steady_clock::time_point> interrupted_at;
-  while (next < jobs.size() || !running.empty()) {
-    while (!os::InterruptRequested() && next < jobs.size() && running.size() < parallel) {
-      const MatrixJob& job = jobs[next++];
-      const auto json = dir->path() / (job.entry.name + ".json");
-      const auto log = dir->path() / (job.entry.name + ".log");
-      std::vector<std::string> argv = {self->string()};
-      for (auto& a : WorkerArgs(job, options, dir->path(), json)) argv.push_back(std::move(a));
-      spdlog::info("matrix: starting {}: {}", job.entry.name, Join(argv, " "));
-      auto child = os::Child::Start(argv, log);
-      if (!child) {
-        auto merged = MergeWorker(job, nullptr, child.error().Message());
-        ++finished;
-        if (human) out << Progress(finished, jobs.size(), merged, 0) << "\n";
-        results[&job - jobs.data()] = std::move(merged);
-        continue;
-      }
-      spdlog::info("matrix: {} runs as pid {}", job.entry.name, child->pid());
-      running.push_back({&job, std::move(*child), json, log, std::chrono::steady_clock::now()});
-      changed = true;
-    }
-    if (human && interactive && changed) {  // a transient line: who runs now
-      std::vector<std::string> names;
-      for (const auto& r : running) names.push_back(r.job->entry.name);
-      out << "\r\033[K" << "running: " << Join(names, ", ") << " ...";
-      out.flush();
-      changed = false;
-    }
-    if (os::InterruptRequested()) {
-      // Asked once; a worker that has not stopped a minute later is killed
-      // (its mounts live in its own namespace and go with it).
-      if (!interrupted_at) {
-        interrupted_at = std::chrono::steady_clock::now();
-        for (auto& r : running) r.child.Terminate();
-      } else if (std::chrono::steady_clock::now() - *interrupted_at > std::chrono::seconds(60)) {
-        for (auto& r : running) r.child.Kill();
-      }
-      for (; next < jobs.size(); ++next)
-        results[next] = MergeWorker(jobs[next], nullptr, "the matrix was interrupted");
-    }
-    for (auto it = running.begin(); it != running.end();) {
-      auto done = it->child.Poll();
-      if (!done) {
-        ++it;
-        continue;
-      }
-      std::string why;
-      auto worker = ReadWorkerReport(it->json, why);
-      const bool worker_ok = worker && (done->exit_code == kExitPass || done->exit_code == kExitFail);
-      if (!worker || !worker_ok)
-        why = "the worker " +
-              (done->term_signal ? "was killed by signal " + std::to_string(done->term_signal)
-                                 : "exited " + std::to_string(done->exit_code)) +
-              (why.empty() ? "" : " and " + why) + " (log: " + it->log.string() + ")";
-      auto merged = MergeWorker(*it->job, worker ? &*worker : nullptr, why);
-      if (!worker_ok)
-        merged.setup_error += (merged.setup_error.empty() ? "" : "; ") + why + ", its last lines: " +
-                              Tail(it->log, 3);
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - it->started).count();
-      ++finished;
-      if (human)
-        out << (interactive ? "\r\033[K" : "") << Progress(finished, jobs.size(), merged, seconds)
-            << "\n";
-      changed = true;
-      out.flush();
-      if (worker_ok && worker) {
-        std::error_code ec;
-        std::filesystem::remove(it->log, ec);
-        std::filesystem::remove(it->json, ec);
-      }
-      results[it->job - jobs.data()] = std::move(merged);
-      it = running.erase(it);
-    }
-    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  for (auto& r : results)
-    if (r) record.configs.push_back(std::move(*r));
+  record.configs = Scheduler(jobs, options, parallel, *self, dir->path(), out, human, interactive)
+                       .Run();
   record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const std::string human_text =
