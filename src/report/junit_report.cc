@@ -52,6 +52,15 @@ std::string SystemOut(const CaseRecord& r) {
   return s;
 }
 
+// A <failure> or <error> child: message and type attributes, `text` inside.
+void Outcome(pugi::xml_node tc, const char* element, const std::string& message, const char* type,
+             const std::string& text) {
+  auto node = tc.append_child(element);
+  node.append_attribute("message") = message.c_str();
+  node.append_attribute("type") = type;
+  Text(node, text);
+}
+
 void AddCase(pugi::xml_node suite, const std::string& suite_name, const CaseRecord& r) {
   auto tc = suite.append_child("testcase");
   tc.append_attribute("name") = r.case_name.c_str();
@@ -59,30 +68,18 @@ void AddCase(pugi::xml_node suite, const std::string& suite_name, const CaseReco
   tc.append_attribute("time") = Time(r.seconds).c_str();
   if (!r.case_file.empty()) tc.append_attribute("file") = r.case_file.c_str();
   switch (StandingOf(r)) {
-    case Standing::kNewFail: {
-      auto f = tc.append_child("failure");
-      f.append_attribute("message") = r.summary.c_str();
-      f.append_attribute("type") = "FAIL";
-      Text(f, r.evidence);
+    case Standing::kNewFail:
+      Outcome(tc, "failure", r.summary, "FAIL", r.evidence);
       break;
-    }
-    case Standing::kUnexpectedPass: {
-      auto f = tc.append_child("failure");
-      f.append_attribute("message") =
-          ("unexpected pass: declared an expected failure (" + r.expected_failure->reason +
-           ") but it passed; remove the declaration if the bug is fixed")
-              .c_str();
-      f.append_attribute("type") = "XPASS";
-      Text(f, r.summary);
+    case Standing::kUnexpectedPass:
+      Outcome(tc, "failure",
+              "unexpected pass: declared an expected failure (" + r.expected_failure->reason +
+                  ") but it passed; remove the declaration if the bug is fixed",
+              "XPASS", r.summary);
       break;
-    }
-    case Standing::kError: {
-      auto e = tc.append_child("error");
-      e.append_attribute("message") = r.summary.c_str();
-      e.append_attribute("type") = "ERROR";
-      Text(e, r.reason);
+    case Standing::kError:
+      Outcome(tc, "error", r.summary, "ERROR", r.reason);
       break;
-    }
     case Standing::kSkip:
       tc.append_child("skipped").append_attribute("message") =
           (r.reason.empty() ? r.summary : r.reason).c_str();
