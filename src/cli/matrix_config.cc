@@ -7,6 +7,7 @@
 #include "engine/case_file.h"
 #include "report/standing.h"
 #include "scratch/mkfs_command.h"
+#include "scratch/user_options.h"
 #include "os/file_io.h"
 
 #ifndef EOFZERO_SOURCE_MATRIX_FILE
@@ -113,7 +114,7 @@ class Parser {
     MatrixEntry e;
     e.line = Line(t);
     bool has_fs = false;
-    int block_size_line = 0, mkfs_line = 0;
+    int block_size_line = 0, mkfs_line = 0, mount_line = 0;
     for (auto&& [key, node] : t) {
       const std::string k(key.str());
       if (k == "name" || k == "fs" || k == "mkfs_options" || k == "mount_options") {
@@ -135,6 +136,7 @@ class Parser {
           mkfs_line = Line(node);
         } else {
           e.mount_options = *s;
+          mount_line = Line(node);
         }
       } else if (k == "block_size") {
         auto bs = node.value_exact<std::int64_t>();
@@ -162,6 +164,10 @@ class Parser {
     }
     if (e.name.empty()) return Error(e.line, "a [[config]] needs a 'name'");
     if (!has_fs) return Error(e.line, "configuration '" + e.name + "' needs 'fs'");
+    if (auto ok = scratch::CheckMkfsOptions(e.fs, e.mkfs_options); !ok)
+      return Error(mkfs_line, "mkfs_options: " + ok.error());
+    if (auto ok = scratch::CheckMountOptions(e.mount_options); !ok)
+      return Error(mount_line, "mount_options: " + ok.error());
     // A block size the mkfs options set is the configuration's (as `run` takes it).
     auto mkfs_bs = scratch::MkfsBlockSize(e.fs, e.mkfs_options);
     if (!mkfs_bs) return Error(mkfs_line, "mkfs_options: " + mkfs_bs.error());

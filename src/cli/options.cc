@@ -7,6 +7,8 @@
 
 #include "cli/matrix_config.h"
 #include "scratch/mkfs_command.h"
+#include "scratch/scratch_fs.h"
+#include "scratch/user_options.h"
 
 namespace eofzero::cli {
 namespace {
@@ -26,7 +28,7 @@ struct RawRun {
   bool fstests = false;
   GivenFlags given;
   bool block_size_given = false;
-  std::string mkfs_options_from = "--mkfs-options";
+  std::string mkfs_options_from = "--mkfs-options", mount_options_from = "--mount-options";
   std::string scratch_dev_from = "--scratch-dev", scratch_mnt_from = "--scratch-mnt";
 };
 
@@ -100,7 +102,10 @@ std::expected<void, std::string> MergeFstestsEnv(RawRun& raw, const EnvLookup& l
     raw.mkfs_options = *env->mkfs_options;
     raw.mkfs_options_from = "MKFS_OPTIONS";
   }
-  if (env->mount_options) raw.mount_options = *env->mount_options;
+  if (env->mount_options) {
+    raw.mount_options = *env->mount_options;
+    raw.mount_options_from = "MOUNT_OPTIONS";
+  }
   return {};
 }
 
@@ -118,11 +123,24 @@ std::expected<void, std::string> ValidateTarget(const RawRun& raw, RunOptions& o
     if (raw.keep)
       return std::unexpected(
           "--keep: does not apply to a scratch device (it keeps the last filesystem anyway)");
-    o.scratch_target = scratch::ScratchTarget{raw.scratch_dev, raw.scratch_mnt,
-                                              raw.scratch_dev_from, raw.scratch_mnt_from};
+    o.scratch_target.emplace();
+    o.scratch_target->device = raw.scratch_dev;
+    o.scratch_target->mount_dir = raw.scratch_mnt;
+    o.scratch_target->device_from = raw.scratch_dev_from;
+    o.scratch_target->mount_dir_from = raw.scratch_mnt_from;
+    for (auto fs : o.filesystems) {
+      const std::uint64_t need = scratch::MinimumFsBytes(fs);
+      if (need <= o.scratch_target->min_bytes) continue;
+      o.scratch_target->min_bytes = need;
+      o.scratch_target->min_bytes_why = std::string(scratch::FsTypeName(fs)) + " needs";
+    }
   }
   o.mkfs_options_from = raw.mkfs_options_from;
+  if (auto ok = scratch::CheckMountOptions(raw.mount_options); !ok)
+    return std::unexpected(raw.mount_options_from + ": " + ok.error());
   for (auto fs : o.filesystems) {
+    if (auto ok = scratch::CheckMkfsOptions(fs, raw.mkfs_options); !ok)
+      return std::unexpected(raw.mkfs_options_from + ": " + ok.error());
     auto bs = scratch::MkfsBlockSize(fs, raw.mkfs_options);
     if (!bs) return std::unexpected(raw.mkfs_options_from + ": " + bs.error());
     if (!*bs) continue;

@@ -4,13 +4,9 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <optional>
 
 #include "os/aligned_buffer.h"
 
@@ -90,57 +86,6 @@ Result<bool> IsBlockDevice(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
   return S_ISBLK(st.st_mode);
-}
-
-namespace {
-
-// "259:1\n" (a sysfs dev file) -> makedev(259, 1).
-std::optional<std::uint64_t> ReadDevFile(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  unsigned major = 0, minor = 0;
-  char colon = 0;
-  if (!(in >> major >> colon >> minor) || colon != ':') return std::nullopt;
-  return static_cast<std::uint64_t>(makedev(major, minor));
-}
-
-}  // namespace
-
-Result<std::vector<std::uint64_t>> DeviceNumbersOf(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
-  if (!S_ISBLK(st.st_mode)) return Fail(ErrorKind::kInvalid, path + " is not a block device");
-  std::vector<std::uint64_t> out = {static_cast<std::uint64_t>(st.st_rdev)};
-  const std::filesystem::path sys = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) + ":" +
-                                    std::to_string(minor(st.st_rdev));
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(sys, ec)) {
-    if (!std::filesystem::exists(entry.path() / "partition", ec)) continue;
-    if (auto devno = ReadDevFile(entry.path() / "dev")) out.push_back(*devno);
-  }
-  return out;
-}
-
-Result<std::vector<std::string>> DeviceUsers(const std::string& path) {
-  EOFZERO_ASSIGN_OR_RETURN(std::vector<std::uint64_t> devnos, DeviceNumbersOf(path));
-  std::vector<std::string> users;
-  std::error_code ec;
-  for (std::uint64_t devno : devnos) {
-    const std::filesystem::path holders = "/sys/dev/block/" + std::to_string(major(devno)) + ":" +
-                                          std::to_string(minor(devno)) + "/holders";
-    for (const auto& h : std::filesystem::directory_iterator(holders, ec))
-      users.push_back(h.path().filename().string() + " holds it");
-  }
-  for (const auto& dev : std::filesystem::directory_iterator("/sys/block", ec)) {
-    std::ifstream in(dev.path() / "loop" / "backing_file");
-    std::string backing;
-    if (!std::getline(in, backing) || backing.empty()) continue;
-    struct stat st {};
-    if (::stat(backing.c_str(), &st) < 0 || !S_ISBLK(st.st_mode)) continue;
-    if (std::find(devnos.begin(), devnos.end(), static_cast<std::uint64_t>(st.st_rdev)) !=
-        devnos.end())
-      users.push_back("/dev/" + dev.path().filename().string() + " is backed by it");
-  }
-  return users;
 }
 
 Status CheckNotClaimed(const std::string& path) {

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "os/bytes.h"
 #include "os/error.h"
@@ -46,16 +45,6 @@ struct BlockGeometry {
 Result<BlockGeometry> ProbeGeometry(const std::string& path);
 // True when `path` names a block device.
 Result<bool> IsBlockDevice(const std::string& path);
-
-// The device number (makedev) of the block device at `path`, followed by
-// those of its partitions (from sysfs). kInvalid when `path` is not a block
-// device.
-Result<std::vector<std::uint64_t>> DeviceNumbersOf(const std::string& path);
-
-// What uses the block device at `path` (or one of its partitions) without a
-// mount or an exclusive open showing it: a loop device backed by it ("/dev/loop2
-// is backed by it"), or a holder in sysfs ("dm-0 holds it"). Empty when none.
-Result<std::vector<std::string>> DeviceUsers(const std::string& path);
 
 // Opens `path` with O_EXCL and closes it again: fails (EBUSY, kSafety) while
 // anything holds the device exclusively — a mount, swap, device-mapper, md.

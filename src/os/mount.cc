@@ -21,13 +21,12 @@ struct IterFree {
 
 }  // namespace
 
-Result<std::vector<MountEntry>> ReadMountTable() {
-  constexpr const char* kMountInfo = "/proc/self/mountinfo";
+Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo) {
   std::unique_ptr<libmnt_table, TableFree> table(mnt_new_table());
   std::unique_ptr<libmnt_iter, IterFree> iter(mnt_new_iter(MNT_ITER_FORWARD));
   if (!table || !iter) return Fail(ErrorKind::kSystem, "libmount: out of memory");
-  if (int rc = mnt_table_parse_file(table.get(), kMountInfo); rc != 0)
-    return FailErrno(std::string("parse ") + kMountInfo, rc < 0 ? -rc : EINVAL);
+  if (int rc = mnt_table_parse_file(table.get(), mountinfo.c_str()); rc != 0)
+    return FailErrno("parse " + mountinfo, rc < 0 ? -rc : EINVAL);
   std::vector<MountEntry> out;
   libmnt_fs* fs = nullptr;
   while (mnt_table_next_fs(table.get(), iter.get(), &fs) == 0) {

@@ -19,8 +19,9 @@ struct MountEntry {
   std::string fstype;
 };
 
-// The mount table (/proc/self/mountinfo, parsed by libmount).
-Result<std::vector<MountEntry>> ReadMountTable();
+// A mount table (/proc/self/mountinfo, or another process's
+// /proc/PID/mountinfo), parsed by libmount.
+Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo = "/proc/self/mountinfo");
 
 class Mount {
  public:

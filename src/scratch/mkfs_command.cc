@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "scratch/user_options.h"
+
 namespace eofzero::scratch {
 
 std::vector<std::string> SplitWords(std::string_view text) {
@@ -60,19 +62,13 @@ BlockSizeResult XfsBlockSubopts(std::string_view subopts, const std::string& sho
 }  // namespace
 
 BlockSizeResult MkfsBlockSize(FsType fs, std::string_view options) {
-  const auto words = SplitWords(options);
+  auto parsed = ParseMkfsOptions(fs, options);
+  if (!parsed) return std::unexpected(parsed.error());
   std::optional<std::uint32_t> found;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!words[i].starts_with("-b")) continue;
-    std::string value = words[i].substr(2);
-    std::string shown = words[i];
-    if (value.empty()) {
-      if (i + 1 == words.size()) return std::unexpected("'-b' without a value");
-      value = words[++i];
-      shown += " " + value;
-    }
-    auto bs = fs == FsType::kExt4 ? CheckedBlockSize(ParseBlockSizeValue(value), shown)
-                                  : XfsBlockSubopts(value, shown);
+  for (const auto& option : *parsed) {
+    if (option.letter != 'b') continue;
+    auto bs = fs == FsType::kExt4 ? CheckedBlockSize(ParseBlockSizeValue(*option.value), option.shown)
+                                  : XfsBlockSubopts(*option.value, option.shown);
     if (!bs) return bs;
     found = *bs;  // the last one wins, as in mke2fs
   }

@@ -21,6 +21,10 @@ std::uint64_t DefaultImageBytes(FsType fs) {
   return fs == FsType::kXfs ? (512ull << 20) : (256ull << 20);
 }
 
+std::uint64_t MinimumFsBytes(FsType fs) {
+  return fs == FsType::kXfs ? (300ull << 20) : (16ull << 20);
+}
+
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
                                                          const std::filesystem::path& dir,
                                                          const std::string& name) {
@@ -51,12 +55,9 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
 
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSpec& spec,
                                                                  const ScratchTarget& target) {
+  // Checked again just before mkfs: the device may have found a user since
+  // the run started (the command line's check was before the first config).
   EOFZERO_RETURN_IF_ERROR(CheckScratchTarget(target));
-  // The second guard: a mount, swap or device-mapper table holds the device
-  // exclusively even where the mount table does not show it.
-  if (auto free = os::CheckNotClaimed(target.device); !free)
-    return Fail(free.error().kind == ErrorKind::kSafety ? ErrorKind::kSafety : ErrorKind::kSystem,
-                target.device_from + ": " + free.error().Message() + "; refusing to mkfs it");
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
   fs->device_ = target.device;

@@ -34,6 +34,11 @@ struct ScratchSpec {
 
 // Default image size: mkfs.xfs needs ~300 MiB; ext4 is happy with less.
 std::uint64_t DefaultImageBytes(FsType fs);
+// The least a device or image must hold for `fs` here: mkfs.xfs refuses a
+// data section under 300 MiB ("Filesystem must be larger than 300MB");
+// mkfs.ext4 leaves out the journal below 8 MiB at 4 KiB blocks (and a
+// filesystem without one promises nothing across a crash), so 16 MiB.
+std::uint64_t MinimumFsBytes(FsType fs);
 
 class ScratchFs {
  public:
@@ -44,7 +49,7 @@ class ScratchFs {
                                                        const std::string& name);
   // Makes the filesystem on the user's scratch device and mounts it on the
   // user's directory. Refuses (kInvalid/kSafety, nothing touched) unless
-  // CheckScratchTarget passes and the device can be opened O_EXCL.
+  // CheckScratchTarget passes.
   // spec.image_bytes and spec.sector_size do not apply.
   static os::Result<std::unique_ptr<ScratchFs>> CreateOnDevice(const ScratchSpec& spec,
                                                                const ScratchTarget& target);

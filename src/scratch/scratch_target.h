@@ -1,15 +1,21 @@
 // A scratch device the user gave (--scratch-dev/--scratch-mnt, or fstests'
-// SCRATCH_DEV/SCRATCH_MNT), and the rules for using it: the device is a block
-// device that is mounted nowhere (nor is any of its partitions), backs no loop
-// device and has no holder (device-mapper, md) in sysfs, and the mount
-// directory exists and is not itself a mount point. A device that passes is
-// mkfs'd by the run; nothing else ever is.
+// SCRATCH_DEV/SCRATCH_MNT), and the rules for using it. The device must be a
+// block device that nobody else uses — each user found by device number,
+// never by a path: not mounted (nor any of its partitions) in any mount
+// namespace, backing no loop device (directly, through a device node that may
+// since have been removed, or through a file on a filesystem it holds), held
+// by nothing in sysfs (device-mapper, md), not active swap, and free for an
+// exclusive open — and large enough for what the run will make on it. The
+// mount directory must exist and not be a mount point. A device that passes
+// is mkfs'd by the run; nothing else ever is.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "os/device_users.h"
 #include "os/error.h"
 #include "os/mount.h"
 
@@ -21,18 +27,35 @@ struct ScratchTarget {
   // Where each came from, to name it in errors: the flag or the variable.
   std::string device_from = "--scratch-dev";
   std::string mount_dir_from = "--scratch-mnt";
+  // The least the device must hold for the run's filesystems (0: no limit).
+  std::uint64_t min_bytes = 0;
+  std::string min_bytes_why;  // "xfs needs" (followed by "at least 300 MiB")
 };
 
-// Pure: the entries of `table` mounted from one of `devnos`, as
-// "SOURCE on TARGET".
-std::vector<std::string> MountsOfDevices(const std::vector<os::MountEntry>& table,
-                                         const std::vector<std::uint64_t>& devnos);
-// Pure: whether `dir` (canonical) is the target of an entry of `table`.
-bool IsMountTarget(const std::vector<os::MountEntry>& table, const std::string& dir);
+// What the machine says about who uses block devices, read once.
+struct DeviceUseFacts {
+  std::uint64_t own_namespace = 0;  // this process's mount namespace
+  std::vector<os::NamespaceMounts> namespaces;
+  std::vector<os::LoopBacking> loops;
+  std::vector<os::SwapArea> swaps;
+  std::map<std::uint64_t, std::vector<std::string>> holders;  // devno -> "dm-0", ...
+};
+// Reads the facts about `family` (holders of it and its partitions).
+os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family);
 
-// Applies the rules through the mount table and sysfs; touches nothing. The
-// error is one line naming the flag or variable: kInvalid for a path that is
-// not a block device or not a directory, kSafety for a device in use or a
+// Pure: where the device or one of its partitions is mounted, in any
+// namespace: "/dev/loop1 on /mnt/a b", with " in the mount namespace of pid
+// N (comm)" for a namespace other than ours.
+std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
+// Pure: every other user, one phrase each: "/dev/loop2 is backed by it",
+// "dm-0 holds it", "it is active swap".
+std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
+// Pure: whether `dir` (canonical) is the target of a mount in our namespace.
+bool IsMountTarget(const DeviceUseFacts& facts, const std::string& dir);
+
+// Applies the rules; touches nothing. The error is one line naming the flag
+// or variable: kInvalid for a path that is not a block device or not a
+// directory, or a device too small; kSafety for a device in use or a
 // directory that is a mount point.
 os::Status CheckScratchTarget(const ScratchTarget& target);
 

@@ -197,11 +197,12 @@ void ExpectNothingLeft(const Workdir& wd) {
   EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
 }
 
-os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd) {
-  const fs::path image = wd.path() / "scratch.img";
+os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd, const std::string& name,
+                                              std::uint64_t bytes) {
+  const fs::path image = wd.path() / name;
   {
     EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(image, O_RDWR | O_CREAT | O_EXCL, 0600));
-    EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), 512ull << 20, image));
+    EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), bytes, image));
   }
   return os::LoopDevice::Attach(image, 0);
 }

@@ -71,9 +71,11 @@ std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
 // mount under it, remains.
 void ExpectNothingLeft(const Workdir& wd);
 
-// A loop device of the test's own over a sparse 512 MiB file "scratch.img" in
-// the workdir: what a user's scratch device would be.
-os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd);
+// A loop device of the test's own over a sparse file (512 MiB "scratch.img"
+// unless told otherwise) in the workdir: what a user's scratch device would be.
+os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd,
+                                              const std::string& name = "scratch.img",
+                                              std::uint64_t bytes = 512ull << 20);
 // Checks nothing is mounted under the workdir, detaches the test's own
 // device (by the test, not by the tool), and checks nothing else is left.
 void ReleaseScratchImage(std::optional<os::LoopDevice>& loop, const Workdir& wd);

@@ -5,12 +5,18 @@
 // with one line and exit 2, touching nothing (the device's UUID is unchanged).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
 
+#include <cstring>
 #include <fstream>
 #include <optional>
 
 #include "harness.h"
 #include "os/blkid_probe.h"
+#include "os/child.h"
 #include "os/file_io.h"
 #include "os/loop_device.h"
 #include "os/mount.h"
@@ -107,7 +113,7 @@ TEST_F(ScratchDevice, DeviceThatBacksALoopDeviceIsRefused) {
   ASSERT_TRUE(upper) << upper.error().Message();
   Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
   ExpectRefused(ran, "--scratch-dev: " + dev() + " is in use (" + upper->path() +
-                         " is backed by it); refusing to mkfs it");
+                         " is backed by it (through " + dev() + ")); refusing to mkfs it");
   auto detached = upper->Detach();  // the test's own device, by the test
   EXPECT_TRUE(detached) << detached.error().Message();
   EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
@@ -137,6 +143,128 @@ TEST_F(ScratchDevice, FstestsVariableItCannotHonourIsRefused) {
                               {"run", "--fstests"});
   ExpectRefused(ran, "MOUNT_OPTIONS: cannot honour '--bind'");
   EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+}
+
+// The hostile run's defect: a loop device set up through a device node that
+// was later removed. sysfs then names its backing file "NODE (deleted)", a
+// path that leads nowhere; only the device number says it is this device.
+TEST_F(ScratchDevice, ALoopDeviceBackedThroughARemovedNodeIsRefusedWhileItIsMounted) {
+  struct stat st {};
+  ASSERT_EQ(::stat(dev().c_str(), &st), 0);
+  const fs::path node = wd_.path() / "node";
+  ASSERT_EQ(::mknod(node.c_str(), S_IFBLK | 0600, st.st_rdev), 0) << std::strerror(errno);
+  auto upper = os::LoopDevice::Attach(node, 0);
+  ASSERT_TRUE(upper) << upper.error().Message();
+  fs::remove(node);
+  const fs::path used = wd_.path() / "in-use";
+  fs::create_directory(used);
+  {
+    auto mounted = os::Mount::Create(upper->path(), used, "ext4", "");
+    ASSERT_TRUE(mounted) << mounted.error().Message();
+    Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
+    ExpectRefused(ran, "--scratch-dev: " + dev() + " is in use (" + upper->path() +
+                           " is backed by it (through " + node.string() + " (deleted)))");
+  }
+  EXPECT_TRUE(upper->Detach());
+  EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+}
+
+// A filesystem unmounted lazily (umount -l) leaves every mount table while a
+// loop device still reads and writes a file on it.
+TEST_F(ScratchDevice, ALoopDeviceBackedByAFileOnItIsRefusedAfterALazyUnmount) {
+  const fs::path lazy = wd_.path() / "lazy";
+  fs::create_directory(lazy);
+  std::optional<os::LoopDevice> upper;
+  {
+    auto mounted = os::Mount::Create(dev(), lazy, "ext4", "");
+    ASSERT_TRUE(mounted) << mounted.error().Message();
+    WriteFile(lazy / "img", "");
+    fs::resize_file(lazy / "img", 16 << 20);
+    auto attached = os::LoopDevice::Attach(lazy / "img", 0);
+    ASSERT_TRUE(attached) << attached.error().Message();
+    upper.emplace(std::move(*attached));
+    ASSERT_EQ(::umount2(lazy.c_str(), MNT_DETACH), 0) << std::strerror(errno);
+  }
+  Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
+  ExpectRefused(ran, "--scratch-dev: " + dev() + " is in use (" + upper->path() +
+                         " is backed by a file on it (");
+  EXPECT_TRUE(upper->Detach());
+  upper.reset();
+  EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+}
+
+// A mount in another mount namespace shows in no table of ours.
+TEST_F(ScratchDevice, DeviceMountedInAnotherMountNamespaceIsRefused) {
+  const fs::path there = wd_.path() / "there";
+  fs::create_directory(there);
+  const fs::path log = wd_.path() / "unshare.log";
+  auto holder = os::Child::Start({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                                  "mount " + dev() + " " + there.string() +
+                                      " && echo ready && exec sleep 120"},
+                                 log);
+  ASSERT_TRUE(holder) << holder.error().Message();
+  for (int i = 0; i < 200 && ReadFile(log).find("ready") == std::string::npos; ++i)
+    ::usleep(20000);
+  ASSERT_NE(ReadFile(log).find("ready"), std::string::npos) << ReadFile(log);
+  Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
+  ExpectRefused(ran, "--scratch-dev: " + dev() + " is mounted (" + dev() + " on " +
+                         there.string() + " in the mount namespace of pid " +
+                         std::to_string(holder->pid()));
+  holder->Kill();
+  while (!holder->Poll()) ::usleep(10000);
+  EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+}
+
+// Active swap on the device (swapon claims it; /proc/swaps names it).
+TEST_F(ScratchDevice, ActiveSwapIsRefused) {
+  auto swap = AttachScratchImage(wd_, "swap.img", 64 << 20);
+  ASSERT_TRUE(swap) << swap.error().Message();
+  auto made = os::RunProcess({"mkswap", swap->path()});
+  ASSERT_TRUE(made && made->ok()) << (made ? made->Describe() : made.error().Message());
+  ASSERT_EQ(::swapon(swap->path().c_str(), 0), 0) << std::strerror(errno);
+  Ran ran =
+      RunEofzero({"run", "--fs", "ext4", "--scratch-dev", swap->path(), "--scratch-mnt", mnt()});
+  EXPECT_EQ(::swapoff(swap->path().c_str()), 0) << std::strerror(errno);
+  ExpectRefused(ran, "--scratch-dev: " + swap->path() + " is in use (it is active swap (" +
+                         swap->path() + "))");
+  auto id = os::ProbeFilesystem(swap->path());
+  EXPECT_TRUE(id && id->type == "swap") << "the device was touched";
+  EXPECT_TRUE(swap->Detach());
+}
+
+// A device too small for the filesystem is refused before mkfs wipes it.
+TEST_F(ScratchDevice, DeviceTooSmallForTheFilesystemIsRefusedBeforeMkfs) {
+  auto small = AttachScratchImage(wd_, "small.img", 64 << 20);
+  ASSERT_TRUE(small) << small.error().Message();
+  auto made = os::RunProcess({"mkfs.ext4", "-F", "-q", "-U", kUuid, small->path()});
+  ASSERT_TRUE(made && made->ok());
+  Ran ran =
+      RunEofzero({"run", "--fs", "xfs", "--scratch-dev", small->path(), "--scratch-mnt", mnt()});
+  ExpectRefused(ran, "--scratch-dev: " + small->path() + " is 64 MiB; xfs needs at least 300 MiB");
+  auto id = os::ProbeFilesystem(small->path());
+  EXPECT_TRUE(id && id->uuid == kUuid) << "the device was touched";
+  EXPECT_TRUE(small->Detach());
+}
+
+// mkfs options that name another device: mkfs.xfs would format it as an
+// external log. Refused when the options are read, before anything is touched.
+TEST_F(ScratchDevice, MkfsOptionsNamingAnotherDeviceAreRefused) {
+  auto other = AttachScratchImage(wd_, "other.img", 128 << 20);
+  ASSERT_TRUE(other) << other.error().Message();
+  constexpr const char* kOtherUuid = "0e0f2e50-0000-4000-8000-00000000ef01";
+  auto made = os::RunProcess({"mkfs.ext4", "-F", "-q", "-U", kOtherUuid, other->path()});
+  ASSERT_TRUE(made && made->ok());
+  Ran ran = RunEofzero({"run", "--fs", "xfs", "--scratch-dev", dev(), "--scratch-mnt", mnt(),
+                        "--mkfs-options", "-l logdev=" + other->path() + ",size=64m"});
+  ExpectRefused(ran, "--mkfs-options: '-l logdev=" + other->path() +
+                         ",size=64m' names an external log device");
+  ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt(),
+                    "--mkfs-options", "-q " + other->path()});
+  ExpectRefused(ran, "--mkfs-options: '" + other->path() + "' is not an option of mkfs.ext4");
+  auto id = os::ProbeFilesystem(other->path());
+  EXPECT_TRUE(id && id->uuid == kOtherUuid) << "the other device was touched";
+  EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
+  EXPECT_TRUE(other->Detach());
 }
 
 }  // namespace

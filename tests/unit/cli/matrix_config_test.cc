@@ -63,6 +63,12 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
        "m.toml:2: name 'a b' must be 1 to 64 letters, digits, '-', '_' or '.'"},
       {"[[config]]\nname = \"a\"\nfs = \"xfs\"\nmkfs_options = \"-b size=banana\"\n",
        "m.toml:4: mkfs_options: '-b size=banana' is not a block size this tool can read"},
+      {"[[config]]\nname = \"a\"\nfs = \"xfs\"\nmkfs_options = \"-l logdev=/dev/vdc\"\n",
+       "m.toml:4: mkfs_options: '-l logdev=/dev/vdc' names an external log device: options that "
+       "reach beyond the scratch device are refused"},
+      {"[[config]]\nname = \"a\"\nfs = \"xfs\"\nmount_options = \"rtdev=/dev/vdd\"\n",
+       "m.toml:4: mount_options: 'rtdev=/dev/vdd' names a device or file, or sets one up: options "
+       "that reach beyond the scratch device are refused"},
       {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nblock_size = 4096\nmkfs_options = \"-b 1024\"\n",
        "m.toml:4: block_size 4096 conflicts with mkfs_options, which set 1024"},
       {"[[config]]\nname = \"a\"\nfs = \"ext4\"\nblock_size = 3000\n",

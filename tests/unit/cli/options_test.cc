@@ -176,7 +176,22 @@ TEST(ParseCommandLine, MkfsOptionsThatSetABlockSizeMakeItTheOnlyOne) {
       {"run", "--fs", "xfs", "--mkfs-options", "-b size=2048", "--block-size", "2048"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->run.block_size, 2048u);
-  EXPECT_FALSE(ParseCommandLine({"run", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
+  EXPECT_FALSE(
+      ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
+}
+
+TEST(ParseCommandLine, OptionsThatNameAnotherDeviceAreRefused) {
+  EXPECT_EQ(ParseCommandLine({"run", "--fs", "xfs", "--mkfs-options", "-l logdev=/dev/vdc,size=64m"})
+                .error(),
+            "--mkfs-options: '-l logdev=/dev/vdc,size=64m' names an external log device: options "
+            "that reach beyond the scratch device are refused");
+  EXPECT_EQ(ParseCommandLine({"run", "--mount-options", "noatime,logdev=/dev/vdc"}).error(),
+            "--mount-options: 'logdev=/dev/vdc' names a device or file, or sets one up: options "
+            "that reach beyond the scratch device are refused");
+  // Options for one filesystem are checked against each selected one.
+  EXPECT_EQ(ParseCommandLine({"run", "--mkfs-options", "-J device=/dev/vdc"}).error(),
+            "--mkfs-options: '-J device=/dev/vdc' names an external journal device: options "
+            "that reach beyond the scratch device are refused");
 }
 
 using stub::Env;
@@ -262,6 +277,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadFstests{{"run", "--fstests"},
                    {{"MKFS_OPTIONS", "-b 1024"}},
                    "MKFS_OPTIONS: '-b 1024': unknown -b suboption"},
+        BadFstests{{"run", "--fstests"},
+                   {{"MKFS_OPTIONS", "-r rtdev=/dev/vdd"}},
+                   "MKFS_OPTIONS: '-r rtdev=/dev/vdd' names a realtime device"},
+        BadFstests{{"run", "--fstests"},
+                   {{"MOUNT_OPTIONS", "-o noatime -o logdev=/dev/vdc"}},
+                   "MOUNT_OPTIONS: 'logdev=/dev/vdc' names a device"},
         BadFstests{{"run", "--fstests", "--block-size", "4096"},
                    {},
                    "--block-size: 4096 conflicts with MKFS_OPTIONS, which sets block size 1024"},

@@ -6,27 +6,76 @@
 namespace eofzero::scratch {
 namespace {
 
-std::vector<os::MountEntry> Table() {
-  return {{makedev(253, 0), "/dev/vda", "/", "ext4"},
-          {makedev(0, 22), "proc", "/proc", "proc"},
-          {makedev(259, 3), "/dev/nvme0n1p3", "/home", "xfs"},
-          {makedev(7, 1), "/dev/loop1", "/mnt/a b", "ext4"}};
+using Strings = std::vector<std::string>;
+
+// /dev/vdb (254:16) with partitions vdb1 (254:17) and vdb2 (254:18).
+os::DeviceFamily Vdb() { return {makedev(254, 16), {makedev(254, 17), makedev(254, 18)}, {}}; }
+// The partition vdb1 alone: its whole disk is vdb.
+os::DeviceFamily Vdb1() { return {makedev(254, 17), {}, makedev(254, 16)}; }
+
+DeviceUseFacts Facts() {
+  DeviceUseFacts f;
+  f.own_namespace = 4026531841;
+  f.namespaces = {{1, "init", 4026531841,
+                   {{makedev(253, 0), "/dev/vda", "/", "ext4"},
+                    {makedev(0, 22), "proc", "/proc", "proc"},
+                    {makedev(7, 1), "/dev/loop1", "/mnt/a b", "ext4"}}},
+                  {412, "sleep", 4026532200, {{makedev(253, 0), "/dev/vda", "/", "ext4"}}}};
+  return f;
 }
 
-TEST(MountsOfDevices, FindsTheDeviceAndItsPartitionsByNumber) {
-  EXPECT_TRUE(MountsOfDevices(Table(), {makedev(7, 2)}).empty());
-  EXPECT_EQ(MountsOfDevices(Table(), {makedev(7, 1)}),
-            std::vector<std::string>{"/dev/loop1 on /mnt/a b"});
-  // A whole disk whose third partition is mounted.
-  EXPECT_EQ(MountsOfDevices(Table(), {makedev(259, 0), makedev(259, 1), makedev(259, 3)}),
-            std::vector<std::string>{"/dev/nvme0n1p3 on /home"});
+TEST(MountsOf, FindsTheDeviceAndItsPartitionsByNumberInEveryNamespace) {
+  DeviceUseFacts f = Facts();
+  EXPECT_TRUE(MountsOf(Vdb(), f).empty());
+  f.namespaces[0].mounts.push_back({makedev(254, 18), "/dev/vdb2", "/home", "xfs"});
+  EXPECT_EQ(MountsOf(Vdb(), f), Strings{"/dev/vdb2 on /home"});
+  f = Facts();
+  // The source's name does not matter: the number does.
+  f.namespaces[1].mounts.push_back({makedev(254, 16), "/dev/disk/by-id/x", "/srv", "ext4"});
+  EXPECT_EQ(MountsOf(Vdb(), f),
+            Strings{"/dev/disk/by-id/x on /srv in the mount namespace of pid 412 (sleep)"});
+  EXPECT_TRUE(MountsOf(Vdb1(), f).empty()) << "the whole disk mounted is not vdb1 mounted";
 }
 
-TEST(IsMountTarget, ComparesWholePaths) {
-  EXPECT_TRUE(IsMountTarget(Table(), "/proc"));
-  EXPECT_TRUE(IsMountTarget(Table(), "/mnt/a b"));
-  EXPECT_FALSE(IsMountTarget(Table(), "/mnt"));
-  EXPECT_FALSE(IsMountTarget(Table(), "/procx"));
+TEST(OtherUsersOf, LoopDevicesBackedByTheDeviceEvenThroughARemovedNode) {
+  DeviceUseFacts f = Facts();
+  f.loops = {{"loop5", makedev(7, 5), makedev(0, 6), 991, makedev(254, 16), "/tmp/node (deleted)"}};
+  EXPECT_EQ(OtherUsersOf(Vdb(), f),
+            Strings{"/dev/loop5 is backed by it (through /tmp/node (deleted))"});
+  // A loop device over the whole disk covers its partitions too.
+  EXPECT_EQ(OtherUsersOf(Vdb1(), f).size(), 1u);
+  f.loops[0].file_rdev = makedev(254, 32);
+  EXPECT_TRUE(OtherUsersOf(Vdb(), f).empty());
+}
+
+TEST(OtherUsersOf, LoopDevicesBackedByAFileOnTheDevice) {
+  DeviceUseFacts f = Facts();
+  // A filesystem on vdb2, lazily unmounted, still holds the loop's backing file.
+  f.loops = {{"loop6", makedev(7, 6), makedev(254, 18), 12, 0, "/mnt/gone/img (deleted)"}};
+  EXPECT_EQ(OtherUsersOf(Vdb(), f),
+            Strings{"/dev/loop6 is backed by a file on it (/mnt/gone/img (deleted))"});
+  f.loops[0].file_dev = makedev(253, 0);
+  EXPECT_TRUE(OtherUsersOf(Vdb(), f).empty());
+}
+
+TEST(OtherUsersOf, HoldersAndSwap) {
+  DeviceUseFacts f = Facts();
+  f.holders[makedev(254, 17)] = {"dm-0"};
+  f.swaps = {{"/dev/vdb2", makedev(254, 18), makedev(0, 6)}, {"/swapfile", 0, makedev(253, 0)}};
+  EXPECT_EQ(OtherUsersOf(Vdb(), f), (Strings{"dm-0 holds it", "it is active swap (/dev/vdb2)"}));
+  f.holders.clear();
+  f.swaps = {{"/srv/swapfile", 0, makedev(254, 17)}};
+  EXPECT_EQ(OtherUsersOf(Vdb(), f), Strings{"it holds the active swap file /srv/swapfile"});
+}
+
+TEST(IsMountTarget, ComparesWholePathsInOurNamespaceOnly) {
+  DeviceUseFacts f = Facts();
+  EXPECT_TRUE(IsMountTarget(f, "/proc"));
+  EXPECT_TRUE(IsMountTarget(f, "/mnt/a b"));
+  EXPECT_FALSE(IsMountTarget(f, "/mnt"));
+  EXPECT_FALSE(IsMountTarget(f, "/procx"));
+  f.namespaces[1].mounts.push_back({makedev(0, 40), "tmpfs", "/elsewhere", "tmpfs"});
+  EXPECT_FALSE(IsMountTarget(f, "/elsewhere"));
 }
 
 }  // namespace
