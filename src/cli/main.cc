@@ -18,6 +18,7 @@
 #include "cli/matrix_command.h"
 #include "cli/report_output.h"
 #include "report/json_report.h"
+#include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
 
 namespace {
@@ -33,15 +34,38 @@ void SetUpLogging(int verbosity) {
 }
 
 // What every command that builds filesystems needs first: logging, root
-// (else `why` on stderr and false), and signal handlers that unwind.
-bool StartPrivileged(int verbosity, const char* why) {
+// (else `why` on stderr and false), and signal handlers that unwind. Then
+// (unless it is `cleanup` itself) what killed runs left behind is released
+// and said on stderr.
+bool StartPrivileged(int verbosity, const char* why, bool reclaim = true) {
   SetUpLogging(verbosity);
   if (::geteuid() != 0) {
     std::cerr << "eofzero: " << why << "\n";
     return false;
   }
   eofzero::os::InstallInterruptHandlers();
+  if (reclaim)
+    for (const auto& r : eofzero::scratch::ReclaimLeftovers(eofzero::scratch::RegistryDir()))
+      std::cerr << "eofzero: reclaimed: " << eofzero::scratch::Describe(r) << "\n";
   return true;
+}
+
+// `eofzero cleanup`: what killed runs left, released; what live runs hold,
+// named and left alone.
+int Cleanup() {
+  using namespace eofzero;
+  const auto registry = scratch::RegistryDir();
+  const auto reclaimed = scratch::ReclaimLeftovers(registry);
+  bool problems = false;
+  for (const auto& r : reclaimed) {
+    std::cout << "reclaimed: " << scratch::Describe(r) << "\n";
+    problems |= !r.problems.empty();
+  }
+  for (const auto& live : scratch::LiveRuns(registry))
+    std::cout << "left alone: run " << live.owner.pid << " is still running"
+              << (live.run_dir ? " (in " + live.run_dir->path + ")" : "") << "\n";
+  if (reclaimed.empty()) std::cout << "nothing to reclaim (registry: " << registry.string() << ")\n";
+  return problems ? cli::kExitToolError : cli::kExitPass;
 }
 
 // The shipped catalog plus the user's folders; a bad file is exit 2.
@@ -101,6 +125,11 @@ int main(int argc, char** argv) {
       return args.empty() ? cli::kExitUsage : cli::kExitPass;
     case cli::Command::kReport:
       return RenderReport(*invocation);
+    case cli::Command::kCleanup:
+      if (!StartPrivileged(invocation->run.verbosity, "cleanup needs root (umount, loop devices)",
+                           false))
+        return cli::kExitToolError;
+      return Cleanup();
     case cli::Command::kList:
     case cli::Command::kRun:
     case cli::Command::kSelftest:

@@ -215,15 +215,12 @@ class Scheduler {
       why = "the worker " +
             (ended.term_signal ? "was killed by signal " + std::to_string(ended.term_signal)
                                : "exited " + std::to_string(ended.exit_code)) +
-            (why.empty() ? "" : " and " + why) + " (log: " + r.log.string() + ")";
+            (why.empty() ? "" : " and " + why) +
+            (options_.keep ? " (log: " + r.log.string() + ")" : "");
     auto merged = MergeWorker(*r.job, worker ? &*worker : nullptr, why);
     if (!ok) {
       merged.setup_error += (merged.setup_error.empty() ? "" : "; ") + why +
                             ", its last lines: " + Tail(r.log, 3);
-    } else {  // the log and report of a worker that went well are not needed
-      std::error_code ec;
-      std::filesystem::remove(r.log, ec);
-      std::filesystem::remove(r.json, ec);
     }
     Done(*r.job, std::move(merged),
          std::chrono::duration<double>(std::chrono::steady_clock::now() - r.started).count());
@@ -344,11 +341,12 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
               std::ostream& out, bool interactive) {
   const auto start = std::chrono::steady_clock::now();
   auto self = os::SelfExecutable();
-  auto dir = scratch::RunDir::Create(options.workdir);
-  if (!self || !dir) {
-    std::cerr << "eofzero: matrix: " << (self ? dir.error() : self.error()).Message() << "\n";
+  auto space = scratch::OpenRunSpace(options.workdir, true);
+  if (!self || !space) {
+    std::cerr << "eofzero: matrix: " << (self ? space.error() : self.error()).Message() << "\n";
     return kExitToolError;
   }
+  if (options.keep) space->dir->Keep();
   report::RunRecord record;
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
@@ -358,8 +356,12 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
         << " configurations, " << parallel << " at a time\n";
   out.flush();
 
-  record.configs = Scheduler(jobs, options, parallel, *self, dir->path(), out, human, interactive)
+  record.configs = Scheduler(jobs, options, parallel, *self, space->dir->path(), out, human,
+                             interactive)
                        .Run();
+  // A worker killed outright is released by its guardian; let that end
+  // before the folder it worked in goes.
+  scratch::SettleRunsInside(space->dir->path(), std::chrono::seconds(30));
   record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const std::string human_text =

@@ -309,6 +309,10 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   matrix->add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
   matrix->add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
   AddReportOptions(*matrix, raw);
+  CLI::App* cleanup = app.add_subcommand(
+      "cleanup", "release what eofzero runs that were killed left behind (needs root)");
+  cleanup->add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  cleanup->add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
   CLI::App* report =
       app.add_subcommand("report", "render a JSON report again, in another format (no root)");
   report->add_option("json", raw.report_input, "a JSON report of run or matrix")->required();
@@ -322,7 +326,8 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
                                                     {list, Command::kList},
                                                     {selftest, Command::kSelftest},
                                                     {matrix, Command::kMatrix},
-                                                    {report, Command::kReport}};
+                                                    {report, Command::kReport},
+                                                    {cleanup, Command::kCleanup}};
   auto parsed = [&]() -> const std::pair<CLI::App*, Command>* {
     for (const auto& c : commands)
       if (c.first->parsed()) return &c;

@@ -51,7 +51,7 @@ struct MatrixOptions {
   unsigned jobs = 1;             // configurations run at once
 };
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;

@@ -67,21 +67,15 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
 
   reporter.Planned(cases.size() * options.filesystems.size());
   reporter.RunStarted(os::KernelRelease());
-  // Images live in a private folder; a user's scratch device needs none.
-  std::optional<scratch::RunDir> dir;
-  if (!options.scratch_target) {
-    auto made = scratch::RunDir::Create(options.workdir);
-    if (!made) {
-      report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-",
-                              options.config_name};
-      reporter.ConfigFailed(none, made.error().Message());
-      for (const auto* c : cases)
-        report_case(none, NotRun(*c, engine::RunStatus::kError, made.error().Message()));
-    } else {
-      dir.emplace(std::move(*made));
-    }
+  auto space = scratch::OpenRunSpace(options.workdir, !options.scratch_target);
+  if (!space) {
+    report::ConfigInfo none{"-", options.block_size, "", options.mount_options, "-",
+                            options.config_name};
+    reporter.ConfigFailed(none, space.error().Message());
+    for (const auto* c : cases)
+      report_case(none, NotRun(*c, engine::RunStatus::kError, space.error().Message()));
   }
-  const bool can_run = dir || options.scratch_target;
+  const bool can_run = static_cast<bool>(space);
   std::set<std::uint32_t> block_sizes;
   for (const auto* c : cases) block_sizes.insert(BlockSizeFor(*c, options));
   for (std::size_t i = 0; can_run && i < options.filesystems.size(); ++i) {
@@ -112,8 +106,11 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
       // On a user's scratch device every configuration is mkfs'd on it in turn.
       auto fs =
           options.scratch_target
-              ? scratch::ScratchFs::CreateOnDevice(spec, *options.scratch_target)
-              : scratch::ScratchFs::Create(spec, dir->path(), config.fs + "-" + std::to_string(bs));
+              ? scratch::ScratchFs::CreateOnDevice(spec, *options.scratch_target,
+                                                   space->lease.get())
+              : scratch::ScratchFs::Create(spec, space->dir->path(),
+                                           config.fs + "-" + std::to_string(bs),
+                                           space->lease.get());
       if (!fs) {
         const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
         reporter.ConfigFailed(config, why);
@@ -132,8 +129,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
         reporter.CaseStarted(config, c->name);
         auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
         if (options.keep &&
-            (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
+            (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError)) {
           (*fs)->KeepImage();
+          if (space->dir) space->dir->Keep();
+        }
       }
     }
   }

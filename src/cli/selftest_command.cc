@@ -74,9 +74,9 @@ SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& pr
   std::map<std::string, std::vector<std::string>> cells;  // row label -> one cell per column
   SelftestResult result{true, false};
 
-  auto dir = scratch::RunDir::Create(options.workdir);
-  if (!dir) {
-    out << "selftest: " << dir.error().Message() << "\n";
+  auto space = scratch::OpenRunSpace(options.workdir, true);
+  if (!space) {
+    out << "selftest: " << space.error().Message() << "\n";
     return {false, true};
   }
   for (auto fs_type : options.filesystems) {
@@ -86,8 +86,9 @@ SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& pr
     const std::string column = std::string(scratch::FsTypeName(fs_type)) + "/" +
                                std::to_string(options.block_size / 1024) + "k";
     columns.push_back(column);
-    auto fs = scratch::ScratchFs::Create(spec, dir->path(),
-                                         "selftest-" + std::string(scratch::FsTypeName(fs_type)));
+    auto fs = scratch::ScratchFs::Create(spec, space->dir->path(),
+                                         "selftest-" + std::string(scratch::FsTypeName(fs_type)),
+                                         space->lease.get());
     if (!fs) {
       out << column << ": could not set up: " << fs.error().Message() << "\n";
       for (const auto& row : rows) cells[row.label].push_back("?");
@@ -117,7 +118,10 @@ SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& pr
       cells[row.label].push_back(!baseline_ok ? "?" : yes ? "yes" : "NO");
       result.all_detected &= yes;
     }
-    if (options.keep && !result.all_detected) (*fs)->KeepImage();
+    if (options.keep && !result.all_detected) {
+      (*fs)->KeepImage();
+      space->dir->Keep();
+    }
   }
   char line[128];
   out << "\n";

@@ -82,6 +82,13 @@ Result<BlockGeometry> ProbeGeometry(const std::string& path) {
   return GeometryOf(fd->get(), path);
 }
 
+Result<std::uint64_t> DeviceNumber(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
+  if (!S_ISBLK(st.st_mode)) return Fail(ErrorKind::kInvalid, path + " is not a block device");
+  return st.st_rdev;
+}
+
 Result<bool> IsBlockDevice(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);

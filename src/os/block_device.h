@@ -43,6 +43,8 @@ struct BlockGeometry {
   std::uint32_t logical_block_size = 0;
 };
 Result<BlockGeometry> ProbeGeometry(const std::string& path);
+// The device number (st_rdev) of the block device at `path`.
+Result<std::uint64_t> DeviceNumber(const std::string& path);
 // True when `path` names a block device.
 Result<bool> IsBlockDevice(const std::string& path);
 

@@ -1,8 +1,6 @@
 #include "os/child.h"
 
 #include <fcntl.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -84,9 +82,6 @@ void Child::StopAndReap() {
 Status BecomeWorker() {
   if (::prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) return FailErrno("prctl PR_SET_PDEATHSIG");
   if (::getppid() == 1) ::raise(SIGTERM);  // the parent is already gone
-  if (::unshare(CLONE_NEWNS) < 0) return FailErrno("unshare CLONE_NEWNS");
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0)
-    return FailErrno("mount --make-rprivate /");
   return {};
 }
 

@@ -46,10 +46,12 @@ class Child {
   std::optional<ProcessResult> result_;
 };
 
-// For a worker process (called first thing in it): its mounts go into a
-// private mount namespace, so that they vanish with it even when it is
-// killed with SIGKILL (and with them the autoclear loop devices under them);
-// and it gets SIGTERM when its parent dies, so it stops and cleans up.
+// For a worker process (called first thing in it): it gets SIGTERM when its
+// parent dies, so it stops and releases what it made. (Workers share the
+// machine's mount namespace: a private copy would keep alive every other
+// filesystem mounted when it was made, even after its owner unmounts it.
+// What a worker killed outright leaves, its guardian releases: see
+// scratch/run_registry.h.)
 Status BecomeWorker();
 
 // The running program's own executable (/proc/self/exe).

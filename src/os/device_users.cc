@@ -45,24 +45,24 @@ std::uint64_t FromKernelDev(std::uint64_t v) {
   return static_cast<std::uint64_t>(makedev(major(v), minor(v)));
 }
 
-// What backs the loop device `name` (a directory of /sys/block with a loop/
-// folder). The node in /dev must be the device sysfs names.
-Result<LoopBacking> ReadLoopBacking(const std::string& name, std::uint64_t devno) {
+// The loop device `name`'s node, opened: it must be the device sysfs names.
+Result<UniqueFd> OpenLoopNode(const std::string& name, std::uint64_t devno) {
   const std::string node = "/dev/" + name;
-  auto fd = OpenFile(node, O_RDONLY | O_NONBLOCK);
-  if (!fd)
-    return Fail(ErrorKind::kSafety, "cannot tell what backs " + name + ": " + fd.error().Message());
+  EOFZERO_ASSIGN_OR_RETURN(UniqueFd fd, OpenFile(node, O_RDONLY | O_NONBLOCK));
   struct stat st {};
-  if (::fstat(fd->get(), &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != devno)
-    return Fail(ErrorKind::kSafety, "cannot tell what backs " + name + ": " + node +
-                                        " is not the device sysfs names " +
+  if (::fstat(fd.get(), &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != devno)
+    return Fail(ErrorKind::kSafety, node + " is not the device sysfs names " +
                                         std::to_string(major(devno)) + ":" +
                                         std::to_string(minor(devno)));
+  return fd;
+}
+
+// What backs the open loop device; kInvalid when it is not configured.
+Result<LoopBacking> ReadLoopBacking(int fd, const std::string& name, std::uint64_t devno) {
   loop_info64 info{};
-  if (::ioctl(fd->get(), LOOP_GET_STATUS64, &info) < 0) {
+  if (::ioctl(fd, LOOP_GET_STATUS64, &info) < 0) {
     if (errno == ENXIO) return Fail(ErrorKind::kInvalid, name + " is not configured");
-    return std::unexpected(
-        Error{ErrorKind::kSafety, errno, "cannot tell what backs " + name + ": LOOP_GET_STATUS64"});
+    return FailErrno("LOOP_GET_STATUS64 " + name);
   }
   LoopBacking b;
   b.name = name;
@@ -116,13 +116,27 @@ Result<std::vector<LoopBacking>> ListLoopBackings() {
     if (!name.starts_with("loop") || !fs::exists(dev.path() / "loop", ec)) continue;
     auto devno = ReadDevFile(dev.path() / "dev");
     if (!devno) continue;
-    auto backing = ReadLoopBacking(name, *devno);
+    auto fd = OpenLoopNode(name, *devno);
+    auto backing = fd ? ReadLoopBacking(fd->get(), name, *devno)
+                      : Result<LoopBacking>(std::unexpected(fd.error()));
     if (!backing && backing.error().kind == ErrorKind::kInvalid) continue;  // detached meanwhile
-    if (!backing) return std::unexpected(backing.error());
+    if (!backing)
+      return Fail(ErrorKind::kSafety, "cannot tell what backs " + name + ": " +
+                                          backing.error().Message());
     out.push_back(std::move(*backing));
   }
   if (ec) return Fail(ErrorKind::kSystem, "list /sys/block: " + ec.message());
   return out;
+}
+
+Result<bool> DetachLoopIfStillBacking(const LoopBacking& loop) {
+  auto fd = OpenLoopNode(loop.name, loop.devno);
+  if (!fd) return false;  // gone, or the name is another device's now
+  auto now = ReadLoopBacking(fd->get(), loop.name, loop.devno);
+  if (!now || now->file_dev != loop.file_dev || now->file_ino != loop.file_ino) return false;
+  if (::ioctl(fd->get(), LOOP_CLR_FD, 0) < 0 && errno != ENXIO)
+    return FailErrno("LOOP_CLR_FD /dev/" + loop.name);
+  return true;
 }
 
 std::vector<std::string> HoldersOf(std::uint64_t devno) {

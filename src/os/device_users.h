@@ -42,6 +42,12 @@ struct LoopBacking {
 // (kSafety): nobody can then say what it is backed by.
 Result<std::vector<LoopBacking>> ListLoopBackings();
 
+// Detaches `loop` if the device of that name and number is still backed by
+// the same file (file_dev, file_ino): true when it detached it, false when it
+// is gone or backed by something else now (left alone). For releasing what a
+// killed run attached, identified by what it recorded.
+Result<bool> DetachLoopIfStillBacking(const LoopBacking& loop);
+
 // The devices holding `devno` in sysfs (device-mapper, md, bcache): "dm-0".
 std::vector<std::string> HoldersOf(std::uint64_t devno);
 

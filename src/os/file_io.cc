@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,6 +127,30 @@ Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
   if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);
   return static_cast<std::uint32_t>(st.f_bsize);
 }
+namespace {
+
+thread_local std::uint64_t g_removed_bytes = 0;
+
+int RemoveOne(const char* path, const struct stat* st, int type, struct FTW*) {
+  if (type == FTW_DP) {
+    ::rmdir(path);  // fails for a folder that keeps a mount point: it stays
+  } else if (::unlink(path) == 0) {
+    g_removed_bytes += static_cast<std::uint64_t>(st->st_blocks) * 512;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir) {
+  g_removed_bytes = 0;
+  // FTW_MOUNT: stay on dir's filesystem; FTW_PHYS: no symlinks; FTW_DEPTH:
+  // contents before their folder.
+  if (::nftw(dir.c_str(), RemoveOne, 16, FTW_DEPTH | FTW_MOUNT | FTW_PHYS) < 0 && errno != ENOENT)
+    return FailErrno("remove " + dir.string());
+  return g_removed_bytes;
+}
+
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) return std::nullopt;

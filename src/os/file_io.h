@@ -57,6 +57,12 @@ std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
 }  // namespace eofzero::os
 
 namespace eofzero::os {
+// Removes `dir` and everything in it without leaving its filesystem: it never
+// follows a symlink and never descends into another filesystem mounted
+// below (such a mount point, and the folders above it, stay). Returns the
+// bytes the removed files had allocated.
+Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir);
+
 // The fundamental block size of the filesystem mounted at `path` (statvfs f_bsize).
 Result<std::uint32_t> FilesystemBlockSize(const std::string& path);
 }  // namespace eofzero::os

@@ -37,6 +37,19 @@ Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo) {
   return out;
 }
 
+Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno) {
+  EOFZERO_ASSIGN_OR_RETURN(auto table, ReadMountTable());
+  // The last mount on a target is the one a path lookup finds.
+  const MountEntry* top = nullptr;
+  for (const auto& m : table)
+    if (m.target == target) top = &m;
+  if (!top || top->devno != devno) return false;
+  if (::umount2(target.c_str(), UMOUNT_NOFOLLOW) < 0 &&
+      ::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+    return FailErrno("umount " + target);
+  return true;
+}
+
 Result<Mount> Mount::Create(const std::string& source, const std::string& target,
                             const std::string& fstype, const std::string& options) {
   Context cxt(mnt_new_context());

@@ -23,6 +23,12 @@ struct MountEntry {
 // /proc/PID/mountinfo), parsed by libmount.
 Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo = "/proc/self/mountinfo");
 
+// Unmounts `target` if, in this mount namespace, the filesystem mounted
+// there is the one on device `devno` (true when it unmounted it; false when
+// something else or nothing is mounted there, which it leaves alone). For
+// releasing what a killed run mounted, identified by the number it recorded.
+Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno);
+
 class Mount {
  public:
   static Result<Mount> Create(const std::string& source, const std::string& target,

@@ -27,14 +27,17 @@ std::uint64_t MinimumFsBytes(FsType fs) {
 
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
                                                          const std::filesystem::path& dir,
-                                                         const std::string& name) {
+                                                         const std::string& name,
+                                                         RunLease* lease) {
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
+  fs->lease_ = lease;
   fs->image_path_ = dir / (name + ".img");
   {
     EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd img,
                              os::OpenFile(fs->image_path_, O_RDWR | O_CREAT | O_EXCL, 0600));
     fs->image_created_ = true;
+    if (lease) EOFZERO_RETURN_IF_ERROR(lease->NoteImage(fs->image_path_));
     std::uint64_t bytes = spec.image_bytes ? spec.image_bytes : DefaultImageBytes(spec.fs);
     EOFZERO_RETURN_IF_ERROR(os::Truncate(img.get(), bytes, fs->image_path_));
   }
@@ -54,12 +57,14 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
 }
 
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSpec& spec,
-                                                                 const ScratchTarget& target) {
+                                                                 const ScratchTarget& target,
+                                                                 RunLease* lease) {
   // Checked again just before mkfs: the device may have found a user since
   // the run started (the command line's check was before the first config).
   EOFZERO_RETURN_IF_ERROR(CheckScratchTarget(target));
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
+  fs->lease_ = lease;
   fs->device_ = target.device;
   fs->mount_dir_ = target.mount_dir;
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(target.device));
@@ -103,6 +108,11 @@ os::Status ScratchFs::CheckJournaling() {
 
 os::Status ScratchFs::Mount() {
   if (mount_) return {};
+  if (lease_ && !mount_recorded_) {  // the same device on the same folder every time
+    EOFZERO_ASSIGN_OR_RETURN(std::uint64_t devno, os::DeviceNumber(device()));
+    EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno));
+    mount_recorded_ = true;
+  }
   EOFZERO_ASSIGN_OR_RETURN(
       os::Mount m, os::Mount::Create(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
                                      spec_.mount_options));

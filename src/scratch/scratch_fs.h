@@ -19,6 +19,7 @@
 #include "os/process.h"
 #include "os/shutdown.h"
 #include "scratch/fs_type.h"
+#include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
 
 namespace eofzero::scratch {
@@ -43,16 +44,20 @@ std::uint64_t MinimumFsBytes(FsType fs);
 class ScratchFs {
  public:
   // Builds the filesystem inside `dir` (which the caller owns) and mounts it.
-  // `name` makes the image and mount point names unique within `dir`.
+  // `name` makes the image and mount point names unique within `dir`. The
+  // image and every mount are recorded in `lease` (when given: tests may
+  // leave it out) so that they are released even if this process is killed.
   static os::Result<std::unique_ptr<ScratchFs>> Create(const ScratchSpec& spec,
                                                        const std::filesystem::path& dir,
-                                                       const std::string& name);
+                                                       const std::string& name,
+                                                       RunLease* lease = nullptr);
   // Makes the filesystem on the user's scratch device and mounts it on the
   // user's directory. Refuses (kInvalid/kSafety, nothing touched) unless
   // CheckScratchTarget passes.
   // spec.image_bytes and spec.sector_size do not apply.
   static os::Result<std::unique_ptr<ScratchFs>> CreateOnDevice(const ScratchSpec& spec,
-                                                               const ScratchTarget& target);
+                                                               const ScratchTarget& target,
+                                                               RunLease* lease = nullptr);
   ~ScratchFs();
   ScratchFs(const ScratchFs&) = delete;
   ScratchFs& operator=(const ScratchFs&) = delete;
@@ -90,6 +95,8 @@ class ScratchFs {
   os::Status CheckJournaling();
 
   ScratchSpec spec_;
+  RunLease* lease_ = nullptr;
+  bool mount_recorded_ = false;
   std::filesystem::path image_path_;
   std::filesystem::path mount_dir_;
   bool image_created_ = false;

@@ -192,9 +192,25 @@ std::vector<std::string> MountsUnder(const fs::path& dir) {
   return out;
 }
 
+std::vector<std::string> RunFoldersUnder(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.path().filename().string().starts_with("eofzero.")) out.push_back(e.path());
+  return out;
+}
+
 void ExpectNothingLeft(const Workdir& wd) {
-  EXPECT_TRUE(LoopDevicesBackedUnder(wd.path()).empty()) << "leaked loop device";
-  EXPECT_TRUE(MountsUnder(wd.path()).empty()) << "leaked mount";
+  // What a killed process leaves, its guardian releases a moment later.
+  for (int i = 0; i < 100; ++i) {
+    if (LoopDevicesBackedUnder(wd.path()).empty() && MountsUnder(wd.path()).empty() &&
+        RunFoldersUnder(wd.path()).empty())
+      break;
+    ::usleep(50 * 1000);
+  }
+  EXPECT_EQ(LoopDevicesBackedUnder(wd.path()), std::vector<std::string>{}) << "leaked loop device";
+  EXPECT_EQ(MountsUnder(wd.path()), std::vector<std::string>{}) << "leaked mount";
+  EXPECT_EQ(RunFoldersUnder(wd.path()), std::vector<std::string>{}) << "leaked run folder";
 }
 
 os::Result<os::LoopDevice> AttachScratchImage(const Workdir& wd, const std::string& name,

@@ -67,8 +67,12 @@ class Workdir {
 std::vector<std::string> LoopDevicesBackedUnder(const std::filesystem::path& dir);
 std::vector<std::string> MountsUnder(const std::filesystem::path& dir);
 
-// Asserts that no loop device backed by a file under the workdir, and no
-// mount under it, remains.
+// Run folders (eofzero.XXXXXX) anywhere under `dir`.
+std::vector<std::string> RunFoldersUnder(const std::filesystem::path& dir);
+
+// Asserts that no loop device backed by a file under the workdir, no mount
+// under it and no run folder in it remains (after a grace of a few seconds,
+// in which a killed run's guardian releases what it left).
 void ExpectNothingLeft(const Workdir& wd);
 
 // A loop device of the test's own over a sparse file (512 MiB "scratch.img"

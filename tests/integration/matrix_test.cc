@@ -3,12 +3,17 @@
 // declared for size findings in one configuration it keeps the matrix green
 // there; declared for gap findings only in another, it turns the matrix red. The verdicts of real cases are only checked for
 // consistency, never for what this kernel does.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <regex>
 
 #include "harness.h"
+#include "os/child.h"
+#include "os/mount.h"
+#include "os/process.h"
+#include "os/unique_fd.h"
 #include "report/json_report.h"
 #include "report/standing.h"
 
@@ -122,9 +127,8 @@ TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
   ExpectNothingLeft(wd);
 }
 
-// A worker killed outright cannot clean up: its mounts live in its own mount
-// namespace and vanish with it, and with them its autoclear loop devices. Its
-// cases are ERRORs, never passes.
+// A worker killed outright cannot clean up: its guardian releases its mount,
+// loop device and folder. Its cases are ERRORs, never passes.
 TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
   REQUIRE_ROOT();
   Workdir wd;
@@ -145,8 +149,55 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
     errors += r.outcome == oracles::Outcome::kError;
   }
   EXPECT_GT(errors, 0);
-  // The kernel detaches an autoclear loop device once its last user is gone.
-  for (int i = 0; i < 100 && !LoopDevicesBackedUnder(wd.path()).empty(); ++i) ::usleep(50 * 1000);
+  ExpectNothingLeft(wd);
+}
+
+// The matrix must not keep anyone else's filesystem alive: one the host
+// unmounts while the matrix runs is released at once (its device opens
+// O_EXCL again). Workers in private copies of the mount namespace pinned it.
+TEST(Matrix, AFilesystemUnmountedWhileItRunsIsNotPinned) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  auto loop = AttachScratchImage(wd, "host.img", 64 << 20);
+  ASSERT_TRUE(loop) << loop.error().Message();
+  auto made = os::RunProcess({"mkfs.ext4", "-F", "-q", loop->path()});
+  ASSERT_TRUE(made && made->ok());
+  std::filesystem::create_directory(wd.path() / "host");
+  auto host = os::Mount::Create(loop->path(), wd.path() / "host", "ext4", "");
+  ASSERT_TRUE(host) << host.error().Message();
+  const auto config = wd.path() / "matrix.toml";
+  // Long enough to still run when the host unmounts its filesystem.
+  WriteFile(config, "cases = [\"*\"]\n"
+                    "[[config]]\nname = \"a\"\nfs = \"xfs\"\n"
+                    "[[config]]\nname = \"b\"\nfs = \"xfs\"\nblock_size = 1024\n"
+                    "[[config]]\nname = \"c\"\nfs = \"ext4\"\n");
+  std::filesystem::create_directory(wd.path() / "work");
+  const auto log = wd.path() / "matrix.log";
+  auto matrix = os::Child::Start({EOFZERO_BINARY, "matrix", "--config", config.string(), "-j",
+                                  "1", "--workdir", (wd.path() / "work").string(), "-v"},
+                                 log);
+  ASSERT_TRUE(matrix) << matrix.error().Message();
+  // Once the first worker has a mount of its own.
+  bool worker_mounted = false;
+  for (int i = 0; i < 500 && !worker_mounted; ++i) {
+    const std::string text = ReadFile(log);
+    const auto at = text.find(" runs as pid ");
+    if (at != std::string::npos)
+      worker_mounted = ReadFile("/proc/" + std::to_string(std::stoi(text.substr(at + 13))) +
+                                "/mountinfo")
+                           .find((wd.path() / "work").string()) != std::string::npos;
+    if (!worker_mounted) ::usleep(20 * 1000);
+  }
+  ASSERT_TRUE(worker_mounted) << ReadFile(log);
+  ASSERT_TRUE(host->Unmount());
+  auto exclusive = os::OpenFile(loop->path(), O_RDONLY | O_EXCL);
+  EXPECT_FALSE(matrix->Poll()) << "the matrix ended too early to show anything";
+  EXPECT_TRUE(exclusive) << "the unmounted filesystem is still held: "
+                         << exclusive.error().Message();
+  exclusive = os::UniqueFd();
+  matrix->Terminate();
+  while (!matrix->Poll()) ::usleep(20 * 1000);
+  EXPECT_TRUE(loop->Detach());
   ExpectNothingLeft(wd);
 }
 
