@@ -248,6 +248,8 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     if (st) st = fs.Recover();
     if (st) st = interpreter.Run();
   }  // closes every descriptor and mapping of the case
+  // On storage that dropped writes, no finding and no pass means anything.
+  if (auto disk = fs.CheckBackingStore(); !disk) st = std::unexpected(disk.error());
   if (st) {
     run.status = RunStatus::kCompleted;
   } else {

@@ -122,6 +122,12 @@ std::uint32_t PageSize() { return static_cast<std::uint32_t>(::sysconf(_SC_PAGES
 #include <sys/statvfs.h>
 
 namespace eofzero::os {
+Result<std::uint64_t> FreeBytes(const std::string& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);
+  return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
 Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
   struct statvfs st {};
   if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);

@@ -63,6 +63,10 @@ namespace eofzero::os {
 // bytes the removed files had allocated.
 Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir);
 
+// The bytes an unprivileged writer could still allocate on the filesystem
+// that holds `path` (statvfs f_bavail * f_frsize).
+Result<std::uint64_t> FreeBytes(const std::string& path);
+
 // The fundamental block size of the filesystem mounted at `path` (statvfs f_bsize).
 Result<std::uint32_t> FilesystemBlockSize(const std::string& path);
 }  // namespace eofzero::os

@@ -128,10 +128,13 @@ bool SettleRunsInside(const fs::path& registry, const std::string& dir, const fs
       if (file == self) continue;
       auto other = ReadEntry(file);
       if (!other || !other->run_dir || !Inside(other->run_dir->path, dir)) continue;
+      std::error_code ec;
       if (os::IsRunning(other->owner))
         live_inside = true;
       else if (auto inner = ReclaimFile(file, std::chrono::seconds(0)))
         released.push_back("(" + Describe(*inner) + ")");
+      else if (fs::exists(file, ec))
+        live_inside = true;  // its guardian is releasing it right now
     }
     if (!live_inside) return true;
     if (Clock::now() >= deadline) return false;
@@ -153,8 +156,8 @@ std::optional<Reclaimed> ReclaimFile(const fs::path& file, std::chrono::seconds 
       !SettleRunsInside(file.parent_path(), entry->run_dir->path, file, nested_wait, r.released))
     return std::nullopt;
   Release(*entry, r);
-  ::unlink(file.c_str());
   Log(file.parent_path(), r);
+  ::unlink(file.c_str());  // last: while the entry is there, the reclaim is not over
   return r;
 }
 

@@ -33,14 +33,11 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
   fs->spec_ = spec;
   fs->lease_ = lease;
   fs->image_path_ = dir / (name + ".img");
-  {
-    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd img,
-                             os::OpenFile(fs->image_path_, O_RDWR | O_CREAT | O_EXCL, 0600));
-    fs->image_created_ = true;
-    if (lease) EOFZERO_RETURN_IF_ERROR(lease->NoteImage(fs->image_path_));
-    std::uint64_t bytes = spec.image_bytes ? spec.image_bytes : DefaultImageBytes(spec.fs);
-    EOFZERO_RETURN_IF_ERROR(os::Truncate(img.get(), bytes, fs->image_path_));
-  }
+  EOFZERO_ASSIGN_OR_RETURN(fs->image_fd_,
+                           os::OpenFile(fs->image_path_, O_RDWR | O_CREAT | O_EXCL, 0600));
+  fs->image_created_ = true;
+  if (lease) EOFZERO_RETURN_IF_ERROR(lease->NoteImage(fs->image_path_));
+  EOFZERO_RETURN_IF_ERROR(fs->ReserveImage(dir));
   fs->mount_dir_ = dir / (name + ".mnt");
   std::error_code ec;
   if (!std::filesystem::create_directory(fs->mount_dir_, ec))
@@ -69,6 +66,38 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSp
   fs->mount_dir_ = target.mount_dir;
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(target.device));
   return fs;
+}
+
+// The image's space is taken up front: a loop device whose backing file
+// runs out of space drops the writes it cannot place (the kernel only logs
+// "loopN: writeback error"), and the filesystem on it can still look fine.
+os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
+  const std::uint64_t bytes = spec_.image_bytes ? spec_.image_bytes : DefaultImageBytes(spec_.fs);
+  EOFZERO_RETURN_IF_ERROR(os::Truncate(image_fd_.get(), bytes, image_path_));
+  auto reserved = os::Fallocate(image_fd_.get(), 0, 0, bytes, image_path_);
+  if (reserved) return {};
+  if (reserved.error().errnum != ENOSPC && reserved.error().kind != ErrorKind::kUnsupported)
+    return reserved;
+  // No room, or a filesystem without fallocate: say how much is free.
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t free, os::FreeBytes(dir));
+  if (reserved.error().errnum != ENOSPC && free >= bytes) return {};
+  return Fail(ErrorKind::kSystem, "no room for the " + std::to_string(bytes >> 20) +
+                                      " MiB image in " + dir.string() + ": " +
+                                      std::to_string(free >> 20) +
+                                      " MiB free (--workdir elsewhere, or a smaller --image-size)");
+}
+
+os::Status ScratchFs::CheckBackingStore() {
+  if (!backing_failure_.empty()) return Fail(ErrorKind::kSystem, backing_failure_);
+  if (!image_fd_.valid()) return {};
+  // fsync reports any writeback error of the loop device's writes into the
+  // image since this descriptor was opened (before the loop device was).
+  if (auto synced = os::Fsync(image_fd_.get(), image_path_); !synced) {
+    backing_failure_ = "the disk under the image failed, so nothing on it can be trusted: " +
+                       synced.error().Message();
+    return Fail(ErrorKind::kSystem, backing_failure_);
+  }
+  return {};
 }
 
 os::Status ScratchFs::FormatAndMount(const std::string& name) {

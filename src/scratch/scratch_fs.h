@@ -17,6 +17,7 @@
 #include "os/loop_device.h"
 #include "os/mount.h"
 #include "os/process.h"
+#include "os/unique_fd.h"
 #include "os/shutdown.h"
 #include "scratch/fs_type.h"
 #include "scratch/run_registry.h"
@@ -84,12 +85,18 @@ class ScratchFs {
   os::Status Shutdown(os::ShutdownFlag flag);
   // Brings the filesystem back to "mounted and alive" from any state.
   os::Status Recover();
+  // An error when the storage under the image failed a write since the
+  // image was made (it then stays failed): nothing the filesystem on it
+  // showed can be trusted. Always fine on a user's scratch device.
+  os::Status CheckBackingStore();
   // Leave the image file on disk at teardown (for post-mortem); nothing to
   // do on a user's scratch device, which keeps its filesystem anyway.
   void KeepImage() { keep_image_ = true; }
 
  private:
   ScratchFs() = default;
+  // Sizes the image and allocates its space, or says how much is missing.
+  os::Status ReserveImage(const std::filesystem::path& dir);
   // mkfs on device_ with a fresh UUID, verify it, mount on mount_dir_.
   os::Status FormatAndMount(const std::string& name);
   os::Status CheckJournaling();
@@ -98,6 +105,8 @@ class ScratchFs {
   RunLease* lease_ = nullptr;
   bool mount_recorded_ = false;
   std::filesystem::path image_path_;
+  os::UniqueFd image_fd_;  // open before the loop device: sees its writeback errors
+  std::string backing_failure_;
   std::filesystem::path mount_dir_;
   bool image_created_ = false;
   bool mount_dir_created_ = false;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "harness.h"
+#include "os/mount.h"
 #include "os/process.h"
 #include "scratch/raw_access.h"
 #include "scratch/scratch_fs.h"
@@ -89,6 +90,30 @@ TEST(Cleanup, FailingRunWithKeepLeavesOnlyTheImage) {
   EXPECT_TRUE(std::any_of(left.begin(), left.end(),
                           [](const std::string& p) { return p.ends_with("xfs-4096.img"); }));
   EXPECT_NE(ran.err.find("kept image"), std::string::npos) << ran.err;
+}
+
+// A workdir without room for the image fails at once and says so, instead
+// of letting the loop device drop the writes it cannot place later (the
+// kernel only logs "loopN: writeback error"; the filesystem may look fine).
+TEST(DiskUnderTheImage, AWorkdirWithoutRoomForTheImageFailsBeforeMkfs) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto small = wd.path() / "small";
+  std::filesystem::create_directory(small);
+  {
+    auto tmpfs = os::Mount::Create("tmpfs", small, "tmpfs", "size=64m");
+    ASSERT_TRUE(tmpfs) << tmpfs.error().Message();
+    Ran ran = RunEofzero(
+        {"run", "--workdir", small.string(), "--fs", "ext4", "--case", "truncate_up"});
+    EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
+    EXPECT_NE(ran.out.find("no room for the 256 MiB image in " + small.string() + "/eofzero."),
+              std::string::npos)
+        << ran.out;
+    EXPECT_NE(ran.out.find("MiB free"), std::string::npos) << ran.out;
+    EXPECT_TRUE(LinesStartingWith(ran.out, "PASS").empty()) << ran.out;
+    EXPECT_TRUE(RunFoldersUnder(small).empty());
+  }
+  ExpectNothingLeft(wd);
 }
 
 struct Interruption {
