@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/data_dir.h"
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/run_command.h"
@@ -68,15 +69,33 @@ int Cleanup() {
   return problems ? cli::kExitToolError : cli::kExitPass;
 }
 
-// The shipped catalog plus the user's folders; a bad file is exit 2.
+// The shipped catalog (`catalog`) plus the user's folders; a bad file is exit 2.
 std::expected<std::vector<eofzero::engine::CaseSpec>, std::string> LoadCases(
-    const eofzero::cli::RunOptions& options) {
-  std::vector<std::filesystem::path> dirs = {eofzero::engine::DefaultCasesDir()};
+    const std::filesystem::path& catalog, const eofzero::cli::RunOptions& options) {
+  std::vector<std::filesystem::path> dirs = {catalog};
   dirs.insert(dirs.end(), options.cases_dirs.begin(), options.cases_dirs.end());
   return eofzero::engine::LoadCaseDirs(dirs);
 }
 
-void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
+// The shipped catalog: $EOFZERO_CASES_DIR or this binary's. Missing, it is
+// exit 3 (the installation is broken), not a user's error.
+std::expected<std::filesystem::path, std::string> Catalog() {
+  auto data = eofzero::cli::DataDirOfThisProgram();
+  if (!data) return std::unexpected(data.error());
+  return eofzero::cli::FindCatalog(*data, eofzero::cli::ProcessEnv());
+}
+
+// The matrix file: --config, else this binary's shipped one (missing: exit 3).
+std::expected<std::filesystem::path, std::string> MatrixFile(
+    const eofzero::cli::MatrixOptions& matrix) {
+  if (!matrix.config.empty()) return matrix.config;
+  auto data = eofzero::cli::DataDirOfThisProgram();
+  if (!data) return std::unexpected(data.error());
+  return eofzero::cli::FindMatrixFile(*data);
+}
+
+void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases,
+               const std::filesystem::path& catalog, const eofzero::cli::RunOptions& options) {
   for (const auto& c : cases) {
     std::string needs;
     for (auto fs : c.filesystems) needs += (needs.empty() ? "" : ",") + std::string(eofzero::scratch::FsTypeName(fs));
@@ -86,6 +105,9 @@ void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases) {
               << (needs.empty() ? "" : "[" + needs + "] ") << c.purpose << "\n";
   }
   std::cout << "(* the default suite; " << cases.size() << " cases)\n";
+  std::cout << "(catalog: " << catalog.string();
+  for (const auto& dir : options.cases_dirs) std::cout << "; --cases-dir " << dir.string();
+  std::cout << ")\n";
 }
 
 // `eofzero report FILE.json`: the same results in another format.
@@ -136,18 +158,28 @@ int main(int argc, char** argv) {
     case cli::Command::kMatrix:
       break;
   }
-  auto cases = LoadCases(invocation->run);
+  auto catalog = Catalog();
+  if (!catalog) {
+    std::cerr << "eofzero: " << catalog.error() << "\n";
+    return cli::kExitToolError;
+  }
+  auto cases = LoadCases(*catalog, invocation->run);
   if (!cases) {
     std::cerr << "eofzero: " << cases.error() << "\n";
     return cli::kExitUsage;
   }
   if (invocation->command == cli::Command::kList) {
-    ListCases(*cases);
+    ListCases(*cases, *catalog, invocation->run);
     return cli::kExitPass;
   }
   const bool interactive = ::isatty(STDOUT_FILENO) == 1;
   if (invocation->command == cli::Command::kMatrix) {
-    auto jobs = cli::PlanMatrix(invocation->matrix.config, *cases);
+    auto config = MatrixFile(invocation->matrix);
+    if (!config) {
+      std::cerr << "eofzero: " << config.error() << "\n";
+      return cli::kExitToolError;
+    }
+    auto jobs = cli::PlanMatrix(*config, *cases);
     if (!jobs) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
       return cli::kExitUsage;

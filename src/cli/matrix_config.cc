@@ -10,10 +10,6 @@
 #include "scratch/user_options.h"
 #include "os/file_io.h"
 
-#ifndef EOFZERO_SOURCE_MATRIX_FILE
-#define EOFZERO_SOURCE_MATRIX_FILE "scripts/matrix.toml"
-#endif
-
 namespace eofzero::cli {
 namespace {
 
@@ -194,8 +190,6 @@ std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::p
   if (!text) return std::unexpected(path.string() + ":0: cannot read the matrix file");
   return ParseMatrixText(*text, path.string());
 }
-
-std::filesystem::path DefaultMatrixFile() { return EOFZERO_SOURCE_MATRIX_FILE; }
 
 std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
     const MatrixConfig& matrix, const MatrixEntry& entry,

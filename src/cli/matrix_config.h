@@ -51,9 +51,6 @@ std::expected<MatrixConfig, std::string> ParseMatrixText(const std::string& text
                                                          const std::string& file);
 std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::path& path);
 
-// The matrix file shipped with the tool (scripts/matrix.toml in the source tree).
-std::filesystem::path DefaultMatrixFile();
-
 // The cases one configuration runs, resolved against the loaded catalog:
 // those its globs select, but not a case made for another block size.
 // An error (FILE:LINE) when a glob matches nothing, or an expected failure

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <thread>
 
-#include "cli/matrix_config.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/scratch_fs.h"
 #include "scratch/user_options.h"
@@ -300,7 +299,7 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   CLI::App* matrix = app.add_subcommand(
       "matrix", "run the cases on many filesystem configurations, in parallel (needs root)");
   matrix->add_option("--config", raw.matrix_config,
-                     "the matrix file (default: the shipped scripts/matrix.toml)");
+                     "the matrix file (default: the shipped matrix.toml)");
   matrix->add_option("-j,--jobs", raw.jobs, "configurations at once (default: online CPUs)");
   matrix->add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
   matrix->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
@@ -367,10 +366,9 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   if (inv.command != Command::kRun && inv.run.format == report::ReportFormat::kFstests)
     return std::unexpected("--format: fstests is for `eofzero run` only");
   if (inv.command == Command::kMatrix) {
-    inv.matrix.config =
-        raw.matrix_config.empty() ? DefaultMatrixFile() : std::filesystem::path(raw.matrix_config);
+    inv.matrix.config = raw.matrix_config;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(inv.matrix.config, ec))
+    if (!inv.matrix.config.empty() && !std::filesystem::is_regular_file(inv.matrix.config, ec))
       return std::unexpected("--config: " + inv.matrix.config.string() + " is not a file");
     const unsigned cpus = std::thread::hardware_concurrency();
     inv.matrix.jobs = raw.jobs ? raw.jobs : (cpus ? cpus : 1);

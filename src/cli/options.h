@@ -47,7 +47,7 @@ struct RunOptions {
 };
 
 struct MatrixOptions {
-  std::filesystem::path config;  // the matrix file
+  std::filesystem::path config;  // the matrix file; empty: the shipped one
   unsigned jobs = 1;             // configurations run at once
 };
 

@@ -3,7 +3,6 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -11,10 +10,6 @@
 
 #include "engine/step_parser.h"
 #include "os/file_io.h"
-
-#ifndef EOFZERO_SOURCE_CASES_DIR
-#define EOFZERO_SOURCE_CASES_DIR "cases"
-#endif
 
 namespace eofzero::engine {
 namespace {
@@ -192,11 +187,6 @@ std::expected<std::vector<CaseSpec>, std::string> LoadCaseDirs(
     }
   }
   return all;
-}
-
-std::filesystem::path DefaultCasesDir() {
-  const char* env = std::getenv("EOFZERO_CASES_DIR");
-  return env && *env ? env : EOFZERO_SOURCE_CASES_DIR;
 }
 
 std::expected<std::vector<const CaseSpec*>, std::string> SelectCases(

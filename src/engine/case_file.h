@@ -29,10 +29,6 @@ std::expected<CaseSpec, std::string> LoadCaseFile(const std::filesystem::path& f
 std::expected<std::vector<CaseSpec>, std::string> LoadCaseDirs(
     const std::vector<std::filesystem::path>& dirs);
 
-// The shipped catalog: $EOFZERO_CASES_DIR, else the cases/ folder of the
-// source tree this binary was built from.
-std::filesystem::path DefaultCasesDir();
-
 // Cases whose name matches any of the shell globs (fnmatch); an empty list
 // selects the default suite. A glob that matches nothing is an error.
 std::expected<std::vector<const CaseSpec*>, std::string> SelectCases(

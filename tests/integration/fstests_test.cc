@@ -164,20 +164,53 @@ void FakeEofzero(const fs::path& bin, const fs::path& marker) {
 }
 
 TEST_P(DropIn, IsNotRunWithoutTheBinaryAndTouchesNothing) {
+  const std::string notrun = "eofzero not found: set EOFZERO_PROG or put eofzero on PATH";
+  Result r = Run({});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(r.run.out, "QA output created by 990\n990 not run: " + notrun + "\n");
+  EXPECT_EQ(r.notrun, notrun + "\n");
+  EXPECT_EQ(DeviceType(), "") << "the scratch device was touched";
+}
+
+// A broken install fails the test (check reports it) instead of passing as
+// "not run": EOFZERO_PROG naming no program (it wins over PATH), or an
+// eofzero that cannot find its case catalog — a copy of the binary, without
+// the share/eofzero/ of an installation, named by EOFZERO_PROG or on PATH.
+TEST_P(DropIn, ABrokenInstallIsAFailureNotANotrun) {
   const fs::path marker = wd_.path() / "fake-eofzero-ran";
   FakeEofzero(wd_.path() / "bin", marker);
+  const fs::path copy = wd_.path() / "copy" / "eofzero";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(EOFZERO_BINARY, copy);
   const std::string path_with_fake = std::string(kPath) + ":" + (wd_.path() / "bin").string();
-  const std::string notrun = "eofzero not found: set EOFZERO_PROG or put eofzero on PATH";
-  // EOFZERO_PROG wins over PATH, even when it points nowhere.
-  for (const auto& env :
-       {std::vector<std::string>{"EOFZERO_PROG=/nonexistent/eofzero", path_with_fake},
-        std::vector<std::string>{}}) {
-    Result r = Run(env);
-    EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
-    EXPECT_EQ(r.run.out, "QA output created by 990\n990 not run: " + notrun + "\n");
-    EXPECT_EQ(r.notrun, notrun + "\n");
-    EXPECT_FALSE(fs::exists(marker)) << "an eofzero ran";
+  const std::string path_with_copy =  // first, before any eofzero installed on this machine
+      "PATH=" + copy.parent_path().string() + ":" + std::string(kPath).substr(5);
+  const std::string broken = "eofzero is broken: '" + copy.string() + " list' exited 3 (see ";
+  struct Broken {
+    std::vector<std::string> env;
+    std::string says;
+  };
+  for (const auto& b :
+       {Broken{{"EOFZERO_PROG=/nonexistent/eofzero", path_with_fake},
+               "EOFZERO_PROG=/nonexistent/eofzero is not an executable file"},
+        Broken{{"EOFZERO_PROG=" + wd_.path().string()},
+               "EOFZERO_PROG=" + wd_.path().string() + " is not an executable file"},
+        Broken{{"EOFZERO_PROG=" + copy.string()}, broken}, Broken{{path_with_copy}, broken}}) {
+    SCOPED_TRACE(b.env.front());
+    Result r = Run(b.env);
+    EXPECT_EQ(r.run.exit_code, 1) << "check counts a non-zero exit as a failure\n" << r.run.out;
+    EXPECT_FALSE(r.notrun) << *r.notrun;
+    EXPECT_NE(r.run.out, Golden());
+    EXPECT_NE(r.run.out.find("\n" + b.says), std::string::npos) << r.run.out;
+    if (b.says == broken) {
+      EXPECT_NE(r.full.find("eofzero: cannot find the case catalog: " +
+                            (wd_.path() / "share" / "eofzero" / "cases").string()),
+                std::string::npos)
+          << "eofzero's reason belongs in $seqres.full:\n"
+          << r.full;
+    }
   }
+  EXPECT_FALSE(fs::exists(marker)) << "the eofzero on PATH ran instead of EOFZERO_PROG";
   EXPECT_EQ(DeviceType(), "") << "the scratch device was touched";
 }
 
@@ -251,8 +284,13 @@ TEST_P(DropIn, AFilesystemWithoutAJournalIsNotRun) {
 
 TEST_P(DropIn, PlantedStaleBytesMakeTheOutputDifferWithEvidence) {
   const fs::path wrapper = wd_.path() / "bin" / "eofzero-with-fault";
-  WriteScript(wrapper, "#!/bin/sh\nexec " + std::string(EOFZERO_BINARY) +
-                           " \"$@\" --inject-fault stale-after-crash\n");
+  // The fault is for `run`: `list` (the drop-in's check of the install) takes none.
+  const std::string script =
+      "#!/bin/sh\n"
+      "[ \"$1\" = run ] && set -- \"$@\" --inject-fault stale-after-crash\n"
+      "exec " +
+      std::string(EOFZERO_BINARY) + " \"$@\"\n";
+  WriteScript(wrapper, script);
   Result r = Run({"EOFZERO_PROG=" + wrapper.string()});
   EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
   EXPECT_EQ(r.run.err, "");

@@ -165,9 +165,10 @@ TEST(MatrixConfig, AnExpectedFailureMustNameACaseTheConfigurationRuns) {
 }
 
 TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
-  auto m = LoadMatrixFile(DefaultMatrixFile());
+  const std::filesystem::path source = EOFZERO_SOURCE_DIR;
+  auto m = LoadMatrixFile(source / "scripts" / "matrix.toml");
   ASSERT_TRUE(m) << m.error();
-  auto catalog = engine::LoadCaseDirs({engine::DefaultCasesDir()});
+  auto catalog = engine::LoadCaseDirs({source / "cases"});
   ASSERT_TRUE(catalog) << catalog.error();
   std::vector<std::string> names;
   for (const auto& entry : m->configs) {

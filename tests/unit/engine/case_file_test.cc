@@ -13,6 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kFixtures = fs::path(EOFZERO_FIXTURES_DIR) / "cases";
+const fs::path kShippedCases = fs::path(EOFZERO_SOURCE_DIR) / "cases";
 
 // A valid case: line numbers below are counted from this layout.
 //   1 name, 2 purpose, 3 steps = ''', 4..8 the steps, 9 '''
@@ -399,7 +400,7 @@ TEST(ParseCaseText, StepLinesMapToTheFile) {
 // ---- the shipped catalog ----------------------------------------------------
 
 TEST(ShippedCases, EveryFileParsesAndValidates) {
-  const fs::path dir = DefaultCasesDir();
+  const fs::path dir = kShippedCases;
   ASSERT_TRUE(fs::is_directory(dir)) << dir;
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -426,7 +427,7 @@ std::vector<std::string> Names(const std::vector<const CaseSpec*>& cases) {
 }
 
 TEST(ShippedCases, DefaultSuite) {
-  auto all = LoadCaseDirs({DefaultCasesDir()});
+  auto all = LoadCaseDirs({kShippedCases});
   ASSERT_TRUE(all.has_value()) << all.error();
   auto selected = SelectCases(*all, {});
   ASSERT_TRUE(selected.has_value()) << selected.error();
