@@ -212,10 +212,8 @@ class Scheduler {
     auto worker = ReadWorkerReport(r.json, why);
     const bool ok = worker && (ended.exit_code == kExitPass || ended.exit_code == kExitFail);
     if (!ok)
-      why = "the worker " +
-            (ended.term_signal ? "was killed by signal " + std::to_string(ended.term_signal)
-                               : "exited " + std::to_string(ended.exit_code)) +
-            (why.empty() ? "" : " and " + why) + " (log: " + r.log.string() + ")";
+      why = "the worker " + ended.Ending() + (why.empty() ? "" : " and " + why) +
+            " (log: " + r.log.string() + ")";
     auto merged = MergeWorker(*r.job, worker ? &*worker : nullptr, why);
     if (!ok) {
       merged.setup_error += (merged.setup_error.empty() ? "" : "; ") + why +

@@ -82,7 +82,7 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
   for (const auto& f : verdict.fsck) {
     if (f.verdict != oracles::FsckVerdict::kCorrupt) continue;
-    os << "    fsck: " << f.run.CommandLine() << " exited " << f.run.exit_code << ": " << f.reason
+    os << "    fsck: " << f.run.CommandLine() << " " << f.run.Ending() << ": " << f.reason
        << "\n";
     std::istringstream lines(f.run.out + f.run.err);
     for (std::string line; std::getline(lines, line);) os << "      | " << line << "\n";

@@ -43,7 +43,8 @@ json FsckJson(const oracles::FsckResult& f) {
             {"verdict", oracles::FsckVerdictName(f.verdict)},
             {"reason", f.reason},
             {"command", f.run.CommandLine()},
-            {"exit_code", f.run.exit_code}};
+            {"exit_code", f.run.exit_code},
+            {"signal", f.run.term_signal}};
   if (f.verdict == oracles::FsckVerdict::kCorrupt || f.verdict == oracles::FsckVerdict::kToolError)
     o["output"] = f.run.out + f.run.err;
   return o;
