@@ -34,7 +34,7 @@ void SetUpLogging(int verbosity) {
 
 // What every command that builds filesystems needs first: logging, root
 // (else `why` on stderr and false), and signal handlers that unwind.
-bool StartPrivileged(int verbosity, const char* why) {
+bool StartPrivileged(int verbosity, const std::string& why) {
   SetUpLogging(verbosity);
   if (::geteuid() != 0) {
     std::cerr << "eofzero: " << why << "\n";
@@ -153,7 +153,8 @@ int main(int argc, char** argv) {
     }
   }
   if (!StartPrivileged(invocation->run.verbosity,
-                       "run needs root (loop devices, mkfs, mount, raw device writes)"))
+                       std::string(selftest ? "selftest" : "run") +
+                           " needs root (loop devices, mkfs, mount, raw device writes)"))
     return cli::kExitToolError;
   if (invocation->run.worker) {
     if (auto ok = os::BecomeWorker(); !ok) {
