@@ -152,7 +152,9 @@ void HumanReporter::Finish(double seconds) {
   out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
        << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
        << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "
-       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds) << "\n";
+       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds);
+  if (record_.record().interrupted_by) out_ << "; " << InterruptionSummary(record_.record());
+  out_ << "\n";
   out_.flush();
 }
 
