@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     return cli::kExitToolError;
   }
   if (os::InterruptRequested())
-    std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
+    std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";
   return cli::ExitStatusFor(outcomes, os::InterruptSignal());
 }
