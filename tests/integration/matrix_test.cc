@@ -177,6 +177,10 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
     errors += r.outcome == oracles::Outcome::kError;
   }
   EXPECT_GT(errors, 0);
+  EXPECT_NE(record->configs.at(0).setup_error.find("the worker was killed by signal 9 (SIGKILL)"),
+            std::string::npos)
+      << record->configs.at(0).setup_error;
+  EXPECT_EQ(record->interrupted_by, 0) << "the matrix itself was not interrupted";
   // The kernel detaches an autoclear loop device once its last user is gone.
   for (int i = 0; i < 100 && !LoopDevicesBackedUnder(wd.path()).empty(); ++i) ::usleep(50 * 1000);
   ExpectNothingLeft(wd);
