@@ -38,7 +38,7 @@ void SetUpLogging(int verbosity) {
 // (else `why` on stderr and false), and signal handlers that unwind. Then
 // (unless it is `cleanup` itself) what killed runs left behind is released
 // and said on stderr.
-bool StartPrivileged(int verbosity, const char* why, bool reclaim = true) {
+bool StartPrivileged(int verbosity, const std::string& why, bool reclaim = true) {
   SetUpLogging(verbosity);
   if (::geteuid() != 0) {
     std::cerr << "eofzero: " << why << "\n";
@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
     }
   }
   if (!StartPrivileged(invocation->run.verbosity,
-                       "run needs root (loop devices, mkfs, mount, raw device writes)"))
+                       std::string(selftest ? "selftest" : "run") +
+                           " needs root (loop devices, mkfs, mount, raw device writes)"))
     return cli::kExitToolError;
   if (invocation->run.worker) {
     if (auto ok = os::BecomeWorker(); !ok) {
@@ -234,7 +235,7 @@ int main(int argc, char** argv) {
     return cli::kExitToolError;
   }
   if (os::InterruptRequested())
-    std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
+    std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";
   return cli::ExitStatusFor(outcomes, os::InterruptSignal());
 }

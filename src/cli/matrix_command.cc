@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -89,17 +90,21 @@ std::string Progress(std::size_t n, std::size_t m, const report::ConfigRecord& c
 }
 
 // What needs a human after the table: each red cell, with its evidence when
-// there are only a few (all of it is in the JSON and JUnit reports).
+// there are only a few (all of it is in the JSON and JUnit reports). After an
+// interrupt, the cases that did not run are listed under the table instead.
 std::string Attention(const report::RunRecord& record) {
   constexpr int kEvidenceUpTo = 4;
+  auto needs_attention = [&](const report::CaseRecord& r) {
+    return report::IsRed(report::StandingOf(r)) && !(r.not_run && record.interrupted_by);
+  };
   int red = 0;
   for (const auto& c : record.configs)
-    for (const auto& r : c.cases) red += report::IsRed(report::StandingOf(r));
+    for (const auto& r : c.cases) red += needs_attention(r);
   std::ostringstream os;
   for (const auto& c : record.configs) {
     for (const auto& r : c.cases) {
       const Standing s = report::StandingOf(r);
-      if (!report::IsRed(s)) continue;
+      if (!needs_attention(r)) continue;
       os << report::StandingName(s) << "  " << c.config.name << "  " << r.case_name << "  "
          << r.summary << "\n";
       if (s == Standing::kUnexpectedPass)
@@ -191,7 +196,8 @@ class Scheduler {
       for (auto& r : running_) r.child.Kill();
     }
     for (; next_ < jobs_.size(); ++next_)
-      results_[next_] = MergeWorker(jobs_[next_], nullptr, "the matrix was interrupted");
+      results_[next_] =
+          MergeWorker(jobs_[next_], nullptr, report::Interruption(os::InterruptSignal()));
   }
 
   void Reap() {
@@ -210,12 +216,17 @@ class Scheduler {
   void Ended(const Running& r, const os::ProcessResult& ended) {
     std::string why;
     auto worker = ReadWorkerReport(r.json, why);
-    const bool ok = worker && (ended.exit_code == kExitPass || ended.exit_code == kExitFail);
-    if (!ok)
-      why = "the worker " +
-            (ended.term_signal ? "was killed by signal " + std::to_string(ended.term_signal)
-                               : "exited " + std::to_string(ended.exit_code)) +
-            (why.empty() ? "" : " and " + why) +
+    const bool finished = ended.exit_code == kExitPass || ended.exit_code == kExitFail;
+    // A worker the matrix stopped when it was interrupted: its report says
+    // so (with the cases it did not run as not-run ERRORs), or the SIGTERM
+    // ended it before it could write one. Not the worker's failure.
+    const bool stopped =
+        interrupted_at_ && (worker ? worker->interrupted_by != 0 : ended.term_signal == SIGTERM);
+    const bool ok = (worker && finished) || stopped;
+    if (stopped)
+      why = report::Interruption(os::InterruptSignal());
+    else if (!ok)
+      why = "the worker " + ended.Ending() + (why.empty() ? "" : " and " + why) +
             (options_.keep ? " (log: " + r.log.string() + ")" : "");
     auto merged = MergeWorker(*r.job, worker ? &*worker : nullptr, why);
     if (!ok) {
@@ -309,13 +320,7 @@ report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* 
   for (const auto& name : job.cases) {
     bool reported = false;
     for (const auto& r : merged.cases) reported |= r.case_name == name;
-    if (reported) continue;
-    report::CaseRecord missing;
-    missing.case_name = name;
-    missing.outcome = oracles::Outcome::kError;
-    missing.summary = "not run: " + why_missing;
-    missing.reason = why_missing;
-    merged.cases.push_back(std::move(missing));
+    if (!reported) merged.cases.push_back(report::NotRunRecord(name, why_missing));
   }
   for (auto& r : merged.cases)
     if (auto it = job.entry.expected_failures.find(r.case_name);
@@ -363,11 +368,13 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
   // before the folder it worked in goes.
   scratch::SettleRunsInside(space->dir->path(), std::chrono::seconds(30));
   record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (os::InterruptRequested()) record.interrupted_by = os::InterruptSignal();
 
-  const std::string human_text =
-      report::RenderTable(record, report::TableStyle::kText) + "\n" + Attention(record) +
-      "matrix: " + std::to_string(jobs.size()) + " configurations in " + Seconds(record.seconds) +
-      " with -j " + std::to_string(parallel) + "\n";
+  std::string closing = "matrix: " + std::to_string(jobs.size()) + " configurations in " +
+                        Seconds(record.seconds) + " with -j " + std::to_string(parallel);
+  if (record.interrupted_by) closing += "; " + report::InterruptionSummary(record);
+  const std::string human_text = report::RenderTable(record, report::TableStyle::kText) + "\n" +
+                                 Attention(record) + closing + "\n";
   if (human) out << (interactive ? "\r\033[K\n" : "\n") << human_text;
   out.flush();
   if (!options.output.empty() || options.format != report::ReportFormat::kHuman) {

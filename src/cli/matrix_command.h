@@ -35,7 +35,8 @@ std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& opti
 
 // A worker's report folded into the job's one configuration record, with its
 // expected failures marked; every planned case the worker did not report
-// (it died, or was interrupted) becomes an ERROR naming `why_missing` (pure).
+// (it died, or was interrupted) becomes a not-run ERROR "not run:
+// <why_missing>" (pure).
 report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* worker,
                                  const std::string& why_missing);
 
@@ -44,6 +45,8 @@ report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* 
 int MatrixExitStatus(const report::RunRecord& record);
 
 // Runs the jobs; returns the exit status. Needs root (the workers do).
+// Interrupted, it stops its workers, reports the cases they and the jobs not
+// started did not run as not-run ERRORs, and marks the record interrupted.
 int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
               std::ostream& out, bool interactive);
 

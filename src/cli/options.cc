@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <thread>
@@ -18,7 +19,7 @@ struct RawRun {
   std::string mkfs_options, mount_options, workdir, image_size, shutdown;
   std::string block_size = "4096", gap = "16";
   std::string format = "human", output, config_name, matrix_config, report_input;
-  unsigned jobs = 0;
+  std::string jobs;  // matrix -j; empty: one per CPU
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false, worker = false;
@@ -26,7 +27,7 @@ struct RawRun {
   std::string scratch_dev, scratch_mnt;
   bool fstests = false;
   GivenFlags given;
-  bool block_size_given = false;
+  bool block_size_given = false, jobs_given = false;
   std::string mkfs_options_from = "--mkfs-options", mount_options_from = "--mount-options";
   std::string scratch_dev_from = "--scratch-dev", scratch_mnt_from = "--scratch-mnt";
 };
@@ -110,6 +111,11 @@ std::expected<void, std::string> MergeFstestsEnv(RawRun& raw, const EnvLookup& l
 
 // The scratch device, and a block size the mkfs options set.
 std::expected<void, std::string> ValidateTarget(const RawRun& raw, RunOptions& o) {
+  // An empty value given on purpose is its own mistake, not a missing partner.
+  if (raw.given.scratch_dev && raw.scratch_dev.empty())
+    return std::unexpected("--scratch-dev: empty (give the block device)");
+  if (raw.given.scratch_mnt && raw.scratch_mnt.empty())
+    return std::unexpected("--scratch-mnt: empty (give the directory)");
   if (!raw.scratch_dev.empty() || !raw.scratch_mnt.empty()) {
     if (raw.scratch_mnt.empty())
       return std::unexpected(raw.scratch_dev_from +
@@ -169,6 +175,10 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
   for (const auto& name : raw.fs) {
     auto fs = scratch::ParseFsType(name);
     if (!fs) return std::unexpected("--fs: unknown filesystem '" + name + "' (ext4 or xfs)");
+    // Each filesystem is one column of the table: running one twice would
+    // count its cases twice under one column.
+    if (std::find(o.filesystems.begin(), o.filesystems.end(), *fs) != o.filesystems.end())
+      return std::unexpected("--fs: " + name + " given twice");
     o.filesystems.push_back(*fs);
   }
   if (o.filesystems.empty()) return std::unexpected("--fs: no filesystem given");
@@ -356,6 +366,7 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   raw.given = {given("--fs"), given("--scratch-dev"), given("--scratch-mnt"),
                given("--mkfs-options"), given("--mount-options")};
   raw.block_size_given = given("--block-size");
+  raw.jobs_given = given("--jobs");
   if (raw.fstests) {
     if (auto merged = MergeFstestsEnv(raw, env); !merged) return std::unexpected(merged.error());
   }
@@ -371,8 +382,13 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!inv.matrix.config.empty() && !std::filesystem::is_regular_file(inv.matrix.config, ec))
       return std::unexpected("--config: " + inv.matrix.config.string() + " is not a file");
     const unsigned cpus = std::thread::hardware_concurrency();
-    inv.matrix.jobs = raw.jobs ? raw.jobs : (cpus ? cpus : 1);
-    if (inv.matrix.jobs > 64) return std::unexpected("--jobs: at most 64");
+    inv.matrix.jobs = cpus ? std::min(cpus, 64u) : 1;
+    if (raw.jobs_given) {
+      auto jobs = ParseU32("-j", raw.jobs);
+      if (!jobs) return std::unexpected(jobs.error());
+      if (*jobs < 1 || *jobs > 64) return std::unexpected("-j: must be 1 to 64");
+      inv.matrix.jobs = *jobs;
+    }
   }
   if (inv.command == Command::kReport) {
     inv.report_input = raw.report_input;

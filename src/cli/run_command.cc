@@ -10,6 +10,7 @@
 #include "engine/scenario.h"
 #include "os/interrupt.h"
 #include "os/process.h"
+#include "report/record.h"
 #include "scratch/run_dir.h"
 #include "scratch/scratch_fs.h"
 
@@ -31,8 +32,17 @@ scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std:
 engine::CaseRun NotRun(const CaseSpec& spec, engine::RunStatus status, const std::string& why) {
   engine::CaseRun run;
   run.case_name = spec.name;
+  run.case_file = spec.source;
   run.status = status;
   run.reason = why;
+  return run;
+}
+
+// A case the signal kept from starting: ERROR "not run: interrupted by signal 2 (SIGINT)".
+engine::CaseRun Interrupted(const CaseSpec& spec) {
+  auto run = NotRun(spec, engine::RunStatus::kError,
+                    "not run: " + report::Interruption(os::InterruptSignal()));
+  run.interrupted = true;
   return run;
 }
 
@@ -58,7 +68,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                                        report::Reporter& reporter) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<oracles::Outcome> outcomes;
-  auto report_case = [&](const report::ConfigInfo& config, const engine::CaseRun& run) {
+  auto report_case = [&](const report::ConfigInfo& config, engine::CaseRun run) {
+    // A case that ended in an error after the signal arrived was stopped by
+    // it (its steps, or its mkfs or fsck, which got the terminal's SIGINT too).
+    if (run.status == engine::RunStatus::kError && os::InterruptRequested()) run.interrupted = true;
     oracles::Verdict verdict = oracles::Judge(run);
     outcomes.push_back(verdict.outcome);
     reporter.CaseDone(config, run, verdict);
@@ -78,9 +91,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
   const bool can_run = static_cast<bool>(space);
   std::set<std::uint32_t> block_sizes;
   for (const auto* c : cases) block_sizes.insert(BlockSizeFor(*c, options));
+  // Once interrupted, every case still to run is reported as not run, so
+  // the report accounts for every planned case.
   for (std::size_t i = 0; can_run && i < options.filesystems.size(); ++i) {
     for (std::uint32_t bs : block_sizes) {
-      if (os::InterruptRequested()) break;
       const auto spec = SpecFor(options, options.filesystems[i], bs);
       report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)), bs, "",
                                 spec.mount_options, "", options.config_name};
@@ -103,6 +117,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
           report_case(config, NotRun(*c, engine::RunStatus::kSkipped, "the case is for " + FsList(*c)));
       }
       if (runnable.empty()) continue;
+      if (os::InterruptRequested()) {
+        for (const auto* c : runnable) report_case(config, Interrupted(*c));
+        continue;
+      }
       // On a user's scratch device every configuration is mkfs'd on it in turn.
       auto fs =
           options.scratch_target
@@ -111,6 +129,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
               : scratch::ScratchFs::Create(spec, space->dir->path(),
                                            config.fs + "-" + std::to_string(bs),
                                            space->lease.get());
+      if (!fs && os::InterruptRequested()) {
+        for (const auto* c : runnable) report_case(config, Interrupted(*c));
+        continue;
+      }
       if (!fs) {
         const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
         reporter.ConfigFailed(config, why);
@@ -124,7 +146,10 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
       reporter.ConfigReady(config);
       for (std::size_t k = 0; k < runnable.size(); ++k) {
         const auto* c = runnable[k];
-        if (os::InterruptRequested()) break;
+        if (os::InterruptRequested()) {
+          report_case(config, Interrupted(*c));
+          continue;
+        }
         spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, runnable.size());
         reporter.CaseStarted(config, c->name);
         auto outcome = report_case(config, engine::RunCase(**fs, *c, options.scenario));
@@ -136,6 +161,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
       }
     }
   }
+  if (os::InterruptRequested()) reporter.Interrupted(os::InterruptSignal());
   reporter.Finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return outcomes;
 }

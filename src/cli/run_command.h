@@ -15,8 +15,9 @@ namespace eofzero::cli {
 // block size the cases need (on images, or in turn on the user's scratch
 // device), one file per case. A case that does not apply to a filesystem, or
 // needs a block size other than the one the mkfs options set, is reported as
-// skipped. Stops early (after cleaning up)
-// when interrupted. Returns each case's outcome.
+// skipped. Interrupted, it stops early (after cleaning up), reports every
+// case it did not run as an ERROR "not run: interrupted by signal N (SIG…)",
+// then Reporter::Interrupted. Returns each case's outcome.
 std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                                        const std::vector<const engine::CaseSpec*>& cases,
                                        report::Reporter& reporter);

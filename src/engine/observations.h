@@ -81,6 +81,8 @@ struct CaseRun {
   std::string case_file;  // the case file it came from
   RunStatus status = RunStatus::kError;
   std::string reason;  // why it was skipped, or what went wrong
+  // A signal stopped the run before the case began or while it ran (kError).
+  bool interrupted = false;
   std::uint32_t block_size = 0;
   std::uint64_t old_eof = 0;
   std::uint64_t eof_block = 0;  // file offset of the block that holds the old EOF

@@ -256,6 +256,7 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     run.status =
         st.error().kind == ErrorKind::kUnsupported ? RunStatus::kSkipped : RunStatus::kError;
     run.reason = st.error().Message();
+    run.interrupted = st.error().kind == ErrorKind::kInterrupted;
     if (auto rec = fs.Recover(); !rec)
       run.notes.push_back("could not bring the filesystem back: " + rec.error().Message());
   }

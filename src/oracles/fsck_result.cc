@@ -32,13 +32,14 @@ FsckResult Make(os::FsckTool tool, FsckVerdict v, std::string reason,
 
 FsckResult ClassifyE2fsck(const os::ProcessResult& run) {
   const auto tool = os::FsckTool::kE2fsck;
-  const std::string code = "e2fsck exited " + std::to_string(run.exit_code);
+  const std::string code = "e2fsck " + run.Ending();
+  if (run.exit_code < 0) return Make(tool, FsckVerdict::kToolError, code, run);  // killed
   // With -n, e2fsck aborts (8) after errors it may not fix; 4 is still set.
-  if (run.exit_code >= 0 && run.exit_code < 16 && (run.exit_code & 4) &&
+  if (run.exit_code < 16 && (run.exit_code & 4) &&
       !MentionsAny(run, kE2fsckReplay)) {
     return Make(tool, FsckVerdict::kCorrupt, code + ": filesystem has errors", run);
   }
-  if (run.exit_code >= 8 || run.exit_code < 0) {
+  if (run.exit_code >= 8) {
     return Make(tool, FsckVerdict::kToolError, code + " (operational error)", run);
   }
   if (MentionsAny(run, kE2fsckReplay)) {
@@ -52,8 +53,8 @@ FsckResult ClassifyE2fsck(const os::ProcessResult& run) {
 
 FsckResult ClassifyXfsRepair(const os::ProcessResult& run) {
   const auto tool = os::FsckTool::kXfsRepair;
-  const std::string code = "xfs_repair exited " + std::to_string(run.exit_code);
-  if (run.exit_code < 0) return Make(tool, FsckVerdict::kToolError, code, run);
+  const std::string code = "xfs_repair " + run.Ending();
+  if (run.exit_code < 0) return Make(tool, FsckVerdict::kToolError, code, run);  // killed
   if (MentionsAny(run, kXfsReplay) || run.exit_code == 2) {
     return Make(tool, FsckVerdict::kNeedsJournalReplay, code + ": the log needs replaying", run);
   }

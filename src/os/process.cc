@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -60,14 +61,25 @@ std::string ProcessResult::CommandLine() const {
   return s;
 }
 
+std::string SignalName(int signo) {
+  const char* abbrev = signo > 0 ? ::sigabbrev_np(signo) : nullptr;  // "KILL"; null if none
+  return abbrev ? std::string("SIG") + abbrev : "";
+}
+
+std::string DescribeSignal(int signo) {
+  const std::string name = SignalName(signo);
+  return "signal " + std::to_string(signo) + (name.empty() ? "" : " (" + name + ")");
+}
+
+std::string ProcessResult::Ending() const {
+  if (term_signal) return "was killed by " + DescribeSignal(term_signal);
+  if (exit_code < 0) return "ended without an exit status";  // waitpid failed
+  return "exited " + std::to_string(exit_code);
+}
+
 std::string ProcessResult::Describe() const {
   std::ostringstream os;
-  os << CommandLine();
-  if (term_signal) {
-    os << " was killed by signal " << term_signal;
-  } else {
-    os << " exited " << exit_code;
-  }
+  os << CommandLine() << " " << Ending();
   std::string detail = err.empty() ? out : err;
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   if (!detail.empty()) os << ": " << detail;

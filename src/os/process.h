@@ -18,9 +18,16 @@ struct ProcessResult {
 
   bool ok() const { return exit_code == 0; }
   std::string CommandLine() const;
+  // How it ended: "exited 1", or "was killed by signal 9 (SIGKILL)".
+  std::string Ending() const;
   // "mkfs.xfs ... exited 1: <stderr>" for error messages.
   std::string Describe() const;
 };
+
+// "SIGKILL" for 9; "" for a number that is no signal.
+std::string SignalName(int signo);
+// "signal 9 (SIGKILL)", or "signal 200" for a number that is no signal.
+std::string DescribeSignal(int signo);
 
 // Runs argv[0] (looked up in PATH) and waits for it. An error means the child
 // could not be started or waited for; a non-zero exit is a ProcessResult.

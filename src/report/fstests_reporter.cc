@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "report/human_reporter.h"
+#include "report/record.h"
 
 namespace eofzero::report {
 
@@ -38,6 +39,11 @@ void FstestsReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& 
       break;
   }
   for (const auto& note : run.notes) spdlog::info("{}: note: {}", run.case_name, note);
+  out_.flush();
+}
+
+void FstestsReporter::Interrupted(int signo) {
+  out_ << Interruption(signo) << "\n";
   out_.flush();
 }
 

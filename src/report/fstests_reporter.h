@@ -6,6 +6,7 @@
 //   <case>: SKIP: <reason>
 //   <case>: ERROR: <summary>
 //   setup failed: <error>              (a configuration that could not be made)
+//   interrupted by signal 2 (SIGINT)   (its cases that did not run are ERRORs)
 // No header, timings or totals. Notes and configurations go to spdlog (info).
 // Meant for one configuration (fstests' FSTYP): lines name the case only.
 #pragma once
@@ -24,6 +25,7 @@ class FstestsReporter : public Reporter {
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void Interrupted(int signo) override;
   void Finish(double seconds) override;
 
  private:

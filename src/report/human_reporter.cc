@@ -82,7 +82,7 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
   for (const auto& f : verdict.fsck) {
     if (f.verdict != oracles::FsckVerdict::kCorrupt) continue;
-    os << "    fsck: " << f.run.CommandLine() << " exited " << f.run.exit_code << ": " << f.reason
+    os << "    fsck: " << f.run.CommandLine() << " " << f.run.Ending() << ": " << f.reason
        << "\n";
     std::istringstream lines(f.run.out + f.run.err);
     for (std::string line; std::getline(lines, line);) os << "      | " << line << "\n";
@@ -152,7 +152,9 @@ void HumanReporter::Finish(double seconds) {
   out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
        << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
        << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "
-       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds) << "\n";
+       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds);
+  if (record_.record().interrupted_by) out_ << "; " << InterruptionSummary(record_.record());
+  out_ << "\n";
   out_.flush();
 }
 

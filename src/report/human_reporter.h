@@ -2,6 +2,7 @@
 // its place, n/m, in the run), the evidence under each failure, then the
 // configuration × case table and a closing "N passed, N failed" line. On a
 // terminal (`interactive`), a transient line names the case that is running.
+// An interrupted run's table and closing line say so, and what did not run.
 #pragma once
 
 #include <ostream>
@@ -28,6 +29,7 @@ class HumanReporter : public Reporter {
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void Interrupted(int signo) override { record_.Interrupted(signo); }
   void Finish(double seconds) override;
 
  private:

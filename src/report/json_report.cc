@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "os/process.h"
 #include "report/standing.h"
 
 namespace eofzero::report {
@@ -43,7 +44,8 @@ json FsckJson(const oracles::FsckResult& f) {
             {"verdict", oracles::FsckVerdictName(f.verdict)},
             {"reason", f.reason},
             {"command", f.run.CommandLine()},
-            {"exit_code", f.run.exit_code}};
+            {"exit_code", f.run.exit_code},
+            {"signal", f.run.term_signal}};
   if (f.verdict == oracles::FsckVerdict::kCorrupt || f.verdict == oracles::FsckVerdict::kToolError)
     o["output"] = f.run.out + f.run.err;
   return o;
@@ -83,6 +85,7 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   r.reason = o.value("reason", "");
   r.evidence = o.value("evidence", "");
   r.seconds = o.value("seconds", 0.0);
+  r.not_run = o.value("not_run", false);  // absent in reports written before it existed
   if (auto it = o.find("notes"); it != o.end() && it->is_array())
     for (const auto& n : *it)
       if (n.is_string()) r.notes.push_back(n.get<std::string>());
@@ -153,7 +156,8 @@ json ToJson(const RunRecord& record) {
                  r.expected_failure ? json{{"reason", r.expected_failure->reason},
                                            {"findings", r.expected_failure->findings}}
                                     : json()},
-                {"standing", StandingName(StandingOf(r))}};
+                {"standing", StandingName(StandingOf(r))},
+                {"not_run", r.not_run}};
       o.update(r.detail);
       cases.push_back(std::move(o));
     }
@@ -166,11 +170,16 @@ json ToJson(const RunRecord& record) {
                        {"setup_error", c.setup_error},
                        {"cases", std::move(cases)}});
   }
+  json interrupted;  // null: the run ended by itself
+  if (record.interrupted_by)
+    interrupted = {{"signal", record.interrupted_by},
+                   {"name", os::SignalName(record.interrupted_by)}};
   return {{"tool", "eofzero"},
           {"schema", kJsonSchemaVersion},
           {"kernel", record.kernel},
           {"started", record.started},
           {"seconds", Rounded(record.seconds)},
+          {"interrupted", std::move(interrupted)},
           {"configurations", std::move(configs)}};
 }
 
@@ -186,6 +195,13 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
   record.kernel = doc.value("kernel", "");
   record.started = doc.value("started", "");
   record.seconds = doc.value("seconds", 0.0);
+  // Absent (a report written before it existed) or null: it ended by itself.
+  if (auto it = doc.find("interrupted"); it != doc.end() && !it->is_null()) {
+    auto signal = it->is_object() ? Member<int>(*it, "signal", "report.interrupted")
+                                  : std::unexpected("report: \"interrupted\" is not an object");
+    if (!signal) return std::unexpected(signal.error());
+    record.interrupted_by = *signal;
+  }
   auto configs = Member<json>(doc, "configurations", "report");
   if (!configs) return std::unexpected(configs.error());
   if (!configs->is_array()) return std::unexpected("report: \"configurations\" is not a list");

@@ -4,11 +4,16 @@
 // and everything the oracles saw. The matrix reads its workers' reports back
 // with RunRecordFromJson, so the format is also the matrix's own wire format.
 //
-// Schema (version 1), stable keys:
-//   {tool, schema, kernel, started, seconds, configurations: [
+// Schema (version 1), stable keys; keys are only ever added, and a reader
+// takes a missing one as its default (an older report has no "interrupted"
+// and no "not_run": it ended by itself and ran every case it lists):
+//   {tool, schema, kernel, started, seconds,
+//    interrupted: null | {signal, name},
+//    configurations: [
 //     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,
 //      cases: [{case, case_file, verdict, summary, reason, seconds, evidence,
-//               notes, findings, expected_failure {reason, findings}, standing, block_size, old_eof, eof_block,
+//               notes, findings, expected_failure {reason, findings}, standing,
+//               not_run, block_size, old_eof, eof_block,
 //               durable_size_at_crash, plant, extent_after_crash,
 //               oracles: [{oracle, phase, clean, gap, bytes_examined, nonzero,
 //                          sentinel, dirty, base_offset, file_size, note}],

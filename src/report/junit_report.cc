@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "os/process.h"
 #include "report/standing.h"
 
 namespace eofzero::report {
@@ -78,7 +79,7 @@ void AddCase(pugi::xml_node suite, const std::string& suite_name, const CaseReco
               "XPASS", r.summary);
       break;
     case Standing::kError:
-      Outcome(tc, "error", r.summary, "ERROR", r.reason);
+      Outcome(tc, "error", r.summary, r.not_run ? "NOT_RUN" : "ERROR", r.reason);
       break;
     case Standing::kSkip:
       tc.append_child("skipped").append_attribute("message") =
@@ -113,6 +114,8 @@ std::string RenderJunit(const RunRecord& record) {
     Property(props, "mkfs_command", c.config.mkfs_command);
     Property(props, "mount_options", c.config.mount_options);
     if (!c.setup_error.empty()) Property(props, "setup_error", c.setup_error);
+    if (record.interrupted_by)
+      Property(props, "interrupted", os::DescribeSignal(record.interrupted_by));
     Counts counts;
     for (const auto& r : c.cases) {
       AddCase(suite, name, r);

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "os/process.h"
 #include "report/human_reporter.h"
 #include "report/json_report.h"
 
@@ -25,7 +26,34 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   }
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);
+  r.not_run = run.interrupted;
   return r;
+}
+
+std::string Interruption(int signo) { return "interrupted by " + os::DescribeSignal(signo); }
+
+CaseRecord NotRunRecord(const std::string& case_name, const std::string& why) {
+  CaseRecord r;
+  r.case_name = case_name;
+  r.outcome = oracles::Outcome::kError;
+  r.summary = "not run: " + why;
+  r.reason = why;
+  r.not_run = true;
+  return r;
+}
+
+std::size_t NotRunCount(const RunRecord& record) {
+  std::size_t n = 0;
+  for (const auto& c : record.configs)
+    for (const auto& r : c.cases) n += r.not_run;
+  return n;
+}
+
+std::string InterruptionSummary(const RunRecord& record) {
+  const std::size_t n = NotRunCount(record);
+  return Interruption(record.interrupted_by) + ": " +
+         (n ? std::to_string(n) + (n == 1 ? " case" : " cases") + " did not run"
+            : "every case ran");
 }
 
 std::string UtcNow() {
@@ -60,6 +88,8 @@ void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun
   Config(config).cases.push_back(MakeCaseRecord(config, run, verdict));
 }
 
+void RecordingReporter::Interrupted(int signo) { record_.interrupted_by = signo; }
+
 void RecordingReporter::Finish(double seconds) { record_.seconds = seconds; }
 
 void FanOutReporter::Planned(std::size_t cases) {
@@ -80,6 +110,9 @@ void FanOutReporter::CaseStarted(const ConfigInfo& config, const std::string& ca
 void FanOutReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                               const oracles::Verdict& verdict) {
   for (auto* r : to_) r->CaseDone(config, run, verdict);
+}
+void FanOutReporter::Interrupted(int signo) {
+  for (auto* r : to_) r->Interrupted(signo);
 }
 void FanOutReporter::Finish(double seconds) {
   for (auto* r : to_) r->Finish(seconds);

@@ -42,6 +42,9 @@ struct CaseRecord {
   // What every oracle saw, sizes, fsck, the plant: the JSON report's detail
   // object, kept as is so a merged report loses nothing.
   nlohmann::ordered_json detail = nlohmann::ordered_json::object();
+  // The case did not run, or not to its end: a signal stopped the run before
+  // or while it ran, or its matrix worker died. Always an ERROR.
+  bool not_run = false;
 };
 
 struct ConfigRecord {
@@ -55,10 +58,27 @@ struct RunRecord {
   std::string started;  // UTC, ISO 8601
   double seconds = 0;
   std::vector<ConfigRecord> configs;
+  // The signal that stopped the run before it ended (SIGINT, SIGTERM,
+  // SIGHUP), or 0 for a run that ended by itself. The cases it did not run
+  // are in `configs` as not_run ERRORs.
+  int interrupted_by = 0;
 };
 
 CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
                           const oracles::Verdict& verdict);
+
+// "interrupted by signal 2 (SIGINT)"
+std::string Interruption(int signo);
+
+// A case that did not run: an ERROR "not run: <why>".
+CaseRecord NotRunRecord(const std::string& case_name, const std::string& why);
+
+// How many of the record's cases did not run (CaseRecord::not_run).
+std::size_t NotRunCount(const RunRecord& record);
+
+// For an interrupted run's closing line: "interrupted by signal 2 (SIGINT):
+// 3 cases did not run" (or "...: every case ran").
+std::string InterruptionSummary(const RunRecord& record);
 
 // "2026-11-23T10:04:05Z"
 std::string UtcNow();
@@ -72,6 +92,7 @@ class RecordingReporter : public Reporter {
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void Interrupted(int signo) override;
   void Finish(double seconds) override;
 
   const RunRecord& record() const { return record_; }
@@ -92,6 +113,7 @@ class FanOutReporter : public Reporter {
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void Interrupted(int signo) override;
   void Finish(double seconds) override;
 
  private:

@@ -35,6 +35,9 @@ class Reporter {
   virtual void CaseStarted(const ConfigInfo& /*config*/, const std::string& /*case_name*/) {}
   virtual void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                         const oracles::Verdict& verdict) = 0;
+  // A signal stopped the run early (its cases that did not run were reported
+  // as ERRORs with CaseRun::interrupted); comes just before Finish.
+  virtual void Interrupted(int /*signo*/) {}
   virtual void Finish(double seconds) = 0;
 };
 

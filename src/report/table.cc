@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "os/process.h"
 #include "report/standing.h"
 
 namespace eofzero::report {
@@ -61,6 +62,32 @@ std::string Totals(const Grid& g) {
   return s.empty() ? "no cases" : s;
 }
 
+// Per configuration with cases that did not run: "ext4/4k: fallocate,
+// truncate_up", "xfs/4k: all 3 cases".
+std::vector<std::string> NotRunByConfig(const RunRecord& record) {
+  std::vector<std::string> out;
+  for (const auto& c : record.configs) {
+    std::vector<std::string> names;
+    for (const auto& r : c.cases)
+      if (r.not_run) names.push_back(r.case_name);
+    if (names.empty()) continue;
+    const bool all = names.size() == c.cases.size() && names.size() > 1;
+    out.push_back(c.config.Short() + ": " +
+                  (all ? "all " + std::to_string(names.size()) + " cases" : Join(names)));
+  }
+  return out;
+}
+
+// Under the text table: "interrupted by signal 2 (SIGINT); did not run:" and
+// a line per configuration.
+std::string TextInterruption(const RunRecord& record) {
+  const auto not_run = NotRunByConfig(record);
+  std::string out = Interruption(record.interrupted_by) +
+                    (not_run.empty() ? "; every case ran\n" : "; did not run:\n");
+  for (const auto& line : not_run) out += "  " + line + "\n";
+  return out;
+}
+
 std::string Text(const Grid& g) {
   std::size_t first = 4;
   for (const auto& r : g.rows) first = std::max(first, r.size());
@@ -80,7 +107,14 @@ std::string Text(const Grid& g) {
 }
 
 std::string Markdown(const RunRecord& record, const Grid& g) {
-  std::string out = "| case |";
+  std::string out;
+  if (record.interrupted_by) {
+    std::string not_run;
+    for (const auto& line : NotRunByConfig(record)) not_run += (not_run.empty() ? "" : "; ") + line;
+    out = "**Interrupted** by " + os::DescribeSignal(record.interrupted_by) +
+          (not_run.empty() ? "; every case ran" : "; did not run: " + not_run) + "\n\n";
+  }
+  out += "| case |";
   std::string rule = "|---|";
   for (const auto& c : g.columns) {
     out += " " + c + " |";
@@ -99,7 +133,7 @@ std::string Markdown(const RunRecord& record, const Grid& g) {
       red += "- `" + c.config.Short() + "`: could not be set up: " + c.setup_error + "\n";
     for (const auto& r : c.cases) {
       const Standing s = StandingOf(r);
-      if (!IsRed(s)) continue;
+      if (!IsRed(s) || (r.not_run && record.interrupted_by)) continue;  // listed on top
       red += "- `" + c.config.Short() + "` `" + r.case_name + "`: " + StandingName(s) + ": " +
              r.summary;
       if (r.expected_failure)
@@ -116,7 +150,8 @@ std::string Markdown(const RunRecord& record, const Grid& g) {
 
 std::string RenderTable(const RunRecord& record, TableStyle style) {
   const Grid g = MakeGrid(record);
-  return style == TableStyle::kMarkdown ? Markdown(record, g) : Text(g);
+  if (style == TableStyle::kMarkdown) return Markdown(record, g);
+  return Text(g) + (record.interrupted_by ? TextInterruption(record) : "");
 }
 
 }  // namespace eofzero::report

@@ -116,15 +116,49 @@ TEST(Matrix, ABadMatrixFileIsOneLineExit2AndNothingIsTouched) {
   EXPECT_EQ(wd.Contents(), before);
 }
 
-// Interrupted, the matrix stops its workers; they release everything.
+// Interrupted, the matrix stops its workers; they release everything. Its
+// report says it was interrupted and accounts for every configuration: the
+// cases that did not run (in the stopped workers, and in the configurations
+// never started) are not-run ERRORs, and no stopped worker is blamed.
 TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
   REQUIRE_ROOT();
   Workdir wd;
-  Ran ran = RunEofzeroAndInterrupt({"matrix", "-j", "2", "--workdir", wd.str(), "-v"},
+  const auto json_path = wd.path() / "matrix.json";
+  Ran ran = RunEofzeroAndInterrupt({"matrix", "-j", "2", "--workdir", wd.str(), "-v", "--format",
+                                    "json", "--output", json_path.string()},
                                    "matrix: starting ext4-1k", SIGTERM);
   EXPECT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 128 + SIGTERM) << ran.err;
   ExpectNothingLeft(wd);
+
+  auto record = report::RunRecordFromJson(
+      nlohmann::ordered_json::parse(ReadFile(json_path), nullptr, false));
+  ASSERT_TRUE(record) << record.error() << "\n" << ReadFile(json_path);
+  EXPECT_EQ(record->interrupted_by, SIGTERM);
+  const int configs =
+      CountOccurrences(ReadFile(EOFZERO_SOURCE_DIR "/scripts/matrix.toml"), "[[config]]");
+  ASSERT_EQ(static_cast<int>(record->configs.size()), configs);
+  const std::string why = "not run: interrupted by signal 15 (SIGTERM)";
+  for (const auto& c : record->configs) {
+    SCOPED_TRACE(c.config.name);
+    EXPECT_FALSE(c.cases.empty());
+    EXPECT_EQ(c.setup_error, "") << "a worker the matrix stopped is not at fault";
+    for (const auto& r : c.cases)
+      if (r.not_run) {
+        EXPECT_EQ(r.outcome, oracles::Outcome::kError) << r.case_name;
+      }
+  }
+  const auto& never_started = record->configs.back();
+  for (const auto& r : never_started.cases) {
+    EXPECT_TRUE(r.not_run) << r.case_name;
+    EXPECT_EQ(r.summary, why) << r.case_name;
+  }
+  Ran human = RunEofzero({"report", json_path.string()});
+  EXPECT_NE(human.out.find("interrupted by signal 15 (SIGTERM); did not run:\n"),
+            std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("\n  " + never_started.config.name + ": all "), std::string::npos)
+      << human.out;
 }
 
 // A worker killed outright cannot clean up: its guardian releases its mount,
@@ -149,6 +183,10 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
     errors += r.outcome == oracles::Outcome::kError;
   }
   EXPECT_GT(errors, 0);
+  EXPECT_NE(record->configs.at(0).setup_error.find("the worker was killed by signal 9 (SIGKILL)"),
+            std::string::npos)
+      << record->configs.at(0).setup_error;
+  EXPECT_EQ(record->interrupted_by, 0) << "the matrix itself was not interrupted";
   ExpectNothingLeft(wd);
 }
 

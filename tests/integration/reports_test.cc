@@ -3,6 +3,8 @@
 // run. Whatever this kernel's verdicts are, the three must agree.
 #include <pugixml.hpp>
 
+#include <csignal>
+
 #include "harness.h"
 #include "report/json_report.h"
 
@@ -56,6 +58,59 @@ TEST(Reports, JsonAndJunitOfARealRunParseBackAndAgreeWithTheHumanLines) {
   EXPECT_EQ(std::distance(suites.children("testsuite").begin(), suites.children("testsuite").end()),
             2);
   ExpectNothingLeft(wd);
+}
+
+// Interrupted while planting its first case, a run still writes its JSON
+// report: marked interrupted, with every case it did not run as an ERROR, and
+// `eofzero report` renders it as interrupted in every format.
+TEST(Reports, AnInterruptedRunsReportSaysSoAndIsRenderedAsInterrupted) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto json_path = wd.path() / "run.json";
+  Ran ran = RunEofzeroAndInterrupt({"run", "--workdir", wd.str(), "--fs", "ext4,xfs", "--case",
+                                    "append_write,truncate_up", "--format", "json", "--output",
+                                    json_path.string(), "-vv"},
+                                   ": plant", SIGINT);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_EQ(ran.exit_code, 128 + SIGINT) << ran.err;
+  ExpectNothingLeft(wd);
+
+  auto doc = nlohmann::ordered_json::parse(ReadFile(json_path), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << ReadFile(json_path);
+  ASSERT_TRUE(doc.contains("interrupted") && doc["interrupted"].is_object()) << doc.dump(2);
+  EXPECT_EQ(doc["interrupted"]["signal"], SIGINT);
+  EXPECT_EQ(doc["interrupted"]["name"], "SIGINT");
+  auto record = report::RunRecordFromJson(doc);
+  ASSERT_TRUE(record) << record.error();
+  ASSERT_EQ(record->configs.size(), 2u) << "the configuration it never reached is there too";
+  int not_run = 0;
+  for (const auto& c : record->configs) {
+    ASSERT_EQ(c.cases.size(), 2u) << c.config.fs << ": every planned case is accounted for";
+    for (const auto& r : c.cases) {
+      EXPECT_EQ(r.outcome, oracles::Outcome::kError) << c.config.fs << " " << r.case_name;
+      not_run += r.summary == "not run: interrupted by signal 2 (SIGINT)";
+    }
+  }
+  EXPECT_EQ(not_run, 3) << "the first case was stopped midway, the other three never ran";
+
+  Ran human = RunEofzero({"report", json_path.string()});
+  EXPECT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("interrupted by signal 2 (SIGINT); did not run:\n  ext4/4k: "),
+            std::string::npos)
+      << human.out;
+  Ran markdown = RunEofzero({"report", json_path.string(), "--format", "markdown"});
+  EXPECT_EQ(markdown.out.rfind("**Interrupted** by signal 2 (SIGINT)", 0), 0u) << markdown.out;
+  Ran junit = RunEofzero({"report", json_path.string(), "--format", "junit"});
+  pugi::xml_document xml;
+  ASSERT_TRUE(xml.load_string(junit.out.c_str())) << junit.out;
+  EXPECT_EQ(xml.child("testsuites").attribute("errors").as_int(), 4) << junit.out;
+  for (auto suite : xml.child("testsuites").children("testsuite"))
+    EXPECT_STREQ(suite.child("properties")
+                     .find_child_by_attribute("property", "name", "interrupted")
+                     .attribute("value")
+                     .as_string(),
+                 "signal 2 (SIGINT)")
+        << junit.out;
 }
 
 }  // namespace

@@ -167,5 +167,21 @@ TEST(BadInput, IsOneLineExit2AndTouchesNothing) {
   EXPECT_TRUE(wd.Contents().empty());
 }
 
+// Without root, each command that needs it says so in its own name (run as
+// nobody through setpriv, so this test needs root to drop it).
+TEST(WithoutRoot, EachCommandNamesItselfAndExits3) {
+  REQUIRE_ROOT();
+  for (const char* command : {"run", "selftest", "matrix"}) {
+    SCOPED_TRACE(command);
+    auto ran = os::RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               EOFZERO_BINARY, command});
+    ASSERT_TRUE(ran) << ran.error().Message();
+    EXPECT_EQ(ran->exit_code, 3) << ran->err;
+    EXPECT_EQ(ran->err.rfind("eofzero: " + std::string(command) + " needs root (", 0), 0u)
+        << ran->err;
+    EXPECT_EQ(CountOccurrences(ran->err, "\n"), 1) << "one line: " << ran->err;
+  }
+}
+
 }  // namespace
 }  // namespace eofzero::itest

@@ -66,6 +66,7 @@ TEST(MergeWorker, EveryPlannedCaseTheWorkerDidNotReportIsAnError) {
     if (r.case_name == "truncate_up") continue;
     EXPECT_EQ(r.outcome, Outcome::kError) << r.case_name;
     EXPECT_EQ(r.summary, "not run: the worker was killed by signal 9");
+    EXPECT_TRUE(r.not_run) << r.case_name;
   }
   auto none = MergeWorker(Job(), nullptr, "spawn failed");
   EXPECT_EQ(none.cases.size(), 3u);

@@ -120,7 +120,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--output", "/no/such/dir/r.json"}, "--output: /no/such/dir is not a"},
         BadInput{{"run", "--output", "/tmp"}, "--output: /tmp is a directory"},
         BadInput{{"matrix", "--config", "/no/such.toml"}, "--config: /no/such.toml is not a file"},
-        BadInput{{"matrix", "-j", "65"}, "--jobs: at most 64"},
+        BadInput{{"run", "--fs", "ext4,ext4"}, "--fs: ext4 given twice"},
+        BadInput{{"run", "--fs", "xfs,ext4,xfs"}, "--fs: xfs given twice"},
+        BadInput{{"run", "--scratch-dev", "", "--scratch-mnt", "/mnt/s"},
+                 "--scratch-dev: empty (give the block device)"},
+        BadInput{{"run", "--scratch-dev", "/dev/vdb", "--scratch-mnt", ""},
+                 "--scratch-mnt: empty (give the directory)"},
+        BadInput{{"matrix", "-j", "65"}, "-j: must be 1 to 64"},
+        BadInput{{"matrix", "-j", "0"}, "-j: must be 1 to 64"},
+        BadInput{{"matrix", "--jobs", "0"}, "-j: must be 1 to 64"},
+        BadInput{{"matrix", "-j", "two"}, "-j: 'two' is not a whole number"},
         BadInput{{"report"}, "json is required"},
         BadInput{{"report", "/no/such.json"}, "report: /no/such.json is not a file"}));
 

@@ -57,6 +57,17 @@ TEST(ClassifyFsck, E2fsckOperationalError) {
   EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kToolError);
 }
 
+TEST(ClassifyFsck, AKilledFsckSaysItWasKilledNotThatItExitedMinusOne) {
+  os::ProcessResult run{{"e2fsck", "-fn", "/dev/x"}, -1, 9, "", ""};
+  auto e2fsck = ClassifyFsck(FsckTool::kE2fsck, run);
+  EXPECT_EQ(e2fsck.verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(e2fsck.reason, "e2fsck was killed by signal 9 (SIGKILL)");
+  run.argv = {"xfs_repair", "-n", "/dev/x"};
+  auto xfs = ClassifyFsck(FsckTool::kXfsRepair, run);
+  EXPECT_EQ(xfs.verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(xfs.reason, "xfs_repair was killed by signal 9 (SIGKILL)");
+}
+
 TEST(ClassifyFsck, XfsRepairClean) {
   auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_clean.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kClean) << r.reason;

@@ -60,5 +60,19 @@ TEST(FstestsReporter, ConfigurationThatCouldNotBeMadeIsSetupFailed) {
   EXPECT_EQ(out.str(), "setup failed: scratch xfs bs=4096: mkfs.xfs exited 1: too small\n");
 }
 
+TEST(FstestsReporter, AnInterruptedRunSaysSoAfterItsCasesThatDidNotRun) {
+  std::ostringstream out;
+  FstestsReporter reporter(out);
+  reporter.CaseDone(Config(), PassedRun("append_write"), oracles::Judge(PassedRun("append_write")));
+  auto not_run = sample::NotRunRun("truncate_up");
+  reporter.CaseDone(Config(), not_run, oracles::Judge(not_run));
+  reporter.Interrupted(2);
+  reporter.Finish(1.0);
+  EXPECT_EQ(out.str(),
+            "append_write: PASS\n"
+            "truncate_up: ERROR: not run: interrupted by signal 2 (SIGINT)\n"
+            "interrupted by signal 2 (SIGINT)\n");
+}
+
 }  // namespace
 }  // namespace eofzero::report

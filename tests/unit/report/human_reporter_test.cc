@@ -62,6 +62,31 @@ TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
       << text;
 }
 
+TEST(HumanReporter, AnInterruptedRunSaysSoInTheTableAndTheClosingLine) {
+  std::ostringstream out;
+  HumanReporter reporter(out);
+  reporter.Planned(3);
+  reporter.ConfigReady(Config());
+  for (auto run : {sample::PassedRun("append_write"), sample::NotRunRun("fallocate"),
+                   sample::NotRunRun("truncate_up")})
+    reporter.CaseDone(Config(), run, oracles::Judge(run));
+  reporter.Interrupted(2);
+  reporter.Finish(1.5);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("ERROR 3/3     xfs/4k   truncate_up                    0.00s  "
+                      "not run: interrupted by signal 2 (SIGINT)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\ntruncate_up   ERROR\n"
+                      "interrupted by signal 2 (SIGINT); did not run:\n"
+                      "  xfs/4k: fallocate, truncate_up\n"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(text.ends_with("\n1 passed, 0 failed, 0 skipped, 2 errors in 1.50s; interrupted by "
+                             "signal 2 (SIGINT): 2 cases did not run\n"))
+      << text;
+}
+
 TEST(HumanReporter, OnATerminalATransientLineNamesTheRunningCase) {
   std::ostringstream out;
   HumanReporter reporter(out, /*interactive=*/true);

@@ -56,6 +56,47 @@ TEST(JsonReport, EachCaseCarriesItsStandingAndTheRunItsKernel) {
   EXPECT_EQ(doc["configurations"][0]["cases"][0]["oracles"][0]["nonzero"], 16);
 }
 
+TEST(JsonReport, AnInterruptedRunSaysSoAndParsesBack) {
+  const RunRecord original = testing::InterruptedRecord();
+  const Json doc = ToJson(original);
+  EXPECT_EQ(doc["interrupted"], Json({{"signal", 2}, {"name", "SIGINT"}})) << doc.dump(2);
+  const Json& not_run = doc["configurations"][0]["cases"][1];
+  EXPECT_EQ(not_run["verdict"], "ERROR");
+  EXPECT_EQ(not_run["summary"], "not run: interrupted by signal 2 (SIGINT)");
+  EXPECT_EQ(not_run["not_run"], true);
+  EXPECT_EQ(doc["configurations"][0]["cases"][0]["not_run"], false);
+
+  auto back = RunRecordFromJson(Json::parse(doc.dump(2)));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->interrupted_by, 2);
+  EXPECT_EQ(NotRunCount(*back), 4u);
+  EXPECT_FALSE(back->configs[0].cases[0].not_run);
+  EXPECT_TRUE(back->configs[1].cases[1].not_run);
+  EXPECT_EQ(ToJson(*back).dump(2), doc.dump(2));
+
+  EXPECT_EQ(ToJson(testing::SampleRecord())["interrupted"], nullptr) << "a run that ended";
+}
+
+TEST(JsonReport, AReportWrittenBeforeInterruptionsWereMarkedReadsAsFinished) {
+  auto old = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1, "kernel": "6.1",
+      "configurations": [{"fs": "ext4", "cases": [{"case": "x", "verdict": "PASS"}]}]})"));
+  ASSERT_TRUE(old) << old.error();
+  EXPECT_EQ(old->interrupted_by, 0);
+  EXPECT_FALSE(old->configs[0].cases[0].not_run);
+  auto null = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "interrupted": null, "configurations": []})"));
+  ASSERT_TRUE(null) << null.error();
+  EXPECT_EQ(null->interrupted_by, 0);
+  auto junk = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "interrupted": "yes", "configurations": []})"));
+  ASSERT_FALSE(junk);
+  EXPECT_EQ(junk.error(), "report: \"interrupted\" is not an object");
+  auto no_signal = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+      "interrupted": {"name": "SIGINT"}, "configurations": []})"));
+  ASSERT_FALSE(no_signal);
+  EXPECT_EQ(no_signal.error(), "report.interrupted: no \"signal\"");
+}
+
 TEST(JsonReport, RefusesWhatIsNotAnEofzeroReport) {
   EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "fio"})")));
   EXPECT_FALSE(RunRecordFromJson(Json::parse("[1, 2]")));

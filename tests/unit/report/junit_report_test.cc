@@ -79,5 +79,37 @@ TEST_F(Junit, ADeclaredFailurePassesAndAnUnexpectedPassFails) {
             std::string::npos);
 }
 
+TEST(JunitInterrupted, EverySuiteSaysSoAndEachCaseThatDidNotRunIsAnError) {
+  const std::string xml = RenderJunit(testing::InterruptedRecord());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  auto root = doc.child("testsuites");
+  EXPECT_EQ(root.attribute("tests").as_int(), 5);
+  EXPECT_EQ(root.attribute("errors").as_int(), 4) << "not green: " << xml;
+  int suites = 0;
+  for (auto suite : root.children("testsuite")) {
+    ++suites;
+    EXPECT_STREQ(suite.child("properties")
+                     .find_child_by_attribute("property", "name", "interrupted")
+                     .attribute("value")
+                     .as_string(),
+                 "signal 2 (SIGINT)")
+        << xml;
+  }
+  EXPECT_EQ(suites, 2);
+  auto ext4 = root.find_child_by_attribute("testsuite", "name", "ext4-4k");
+  EXPECT_FALSE(Case(ext4, "truncate_up").first_child()) << "what ran before still passed";
+  auto error = Case(ext4, "append_write").child("error");
+  ASSERT_TRUE(error) << xml;
+  EXPECT_STREQ(error.attribute("type").as_string(), "NOT_RUN");
+  EXPECT_STREQ(error.attribute("message").as_string(),
+               "not run: interrupted by signal 2 (SIGINT)");
+}
+
+TEST_F(Junit, ARunThatEndedHasNoInterruptedProperty) {
+  EXPECT_EQ(xml_.find("\"interrupted\""), std::string::npos) << xml_;
+  EXPECT_EQ(xml_.find("NOT_RUN"), std::string::npos) << xml_;
+}
+
 }  // namespace
 }  // namespace eofzero::report

@@ -43,4 +43,25 @@ inline RunRecord SampleRecord() {
   return record;
 }
 
+// A run that SIGINT stopped in ext4-4k's second case: ext4-4k: truncate_up
+// passed, append_write and fallocate did not run; xfs-4k: neither case ran.
+inline RunRecord InterruptedRecord() {
+  using oracles::Outcome;
+  RunRecord record;
+  record.kernel = "6.18.0 x86_64";
+  record.started = "2026-11-23T10:00:00Z";
+  record.seconds = 1.25;
+  record.interrupted_by = 2;  // SIGINT
+  const std::string why = Interruption(2);
+  ConfigRecord ext4;
+  ext4.config = {"ext4", 4096, "mkfs.ext4 -F /dev/loop9", "", "/dev/loop9", "ext4-4k"};
+  ext4.cases = {Case("truncate_up", Outcome::kPass), NotRunRecord("append_write", why),
+                NotRunRecord("fallocate", why)};
+  ConfigRecord xfs;
+  xfs.config = {"xfs", 4096, "", "", "", "xfs-4k"};
+  xfs.cases = {NotRunRecord("append_write", why), NotRunRecord("truncate_up", why)};
+  record.configs = {ext4, xfs};
+  return record;
+}
+
 }  // namespace eofzero::report::testing

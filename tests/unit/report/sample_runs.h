@@ -44,4 +44,12 @@ inline engine::CaseRun PassedRun(const std::string& name) {
   return run;
 }
 
+// A case a SIGINT kept from starting, as `eofzero run` reports it.
+inline engine::CaseRun NotRunRun(const std::string& name) {
+  engine::CaseRun run =
+      MakeRun(name, engine::RunStatus::kError, "not run: interrupted by signal 2 (SIGINT)");
+  run.interrupted = true;
+  return run;
+}
+
 }  // namespace eofzero::report::sample

@@ -35,5 +35,29 @@ TEST(Table, MarkdownMarksRedCellsAndListsThemWithTotals) {
   EXPECT_EQ(md.find("`xfs-4k` `append_write`"), std::string::npos) << "a known failure is not red";
 }
 
+TEST(Table, AnInterruptedRunsTextTableEndsWithWhatDidNotRun) {
+  EXPECT_EQ(RenderTable(testing::InterruptedRecord(), TableStyle::kText),
+            "case          ext4-4k  xfs-4k\n"
+            "append_write  ERROR    ERROR\n"
+            "fallocate     ERROR    -\n"
+            "truncate_up   pass     ERROR\n"
+            "interrupted by signal 2 (SIGINT); did not run:\n"
+            "  ext4-4k: append_write, fallocate\n"
+            "  xfs-4k: all 2 cases\n");
+}
+
+TEST(Table, AnInterruptedRunsMarkdownSaysSoOnItsFirstLine) {
+  const std::string md = RenderTable(testing::InterruptedRecord(), TableStyle::kMarkdown);
+  EXPECT_EQ(md.substr(0, md.find("\n\n")),
+            "**Interrupted** by signal 2 (SIGINT); did not run: ext4-4k: append_write, "
+            "fallocate; xfs-4k: all 2 cases")
+      << md;
+  EXPECT_NE(md.find("1 pass, 4 ERROR (kernel"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Needs attention"), std::string::npos)
+      << "what did not run is listed on top, not again: " << md;
+  EXPECT_EQ(RenderTable(testing::SampleRecord(), TableStyle::kMarkdown).find("nterrupted"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace eofzero::report
