@@ -41,6 +41,10 @@ class Loader {
     auto name = String(tbl, "name");
     if (!name) return std::unexpected(name.error());
     spec.name = *name;
+    if (!PlainName(spec.name))
+      return Error(Line(*tbl.get("name")),
+                   "name '" + spec.name + "' must be up to " + std::to_string(kMaxNameLength) +
+                       " letters, digits, - _ . (not starting with - or .)");
     const std::string stem = std::filesystem::path(file_).stem().string();
     if (spec.name != stem)
       return Error(Line(*tbl.get("name")), "name '" + spec.name + "' must match the file name '" +
@@ -166,8 +170,8 @@ std::expected<CaseSpec, std::string> ParseCaseText(const std::string& text,
 }
 
 std::expected<CaseSpec, std::string> LoadCaseFile(const std::filesystem::path& file) {
-  auto text = os::ReadTextFile(file);
-  if (!text) return std::unexpected(file.string() + ":0: cannot read the file");
+  auto text = os::ReadRegularFile(file, kMaxCaseFileBytes);
+  if (!text) return std::unexpected(file.string() + ":0: " + text.error().Message());
   return ParseCaseText(*text, file.string());
 }
 

@@ -54,6 +54,13 @@ std::uint32_t PageSize();
 // it cannot be read.
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
 
+// A regular file of at most `max_bytes`, read whole. Anything else is refused
+// without blocking and without reading it: a FIFO (opening one for reading
+// waits for a writer), a directory, a device, a socket — also behind a
+// symlink. kInvalid: "not a regular file (a FIFO)", "too large: N bytes (at
+// most M)"; kSystem: "cannot read: <errno>".
+Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::uint64_t max_bytes);
+
 }  // namespace eofzero::os
 
 namespace eofzero::os {
