@@ -10,7 +10,7 @@
 #include "cli/options.h"
 #include "cli/run_command.h"
 #include "cli/selftest_command.h"
-#include "engine/case_check.h"
+#include "cli/case_preflight.h"
 #include "engine/case_file.h"
 #include "os/file_io.h"
 #include "os/child.h"
@@ -113,6 +113,11 @@ int main(int argc, char** argv) {
     return cli::kExitUsage;
   }
   if (invocation->command == cli::Command::kList) {
+    // Every case, checked as `run` with the same options would check it.
+    if (auto ok = cli::PreflightCases(invocation->run, cli::Pointers(*cases)); !ok) {
+      std::cerr << "eofzero: " << ok.error() << "\n";
+      return cli::kExitUsage;
+    }
     ListCases(*cases);
     return cli::kExitPass;
   }
@@ -121,6 +126,10 @@ int main(int argc, char** argv) {
     auto jobs = cli::PlanMatrix(invocation->matrix.config, *cases);
     if (!jobs) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
+      return cli::kExitUsage;
+    }
+    if (auto ok = cli::PreflightMatrix(*jobs, *cases); !ok) {
+      std::cerr << "eofzero: " << ok.error() << "\n";
       return cli::kExitUsage;
     }
     if (!StartPrivileged(invocation->run.verbosity, "matrix needs root (its workers build "
@@ -135,14 +144,9 @@ int main(int argc, char** argv) {
     std::cerr << "eofzero: " << selected.error() << "\n";
     return cli::kExitUsage;
   }
-  for (const auto* c : *selected) {
-    const auto& o = invocation->run;
-    auto ok = engine::PreflightCase(*c, c->block_size.value_or(o.block_size), os::PageSize(),
-                                    o.scenario.gap_bytes);
-    if (!ok) {
-      std::cerr << "eofzero: " << ok.error() << "\n";
-      return cli::kExitUsage;
-    }
+  if (auto ok = cli::PreflightCases(invocation->run, *selected); !ok) {
+    std::cerr << "eofzero: " << ok.error() << "\n";
+    return cli::kExitUsage;
   }
   // A scratch device that may not be used is refused before anything is
   // touched: exit 2, like any other bad input.

@@ -18,6 +18,7 @@
 #include "os/mount.h"
 #include "os/process.h"
 #include "os/shutdown.h"
+#include "scratch/fs_limits.h"
 #include "scratch/fs_type.h"
 #include "scratch/scratch_target.h"
 
@@ -28,12 +29,9 @@ struct ScratchSpec {
   std::uint32_t block_size = 4096;
   std::string mkfs_options;       // appended to the tool's own mkfs arguments
   std::string mount_options;      // passed to mount(2) through libmount
-  std::uint64_t image_bytes = 0;  // 0: a default that suits the filesystem
+  std::uint64_t image_bytes = 0;  // 0: DefaultImageBytes(fs)
   std::uint32_t sector_size = 0;  // loop logical block size; 0: kernel default (512)
 };
-
-// Default image size: mkfs.xfs needs ~300 MiB; ext4 is happy with less.
-std::uint64_t DefaultImageBytes(FsType fs);
 
 class ScratchFs {
  public:
