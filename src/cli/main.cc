@@ -87,7 +87,7 @@ int RenderReport(const eofzero::cli::Invocation& inv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int Main(int argc, char** argv) {
   using namespace eofzero;
   std::vector<std::string> args(argv + 1, argv + argc);
   auto invocation = cli::ParseCommandLine(args);
@@ -180,4 +180,18 @@ int main(int argc, char** argv) {
     std::cerr << "eofzero: interrupted by signal " << os::InterruptSignal()
               << "; everything this run created was released\n";
   return cli::ExitStatusFor(outcomes, os::InterruptSignal());
+}
+
+// Whatever a command throws (std::bad_alloc, a library's exception) unwinds
+// the whole stack here, so every mount, loop device and image is released by
+// its owner, and is exit 3: never an abort.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "eofzero: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "eofzero: internal error: an unknown exception\n";
+  }
+  return eofzero::cli::kExitToolError;
 }

@@ -216,6 +216,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       o.scenario.faults.stale_in_cache = true;
     } else if (f == "corrupt-directory-after-crash") {
       o.scenario.faults.corrupt_directory_after_crash = true;
+    } else if (f == "throw-after-plant") {
+      o.scenario.faults.throw_after_plant = true;
     } else if (f == "wrong-size-after-crash") {
       o.scenario.faults.wrong_size_after_crash = true;
     } else {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "os/aligned_buffer.h"
@@ -48,6 +49,20 @@ Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length,
   }
   out.resize(done);
   return out;
+}
+
+Status ReadAndDiscard(int fd, std::uint64_t offset, std::uint64_t length,
+                      const std::string& what) {
+  std::vector<std::uint8_t> buf(std::min<std::uint64_t>(length, 1 << 20));
+  for (std::uint64_t done = 0; done < length;) {
+    ssize_t n = ::pread(fd, buf.data(), std::min<std::uint64_t>(buf.size(), length - done),
+                        static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("pread " + At(what, offset, length));
+    if (n == 0) break;
+    done += static_cast<std::uint64_t>(n);
+  }
+  return {};
 }
 
 Status Fsync(int fd, const std::string& what) {

@@ -22,8 +22,12 @@ struct FileStat {
 };
 
 Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what);
-// Reads up to `length` bytes at `offset`, stopping early only at EOF.
+// Reads up to `length` bytes at `offset`, stopping early only at EOF. Holds
+// them all: for lengths the tool chose (a block), not a case's.
 Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);
+// Reads [offset, offset + length) through a small buffer and drops the
+// bytes (to fill the page cache), stopping early at EOF.
+Status ReadAndDiscard(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);
 Status Fsync(int fd, const std::string& what);
 Status Truncate(int fd, std::uint64_t size, const std::string& what);
 Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
