@@ -60,6 +60,7 @@ struct StepDemand {
   // (what, where it ends): each must fit in the largest file.
   std::vector<std::pair<std::string, std::uint64_t>> ends;
   std::uint64_t allocates = 0;  // bytes it may allocate
+  std::uint64_t reads = 0;      // bytes it reads through the page cache
   std::optional<std::uint64_t> pattern;
 };
 
@@ -86,6 +87,9 @@ StepDemand DemandOf(const Step& s, const std::vector<std::uint64_t>& n,
       d.allocates = n[1];
       break;
     case StepKind::kPread:
+      range(n[0], n[1]);
+      d.reads = n[1];
+      break;
     case StepKind::kFpunch:
     case StepKind::kMmap:
     case StepKind::kSyncRange:
@@ -149,6 +153,13 @@ std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseT
                       fs_name + " holds with " + std::to_string(target.block_size) +
                       "-byte blocks (" + std::to_string(max_file) + " bytes)");
     allocated = d.allocates > UINT64_MAX - allocated ? UINT64_MAX : allocated + d.allocates;
+    // Past what the image holds a read sees only holes, and a long one runs
+    // for hours (16 TiB of zeros through the page cache).
+    if (target.image_bytes && d.reads > *target.image_bytes)
+      return At(spec, step.line,
+                cmd + ": a length of " + std::to_string(d.reads) + " bytes is more than the " +
+                    scratch::SizeText(*target.image_bytes) + " " + fs_name + " image (" +
+                    target.image_from + ") holds");
     if (target.image_bytes) {
       const std::uint64_t budget = scratch::CaseAllocationBudget(*target.image_bytes);
       if (allocated > budget)

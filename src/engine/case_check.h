@@ -39,7 +39,8 @@ struct CaseTarget {
 // and copy range a step uses fits in the largest file target.fs holds at
 // that block size; and the bytes the steps may allocate (pwrite and mwrite,
 // falloc and fzero with or without -k, copy_range -l, reflink lengths) add
-// up to at most scratch::CaseAllocationBudget of the image.
+// up to at most scratch::CaseAllocationBudget of the image; a pread reads at
+// most the image's size.
 std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseTarget& target);
 
 }  // namespace eofzero::engine

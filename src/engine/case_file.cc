@@ -149,6 +149,8 @@ class Loader {
       const auto b = raw.find_first_not_of(" \t\r");
       if (b == std::string::npos) continue;
       raw = raw.substr(b, raw.find_last_not_of(" \t\r") - b + 1);
+      if (spec.steps.size() == kMaxSteps)
+        return Error(line, "more than " + std::to_string(kMaxSteps) + " steps");
       auto step = ParseStep(raw, line);
       if (!step) return Error(line, step.error());
       spec.steps.push_back(std::move(*step));

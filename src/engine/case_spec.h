@@ -23,6 +23,9 @@ inline constexpr std::size_t kMaxCaseFileBytes = 1 << 20;
 inline constexpr std::size_t kMaxNameLength = 64;
 // One step, once its comment and the blanks around it are removed.
 inline constexpr std::size_t kMaxStepLength = 1024;
+// Steps in a case (the shipped ones have at most 20): each may mount,
+// unmount or sync, so many thousands would run for hours.
+inline constexpr std::size_t kMaxSteps = 1000;
 
 enum class StepKind {
   // xfs_io commands (names and argument forms as in xfs_io)

@@ -95,6 +95,10 @@ TEST(PreflightCase, NamesTheFileAndLineOfWhatDoesNotFit) {
        "c.toml:5: mwrite: the steps up to here may allocate 104857600 bytes"},
       {"", "file other\nreflink main 0 0 100m\n", Target(xfs),
        "c.toml:5: reflink: the steps up to here may allocate 104857600 bytes"},
+      // A read past the image reads only holes, for hours at 2^44 bytes.
+      {"", "truncate 16384g\npread 0 16384g\n", Target(xfs),
+       "c.toml:5: pread: a length of 17592186044416 bytes is more than the 256M xfs image "
+       "(--image-size) holds"},
   };
   for (const auto& t : table) {
     auto r = PreflightCase(Parse(t.fields, t.steps), t.target);
@@ -111,7 +115,7 @@ TEST(PreflightCase, WhatFitsPasses) {
   EXPECT_TRUE(PreflightCase(Parse("", "truncate 9223372036854775807\n"), Target(xfs)));
   EXPECT_TRUE(PreflightCase(Parse("", "pwrite 9223372036854775806 1\n"), Target(xfs)));
   // Up to a third of the image; punching, reading and syncing allocate nothing.
-  EXPECT_TRUE(PreflightCase(Parse("", "falloc 0 85m\nfpunch 0 1g\npread 0 1g\nsync_range 0 1g\n"),
+  EXPECT_TRUE(PreflightCase(Parse("", "falloc 0 85m\nfpunch 0 1g\npread 0 256m\nsync_range 0 1g\n"),
                             Target(ext4)));
   // Without an image size (a user's scratch device) nothing is size-checked
   // but the largest file.

@@ -416,6 +416,20 @@ TEST(ParseCaseText, CaseNamesArePlainAndShort) {
   }
 }
 
+TEST(ParseCaseText, AtMostSoManySteps) {
+  auto with_syncs = [](std::size_t n) {
+    std::string steps;
+    for (std::size_t i = 0; i < n; ++i) steps += "sync\n";
+    return ParseCaseText("name = \"t\"\npurpose = \"p\"\nsteps = '''\n" + steps +
+                             "plant\nshutdown\ncycle_mount\nexpect size 1\ncheck gap\n'''\n",
+                         "t.toml");
+  };
+  EXPECT_TRUE(with_syncs(kMaxSteps - 5).has_value());
+  auto r = with_syncs(kMaxSteps - 4);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "t.toml:1004: more than 1000 steps");
+}
+
 // ---- the shipped catalog ----------------------------------------------------
 
 TEST(ShippedCases, EveryFileParsesAndValidates) {
