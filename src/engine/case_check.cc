@@ -144,8 +144,8 @@ std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseT
     const StepDemand d = DemandOf(step, numbers, flags);
     const std::string cmd = CommandName(step.kind);
     if (d.pattern && *d.pattern > 0xff)
-      return At(spec, step.line, cmd + ": -S " + std::to_string(*d.pattern) +
-                                     " is not one byte (0 to 0xff)");
+      return At(spec, step.line,
+                cmd + ": -S " + std::to_string(*d.pattern) + " is not one byte (0 to 0xff)");
     for (const auto& [what, end] : d.ends)
       if (end > max_file)
         return At(spec, step.line,

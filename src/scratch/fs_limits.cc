@@ -20,8 +20,8 @@ std::uint64_t MinImageBytes(FsType fs, std::uint32_t block_size) {
 }
 
 std::string MinImageText(FsType fs, std::uint32_t block_size) {
-  const std::string needs = "mkfs." + std::string(FsTypeName(fs)) + " needs " +
-                            SizeText(MinImageBytes(fs, block_size));
+  const std::string needs =
+      "mkfs." + std::string(FsTypeName(fs)) + " needs " + SizeText(MinImageBytes(fs, block_size));
   if (fs == FsType::kXfs) return needs;
   return needs + " with " + std::to_string(block_size) +
          "-byte blocks (2048 blocks, for a journal)";

@@ -51,8 +51,9 @@ TEST_P(ListRefusesWhatRunRefuses, WithOneLineAndExit2) {
   Workdir wd;
   const Hostile& h = GetParam();
   const fs::path file = WriteCase(wd.path() / "cases", h.name, h.steps, h.fields);
-  ExpectCaseFileError(RunEofzeroWithTimeout({"list", "--cases-dir", (wd.path() / "cases").string()}, 60),
-                      file, h.line);
+  ExpectCaseFileError(
+      RunEofzeroWithTimeout({"list", "--cases-dir", (wd.path() / "cases").string()}, 60), file,
+      h.line);
 }
 
 std::string Terms(int n) {
@@ -63,21 +64,21 @@ std::string Terms(int n) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ListRefusesWhatRunRefuses,
-    testing::Values(
-        Hostile{"negative_literal", "truncate -5", "", "4"},
-        Hostile{"negative_expression", "truncate {0 - 5}", "", "4"},
-        Hostile{"zero_gap", "", "gap = 0\n", "3"},
-        Hostile{"division_by_zero", "truncate {eob / (bs - bs)}", "", "4"},
-        Hostile{"wrapping", "truncate {4611686018427387904 * 4 + eob + bs}", "", "4"},
-        Hostile{"pattern_not_a_byte", "pwrite -S 0x1ff 0 1", "", "4"},
-        Hostile{"offset_near_2_63", "pwrite 9223372036854775000 4096", "", "4"},
-        Hostile{"long_file_name", "file " + std::string(300, 'f'), "", "4"},
-        Hostile{"deep_parentheses",
-                "truncate {" + std::string(15000, '(') + "1" + std::string(15000, ')') + "}", "",
-                "4"},
-        Hostile{"many_terms", Terms(60000), "", "4"},
-        Hostile{"huge_pwrite", "pwrite 0 4611686018427387904", "", "4"},
-        Hostile{"huge_copy", "copy_range -l 9223372036854775807 other", "", "4"}),
+    testing::Values(Hostile{"negative_literal", "truncate -5", "", "4"},
+                    Hostile{"negative_expression", "truncate {0 - 5}", "", "4"},
+                    Hostile{"zero_gap", "", "gap = 0\n", "3"},
+                    Hostile{"division_by_zero", "truncate {eob / (bs - bs)}", "", "4"},
+                    Hostile{"wrapping", "truncate {4611686018427387904 * 4 + eob + bs}", "", "4"},
+                    Hostile{"pattern_not_a_byte", "pwrite -S 0x1ff 0 1", "", "4"},
+                    Hostile{"offset_near_2_63", "pwrite 9223372036854775000 4096", "", "4"},
+                    Hostile{"long_file_name", "file " + std::string(300, 'f'), "", "4"},
+                    Hostile{"deep_parentheses",
+                            "truncate {" + std::string(15000, '(') + "1" + std::string(15000, ')') +
+                                "}",
+                            "", "4"},
+                    Hostile{"many_terms", Terms(60000), "", "4"},
+                    Hostile{"huge_pwrite", "pwrite 0 4611686018427387904", "", "4"},
+                    Hostile{"huge_copy", "copy_range -l 9223372036854775807 other", "", "4"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // Refused before mkfs (exit 2), where it used to abort with std::bad_alloc
@@ -91,9 +92,8 @@ TEST(HostileRun, HugeLengthsAreRefusedBeforeMkfsAndTouchNothing) {
     const fs::path file = WriteCase(cases, name, step);
     const fs::path work = wd.path() / name;
     fs::create_directory(work);
-    Ran ran = RunEofzeroWithTimeout({"run", "--workdir", work.string(), "--cases-dir",
-                                     cases.string(), "--case", name},
-                                    120);
+    Ran ran = RunEofzeroWithTimeout(
+        {"run", "--workdir", work.string(), "--cases-dir", cases.string(), "--case", name}, 120);
     ExpectCaseFileError(ran, file, "4");
     EXPECT_TRUE(fs::is_empty(work)) << "a run folder was made";
     fs::remove(file);
@@ -117,9 +117,10 @@ TEST(HostileRun, AnImageTooSmallForMkfsIsRefusedBeforeMkfs) {
 TEST(HostileRun, AnExceptionInAStepIsAnErrorAndReleasesEverything) {
   REQUIRE_ROOT();
   Workdir wd;
-  Ran ran = RunEofzeroWithTimeout({"run", "--workdir", wd.str(), "--case", "truncate_up,append_write",
-                                   "--inject-fault", "throw-after-plant"},
-                                  300);
+  Ran ran =
+      RunEofzeroWithTimeout({"run", "--workdir", wd.str(), "--case", "truncate_up,append_write",
+                             "--inject-fault", "throw-after-plant"},
+                            300);
   EXPECT_EQ(ran.term_signal, 0) << "killed by signal " << ran.term_signal;
   EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
   EXPECT_EQ(LinesStartingWith(ran.out, "ERROR").size(), 4u) << ran.out;
@@ -135,21 +136,21 @@ TEST(HostileCasesDir, AFifoOrADirectoryIsRefusedWithoutHanging) {
   const fs::path cases = wd.path() / "cases";
   fs::create_directory(cases);
   ASSERT_EQ(::mkfifo((cases / "x.toml").c_str(), 0600), 0);
-  for (const auto& args : {std::vector<std::string>{"list", "--cases-dir", cases.string()},
-                           std::vector<std::string>{"run", "--workdir", wd.str(), "--cases-dir",
-                                                    cases.string()}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"list", "--cases-dir", cases.string()},
+        std::vector<std::string>{"run", "--workdir", wd.str(), "--cases-dir", cases.string()}}) {
     Ran ran = RunEofzeroWithTimeout(args, 30);
     EXPECT_FALSE(ran.timed_out) << args[0] << " hung on the FIFO";
     EXPECT_EQ(ran.exit_code, 2) << args[0];
-    EXPECT_EQ(ran.err, "eofzero: " + (cases / "x.toml").string() +
-                           ":0: not a regular file (a FIFO)\n");
+    EXPECT_EQ(ran.err,
+              "eofzero: " + (cases / "x.toml").string() + ":0: not a regular file (a FIFO)\n");
   }
   fs::remove(cases / "x.toml");
   fs::create_directory(cases / "X.toml");
   Ran ran = RunEofzeroWithTimeout({"list", "--cases-dir", cases.string()}, 30);
   EXPECT_EQ(ran.exit_code, 2);
-  EXPECT_EQ(ran.err, "eofzero: " + (cases / "X.toml").string() +
-                         ":0: not a regular file (a directory)\n");
+  EXPECT_EQ(ran.err,
+            "eofzero: " + (cases / "X.toml").string() + ":0: not a regular file (a directory)\n");
   ExpectNothingLeft(wd);
 }
 

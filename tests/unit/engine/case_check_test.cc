@@ -11,9 +11,10 @@ using scratch::FsType;
 
 // A case whose extra steps start on line 4 (line 3 with one field).
 CaseSpec Parse(const std::string& fields, const std::string& steps) {
-  auto spec = ParseCaseText("name = \"c\"\npurpose = \"p\"\n" + fields + "steps = '''\n" + steps +
-                                "plant\nshutdown -f\ncycle_mount\nexpect size {eob}\ncheck gap\n'''\n",
-                            "c.toml");
+  auto spec =
+      ParseCaseText("name = \"c\"\npurpose = \"p\"\n" + fields + "steps = '''\n" + steps +
+                        "plant\nshutdown -f\ncycle_mount\nexpect size {eob}\ncheck gap\n'''\n",
+                    "c.toml");
   EXPECT_TRUE(spec) << spec.error();
   return spec ? *spec : CaseSpec{};
 }
@@ -64,7 +65,8 @@ TEST(PreflightCase, NamesTheFileAndLineOfWhatDoesNotFit) {
        "c.toml:4: {4611686018427387904 * 4 + eob + bs}: 4611686018427387904 * 4 overflows"},
       // A pattern is one byte.
       {"", "pwrite -S 0x1ff 0 1\n", Target(ext4), "c.toml:4: pwrite: -S 511 is not one byte"},
-      {"", "mmap 0 {bs}\nmwrite -S 256 0 1\n", Target(ext4), "c.toml:5: mwrite: -S 256 is not one byte"},
+      {"", "mmap 0 {bs}\nmwrite -S 256 0 1\n", Target(ext4),
+       "c.toml:5: mwrite: -S 256 is not one byte"},
       // Past the largest file: ext4 (2^32 - 1 blocks), xfs (2^63 - 1).
       {"", "pwrite 0 4611686018427387904\n", Target(ext4),
        "c.toml:4: pwrite: offset + length = 4611686018427387904 is past the largest file ext4 "
