@@ -11,7 +11,7 @@
 #include "cli/options.h"
 #include "cli/run_command.h"
 #include "cli/selftest_command.h"
-#include "engine/case_check.h"
+#include "cli/case_preflight.h"
 #include "engine/case_file.h"
 #include "os/file_io.h"
 #include "os/child.h"
@@ -133,7 +133,7 @@ int RenderReport(const eofzero::cli::Invocation& inv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int Main(int argc, char** argv) {
   using namespace eofzero;
   std::vector<std::string> args(argv + 1, argv + argc);
   auto invocation = cli::ParseCommandLine(args);
@@ -169,6 +169,11 @@ int main(int argc, char** argv) {
     return cli::kExitUsage;
   }
   if (invocation->command == cli::Command::kList) {
+    // Every case, checked as `run` with the same options would check it.
+    if (auto ok = cli::PreflightCases(invocation->run, cli::Pointers(*cases)); !ok) {
+      std::cerr << "eofzero: " << ok.error() << "\n";
+      return cli::kExitUsage;
+    }
     ListCases(*cases, *catalog, invocation->run);
     return cli::kExitPass;
   }
@@ -184,6 +189,10 @@ int main(int argc, char** argv) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
       return cli::kExitUsage;
     }
+    if (auto ok = cli::PreflightMatrix(*jobs, *cases); !ok) {
+      std::cerr << "eofzero: " << ok.error() << "\n";
+      return cli::kExitUsage;
+    }
     if (!StartPrivileged(invocation->run.verbosity, "matrix needs root (its workers build "
                                                     "scratch filesystems)"))
       return cli::kExitToolError;
@@ -196,14 +205,9 @@ int main(int argc, char** argv) {
     std::cerr << "eofzero: " << selected.error() << "\n";
     return cli::kExitUsage;
   }
-  for (const auto* c : *selected) {
-    const auto& o = invocation->run;
-    auto ok = engine::PreflightCase(*c, c->block_size.value_or(o.block_size), os::PageSize(),
-                                    o.scenario.gap_bytes);
-    if (!ok) {
-      std::cerr << "eofzero: " << ok.error() << "\n";
-      return cli::kExitUsage;
-    }
+  if (auto ok = cli::PreflightCases(invocation->run, *selected); !ok) {
+    std::cerr << "eofzero: " << ok.error() << "\n";
+    return cli::kExitUsage;
   }
   // A scratch device that may not be used is refused before anything is
   // touched: exit 2, like any other bad input.
@@ -238,4 +242,18 @@ int main(int argc, char** argv) {
     std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";
   return cli::ExitStatusFor(outcomes, os::InterruptSignal());
+}
+
+// Whatever a command throws (std::bad_alloc, a library's exception) unwinds
+// the whole stack here, so every mount, loop device and image is released by
+// its owner, and is exit 3: never an abort.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "eofzero: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "eofzero: internal error: an unknown exception\n";
+  }
+  return eofzero::cli::kExitToolError;
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/case_preflight.h"
 #include "cli/exit_status.h"
 #include "cli/report_output.h"
 #include "os/child.h"
@@ -275,6 +276,22 @@ std::expected<std::vector<MatrixJob>, std::string> PlanMatrix(
     jobs.push_back(std::move(job));
   }
   return jobs;
+}
+
+std::expected<void, std::string> PreflightMatrix(const std::vector<MatrixJob>& jobs,
+                                                 const std::vector<engine::CaseSpec>& catalog) {
+  for (const auto& job : jobs) {
+    RunOptions worker;  // what WorkerArgs leaves at its default stays so here
+    worker.filesystems = {job.entry.fs};
+    worker.block_size = job.entry.block_size;
+    std::vector<const engine::CaseSpec*> cases;
+    for (const auto& name : job.cases)
+      for (const auto& c : catalog)
+        if (c.name == name) cases.push_back(&c);
+    if (auto ok = PreflightCases(worker, cases); !ok)
+      return std::unexpected(ok.error() + " (configuration " + job.entry.name + ")");
+  }
+  return {};
 }
 
 std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& options,

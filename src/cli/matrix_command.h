@@ -28,6 +28,13 @@ struct MatrixJob {
 std::expected<std::vector<MatrixJob>, std::string> PlanMatrix(
     const std::filesystem::path& file, const std::vector<engine::CaseSpec>& catalog);
 
+// Checks each configuration's cases as its worker will run them
+// (PreflightCases at the configuration's filesystem and block size, with the
+// default gap and image size), before any worker starts (pure). The error is
+// "FILE:LINE: message (configuration NAME)".
+std::expected<void, std::string> PreflightMatrix(const std::vector<MatrixJob>& jobs,
+                                                 const std::vector<engine::CaseSpec>& catalog);
+
 // The worker's arguments after the program name (pure).
 std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& options,
                                     const std::filesystem::path& workdir,

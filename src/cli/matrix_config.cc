@@ -186,8 +186,9 @@ std::expected<MatrixConfig, std::string> ParseMatrixText(const std::string& text
 }
 
 std::expected<MatrixConfig, std::string> LoadMatrixFile(const std::filesystem::path& path) {
-  auto text = os::ReadTextFile(path);
-  if (!text) return std::unexpected(path.string() + ":0: cannot read the matrix file");
+  constexpr std::uint64_t kMaxMatrixFileBytes = 1 << 20;
+  auto text = os::ReadRegularFile(path, kMaxMatrixFileBytes);
+  if (!text) return std::unexpected(path.string() + ":0: " + text.error().Message());
   return ParseMatrixText(*text, path.string());
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "scratch/fs_limits.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/scratch_fs.h"
 #include "scratch/user_options.h"
@@ -134,10 +135,10 @@ std::expected<void, std::string> ValidateTarget(const RawRun& raw, RunOptions& o
     o.scratch_target->device_from = raw.scratch_dev_from;
     o.scratch_target->mount_dir_from = raw.scratch_mnt_from;
     for (auto fs : o.filesystems) {
-      const std::uint64_t need = scratch::MinimumFsBytes(fs);
+      const std::uint64_t need = scratch::MinImageBytes(fs, o.block_size);
       if (need <= o.scratch_target->min_bytes) continue;
       o.scratch_target->min_bytes = need;
-      o.scratch_target->min_bytes_why = std::string(scratch::FsTypeName(fs)) + " needs";
+      o.scratch_target->min_bytes_why = scratch::MinImageText(fs, o.block_size);
     }
   }
   o.mkfs_options_from = raw.mkfs_options_from;
@@ -204,9 +205,14 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
   o.scenario.gap_bytes = *gap;
   if (!raw.image_size.empty()) {
     auto size = ParseSize(raw.image_size);
-    if (!size || *size < (16u << 20))
-      return std::unexpected("--image-size: '" + raw.image_size +
-                             "' is not a size of at least 16M (e.g. 512M, 1G)");
+    if (!size || *size == 0)
+      return std::unexpected("--image-size: '" + raw.image_size + "' is not a size (e.g. 512M, 1G)");
+    // What each filesystem needs at the run's block size (a case that asks
+    // for another is checked with the cases: cli::PreflightCases).
+    for (auto fs : o.filesystems)
+      if (*size < scratch::MinImageBytes(fs, o.block_size))
+        return std::unexpected("--image-size: " + raw.image_size +
+                               " is too small: " + scratch::MinImageText(fs, o.block_size));
     o.image_bytes = *size;
   }
   const char* tmp = std::getenv("TMPDIR");
@@ -237,6 +243,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
       o.scenario.faults.stale_in_cache = true;
     } else if (f == "corrupt-directory-after-crash") {
       o.scenario.faults.corrupt_directory_after_crash = true;
+    } else if (f == "throw-after-plant") {
+      o.scenario.faults.throw_after_plant = true;
     } else if (f == "wrong-size-after-crash") {
       o.scenario.faults.wrong_size_after_crash = true;
     } else {
@@ -306,6 +314,14 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   AddConfigOptions(*selftest, raw);
   list->add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
+  // What `run` would check the cases with (cli::PreflightCases).
+  list->add_option("--fs", raw.fs, "check the cases for these filesystems (ext4,xfs)")
+      ->delimiter(',');
+  list->add_option("--block-size", raw.block_size,
+                   "check the cases at this block size, unless they set one (4096)");
+  list->add_option("--gap", raw.gap, "check the cases with this gap, unless they set one (16)");
+  list->add_option("--image-size", raw.image_size,
+                   "check what the cases allocate against this image size (per fs default)");
   CLI::App* matrix = app.add_subcommand(
       "matrix", "run the cases on many filesystem configurations, in parallel (needs root)");
   matrix->add_option("--config", raw.matrix_config,

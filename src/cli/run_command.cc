@@ -29,6 +29,13 @@ scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std:
   return spec;
 }
 
+// What each case of a configuration that could not be set up says: the
+// reason itself is the configuration's, reported once (Reporter::ConfigFailed).
+std::string SetupFailed(const report::ConfigInfo& config) {
+  return "not run: " + (config.fs == "-" ? std::string("the run") : config.Label()) +
+         " could not be set up (see its setup error)";
+}
+
 engine::CaseRun NotRun(const CaseSpec& spec, engine::RunStatus status, const std::string& why) {
   engine::CaseRun run;
   run.case_name = spec.name;
@@ -86,7 +93,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                             options.config_name};
     reporter.ConfigFailed(none, space.error().Message());
     for (const auto* c : cases)
-      report_case(none, NotRun(*c, engine::RunStatus::kError, space.error().Message()));
+      report_case(none, NotRun(*c, engine::RunStatus::kError, SetupFailed(none)));
   }
   const bool can_run = static_cast<bool>(space);
   std::set<std::uint32_t> block_sizes;
@@ -137,7 +144,7 @@ std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
         const std::string why = "scratch " + config.Label() + ": " + fs.error().Message();
         reporter.ConfigFailed(config, why);
         for (const auto* c : runnable)
-          report_case(config, NotRun(*c, engine::RunStatus::kError, why));
+          report_case(config, NotRun(*c, engine::RunStatus::kError, SetupFailed(config)));
         continue;
       }
       config.mkfs_command = (*fs)->mkfs_result().CommandLine();

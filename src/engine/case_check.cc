@@ -1,5 +1,12 @@
 #include "engine/case_check.h"
 
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "engine/step_parser.h"
+#include "scratch/fs_limits.h"
+
 namespace eofzero::engine {
 namespace {
 
@@ -46,16 +53,123 @@ std::expected<Variables, std::string> VariablesFor(const CaseSpec& spec, std::ui
   return vars;
 }
 
-std::expected<void, std::string> PreflightCase(const CaseSpec& spec, std::uint32_t bs,
-                                               std::uint32_t page_size, std::uint32_t default_gap) {
-  auto vars = VariablesFor(spec, bs, page_size, default_gap);
+namespace {
+
+// What one step asks of the filesystem, from its evaluated numbers.
+struct StepDemand {
+  // (what, where it ends): each must fit in the largest file.
+  std::vector<std::pair<std::string, std::uint64_t>> ends;
+  std::uint64_t allocates = 0;  // bytes it may allocate
+  std::uint64_t reads = 0;      // bytes it reads through the page cache
+  std::optional<std::uint64_t> pattern;
+};
+
+const char* CommandName(StepKind kind) {
+  for (const auto& c : Commands())
+    if (c.kind == kind) return c.name;
+  return "?";
+}
+
+// Offsets and lengths are each < 2^63, so their sums fit in 64 unsigned bits.
+StepDemand DemandOf(const Step& s, const std::vector<std::uint64_t>& n,
+                    const std::map<char, std::uint64_t>& flag) {
+  StepDemand d;
+  auto range = [&](std::uint64_t off, std::uint64_t len) {
+    d.ends.emplace_back("offset + length", off + len);
+  };
+  if (flag.contains('S')) d.pattern = flag.at('S');
+  switch (s.kind) {
+    case StepKind::kPwrite:
+    case StepKind::kMwrite:
+    case StepKind::kFalloc:
+    case StepKind::kFzero:
+      range(n[0], n[1]);
+      d.allocates = n[1];
+      break;
+    case StepKind::kPread:
+      range(n[0], n[1]);
+      d.reads = n[1];
+      break;
+    case StepKind::kFpunch:
+    case StepKind::kMmap:
+    case StepKind::kSyncRange:
+      range(n[0], n[1]);
+      break;
+    case StepKind::kTruncate:
+    case StepKind::kExpectSize:
+      d.ends.emplace_back("size", n[0]);
+      break;
+    case StepKind::kCopyRange: {
+      const std::uint64_t src = flag.contains('s') ? flag.at('s') : 0;
+      const std::uint64_t dst = flag.contains('d') ? flag.at('d') : 0;
+      const std::uint64_t len = flag.contains('l') ? flag.at('l') : 0;
+      d.ends.emplace_back("-s + -l", src + len);
+      d.ends.emplace_back("-d + -l", dst + len);
+      d.allocates = len;  // without -l: the source's size, allocated by earlier steps
+      break;
+    }
+    case StepKind::kReflink:
+      d.ends.emplace_back("src_off + len", n[0] + n[2]);
+      d.ends.emplace_back("dst_off + len", n[1] + n[2]);
+      d.allocates = n[2];
+      break;
+    default:
+      break;
+  }
+  return d;
+}
+
+}  // namespace
+
+std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseTarget& target) {
+  auto vars = VariablesFor(spec, target.block_size, target.page_size, target.default_gap);
   if (!vars) return std::unexpected(vars.error());
+  const std::uint64_t max_file = scratch::MaxFileBytes(target.fs, target.block_size);
+  const std::string fs_name(scratch::FsTypeName(target.fs));
+  std::uint64_t allocated = 0;
   for (const auto& step : spec.steps) {
-    for (const auto& n : step.numbers)
-      if (auto v = NonNegative(n, *vars); !v) return At(spec, step.line, v.error());
-    for (const auto& [flag, value] : step.flags)
-      if (value)
-        if (auto v = NonNegative(*value, *vars); !v) return At(spec, step.line, v.error());
+    std::vector<std::uint64_t> numbers;
+    for (const auto& e : step.numbers) {
+      auto v = NonNegative(e, *vars);
+      if (!v) return At(spec, step.line, v.error());
+      numbers.push_back(static_cast<std::uint64_t>(*v));
+    }
+    std::map<char, std::uint64_t> flags;
+    for (const auto& [flag, value] : step.flags) {
+      if (!value) continue;
+      auto v = NonNegative(*value, *vars);
+      if (!v) return At(spec, step.line, v.error());
+      flags[flag] = static_cast<std::uint64_t>(*v);
+    }
+    const StepDemand d = DemandOf(step, numbers, flags);
+    const std::string cmd = CommandName(step.kind);
+    if (d.pattern && *d.pattern > 0xff)
+      return At(spec, step.line,
+                cmd + ": -S " + std::to_string(*d.pattern) + " is not one byte (0 to 0xff)");
+    for (const auto& [what, end] : d.ends)
+      if (end > max_file)
+        return At(spec, step.line,
+                  cmd + ": " + what + " = " + std::to_string(end) + " is past the largest file " +
+                      fs_name + " holds with " + std::to_string(target.block_size) +
+                      "-byte blocks (" + std::to_string(max_file) + " bytes)");
+    allocated = d.allocates > UINT64_MAX - allocated ? UINT64_MAX : allocated + d.allocates;
+    // Past what the image holds a read sees only holes, and a long one runs
+    // for hours (16 TiB of zeros through the page cache).
+    if (target.image_bytes && d.reads > *target.image_bytes)
+      return At(spec, step.line,
+                cmd + ": a length of " + std::to_string(d.reads) + " bytes is more than the " +
+                    scratch::SizeText(*target.image_bytes) + " " + fs_name + " image (" +
+                    target.image_from + ") holds");
+    if (target.image_bytes) {
+      const std::uint64_t budget = scratch::CaseAllocationBudget(*target.image_bytes);
+      if (allocated > budget)
+        return At(spec, step.line,
+                  cmd + ": the steps up to here may allocate " + std::to_string(allocated) +
+                      " bytes; a case may allocate a third of its image, " +
+                      std::to_string(budget) + " bytes of the " +
+                      scratch::SizeText(*target.image_bytes) + " " + fs_name + " image (" +
+                      target.image_from + ")");
+    }
   }
   return {};
 }

@@ -36,6 +36,10 @@ class Loader {
     auto name = String(tbl, "name");
     if (!name) return std::unexpected(name.error());
     spec.name = *name;
+    if (!PlainName(spec.name))
+      return Error(Line(*tbl.get("name")),
+                   "name '" + spec.name + "' must be up to " + std::to_string(kMaxNameLength) +
+                       " letters, digits, - _ . (not starting with - or .)");
     const std::string stem = std::filesystem::path(file_).stem().string();
     if (spec.name != stem)
       return Error(Line(*tbl.get("name")), "name '" + spec.name + "' must match the file name '" +
@@ -140,6 +144,8 @@ class Loader {
       const auto b = raw.find_first_not_of(" \t\r");
       if (b == std::string::npos) continue;
       raw = raw.substr(b, raw.find_last_not_of(" \t\r") - b + 1);
+      if (spec.steps.size() == kMaxSteps)
+        return Error(line, "more than " + std::to_string(kMaxSteps) + " steps");
       auto step = ParseStep(raw, line);
       if (!step) return Error(line, step.error());
       spec.steps.push_back(std::move(*step));
@@ -161,8 +167,8 @@ std::expected<CaseSpec, std::string> ParseCaseText(const std::string& text,
 }
 
 std::expected<CaseSpec, std::string> LoadCaseFile(const std::filesystem::path& file) {
-  auto text = os::ReadTextFile(file);
-  if (!text) return std::unexpected(file.string() + ":0: cannot read the file");
+  auto text = os::ReadRegularFile(file, kMaxCaseFileBytes);
+  if (!text) return std::unexpected(file.string() + ":0: " + text.error().Message());
   return ParseCaseText(*text, file.string());
 }
 

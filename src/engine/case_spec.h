@@ -2,6 +2,7 @@
 // structs, validated, then interpreted by the engine (engine/scenario.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,6 +13,19 @@
 #include "scratch/fs_type.h"
 
 namespace eofzero::engine {
+
+// Limits on what a case file may say (the README's case language lists
+// them); anything beyond one is an error when the file is loaded.
+inline constexpr std::size_t kMaxCaseFileBytes = 1 << 20;
+// A case's name and a `file` word: letters, digits, - _ . and at most this
+// long, so the on-disk name case_NAME.FILE (at most 134 bytes) stays well
+// under NAME_MAX (255).
+inline constexpr std::size_t kMaxNameLength = 64;
+// One step, once its comment and the blanks around it are removed.
+inline constexpr std::size_t kMaxStepLength = 1024;
+// Steps in a case (the shipped ones have at most 20): each may mount,
+// unmount or sync, so many thousands would run for hours.
+inline constexpr std::size_t kMaxSteps = 1000;
 
 enum class StepKind {
   // xfs_io commands (names and argument forms as in xfs_io)

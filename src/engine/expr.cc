@@ -18,25 +18,22 @@ std::span<const VariableInfo> CaseVariables() {
   return kVars;
 }
 
-struct Expr::Node {
-  char op = 0;  // 0: number, 'v': variable, else the operator
-  std::int64_t value = 0;
-  std::string name;
-  std::shared_ptr<const Node> lhs, rhs;
-};
-
 namespace {
 
-using NodePtr = std::shared_ptr<const Expr::Node>;
+using Token = Expr::Token;
 
-// Numbers: decimal or 0x hex, with an optional binary suffix k, m, g (as xfs_io).
+// Numbers: decimal or 0x hex, with an optional binary suffix k, m, g (as
+// xfs_io). No sign: from_chars would take "-5" for a signed type, and a
+// negative size is never meant ({0 - 5} says it on purpose).
 std::optional<std::int64_t> ParseNumber(std::string_view s) {
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return std::nullopt;
   int base = 10;
   std::string_view digits = s;
   if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
     base = 16;
     digits.remove_prefix(2);
-    if (!digits.empty() && digits[0] == '-') return std::nullopt;  // from_chars takes "0x-5"
+    if (!digits.empty() && !std::isxdigit(static_cast<unsigned char>(digits[0])))
+      return std::nullopt;  // from_chars takes "0x-5"
   }
   int shift = 0;
   if (base == 10 && !digits.empty()) {
@@ -55,77 +52,95 @@ std::optional<std::int64_t> ParseNumber(std::string_view s) {
   return v << shift;
 }
 
+// The start of a long text, for an error message that stays one short line.
+std::string Quote(std::string_view text) {
+  constexpr std::size_t kShown = 40;
+  if (text.size() <= kShown) return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kShown)) + "...' (" + std::to_string(text.size()) +
+         " characters)";
+}
+
+// Recursive descent into postfix tokens. The recursion is bounded: every
+// level of it is a parenthesis or a unary minus, counted against
+// kMaxExprNesting (and the text is at most kMaxExprLength long).
 class Parser {
  public:
   Parser(std::string_view text, std::span<const VariableInfo> allowed)
       : s_(text), allowed_(allowed) {}
 
-  std::expected<NodePtr, std::string> Parse() {
-    auto n = Sum();
-    if (!n) return n;
+  std::expected<std::vector<Token>, std::string> Parse() {
+    if (auto ok = Sum(); !ok) return std::unexpected(ok.error());
     Skip();
     if (pos_ != s_.size()) return Error("unexpected '" + std::string(1, s_[pos_]) + "'");
-    return n;
+    return std::move(out_);
   }
 
  private:
+  using Status = std::expected<void, std::string>;
+
   std::unexpected<std::string> Error(const std::string& what) const {
     return std::unexpected("bad expression '" + std::string(s_) + "': " + what);
   }
   void Skip() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
   }
-  static NodePtr Binary(char op, NodePtr l, NodePtr r) {
-    auto n = std::make_shared<Expr::Node>();
-    n->op = op;
-    n->lhs = std::move(l);
-    n->rhs = std::move(r);
-    return n;
+  void Emit(char op, std::int64_t value = 0, std::string name = "") {
+    out_.push_back(Token{op, value, std::move(name)});
   }
 
-  std::expected<NodePtr, std::string> Sum() {
-    auto l = Product();
-    if (!l) return l;
+  Status Sum() {
+    if (auto ok = Product(); !ok) return ok;
     for (Skip(); pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-'); Skip()) {
       char op = s_[pos_++];
-      auto r = Product();
-      if (!r) return r;
-      l = Binary(op, *l, *r);
+      if (auto ok = Product(); !ok) return ok;
+      Emit(op);
     }
-    return l;
+    return {};
   }
 
-  std::expected<NodePtr, std::string> Product() {
-    auto l = Atom();
-    if (!l) return l;
+  Status Product() {
+    if (auto ok = Atom(); !ok) return ok;
     for (Skip(); pos_ < s_.size() && (s_[pos_] == '*' || s_[pos_] == '/' || s_[pos_] == '%');
          Skip()) {
       char op = s_[pos_++];
-      auto r = Atom();
-      if (!r) return r;
-      l = Binary(op, *l, *r);
+      if (auto ok = Atom(); !ok) return ok;
+      Emit(op);
     }
-    return l;
+    return {};
   }
 
-  std::expected<NodePtr, std::string> Atom() {
+  // One nesting level deeper for the duration of `parse`.
+  template <class F>
+  Status Nested(F&& parse) {
+    if (++depth_ > kMaxExprNesting)
+      return Error("parentheses and unary minus nested deeper than " +
+                   std::to_string(kMaxExprNesting));
+    Status ok = parse();
+    --depth_;
+    return ok;
+  }
+
+  Status Atom() {
     Skip();
     if (pos_ == s_.size()) return Error("missing a number or variable at the end");
     if (s_[pos_] == '(') {
       ++pos_;
-      auto n = Sum();
-      if (!n) return n;
-      Skip();
-      if (pos_ == s_.size() || s_[pos_] != ')') return Error("missing ')'");
-      ++pos_;
-      return n;
+      return Nested([&]() -> Status {
+        if (auto ok = Sum(); !ok) return ok;
+        Skip();
+        if (pos_ == s_.size() || s_[pos_] != ')') return Error("missing ')'");
+        ++pos_;
+        return {};
+      });
     }
     if (s_[pos_] == '-') {  // unary minus: 0 - atom
       ++pos_;
-      auto n = Atom();
-      if (!n) return n;
-      auto zero = std::make_shared<Expr::Node>();
-      return Binary('-', zero, *n);
+      return Nested([&]() -> Status {
+        Emit(0, 0);
+        if (auto ok = Atom(); !ok) return ok;
+        Emit('-');
+        return {};
+      });
     }
     std::size_t start = pos_;
     while (pos_ < s_.size() &&
@@ -133,18 +148,16 @@ class Parser {
       ++pos_;
     std::string_view word = s_.substr(start, pos_ - start);
     if (word.empty()) return Error("unexpected '" + std::string(1, s_[pos_]) + "'");
-    auto n = std::make_shared<Expr::Node>();
     if (std::isdigit(static_cast<unsigned char>(word[0]))) {
       auto v = ParseNumber(word);
       if (!v) return Error("'" + std::string(word) + "' is not a number");
-      n->value = *v;
-      return n;
+      Emit(0, *v);
+      return {};
     }
     for (const auto& var : allowed_) {
       if (word == var.name) {
-        n->op = 'v';
-        n->name = word;
-        return n;
+        Emit('v', 0, std::string(word));
+        return {};
       }
     }
     return Error("unknown variable '" + std::string(word) + "'");
@@ -153,63 +166,84 @@ class Parser {
   std::string_view s_;
   std::span<const VariableInfo> allowed_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
+  std::vector<Token> out_;
 };
 
-std::expected<std::int64_t, std::string> Evaluate(const Expr::Node& n, const Variables& vars) {
-  if (n.op == 0) return n.value;
-  if (n.op == 'v') {
-    auto it = vars.find(n.name);
-    if (it == vars.end()) return std::unexpected("variable '" + n.name + "' has no value");
-    return it->second;
+// l op r, or why it has no 64-bit value: nothing wraps.
+std::expected<std::int64_t, std::string> Apply(char op, std::int64_t l, std::int64_t r) {
+  std::int64_t v = 0;
+  bool overflow = false;
+  switch (op) {
+    case '+': overflow = __builtin_add_overflow(l, r, &v); break;
+    case '-': overflow = __builtin_sub_overflow(l, r, &v); break;
+    case '*': overflow = __builtin_mul_overflow(l, r, &v); break;
+    default:
+      if (r == 0) return std::unexpected("division by zero");
+      // INT64_MIN / -1 is 2^63, which does not fit (and traps on x86, as
+      // INT64_MIN % -1 does, whose value is 0).
+      if (l == INT64_MIN && r == -1) {
+        overflow = op == '/';
+        v = 0;
+      } else {
+        v = op == '/' ? l / r : l % r;
+      }
   }
-  auto l = Evaluate(*n.lhs, vars);
-  if (!l) return l;
-  auto r = Evaluate(*n.rhs, vars);
-  if (!r) return r;
-  switch (n.op) {
-    case '+': return *l + *r;
-    case '-': return *l - *r;
-    case '*': return *l * *r;
-    default: break;
-  }
-  if (*r == 0) return std::unexpected("division by zero");
-  return n.op == '/' ? *l / *r : *l % *r;
+  if (overflow)
+    return std::unexpected(std::to_string(l) + " " + op + " " + std::to_string(r) +
+                           " overflows (does not fit in 64 bits)");
+  return v;
 }
 
 }  // namespace
 
 std::expected<Expr, std::string> Expr::Parse(std::string_view text,
                                              std::span<const VariableInfo> allowed) {
+  if (text.size() > kMaxExprLength)
+    return std::unexpected("expression " + Quote(text) + " is too long: at most " +
+                           std::to_string(kMaxExprLength) + " characters");
   Expr e;
   e.text_ = text;
   if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
-    auto root = Parser(text.substr(1, text.size() - 2), allowed).Parse();
-    if (!root) return std::unexpected(root.error());
-    e.root_ = *root;
+    auto postfix = Parser(text.substr(1, text.size() - 2), allowed).Parse();
+    if (!postfix) return std::unexpected(postfix.error());
+    e.postfix_ = std::move(*postfix);
     return e;
   }
   auto v = ParseNumber(text);
   if (!v)
     return std::unexpected("'" + std::string(text) +
                            "' is not a number (expressions go in braces: {bs + 1})");
-  Expr lit = Literal(*v);
-  lit.text_ = text;
-  return lit;
+  e.postfix_ = {Token{0, *v, ""}};
+  return e;
 }
 
 Expr Expr::Literal(std::int64_t value) {
   Expr e;
-  auto n = std::make_shared<Node>();
-  n->value = value;
-  e.root_ = n;
+  e.postfix_ = {Token{0, value, ""}};
   e.text_ = std::to_string(value);
   return e;
 }
 
 std::expected<std::int64_t, std::string> Expr::Eval(const Variables& vars) const {
-  auto v = Evaluate(*root_, vars);
-  if (!v) return std::unexpected(text_ + ": " + v.error());
-  return v;
+  std::vector<std::int64_t> stack;
+  for (const Token& t : postfix_) {
+    if (t.op == 0) {
+      stack.push_back(t.value);
+    } else if (t.op == 'v') {
+      auto it = vars.find(t.name);
+      if (it == vars.end())
+        return std::unexpected(text_ + ": variable '" + t.name + "' has no value");
+      stack.push_back(it->second);
+    } else {
+      const std::int64_t r = stack.back();
+      stack.pop_back();
+      auto v = Apply(t.op, stack.back(), r);
+      if (!v) return std::unexpected(text_ + ": " + v.error());
+      stack.back() = *v;
+    }
+  }
+  return stack.back();
 }
 
 }  // namespace eofzero::engine

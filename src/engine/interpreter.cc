@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <new>
 
 #include "engine/case_check.h"
 #include "os/block_device.h"
@@ -50,6 +51,7 @@ Status Interpreter::Run() {
     if (os::InterruptRequested())
       return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
     spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
+    if (opt_.faults.throw_after_plant && planted_) throw std::bad_alloc();
     if (auto st = Exec(s); !st) {
       os::Error e = st.error();
       e.context = "line " + std::to_string(s.line) + " '" + s.text + "': " + e.context;
@@ -67,8 +69,7 @@ Status Interpreter::Exec(const Step& s) {
       EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, Arg(s, 0));
       EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, Arg(s, 1));
       EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_));
-      EOFZERO_RETURN_IF_ERROR(os::ReadUpTo(fd, offset, length, PathOf(current_)));
-      return {};
+      return os::ReadAndDiscard(fd, offset, length, PathOf(current_));
     }
     case StepKind::kTruncate: {
       EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, Arg(s, 0));
@@ -117,11 +118,14 @@ Status Interpreter::Exec(const Step& s) {
   return Fail(ErrorKind::kInvalid, "unknown step");
 }
 
+// The step's bytes go out through one buffer of at most kWriteChunk bytes, as
+// xfs_io writes through its buffer: never one the size of the step's length.
 Status Interpreter::Pwrite(const Step& s) {
+  constexpr std::uint64_t kWriteChunk = 1 << 20;  // a multiple of any O_DIRECT alignment
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, Arg(s, 1));
   EOFZERO_ASSIGN_OR_RETURN(std::uint8_t pattern, Pattern(s));
-  const Bytes data(length, pattern);
+  const Bytes chunk(std::min(length, kWriteChunk), pattern);
   const std::string path = PathOf(current_);
   int flags = (s.Has('D') ? O_DIRECT : 0) | (s.Has('a') ? O_APPEND : 0);
   EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(current_, flags));
@@ -129,17 +133,21 @@ Status Interpreter::Pwrite(const Step& s) {
     EOFZERO_ASSIGN_OR_RETURN(offset, SizeOf(current_));
   }
   Status st;
-  if (s.Has('D'))
-    st = os::WriteDirect(fd, data, offset, DirectAlign(fd), path);
-  else if (s.Has('a'))
-    st = os::AppendAll(fd, data, path);
-  else if (s.Has('A'))
-    st = os::PwriteV2(fd, data, offset, os::RwfAppend(), path);
-  else
-    st = os::WriteAll(fd, data, offset, path);
+  for (std::uint64_t done = 0; st && done < length; done += kWriteChunk) {
+    const ByteView data(chunk.data(), std::min(length - done, kWriteChunk));
+    if (s.Has('D'))
+      st = os::WriteDirect(fd, data, offset + done, DirectAlign(fd), path);
+    else if (s.Has('a'))
+      st = os::AppendAll(fd, data, path);
+    else if (s.Has('A'))
+      st = os::PwriteV2(fd, data, offset + done, os::RwfAppend(), path);
+    else
+      st = os::WriteAll(fd, data, offset + done, path);
+  }
   if (s.Has('D') || s.Has('A')) st = FeatureStep(std::move(st), s);
   EOFZERO_RETURN_IF_ERROR(st);
-  NoteWrite(current_, offset, data);
+  if (auto part = EofBlockPart(current_, offset, length))
+    NoteWrite(part->begin, Bytes(part->size(), pattern));
   return {};
 }
 
@@ -175,11 +183,12 @@ Status Interpreter::Mwrite(const Step& s) {
   if (offset + length > (size + ps - 1) / ps * ps)
     return Fail(ErrorKind::kInvalid, "mwrite past the page that holds EOF (" +
                                          std::to_string(size) + ") would raise SIGBUS");
-  EOFZERO_RETURN_IF_ERROR(mapping_->Write(offset, Bytes(length, pattern)));
+  EOFZERO_RETURN_IF_ERROR(mapping_->Fill(offset, length, pattern));
   // Bytes stored past EOF through a mapping are not file data: they must
   // never show up, so only the part below EOF is the case's own.
   if (offset < size)
-    NoteWrite(mapping_file_, offset, Bytes(std::min(length, size - offset), pattern));
+    if (auto part = EofBlockPart(mapping_file_, offset, std::min(length, size - offset)))
+      NoteWrite(part->begin, Bytes(part->size(), pattern));
   return {};
 }
 
@@ -196,11 +205,16 @@ Status Interpreter::CopyRange(const Step& s) {
   if (s.Has('l')) {
     EOFZERO_ASSIGN_OR_RETURN(length, Number(*s.flags.at('l')));
   }
-  EOFZERO_ASSIGN_OR_RETURN(Bytes data, SourceBytes(s.words[0], src_off, length));
+  const auto part = EofBlockPart(current_, dst_off, length);
+  Bytes data;
+  if (part) {
+    EOFZERO_ASSIGN_OR_RETURN(data, SourceBytes(s.words[0], src_off + (part->begin - dst_off),
+                                               part->size()));
+  }
   EOFZERO_ASSIGN_OR_RETURN(int in, Fd(s.words[0]));
   EOFZERO_ASSIGN_OR_RETURN(int out, Fd(current_));
   EOFZERO_RETURN_IF_ERROR(os::CopyRange(in, src_off, out, dst_off, length, PathOf(current_)));
-  NoteWrite(current_, dst_off, data);
+  if (part) NoteWrite(part->begin, std::move(data));
   return {};
 }
 
@@ -208,11 +222,16 @@ Status Interpreter::Reflink(const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t src_off, Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t dst_off, Arg(s, 1));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, Arg(s, 2));
-  EOFZERO_ASSIGN_OR_RETURN(Bytes data, SourceBytes(s.words[0], src_off, length));
+  const auto part = EofBlockPart(current_, dst_off, length);
+  Bytes data;
+  if (part) {
+    EOFZERO_ASSIGN_OR_RETURN(data, SourceBytes(s.words[0], src_off + (part->begin - dst_off),
+                                               part->size()));
+  }
   EOFZERO_ASSIGN_OR_RETURN(int src, Fd(s.words[0]));
   EOFZERO_ASSIGN_OR_RETURN(int dst, Fd(current_));
   EOFZERO_RETURN_IF_ERROR(os::CloneRange(src, src_off, dst, dst_off, length, PathOf(current_)));
-  NoteWrite(current_, dst_off, data);
+  if (part) NoteWrite(part->begin, std::move(data));
   return {};
 }
 
@@ -265,14 +284,19 @@ void Interpreter::CloseAll() {
   fds_.clear();
 }
 
-void Interpreter::NoteWrite(const std::string& file, std::uint64_t offset, ByteView data) {
-  if (!planted_ || !Main(file)) return;
+std::optional<ByteRange> Interpreter::EofBlockPart(const std::string& file, std::uint64_t offset,
+                                                   std::uint64_t length) const {
+  if (!planted_ || !Main(file)) return std::nullopt;
   const std::uint64_t block = run_.eof_block;
   const std::uint64_t begin = std::max(offset, block);
-  const std::uint64_t end = std::min(offset + data.size(), block + bs_);
-  if (begin >= end) return;
-  const auto* from = data.data() + (begin - offset);
-  run_.written.push_back({{begin - block, end - block}, Bytes(from, from + (end - begin))});
+  const std::uint64_t end = std::min(offset + length, block + bs_);
+  if (begin >= end) return std::nullopt;
+  return ByteRange{begin, end};
+}
+
+void Interpreter::NoteWrite(std::uint64_t offset, Bytes data) {
+  const std::uint64_t begin = offset - run_.eof_block;
+  run_.written.push_back({{begin, begin + data.size()}, std::move(data)});
 }
 
 os::Result<Bytes> Interpreter::SourceBytes(const std::string& file, std::uint64_t offset,

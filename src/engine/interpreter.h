@@ -63,9 +63,15 @@ class Interpreter {
   os::Result<int> Fd(const std::string& file, int extra_flags = 0);
   os::Result<std::uint64_t> SizeOf(const std::string& file);
   void CloseAll();  // descriptors and mappings, before an unmount
-  // Records what the case wrote into the EOF block of its main file.
-  void NoteWrite(const std::string& file, std::uint64_t offset, ByteView data);
-  // The bytes a copy or clone from `file` will put there.
+  // The part of `file`'s [offset, offset + length) inside the EOF block of the
+  // case's main file once planted (file offsets; at most a block), or nullopt.
+  std::optional<ByteRange> EofBlockPart(const std::string& file, std::uint64_t offset,
+                                        std::uint64_t length) const;
+  // Records what the case wrote into the EOF block: `data` at file offset
+  // `offset` (a part EofBlockPart gave).
+  void NoteWrite(std::uint64_t offset, Bytes data);
+  // The bytes a copy or clone from `file` will put there: `length` (at most a
+  // block) bytes at `offset`, zeros past the source's end.
   os::Result<Bytes> SourceBytes(const std::string& file, std::uint64_t offset,
                                 std::uint64_t length);
   void NoteDurable(const std::string& file);  // the main file's size is durable now

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <exception>
 
 #include "engine/block_readers.h"
 #include "engine/interpreter.h"
@@ -242,11 +243,13 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     return run;
   }
   Status st;
-  {
+  try {
     Interpreter interpreter(fs, spec, options, run);
     st = interpreter.Prepare();
     if (st) st = fs.Recover();
     if (st) st = interpreter.Run();
+  } catch (const std::exception& e) {  // unwound: the case's descriptors and mappings are closed
+    st = Fail(ErrorKind::kSystem, std::string("unexpected exception: ") + e.what());
   }  // closes every descriptor and mapping of the case
   // On storage that dropped writes, no finding and no pass means anything.
   if (auto disk = fs.CheckBackingStore(); !disk) st = std::unexpected(disk.error());

@@ -29,6 +29,9 @@ struct FaultInjection {
                                       // (positive control)
   bool wrong_size_after_crash = false;  // after the remount, make the file one byte longer
                                         // than the case expects (positive control)
+  bool throw_after_plant = false;  // the step after the plant throws std::bad_alloc, as an
+                                   // allocation that fails would: the case must be an ERROR
+                                   // with everything released
   bool corrupt_directory_after_crash = false;  // after the remount, make a directory of the
                                                // case's, map its first block and plant the
                                                // sentinel over it: fsck must complain
@@ -47,7 +50,8 @@ struct ScenarioOptions {
 };
 
 // Runs one case's steps. Never throws; every outcome is in the
-// CaseRun. On return the filesystem is mounted and alive again if that was
+// CaseRun (an exception out of a step, e.g. std::bad_alloc, is an ERROR,
+// after its descriptors and mappings are released). On return the filesystem is mounted and alive again if that was
 // possible (otherwise the next case's Recover() reports it).
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options);
 

@@ -71,16 +71,20 @@ const CommandInfo* Lookup(std::vector<std::string>& tokens) {
   return nullptr;
 }
 
-bool ValidWord(const std::string& w) {
-  for (char c : w)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return false;
-  return !w.empty() && w[0] != '.' && w[0] != '-';
-}
-
 }  // namespace
 
+bool PlainName(std::string_view name) {
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  return !name.empty() && name.size() <= kMaxNameLength && name[0] != '.' && name[0] != '-';
+}
+
 std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
+  if (text.size() > kMaxStepLength)
+    return std::unexpected("a step of " + std::to_string(text.size()) + " characters ('" +
+                           std::string(text.substr(0, 20)) + "...'); at most " +
+                           std::to_string(kMaxStepLength) + " characters");
   auto tokens = Tokenize(text);
   if (!tokens) return std::unexpected(tokens.error());
   if (tokens->empty()) return std::unexpected("empty step");
@@ -115,7 +119,11 @@ std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
   for (std::size_t k = 0; k < wanted; ++k, ++i) {
     const std::string& t = (*tokens)[i];
     if (cmd->positionals[k] == 'w') {
-      if (!ValidWord(t)) return std::unexpected("'" + t + "' is not a plain file name");
+      if (t.size() > kMaxNameLength)
+        return std::unexpected("a file name of " + std::to_string(t.size()) +
+                               " characters; at most " + std::to_string(kMaxNameLength) +
+                               " characters");
+      if (!PlainName(t)) return std::unexpected("'" + t + "' is not a plain file name");
       step.words.push_back(t);
       continue;
     }

@@ -22,7 +22,12 @@ struct CommandInfo {
 };
 std::span<const CommandInfo> Commands();
 
-// Parses one line (comments and blanks already removed by the caller).
+// A case's name or a `file` word: 1 to kMaxNameLength letters, digits,
+// - _ . not starting with - or . (so it is a plain file name).
+bool PlainName(std::string_view name);
+
+// Parses one line (comments and blanks already removed by the caller), of at
+// most kMaxStepLength characters.
 // The error is a one-line message without the FILE:LINE prefix.
 std::expected<Step, std::string> ParseStep(std::string_view text, int line);
 

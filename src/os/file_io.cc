@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "os/aligned_buffer.h"
@@ -49,6 +50,20 @@ Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length,
   }
   out.resize(done);
   return out;
+}
+
+Status ReadAndDiscard(int fd, std::uint64_t offset, std::uint64_t length,
+                      const std::string& what) {
+  std::vector<std::uint8_t> buf(std::min<std::uint64_t>(length, 1 << 20));
+  for (std::uint64_t done = 0; done < length;) {
+    ssize_t n = ::pread(fd, buf.data(), std::min<std::uint64_t>(buf.size(), length - done),
+                        static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("pread " + At(what, offset, length));
+    if (n == 0) break;
+    done += static_cast<std::uint64_t>(n);
+  }
+  return {};
 }
 
 Status Fsync(int fd, const std::string& what) {
@@ -133,6 +148,7 @@ Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
   if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);
   return static_cast<std::uint32_t>(st.f_bsize);
 }
+
 namespace {
 
 thread_local std::uint64_t g_removed_bytes = 0;
@@ -146,6 +162,25 @@ int RemoveOne(const char* path, const struct stat* st, int type, struct FTW*) {
   return 0;
 }
 
+const char* FileTypeName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+Status CheckRegular(const struct stat& st, std::uint64_t max_bytes) {
+  if (!S_ISREG(st.st_mode))
+    return Fail(ErrorKind::kInvalid,
+                std::string("not a regular file (") + FileTypeName(st.st_mode) + ")");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return Fail(ErrorKind::kInvalid, "too large: " + std::to_string(st.st_size) +
+                                         " bytes (at most " + std::to_string(max_bytes) + ")");
+  return {};
+}
+
 }  // namespace
 
 Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir) {
@@ -155,6 +190,31 @@ Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir
   if (::nftw(dir.c_str(), RemoveOne, 16, FTW_DEPTH | FTW_MOUNT | FTW_PHYS) < 0 && errno != ENOENT)
     return FailErrno("remove " + dir.string());
   return g_removed_bytes;
+}
+
+Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  // stat first, so a device is never even opened; then open without blocking
+  // (a FIFO swapped in meanwhile opens at once) and check what was opened.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) < 0) return FailErrno("cannot read");
+  EOFZERO_RETURN_IF_ERROR(CheckRegular(st, max_bytes));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) return FailErrno("cannot read");
+  if (::fstat(fd.get(), &st) < 0) return FailErrno("cannot read");
+  EOFZERO_RETURN_IF_ERROR(CheckRegular(st, max_bytes));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FailErrno("cannot read");
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > max_bytes)  // it grew since the fstat
+      return Fail(ErrorKind::kInvalid, "too large: more than " + std::to_string(max_bytes) +
+                                           " bytes");
+  }
+  return text;
 }
 
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path) {

@@ -22,8 +22,12 @@ struct FileStat {
 };
 
 Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what);
-// Reads up to `length` bytes at `offset`, stopping early only at EOF.
+// Reads up to `length` bytes at `offset`, stopping early only at EOF. Holds
+// them all: for lengths the tool chose (a block), not a case's.
 Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);
+// Reads [offset, offset + length) through a small buffer and drops the
+// bytes (to fill the page cache), stopping early at EOF.
+Status ReadAndDiscard(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);
 Status Fsync(int fd, const std::string& what);
 Status Truncate(int fd, std::uint64_t size, const std::string& what);
 Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
@@ -53,6 +57,13 @@ std::uint32_t PageSize();
 // A small text file (a case, a matrix file, a report) read whole; nullopt if
 // it cannot be read.
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
+
+// A regular file of at most `max_bytes`, read whole. Anything else is refused
+// without blocking and without reading it: a FIFO (opening one for reading
+// waits for a writer), a directory, a device, a socket — also behind a
+// symlink. kInvalid: "not a regular file (a FIFO)", "too large: N bytes (at
+// most M)"; kSystem: "cannot read: <errno>".
+Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::uint64_t max_bytes);
 
 }  // namespace eofzero::os
 

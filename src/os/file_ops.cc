@@ -155,11 +155,11 @@ SharedMapping::~SharedMapping() {
   if (addr_) ::munmap(addr_, length_);
 }
 
-Status SharedMapping::Write(std::uint64_t offset, ByteView data) {
-  if (offset < offset_ || offset + data.size() > offset_ + length_)
-    return Fail(ErrorKind::kInvalid, "mwrite " + At(what_, offset, data.size()) +
+Status SharedMapping::Fill(std::uint64_t offset, std::uint64_t length, std::uint8_t byte) {
+  if (offset < offset_ || length > length_ || offset - offset_ > length_ - length)
+    return Fail(ErrorKind::kInvalid, "mwrite " + At(what_, offset, length) +
                                          " is outside the mapping " + At(what_, offset_, length_));
-  std::memcpy(static_cast<std::uint8_t*>(addr_) + (offset - offset_), data.data(), data.size());
+  std::memset(static_cast<std::uint8_t*>(addr_) + (offset - offset_), byte, length);
   return {};
 }
 

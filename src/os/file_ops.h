@@ -54,8 +54,9 @@ class SharedMapping {
   SharedMapping(const SharedMapping&) = delete;
   ~SharedMapping();
 
-  // Copies `data` to file offset `offset`, which must lie inside the mapping.
-  Status Write(std::uint64_t offset, ByteView data);
+  // Stores `length` bytes `byte` at file offset `offset`; the range must lie
+  // inside the mapping (kInvalid otherwise).
+  Status Fill(std::uint64_t offset, std::uint64_t length, std::uint8_t byte);
   Status Sync(bool async, bool invalidate, bool sync);
 
  private:

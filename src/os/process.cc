@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
+#include <vector>
 
 #include "os/unique_fd.h"
 
@@ -77,11 +78,44 @@ std::string ProcessResult::Ending() const {
   return "exited " + std::to_string(exit_code);
 }
 
+namespace {
+
+// The first lines of a child's output as one line (blank lines dropped, runs
+// of blanks made one space, lines joined by " | "), at most kLines lines and
+// kChars characters, saying how much was cut.
+std::string Excerpt(const std::string& text) {
+  constexpr std::size_t kLines = 3, kChars = 300;
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string raw; std::getline(in, raw);) {
+    std::string line;
+    for (char c : raw) {
+      const bool blank = c == ' ' || c == '\t' || c == '\r';
+      if (!blank) line += c;
+      else if (!line.empty() && line.back() != ' ') line += ' ';
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) lines.push_back(std::move(line));
+  }
+  std::string shown;
+  for (std::size_t i = 0; i < lines.size() && i < kLines; ++i)
+    shown += (i ? " | " : "") + lines[i];
+  std::vector<std::string> cut;
+  if (shown.size() > kChars) {
+    cut.push_back(std::to_string(shown.size() - kChars) + " more characters");
+    shown = shown.substr(0, kChars) + "...";
+  }
+  if (lines.size() > kLines) cut.push_back(std::to_string(lines.size() - kLines) + " more lines");
+  if (!cut.empty()) shown += " (" + cut[0] + (cut.size() > 1 ? ", " + cut[1] : "") + " cut)";
+  return shown;
+}
+
+}  // namespace
+
 std::string ProcessResult::Describe() const {
   std::ostringstream os;
   os << CommandLine() << " " << Ending();
-  std::string detail = err.empty() ? out : err;
-  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  const std::string detail = Excerpt(err.empty() ? out : err);
   if (!detail.empty()) os << ": " << detail;
   return os.str();
 }

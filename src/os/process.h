@@ -20,7 +20,10 @@ struct ProcessResult {
   std::string CommandLine() const;
   // How it ended: "exited 1", or "was killed by signal 9 (SIGKILL)".
   std::string Ending() const;
-  // "mkfs.xfs ... exited 1: <stderr>" for error messages.
+  // "mkfs.xfs ... exited 1: <stderr>" for error messages, on one line: the
+  // first 3 lines of stderr (else stdout) and at most 300 of their
+  // characters, saying how much was cut ("(25 more lines cut)"). The whole
+  // output stays in `err` and `out`.
   std::string Describe() const;
 };
 

@@ -17,14 +17,6 @@ namespace eofzero::scratch {
 using os::ErrorKind;
 using os::Fail;
 
-std::uint64_t DefaultImageBytes(FsType fs) {
-  return fs == FsType::kXfs ? (512ull << 20) : (256ull << 20);
-}
-
-std::uint64_t MinimumFsBytes(FsType fs) {
-  return fs == FsType::kXfs ? (300ull << 20) : (16ull << 20);
-}
-
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
                                                          const std::filesystem::path& dir,
                                                          const std::string& name,

@@ -19,6 +19,7 @@
 #include "os/process.h"
 #include "os/unique_fd.h"
 #include "os/shutdown.h"
+#include "scratch/fs_limits.h"
 #include "scratch/fs_type.h"
 #include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
@@ -30,17 +31,9 @@ struct ScratchSpec {
   std::uint32_t block_size = 4096;
   std::string mkfs_options;       // appended to the tool's own mkfs arguments
   std::string mount_options;      // passed to mount(2) through libmount
-  std::uint64_t image_bytes = 0;  // 0: a default that suits the filesystem
+  std::uint64_t image_bytes = 0;  // 0: DefaultImageBytes(fs)
   std::uint32_t sector_size = 0;  // loop logical block size; 0: kernel default (512)
 };
-
-// Default image size: mkfs.xfs needs ~300 MiB; ext4 is happy with less.
-std::uint64_t DefaultImageBytes(FsType fs);
-// The least a device or image must hold for `fs` here: mkfs.xfs refuses a
-// data section under 300 MiB ("Filesystem must be larger than 300MB");
-// mkfs.ext4 leaves out the journal below 8 MiB at 4 KiB blocks (and a
-// filesystem without one promises nothing across a crash), so 16 MiB.
-std::uint64_t MinimumFsBytes(FsType fs);
 
 class ScratchFs {
  public:

@@ -125,9 +125,8 @@ os::Status CheckScratchTarget(const ScratchTarget& target) {
                 dev + ": " + free.error().Message() + "; refusing to mkfs it");
   EOFZERO_ASSIGN_OR_RETURN(os::BlockGeometry geometry, os::ProbeGeometry(target.device));
   if (geometry.size < target.min_bytes)
-    return Fail(ErrorKind::kInvalid, dev + " is " + MiB(geometry.size) + "; " +
-                                         target.min_bytes_why + " at least " +
-                                         MiB(target.min_bytes));
+    return Fail(ErrorKind::kInvalid,
+                dev + " is " + MiB(geometry.size) + "; " + target.min_bytes_why);
   return {};
 }
 

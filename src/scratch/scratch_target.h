@@ -29,7 +29,7 @@ struct ScratchTarget {
   std::string mount_dir_from = "--scratch-mnt";
   // The least the device must hold for the run's filesystems (0: no limit).
   std::uint64_t min_bytes = 0;
-  std::string min_bytes_why;  // "xfs needs" (followed by "at least 300 MiB")
+  std::string min_bytes_why;  // "mkfs.xfs needs 300M"
 };
 
 // What the machine says about who uses block devices, read once.

@@ -27,12 +27,17 @@ struct Ran {
   std::string out;
   std::string err;
   bool marker_seen = false;  // RunAndInterrupt only
+  bool timed_out = false;    // RunEofzeroWithTimeout only: it was killed
 };
 
 // Runs the built eofzero binary with `args` and waits for it.
 Ran RunEofzero(const std::vector<std::string>& args);
 // The same with "NAME=value" entries added to the environment.
 Ran RunEofzeroWithEnv(const std::vector<std::string>& env, const std::vector<std::string>& args);
+
+// Runs eofzero; if it has not ended after `seconds`, kills it (SIGKILL) and
+// says so (timed_out), so a hang fails the test instead of stalling it.
+Ran RunEofzeroWithTimeout(const std::vector<std::string>& args, int seconds);
 
 // Runs `eofzero matrix ... -v`, and once its first worker ("runs as pid N")
 // has a mount under `dir` (seen in /proc/N/mountinfo), kills that worker with

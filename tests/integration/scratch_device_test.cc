@@ -240,7 +240,7 @@ TEST_F(ScratchDevice, DeviceTooSmallForTheFilesystemIsRefusedBeforeMkfs) {
   ASSERT_TRUE(made && made->ok());
   Ran ran =
       RunEofzero({"run", "--fs", "xfs", "--scratch-dev", small->path(), "--scratch-mnt", mnt()});
-  ExpectRefused(ran, "--scratch-dev: " + small->path() + " is 64 MiB; xfs needs at least 300 MiB");
+  ExpectRefused(ran, "--scratch-dev: " + small->path() + " is 64 MiB; mkfs.xfs needs 300M");
   auto id = os::ProbeFilesystem(small->path());
   EXPECT_TRUE(id && id->uuid == kUuid) << "the device was touched";
   EXPECT_TRUE(small->Detach());

@@ -109,7 +109,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--gap", "0"}, "--gap: 0 must be from 1 to block size - 1"},
         BadInput{{"run", "--gap", "4096"}, "--gap: 4096 must be from 1 to block size - 1 (4095)"},
         BadInput{{"run", "--gap", "16x"}, "--gap: '16x' is not a whole number"},
-        BadInput{{"run", "--image-size", "1M"}, "--image-size: '1M' is not a size"},
+        BadInput{{"run", "--image-size", "1M"},
+                 "--image-size: 1M is too small: mkfs.ext4 needs 8M with 4096-byte blocks"},
+        BadInput{{"run", "--fs", "xfs", "--image-size", "16M"},
+                 "--image-size: 16M is too small: mkfs.xfs needs 300M"},
+        BadInput{{"run", "--fs", "ext4,xfs", "--image-size", "299M"},
+                 "--image-size: 299M is too small: mkfs.xfs needs 300M"},
+        BadInput{{"selftest", "--fs", "xfs", "--image-size", "16M"},
+                 "--image-size: 16M is too small: mkfs.xfs needs 300M"},
+        BadInput{{"list", "--fs", "xfs", "--image-size", "16M"},
+                 "--image-size: 16M is too small: mkfs.xfs needs 300M"},
+        BadInput{{"run", "--fs", "ext4", "--block-size", "4096", "--image-size", "4M"},
+                 "--image-size: 4M is too small: mkfs.ext4 needs 8M with 4096-byte blocks"},
+        BadInput{{"list", "--gap", "0"}, "--gap: 0 must be from 1 to block size - 1"},
+        BadInput{{"run", "--image-size", "0"}, "--image-size: '0' is not a size"},
         BadInput{{"run", "--image-size", "12Q"}, "--image-size: '12Q' is not a size"},
         BadInput{{"run", "--workdir", "/nonexistent/eofzero"}, "--workdir: /nonexistent"},
         BadInput{{"run", "--shutdown", "hard"}, "--shutdown: 'hard' is not one of"},
@@ -318,6 +331,25 @@ TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_NE(help->help.find("--mkfs-options"), std::string::npos);
   EXPECT_EQ(help->help.find("--inject-fault"), std::string::npos);  // hidden
   EXPECT_EQ(ParseCommandLine({})->command, Command::kHelp);
+}
+
+TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
+  auto ext4_1k = ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
+  ASSERT_TRUE(ext4_1k) << ext4_1k.error();
+  EXPECT_EQ(ext4_1k->run.image_bytes, 2ull << 20);
+  EXPECT_TRUE(ParseCommandLine({"run", "--fs", "ext4", "--image-size", "8M"}));
+  EXPECT_TRUE(ParseCommandLine({"run", "--fs", "xfs", "--image-size", "300M"}));
+}
+
+TEST(ParseCommandLine, ListTakesWhatChecksTheCases) {
+  auto inv = ParseCommandLine({"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100",
+                               "--image-size", "1G"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->command, Command::kList);
+  EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});
+  EXPECT_EQ(inv->run.block_size, 1024u);
+  EXPECT_EQ(inv->run.scenario.gap_bytes, 100u);
+  EXPECT_EQ(inv->run.image_bytes, 1ull << 30);
 }
 
 TEST(ParseSize, AcceptsSuffixesAndRejectsJunk) {

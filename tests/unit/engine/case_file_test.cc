@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -397,6 +401,36 @@ TEST(ParseCaseText, StepLinesMapToTheFile) {
   }
 }
 
+TEST(ParseCaseText, CaseNamesArePlainAndShort) {
+  auto named = [](const std::string& name) {
+    return ParseCaseText("name = \"" + name + "\"\npurpose = \"p\"\nsteps = '''\nplant\n"
+                         "shutdown\ncycle_mount\nexpect size 1\ncheck gap\n'''\n",
+                         "dir/" + name + ".toml");
+  };
+  EXPECT_TRUE(named(std::string(kMaxNameLength, 'n')).has_value());
+  for (const std::string& bad :
+       std::vector<std::string>{"a b", "-x", "caf\u00e9", "a\\tb", "x;y", std::string(65, 'n')}) {
+    auto spec = named(bad);
+    ASSERT_FALSE(spec.has_value()) << bad;
+    EXPECT_TRUE(spec.error().starts_with("dir/" + bad + ".toml:1: ")) << spec.error();
+    EXPECT_NE(spec.error().find("up to 64 letters, digits"), std::string::npos) << spec.error();
+  }
+}
+
+TEST(ParseCaseText, AtMostSoManySteps) {
+  auto with_syncs = [](std::size_t n) {
+    std::string steps;
+    for (std::size_t i = 0; i < n; ++i) steps += "sync\n";
+    return ParseCaseText("name = \"t\"\npurpose = \"p\"\nsteps = '''\n" + steps +
+                             "plant\nshutdown\ncycle_mount\nexpect size 1\ncheck gap\n'''\n",
+                         "t.toml");
+  };
+  EXPECT_TRUE(with_syncs(kMaxSteps - 5).has_value());
+  auto r = with_syncs(kMaxSteps - 4);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "t.toml:1004: more than 1000 steps");
+}
+
 // ---- the shipped catalog ----------------------------------------------------
 
 TEST(ShippedCases, EveryFileParsesAndValidates) {
@@ -504,6 +538,56 @@ TEST(LoadCaseDirs, MissingFolderIsAnError) {
   ASSERT_FALSE(none.has_value());
   EXPECT_TRUE(none.error().starts_with((kFixtures / "no_such_folder").string() + ":0: "))
       << none.error();
+}
+
+// A scratch folder for one test, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "eofzero-cases.XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data()) ? tmpl : "";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+TEST(LoadCaseDirs, AFifoIsRefusedWithoutBlocking) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "x.toml").c_str(), 0600), 0);
+  auto r = LoadCaseDirs({dir.path()});  // would block forever opening the FIFO for reading
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), (dir.path() / "x.toml").string() + ":0: not a regular file (a FIFO)");
+}
+
+TEST(LoadCaseDirs, ADirectoryOrALinkToAFifoIsRefused) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "X.toml");
+  auto r = LoadCaseDirs({dir.path()});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), (dir.path() / "X.toml").string() + ":0: not a regular file (a directory)");
+  fs::remove(dir.path() / "X.toml");
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo").c_str(), 0600), 0);
+  fs::create_symlink(dir.path() / "fifo", dir.path() / "y.toml");
+  r = LoadCaseDirs({dir.path()});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().find("y.toml:0: not a regular file (a FIFO)"), std::string::npos)
+      << r.error();
+}
+
+TEST(LoadCaseFile, AHugeFileIsRefused) {
+  TempDir dir;
+  const fs::path big = dir.path() / "big.toml";
+  std::ofstream(big) << std::string(kMaxCaseFileBytes + 1, '#');
+  auto r = LoadCaseFile(big);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), big.string() + ":0: too large: " + std::to_string(kMaxCaseFileBytes + 1) +
+                           " bytes (at most " + std::to_string(kMaxCaseFileBytes) + ")");
 }
 
 TEST(LoadCaseFile, MissingFileIsAnError) {

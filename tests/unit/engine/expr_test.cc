@@ -174,3 +174,69 @@ TEST(ExprBraced, IncompleteExpressions) {
 
 }  // namespace
 }  // namespace eofzero::engine
+
+namespace eofzero::engine {
+namespace {
+
+// The error of evaluating `text` against Vars() (it must parse).
+std::string EvalError(const std::string& text) {
+  auto e = Expr::Parse(text, CaseVariables());
+  EXPECT_TRUE(e.has_value()) << text << ": " << (e ? "" : e.error());
+  if (!e) return "";
+  auto v = e->Eval(Vars());
+  EXPECT_FALSE(v.has_value()) << text << " = " << (v ? *v : 0);
+  return v ? "" : v.error();
+}
+
+TEST(ExprLiteral, RejectsASign) {
+  // from_chars takes a sign for a signed type: "truncate -5" must not parse.
+  for (const char* bad : {"-5", "-0", "+5", "-0x5"})
+    EXPECT_FALSE(Expr::Parse(bad, CaseVariables()).has_value()) << "'" << bad << "'";
+}
+
+TEST(ExprLimits, DeepNestingIsRefusedNotAStackOverflow) {
+  const std::string deep = "{" + std::string(30000, '(') + "1" + std::string(30000, ')') + "}";
+  std::string err = ParseError(deep);
+  EXPECT_NE(err.find("at most"), std::string::npos) << err.substr(0, 200);
+  EXPECT_LT(err.size(), 200u) << "the error quotes the whole expression";
+  std::string minus = "{" + std::string(200, '-') + "1}";
+  ParseError(minus);
+}
+
+TEST(ExprLimits, ManyTermsAreRefusedNotAStackOverflow) {
+  std::string terms = "{0";
+  for (int i = 0; i < 60000; ++i) terms += " + 0";
+  ParseError(terms + "}");
+}
+
+TEST(ExprLimits, NestingUpToTheLimitIsFine) {
+  const std::string ok = std::string(kMaxExprNesting, '(') + "1" + std::string(kMaxExprNesting, ')');
+  EXPECT_EQ(Value("{" + ok + "}"), 1);
+  std::string err = ParseError("{(" + ok + ")}");
+  EXPECT_NE(err.find("nested"), std::string::npos) << err;
+  err = ParseError("{" + std::string(kMaxExprNesting + 1, '-') + "1}");
+  EXPECT_NE(err.find("nested"), std::string::npos) << err;
+  std::string longest = "{1";
+  while (longest.size() + 5 <= kMaxExprLength) longest += " + 1";
+  EXPECT_GT(Value(longest + "}"), 1);
+  err = ParseError(longest + " + 1 + 1}");
+  EXPECT_NE(err.find("characters"), std::string::npos) << err;
+}
+
+TEST(ExprBraced, OverflowIsAnErrorNotAWrap) {
+  EXPECT_NE(EvalError("{4611686018427387904 * 4 + eob + bs}").find("overflow"), std::string::npos);
+  EXPECT_NE(EvalError("{9223372036854775807 + 1}").find("overflow"), std::string::npos);
+  EXPECT_NE(EvalError("{0 - 9223372036854775807 - 2}").find("overflow"), std::string::npos);
+  EXPECT_NE(EvalError("{(0 - 9223372036854775807 - 1) / -1}").find("overflow"),
+            std::string::npos);
+  EXPECT_NE(EvalError("{-(0 - 9223372036854775807 - 1)}").find("overflow"), std::string::npos);
+  std::string err = EvalError("{9223372036854775807 * bs}");
+  EXPECT_TRUE(err.starts_with("{9223372036854775807 * bs}: ")) << err;
+  // The extremes themselves are fine, and INT64_MIN % -1 is 0 (no trap).
+  EXPECT_EQ(Value("{0 - 9223372036854775807 - 1}"), INT64_MIN);
+  EXPECT_EQ(Value("{(0 - 9223372036854775807 - 1) % -1}"), 0);
+  EXPECT_EQ(Value("{4611686018427387903 * 2 + 1}"), INT64_MAX);
+}
+
+}  // namespace
+}  // namespace eofzero::engine

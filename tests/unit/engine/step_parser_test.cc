@@ -162,6 +162,22 @@ TEST(ParseStep, BadArguments) {
   EXPECT_HAS(ParseError("reflink {bs} 0 0 1"), "is not a plain file name");
 }
 
+TEST(ParseStep, FileNamesHaveALengthLimit) {
+  // case_NAME.FILE must stay well under NAME_MAX (255).
+  const std::string longest(kMaxNameLength, 'f');
+  EXPECT_TRUE(ParseStep("file " + longest, 1).has_value());
+  EXPECT_HAS(ParseError("file " + std::string(300, 'f')), "at most 64 characters");
+  EXPECT_HAS(ParseError("copy_range " + longest + "x"), "at most 64 characters");
+  EXPECT_HAS(ParseError("reflink " + longest + "x 0 0 1"), "at most 64 characters");
+}
+
+TEST(ParseStep, LongLinesAreRefused) {
+  const std::string step = "truncate {1" + std::string(kMaxStepLength, ' ') + "}";
+  const std::string err = ParseError(step);
+  EXPECT_HAS(err, "at most 1024 characters");
+  EXPECT_LT(err.size(), 200u);  // does not quote the whole line
+}
+
 TEST(ParseStep, UnknownCommand) {
   EXPECT_HAS(ParseError("pwritev 0 1"), "unknown command 'pwritev'");
   EXPECT_HAS(ParseError("PWRITE 0 1"), "unknown command 'PWRITE'");

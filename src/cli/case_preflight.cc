@@ -1,0 +1,52 @@
+#include "cli/case_preflight.h"
+
+#include <algorithm>
+
+#include "engine/case_check.h"
+#include "os/file_io.h"
+#include "scratch/fs_limits.h"
+
+namespace eofzero::cli {
+
+std::expected<void, std::string> PreflightCases(const RunOptions& options,
+                                                const std::vector<const engine::CaseSpec*>& cases) {
+  for (const auto* c : cases) {
+    std::vector<scratch::FsType> filesystems;
+    for (auto fs : options.filesystems)
+      if (c->filesystems.empty() ||
+          std::find(c->filesystems.begin(), c->filesystems.end(), fs) != c->filesystems.end())
+        filesystems.push_back(fs);
+    // A case for none of them is not run (SKIP), but is still checked: on
+    // what it names, with their default images.
+    const bool runs = !filesystems.empty();
+    if (!runs) filesystems = c->filesystems;
+    for (auto fs : filesystems) {
+      engine::CaseTarget target;
+      target.fs = fs;
+      target.block_size = c->block_size.value_or(options.block_size);
+      target.page_size = os::PageSize();
+      target.default_gap = options.scenario.gap_bytes;
+      if (!options.scratch_target || !runs) {
+        target.image_bytes = runs ? options.image_bytes : 0;
+        if (!*target.image_bytes) {
+          target.image_bytes = scratch::DefaultImageBytes(fs);
+          target.image_from = "its default size; see --image-size";
+        }
+        if (*target.image_bytes < scratch::MinImageBytes(fs, target.block_size))
+          return std::unexpected("--image-size: " + scratch::SizeText(*target.image_bytes) +
+                                 " is too small: " + scratch::MinImageText(fs, target.block_size) +
+                                 ", which case " + c->name + " asks for");
+      }
+      if (auto ok = engine::PreflightCase(*c, target); !ok) return ok;
+    }
+  }
+  return {};
+}
+
+std::vector<const engine::CaseSpec*> Pointers(const std::vector<engine::CaseSpec>& cases) {
+  std::vector<const engine::CaseSpec*> out;
+  for (const auto& c : cases) out.push_back(&c);
+  return out;
+}
+
+}  // namespace eofzero::cli
