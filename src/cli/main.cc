@@ -209,18 +209,18 @@ static int Main(int argc, char** argv) {
     std::cerr << "eofzero: " << ok.error() << "\n";
     return cli::kExitUsage;
   }
-  // A scratch device that may not be used is refused before anything is
-  // touched: exit 2, like any other bad input.
+  if (!StartPrivileged(invocation->run.verbosity,
+                       std::string(selftest ? "selftest" : "run") +
+                           " needs root (loop devices, mkfs, mount, raw device writes)"))
+    return cli::kExitToolError;
+  // A scratch device that may not be used is refused before it is touched:
+  // exit 2, like any other bad input. (Who uses a device takes root to see.)
   if (const auto& target = invocation->run.scratch_target) {
     if (auto ok = scratch::CheckScratchTarget(*target); !ok) {
       std::cerr << "eofzero: " << ok.error().Message() << "\n";
       return cli::kExitUsage;
     }
   }
-  if (!StartPrivileged(invocation->run.verbosity,
-                       std::string(selftest ? "selftest" : "run") +
-                           " needs root (loop devices, mkfs, mount, raw device writes)"))
-    return cli::kExitToolError;
   if (invocation->run.worker) {
     if (auto ok = os::BecomeWorker(); !ok) {
       std::cerr << "eofzero: worker: " << ok.error().Message() << "\n";
