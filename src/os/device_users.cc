@@ -121,8 +121,8 @@ Result<std::vector<LoopBacking>> ListLoopBackings() {
                       : Result<LoopBacking>(std::unexpected(fd.error()));
     if (!backing && backing.error().kind == ErrorKind::kInvalid) continue;  // detached meanwhile
     if (!backing)
-      return Fail(ErrorKind::kSafety, "cannot tell what backs " + name + ": " +
-                                          backing.error().Message());
+      return Fail(ErrorKind::kSafety,
+                  "cannot tell what backs " + name + ": " + backing.error().Message());
     out.push_back(std::move(*backing));
   }
   if (ec) return Fail(ErrorKind::kSystem, "list /sys/block: " + ec.message());
@@ -176,7 +176,8 @@ Result<std::vector<NamespaceMounts>> ReadEveryMountNamespace() {
     const std::string name = entry.path().filename().string();
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
     struct stat st {};
-    if (::stat((entry.path() / "ns" / "mnt").c_str(), &st) < 0) continue;  // gone, or a kernel thread
+    if (::stat((entry.path() / "ns" / "mnt").c_str(), &st) < 0)
+      continue;  // gone, or a kernel thread
     const pid_t pid = static_cast<pid_t>(std::stol(name));
     auto [it, added] = first_pid.emplace(st.st_ino, pid);
     if (!added && pid < it->second) it->second = pid;

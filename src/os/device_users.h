@@ -30,12 +30,12 @@ Result<DeviceFamily> FamilyOf(const std::string& path);
 
 // One configured loop device and what backs it (LOOP_GET_STATUS64).
 struct LoopBacking {
-  std::string name;              // "loop3"
-  std::uint64_t devno = 0;       // the loop device's own number
-  std::uint64_t file_dev = 0;    // st_dev of the backing file: the filesystem it lives on
-  std::uint64_t file_ino = 0;    // its inode
-  std::uint64_t file_rdev = 0;   // st_rdev when the backing file is a device node, else 0
-  std::string file_name;         // as sysfs shows it (may end in " (deleted)"); for messages
+  std::string name;             // "loop3"
+  std::uint64_t devno = 0;      // the loop device's own number
+  std::uint64_t file_dev = 0;   // st_dev of the backing file: the filesystem it lives on
+  std::uint64_t file_ino = 0;   // its inode
+  std::uint64_t file_rdev = 0;  // st_rdev when the backing file is a device node, else 0
+  std::string file_name;        // as sysfs shows it (may end in " (deleted)"); for messages
 };
 // Every configured loop device. A loop device whose backing cannot be read
 // (its node missing from /dev, or not the device sysfs names) is an error
@@ -64,9 +64,9 @@ Result<std::vector<SwapArea>> ListSwapAreas();
 
 // The mounts of one mount namespace, as one of its processes sees them.
 struct NamespaceMounts {
-  pid_t pid = 0;          // a process inside it (the lowest pid found)
-  std::string comm;       // that process's name, for messages
-  std::uint64_t ns = 0;   // the namespace's inode (/proc/PID/ns/mnt)
+  pid_t pid = 0;         // a process inside it (the lowest pid found)
+  std::string comm;      // that process's name, for messages
+  std::uint64_t ns = 0;  // the namespace's inode (/proc/PID/ns/mnt)
   std::vector<MountEntry> mounts;
 };
 // Every mount namespace on the machine that has a process in it, each read

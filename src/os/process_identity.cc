@@ -50,8 +50,7 @@ Result<ProcessIdentity> IdentityOf(pid_t pid) {
 bool IsRunning(const ProcessIdentity& who) {
   if (who.boot_id != BootId()) return false;
   auto stat = StatOf(who.pid);
-  return stat && stat->start_ticks == who.start_ticks && stat->state != 'Z' &&
-         stat->state != 'X';
+  return stat && stat->start_ticks == who.start_ticks && stat->state != 'Z' && stat->state != 'X';
 }
 
 }  // namespace eofzero::os

@@ -16,8 +16,9 @@ namespace eofzero::scratch {
 class RunDir {
  public:
   static os::Result<RunDir> Create(const std::filesystem::path& parent);
-  RunDir(RunDir&& other) noexcept
-      : path_(std::move(other.path_)), keep_(other.keep_) { other.path_.clear(); }
+  RunDir(RunDir&& other) noexcept : path_(std::move(other.path_)), keep_(other.keep_) {
+    other.path_.clear();
+  }
   RunDir& operator=(RunDir&&) = delete;
   ~RunDir();
   const std::filesystem::path& path() const { return path_; }

@@ -30,6 +30,15 @@ std::optional<RunEntry::File> FileAt(const fs::path& path) {
   return RunEntry::File{path.string(), st.st_dev, st.st_ino};
 }
 
+// A file as the registry keeps it: by its canonical path and device:inode.
+os::Result<RunEntry::File> Recorded(const fs::path& path) {
+  std::error_code ec;
+  auto canonical = fs::canonical(path, ec);
+  auto f = FileAt(ec ? path : canonical);
+  if (!f) return os::FailErrno("stat " + path.string());
+  return *f;
+}
+
 bool SameFile(const RunEntry::File& recorded) {
   auto now = FileAt(recorded.path);
   return now && now->dev == recorded.dev && now->ino == recorded.ino;
@@ -39,9 +48,7 @@ bool Inside(const std::string& path, const std::string& dir) {
   return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
 }
 
-std::string MiB(std::uint64_t bytes) {
-  return std::to_string((bytes + (1 << 19)) >> 20) + " MiB";
-}
+std::string MiB(std::uint64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
 
 std::vector<fs::path> EntryFiles(const fs::path& registry) {
   std::vector<fs::path> out;
@@ -203,8 +210,9 @@ std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text) {
 }
 
 std::string OwnerLine(const os::ProcessIdentity& owner, pid_t guardian) {
-  return json{{"owner", {{"pid", owner.pid}, {"start", owner.start_ticks}, {"boot", owner.boot_id}}},
-              {"guardian", guardian}}
+  return json{
+             {"owner", {{"pid", owner.pid}, {"start", owner.start_ticks}, {"boot", owner.boot_id}}},
+             {"guardian", guardian}}
              .dump() +
          "\n";
 }
@@ -222,7 +230,8 @@ std::string MountLine(const RunEntry::MountRecord& mount) {
 os::Result<std::unique_ptr<RunLease>> RunLease::Create(const fs::path& registry) {
   std::error_code ec;
   fs::create_directories(registry, ec);
-  if (ec) return os::Fail(os::ErrorKind::kSystem, "mkdir " + registry.string() + ": " + ec.message());
+  if (ec)
+    return os::Fail(os::ErrorKind::kSystem, "mkdir " + registry.string() + ": " + ec.message());
   EOFZERO_ASSIGN_OR_RETURN(os::ProcessIdentity self, os::IdentityOf(::getpid()));
   std::unique_ptr<RunLease> lease(new RunLease());
   lease->file_ =
@@ -254,19 +263,13 @@ os::Status RunLease::Append(const std::string& line) {
 }
 
 os::Status RunLease::NoteRunDir(const fs::path& dir) {
-  std::error_code ec;
-  auto canonical = fs::canonical(dir, ec);
-  auto f = FileAt(ec ? dir : canonical);
-  if (!f) return os::FailErrno("stat " + dir.string());
-  return Append(RunDirLine(*f));
+  EOFZERO_ASSIGN_OR_RETURN(auto f, Recorded(dir));
+  return Append(RunDirLine(f));
 }
 
 os::Status RunLease::NoteImage(const fs::path& image) {
-  std::error_code ec;
-  auto canonical = fs::canonical(image, ec);
-  auto f = FileAt(ec ? image : canonical);
-  if (!f) return os::FailErrno("stat " + image.string());
-  return Append(ImageLine(*f));
+  EOFZERO_ASSIGN_OR_RETURN(auto f, Recorded(image));
+  return Append(ImageLine(f));
 }
 
 os::Status RunLease::NoteMount(const std::string& target, std::uint64_t devno) {

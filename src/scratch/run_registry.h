@@ -83,7 +83,8 @@ class RunLease {
 // What reclaiming one entry did.
 struct Reclaimed {
   RunEntry entry;
-  std::vector<std::string> released;  // "unmounted /x", "detached /dev/loop3", "removed /d (12 MiB)"
+  std::vector<std::string>
+      released;  // "unmounted /x", "detached /dev/loop3", "removed /d (12 MiB)"
   std::vector<std::string> problems;  // what could not be released, and why
 };
 // Pure: one line for a person.

@@ -19,8 +19,7 @@ using os::Fail;
 
 os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec,
                                                          const std::filesystem::path& dir,
-                                                         const std::string& name,
-                                                         RunLease* lease) {
+                                                         const std::string& name, RunLease* lease) {
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->spec_ = spec;
   fs->lease_ = lease;

@@ -56,8 +56,7 @@ std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUs
   return out;
 }
 
-std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family,
-                                      const DeviceUseFacts& facts) {
+std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const DeviceUseFacts& facts) {
   const auto devnos = DeviceAndPartitions(family);
   // A loop device over the whole disk also covers this partition.
   auto covering = devnos;

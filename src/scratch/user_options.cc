@@ -43,8 +43,8 @@ constexpr Refused kRefused[] = {
 };
 
 constexpr const char* kRefusedMountOptions[] = {
-    "logdev",    "rtdev",     "journal_path", "journal_dev", "usrjquota", "grpjquota",
-    "prjjquota", "loop",      "offset",       "sizelimit",   "encryption", "helper"};
+    "logdev",    "rtdev", "journal_path", "journal_dev", "usrjquota",  "grpjquota",
+    "prjjquota", "loop",  "offset",       "sizelimit",   "encryption", "helper"};
 
 // The names of the comma-separated suboptions in "size=4k,name=/x".
 std::vector<std::string> SuboptionNames(std::string_view value) {

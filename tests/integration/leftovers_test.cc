@@ -78,9 +78,9 @@ INSTANTIATE_TEST_SUITE_P(Moments, KilledRun,
 // gone and everything the run made stays — until someone reclaims it.
 void KillRunAndGuardian(const fs::path& workdir, const fs::path& registry) {
   const fs::path log = registry.parent_path() / "run.log";
-  auto run = os::Child::Start({EOFZERO_BINARY, "run", "--fs", "ext4", "--case", "*", "--workdir",
-                               workdir.string(), "-vv"},
-                              log);
+  auto run = os::Child::Start(
+      {EOFZERO_BINARY, "run", "--fs", "ext4", "--case", "*", "--workdir", workdir.string(), "-vv"},
+      log);
   ASSERT_TRUE(run) << run.error().Message();
   for (int i = 0; i < 500 && ReadFile(log).find(": plant") == std::string::npos; ++i)
     ::usleep(20 * 1000);
@@ -148,8 +148,9 @@ TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
                 scratch::ImageLine({(decoy / "ext4-4096.img").string(), 1, 3}) +
                 scratch::MountLine({(decoy / "ext4-4096.mnt").string(), 12345}));
   // A live owner: this test.
-  WriteFile(registry() / "2-2.run", scratch::OwnerLine(*self, 0) +
-                                        scratch::RunDirLine({(wd_.path() / "live").string(), 1, 4}));
+  WriteFile(
+      registry() / "2-2.run",
+      scratch::OwnerLine(*self, 0) + scratch::RunDirLine({(wd_.path() / "live").string(), 1, 4}));
   Ran ran = RunEofzero({"cleanup"});
   EXPECT_NE(ran.out.find("left " + decoy.string() + ": not the folder the run made"),
             std::string::npos)

@@ -16,7 +16,9 @@ os::DeviceFamily Vdb1() { return {makedev(254, 17), {}, makedev(254, 16)}; }
 DeviceUseFacts Facts() {
   DeviceUseFacts f;
   f.own_namespace = 4026531841;
-  f.namespaces = {{1, "init", 4026531841,
+  f.namespaces = {{1,
+                   "init",
+                   4026531841,
                    {{makedev(253, 0), "/dev/vda", "/", "ext4"},
                     {makedev(0, 22), "proc", "/proc", "proc"},
                     {makedev(7, 1), "/dev/loop1", "/mnt/a b", "ext4"}}},

@@ -62,7 +62,8 @@ TEST(CheckMkfsOptions, RefusesEveryOptionThatNamesAFileOrDevice) {
 
 TEST(CheckMkfsOptions, TakesTheOptionsOfTheShippedMatrix) {
   EXPECT_TRUE(CheckMkfsOptions(FsType::kExt4, "-O bigalloc -C 65536"));
-  EXPECT_TRUE(CheckMkfsOptions(FsType::kExt4, "-b 1024 -J size=16 -E nodiscard,lazy_itable_init=0"));
+  EXPECT_TRUE(
+      CheckMkfsOptions(FsType::kExt4, "-b 1024 -J size=16 -E nodiscard,lazy_itable_init=0"));
   EXPECT_TRUE(CheckMkfsOptions(FsType::kXfs, "-m reflink=0 -l size=32m,internal -d agcount=2"));
   EXPECT_TRUE(CheckMkfsOptions(FsType::kXfs, ""));
 }
