@@ -30,9 +30,20 @@ struct Error {
   std::string Message() const;
 };
 
+// Result<T> and Status are std::expected with [[nodiscard]] on the type (g++
+// 12 does not put it on std::expected): a dropped result is a warning, so
+// every one is handled or explicitly ignored with a reason.
 template <class T>
-using Result = std::expected<T, Error>;
-using Status = std::expected<void, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result(std::expected<T, Error> e) : std::expected<T, Error>(std::move(e)) {}
+};
+class [[nodiscard]] Status : public std::expected<void, Error> {
+ public:
+  using std::expected<void, Error>::expected;
+  Status(std::expected<void, Error> e) : std::expected<void, Error>(std::move(e)) {}
+};
 
 // An Error for a failed system call; the kind follows from errnum
 // (EOPNOTSUPP/ENOTTY -> kUnsupported, EINTR -> kInterrupted, else kSystem).
