@@ -233,23 +233,9 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
                            "' is not one of logflush, nologflush, default");
   }
   for (const auto& f : raw.faults) {
-    if (f == "plant-outside-extent") {
-      o.scenario.faults.plant_outside_extent = true;
-    } else if (f == "plant-lost-write") {
-      o.scenario.faults.plant_lost_write = true;
-    } else if (f == "stale-after-crash") {
-      o.scenario.faults.stale_after_crash = true;
-    } else if (f == "stale-in-cache") {
-      o.scenario.faults.stale_in_cache = true;
-    } else if (f == "corrupt-directory-after-crash") {
-      o.scenario.faults.corrupt_directory_after_crash = true;
-    } else if (f == "throw-after-plant") {
-      o.scenario.faults.throw_after_plant = true;
-    } else if (f == "wrong-size-after-crash") {
-      o.scenario.faults.wrong_size_after_crash = true;
-    } else {
-      return std::unexpected("--inject-fault: unknown fault '" + f + "'");
-    }
+    auto fault = engine::ParseFault(f);
+    if (!fault) return std::unexpected("--inject-fault: unknown fault '" + f + "'");
+    o.scenario.faults.push_back(*fault);
   }
   o.scenario.direct_read_before_crash = raw.direct_before_crash;
   auto format = report::ParseReportFormat(raw.format);

@@ -21,7 +21,7 @@ using oracles::Outcome;
 
 struct Control {
   const char* name;
-  engine::FaultInjection faults;
+  std::vector<engine::Fault> faults;
 };
 
 // One table row: a gap oracle in a phase, the size oracle, or fsck; and the
@@ -59,16 +59,12 @@ bool Detects(const oracles::Verdict& v, const Row& row) {
 
 SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
                            std::ostream& out) {
-  engine::FaultInjection after, cache, size, directory;
-  after.stale_after_crash = true;
-  cache.stale_in_cache = true;
-  size.wrong_size_after_crash = true;
-  directory.corrupt_directory_after_crash = true;
+  using engine::Fault;
   const Control controls[] = {{"baseline", {}},
-                              {"stale_after_crash", after},
-                              {"stale_in_cache", cache},
-                              {"wrong_size", size},
-                              {"corrupt_directory", directory}};
+                              {"stale_after_crash", {Fault::kStaleAfterCrash}},
+                              {"stale_in_cache", {Fault::kStaleInCache}},
+                              {"wrong_size", {Fault::kWrongSizeAfterCrash}},
+                              {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}}};
   const auto rows = Rows();
   std::vector<std::string> columns;
   std::map<std::string, std::vector<std::string>> cells;  // row label -> one cell per column

@@ -29,21 +29,21 @@ Bytes Slice(const Bytes& buffer, std::uint64_t buffer_offset, const BlockRequest
 
 }  // namespace
 
-os::Result<BlockView> ReadBuffered(const BlockRequest& req) {
+os::Result<BlockView> ReadBuffered(os::System& sys, const BlockRequest& req) {
   BlockView v = NewView(req, Oracle::kBufferedRead);
   EOFZERO_ASSIGN_OR_RETURN(v.bytes,
-                           os::ReadUpTo(req.fd, req.block_offset, req.block_size, req.path));
+                           sys.Read(req.fd, req.block_offset, req.block_size, req.path));
   if (v.bytes.size() < req.block_size)
     v.note = "pread stopped at EOF after " + std::to_string(v.bytes.size()) + " bytes";
   return v;
 }
 
-os::Result<BlockView> ReadMmapped(const BlockRequest& req) {
+os::Result<BlockView> ReadMmapped(os::System& sys, const BlockRequest& req) {
   BlockView v = NewView(req, Oracle::kMmap);
   const std::uint64_t page = os::PageSize();
   const std::uint64_t map_offset = RoundDown(req.block_offset, page);
   const std::uint64_t map_length = RoundUp(req.block_offset + req.block_size, page) - map_offset;
-  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(req.fd, req.path));
+  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, sys.Stat(req.fd, req.path));
   if (st.size <= map_offset)
     return os::Fail(os::ErrorKind::kInvalid,
                     "mmap " + req.path + ": size " + std::to_string(st.size) +
@@ -51,14 +51,15 @@ os::Result<BlockView> ReadMmapped(const BlockRequest& req) {
   // Only pages that hold bytes below EOF may be touched.
   const std::uint64_t touchable = std::min(map_length, RoundUp(st.size, page) - map_offset);
   EOFZERO_ASSIGN_OR_RETURN(Bytes mapped,
-                           os::ReadThroughMmap(req.fd, map_offset, touchable, req.path));
+                           sys.ReadThroughMmap(req.fd, map_offset, touchable, req.path));
   v.bytes = Slice(mapped, map_offset, req);
   return v;
 }
 
-os::Result<BlockView> ReadDirect(const BlockRequest& req, std::uint32_t fallback_align) {
+os::Result<BlockView> ReadDirect(os::System& sys, const BlockRequest& req,
+                                 std::uint32_t fallback_align) {
   BlockView v = NewView(req, Oracle::kDirectRead);
-  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(req.fd, req.path));
+  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, sys.Stat(req.fd, req.path));
   std::uint32_t offset_align = st.dio_offset_align ? st.dio_offset_align : fallback_align;
   std::uint32_t mem_align = st.dio_mem_align ? st.dio_mem_align : fallback_align;
   mem_align = std::max(mem_align, offset_align);
@@ -66,7 +67,7 @@ os::Result<BlockView> ReadDirect(const BlockRequest& req, std::uint32_t fallback
   const std::uint64_t read_length =
       RoundUp(req.block_offset + req.block_size, offset_align) - read_offset;
   EOFZERO_ASSIGN_OR_RETURN(os::DirectReadResult r,
-                           os::ReadDirect(req.path, read_offset, read_length, mem_align));
+                           sys.ReadDirect(req.path, read_offset, read_length, mem_align));
   v.bytes = Slice(r.buffer, read_offset, req);
   v.note = "O_DIRECT read of " + std::to_string(read_length) + " bytes at " +
            std::to_string(read_offset) + " (alignment mem " + std::to_string(mem_align) +

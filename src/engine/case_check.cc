@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/step_parser.h"
+#include "engine/step.h"
 #include "scratch/fs_limits.h"
 
 namespace eofzero::engine {
@@ -53,74 +53,6 @@ std::expected<Variables, std::string> VariablesFor(const CaseSpec& spec, std::ui
   return vars;
 }
 
-namespace {
-
-// What one step asks of the filesystem, from its evaluated numbers.
-struct StepDemand {
-  // (what, where it ends): each must fit in the largest file.
-  std::vector<std::pair<std::string, std::uint64_t>> ends;
-  std::uint64_t allocates = 0;  // bytes it may allocate
-  std::uint64_t reads = 0;      // bytes it reads through the page cache
-  std::optional<std::uint64_t> pattern;
-};
-
-const char* CommandName(StepKind kind) {
-  for (const auto& c : Commands())
-    if (c.kind == kind) return c.name;
-  return "?";
-}
-
-// Offsets and lengths are each < 2^63, so their sums fit in 64 unsigned bits.
-StepDemand DemandOf(const Step& s, const std::vector<std::uint64_t>& n,
-                    const std::map<char, std::uint64_t>& flag) {
-  StepDemand d;
-  auto range = [&](std::uint64_t off, std::uint64_t len) {
-    d.ends.emplace_back("offset + length", off + len);
-  };
-  if (flag.contains('S')) d.pattern = flag.at('S');
-  switch (s.kind) {
-    case StepKind::kPwrite:
-    case StepKind::kMwrite:
-    case StepKind::kFalloc:
-    case StepKind::kFzero:
-      range(n[0], n[1]);
-      d.allocates = n[1];
-      break;
-    case StepKind::kPread:
-      range(n[0], n[1]);
-      d.reads = n[1];
-      break;
-    case StepKind::kFpunch:
-    case StepKind::kMmap:
-    case StepKind::kSyncRange:
-      range(n[0], n[1]);
-      break;
-    case StepKind::kTruncate:
-    case StepKind::kExpectSize:
-      d.ends.emplace_back("size", n[0]);
-      break;
-    case StepKind::kCopyRange: {
-      const std::uint64_t src = flag.contains('s') ? flag.at('s') : 0;
-      const std::uint64_t dst = flag.contains('d') ? flag.at('d') : 0;
-      const std::uint64_t len = flag.contains('l') ? flag.at('l') : 0;
-      d.ends.emplace_back("-s + -l", src + len);
-      d.ends.emplace_back("-d + -l", dst + len);
-      d.allocates = len;  // without -l: the source's size, allocated by earlier steps
-      break;
-    }
-    case StepKind::kReflink:
-      d.ends.emplace_back("src_off + len", n[0] + n[2]);
-      d.ends.emplace_back("dst_off + len", n[1] + n[2]);
-      d.allocates = n[2];
-      break;
-    default:
-      break;
-  }
-  return d;
-}
-
-}  // namespace
-
 std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseTarget& target) {
   auto vars = VariablesFor(spec, target.block_size, target.page_size, target.default_gap);
   if (!vars) return std::unexpected(vars.error());
@@ -141,11 +73,11 @@ std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseT
       if (!v) return At(spec, step.line, v.error());
       flags[flag] = static_cast<std::uint64_t>(*v);
     }
-    const StepDemand d = DemandOf(step, numbers, flags);
-    const std::string cmd = CommandName(step.kind);
-    if (d.pattern && *d.pattern > 0xff)
+    const StepDemand d = step.def->demand ? step.def->demand(numbers, flags) : StepDemand{};
+    const std::string cmd = step.def->name;
+    if (flags.contains('S') && flags.at('S') > 0xff)
       return At(spec, step.line,
-                cmd + ": -S " + std::to_string(*d.pattern) + " is not one byte (0 to 0xff)");
+                cmd + ": -S " + std::to_string(flags.at('S')) + " is not one byte (0 to 0xff)");
     for (const auto& [what, end] : d.ends)
       if (end > max_file)
         return At(spec, step.line,

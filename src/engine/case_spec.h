@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/expr.h"
+#include "engine/step.h"
 #include "scratch/fs_type.h"
 
 namespace eofzero::engine {
@@ -26,28 +27,6 @@ inline constexpr std::size_t kMaxStepLength = 1024;
 // Steps in a case (the shipped ones have at most 20): each may mount,
 // unmount or sync, so many thousands would run for hours.
 inline constexpr std::size_t kMaxSteps = 1000;
-
-enum class StepKind {
-  // xfs_io commands (names and argument forms as in xfs_io)
-  kPwrite, kPread, kTruncate, kFalloc, kFzero, kFpunch, kMmap, kMwrite, kMsync, kMunmap,
-  kFsync, kFdatasync, kSyncRange, kSyncfs, kSync, kCopyRange, kReflink, kShutdown,
-  // fstests helpers and the case's own file handling
-  kCycleMount, kFile,
-  // the project's own steps
-  kPlant, kCheckGap, kExpectSize,
-};
-
-struct Step {
-  int line = 0;
-  StepKind kind = StepKind::kFsync;
-  std::string text;  // the step as written, for errors and evidence
-  // Flags given; the value for flags that take one ("-S 0x42").
-  std::map<char, std::optional<Expr>> flags;
-  std::vector<Expr> numbers;       // numeric arguments, in order
-  std::vector<std::string> words;  // word arguments (file names), in order
-
-  bool Has(char flag) const { return flags.contains(flag); }
-};
 
 struct CaseSpec {
   std::string name;

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "engine/interpreter.h"
-#include "os/ext4_offline.h"
 #include "os/fsck_run.h"
 #include "scratch/xfs_offline.h"
 
@@ -27,7 +26,8 @@ os::Result<OfflineBlock> ReadBlock(const scratch::ScratchFs& fs, const std::stri
                                    std::uint64_t inode, std::uint64_t block_index) {
   OfflineBlock out;
   if (fs.spec().fs == scratch::FsType::kExt4) {
-    EOFZERO_ASSIGN_OR_RETURN(auto v, os::ReadExt4FileOffline(fs.device(), "/" + name, block_index));
+    EOFZERO_ASSIGN_OR_RETURN(auto v,
+                             fs.system().ReadExt4Offline(fs.device(), "/" + name, block_index));
     out.reader = "libext2fs";
     out.size = v.size;
     if (!v.hole && !v.inline_data) out.offset = v.PhysicalByteOffset();
@@ -92,7 +92,7 @@ void Interpreter::RunFsck() {
   FsckObservation obs;
   obs.tool = fs_.spec().fs == scratch::FsType::kExt4 ? os::FsckTool::kE2fsck
                                                        : os::FsckTool::kXfsRepair;
-  if (auto r = os::RunFsckNoModify(obs.tool, fs_.device()); r)
+  if (auto r = os::RunFsckNoModify(sys(), obs.tool, fs_.device()); r)
     obs.run = std::move(*r);
   else
     obs.not_run = r.error();

@@ -6,10 +6,9 @@
 #include <exception>
 
 #include "engine/block_readers.h"
+#include "engine/faults.h"
 #include "engine/interpreter.h"
 #include "engine/sentinel.h"
-#include "os/block_device.h"
-#include "os/file_io.h"
 #include "scratch/raw_access.h"
 
 namespace eofzero::engine {
@@ -30,16 +29,16 @@ Status Interpreter::Plant() {
   CloseAll();
   const std::string path = PathOf("");
   {
-    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path, O_RDONLY));
-    EOFZERO_ASSIGN_OR_RETURN(bool realtime, os::IsRealtimeFile(fd.get(), path));
+    EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
+    EOFZERO_ASSIGN_OR_RETURN(bool realtime, sys().IsRealtimeFile(fd.get(), path));
     if (realtime)
       return Fail(ErrorKind::kUnsupported,
                   "file data lives on the realtime device: FIEMAP addresses are not offsets on " +
                       fs_.device());
     // After an fsync nothing is dirty: no FIEMAP_FLAG_SYNC needed.
-    EOFZERO_ASSIGN_OR_RETURN(auto extents, os::MapExtents(fd.get(), run_.eof_block, bs_,
-                                                          os::FiemapSync::kNo, path));
-    EOFZERO_ASSIGN_OR_RETURN(auto geometry, os::ProbeGeometry(fs_.device()));
+    EOFZERO_ASSIGN_OR_RETURN(auto extents, sys().MapExtents(fd.get(), run_.eof_block, bs_,
+                                                            os::FiemapSync::kNo, path));
+    EOFZERO_ASSIGN_OR_RETURN(auto geometry, sys().Geometry(fs_.device()));
     auto where = scratch::LocateBlockForPlant(extents, run_.eof_block, bs_, geometry.size);
     if (!where) return Fail(ErrorKind::kUnsupported, where.error());
     where_ = *where;
@@ -50,10 +49,10 @@ Status Interpreter::Plant() {
   durable_size_ = run_.old_eof;  // the plant's unmount made it durable
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
-  EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path, O_RDONLY));
+  EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
   BlockRequest req{path, fd.get(), run_.eof_block, bs_,
                    ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kBeforeCrash};
-  EOFZERO_ASSIGN_OR_RETURN(BlockView probe, ReadDirect(req, DeviceAlign()));
+  EOFZERO_ASSIGN_OR_RETURN(BlockView probe, ReadDirect(sys(), req, DeviceAlign()));
   bool seen = probe.bytes.size() == bs_;
   for (std::uint64_t i = req.gap.begin; seen && i < bs_; ++i)
     seen = IsSentinelByte(i, probe.bytes[i]);
@@ -67,12 +66,10 @@ Status Interpreter::Plant() {
 
 Status Interpreter::PlantAt(const scratch::BlockLocation& where) {
   const Bytes sentinel = SentinelBlock(bs_);
-  std::uint64_t offset = where.device_offset;
-  if (opt_.faults.plant_outside_extent) offset = where.extent.physical + where.extent.length;
+  const std::uint64_t offset = where.device_offset;
   CloseAll();
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
-  if (!opt_.faults.plant_lost_write)
-    EOFZERO_RETURN_IF_ERROR(scratch::WriteInsideExtent(fs_, where, offset, sentinel));
+  EOFZERO_RETURN_IF_ERROR(scratch::WriteInsideExtent(fs_, where, offset, sentinel));
   EOFZERO_ASSIGN_OR_RETURN(Bytes back, scratch::ReadDeviceRange(fs_, offset, bs_));
   if (back != sentinel)
     return Fail(ErrorKind::kVerification, "plant not verified: the block at device offset " +
@@ -88,26 +85,19 @@ Status Interpreter::CheckGap() {
 
 Status Interpreter::CheckGapBeforeCrash() {
   EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(""));
-  if (opt_.faults.stale_in_cache && !stale_in_cache_done_) {
-    // As a filesystem that did not zero the gap in memory would leave it.
-    const Bytes sentinel = SentinelBlock(bs_);
-    const std::uint64_t in_block = run_.old_eof - run_.eof_block;
-    ByteView tail(sentinel.data() + in_block, bs_ - in_block);
-    EOFZERO_RETURN_IF_ERROR(os::WriteAll(fd, tail, run_.old_eof, PathOf("")));
-    stale_in_cache_done_ = true;
-  }
   BlockRequest req{PathOf(""), fd, run_.eof_block, bs_,
                    ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kBeforeCrash};
-  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
   const std::size_t first = run_.views.size();
-  EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(req));
+  EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(sys(), req));
   run_.views.push_back(std::move(buffered));
-  EOFZERO_ASSIGN_OR_RETURN(BlockView mapped, ReadMmapped(req));
+  EOFZERO_ASSIGN_OR_RETURN(BlockView mapped, ReadMmapped(sys(), req));
   run_.views.push_back(std::move(mapped));
   if (opt_.direct_read_before_crash) {
-    EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(req, DeviceAlign()));
+    EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(sys(), req, DeviceAlign()));
     run_.views.push_back(std::move(direct));
   }
+  // The size the reads saw (nothing changes the file between them).
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
   for (std::size_t i = first; i < run_.views.size(); ++i) {
     run_.views[i].written = run_.written;
     run_.views[i].file_size = size;
@@ -125,15 +115,15 @@ Status Interpreter::CheckGapAfterCrash() {
   std::optional<scratch::BlockLocation> block;
   os::FileStat st;
   {
-    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(path, O_RDONLY));
-    EOFZERO_ASSIGN_OR_RETURN(st, os::StatFile(fd.get(), path));
+    EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
+    EOFZERO_ASSIGN_OR_RETURN(st, sys().Stat(fd.get(), path));
     BlockRequest req{path, fd.get(), run_.eof_block, bs_,
                      ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kAfterCrash};
     const std::size_t first = run_.views.size();
-    EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(req, DeviceAlign()));
+    EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(sys(), req, DeviceAlign()));
     run_.views.push_back(std::move(direct));
-    EOFZERO_RETURN_IF_ERROR(os::DropCachedPages(fd.get(), path));
-    if (auto mapped = ReadMmapped(req); mapped) {
+    EOFZERO_RETURN_IF_ERROR(sys().DropCachedPages(fd.get(), path));
+    if (auto mapped = ReadMmapped(sys(), req); mapped) {
       run_.views.push_back(std::move(*mapped));
     } else if (mapped.error().kind == ErrorKind::kInvalid) {
       run_.notes.push_back("mmap oracle not applicable after the crash: " +
@@ -141,8 +131,8 @@ Status Interpreter::CheckGapAfterCrash() {
     } else {
       return std::unexpected(mapped.error());
     }
-    EOFZERO_RETURN_IF_ERROR(os::DropCachedPages(fd.get(), path));
-    EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(req));
+    EOFZERO_RETURN_IF_ERROR(sys().DropCachedPages(fd.get(), path));
+    EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(sys(), req));
     run_.views.push_back(std::move(buffered));
     for (std::size_t i = first; i < run_.views.size(); ++i) {
       run_.views[i].written = run_.written;
@@ -171,12 +161,12 @@ Status Interpreter::CheckGapAfterCrash() {
 // Maps the EOF block after the crash (nothing is dirty: FIEMAP is safe now).
 os::Result<std::optional<scratch::BlockLocation>> Interpreter::MapEofBlock(int fd) {
   const std::string path = PathOf("");
-  EOFZERO_ASSIGN_OR_RETURN(auto extents, os::MapExtents(fd, run_.eof_block, bs_,
-                                                        os::FiemapSync::kNo, path));
+  EOFZERO_ASSIGN_OR_RETURN(auto extents, sys().MapExtents(fd, run_.eof_block, bs_,
+                                                          os::FiemapSync::kNo, path));
   for (const auto& e : extents)
     if (e.logical <= run_.eof_block && run_.eof_block < e.logical + e.length)
       run_.extent_after_crash = e;
-  EOFZERO_ASSIGN_OR_RETURN(auto geometry, os::ProbeGeometry(fs_.device()));
+  EOFZERO_ASSIGN_OR_RETURN(auto geometry, sys().Geometry(fs_.device()));
   auto where = scratch::LocateBlockForPlant(extents, run_.eof_block, bs_, geometry.size);
   if (!where) {
     run_.notes.push_back("raw-device oracle not applicable after the crash: " + where.error());
@@ -207,29 +197,9 @@ Status Interpreter::CycleMount() {
   CloseAll();
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
   EOFZERO_RETURN_IF_ERROR(fs_.Mount());
-  if (down_ && opt_.faults.stale_after_crash) EOFZERO_RETURN_IF_ERROR(Replant());
-  if (down_ && opt_.faults.corrupt_directory_after_crash)
-    EOFZERO_RETURN_IF_ERROR(CorruptDirectory());
-  if (down_ && opt_.faults.wrong_size_after_crash) {
-    EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
-    EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(""));
-    EOFZERO_RETURN_IF_ERROR(os::Truncate(fd, size + 1, PathOf("")));
-  }
   down_ = false;
-  if (planted_) NoteDurable("");  // a clean unmount, or what recovery kept
+  if (planted_) return NoteDurable("");  // a clean unmount, or what recovery kept
   return {};
-}
-
-// Positive control: the sentinel again, behind the filesystem's back.
-Status Interpreter::Replant() {
-  std::optional<scratch::BlockLocation> block;
-  {
-    EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(PathOf(""), O_RDONLY));
-    EOFZERO_ASSIGN_OR_RETURN(block, MapEofBlock(fd.get()));
-  }
-  if (!block)
-    return Fail(ErrorKind::kVerification, "cannot re-plant: the EOF block is not mapped");
-  return PlantAt(*block);
 }
 
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options) {
@@ -242,6 +212,11 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     run.reason = fs.no_crash_promise();
     return run;
   }
+  // The faults wrap the filesystem's System for this case only.
+  std::vector<std::unique_ptr<os::System>> wrappers;
+  for (Fault f : options.faults)
+    wrappers.push_back(WrapWithFault(f, wrappers.empty() ? fs.system() : *wrappers.back(), fs));
+  os::System& unwrapped = wrappers.empty() ? fs.system() : fs.UseSystem(*wrappers.back());
   Status st;
   try {
     Interpreter interpreter(fs, spec, options, run);
@@ -251,6 +226,7 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
   } catch (const std::exception& e) {  // unwound: the case's descriptors and mappings are closed
     st = Fail(ErrorKind::kSystem, std::string("unexpected exception: ") + e.what());
   }  // closes every descriptor and mapping of the case
+  fs.UseSystem(unwrapped);
   // On storage that dropped writes, no finding and no pass means anything.
   if (auto disk = fs.CheckBackingStore(); !disk) st = std::unexpected(disk.error());
   if (st) {

@@ -9,34 +9,15 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "engine/case_spec.h"
 #include "engine/observations.h"
+#include "engine/faults.h"
 #include "os/shutdown.h"
 #include "scratch/scratch_fs.h"
 
 namespace eofzero::engine {
-
-// Deliberate faults, for the tool's own tests: each must turn a run into an
-// error or a failure, never a pass.
-struct FaultInjection {
-  bool plant_outside_extent = false;  // aim the plant one block past its extent (refused)
-  bool plant_lost_write = false;      // skip the plant's write but still verify it
-  bool stale_after_crash = false;     // re-plant the sentinel after the crash (positive control)
-  bool stale_in_cache = false;        // at the first check gap before the crash, write the
-                                      // sentinel into the gap through the file, as a filesystem
-                                      // that did not zero it in memory would leave it
-                                      // (positive control)
-  bool wrong_size_after_crash = false;  // after the remount, make the file one byte longer
-                                        // than the case expects (positive control)
-  bool throw_after_plant = false;  // the step after the plant throws std::bad_alloc, as an
-                                   // allocation that fails would: the case must be an ERROR
-                                   // with everything released
-  bool corrupt_directory_after_crash = false;  // after the remount, make a directory of the
-                                               // case's, map its first block and plant the
-                                               // sentinel over it: fsck must complain
-                                               // (positive control)
-};
 
 struct ScenarioOptions {
   std::uint32_t gap_bytes = 16;  // {gap} for cases that do not set their own
@@ -46,7 +27,9 @@ struct ScenarioOptions {
   bool direct_read_before_crash = false;
   // Overrides every shutdown step's flag when set (--shutdown).
   std::optional<os::ShutdownFlag> shutdown_flag;
-  FaultInjection faults;
+  // Wrapped around the filesystem's System for each case, in this order
+  // (engine/faults.h): the tool's own tests.
+  std::vector<Fault> faults;
 };
 
 // Runs one case's steps. Never throws; every outcome is in the

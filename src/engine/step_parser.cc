@@ -5,39 +5,6 @@
 
 namespace eofzero::engine {
 
-std::span<const CommandInfo> Commands() {
-  static const CommandInfo kCommands[] = {
-      {"pwrite", StepKind::kPwrite, "S:DaA", "nn",
-       "pwrite [-S pattern] [-D (O_DIRECT)] [-a (O_APPEND)] [-A (RWF_APPEND)] off len"},
-      {"pread", StepKind::kPread, "", "nn", "pread off len   (buffered; fills the page cache)"},
-      {"truncate", StepKind::kTruncate, "", "n", "truncate size"},
-      {"falloc", StepKind::kFalloc, "k", "nn", "falloc [-k (KEEP_SIZE)] off len"},
-      {"fzero", StepKind::kFzero, "k", "nn", "fzero [-k (KEEP_SIZE)] off len"},
-      {"fpunch", StepKind::kFpunch, "", "nn", "fpunch off len"},
-      {"mmap", StepKind::kMmap, "", "nn", "mmap off len   (shared, read-write)"},
-      {"mwrite", StepKind::kMwrite, "S:", "nn", "mwrite [-S pattern] off len"},
-      {"msync", StepKind::kMsync, "ais", "", "msync [-a (async)] [-i (invalidate)] [-s (sync)]"},
-      {"munmap", StepKind::kMunmap, "", "", "munmap"},
-      {"fsync", StepKind::kFsync, "", "", "fsync"},
-      {"fdatasync", StepKind::kFdatasync, "", "", "fdatasync"},
-      {"sync_range", StepKind::kSyncRange, "abw", "nn",
-       "sync_range [-a (wait after)] [-b (wait before)] [-w (write)] off len"},
-      {"syncfs", StepKind::kSyncfs, "", "", "syncfs"},
-      {"sync", StepKind::kSync, "", "", "sync"},
-      {"copy_range", StepKind::kCopyRange, "s:d:l:", "w",
-       "copy_range [-s src_off] [-d dst_off] [-l len] src_file"},
-      {"reflink", StepKind::kReflink, "", "wnnn", "reflink src_file src_off dst_off len"},
-      {"shutdown", StepKind::kShutdown, "f", "", "shutdown [-f (flush the log)]"},
-      {"cycle_mount", StepKind::kCycleMount, "", "", "cycle_mount"},
-      {"file", StepKind::kFile, "", "w",
-       "file name   (later steps act on case_NAME.name; 'file main' goes back)"},
-      {"plant", StepKind::kPlant, "", "", "plant"},
-      {"check gap", StepKind::kCheckGap, "", "", "check gap"},
-      {"expect size", StepKind::kExpectSize, "", "n", "expect size n"},
-  };
-  return kCommands;
-}
-
 namespace {
 
 std::expected<std::vector<std::string>, std::string> Tokenize(std::string_view text) {
@@ -59,16 +26,14 @@ std::expected<std::vector<std::string>, std::string> Tokenize(std::string_view t
   return out;
 }
 
-const CommandInfo* Lookup(std::vector<std::string>& tokens) {
+const StepDef* Lookup(std::vector<std::string>& tokens) {
   for (const char* two : {"check", "expect"}) {
     if (tokens[0] == two && tokens.size() > 1) {
       tokens[0] += " " + tokens[1];
       tokens.erase(tokens.begin() + 1);
     }
   }
-  for (const auto& c : Commands())
-    if (tokens[0] == c.name) return &c;
-  return nullptr;
+  return FindStep(tokens[0]);
 }
 
 }  // namespace
@@ -88,12 +53,12 @@ std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
   auto tokens = Tokenize(text);
   if (!tokens) return std::unexpected(tokens.error());
   if (tokens->empty()) return std::unexpected("empty step");
-  const CommandInfo* cmd = Lookup(*tokens);
+  const StepDef* cmd = Lookup(*tokens);
   if (!cmd) return std::unexpected("unknown command '" + (*tokens)[0] + "'");
   const std::string usage = std::string(" (usage: ") + cmd->usage + ")";
   Step step;
   step.line = line;
-  step.kind = cmd->kind;
+  step.def = cmd;
   step.text = text;
   std::size_t i = 1;
   for (; i < tokens->size(); ++i) {
@@ -140,34 +105,35 @@ std::expected<void, SequenceError> ValidateSequence(const std::vector<Step>& ste
   const Step* crash = nullptr;  // a shutdown not yet followed by cycle_mount
   bool crashed = false, checked_after = false, sized_after = false;
   for (const auto& s : steps) {
-    if (crash && s.kind != StepKind::kCycleMount)
+    const StepRole role = s.def->role;
+    if (crash && role != StepRole::kCycleMount)
       return std::unexpected(SequenceError{
           s.line, "'" + s.text + "' after a shutdown with no cycle_mount: the filesystem is down"});
-    switch (s.kind) {
-      case StepKind::kPlant:
+    switch (role) {
+      case StepRole::kPlant:
         if (plant)
           return std::unexpected(SequenceError{
               s.line, "a second plant (the first is on line " + std::to_string(plant->line) + ")"});
         if (crashed) return std::unexpected(SequenceError{s.line, "plant after a crash"});
         plant = &s;
         break;
-      case StepKind::kCheckGap:
-      case StepKind::kExpectSize:
+      case StepRole::kCheckGap:
+      case StepRole::kExpectSize:
         if (!plant)
           return std::unexpected(SequenceError{s.line, "'" + s.text + "' before the plant"});
-        (s.kind == StepKind::kCheckGap ? checked_after : sized_after) |= crashed;
+        (role == StepRole::kCheckGap ? checked_after : sized_after) |= crashed;
         break;
-      case StepKind::kShutdown:
+      case StepRole::kShutdown:
         if (!plant)
           return std::unexpected(SequenceError{s.line, "shutdown before the plant"});
         crash = &s;
         crashed = true;
         checked_after = sized_after = false;  // the checks must follow the last crash
         break;
-      case StepKind::kCycleMount:
+      case StepRole::kCycleMount:
         crash = nullptr;
         break;
-      default:
+      case StepRole::kAction:
         break;
     }
   }

@@ -13,21 +13,12 @@
 
 namespace eofzero::engine {
 
-struct CommandInfo {
-  const char* name;
-  StepKind kind;
-  const char* flags;        // getopt style: "S:Da" (':' = the flag takes a number)
-  const char* positionals;  // 'n' a number or {expression}, 'w' a word (a file name)
-  const char* usage;
-};
-std::span<const CommandInfo> Commands();
-
 // A case's name or a `file` word: 1 to kMaxNameLength letters, digits,
 // - _ . not starting with - or . (so it is a plain file name).
 bool PlainName(std::string_view name);
 
 // Parses one line (comments and blanks already removed by the caller), of at
-// most kMaxStepLength characters.
+// most kMaxStepLength characters, into a step of the registry (engine/step.h).
 // The error is a one-line message without the FILE:LINE prefix.
 std::expected<Step, std::string> ParseStep(std::string_view text, int line);
 

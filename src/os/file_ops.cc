@@ -51,7 +51,15 @@ Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
   });
 }
 
-int RwfAppend() { return RWF_APPEND; }
+int RwfFlag(Rwf flag) {
+  switch (flag) {
+    case Rwf::kAppend: return RWF_APPEND;
+    case Rwf::kNowait: return RWF_NOWAIT;
+    case Rwf::kDsync: return RWF_DSYNC;
+    case Rwf::kSync: return RWF_SYNC;
+  }
+  return 0;
+}
 
 Status WriteDirect(int fd, ByteView data, std::uint64_t offset, std::uint32_t alignment,
                    const std::string& what) {

@@ -19,8 +19,9 @@ Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
 // pwrite(2) from a buffer aligned to `alignment`, for an O_DIRECT descriptor.
 Status WriteDirect(int fd, ByteView data, std::uint64_t offset, std::uint32_t alignment,
                    const std::string& what);
-// RWF_APPEND for PwriteV2, without callers including kernel headers.
-int RwfAppend();
+// RWF_* flags for PwriteV2, without callers including kernel headers.
+enum class Rwf { kAppend, kNowait, kDsync, kSync };
+int RwfFlag(Rwf flag);
 
 Status Fdatasync(int fd, const std::string& what);
 Status Syncfs(int fd, const std::string& what);

@@ -11,12 +11,12 @@ std::vector<std::string> FsckArgv(FsckTool tool, const std::string& device) {
   return {"xfs_repair", "-n", device};
 }
 
-Result<ProcessResult> RunFsckNoModify(FsckTool tool, const std::string& device) {
-  const std::string program = FsckProgram(tool);
-  if (!ProgramExists(program)) {
-    return Fail(ErrorKind::kUnsupported, program + " not found in PATH: cannot check " + device);
-  }
-  return RunProcess(FsckArgv(tool, device));
+Result<ProcessResult> RunFsckNoModify(System& system, FsckTool tool, const std::string& device) {
+  auto run = system.Run(FsckArgv(tool, device));
+  if (!run && run.error().kind == ErrorKind::kUnsupported)
+    return Fail(ErrorKind::kUnsupported,
+                std::string(FsckProgram(tool)) + " not found in PATH: cannot check " + device);
+  return run;
 }
 
 }  // namespace eofzero::os

@@ -8,6 +8,7 @@
 
 #include "os/error.h"
 #include "os/process.h"
+#include "os/system.h"
 
 namespace eofzero::os {
 
@@ -21,6 +22,6 @@ std::vector<std::string> FsckArgv(FsckTool tool, const std::string& device);
 
 // Any exit code is a ProcessResult. Errors: kUnsupported when the program is
 // not in PATH (a skip, with the reason), kSystem when it could not be started.
-Result<ProcessResult> RunFsckNoModify(FsckTool tool, const std::string& device);
+Result<ProcessResult> RunFsckNoModify(System& system, FsckTool tool, const std::string& device);
 
 }  // namespace eofzero::os

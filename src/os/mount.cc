@@ -44,14 +44,12 @@ Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno) {
   for (const auto& m : table)
     if (m.target == target) top = &m;
   if (!top || top->devno != devno) return false;
-  if (::umount2(target.c_str(), UMOUNT_NOFOLLOW) < 0 &&
-      ::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
-    return FailErrno("umount " + target);
+  EOFZERO_RETURN_IF_ERROR(UnmountFilesystem(target, true));
   return true;
 }
 
-Result<Mount> Mount::Create(const std::string& source, const std::string& target,
-                            const std::string& fstype, const std::string& options) {
+Status MountFilesystem(const std::string& source, const std::string& target,
+                       const std::string& fstype, const std::string& options) {
   Context cxt(mnt_new_context());
   if (!cxt) return Fail(ErrorKind::kSystem, "mnt_new_context");
   // Do not consult or update fstab/utab: this is a private scratch mount.
@@ -69,22 +67,32 @@ Result<Mount> Mount::Create(const std::string& source, const std::string& target
       return FailErrno(what, mnt_context_get_syscall_errno(cxt.get()));
     return Fail(ErrorKind::kSystem, what + ": libmount error " + std::to_string(rc));
   }
+  return {};
+}
+
+Status UnmountFilesystem(const std::string& target, bool lazy_if_busy) {
+  if (::umount2(target.c_str(), UMOUNT_NOFOLLOW) == 0) return {};
+  const int err = errno;
+  if (lazy_if_busy && ::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0) return {};
+  return FailErrno("umount " + target, err);
+}
+
+Result<Mount> Mount::Create(const std::string& source, const std::string& target,
+                            const std::string& fstype, const std::string& options) {
+  EOFZERO_RETURN_IF_ERROR(MountFilesystem(source, target, fstype, options));
   return Mount(target);
 }
 
 Status Mount::Unmount() {
   if (target_.empty()) return {};
-  if (::umount2(target_.c_str(), UMOUNT_NOFOLLOW) < 0) return FailErrno("umount " + target_);
+  EOFZERO_RETURN_IF_ERROR(UnmountFilesystem(target_, false));
   target_.clear();
   return {};
 }
 
 Mount::~Mount() {
-  if (target_.empty()) return;
-  if (::umount2(target_.c_str(), UMOUNT_NOFOLLOW) < 0) {
-    // Last resort so a failing run never leaves its scratch mount behind.
-    ::umount2(target_.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
-  }
+  // Lazily as a last resort, so a failing run never leaves its mount behind.
+  if (!target_.empty()) (void)UnmountFilesystem(target_, true);
 }
 
 }  // namespace eofzero::os

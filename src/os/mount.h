@@ -29,6 +29,14 @@ Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo = "/
 // releasing what a killed run mounted, identified by the number it recorded.
 Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno);
 
+// mount(2) through libmount (helpers and mtab off: a private scratch
+// mount), with no owner: RealSystem's Mount. The Mount class owns one.
+Status MountFilesystem(const std::string& source, const std::string& target,
+                       const std::string& fstype, const std::string& options);
+// umount2(2), never following a symlink; with `lazy_if_busy`, MNT_DETACH
+// when the plain unmount fails.
+Status UnmountFilesystem(const std::string& target, bool lazy_if_busy);
+
 class Mount {
  public:
   static Result<Mount> Create(const std::string& source, const std::string& target,

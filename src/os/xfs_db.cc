@@ -13,14 +13,14 @@ std::vector<std::string> XfsDbArgv(const std::string& device,
   return argv;
 }
 
-Result<ProcessResult> RunXfsDbReadOnly(const std::string& device,
+Result<ProcessResult> RunXfsDbReadOnly(System& system, const std::string& device,
                                        const std::vector<std::string>& commands) {
-  if (!ProgramExists("xfs_db")) {
+  auto run = system.Run(XfsDbArgv(device, commands));
+  if (!run && run.error().kind == ErrorKind::kUnsupported)
     return Fail(ErrorKind::kUnsupported,
                 "xfs_db not found in PATH (install xfsprogs): cannot read " + device + " offline");
-  }
-  EOFZERO_ASSIGN_OR_RETURN(auto run, RunProcess(XfsDbArgv(device, commands)));
-  if (!run.ok()) return Fail(ErrorKind::kChild, run.Describe());
+  if (!run) return run;
+  if (!run->ok()) return Fail(ErrorKind::kChild, run->Describe());
   return run;
 }
 

@@ -8,6 +8,7 @@
 
 #include "os/error.h"
 #include "os/process.h"
+#include "os/system.h"
 
 namespace eofzero::os {
 
@@ -19,7 +20,7 @@ std::vector<std::string> XfsDbArgv(const std::string& device,
 // about a bad request on stdout: the parser must notice). Errors:
 // kUnsupported when xfs_db is not in PATH (a skip, with the reason);
 // kChild when it exits non-zero; kSystem when it cannot be started.
-Result<ProcessResult> RunXfsDbReadOnly(const std::string& device,
+Result<ProcessResult> RunXfsDbReadOnly(System& system, const std::string& device,
                                        const std::vector<std::string>& commands);
 
 }  // namespace eofzero::os

@@ -1,7 +1,5 @@
 #include "scratch/raw_access.h"
 
-#include "os/blkid_probe.h"
-#include "os/block_device.h"
 
 namespace eofzero::scratch {
 namespace {
@@ -12,7 +10,7 @@ using os::Fail;
 os::Status CheckIdentity(const ScratchFs& fs) {
   if (fs.mounted())
     return Fail(ErrorKind::kSafety, "raw access to " + fs.device() + " while it is mounted");
-  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(fs.device()));
+  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, fs.system().Probe(fs.device()));
   const std::string want(FsTypeName(fs.spec().fs));
   if (id.type != want || id.uuid != fs.uuid())
     return Fail(ErrorKind::kSafety, "refusing raw access: " + fs.device() + " holds '" + id.type +
@@ -26,22 +24,19 @@ os::Status CheckIdentity(const ScratchFs& fs) {
 os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where, std::uint64_t offset,
                              ByteView data) {
   EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
-  EOFZERO_ASSIGN_OR_RETURN(auto dev,
-                           os::BlockDevice::Open(fs.device(), os::BlockDevice::Mode::kReadWrite));
-  if (!InsideMappedExtent(where, offset, data.size(), dev.size()))
+  EOFZERO_ASSIGN_OR_RETURN(os::BlockGeometry geometry, fs.system().Geometry(fs.device()));
+  if (!InsideMappedExtent(where, offset, data.size(), geometry.size))
     return Fail(ErrorKind::kSafety,
                 "refusing raw write of " + std::to_string(data.size()) + " bytes at " +
                     std::to_string(offset) + " on " + fs.device() +
                     ": outside the mapped extent [" + std::to_string(where.extent.physical) + ", " +
                     std::to_string(where.extent.physical + where.extent.length) + ")");
-  return dev.Write(offset, data);
+  return fs.system().WriteDevice(fs.device(), offset, data);
 }
 
 os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset, std::uint64_t length) {
   EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
-  EOFZERO_ASSIGN_OR_RETURN(auto dev,
-                           os::BlockDevice::Open(fs.device(), os::BlockDevice::Mode::kReadOnly));
-  return dev.Read(offset, length);
+  return fs.system().ReadDevice(fs.device(), offset, length);
 }
 
 }  // namespace eofzero::scratch

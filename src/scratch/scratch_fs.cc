@@ -127,45 +127,59 @@ os::Status ScratchFs::CheckJournaling() {
 }
 
 os::Status ScratchFs::Mount() {
-  if (mount_) return {};
+  if (mounted_) return {};
   if (lease_ && !mount_recorded_) {  // the same device on the same folder every time
     EOFZERO_ASSIGN_OR_RETURN(std::uint64_t devno, os::DeviceNumber(device()));
     EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno));
     mount_recorded_ = true;
   }
-  EOFZERO_ASSIGN_OR_RETURN(
-      os::Mount m, os::Mount::Create(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
-                                     spec_.mount_options));
-  mount_.emplace(std::move(m));
+  EOFZERO_RETURN_IF_ERROR(system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
+                                         spec_.mount_options));
+  mounted_ = true;
   shut_down_ = false;
   return {};
 }
 
 os::Status ScratchFs::Unmount() {
-  if (!mount_) return {};
-  EOFZERO_RETURN_IF_ERROR(mount_->Unmount());
-  mount_.reset();
+  if (!mounted_) return {};
+  EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, false));
+  mounted_ = false;
   shut_down_ = false;
   return {};
 }
 
 os::Status ScratchFs::Shutdown(os::ShutdownFlag flag) {
-  if (!mount_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
-  EOFZERO_RETURN_IF_ERROR(os::ShutdownFilesystem(mount_dir_, flag));
+  if (!mounted_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
+  EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, flag));
   shut_down_ = true;
   return {};
 }
 
 os::Status ScratchFs::Recover() {
-  if (mount_ && !shut_down_) return {};
+  if (mounted_ && !shut_down_) return {};
   EOFZERO_RETURN_IF_ERROR(Unmount());
   return Mount();
 }
 
+std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpec& spec,
+                                            const std::string& device, const std::string& uuid,
+                                            const std::filesystem::path& mount_dir,
+                                            std::uint32_t block_size) {
+  std::unique_ptr<ScratchFs> fs(new ScratchFs());
+  fs->system_ = &system;
+  fs->spec_ = spec;
+  fs->device_ = device;
+  fs->uuid_ = uuid;
+  fs->mount_dir_ = mount_dir;
+  fs->block_size_ = block_size;
+  fs->mounted_ = true;
+  return fs;
+}
+
 ScratchFs::~ScratchFs() {
-  if (mount_) {
-    if (auto st = mount_->Unmount(); !st) spdlog::warn("teardown: {}", st.error().Message());
-    mount_.reset();  // falls back to a lazy unmount if the plain one failed
+  if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
+    if (auto st = system_->Unmount(mount_dir_, true); !st)
+      spdlog::warn("teardown: {}", st.error().Message());
   }
   if (loop_) {
     if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "os/error.h"
 #include "os/loop_device.h"
@@ -19,6 +20,7 @@
 #include "os/process.h"
 #include "os/unique_fd.h"
 #include "os/shutdown.h"
+#include "os/system.h"
 #include "scratch/fs_limits.h"
 #include "scratch/fs_type.h"
 #include "scratch/run_registry.h"
@@ -52,6 +54,13 @@ class ScratchFs {
   static os::Result<std::unique_ptr<ScratchFs>> CreateOnDevice(const ScratchSpec& spec,
                                                                const ScratchTarget& target,
                                                                RunLease* lease = nullptr);
+  // A filesystem that already exists on `device` (UUID `uuid`, blocks of
+  // `block_size`) and is mounted on `mount_dir` by `system`: the machine of
+  // a test (tests/unit/fake_system.h). Teardown only unmounts it.
+  static std::unique_ptr<ScratchFs> Adopt(os::System& system, const ScratchSpec& spec,
+                                          const std::string& device, const std::string& uuid,
+                                          const std::filesystem::path& mount_dir,
+                                          std::uint32_t block_size);
   ~ScratchFs();
   ScratchFs(const ScratchFs&) = delete;
   ScratchFs& operator=(const ScratchFs&) = delete;
@@ -64,7 +73,7 @@ class ScratchFs {
   const os::ProcessResult& mkfs_result() const { return mkfs_; }
   // The block size the mounted filesystem reports (statvfs).
   std::uint32_t block_size() const { return block_size_; }
-  bool mounted() const { return mount_.has_value(); }
+  bool mounted() const { return mounted_; }
   // Why a crash test means nothing here (e.g. ext4 without a journal, which
   // promises no crash consistency), or empty when the filesystem journals
   // its metadata.
@@ -82,6 +91,11 @@ class ScratchFs {
   // image was made (it then stays failed): nothing the filesystem on it
   // showed can be trusted. Always fine on a user's scratch device.
   os::Status CheckBackingStore();
+  // Every call on this filesystem, and on its files and device, goes through
+  // this System: the kernel's, unless a test or a fault wrapper put another
+  // in place (UseSystem returns the one it replaces).
+  os::System& system() const { return *system_; }
+  os::System& UseSystem(os::System& system) { return *std::exchange(system_, &system); }
   // Leave the image file on disk at teardown (for post-mortem); nothing to
   // do on a user's scratch device, which keeps its filesystem anyway.
   void KeepImage() { keep_image_ = true; }
@@ -106,7 +120,8 @@ class ScratchFs {
   bool keep_image_ = false;
   std::optional<os::LoopDevice> loop_;
   std::string device_;  // the loop device, or the user's scratch device
-  std::optional<os::Mount> mount_;
+  os::System* system_ = &os::RealSystem();
+  bool mounted_ = false;
   std::string uuid_;
   os::ProcessResult mkfs_;
   std::uint32_t block_size_ = 0;

@@ -5,14 +5,15 @@
 
 namespace eofzero::scratch {
 
-os::Result<XfsOfflineBlock> LocateXfsBlockOffline(const std::string& device, std::uint64_t inode,
-                                                  std::uint64_t block_index) {
-  EOFZERO_ASSIGN_OR_RETURN(
-      auto geo_run, os::RunXfsDbReadOnly(device, {"sb 0", "print agblocks agblklog blocksize"}));
+os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std::string& device,
+                                                  std::uint64_t inode, std::uint64_t block_index) {
+  EOFZERO_ASSIGN_OR_RETURN(auto geo_run, os::RunXfsDbReadOnly(system, device,
+                                                              {"sb 0", "print agblocks agblklog blocksize"}));
   EOFZERO_ASSIGN_OR_RETURN(auto geo, ParseXfsGeometry(geo_run.out));
   EOFZERO_ASSIGN_OR_RETURN(
       auto map_run,
-      os::RunXfsDbReadOnly(device, {"inode " + std::to_string(inode), "print core.size", "bmap"}));
+      os::RunXfsDbReadOnly(system, device,
+                           {"inode " + std::to_string(inode), "print core.size", "bmap"}));
   EOFZERO_ASSIGN_OR_RETURN(auto map, ParseXfsInodeMap(map_run.out));
 
   XfsOfflineBlock block;
@@ -35,7 +36,8 @@ os::Result<XfsOfflineBlock> ReadXfsBlockOffline(const ScratchFs& fs, std::uint64
     return os::Fail(os::ErrorKind::kSafety,
                     "xfs offline read of " + fs.device() + ": the filesystem is mounted");
   }
-  EOFZERO_ASSIGN_OR_RETURN(auto block, LocateXfsBlockOffline(fs.device(), inode, block_index));
+  EOFZERO_ASSIGN_OR_RETURN(auto block,
+                           LocateXfsBlockOffline(fs.system(), fs.device(), inode, block_index));
   if (!block.byte_offset) {
     block.bytes.assign(block.block_size, 0);
     return block;

@@ -30,8 +30,8 @@ struct XfsOfflineBlock {
 // Runs xfs_db twice (geometry, then the inode) on `device`, which must hold an
 // unmounted xfs. Errors: kUnsupported when xfs_db is missing; kChild when it
 // fails or its output does not parse (including a bad inode number).
-os::Result<XfsOfflineBlock> LocateXfsBlockOffline(const std::string& device, std::uint64_t inode,
-                                                  std::uint64_t block_index);
+os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std::string& device,
+                                                  std::uint64_t inode, std::uint64_t block_index);
 
 // The same on a ScratchFs this run owns, plus the block's bytes, read through
 // the raw-access safety checks. kSafety when `fs` is mounted.

@@ -76,7 +76,7 @@ void ExpectTailBlock(const Bytes& got, const Bytes& data, std::uint32_t bs) {
 }
 
 void ExpectFsckClean(os::FsckTool tool, const std::string& device) {
-  auto run = os::RunFsckNoModify(tool, device);
+  auto run = os::RunFsckNoModify(os::RealSystem(), tool, device);
   ASSERT_TRUE(run) << run.error().Message();
   auto r = oracles::ClassifyFsck(tool, *run);
   EXPECT_EQ(r.verdict, oracles::FsckVerdict::kClean) << r.reason << "\n" << run->out << run->err;
@@ -159,7 +159,7 @@ TEST(OfflineReaders, Ext4WithAnUnreplayedJournalIsRefused) {
     auto view = os::ReadExt4FileOffline((*fs)->device(), "/f", 0);
     ASSERT_FALSE(view);
     EXPECT_EQ(view.error().kind, os::ErrorKind::kNeedsJournalReplay) << view.error().Message();
-    auto run = os::RunFsckNoModify(os::FsckTool::kE2fsck, (*fs)->device());
+    auto run = os::RunFsckNoModify(os::RealSystem(), os::FsckTool::kE2fsck, (*fs)->device());
     ASSERT_TRUE(run) << run.error().Message();
     EXPECT_EQ(oracles::ClassifyFsck(os::FsckTool::kE2fsck, *run).verdict,
               oracles::FsckVerdict::kNeedsJournalReplay)
@@ -207,7 +207,7 @@ TEST(OfflineReaders, XfsMatchesFiemapInEveryAgAndFsckIsClean) {
     auto hole = scratch::ReadXfsBlockOffline(**fs, files[0].second.inode, 9);
     ASSERT_TRUE(hole) << hole.error().Message();
     EXPECT_FALSE(hole->byte_offset);
-    EXPECT_FALSE(scratch::LocateXfsBlockOffline((*fs)->device(), 999999999, 0));
+    EXPECT_FALSE(scratch::LocateXfsBlockOffline(os::RealSystem(), (*fs)->device(), 999999999, 0));
     ExpectFsckClean(os::FsckTool::kXfsRepair, (*fs)->device());
   }
   ExpectNothingLeft(wd);

@@ -16,18 +16,6 @@
 namespace eofzero::itest {
 namespace {
 
-TEST(PlantVerification, PlantAimedOutsideItsExtentIsRefusedWithExit3) {
-  REQUIRE_ROOT();
-  Workdir wd;
-  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--inject-fault", "plant-outside-extent"});
-  EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
-  EXPECT_EQ(LinesStartingWith(ran.out, "ERROR").size(), 6u) << ran.out;
-  EXPECT_EQ(CountOccurrences(ran.out, "refusing raw write"), 6) << ran.out;
-  EXPECT_TRUE(LinesStartingWith(ran.out, "PASS").empty()) << ran.out;
-  ExpectNothingLeft(wd);
-  EXPECT_TRUE(wd.Contents().empty());
-}
-
 TEST(PlantVerification, LostPlantWriteIsCaughtByTheReadBackWithExit3) {
   REQUIRE_ROOT();
   Workdir wd;

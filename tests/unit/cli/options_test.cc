@@ -22,8 +22,7 @@ TEST(ParseCommandLine, RunWithoutArgumentsIsTheDefaultSuite) {
   EXPECT_EQ(o.scenario.gap_bytes, 16u);
   EXPECT_FALSE(o.scenario.shutdown_flag) << "each case says how it shuts down";
   EXPECT_FALSE(o.scenario.direct_read_before_crash);
-  EXPECT_FALSE(o.scenario.faults.plant_outside_extent || o.scenario.faults.plant_lost_write ||
-               o.scenario.faults.stale_after_crash);
+  EXPECT_TRUE(o.scenario.faults.empty());
   EXPECT_FALSE(o.keep);
 }
 
@@ -66,7 +65,7 @@ TEST(ParseCommandLine, AllRunFlags) {
   EXPECT_EQ(o.scenario.shutdown_flag, os::ShutdownFlag::kNoLogFlush);
   EXPECT_EQ(o.verbosity, 2);
   EXPECT_TRUE(o.scenario.direct_read_before_crash);
-  EXPECT_TRUE(o.scenario.faults.stale_after_crash);
+  EXPECT_EQ(o.scenario.faults, std::vector{engine::Fault::kStaleAfterCrash});
 }
 
 TEST(ParseCommandLine, SelftestTakesTheConfigurationFlagsOnly) {

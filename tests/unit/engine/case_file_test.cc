@@ -44,9 +44,9 @@ TEST(ParseCaseText, ValidCase) {
   EXPECT_FALSE(spec->gap.has_value());
   EXPECT_EQ(spec->eof.text(), "{bs - gap}");
   ASSERT_EQ(spec->steps.size(), 5u);
-  EXPECT_EQ(spec->steps[0].kind, StepKind::kPlant);
+  EXPECT_EQ(spec->steps[0].def->role, StepRole::kPlant);
   EXPECT_EQ(spec->steps[0].line, 4);
-  EXPECT_EQ(spec->steps[4].kind, StepKind::kCheckGap);
+  EXPECT_EQ(spec->steps[4].def->role, StepRole::kCheckGap);
   EXPECT_EQ(spec->steps[4].line, 8);
 }
 

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -28,59 +27,37 @@ std::string ParseError(const std::string& text) {
 #define EXPECT_HAS(haystack, needle) \
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
-// One valid line per command, with every flag the command takes.
-const std::map<std::string, std::string> kExamples = {
-    {"pwrite", "pwrite -S 0x42 -D -a -A {eob} {bs}"},
-    {"pread", "pread 0 {eob}"},
-    {"truncate", "truncate {eof}"},
-    {"falloc", "falloc -k {eob} {bs}"},
-    {"fzero", "fzero -k {eob} {bs}"},
-    {"fpunch", "fpunch 0 {bs}"},
-    {"mmap", "mmap 0 {2 * bs}"},
-    {"mwrite", "mwrite -S 0x5a {eof} {gap}"},
-    {"msync", "msync -a -i -s"},
-    {"munmap", "munmap"},
-    {"fsync", "fsync"},
-    {"fdatasync", "fdatasync"},
-    {"sync_range", "sync_range -a -b -w {eob} {bs}"},
-    {"syncfs", "syncfs"},
-    {"sync", "sync"},
-    {"copy_range", "copy_range -s 0 -d {eob} -l {bs} donor.bin"},
-    {"reflink", "reflink donor_1 0 {eob} {bs}"},
-    {"shutdown", "shutdown -f"},
-    {"cycle_mount", "cycle_mount"},
-    {"file", "file other-file.dat"},
-    {"plant", "plant"},
-    {"check gap", "check gap"},
-    {"expect size", "expect size {eob + bs}"},
-};
-
-TEST(ParseStep, EveryCommandParsesItsExample) {
-  ASSERT_EQ(Commands().size(), kExamples.size()) << "a command without an example here";
-  for (const auto& cmd : Commands()) {
-    auto it = kExamples.find(cmd.name);
-    ASSERT_NE(it, kExamples.end()) << "no example for " << cmd.name;
-    auto step = ParseStep(it->second, 12);
-    ASSERT_TRUE(step.has_value()) << it->second << ": " << step.error();
-    EXPECT_EQ(step->kind, cmd.kind) << cmd.name;
+// Every step's example (from the registry) parses as that step, with every
+// flag the step takes and the arguments it wants.
+TEST(ParseStep, EveryStepParsesItsExample) {
+  ASSERT_FALSE(StepDefs().empty());
+  for (const auto& def : StepDefs()) {
+    SCOPED_TRACE(def.name);
+    const std::string example = def.example;
+    ASSERT_TRUE(example.starts_with(std::string(def.name) + " ") || example == def.name);
+    auto step = ParseStep(example, 12);
+    ASSERT_TRUE(step.has_value()) << example << ": " << step.error();
+    EXPECT_EQ(step->def, &def);
     EXPECT_EQ(step->line, 12);
-    EXPECT_EQ(step->text, it->second);
-    // Every flag of the table was given, and nothing else.
+    EXPECT_EQ(step->text, example);
     std::string flags;
-    for (const char* f = cmd.flags; *f; ++f)
+    for (const char* f = def.flags; *f; ++f)
       if (*f != ':') flags += *f;
-    EXPECT_EQ(step->flags.size(), flags.size()) << cmd.name;
-    for (char f : flags) EXPECT_TRUE(step->Has(f)) << cmd.name << " -" << f;
+    EXPECT_EQ(step->flags.size(), flags.size());
+    for (char f : flags) EXPECT_TRUE(step->Has(f)) << " -" << f;
     std::size_t numbers = 0, words = 0;
-    for (const char* p = cmd.positionals; *p; ++p) (*p == 'w' ? words : numbers)++;
-    EXPECT_EQ(step->numbers.size(), numbers) << cmd.name;
-    EXPECT_EQ(step->words.size(), words) << cmd.name;
+    for (const char* p = def.positionals; *p; ++p) (*p == 'w' ? words : numbers)++;
+    EXPECT_EQ(step->numbers.size(), numbers);
+    EXPECT_EQ(step->words.size(), words);
+    EXPECT_TRUE(def.run != nullptr);
+    EXPECT_TRUE(std::string(def.usage).starts_with(def.name));
+    EXPECT_FALSE(std::string(def.help).empty());
   }
 }
 
-TEST(ParseStep, EveryCommandRejectsAnExtraArgument) {
-  for (const auto& [name, example] : kExamples) {
-    std::string err = ParseError(example + " 1");
+TEST(ParseStep, EveryStepRejectsAnExtraArgument) {
+  for (const auto& def : StepDefs()) {
+    std::string err = ParseError(std::string(def.example) + " 1");
     EXPECT_HAS(err, "argument(s) expected");
     EXPECT_HAS(err, "usage:");
   }

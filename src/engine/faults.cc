@@ -1,0 +1,233 @@
+#include "engine/faults.h"
+
+#include <fcntl.h>
+
+#include <map>
+#include <new>
+#include <string>
+
+#include "engine/sentinel.h"
+#include "scratch/plant_target.h"
+#include "scratch/raw_access.h"
+#include "scratch/xfs_offline.h"
+
+namespace eofzero::engine {
+namespace {
+
+using os::ErrorKind;
+using os::Fail;
+using os::Status;
+
+constexpr FaultInfo kFaults[] = {
+    {Fault::kPlantLostWrite, "plant-lost-write"},
+    {Fault::kStaleAfterCrash, "stale-after-crash"},
+    {Fault::kStaleInCache, "stale-in-cache"},
+    {Fault::kWrongSizeAfterCrash, "wrong-size-after-crash"},
+    {Fault::kCorruptDirectoryAfterCrash, "corrupt-directory-after-crash"},
+    {Fault::kThrowAfterPlant, "throw-after-plant"},
+};
+
+// Enough entries that a directory needs a block of its own on xfs (not
+// short form inside the inode).
+constexpr int kDirectoryEntries = 64;
+
+// Watches the calls a case makes — which file a FIEMAP maps, the plant's
+// device write, the shutdown, the mount after it — and does its fault at its
+// moment, through the System it wraps.
+class FaultySystem final : public os::SystemWrapper {
+ public:
+  FaultySystem(Fault fault, os::System& inner, const scratch::ScratchFs& fs)
+      : SystemWrapper(inner), fault_(fault), fs_(fs) {}
+
+  os::Result<int> Open(const std::string& path, int flags, unsigned mode) override {
+    EOFZERO_ASSIGN_OR_RETURN(int fd, target().Open(path, flags, mode));
+    paths_[fd] = path;
+    return fd;
+  }
+  void Close(int fd) override {
+    paths_.erase(fd);
+    target().Close(fd);
+  }
+  os::Result<std::vector<os::Extent>> MapExtents(int fd, std::uint64_t start,
+                                                 std::uint64_t length, os::FiemapSync sync,
+                                                 const std::string& what) override {
+    if (!planted_) {
+      auto st = target().Stat(fd, what);
+      mapped_ = {paths_[fd], start, st ? st->size : 0};
+    }
+    return target().MapExtents(fd, start, length, sync, what);
+  }
+  Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) override {
+    if (planted_) return target().WriteDevice(device, offset, data);
+    planted_ = true;  // the first device write of a case is its plant
+    plant_ = {mapped_, Bytes(data.begin(), data.end())};
+    if (fault_ == Fault::kPlantLostWrite) return {};
+    return target().WriteDevice(device, offset, data);
+  }
+  Status Shutdown(const std::string& path, os::ShutdownFlag flag) override {
+    crashed_ = true;
+    return target().Shutdown(path, flag);
+  }
+  Status Mount(const std::string& source, const std::string& where, const std::string& fstype,
+               const std::string& options) override {
+    EOFZERO_RETURN_IF_ERROR(target().Mount(source, where, fstype, options));
+    if (!crashed_ || done_) return {};
+    done_ = true;  // the first mount after the crash: cycle_mount's
+    switch (fault_) {
+      case Fault::kStaleAfterCrash: return Replant(source, where, fstype, options);
+      case Fault::kWrongSizeAfterCrash: return GrowByOneByte();
+      case Fault::kCorruptDirectoryAfterCrash: return CorruptDirectory(where, fstype, options);
+      default: return {};
+    }
+  }
+  os::Result<Bytes> Read(int fd, std::uint64_t offset, std::uint64_t length,
+                         const std::string& what) override {
+    if (fault_ == Fault::kStaleInCache && planted_ && !crashed_ && !done_ &&
+        paths_[fd] == plant_.file.path && offset == plant_.file.file_offset &&
+        length == fs_.block_size()) {
+      done_ = true;
+      EOFZERO_RETURN_IF_ERROR(SentinelPastEof(fd, what));
+    }
+    return target().Read(fd, offset, length, what);
+  }
+  Status Write(int fd, ByteView data, std::uint64_t offset, const os::WriteHow& how,
+               const std::string& what) override {
+    ThrowIfDue();
+    return target().Write(fd, data, offset, how, what);
+  }
+  Status Truncate(int fd, std::uint64_t size, const std::string& what) override {
+    ThrowIfDue();
+    return target().Truncate(fd, size, what);
+  }
+  Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
+                   const std::string& what) override {
+    ThrowIfDue();
+    return target().Fallocate(fd, mode, offset, length, what);
+  }
+
+ private:
+  struct Mapped {
+    std::string path;
+    std::uint64_t file_offset = 0;  // of the block mapped
+    std::uint64_t file_size = 0;    // when it was mapped: the old EOF, for the plant
+  };
+  struct Planted {
+    Mapped file;
+    Bytes sentinel;
+  };
+
+  void ThrowIfDue() {
+    if (fault_ == Fault::kThrowAfterPlant && planted_) throw std::bad_alloc();
+  }
+
+  // The sentinel again over the planted block, wherever the crash left it
+  // (mapped anew), written as the plant was: with the filesystem unmounted,
+  // after the same UUID and extent checks.
+  Status Replant(const std::string& source, const std::string& where, const std::string& fstype,
+                 const std::string& options) {
+    const auto bs = static_cast<std::uint32_t>(plant_.sentinel.size());
+    std::expected<scratch::BlockLocation, std::string> at;
+    {
+      EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), plant_.file.path, O_RDONLY));
+      EOFZERO_ASSIGN_OR_RETURN(auto extents, target().MapExtents(fd.get(), plant_.file.file_offset, bs,
+                                                                 os::FiemapSync::kNo, plant_.file.path));
+      EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
+      at = scratch::LocateBlockForPlant(extents, plant_.file.file_offset, bs, geometry.size);
+    }
+    if (!at) return Fail(ErrorKind::kVerification, "cannot re-plant: " + at.error());
+    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, false));
+    EOFZERO_RETURN_IF_ERROR(
+        scratch::WriteInsideExtent(fs_, *at, at->device_offset, plant_.sentinel));
+    return target().Mount(source, where, fstype, options);
+  }
+
+  Status GrowByOneByte() {
+    EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), plant_.file.path, O_RDWR));
+    EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd.get(), plant_.file.path));
+    return target().Truncate(fd.get(), st.size + 1, plant_.file.path);
+  }
+
+  // The sentinel written through the file over the gap: from the old EOF to
+  // the end of its block.
+  Status SentinelPastEof(int fd, const std::string& what) {
+    const std::uint64_t eof = plant_.file.file_size, block = plant_.file.file_offset;
+    const std::uint64_t end = block + plant_.sentinel.size();
+    if (eof < block || eof >= end) return {};
+    const ByteView tail(plant_.sentinel.data() + (eof - block), end - eof);
+    return target().Write(fd, tail, eof, {}, what);
+  }
+
+  Status CorruptDirectory(const std::string& where, const std::string& fstype,
+                          const std::string& options) {
+    const std::string dir = plant_.file.path + ".fsck_control";
+    const std::uint32_t bs = fs_.block_size();
+    EOFZERO_RETURN_IF_ERROR(target().MakeDirectory(dir));
+    for (int i = 0; i < kDirectoryEntries; ++i) {
+      EOFZERO_RETURN_IF_ERROR(os::OpenOwned(
+          target(), dir + "/an_entry_with_a_long_enough_name_" + std::to_string(i),
+          O_WRONLY | O_CREAT));
+    }
+    std::optional<scratch::BlockLocation> at;
+    std::uint64_t inode = 0;
+    {
+      EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), dir, O_RDONLY | O_DIRECTORY));
+      EOFZERO_RETURN_IF_ERROR(target().Flush(fd.get(), os::FlushCall::kFsync, dir));
+      EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd.get(), dir));
+      inode = st.inode;
+      if (fs_.spec().fs == scratch::FsType::kExt4) {  // xfs's FIEMAP refuses directories
+        EOFZERO_ASSIGN_OR_RETURN(
+            auto extents, target().MapExtents(fd.get(), 0, bs, os::FiemapSync::kYes, dir));
+        EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
+        auto located = scratch::LocateBlockForPlant(extents, 0, bs, geometry.size);
+        if (!located)
+          return Fail(ErrorKind::kVerification, "directory block: " + located.error());
+        at = *located;
+      }
+    }
+    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, false));
+    if (!at) {
+      EOFZERO_ASSIGN_OR_RETURN(auto b,
+                               scratch::LocateXfsBlockOffline(target(), fs_.device(), inode, 0));
+      if (!b.byte_offset || !b.extent || b.extent->file_block != 0)
+        return Fail(ErrorKind::kVerification, "xfs_db maps no first block for the directory");
+      at = scratch::BlockLocation{*b.byte_offset, b.block_size,
+                                  os::Extent{0, *b.byte_offset, b.extent->count * b.block_size, 0}};
+    }
+    const Bytes sentinel = SentinelBlock(bs);
+    EOFZERO_RETURN_IF_ERROR(scratch::WriteInsideExtent(fs_, *at, at->device_offset, sentinel));
+    EOFZERO_ASSIGN_OR_RETURN(Bytes back, scratch::ReadDeviceRange(fs_, at->device_offset, bs));
+    if (back != sentinel)
+      return Fail(ErrorKind::kVerification, "the directory block does not hold the sentinel");
+    return target().Mount(fs_.device(), where, fstype, options);
+  }
+
+  const Fault fault_;
+  const scratch::ScratchFs& fs_;
+  std::map<int, std::string> paths_;  // open descriptors
+  Mapped mapped_;                     // the last file FIEMAP'd before the plant
+  Planted plant_;
+  bool planted_ = false, crashed_ = false, done_ = false;
+};
+
+}  // namespace
+
+std::span<const FaultInfo> Faults() { return kFaults; }
+
+std::optional<Fault> ParseFault(std::string_view name) {
+  for (const auto& f : kFaults)
+    if (name == f.name) return f.fault;
+  return std::nullopt;
+}
+
+const char* FaultName(Fault fault) {
+  for (const auto& f : kFaults)
+    if (f.fault == fault) return f.name;
+  return "?";
+}
+
+std::unique_ptr<os::System> WrapWithFault(Fault fault, os::System& inner,
+                                          const scratch::ScratchFs& fs) {
+  return std::make_unique<FaultySystem>(fault, inner, fs);
+}
+
+}  // namespace eofzero::engine

@@ -1,0 +1,52 @@
+// Deliberate faults, for the tool's own tests: the self-test's positive
+// controls and the safety tests. Each is a wrapper around the os::System a
+// case runs on (leveldb's fault-injection model): it changes what the machine
+// does at one moment, never the engine's code, and must turn a run into a
+// FAIL or an ERROR, never a PASS.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "os/system.h"
+#include "scratch/scratch_fs.h"
+
+namespace eofzero::engine {
+
+enum class Fault {
+  // The plant's device write is dropped; its read-back must notice (ERROR).
+  kPlantLostWrite,
+  // When the filesystem is mounted after the crash, the device holds the
+  // sentinel again where it was planted (the after-crash oracles must see it).
+  kStaleAfterCrash,
+  // The first read of the planted block before the crash finds the sentinel
+  // written past EOF through the file, as a filesystem that did not zero the
+  // gap in memory would leave it (the before-crash oracles must see it).
+  kStaleInCache,
+  // After the remount, the planted file is one byte longer (size oracle).
+  kWrongSizeAfterCrash,
+  // After the remount, a directory is made next to the planted file, mapped,
+  // and its first block overwritten with the sentinel through the same UUID
+  // and extent gate as the plant (fsck must complain).
+  kCorruptDirectoryAfterCrash,
+  // The first call that changes a file after the plant throws
+  // std::bad_alloc, as an allocation that fails would (ERROR, all released).
+  kThrowAfterPlant,
+};
+
+struct FaultInfo {
+  Fault fault;
+  const char* name;  // for --inject-fault
+};
+std::span<const FaultInfo> Faults();
+std::optional<Fault> ParseFault(std::string_view name);
+const char* FaultName(Fault fault);
+
+// `inner` with `fault` around it, for cases on `fs` (whose device, type and
+// block size the fault needs).
+std::unique_ptr<os::System> WrapWithFault(Fault fault, os::System& inner,
+                                          const scratch::ScratchFs& fs);
+
+}  // namespace eofzero::engine
