@@ -16,4 +16,11 @@ Error ErrnoError(std::string context, int errnum) {
   return Error{kind, errnum, std::move(context)};
 }
 
+Error ErrnoError(std::string context, int errnum, std::initializer_list<int> not_offered) {
+  Error e = ErrnoError(std::move(context), errnum);
+  for (int n : not_offered)
+    if (n == errnum) e.kind = ErrorKind::kUnsupported;
+  return e;
+}
+
 }  // namespace eofzero::os

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <expected>
+#include <initializer_list>
 #include <string>
 
 namespace eofzero::os {
@@ -48,12 +49,21 @@ class [[nodiscard]] Status : public std::expected<void, Error> {
 // An Error for a failed system call; the kind follows from errnum
 // (EOPNOTSUPP/ENOTTY -> kUnsupported, EINTR -> kInterrupted, else kSystem).
 Error ErrnoError(std::string context, int errnum = errno);
+// The same for a call whose documentation gives more errnos for "not offered
+// by this filesystem" (EXDEV from copy_file_range, EINVAL from an O_DIRECT
+// open): those are kUnsupported too. Only os/ says which they are; nothing
+// above it classifies an errno again.
+Error ErrnoError(std::string context, int errnum, std::initializer_list<int> not_offered);
 
 inline std::unexpected<Error> Fail(ErrorKind kind, std::string context) {
   return std::unexpected(Error{kind, 0, std::move(context)});
 }
 inline std::unexpected<Error> FailErrno(std::string context, int errnum = errno) {
   return std::unexpected(ErrnoError(std::move(context), errnum));
+}
+inline std::unexpected<Error> FailErrno(std::string context, int errnum,
+                                        std::initializer_list<int> not_offered) {
+  return std::unexpected(ErrnoError(std::move(context), errnum, not_offered));
 }
 
 }  // namespace eofzero::os

@@ -106,7 +106,10 @@ Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t o
   while (length > 0) {
     ssize_t n = ::copy_file_range(in_fd, &in, out_fd, &out, length, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailErrno("copy_file_range " + At(what, out_offset, length));
+    // Not offered: across filesystems (EXDEV), or not at all.
+    if (n < 0)
+      return FailErrno("copy_file_range " + At(what, out_offset, length), errno,
+                       {EXDEV, EOPNOTSUPP, ENOSYS});
     if (n == 0) return Fail(ErrorKind::kInvalid, "copy_file_range " + what + ": source ended");
     length -= static_cast<std::uint64_t>(n);
   }
@@ -120,8 +123,11 @@ Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_
   arg.src_offset = src_offset;
   arg.src_length = length;
   arg.dest_offset = dst_offset;
+  // ioctl_ficlone(2): EINVAL and EOPNOTSUPP when the filesystem does not
+  // reflink these files, EXDEV across filesystems.
   if (::ioctl(dst_fd, FICLONERANGE, &arg) < 0)
-    return FailErrno("FICLONERANGE " + At(what, dst_offset, length));
+    return FailErrno("FICLONERANGE " + At(what, dst_offset, length), errno,
+                     {EINVAL, EOPNOTSUPP, EXDEV});
   return {};
 }
 

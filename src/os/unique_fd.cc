@@ -19,6 +19,8 @@ UniqueFd::~UniqueFd() {
 
 Result<UniqueFd> OpenFile(const std::string& path, int flags, unsigned mode) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  // open(2): EINVAL with O_DIRECT when the filesystem does not offer it.
+  if (fd < 0 && (flags & O_DIRECT)) return FailErrno("open (O_DIRECT) " + path, errno, {EINVAL});
   if (fd < 0) return FailErrno("open " + path);
   return UniqueFd(fd);
 }
