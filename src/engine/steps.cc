@@ -228,9 +228,9 @@ constexpr StepRole kAct = StepRole::kAction;
 
 const StepDef kSteps[] = {
     {"pwrite", "S:DaA", "nn", "pwrite [-S pat] [-D] [-a] [-A] off len",
-     "write `len` bytes of `pat` (default `0xcd`); `-D` O_DIRECT (aligned buffer), `-a` "
-     "`write(2)` on an O_APPEND descriptor, `-A` `pwritev2(RWF_APPEND)` (with `-a`/`-A` the "
-     "kernel picks the offset)",
+     "write `len` bytes of `pat` (default `0xcd`); `-D` O_DIRECT (aligned buffer; unlike "
+     "xfs_io's `-D`, RWF_DSYNC), `-a` `write(2)` on an O_APPEND descriptor, `-A` "
+     "`pwritev2(RWF_APPEND)` (with `-a`/`-A` the kernel picks the offset)",
      "pwrite -S 0x42 -D -a -A {eob} {bs}", true, kAct, Pwrite, Writes},
     {"pread", "", "nn", "pread off len",
      "buffered read, to fill the page cache (readahead, large folios)", "pread 0 {eob}", true,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/case_file.h"
+#include "engine/step.h"
 
 namespace eofzero::engine {
 namespace {
@@ -22,6 +23,25 @@ TEST(ReadmeExample, TheWorkedCaseParsesAndValidates) {
   ASSERT_TRUE(spec) << spec.error();
   EXPECT_EQ(spec->steps.size(), 13u);
   EXPECT_FALSE(spec->in_default_suite);
+}
+
+// The README's step table is the registry's, row for row: a step added to
+// engine/steps.cc without its README row (or a row left behind) fails here.
+std::string StepTable() {
+  std::string table = "| step | from | does |\n| --- | --- | --- |\n";
+  for (const auto& def : StepDefs())
+    table += std::string("| `") + def.usage + "` | " + (def.xfs_io ? "xfs_io" : "eofzero") +
+             " | " + def.help + " |\n";
+  return table;
+}
+
+TEST(ReadmeSteps, TheStepTableIsTheRegistrys) {
+  const std::string text = testing::ReadSourceFile("README.md");
+  const auto from = text.find("| step | from | does |");
+  ASSERT_NE(from, std::string::npos) << "the README lost its step table; it should be:\n"
+                                     << StepTable();
+  const auto to = text.find("\n\n", from);
+  EXPECT_EQ(text.substr(from, to + 1 - from), StepTable());
 }
 
 }  // namespace
