@@ -62,7 +62,8 @@ Status Pwrite(Interpreter& in, const Step& s) {
     EOFZERO_ASSIGN_OR_RETURN(offset, in.SizeOf(file));
   }
   os::WriteHow how;
-  const int rwf = s.Has('A') ? os::RwfFlag(os::Rwf::kAppend) : 0;
+  const int rwf = (s.Has('A') ? os::RwfFlag(os::Rwf::kAppend) : 0) |
+                  (s.Has('N') ? os::RwfFlag(os::Rwf::kNowait) : 0);
   if (s.Has('D'))
     how = {os::WriteHow::Call::kDirect, 0, in.DirectAlign(fd)};
   else if (s.Has('a'))
@@ -227,11 +228,12 @@ Status ExpectSize(Interpreter& in, const Step& s) { return in.ExpectSize(s); }
 constexpr StepRole kAct = StepRole::kAction;
 
 const StepDef kSteps[] = {
-    {"pwrite", "S:DaA", "nn", "pwrite [-S pat] [-D] [-a] [-A] off len",
+    {"pwrite", "S:DaAN", "nn", "pwrite [-S pat] [-D] [-a] [-A] [-N] off len",
      "write `len` bytes of `pat` (default `0xcd`); `-D` O_DIRECT (aligned buffer; unlike "
      "xfs_io's `-D`, RWF_DSYNC), `-a` `write(2)` on an O_APPEND descriptor, `-A` "
-     "`pwritev2(RWF_APPEND)` (with `-a`/`-A` the kernel picks the offset)",
-     "pwrite -S 0x42 -D -a -A {eob} {bs}", true, kAct, Pwrite, Writes},
+     "`pwritev2(RWF_APPEND)`, `-N` `pwritev2(RWF_NOWAIT)` (with `-a`/`-A` the kernel picks the "
+     "offset)",
+     "pwrite -S 0x42 -D -a -A -N {eob} {bs}", true, kAct, Pwrite, Writes},
     {"pread", "", "nn", "pread off len",
      "buffered read, to fill the page cache (readahead, large folios)", "pread 0 {eob}", true,
      kAct, Pread, Reads},

@@ -45,10 +45,14 @@ Status AppendAll(int fd, ByteView data, const std::string& what) {
 
 Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
                 const std::string& what) {
-  return WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
+  auto st = WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
     iovec iov{const_cast<std::uint8_t*>(data.data() + done), data.size() - done};
     return ::pwritev2(fd, &iov, 1, static_cast<off_t>(offset + done), rwf_flags);
   });
+  // pwritev2(2): with RWF_NOWAIT, EAGAIN says the write would block here.
+  if (!st && (rwf_flags & RWF_NOWAIT) && st.error().errnum == EAGAIN)
+    st.error().kind = ErrorKind::kUnsupported;
+  return st;
 }
 
 int RwfFlag(Rwf flag) {
