@@ -57,7 +57,13 @@ TEST_P(CatalogPositiveControl, NoCasePasses) {
   EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
   EXPECT_TRUE(LinesStartingWith(ran.out, "PASS").empty()) << ran.out;
   EXPECT_TRUE(LinesStartingWith(ran.out, "ERROR").empty()) << ran.out;
-  EXPECT_GE(LinesStartingWith(ran.out, "FAIL").size(), 2 * CatalogNames().size() - 2) << ran.out;
+  // Every case on both filesystems is a FAIL, or a SKIP (a case for the other
+  // filesystem, an operation this one does not offer): at least the three
+  // generic/790 cases run everywhere.
+  EXPECT_EQ(LinesStartingWith(ran.out, "FAIL").size() + LinesStartingWith(ran.out, "SKIP").size(),
+            2 * CatalogNames().size())
+      << ran.out;
+  EXPECT_GE(LinesStartingWith(ran.out, "FAIL").size(), 6u) << ran.out;
   ExpectNothingLeft(wd);
 }
 
