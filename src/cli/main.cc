@@ -19,7 +19,7 @@
 #include "cli/matrix_command.h"
 #include "cli/report_output.h"
 #include "report/json_report.h"
-#include "scratch/run_registry.h"
+#include "scratch/reclaim.h"
 #include "scratch/scratch_target.h"
 
 namespace {

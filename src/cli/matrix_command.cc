@@ -24,6 +24,7 @@
 #include "report/standing.h"
 #include "report/table.h"
 #include "scratch/fs_type.h"
+#include "scratch/reclaim.h"
 #include "scratch/run_dir.h"
 
 namespace eofzero::cli {

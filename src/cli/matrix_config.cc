@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "engine/case_file.h"
+#include "engine/toml_text.h"
 #include "report/standing.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/user_options.h"
@@ -18,12 +19,9 @@ class Parser {
   explicit Parser(const std::string& file) : file_(file) {}
 
   std::expected<MatrixConfig, std::string> Parse(const std::string& text) {
-    toml::table tbl;
-    try {
-      tbl = toml::parse(text, file_);
-    } catch (const toml::parse_error& e) {
-      return Error(static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    auto parsed = engine::ParseTomlText(text, file_);
+    if (!parsed) return std::unexpected(parsed.error());
+    const toml::table& tbl = *parsed;
     MatrixConfig m;
     m.file = file_;
     for (auto&& [key, node] : tbl) {

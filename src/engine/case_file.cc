@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "engine/step_parser.h"
+#include "engine/toml_text.h"
 #include "os/file_io.h"
 
 namespace eofzero::engine {
@@ -22,12 +23,9 @@ class Loader {
   Loader(const std::string& text, const std::string& file) : text_(text), file_(file) {}
 
   std::expected<CaseSpec, std::string> Load() {
-    toml::table tbl;
-    try {
-      tbl = toml::parse(text_, file_);
-    } catch (const toml::parse_error& e) {
-      return Error(static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    auto parsed = ParseTomlText(text_, file_);
+    if (!parsed) return std::unexpected(parsed.error());
+    const toml::table& tbl = *parsed;
     for (auto&& [key, node] : tbl)
       if (!kKeys.contains(key.str()))
         return Error(Line(node), "unknown field '" + std::string(key.str()) + "'");

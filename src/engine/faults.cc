@@ -135,7 +135,7 @@ class FaultySystem final : public os::SystemWrapper {
       at = scratch::LocateBlockForPlant(extents, plant_.file.file_offset, bs, geometry.size);
     }
     if (!at) return Fail(ErrorKind::kVerification, "cannot re-plant: " + at.error());
-    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, false));
+    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, fs_.devno(), false));
     EOFZERO_RETURN_IF_ERROR(
         scratch::WriteInsideExtent(fs_, *at, at->device_offset, plant_.sentinel));
     return target().Mount(source, where, fstype, options);
@@ -184,7 +184,7 @@ class FaultySystem final : public os::SystemWrapper {
         at = *located;
       }
     }
-    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, false));
+    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, fs_.devno(), false));
     if (!at) {
       EOFZERO_ASSIGN_OR_RETURN(auto b,
                                scratch::LocateXfsBlockOffline(target(), fs_.device(), inode, 0));

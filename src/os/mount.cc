@@ -1,7 +1,10 @@
 #include "os/mount.h"
 
+#include "os/blkid_probe.h"
+
 #include <libmount/libmount.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include <memory>
 
@@ -37,15 +40,26 @@ Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo) {
   return out;
 }
 
-Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno) {
+Result<std::optional<MountEntry>> TopMountAt(const std::string& target) {
   EOFZERO_ASSIGN_OR_RETURN(auto table, ReadMountTable());
-  // The last mount on a target is the one a path lookup finds.
-  const MountEntry* top = nullptr;
-  for (const auto& m : table)
-    if (m.target == target) top = &m;
-  if (!top || top->devno != devno) return false;
+  std::optional<MountEntry> top;
+  for (auto& m : table)
+    if (m.target == target) top = std::move(m);
+  return top;
+}
+
+Result<UnmountOutcome> UnmountIfOurs(const std::string& target, std::uint64_t devno,
+                                     const std::string& uuid) {
+  EOFZERO_ASSIGN_OR_RETURN(auto top, TopMountAt(target));
+  if (!top) return UnmountOutcome::kNotMounted;
+  struct stat st {};
+  if (top->devno != devno || uuid.empty() || ::stat(top->source.c_str(), &st) < 0 ||
+      !S_ISBLK(st.st_mode) || st.st_rdev != devno)
+    return UnmountOutcome::kNotOurs;
+  auto id = ProbeFilesystem(top->source);
+  if (!id || id->uuid != uuid) return UnmountOutcome::kNotOurs;
   EOFZERO_RETURN_IF_ERROR(UnmountFilesystem(target, true));
-  return true;
+  return UnmountOutcome::kUnmounted;
 }
 
 Status MountFilesystem(const std::string& source, const std::string& target,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,17 @@ struct MountEntry {
 // /proc/PID/mountinfo), parsed by libmount.
 Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo = "/proc/self/mountinfo");
 
-// Unmounts `target` if, in this mount namespace, the filesystem mounted
-// there is the one on device `devno` (true when it unmounted it; false when
-// something else or nothing is mounted there, which it leaves alone). For
-// releasing what a killed run mounted, identified by the number it recorded.
-Result<bool> UnmountIfDevice(const std::string& target, std::uint64_t devno);
+// The mount a path lookup of `target` finds in this mount namespace (the
+// last one mounted there), or nullopt when nothing is mounted there.
+Result<std::optional<MountEntry>> TopMountAt(const std::string& target);
+
+// Unmounts `target` only when what a lookup finds there is the filesystem
+// with UUID `uuid` on device `devno` (a filesystem eofzero made): kUnmounted;
+// kNotMounted when nothing is mounted there; kNotOurs when something else is
+// (left alone). For releasing what a killed run recorded.
+enum class UnmountOutcome { kUnmounted, kNotMounted, kNotOurs };
+Result<UnmountOutcome> UnmountIfOurs(const std::string& target, std::uint64_t devno,
+                                     const std::string& uuid);
 
 // mount(2) through libmount (helpers and mtab off: a private scratch
 // mount), with no owner: RealSystem's Mount. The Mount class owns one.

@@ -112,7 +112,12 @@ class Kernel final : public System {
                const std::string& options) override {
     return MountFilesystem(source, target, fstype, options);
   }
-  Status Unmount(const std::string& target, bool lazy_if_busy) override {
+  Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override {
+    EOFZERO_ASSIGN_OR_RETURN(auto top, TopMountAt(target));
+    if (top && top->devno != devno)
+      return Fail(ErrorKind::kSafety, "umount " + target + ": " + top->source + " (" +
+                                          top->fstype + ") is mounted over it; refusing to "
+                                          "unmount what is not ours");
     return UnmountFilesystem(target, lazy_if_busy);
   }
   Status Shutdown(const std::string& path, ShutdownFlag flag) override {

@@ -97,8 +97,10 @@ class System {
   // Mounts and shutdown.
   virtual Status Mount(const std::string& source, const std::string& target,
                        const std::string& fstype, const std::string& options) = 0;
-  // A plain unmount; with `lazy_if_busy`, a lazy one when the plain one fails.
-  virtual Status Unmount(const std::string& target, bool lazy_if_busy) = 0;
+  // A plain unmount of `target` — only when the mount a lookup finds there is
+  // on device `devno` (kSafety otherwise: never someone else's mount stacked
+  // on ours); with `lazy_if_busy`, a lazy one when the plain one fails.
+  virtual Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) = 0;
   virtual Status Shutdown(const std::string& path, ShutdownFlag flag) = 0;
 
   // Child processes (kUnsupported when argv[0] is not in PATH), and the
@@ -201,8 +203,8 @@ class SystemWrapper : public System {
                const std::string& options) override {
     return target_.Mount(source, target, fstype, options);
   }
-  Status Unmount(const std::string& target, bool lazy_if_busy) override {
-    return target_.Unmount(target, lazy_if_busy);
+  Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override {
+    return target_.Unmount(target, devno, lazy_if_busy);
   }
   Status Shutdown(const std::string& path, ShutdownFlag flag) override {
     return target_.Shutdown(path, flag);

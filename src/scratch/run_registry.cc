@@ -1,178 +1,47 @@
 #include "scratch/run_registry.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
-#include "os/device_users.h"
 #include "os/file_io.h"
-#include "os/mount.h"
+#include "scratch/reclaim.h"
 
 namespace eofzero::scratch {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
-std::optional<RunEntry::File> FileAt(const fs::path& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) < 0) return std::nullopt;
-  return RunEntry::File{path.string(), st.st_dev, st.st_ino};
-}
+// A registry entry is a few lines; anything much larger is not one.
+constexpr std::uint64_t kMaxEntryBytes = 1 << 20;
 
 // A file as the registry keeps it: by its canonical path and device:inode.
 os::Result<RunEntry::File> Recorded(const fs::path& path) {
   std::error_code ec;
-  auto canonical = fs::canonical(path, ec);
-  auto f = FileAt(ec ? path : canonical);
-  if (!f) return os::FailErrno("stat " + path.string());
-  return *f;
-}
-
-bool SameFile(const RunEntry::File& recorded) {
-  auto now = FileAt(recorded.path);
-  return now && now->dev == recorded.dev && now->ino == recorded.ino;
-}
-
-bool Inside(const std::string& path, const std::string& dir) {
-  return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
-}
-
-std::string MiB(std::uint64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
-
-std::vector<fs::path> EntryFiles(const fs::path& registry) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(registry, ec))
-    if (e.path().extension() == ".run") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
+  const fs::path canonical = fs::canonical(path, ec);
+  const fs::path at = ec ? path : canonical;
+  struct stat st {};
+  if (::lstat(at.c_str(), &st) < 0) return os::FailErrno("stat " + path.string());
+  return RunEntry::File{at.string(), st.st_dev, st.st_ino};
 }
 
 json FileJson(const RunEntry::File& f) {
   return {{"path", f.path}, {"dev", f.dev}, {"ino", f.ino}};
 }
 
-std::optional<RunEntry> ReadEntry(const fs::path& file) {
-  auto text = os::ReadTextFile(file);
-  if (!text) return std::nullopt;
-  auto entry = ParseRunEntry(*text);
-  if (!entry) return std::nullopt;
-  return *entry;
-}
-
-// Releases what `entry` recorded, checking each thing is still what was
-// recorded: mounts by target and device number, loop devices by the
-// device:inode of the image behind them, the folder by its device:inode.
-void Release(const RunEntry& entry, Reclaimed& r) {
-  for (const auto& m : entry.mounts) {
-    auto done = os::UnmountIfDevice(m.target, m.devno);
-    if (!done) r.problems.push_back(done.error().Message());
-    if (done && *done) r.released.push_back("unmounted " + m.target);
-  }
-  if (!entry.images.empty()) {
-    auto loops = os::ListLoopBackings();
-    if (!loops) r.problems.push_back(loops.error().Message());
-    for (const auto& loop : loops.value_or(std::vector<os::LoopBacking>{})) {
-      for (const auto& image : entry.images) {
-        if (loop.file_dev != image.dev || loop.file_ino != image.ino) continue;
-        auto done = os::DetachLoopIfStillBacking(loop);
-        if (!done) r.problems.push_back(done.error().Message());
-        if (done && *done) r.released.push_back("detached /dev/" + loop.name);
-      }
-    }
-  }
-  std::uint64_t bytes = 0;
-  for (const auto& image : entry.images) {
-    if (entry.run_dir && Inside(image.path, entry.run_dir->path)) continue;  // goes with it
-    if (SameFile(image) && ::unlink(image.path.c_str()) == 0)
-      r.released.push_back("removed " + image.path);
-  }
-  if (entry.run_dir && FileAt(entry.run_dir->path)) {
-    if (!SameFile(*entry.run_dir)) {
-      r.problems.push_back("left " + entry.run_dir->path + ": not the folder the run made");
-    } else if (auto removed = os::RemoveTreeOnItsFilesystem(entry.run_dir->path); !removed) {
-      r.problems.push_back(removed.error().Message());
-    } else {
-      bytes += *removed;
-      if (FileAt(entry.run_dir->path))
-        r.problems.push_back("could not remove all of " + entry.run_dir->path);
-      else
-        r.released.push_back("removed " + entry.run_dir->path + " (" + MiB(bytes) + ")");
-    }
-  }
-}
-
-void Log(const fs::path& registry, const Reclaimed& r) {
-  std::ofstream log(registry.parent_path() / "reclaimed.log", std::ios::app);
-  const std::time_t now = std::time(nullptr);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  log << when << " pid " << ::getpid() << ": " << Describe(r) << "\n";
-}
-
-std::optional<Reclaimed> ReclaimFile(const fs::path& file, std::chrono::seconds nested_wait);
-
-// Reclaims the dead runs registered inside `dir` (but `self`), waiting up to
-// `wait` for the running ones to end; false if some still run. What was
-// released is added to `released`.
-bool SettleRunsInside(const fs::path& registry, const std::string& dir, const fs::path& self,
-                      std::chrono::seconds wait, std::vector<std::string>& released) {
-  const auto deadline = Clock::now() + wait;
-  while (true) {
-    bool live_inside = false;
-    for (const auto& file : EntryFiles(registry)) {
-      if (file == self) continue;
-      auto other = ReadEntry(file);
-      if (!other || !other->run_dir || !Inside(other->run_dir->path, dir)) continue;
-      std::error_code ec;
-      if (os::IsRunning(other->owner))
-        live_inside = true;
-      else if (auto inner = ReclaimFile(file, std::chrono::seconds(0)))
-        released.push_back("(" + Describe(*inner) + ")");
-      else if (fs::exists(file, ec))
-        live_inside = true;  // its guardian is releasing it right now
-    }
-    if (!live_inside) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
-// Reclaims the entry in `file` if its owner is gone and nobody else is at
-// it, after the runs inside its folder (waiting up to `nested_wait` for
-// their owners to end; skipping the entry if they do not).
-std::optional<Reclaimed> ReclaimFile(const fs::path& file, std::chrono::seconds nested_wait) {
-  auto fd = os::OpenFile(file, O_RDWR);
-  if (!fd || ::flock(fd->get(), LOCK_EX | LOCK_NB) < 0) return std::nullopt;
-  auto entry = ReadEntry(file);
-  if (!entry || os::IsRunning(entry->owner)) return std::nullopt;
-  Reclaimed r;
-  r.entry = *entry;
-  if (entry->run_dir &&
-      !SettleRunsInside(file.parent_path(), entry->run_dir->path, file, nested_wait, r.released))
-    return std::nullopt;
-  Release(*entry, r);
-  Log(file.parent_path(), r);
-  ::unlink(file.c_str());  // last: while the entry is there, the reclaim is not over
-  return r;
-}
-
 }  // namespace
 
 fs::path RegistryDir() {
   const char* env = std::getenv("EOFZERO_STATE_DIR");
-  return fs::path(env && *env ? env : "/var/lib/eofzero") / "runs";
+  // Absolute: a guardian works from / and must find the same folder.
+  return fs::absolute(fs::path(env && *env ? env : "/var/lib/eofzero") / "runs");
 }
 
 std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text) {
@@ -197,9 +66,12 @@ std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text) {
         entry.run_dir = file(j.at("run_dir"));
       } else if (j.contains("image")) {
         entry.images.push_back(file(j.at("image")));
+      } else if (j.contains("device")) {
+        entry.devices.push_back(j.at("device").at("devno").get<std::uint64_t>());
       } else if (j.contains("mount")) {
-        entry.mounts.push_back({j.at("mount").at("target").get<std::string>(),
-                                j.at("mount").at("devno").get<std::uint64_t>()});
+        const json& m = j.at("mount");
+        entry.mounts.push_back({m.at("target").get<std::string>(),
+                                m.at("devno").get<std::uint64_t>(), m.value("uuid", "")});
       }
     } catch (const json::exception& e) {
       return std::unexpected(std::string("bad registry line: ") + e.what());
@@ -216,15 +88,40 @@ std::string OwnerLine(const os::ProcessIdentity& owner, pid_t guardian) {
              .dump() +
          "\n";
 }
-
 std::string RunDirLine(const RunEntry::File& dir) {
   return json{{"run_dir", FileJson(dir)}}.dump() + "\n";
 }
 std::string ImageLine(const RunEntry::File& image) {
   return json{{"image", FileJson(image)}}.dump() + "\n";
 }
+std::string DeviceLine(std::uint64_t devno) {
+  return json{{"device", {{"devno", devno}}}}.dump() + "\n";
+}
 std::string MountLine(const RunEntry::MountRecord& mount) {
-  return json{{"mount", {{"target", mount.target}, {"devno", mount.devno}}}}.dump() + "\n";
+  return json{{"mount", {{"target", mount.target}, {"devno", mount.devno}, {"uuid", mount.uuid}}}}
+             .dump() +
+         "\n";
+}
+
+std::optional<RunEntry> ReadRunEntry(const fs::path& file) {
+  auto text = os::ReadRegularFile(file, kMaxEntryBytes);
+  if (!text) return std::nullopt;
+  auto entry = ParseRunEntry(*text);
+  if (!entry) return std::nullopt;
+  return *entry;
+}
+
+std::vector<RegisteredRun> ReadRegistry(const fs::path& registry) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(registry, ec))
+    if (e.path().extension() == ".run" && e.is_regular_file(ec) && !e.is_symlink(ec))
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<RegisteredRun> out;
+  for (auto& f : files)
+    if (auto entry = ReadRunEntry(f)) out.push_back({std::move(f), std::move(*entry)});
+  return out;
 }
 
 os::Result<std::unique_ptr<RunLease>> RunLease::Create(const fs::path& registry) {
@@ -252,6 +149,7 @@ os::Result<std::unique_ptr<RunLease>> RunLease::Create(const fs::path& registry)
 }
 
 RunLease::~RunLease() {
+  if (keep_) return;
   std::error_code ec;
   fs::remove(file_, ec);
 }
@@ -272,51 +170,13 @@ os::Status RunLease::NoteImage(const fs::path& image) {
   return Append(ImageLine(f));
 }
 
-os::Status RunLease::NoteMount(const std::string& target, std::uint64_t devno) {
+os::Status RunLease::NoteDevice(std::uint64_t devno) { return Append(DeviceLine(devno)); }
+
+os::Status RunLease::NoteMount(const std::string& target, std::uint64_t devno,
+                               const std::string& uuid) {
   std::error_code ec;
-  auto canonical = fs::canonical(target, ec);
-  return Append(MountLine({ec ? target : canonical.string(), devno}));
-}
-
-std::string Describe(const Reclaimed& r) {
-  std::string s = "run " + std::to_string(r.entry.owner.pid) + " ended without releasing: ";
-  if (r.released.empty()) s += "nothing was left";
-  for (std::size_t i = 0; i < r.released.size(); ++i) s += (i ? ", " : "") + r.released[i];
-  for (const auto& p : r.problems) s += "; could not release: " + p;
-  return s;
-}
-
-std::vector<Reclaimed> ReclaimLeftovers(const fs::path& registry) {
-  std::vector<Reclaimed> out;
-  for (const auto& file : EntryFiles(registry))
-    if (auto r = ReclaimFile(file, std::chrono::seconds(0))) out.push_back(std::move(*r));
-  return out;
-}
-
-std::optional<Reclaimed> ReclaimWhenOwnerIsGone(const fs::path& entry_file,
-                                                std::chrono::seconds nested_wait) {
-  // The owner's descriptors close a moment before it is a zombie.
-  for (int i = 0; i < 500; ++i) {
-    auto entry = ReadEntry(entry_file);
-    if (!entry) return std::nullopt;  // released by the owner itself
-    if (!os::IsRunning(entry->owner)) return ReclaimFile(entry_file, nested_wait);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return std::nullopt;
-}
-
-void SettleRunsInside(const fs::path& dir, std::chrono::seconds wait) {
-  std::error_code ec;
-  const auto canonical = fs::canonical(dir, ec);
-  std::vector<std::string> released;
-  SettleRunsInside(RegistryDir(), ec ? dir.string() : canonical.string(), {}, wait, released);
-}
-
-std::vector<RunEntry> LiveRuns(const fs::path& registry) {
-  std::vector<RunEntry> out;
-  for (const auto& file : EntryFiles(registry))
-    if (auto entry = ReadEntry(file); entry && os::IsRunning(entry->owner)) out.push_back(*entry);
-  return out;
+  const auto canonical = fs::canonical(target, ec);
+  return Append(MountLine({ec ? target : canonical.string(), devno, uuid}));
 }
 
 }  // namespace eofzero::scratch

@@ -2,12 +2,12 @@
 // filesystems has made, so that what a killed one left behind can be
 // released — and only that. Each such process holds a RunLease: one file in
 // the registry folder naming its owner (pid, start time, boot) and, as they
-// are made, its run folder and images (by path and device:inode) and its
-// mounts (by target and device number). A guardian process forked with the
-// lease releases them the moment the owner dies, however it dies; what a
+// are made, its run folder and images (by path and device:inode), the
+// devices it uses and its mounts (by target, device number and the UUID of
+// the filesystem it made). A guardian process forked with the lease releases
+// them the moment the owner dies, however it dies (scratch/reclaim.h); what a
 // guardian could not release (both killed, a reboot) a later run, or
-// `eofzero cleanup`, reclaims. Nothing is reclaimed while its owner runs,
-// and nothing that does not still match what was recorded is touched.
+// `eofzero cleanup`, reclaims.
 #pragma once
 
 #include <chrono>
@@ -26,8 +26,8 @@
 
 namespace eofzero::scratch {
 
-// $EOFZERO_STATE_DIR, else /var/lib/eofzero: the registry is its runs/
-// folder (it lives on disk, as the images it names outlive a reboot).
+// $EOFZERO_STATE_DIR (made absolute), else /var/lib/eofzero: the registry is
+// its runs/ folder (on disk, as the images it names outlive a reboot).
 std::filesystem::path RegistryDir();
 
 // What one registry file says.
@@ -39,11 +39,13 @@ struct RunEntry {
   struct MountRecord {
     std::string target;
     std::uint64_t devno = 0;
+    std::string uuid;  // of the filesystem the run made there
   };
   os::ProcessIdentity owner;
   pid_t guardian = 0;
   std::optional<File> run_dir;
   std::vector<File> images;
+  std::vector<std::uint64_t> devices;  // loop or scratch devices it uses (st_rdev)
   std::vector<MountRecord> mounts;
 };
 // Pure: one JSON object per line, the owner's first.
@@ -51,7 +53,17 @@ std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text);
 std::string OwnerLine(const os::ProcessIdentity& owner, pid_t guardian);
 std::string RunDirLine(const RunEntry::File& dir);
 std::string ImageLine(const RunEntry::File& image);
+std::string DeviceLine(std::uint64_t devno);
 std::string MountLine(const RunEntry::MountRecord& mount);
+
+// The entries of `registry`, with their files (regular files only: anything
+// else named *.run is not read).
+struct RegisteredRun {
+  std::filesystem::path file;
+  RunEntry entry;
+};
+std::vector<RegisteredRun> ReadRegistry(const std::filesystem::path& registry);
+std::optional<RunEntry> ReadRunEntry(const std::filesystem::path& file);
 
 class RunLease {
  public:
@@ -61,14 +73,18 @@ class RunLease {
   RunLease(const RunLease&) = delete;
   RunLease& operator=(const RunLease&) = delete;
   // The owner released everything itself (or kept it on purpose): the entry
-  // goes, and the guardian, finding none, exits.
+  // goes, and the guardian, finding none, exits — unless KeepForReclaim().
   ~RunLease();
+  // Something could not be released (someone mounted over our mount point):
+  // the entry stays, for the guardian, a later run or `eofzero cleanup`.
+  void KeepForReclaim() { keep_ = true; }
 
   // Each is recorded before the owner relies on it being released: a folder
   // or image right after it is made, a mount right before mount(2).
   os::Status NoteRunDir(const std::filesystem::path& dir);
   os::Status NoteImage(const std::filesystem::path& image);
-  os::Status NoteMount(const std::string& target, std::uint64_t devno);
+  os::Status NoteDevice(std::uint64_t devno);  // before the device is used (mkfs)
+  os::Status NoteMount(const std::string& target, std::uint64_t devno, const std::string& uuid);
 
   const std::filesystem::path& file() const { return file_; }
 
@@ -78,35 +94,7 @@ class RunLease {
   std::filesystem::path file_;
   os::UniqueFd fd_;
   std::optional<os::Guardian> guardian_;
+  bool keep_ = false;
 };
-
-// What reclaiming one entry did.
-struct Reclaimed {
-  RunEntry entry;
-  std::vector<std::string>
-      released;  // "unmounted /x", "detached /dev/loop3", "removed /d (12 MiB)"
-  std::vector<std::string> problems;  // what could not be released, and why
-};
-// Pure: one line for a person.
-std::string Describe(const Reclaimed& r);
-
-// Reclaims every entry of `registry` whose owner is gone, and returns what
-// each released. Entries whose owner runs, that another process is already
-// reclaiming, or whose folder holds a running owner's folder are skipped.
-std::vector<Reclaimed> ReclaimLeftovers(const std::filesystem::path& registry);
-
-// The guardian's task: once the owner of `entry_file` is gone, reclaims it,
-// waiting (up to `nested_wait`) for owners running inside its run folder
-// (a matrix's workers) to end first. Nothing when the entry is gone.
-std::optional<Reclaimed> ReclaimWhenOwnerIsGone(const std::filesystem::path& entry_file,
-                                                std::chrono::seconds nested_wait);
-
-// Waits (up to `wait`) for the runs registered inside `dir` to end, and
-// reclaims those that died: a matrix calls it before removing its folder, so
-// that a worker killed a moment ago is released before its folder goes.
-void SettleRunsInside(const std::filesystem::path& dir, std::chrono::seconds wait);
-
-// The entries of `registry` whose owner still runs, for `eofzero cleanup`.
-std::vector<RunEntry> LiveRuns(const std::filesystem::path& registry);
 
 }  // namespace eofzero::scratch

@@ -39,6 +39,7 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
                            os::LoopDevice::Attach(fs->image_path_, spec.sector_size));
   fs->loop_.emplace(std::move(loop));
   fs->device_ = fs->loop_->path();
+  EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
   spdlog::debug("{}: attached {} to {}", name, fs->image_path_.string(), fs->device());
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(name));
   return fs;
@@ -55,27 +56,36 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSp
   fs->lease_ = lease;
   fs->device_ = target.device;
   fs->mount_dir_ = target.mount_dir;
+  EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());  // before mkfs: it is this run's from now on
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(target.device));
   return fs;
+}
+
+os::Status ScratchFs::NoteDevice() {
+  EOFZERO_ASSIGN_OR_RETURN(devno_, os::DeviceNumber(device_));
+  return lease_ ? lease_->NoteDevice(devno_) : os::Status{};
 }
 
 // The image's space is taken up front: a loop device whose backing file
 // runs out of space drops the writes it cannot place (the kernel only logs
 // "loopN: writeback error"), and the filesystem on it can still look fine.
+// The free space is measured first: a failed fallocate keeps what it got.
 os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
   const std::uint64_t bytes = spec_.image_bytes ? spec_.image_bytes : DefaultImageBytes(spec_.fs);
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t free, os::FreeBytes(dir));
+  const auto no_room = [&] {
+    return Fail(ErrorKind::kSystem, "no room for the " + std::to_string(bytes >> 20) +
+                                        " MiB image in " + dir.string() + ": " +
+                                        std::to_string(free >> 20) +
+                                        " MiB free (--workdir elsewhere, or a smaller --image-size)");
+  };
+  if (free < bytes) return no_room();
   EOFZERO_RETURN_IF_ERROR(os::Truncate(image_fd_.get(), bytes, image_path_));
   auto reserved = os::Fallocate(image_fd_.get(), 0, 0, bytes, image_path_);
-  if (reserved) return {};
-  if (reserved.error().errnum != ENOSPC && reserved.error().kind != ErrorKind::kUnsupported)
-    return reserved;
-  // No room, or a filesystem without fallocate: say how much is free.
-  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t free, os::FreeBytes(dir));
-  if (reserved.error().errnum != ENOSPC && free >= bytes) return {};
-  return Fail(ErrorKind::kSystem, "no room for the " + std::to_string(bytes >> 20) +
-                                      " MiB image in " + dir.string() + ": " +
-                                      std::to_string(free >> 20) +
-                                      " MiB free (--workdir elsewhere, or a smaller --image-size)");
+  if (reserved || reserved.error().kind == ErrorKind::kUnsupported) return {};
+  if (reserved.error().errnum != ENOSPC) return reserved;
+  (void)os::Truncate(image_fd_.get(), 0, image_path_);  // give back what it got; no room anyway
+  return no_room();
 }
 
 os::Status ScratchFs::CheckBackingStore() {
@@ -129,8 +139,7 @@ os::Status ScratchFs::CheckJournaling() {
 os::Status ScratchFs::Mount() {
   if (mounted_) return {};
   if (lease_ && !mount_recorded_) {  // the same device on the same folder every time
-    EOFZERO_ASSIGN_OR_RETURN(std::uint64_t devno, os::DeviceNumber(device()));
-    EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno));
+    EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno_, uuid_));
     mount_recorded_ = true;
   }
   EOFZERO_RETURN_IF_ERROR(system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
@@ -142,7 +151,7 @@ os::Status ScratchFs::Mount() {
 
 os::Status ScratchFs::Unmount() {
   if (!mounted_) return {};
-  EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, false));
+  EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, devno_, false));
   mounted_ = false;
   shut_down_ = false;
   return {};
@@ -162,13 +171,15 @@ os::Status ScratchFs::Recover() {
 }
 
 std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpec& spec,
-                                            const std::string& device, const std::string& uuid,
+                                            const std::string& device, std::uint64_t devno,
+                                            const std::string& uuid,
                                             const std::filesystem::path& mount_dir,
                                             std::uint32_t block_size) {
   std::unique_ptr<ScratchFs> fs(new ScratchFs());
   fs->system_ = &system;
   fs->spec_ = spec;
   fs->device_ = device;
+  fs->devno_ = devno;
   fs->uuid_ = uuid;
   fs->mount_dir_ = mount_dir;
   fs->block_size_ = block_size;
@@ -178,8 +189,10 @@ std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpe
 
 ScratchFs::~ScratchFs() {
   if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
-    if (auto st = system_->Unmount(mount_dir_, true); !st)
-      spdlog::warn("teardown: {}", st.error().Message());
+    if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
+      spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
+      if (lease_) lease_->KeepForReclaim();
+    }
   }
   if (loop_) {
     if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());

@@ -58,7 +58,8 @@ class ScratchFs {
   // `block_size`) and is mounted on `mount_dir` by `system`: the machine of
   // a test (tests/unit/fake_system.h). Teardown only unmounts it.
   static std::unique_ptr<ScratchFs> Adopt(os::System& system, const ScratchSpec& spec,
-                                          const std::string& device, const std::string& uuid,
+                                          const std::string& device, std::uint64_t devno,
+                                          const std::string& uuid,
                                           const std::filesystem::path& mount_dir,
                                           std::uint32_t block_size);
   ~ScratchFs();
@@ -67,6 +68,7 @@ class ScratchFs {
 
   const ScratchSpec& spec() const { return spec_; }
   const std::string& device() const { return device_; }
+  std::uint64_t devno() const { return devno_; }  // the device's number (st_rdev)
   const std::string& uuid() const { return uuid_; }
   const std::filesystem::path& mount_dir() const { return mount_dir_; }
   const std::filesystem::path& image_path() const { return image_path_; }
@@ -102,6 +104,8 @@ class ScratchFs {
 
  private:
   ScratchFs() = default;
+  // devno_ from device_, recorded in the lease.
+  os::Status NoteDevice();
   // Sizes the image and allocates its space, or says how much is missing.
   os::Status ReserveImage(const std::filesystem::path& dir);
   // mkfs on device_ with a fresh UUID, verify it, mount on mount_dir_.
@@ -120,6 +124,7 @@ class ScratchFs {
   bool keep_image_ = false;
   std::optional<os::LoopDevice> loop_;
   std::string device_;  // the loop device, or the user's scratch device
+  std::uint64_t devno_ = 0;
   os::System* system_ = &os::RealSystem();
   bool mounted_ = false;
   std::string uuid_;

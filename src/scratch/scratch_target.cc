@@ -1,11 +1,13 @@
 #include "scratch/scratch_target.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "os/block_device.h"
+#include "scratch/reclaim.h"
 
 namespace eofzero::scratch {
 
@@ -39,6 +41,8 @@ os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family) {
   EOFZERO_ASSIGN_OR_RETURN(facts.swaps, os::ListSwapAreas());
   for (std::uint64_t devno : DeviceAndPartitions(family))
     if (auto holders = os::HoldersOf(devno); !holders.empty()) facts.holders[devno] = holders;
+  for (auto& run : LiveRuns(RegistryDir()))
+    if (run.owner.pid != ::getpid()) facts.live_runs.push_back(std::move(run));
   return facts;
 }
 
@@ -69,6 +73,16 @@ std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const Devi
       out.push_back("/dev/" + loop.name + " is backed by it (through " + loop.file_name + ")");
     else if (In(devnos, loop.file_dev))
       out.push_back("/dev/" + loop.name + " is backed by a file on it (" + loop.file_name + ")");
+  }
+  for (const auto& run : facts.live_runs) {
+    const std::string who = "eofzero run " + std::to_string(run.owner.pid);
+    bool uses = std::any_of(run.devices.begin(), run.devices.end(),
+                            [&](std::uint64_t d) { return In(covering, d); });
+    for (const auto& m : run.mounts) uses |= In(covering, m.devno);
+    for (const auto& loop : facts.loops)
+      for (const auto& image : run.images)
+        uses |= In(devnos, loop.devno) && loop.file_dev == image.dev && loop.file_ino == image.ino;
+    if (uses) out.push_back(who + " uses it");
   }
   for (const auto& swap : facts.swaps) {
     if (swap.rdev != 0 && In(covering, swap.rdev))

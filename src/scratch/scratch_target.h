@@ -18,6 +18,7 @@
 #include "os/device_users.h"
 #include "os/error.h"
 #include "os/mount.h"
+#include "scratch/run_registry.h"
 
 namespace eofzero::scratch {
 
@@ -39,6 +40,7 @@ struct DeviceUseFacts {
   std::vector<os::LoopBacking> loops;
   std::vector<os::SwapArea> swaps;
   std::map<std::uint64_t, std::vector<std::string>> holders;  // devno -> "dm-0", ...
+  std::vector<RunEntry> live_runs;  // other eofzero runs' registry entries
 };
 // Reads the facts about `family` (holders of it and its partitions).
 os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family);
@@ -48,7 +50,9 @@ os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family);
 // N (comm)" for a namespace other than ours.
 std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
 // Pure: every other user, one phrase each: "/dev/loop2 is backed by it",
-// "dm-0 holds it", "it is active swap".
+// "dm-0 holds it", "it is active swap", "eofzero run 412 uses it" (a live
+// run's device, or the loop device over a live run's image, even while that
+// run has it unmounted for a moment).
 std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
 // Pure: whether `dir` (canonical) is the target of a mount in our namespace.
 bool IsMountTarget(const DeviceUseFacts& facts, const std::string& dir);

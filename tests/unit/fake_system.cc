@@ -408,7 +408,7 @@ Status FakeSystem::Mount(const std::string&, const std::string& target, const st
   return {};
 }
 
-Status FakeSystem::Unmount(const std::string& target, bool) {
+Status FakeSystem::Unmount(const std::string& target, std::uint64_t, bool) {
   EOFZERO_RETURN_IF_ERROR(Call("umount", ""));
   if (!mounted_) return os::FailErrno("umount " + target, EINVAL);
   if (!fds_.empty() || !maps_.empty()) return os::FailErrno("umount " + target, EBUSY);

@@ -91,7 +91,7 @@ class FakeSystem final : public os::System {
   os::Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) override;
   os::Status Mount(const std::string& source, const std::string& target,
                    const std::string& fstype, const std::string& options) override;
-  os::Status Unmount(const std::string& target, bool lazy_if_busy) override;
+  os::Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override;
   os::Status Shutdown(const std::string& path, os::ShutdownFlag flag) override;
   os::Result<os::ProcessResult> Run(const std::vector<std::string>& argv) override;
   os::Result<os::OfflineFileView> ReadExt4Offline(const std::string& device,

@@ -62,7 +62,7 @@ check gap
 struct Machine {
   FakeSystem sys{"/dev/fake", kMount, 4096};
   std::unique_ptr<scratch::ScratchFs> fs = scratch::ScratchFs::Adopt(
-      sys, scratch::ScratchSpec{}, "/dev/fake", "fake-uuid", kMount, 4096);
+      sys, scratch::ScratchSpec{}, "/dev/fake", 0, "fake-uuid", kMount, 4096);
 
   oracles::Verdict Run(const CaseSpec& spec, std::vector<Fault> faults = {}) {
     ScenarioOptions options;

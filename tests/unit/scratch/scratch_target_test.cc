@@ -70,6 +70,25 @@ TEST(OtherUsersOf, HoldersAndSwap) {
   EXPECT_EQ(OtherUsersOf(Vdb(), f), Strings{"it holds the active swap file /srv/swapfile"});
 }
 
+// Another eofzero run's device — even while that run has it unmounted for a
+// moment (the plant, a cycle_mount) — is in use: by its registry entry.
+TEST(OtherUsersOf, ALiveEofzeroRunsDevicesAndLoopDevices) {
+  DeviceUseFacts f = Facts();
+  RunEntry run;
+  run.owner.pid = 77;
+  run.devices = {makedev(254, 16)};
+  f.live_runs = {run};
+  EXPECT_EQ(OtherUsersOf(Vdb(), f), Strings{"eofzero run 77 uses it"});
+  // The loop device over a live run's image.
+  run.devices.clear();
+  run.images = {{"/var/tmp/eofzero.abcdef/xfs-4096.img", makedev(253, 0), 4242}};
+  f.live_runs = {run};
+  f.loops = {{"loop7", makedev(7, 7), makedev(253, 0), 4242, 0, run.images[0].path}};
+  const os::DeviceFamily loop7{makedev(7, 7), {}, {}};
+  EXPECT_EQ(OtherUsersOf(loop7, f), Strings{"eofzero run 77 uses it"});
+  EXPECT_TRUE(OtherUsersOf(Vdb(), f).empty());
+}
+
 TEST(IsMountTarget, ComparesWholePathsInOurNamespaceOnly) {
   DeviceUseFacts f = Facts();
   EXPECT_TRUE(IsMountTarget(f, "/proc"));
