@@ -4,6 +4,7 @@
 // folder that only looks like one of ours.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -127,9 +128,10 @@ TEST_F(Leftovers, TheNextRunReclaimsWhatARunAndItsGuardianLeft) {
 // recorded: a live run's entry, and a folder, mount and loop device that
 // merely look like a run's, are left alone.
 TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
-  // A look-alike: the test's own loop device, mounted in a folder named as
-  // eofzero names its own, with an entry whose owner is dead but whose
-  // folder and mount records do not match what is there now.
+  // A look-alike: the test's own loop device, mounted in a folder of its own,
+  // and an entry of a dead owner that names all of it exactly — folder and
+  // image by device:inode, the mount by target and device number — but not
+  // the filesystem (its UUID), and a folder eofzero would not have made.
   const fs::path decoy = wd_.path() / "eofzero.decoy";
   fs::create_directories(decoy / "ext4-4096.mnt");
   auto loop = AttachScratchImage(wd_, "eofzero.decoy/ext4-4096.img", 64 << 20);
@@ -142,17 +144,29 @@ TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
   ASSERT_TRUE(self);
   os::ProcessIdentity dead = *self;
   dead.start_ticks += 1;  // this pid, but not this process: a dead owner
+  struct stat dir {}, img {}, dev {};
+  ASSERT_EQ(::stat(decoy.c_str(), &dir), 0);
+  ASSERT_EQ(::stat((decoy / "ext4-4096.img").c_str(), &img), 0);
+  ASSERT_EQ(::stat(loop->path().c_str(), &dev), 0);
   fs::create_directories(registry());
   WriteFile(registry() / "1-1.run",
-            scratch::OwnerLine(dead, 0) + scratch::RunDirLine({decoy.string(), 1, 2}) +
-                scratch::ImageLine({(decoy / "ext4-4096.img").string(), 1, 3}) +
-                scratch::MountLine({(decoy / "ext4-4096.mnt").string(), 12345}));
+            scratch::OwnerLine(dead, 0) +
+                scratch::RunDirLine({decoy.string(), dir.st_dev, dir.st_ino}) +
+                scratch::ImageLine({(decoy / "ext4-4096.img").string(), img.st_dev, img.st_ino}) +
+                scratch::DeviceLine(dev.st_rdev) +
+                scratch::MountLine({(decoy / "ext4-4096.mnt").string(), dev.st_rdev,
+                                    "0e0f2e50-0000-4000-8000-00000000dead"}));
   // A live owner: this test.
-  WriteFile(
-      registry() / "2-2.run",
-      scratch::OwnerLine(*self, 0) + scratch::RunDirLine({(wd_.path() / "live").string(), 1, 4}));
+  WriteFile(registry() / "2-2.run",
+            scratch::OwnerLine(*self, 0) +
+                scratch::RunDirLine({(wd_.path() / "eofzero.Live01").string(), 1, 4}));
   Ran ran = RunEofzero({"cleanup"});
-  EXPECT_NE(ran.out.find("left " + decoy.string() + ": not the folder the run made"),
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("left alone: " + (decoy / "ext4-4096.mnt").string() +
+                         ": what is mounted there is not the filesystem the run made"),
+            std::string::npos)
+      << ran.out;
+  EXPECT_NE(ran.out.find("left alone: " + decoy.string() + ": not the folder the run made"),
             std::string::npos)
       << ran.out;
   EXPECT_NE(ran.out.find("left alone: run " + std::to_string(::getpid()) + " is still running"),
@@ -161,9 +175,92 @@ TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
   EXPECT_EQ(MountsUnder(wd_.path()), std::vector<std::string>{(decoy / "ext4-4096.mnt").string()});
   EXPECT_EQ(LoopDevicesBackedUnder(wd_.path()), std::vector<std::string>{loop->path()});
   EXPECT_TRUE(fs::exists(decoy / "ext4-4096.img"));
+  EXPECT_FALSE(fs::exists(registry() / "1-1.run")) << "nothing of it was the run's: forgotten";
   EXPECT_TRUE(fs::exists(registry() / "2-2.run")) << "a live run's entry was removed";
   EXPECT_TRUE(mounted->Unmount());
   EXPECT_TRUE(loop->Detach());
+}
+
+// Something mounted over eofzero's mount point while a run works is never
+// unmounted by eofzero: the run leaves its own mount and registry entry, and
+// `cleanup` releases them once the stacked mount is gone.
+TEST_F(Leftovers, AMountStackedOnOursIsNeverUnmountedByUs) {
+  const fs::path log = state_ / "run.log";
+  auto run = os::Child::Start({EOFZERO_BINARY, "run", "--fs", "ext4", "--case", "truncate_up",
+                               "--workdir", wd_.str(), "-vv"},
+                              log);
+  ASSERT_TRUE(run) << run.error().Message();
+  const std::string marker = "truncate {eob + bs}";
+  for (int i = 0; i < 500 && ReadFile(log).find(marker) == std::string::npos; ++i)
+    ::usleep(2 * 1000);
+  std::vector<std::string> ours = MountsUnder(wd_.path());
+  ASSERT_EQ(ours.size(), 1u) << ReadFile(log);
+  auto stacked = os::Mount::Create("tmpfs", ours[0], "tmpfs", "size=1m");
+  ASSERT_TRUE(stacked) << stacked.error().Message();
+  while (!run->Poll()) ::usleep(10 * 1000);
+  EXPECT_NE(run->Poll()->exit_code, 0) << ReadFile(log);
+  EXPECT_NE(ReadFile(log).find("refusing to unmount what is not ours"), std::string::npos)
+      << ReadFile(log);
+  EXPECT_EQ(MountsUnder(wd_.path()).size(), 2u) << "the stacked tmpfs, and our mount below it";
+  EXPECT_TRUE(stacked->Unmount());  // its owner takes it away
+  ASSERT_FALSE(Entries().empty()) << "the entry stays until what was left is released";
+  Ran ran = RunEofzero({"cleanup"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("unmounted " + ours[0]), std::string::npos) << ran.out;
+  ExpectNothingLeft(wd_);
+  EXPECT_TRUE(Entries().empty());
+}
+
+// A live run's loop device is refused as a scratch device even in the
+// moments that run has it unmounted (the plant, a cycle_mount).
+TEST_F(Leftovers, ALiveRunsDeviceIsNeverAScratchDevice) {
+  const fs::path log = state_ / "run.log";
+  auto run = os::Child::Start({EOFZERO_BINARY, "run", "--fs", "xfs", "--case", "*", "--workdir",
+                               wd_.str(), "-vv"},
+                              log);
+  ASSERT_TRUE(run) << run.error().Message();
+  std::vector<std::string> loops;
+  for (int i = 0; i < 500 && loops.empty(); ++i) {
+    loops = LoopDevicesBackedUnder(wd_.path());
+    if (loops.empty()) ::usleep(10 * 1000);
+  }
+  ASSERT_EQ(loops.size(), 1u);
+  fs::create_directory(state_ / "mnt");
+  int tries = 0;
+  while (!run->Poll() && tries < 200) {
+    ++tries;
+    Ran other = RunEofzero({"run", "--fs", "ext4", "--case", "append_write", "--scratch-dev",
+                            loops[0], "--scratch-mnt", (state_ / "mnt").string()});
+    // Mounted, or used by run N while unmounted: refused either way.
+    if (!run->Poll()) ASSERT_EQ(other.exit_code, 2) << other.out << other.err;
+  }
+  EXPECT_GT(tries, 5);
+  while (!run->Poll()) ::usleep(10 * 1000);
+  EXPECT_EQ(ReadFile(log).find("\nERROR"), std::string::npos) << ReadFile(log);
+  ExpectNothingLeft(wd_);
+}
+
+// A FIFO named like an entry (or anything not a regular file) is never read.
+TEST_F(Leftovers, AFifoInTheRegistryDoesNotHang) {
+  fs::create_directories(registry());
+  ASSERT_EQ(::mkfifo((registry() / "x.run").c_str(), 0600), 0);
+  Ran ran = RunEofzeroWithTimeout({"cleanup"}, 20);
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+}
+
+// A guardian works from /, and must find a registry given as a relative path.
+TEST_F(Leftovers, ARelativeStateDirStillReachesTheGuardian) {
+  const fs::path here = fs::current_path();
+  fs::current_path(state_.parent_path());
+  ::setenv("EOFZERO_STATE_DIR", state_.filename().c_str(), 1);
+  Ran ran = RunEofzeroAndInterrupt(
+      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str(), "-vv"}, ": plant",
+      SIGKILL);
+  fs::current_path(here);
+  ::setenv("EOFZERO_STATE_DIR", state_.c_str(), 1);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_TRUE(RegistryEmptied());
+  ExpectNothingLeft(wd_);
 }
 
 }  // namespace
