@@ -111,11 +111,14 @@ os::Status ScratchFs::FormatAndMount(const std::string& name) {
   spdlog::debug("{}: {}\n{}{}", name, mkfs_.CommandLine(), mkfs_.out, mkfs_.err);
   if (!mkfs_.ok()) return Fail(ErrorKind::kChild, mkfs_.Describe());
 
-  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, os::ProbeFilesystem(device()));
-  if (id.type != fsname || id.uuid != uuid_)
-    return Fail(ErrorKind::kVerification, device() + " holds type '" + id.type + "' UUID '" +
-                                              id.uuid + "' after mkfs, expected " + fsname +
-                                              " UUID " + uuid_ +
+  EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, system_->Probe(device()));
+  if (id.type != fsname)
+    return Fail(ErrorKind::kVerification,
+                device() + " holds '" + id.type + "' after mkfs, not " + fsname +
+                    " (do the mkfs options make another filesystem type?)");
+  if (id.uuid != uuid_)
+    return Fail(ErrorKind::kVerification, device() + " holds UUID '" + id.uuid +
+                                              "' after mkfs, not " + uuid_ +
                                               " (do the mkfs options override the UUID?)");
 
   EOFZERO_RETURN_IF_ERROR(CheckJournaling());

@@ -54,8 +54,11 @@ std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUs
         ns.ns == facts.own_namespace
             ? ""
             : " in the mount namespace of pid " + std::to_string(ns.pid) + " (" + ns.comm + ")";
-    for (const auto& m : ns.mounts)
+    for (const auto& m : ns.mounts) {
       if (In(devnos, m.devno)) out.push_back(m.source + " on " + m.target + where);
+      if (family.whole_disk && m.devno == *family.whole_disk)
+        out.push_back("its whole disk, " + m.source + " on " + m.target + where);
+    }
   }
   return out;
 }

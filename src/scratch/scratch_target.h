@@ -45,9 +45,9 @@ struct DeviceUseFacts {
 // Reads the facts about `family` (holders of it and its partitions).
 os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family);
 
-// Pure: where the device or one of its partitions is mounted, in any
-// namespace: "/dev/loop1 on /mnt/a b", with " in the mount namespace of pid
-// N (comm)" for a namespace other than ours.
+// Pure: where the device, one of its partitions or (for a partition) its
+// whole disk is mounted, in any namespace: "/dev/loop1 on /mnt/a b", with
+// " in the mount namespace of pid N (comm)" for a namespace other than ours.
 std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
 // Pure: every other user, one phrase each: "/dev/loop2 is backed by it",
 // "dm-0 holds it", "it is active swap", "eofzero run 412 uses it" (a live

@@ -120,6 +120,8 @@ std::expected<void, std::string> CheckMountOptions(std::string_view options) {
   while ((rc = mnt_optstr_next_option(&rest, &name, &name_size, &value, &value_size)) == 0) {
     const std::string option(name, name_size);
     const std::string shown = option + (value ? "=" + std::string(value, value_size) : "");
+    if (option.starts_with("-"))
+      return std::unexpected("'" + shown + "' is not a mount option (give them without -o)");
     const bool userspace = option.starts_with("X-") || option.starts_with("x-");
     if (userspace || std::find(std::begin(kRefusedMountOptions), std::end(kRefusedMountOptions),
                                option) != std::end(kRefusedMountOptions))

@@ -36,7 +36,10 @@ TEST(MountsOf, FindsTheDeviceAndItsPartitionsByNumberInEveryNamespace) {
   f.namespaces[1].mounts.push_back({makedev(254, 16), "/dev/disk/by-id/x", "/srv", "ext4"});
   EXPECT_EQ(MountsOf(Vdb(), f),
             Strings{"/dev/disk/by-id/x on /srv in the mount namespace of pid 412 (sleep)"});
-  EXPECT_TRUE(MountsOf(Vdb1(), f).empty()) << "the whole disk mounted is not vdb1 mounted";
+  // A partition is written over when its whole disk is mounted.
+  EXPECT_EQ(MountsOf(Vdb1(), f),
+            Strings{"its whole disk, /dev/disk/by-id/x on /srv in the mount namespace of pid 412 "
+                    "(sleep)"});
 }
 
 TEST(OtherUsersOf, LoopDevicesBackedByTheDeviceEvenThroughARemovedNode) {

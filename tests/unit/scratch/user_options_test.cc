@@ -76,6 +76,8 @@ TEST(CheckMountOptions, RefusesOptionsThatNameADeviceOrSetUpALoop) {
   EXPECT_EQ(CheckMountOptions("noatime,logdev=/dev/vdc").error(),
             "'logdev=/dev/vdc' names a device or file, or sets one up: options that reach beyond "
             "the scratch device are refused");
+  EXPECT_EQ(CheckMountOptions("-o noatime").error(),
+            "'-o noatime' is not a mount option (give them without -o)");
   EXPECT_TRUE(CheckMountOptions(""));
   EXPECT_TRUE(CheckMountOptions("noatime,data=journal,inode64,context=\"system_u:a,b\""));
 }
