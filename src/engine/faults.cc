@@ -48,8 +48,8 @@ class FaultySystem final : public os::SystemWrapper {
     paths_.erase(fd);
     target().Close(fd);
   }
-  os::Result<std::vector<os::Extent>> MapExtents(int fd, std::uint64_t start,
-                                                 std::uint64_t length, os::FiemapSync sync,
+  os::Result<std::vector<os::Extent>> MapExtents(int fd, std::uint64_t start, std::uint64_t length,
+                                                 os::FiemapSync sync,
                                                  const std::string& what) override {
     if (!planted_) {
       auto st = target().Stat(fd, what);
@@ -74,10 +74,14 @@ class FaultySystem final : public os::SystemWrapper {
     if (!crashed_ || done_) return {};
     done_ = true;  // the first mount after the crash: cycle_mount's
     switch (fault_) {
-      case Fault::kStaleAfterCrash: return Replant(source, where, fstype, options);
-      case Fault::kWrongSizeAfterCrash: return GrowByOneByte();
-      case Fault::kCorruptDirectoryAfterCrash: return CorruptDirectory(where, fstype, options);
-      default: return {};
+      case Fault::kStaleAfterCrash:
+        return Replant(source, where, fstype, options);
+      case Fault::kWrongSizeAfterCrash:
+        return GrowByOneByte();
+      case Fault::kCorruptDirectoryAfterCrash:
+        return CorruptDirectory(where, fstype, options);
+      default:
+        return {};
     }
   }
   os::Result<Bytes> Read(int fd, std::uint64_t offset, std::uint64_t length,
@@ -129,8 +133,9 @@ class FaultySystem final : public os::SystemWrapper {
     std::expected<scratch::BlockLocation, std::string> at;
     {
       EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), plant_.file.path, O_RDONLY));
-      EOFZERO_ASSIGN_OR_RETURN(auto extents, target().MapExtents(fd.get(), plant_.file.file_offset, bs,
-                                                                 os::FiemapSync::kNo, plant_.file.path));
+      EOFZERO_ASSIGN_OR_RETURN(auto extents,
+                               target().MapExtents(fd.get(), plant_.file.file_offset, bs,
+                                                   os::FiemapSync::kNo, plant_.file.path));
       EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
       at = scratch::LocateBlockForPlant(extents, plant_.file.file_offset, bs, geometry.size);
     }
@@ -163,9 +168,9 @@ class FaultySystem final : public os::SystemWrapper {
     const std::uint32_t bs = fs_.block_size();
     EOFZERO_RETURN_IF_ERROR(target().MakeDirectory(dir));
     for (int i = 0; i < kDirectoryEntries; ++i) {
-      EOFZERO_RETURN_IF_ERROR(os::OpenOwned(
-          target(), dir + "/an_entry_with_a_long_enough_name_" + std::to_string(i),
-          O_WRONLY | O_CREAT));
+      EOFZERO_RETURN_IF_ERROR(
+          os::OpenOwned(target(), dir + "/an_entry_with_a_long_enough_name_" + std::to_string(i),
+                        O_WRONLY | O_CREAT));
     }
     std::optional<scratch::BlockLocation> at;
     std::uint64_t inode = 0;
@@ -175,12 +180,11 @@ class FaultySystem final : public os::SystemWrapper {
       EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd.get(), dir));
       inode = st.inode;
       if (fs_.spec().fs == scratch::FsType::kExt4) {  // xfs's FIEMAP refuses directories
-        EOFZERO_ASSIGN_OR_RETURN(
-            auto extents, target().MapExtents(fd.get(), 0, bs, os::FiemapSync::kYes, dir));
+        EOFZERO_ASSIGN_OR_RETURN(auto extents,
+                                 target().MapExtents(fd.get(), 0, bs, os::FiemapSync::kYes, dir));
         EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
         auto located = scratch::LocateBlockForPlant(extents, 0, bs, geometry.size);
-        if (!located)
-          return Fail(ErrorKind::kVerification, "directory block: " + located.error());
+        if (!located) return Fail(ErrorKind::kVerification, "directory block: " + located.error());
         at = *located;
       }
     }

@@ -75,7 +75,8 @@ std::string Interpreter::PathOf(const std::string& file) const {
 os::Result<int> Interpreter::Fd(const std::string& file, int extra_flags) {
   auto& fd = fds_[{Main(file) ? "" : file, extra_flags}];
   if (!fd.valid()) {
-    EOFZERO_ASSIGN_OR_RETURN(fd, os::OpenOwned(sys(), PathOf(file), O_RDWR | O_CREAT | extra_flags));
+    EOFZERO_ASSIGN_OR_RETURN(fd,
+                             os::OpenOwned(sys(), PathOf(file), O_RDWR | O_CREAT | extra_flags));
   }
   return fd.get();
 }

@@ -74,8 +74,8 @@ class Interpreter {
   os::Status CheckGapAfterCrash();
   os::Result<std::optional<scratch::BlockLocation>> MapEofBlock(int fd);
   // With the filesystem unmounted after the crash (offline_checks.cc).
-  os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap,
-                         std::uint64_t inode, std::uint64_t kernel_size);
+  os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap, std::uint64_t inode,
+                         std::uint64_t kernel_size);
   void RunFsck();
   static bool Main(const std::string& file) { return file.empty() || file == "main"; }
   void CloseAll();  // descriptors and mappings, before an unmount
@@ -92,8 +92,8 @@ class Interpreter {
   std::optional<int> mapping_;
   std::string mapping_file_;
   bool planted_ = false;
-  bool down_ = false;     // shut down, not yet remounted
-  bool crashed_ = false;  // a shutdown happened (checks are "after the crash")
+  bool down_ = false;               // shut down, not yet remounted
+  bool crashed_ = false;            // a shutdown happened (checks are "after the crash")
   std::uint64_t durable_size_ = 0;  // of the main file
   scratch::BlockLocation where_;
 };

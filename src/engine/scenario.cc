@@ -36,8 +36,8 @@ Status Interpreter::Plant() {
                   "file data lives on the realtime device: FIEMAP addresses are not offsets on " +
                       fs_.device());
     // After an fsync nothing is dirty: no FIEMAP_FLAG_SYNC needed.
-    EOFZERO_ASSIGN_OR_RETURN(auto extents, sys().MapExtents(fd.get(), run_.eof_block, bs_,
-                                                            os::FiemapSync::kNo, path));
+    EOFZERO_ASSIGN_OR_RETURN(
+        auto extents, sys().MapExtents(fd.get(), run_.eof_block, bs_, os::FiemapSync::kNo, path));
     EOFZERO_ASSIGN_OR_RETURN(auto geometry, sys().Geometry(fs_.device()));
     auto where = scratch::LocateBlockForPlant(extents, run_.eof_block, bs_, geometry.size);
     if (!where) return Fail(ErrorKind::kUnsupported, where.error());
@@ -50,8 +50,12 @@ Status Interpreter::Plant() {
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
   EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
-  BlockRequest req{path, fd.get(), run_.eof_block, bs_,
-                   ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kBeforeCrash};
+  BlockRequest req{path,
+                   fd.get(),
+                   run_.eof_block,
+                   bs_,
+                   ByteRange{run_.old_eof - run_.eof_block, bs_},
+                   Phase::kBeforeCrash};
   EOFZERO_ASSIGN_OR_RETURN(BlockView probe, ReadDirect(sys(), req, DeviceAlign()));
   bool seen = probe.bytes.size() == bs_;
   for (std::uint64_t i = req.gap.begin; seen && i < bs_; ++i)
@@ -85,8 +89,9 @@ Status Interpreter::CheckGap() {
 
 Status Interpreter::CheckGapBeforeCrash() {
   EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(""));
-  BlockRequest req{PathOf(""), fd, run_.eof_block, bs_,
-                   ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kBeforeCrash};
+  BlockRequest req{
+      PathOf(""),         fd, run_.eof_block, bs_, ByteRange{run_.old_eof - run_.eof_block, bs_},
+      Phase::kBeforeCrash};
   const std::size_t first = run_.views.size();
   EOFZERO_ASSIGN_OR_RETURN(BlockView buffered, ReadBuffered(sys(), req));
   run_.views.push_back(std::move(buffered));
@@ -117,8 +122,12 @@ Status Interpreter::CheckGapAfterCrash() {
   {
     EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
     EOFZERO_ASSIGN_OR_RETURN(st, sys().Stat(fd.get(), path));
-    BlockRequest req{path, fd.get(), run_.eof_block, bs_,
-                     ByteRange{run_.old_eof - run_.eof_block, bs_}, Phase::kAfterCrash};
+    BlockRequest req{path,
+                     fd.get(),
+                     run_.eof_block,
+                     bs_,
+                     ByteRange{run_.old_eof - run_.eof_block, bs_},
+                     Phase::kAfterCrash};
     const std::size_t first = run_.views.size();
     EOFZERO_ASSIGN_OR_RETURN(BlockView direct, ReadDirect(sys(), req, DeviceAlign()));
     run_.views.push_back(std::move(direct));
@@ -161,8 +170,8 @@ Status Interpreter::CheckGapAfterCrash() {
 // Maps the EOF block after the crash (nothing is dirty: FIEMAP is safe now).
 os::Result<std::optional<scratch::BlockLocation>> Interpreter::MapEofBlock(int fd) {
   const std::string path = PathOf("");
-  EOFZERO_ASSIGN_OR_RETURN(auto extents, sys().MapExtents(fd, run_.eof_block, bs_,
-                                                          os::FiemapSync::kNo, path));
+  EOFZERO_ASSIGN_OR_RETURN(auto extents,
+                           sys().MapExtents(fd, run_.eof_block, bs_, os::FiemapSync::kNo, path));
   for (const auto& e : extents)
     if (e.logical <= run_.eof_block && run_.eof_block < e.logical + e.length)
       run_.extent_after_crash = e;

@@ -56,8 +56,8 @@ Status Pwrite(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint8_t pattern, in.Pattern(s));
   const Bytes chunk(std::min(length, kWriteChunk), pattern);
   const std::string& file = in.current();
-  EOFZERO_ASSIGN_OR_RETURN(
-      int fd, in.Fd(file, (s.Has('D') ? O_DIRECT : 0) | (s.Has('a') ? O_APPEND : 0)));
+  EOFZERO_ASSIGN_OR_RETURN(int fd,
+                           in.Fd(file, (s.Has('D') ? O_DIRECT : 0) | (s.Has('a') ? O_APPEND : 0)));
   if (s.Has('a') || s.Has('A')) {  // the kernel picks the offset: the current size
     EOFZERO_ASSIGN_OR_RETURN(offset, in.SizeOf(file));
   }
@@ -86,9 +86,9 @@ Status Pread(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
   EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(in.current()));
   for (std::uint64_t done = 0; done < length; done += kPiece) {
-    EOFZERO_ASSIGN_OR_RETURN(Bytes got, in.sys().Read(fd, offset + done,
-                                                      std::min(kPiece, length - done),
-                                                      in.PathOf(in.current())));
+    EOFZERO_ASSIGN_OR_RETURN(
+        Bytes got,
+        in.sys().Read(fd, offset + done, std::min(kPiece, length - done), in.PathOf(in.current())));
     if (got.size() < std::min(kPiece, length - done)) break;  // EOF
   }
   return {};
@@ -188,9 +188,11 @@ Status CopyInto(Interpreter& in, const std::string& source, std::uint64_t src_of
   EOFZERO_ASSIGN_OR_RETURN(int src, in.Fd(source));
   EOFZERO_ASSIGN_OR_RETURN(int dst, in.Fd(file));
   if (clone) {
-    EOFZERO_RETURN_IF_ERROR(in.sys().CloneRange(src, src_off, dst, dst_off, length, in.PathOf(file)));
+    EOFZERO_RETURN_IF_ERROR(
+        in.sys().CloneRange(src, src_off, dst, dst_off, length, in.PathOf(file)));
   } else {
-    EOFZERO_RETURN_IF_ERROR(in.sys().CopyRange(src, src_off, dst, dst_off, length, in.PathOf(file)));
+    EOFZERO_RETURN_IF_ERROR(
+        in.sys().CopyRange(src, src_off, dst, dst_off, length, in.PathOf(file)));
   }
   if (part) in.NoteWrite(part->begin, std::move(data));
   return {};
@@ -235,8 +237,8 @@ const StepDef kSteps[] = {
      "offset)",
      "pwrite -S 0x42 -D -a -A -N {eob} {bs}", true, kAct, Pwrite, Writes},
     {"pread", "", "nn", "pread off len",
-     "buffered read, to fill the page cache (readahead, large folios)", "pread 0 {eob}", true,
-     kAct, Pread, Reads},
+     "buffered read, to fill the page cache (readahead, large folios)", "pread 0 {eob}", true, kAct,
+     Pread, Reads},
     {"truncate", "", "n", "truncate size", "`ftruncate`", "truncate {eof}", true, kAct, Truncate,
      Sizes},
     {"falloc", "k", "nn", "falloc [-k] off len", "`fallocate` mode 0; `-k` adds `KEEP_SIZE`",
@@ -257,8 +259,7 @@ const StepDef kSteps[] = {
      true, kAct, Msync, nullptr},
     {"munmap", "", "", "munmap", "drops the mapping", "munmap", true, kAct, Munmap, nullptr},
     {"fsync", "", "", "fsync", "`fsync`", "fsync", true, kAct, Fsync, nullptr},
-    {"fdatasync", "", "", "fdatasync", "`fdatasync`", "fdatasync", true, kAct, Fdatasync,
-     nullptr},
+    {"fdatasync", "", "", "fdatasync", "`fdatasync`", "fdatasync", true, kAct, Fdatasync, nullptr},
     {"sync_range", "abw", "nn", "sync_range [-b] [-w] [-a] off len",
      "`sync_file_range` with WAIT_BEFORE / WRITE / WAIT_AFTER, all that are given",
      "sync_range -a -b -w {eob} {bs}", true, kAct, SyncRange, Spans},
@@ -268,8 +269,8 @@ const StepDef kSteps[] = {
      "`copy_file_range` from another of the case's files",
      "copy_range -s 0 -d {eob} -l {bs} donor.bin", true, kAct, CopyRange, Copies},
     {"reflink", "", "wnnn", "reflink file src_off dst_off len",
-     "`FICLONERANGE` from another of the case's files", "reflink donor_1 0 {eob} {bs}", true,
-     kAct, Reflink, Clones},
+     "`FICLONERANGE` from another of the case's files", "reflink donor_1 0 {eob} {bs}", true, kAct,
+     Reflink, Clones},
     {"shutdown", "f", "", "shutdown [-f]",
      "`FS_IOC_SHUTDOWN`, `-f` LOGFLUSH, else NOLOGFLUSH; files stay open as a crashing "
      "process's would",
@@ -285,8 +286,8 @@ const StepDef kSteps[] = {
      "physical block after the UUID check, read it back, mount",
      "plant", false, StepRole::kPlant, Plant, nullptr},
     {"check gap", "", "", "check gap",
-     "read `[eof, eob)` through every oracle of the phase (before or after the crash)",
-     "check gap", false, StepRole::kCheckGap, CheckGap, nullptr},
+     "read `[eof, eob)` through every oracle of the phase (before or after the crash)", "check gap",
+     false, StepRole::kCheckGap, CheckGap, nullptr},
     {"expect size", "", "n", "expect size n", "the file's size must be `n`",
      "expect size {eob + bs}", false, StepRole::kExpectSize, ExpectSize, Sizes},
 };

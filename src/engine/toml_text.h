@@ -5,10 +5,11 @@
 // parts is refused before toml++ sees it.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <cstddef>
 #include <expected>
 #include <string>
-#include <toml++/toml.h>
 
 namespace eofzero::engine {
 

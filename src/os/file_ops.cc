@@ -45,10 +45,11 @@ Status AppendAll(int fd, ByteView data, const std::string& what) {
 
 Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
                 const std::string& what) {
-  auto st = WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
-    iovec iov{const_cast<std::uint8_t*>(data.data() + done), data.size() - done};
-    return ::pwritev2(fd, &iov, 1, static_cast<off_t>(offset + done), rwf_flags);
-  });
+  auto st =
+      WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
+        iovec iov{const_cast<std::uint8_t*>(data.data() + done), data.size() - done};
+        return ::pwritev2(fd, &iov, 1, static_cast<off_t>(offset + done), rwf_flags);
+      });
   // pwritev2(2): with RWF_NOWAIT, EAGAIN says the write would block here.
   if (!st && (rwf_flags & RWF_NOWAIT) && st.error().errnum == EAGAIN)
     st.error().kind = ErrorKind::kUnsupported;
@@ -57,10 +58,14 @@ Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
 
 int RwfFlag(Rwf flag) {
   switch (flag) {
-    case Rwf::kAppend: return RWF_APPEND;
-    case Rwf::kNowait: return RWF_NOWAIT;
-    case Rwf::kDsync: return RWF_DSYNC;
-    case Rwf::kSync: return RWF_SYNC;
+    case Rwf::kAppend:
+      return RWF_APPEND;
+    case Rwf::kNowait:
+      return RWF_NOWAIT;
+    case Rwf::kDsync:
+      return RWF_DSYNC;
+    case Rwf::kSync:
+      return RWF_SYNC;
   }
   return 0;
 }
@@ -143,7 +148,8 @@ Result<SharedMapping> SharedMapping::Map(int fd, std::uint64_t page_offset, std:
                                          const std::string& what) {
   void* addr = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
                       static_cast<off_t>(page_offset));
-  if (addr == MAP_FAILED) return FailErrno("mmap (shared, writable) " + At(what, page_offset, length));
+  if (addr == MAP_FAILED)
+    return FailErrno("mmap (shared, writable) " + At(what, page_offset, length));
   SharedMapping m;
   m.addr_ = addr;
   m.offset_ = page_offset;

@@ -1,12 +1,12 @@
 #include "os/mount.h"
 
-#include "os/blkid_probe.h"
-
 #include <libmount/libmount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <memory>
+
+#include "os/blkid_probe.h"
 
 namespace eofzero::os {
 namespace {

@@ -22,7 +22,8 @@ struct MountEntry {
 
 // A mount table (/proc/self/mountinfo, or another process's
 // /proc/PID/mountinfo), parsed by libmount.
-Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo = "/proc/self/mountinfo");
+Result<std::vector<MountEntry>> ReadMountTable(
+    const std::string& mountinfo = "/proc/self/mountinfo");
 
 // The mount a path lookup of `target` finds in this mount namespace (the
 // last one mounted there), or nullopt when nothing is mounted there.

@@ -21,10 +21,14 @@ class Kernel final : public System {
   Status Write(int fd, ByteView data, std::uint64_t offset, const WriteHow& how,
                const std::string& what) override {
     switch (how.call) {
-      case WriteHow::Call::kPwrite: return WriteAll(fd, data, offset, what);
-      case WriteHow::Call::kAppend: return AppendAll(fd, data, what);
-      case WriteHow::Call::kPwritev2: return PwriteV2(fd, data, offset, how.rwf_flags, what);
-      case WriteHow::Call::kDirect: return WriteDirect(fd, data, offset, how.alignment, what);
+      case WriteHow::Call::kPwrite:
+        return WriteAll(fd, data, offset, what);
+      case WriteHow::Call::kAppend:
+        return AppendAll(fd, data, what);
+      case WriteHow::Call::kPwritev2:
+        return PwriteV2(fd, data, offset, how.rwf_flags, what);
+      case WriteHow::Call::kDirect:
+        return WriteDirect(fd, data, offset, how.alignment, what);
     }
     return Fail(ErrorKind::kInvalid, "write " + what + ": unknown call");
   }
@@ -41,15 +45,18 @@ class Kernel final : public System {
   }
   Status Flush(int fd, FlushCall call, const std::string& what) override {
     switch (call) {
-      case FlushCall::kFsync: return Fsync(fd, what);
-      case FlushCall::kFdatasync: return Fdatasync(fd, what);
-      case FlushCall::kSyncfs: return Syncfs(fd, what);
+      case FlushCall::kFsync:
+        return Fsync(fd, what);
+      case FlushCall::kFdatasync:
+        return Fdatasync(fd, what);
+      case FlushCall::kSyncfs:
+        return Syncfs(fd, what);
     }
     return Fail(ErrorKind::kInvalid, "flush " + what + ": unknown call");
   }
   void SyncAll() override { os::SyncAll(); }
-  Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before,
-                   bool write, bool wait_after, const std::string& what) override {
+  Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before, bool write,
+                   bool wait_after, const std::string& what) override {
     return os::SyncRange(fd, offset, length, wait_before, write, wait_after, what);
   }
   Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
@@ -115,8 +122,8 @@ class Kernel final : public System {
   Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override {
     EOFZERO_ASSIGN_OR_RETURN(auto top, TopMountAt(target));
     if (top && top->devno != devno)
-      return Fail(ErrorKind::kSafety, "umount " + target + ": " + top->source + " (" +
-                                          top->fstype + ") is mounted over it; refusing to "
+      return Fail(ErrorKind::kSafety, "umount " + target + ": " + top->source + " (" + top->fstype +
+                                          ") is mounted over it; refusing to "
                                           "unmount what is not ours");
     return UnmountFilesystem(target, lazy_if_busy);
   }

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "os/block_device.h"
 #include "os/blkid_probe.h"
+#include "os/block_device.h"
 #include "os/bytes.h"
 #include "os/error.h"
 #include "os/ext4_offline.h"
@@ -62,9 +62,8 @@ class System {
   virtual void SyncAll() = 0;  // sync(2)
   virtual Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before,
                            bool write, bool wait_after, const std::string& what) = 0;
-  virtual Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd,
-                           std::uint64_t out_offset, std::uint64_t length,
-                           const std::string& what) = 0;
+  virtual Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
+                           std::uint64_t length, const std::string& what) = 0;
   virtual Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd,
                             std::uint64_t dst_offset, std::uint64_t length,
                             const std::string& what) = 0;
@@ -145,8 +144,8 @@ class SystemWrapper : public System {
     return target_.Flush(fd, call, what);
   }
   void SyncAll() override { target_.SyncAll(); }
-  Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before,
-                   bool write, bool wait_after, const std::string& what) override {
+  Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_before, bool write,
+                   bool wait_after, const std::string& what) override {
     return target_.SyncRange(fd, offset, length, wait_before, write, wait_after, what);
   }
   Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
@@ -226,8 +225,7 @@ class SystemFd {
  public:
   SystemFd() = default;
   SystemFd(System& system, int fd) : system_(&system), fd_(fd) {}
-  SystemFd(SystemFd&& other) noexcept
-      : system_(other.system_), fd_(std::exchange(other.fd_, -1)) {}
+  SystemFd(SystemFd&& other) noexcept : system_(other.system_), fd_(std::exchange(other.fd_, -1)) {}
   SystemFd& operator=(SystemFd&& other) noexcept {
     if (this != &other) {
       Reset();

@@ -43,7 +43,7 @@ std::string MiB(std::uint64_t bytes) { return std::to_string((bytes + (1 << 19))
 // What the live runs' entries name: none of it is ever released.
 struct Held {
   std::set<std::pair<std::uint64_t, std::uint64_t>> files;  // folders and images (dev, ino)
-  std::set<std::uint64_t> devices;                           // devices and mounted devices
+  std::set<std::uint64_t> devices;                          // devices and mounted devices
   bool Has(const RunEntry::File& f) const { return files.contains({f.dev, f.ino}); }
 };
 

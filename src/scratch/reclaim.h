@@ -26,8 +26,9 @@ namespace eofzero::scratch {
 
 struct Reclaimed {
   RunEntry entry;
-  std::vector<std::string> released;  // "unmounted /x", "detached /dev/loop3", "removed /d (12 MiB)"
-  std::vector<std::string> left;      // not the run's (any more): left alone, and why
+  std::vector<std::string>
+      released;                   // "unmounted /x", "detached /dev/loop3", "removed /d (12 MiB)"
+  std::vector<std::string> left;  // not the run's (any more): left alone, and why
   std::vector<std::string> problems;  // the run's, but could not be released: the entry stays
 };
 // Pure: one line for a person.

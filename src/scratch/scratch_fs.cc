@@ -74,10 +74,10 @@ os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
   const std::uint64_t bytes = spec_.image_bytes ? spec_.image_bytes : DefaultImageBytes(spec_.fs);
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t free, os::FreeBytes(dir));
   const auto no_room = [&] {
-    return Fail(ErrorKind::kSystem, "no room for the " + std::to_string(bytes >> 20) +
-                                        " MiB image in " + dir.string() + ": " +
-                                        std::to_string(free >> 20) +
-                                        " MiB free (--workdir elsewhere, or a smaller --image-size)");
+    return Fail(ErrorKind::kSystem,
+                "no room for the " + std::to_string(bytes >> 20) + " MiB image in " + dir.string() +
+                    ": " + std::to_string(free >> 20) +
+                    " MiB free (--workdir elsewhere, or a smaller --image-size)");
   };
   if (free < bytes) return no_room();
   EOFZERO_RETURN_IF_ERROR(os::Truncate(image_fd_.get(), bytes, image_path_));
@@ -145,8 +145,8 @@ os::Status ScratchFs::Mount() {
     EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno_, uuid_));
     mount_recorded_ = true;
   }
-  EOFZERO_RETURN_IF_ERROR(system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)),
-                                         spec_.mount_options));
+  EOFZERO_RETURN_IF_ERROR(
+      system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)), spec_.mount_options));
   mounted_ = true;
   shut_down_ = false;
   return {};

@@ -144,7 +144,8 @@ TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
   ASSERT_TRUE(self);
   os::ProcessIdentity dead = *self;
   dead.start_ticks += 1;  // this pid, but not this process: a dead owner
-  struct stat dir {}, img {}, dev {};
+  struct stat dir {
+  }, img{}, dev{};
   ASSERT_EQ(::stat(decoy.c_str(), &dir), 0);
   ASSERT_EQ(::stat((decoy / "ext4-4096.img").c_str(), &img), 0);
   ASSERT_EQ(::stat(loop->path().c_str(), &dev), 0);
@@ -215,9 +216,8 @@ TEST_F(Leftovers, AMountStackedOnOursIsNeverUnmountedByUs) {
 // moments that run has it unmounted (the plant, a cycle_mount).
 TEST_F(Leftovers, ALiveRunsDeviceIsNeverAScratchDevice) {
   const fs::path log = state_ / "run.log";
-  auto run = os::Child::Start({EOFZERO_BINARY, "run", "--fs", "xfs", "--case", "*", "--workdir",
-                               wd_.str(), "-vv"},
-                              log);
+  auto run = os::Child::Start(
+      {EOFZERO_BINARY, "run", "--fs", "xfs", "--case", "*", "--workdir", wd_.str(), "-vv"}, log);
   ASSERT_TRUE(run) << run.error().Message();
   std::vector<std::string> loops;
   for (int i = 0; i < 500 && loops.empty(); ++i) {

@@ -193,9 +193,8 @@ Status FakeSystem::Truncate(int fd, std::uint64_t size, const std::string&) {
 Status FakeSystem::Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
                              const std::string&) {
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "fallocate"));
-  EOFZERO_RETURN_IF_ERROR(Call("fallocate", Name(fds_[fd].path) + " mode " +
-                                                std::to_string(mode) + " " +
-                                                Range(offset, length)));
+  EOFZERO_RETURN_IF_ERROR(Call("fallocate", Name(fds_[fd].path) + " mode " + std::to_string(mode) +
+                                                " " + Range(offset, length)));
   const auto modes = os::FallocFlags();
   const std::uint64_t first = offset / bs_, end = (offset + length + bs_ - 1) / bs_;
   if (mode & modes.punch_hole) {
@@ -323,7 +322,8 @@ os::Result<bool> FakeSystem::IsRealtimeFile(int fd, const std::string&) {
 os::Result<Bytes> FakeSystem::ReadThroughMmap(int fd, std::uint64_t page_offset,
                                               std::uint64_t length, const std::string&) {
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "mmap-read"));
-  EOFZERO_RETURN_IF_ERROR(Call("mmap-read", Name(fds_[fd].path) + " " + Range(page_offset, length)));
+  EOFZERO_RETURN_IF_ERROR(
+      Call("mmap-read", Name(fds_[fd].path) + " " + Range(page_offset, length)));
   Bytes out;
   for (std::uint64_t at = page_offset; at < page_offset + length; ++at)
     out.push_back(BlockNow(*f, at / bs_)[at % bs_]);
@@ -394,8 +394,8 @@ Status FakeSystem::WriteDevice(const std::string& device, std::uint64_t offset, 
   EOFZERO_RETURN_IF_ERROR(Call("device-write", Range(offset, data.size())));
   if (mounted_) return os::FailErrno("open " + device, EBUSY);  // O_EXCL
   for (std::uint64_t done = 0; done < data.size(); done += bs_)
-    disk_[offset + done] = Bytes(data.begin() + static_cast<long>(done),
-                                   data.begin() + static_cast<long>(done + bs_));
+    disk_[offset + done] =
+        Bytes(data.begin() + static_cast<long>(done), data.begin() + static_cast<long>(done + bs_));
   return {};
 }
 

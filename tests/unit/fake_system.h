@@ -64,9 +64,8 @@ class FakeSystem final : public os::System {
                        bool write, bool wait_after, const std::string& what) override;
   os::Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
                        std::uint64_t length, const std::string& what) override;
-  os::Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd,
-                        std::uint64_t dst_offset, std::uint64_t length,
-                        const std::string& what) override;
+  os::Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_t dst_offset,
+                        std::uint64_t length, const std::string& what) override;
   os::Status DropCachedPages(int fd, const std::string& what) override;
   os::Status MakeDirectory(const std::string& path) override;
   os::Result<std::vector<os::Extent>> MapExtents(int fd, std::uint64_t start, std::uint64_t length,
@@ -89,8 +88,8 @@ class FakeSystem final : public os::System {
   os::Result<Bytes> ReadDevice(const std::string& device, std::uint64_t offset,
                                std::uint64_t length) override;
   os::Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) override;
-  os::Status Mount(const std::string& source, const std::string& target,
-                   const std::string& fstype, const std::string& options) override;
+  os::Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
+                   const std::string& options) override;
   os::Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override;
   os::Status Shutdown(const std::string& path, os::ShutdownFlag flag) override;
   os::Result<os::ProcessResult> Run(const std::vector<std::string>& argv) override;
@@ -119,8 +118,8 @@ class FakeSystem final : public os::System {
 
   os::Status Call(const std::string& name, const std::string& detail);  // record; maybe fail
   os::Result<File*> FileOf(int fd, const std::string& call);
-  std::string Name(const std::string& path) const;  // "case_x" for mount_dir/case_x
-  Bytes& Cached(File& f, std::uint64_t block);      // loads a block into the cache
+  std::string Name(const std::string& path) const;           // "case_x" for mount_dir/case_x
+  Bytes& Cached(File& f, std::uint64_t block);               // loads a block into the cache
   Bytes BlockNow(const File& f, std::uint64_t block) const;  // what a read would see
   Bytes OnDisk(const File& f, std::uint64_t block) const;    // what the device holds
   void Store(File& f, std::uint64_t offset, ByteView data);

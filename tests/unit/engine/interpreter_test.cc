@@ -25,9 +25,9 @@ using test::FakeSystem;
 constexpr const char* kMount = "/fake/mnt";
 
 CaseSpec Case(const std::string& name, const std::string& steps) {
-  auto spec = ParseCaseText("name = \"" + name + "\"\npurpose = \"a test\"\nsteps = '''\n" +
-                                steps + "'''\n",
-                            "/cases/" + name + ".toml");
+  auto spec = ParseCaseText(
+      "name = \"" + name + "\"\npurpose = \"a test\"\nsteps = '''\n" + steps + "'''\n",
+      "/cases/" + name + ".toml");
   EXPECT_TRUE(spec) << spec.error();
   return spec ? *spec : CaseSpec{};
 }
@@ -88,8 +88,8 @@ TEST(Interpreter, TheCallsACaseMakesInOrder) {
       "device-write 1048576+4096", "device-read 1048576+4096", "mount", "open case_truncate_up",
       "direct-read case_truncate_up 0+4096",
       // the extension, and the look before the crash: buffered, then mmap
-      "open case_truncate_up", "truncate case_truncate_up 8192",
-      "pread case_truncate_up 0+4096", "mmap-read case_truncate_up 0+4096",
+      "open case_truncate_up", "truncate case_truncate_up 8192", "pread case_truncate_up 0+4096",
+      "mmap-read case_truncate_up 0+4096",
       // the crash and the remount, after which the size it kept is durable (stat)
       "shutdown logflush", "umount", "mount", "open case_truncate_up",
       // after the crash: direct, mmap, buffered; FIEMAP; offline, fsck, raw device

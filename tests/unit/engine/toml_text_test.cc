@@ -23,8 +23,8 @@ TEST(ParseTomlText, AKeyNestedThousandsDeepIsAnErrorNotACrash) {
 }
 
 TEST(ParseTomlText, DotsInValuesAndStringsAreNotNesting) {
-  const std::string text = "a.b.c = \"x.y.z\"\nsteps = '''\n" + Repeat("copy_range f.", 50) +
-                           "\n'''\n[t.u]\nv = 1.5\n";
+  const std::string text =
+      "a.b.c = \"x.y.z\"\nsteps = '''\n" + Repeat("copy_range f.", 50) + "\n'''\n[t.u]\nv = 1.5\n";
   auto ok = ParseTomlText(text, "c.toml");
   ASSERT_TRUE(ok) << ok.error();
   EXPECT_EQ((*ok)["a"]["b"]["c"].value_or(std::string()), "x.y.z");
