@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "cli/names.h"
 #include "scratch/fs_limits.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/scratch_fs.h"
@@ -48,8 +49,7 @@ void AddConfigOptions(CLI::App& app, RawRun& raw) {
 
 // Where the results go (run, matrix, report).
 void AddReportOptions(CLI::App& app, RawRun& raw) {
-  app.add_option("--format", raw.format,
-                 "report format: human, json, junit, markdown, or (run only) fstests (human)");
+  app.add_option("--format", raw.format, "report format: " + ReportFormatHelp() + " (human)");
   app.add_option("--output", raw.output,
                  "write the report to this file (stdout then shows the human report)");
 }
@@ -72,7 +72,7 @@ void AddRunOptions(CLI::App& run, RawRun& raw) {
   run.add_flag("--worker", raw.worker, "run as a matrix's worker")->group("");
   run.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
   run.add_option("--shutdown", raw.shutdown,
-                 "override every case's shutdown flag: logflush, nologflush or default");
+                 "override every case's shutdown flag: " + ListNames(ShutdownFlagNames(), " or "));
   run.add_flag("--direct-read-before-crash", raw.direct_before_crash,
                "also O_DIRECT-read the gap before the crash (writes back the EOF page first)");
   run.add_option("--scratch-dev", raw.scratch_dev,
@@ -222,15 +222,11 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
     return std::unexpected("--workdir: " + o.workdir.string() + " is not a directory");
   if (raw.shutdown.empty()) {
     o.scenario.shutdown_flag.reset();  // as each case's shutdown step says
-  } else if (raw.shutdown == "logflush") {
-    o.scenario.shutdown_flag = os::ShutdownFlag::kLogFlush;
-  } else if (raw.shutdown == "nologflush") {
-    o.scenario.shutdown_flag = os::ShutdownFlag::kNoLogFlush;
-  } else if (raw.shutdown == "default") {
-    o.scenario.shutdown_flag = os::ShutdownFlag::kDefault;
+  } else if (auto flag = ParseShutdownFlag(raw.shutdown)) {
+    o.scenario.shutdown_flag = *flag;
   } else {
-    return std::unexpected("--shutdown: '" + raw.shutdown +
-                           "' is not one of logflush, nologflush, default");
+    return std::unexpected("--shutdown: '" + raw.shutdown + "' is not one of " +
+                           ListNames(ShutdownFlagNames()));
   }
   for (const auto& f : raw.faults) {
     if (f == "plant-outside-extent") {
@@ -254,8 +250,8 @@ std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
   o.scenario.direct_read_before_crash = raw.direct_before_crash;
   auto format = report::ParseReportFormat(raw.format);
   if (!format)
-    return std::unexpected("--format: '" + raw.format +
-                           "' is not one of human, json, junit, markdown, fstests");
+    return std::unexpected("--format: '" + raw.format + "' is not one of " +
+                           ListNames(ReportFormatNames()));
   o.format = *format;
   if (o.format == report::ReportFormat::kFstests && !raw.output.empty())
     return std::unexpected("--output: the fstests format is for stdout only");
