@@ -19,11 +19,11 @@ enum class GapByte {
 };
 
 struct GapFinding {
-  ByteRange gap;                     // the gap, relative to the block start
-  std::uint64_t bytes_examined = 0;  // gap bytes the view actually held
-  std::vector<ByteRange> dirty;      // maximal runs of non-zero bytes, block-relative
-  std::uint64_t nonzero = 0;         // non-zero bytes in the gap
-  std::uint64_t sentinel = 0;        // of those, bytes equal to the planted sentinel
+  ByteRange gap;                         // the gap, relative to the block start
+  std::uint64_t bytes_examined = 0;      // gap bytes the view actually held
+  std::vector<ByteRange> dirty;          // maximal runs of non-zero bytes, block-relative
+  std::uint64_t nonzero = 0;             // non-zero bytes in the gap
+  std::uint64_t sentinel = 0;            // of those, bytes equal to the planted sentinel
   std::vector<ByteRange> sentinel_runs;  // maximal runs of those sentinel bytes, block-relative
 
   // The class of the block byte at `offset`, as CheckGap judged it (the
