@@ -8,7 +8,7 @@
 
 namespace eofzero::cli {
 
-std::expected<void, std::string> PreflightCases(const RunOptions& options,
+std::expected<void, std::string> PreflightCases(const suite::RunOptions& options,
                                                 const std::vector<const engine::CaseSpec*>& cases) {
   for (const auto* c : cases) {
     std::vector<scratch::FsType> filesystems;

@@ -20,7 +20,7 @@ namespace eofzero::cli {
 // filesystem it names, with its default image. Also refuses an
 // --image-size too small for mkfs at a block size a case needs. The error is
 // "FILE:LINE: message" or "--image-size: ..." (pure; no I/O).
-std::expected<void, std::string> PreflightCases(const RunOptions& options,
+std::expected<void, std::string> PreflightCases(const suite::RunOptions& options,
                                                 const std::vector<const engine::CaseSpec*>& cases);
 
 // The same for every case of a list, as pointers.

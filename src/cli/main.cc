@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "cli/data_dir.h"
-#include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/run_command.h"
 #include "cli/selftest_command.h"
@@ -21,6 +20,7 @@
 #include "report/json_report.h"
 #include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
+#include "suite/exit_status.h"
 
 namespace {
 
@@ -66,12 +66,12 @@ int Cleanup() {
     std::cout << "left alone: run " << live.owner.pid << " is still running"
               << (live.run_dir ? " (in " + live.run_dir->path + ")" : "") << "\n";
   if (reclaimed.empty()) std::cout << "nothing to reclaim (registry: " << registry.string() << ")\n";
-  return problems ? cli::kExitToolError : cli::kExitPass;
+  return problems ? suite::kExitToolError : suite::kExitPass;
 }
 
 // The shipped catalog (`catalog`) plus the user's folders; a bad file is exit 2.
 std::expected<std::vector<eofzero::engine::CaseSpec>, std::string> LoadCases(
-    const std::filesystem::path& catalog, const eofzero::cli::RunOptions& options) {
+    const std::filesystem::path& catalog, const eofzero::suite::RunOptions& options) {
   std::vector<std::filesystem::path> dirs = {catalog};
   dirs.insert(dirs.end(), options.cases_dirs.begin(), options.cases_dirs.end());
   return eofzero::engine::LoadCaseDirs(dirs);
@@ -87,7 +87,7 @@ std::expected<std::filesystem::path, std::string> Catalog() {
 
 // The matrix file: --config, else this binary's shipped one (missing: exit 3).
 std::expected<std::filesystem::path, std::string> MatrixFile(
-    const eofzero::cli::MatrixOptions& matrix) {
+    const eofzero::suite::MatrixOptions& matrix) {
   if (!matrix.config.empty()) return matrix.config;
   auto data = eofzero::cli::DataDirOfThisProgram();
   if (!data) return std::unexpected(data.error());
@@ -95,7 +95,7 @@ std::expected<std::filesystem::path, std::string> MatrixFile(
 }
 
 void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases,
-               const std::filesystem::path& catalog, const eofzero::cli::RunOptions& options) {
+               const std::filesystem::path& catalog, const eofzero::suite::RunOptions& options) {
   for (const auto& c : cases) {
     std::string needs;
     for (auto fs : c.filesystems) needs += (needs.empty() ? "" : ",") + std::string(eofzero::scratch::FsTypeName(fs));
@@ -120,15 +120,15 @@ int RenderReport(const eofzero::cli::Invocation& inv) {
                     : report::RunRecordFromJson(doc);
   if (!record) {
     std::cerr << "eofzero: " << inv.report_input.string() << ": " << record.error() << "\n";
-    return cli::kExitUsage;
+    return suite::kExitUsage;
   }
   auto written = cli::WriteReport(cli::RenderRecord(*record, inv.run.format), inv.run.output,
                                   std::cout);
   if (!written) {
     std::cerr << "eofzero: " << written.error() << "\n";
-    return cli::kExitToolError;
+    return suite::kExitToolError;
   }
-  return cli::kExitPass;
+  return suite::kExitPass;
 }
 
 }  // namespace
@@ -139,18 +139,18 @@ static int Main(int argc, char** argv) {
   auto invocation = cli::ParseCommandLine(args);
   if (!invocation) {
     std::cerr << "eofzero: " << invocation.error() << "\n";
-    return cli::kExitUsage;
+    return suite::kExitUsage;
   }
   switch (invocation->command) {
     case cli::Command::kHelp:
       std::cout << invocation->help;
-      return args.empty() ? cli::kExitUsage : cli::kExitPass;
+      return args.empty() ? suite::kExitUsage : suite::kExitPass;
     case cli::Command::kReport:
       return RenderReport(*invocation);
     case cli::Command::kCleanup:
       if (!StartPrivileged(invocation->run.verbosity, "cleanup needs root (umount, loop devices)",
                            false))
-        return cli::kExitToolError;
+        return suite::kExitToolError;
       return Cleanup();
     case cli::Command::kList:
     case cli::Command::kRun:
@@ -161,41 +161,41 @@ static int Main(int argc, char** argv) {
   auto catalog = Catalog();
   if (!catalog) {
     std::cerr << "eofzero: " << catalog.error() << "\n";
-    return cli::kExitToolError;
+    return suite::kExitToolError;
   }
   auto cases = LoadCases(*catalog, invocation->run);
   if (!cases) {
     std::cerr << "eofzero: " << cases.error() << "\n";
-    return cli::kExitUsage;
+    return suite::kExitUsage;
   }
   if (invocation->command == cli::Command::kList) {
     // Every case, checked as `run` with the same options would check it.
     if (auto ok = cli::PreflightCases(invocation->run, cli::Pointers(*cases)); !ok) {
       std::cerr << "eofzero: " << ok.error() << "\n";
-      return cli::kExitUsage;
+      return suite::kExitUsage;
     }
     ListCases(*cases, *catalog, invocation->run);
-    return cli::kExitPass;
+    return suite::kExitPass;
   }
   const bool interactive = ::isatty(STDOUT_FILENO) == 1;
   if (invocation->command == cli::Command::kMatrix) {
     auto config = MatrixFile(invocation->matrix);
     if (!config) {
       std::cerr << "eofzero: " << config.error() << "\n";
-      return cli::kExitToolError;
+      return suite::kExitToolError;
     }
     auto jobs = cli::PlanMatrix(*config, *cases);
     if (!jobs) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
-      return cli::kExitUsage;
+      return suite::kExitUsage;
     }
     if (auto ok = cli::PreflightMatrix(*jobs, *cases); !ok) {
       std::cerr << "eofzero: " << ok.error() << "\n";
-      return cli::kExitUsage;
+      return suite::kExitUsage;
     }
     if (!StartPrivileged(invocation->run.verbosity, "matrix needs root (its workers build "
                                                     "scratch filesystems)"))
-      return cli::kExitToolError;
+      return suite::kExitToolError;
     return cli::RunMatrix(*jobs, invocation->run, invocation->matrix.jobs, std::cout, interactive);
   }
   const bool selftest = invocation->command == cli::Command::kSelftest;
@@ -203,45 +203,45 @@ static int Main(int argc, char** argv) {
                                                        : invocation->run.cases);
   if (!selected) {
     std::cerr << "eofzero: " << selected.error() << "\n";
-    return cli::kExitUsage;
+    return suite::kExitUsage;
   }
   if (auto ok = cli::PreflightCases(invocation->run, *selected); !ok) {
     std::cerr << "eofzero: " << ok.error() << "\n";
-    return cli::kExitUsage;
+    return suite::kExitUsage;
   }
   if (!StartPrivileged(invocation->run.verbosity,
                        std::string(selftest ? "selftest" : "run") +
                            " needs root (loop devices, mkfs, mount, raw device writes)"))
-    return cli::kExitToolError;
+    return suite::kExitToolError;
   // A scratch device that may not be used is refused before it is touched:
   // exit 2, like any other bad input. (Who uses a device takes root to see.)
   if (const auto& target = invocation->run.scratch_target) {
     if (auto ok = scratch::CheckScratchTarget(*target); !ok) {
       std::cerr << "eofzero: " << ok.error().Message() << "\n";
-      return cli::kExitUsage;
+      return suite::kExitUsage;
     }
   }
   if (invocation->run.worker) {
     if (auto ok = os::BecomeWorker(); !ok) {
       std::cerr << "eofzero: worker: " << ok.error().Message() << "\n";
-      return cli::kExitToolError;
+      return suite::kExitToolError;
     }
   }
   if (selftest) {
     auto r = cli::RunSelftest(invocation->run, *selected->front(), std::cout);
-    if (os::InterruptRequested()) return cli::ExitStatusFor({}, os::InterruptSignal());
-    return r.all_detected ? cli::kExitPass : r.setup_failed ? cli::kExitToolError : cli::kExitFail;
+    if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
+    return r.all_detected ? suite::kExitPass : r.setup_failed ? suite::kExitToolError : suite::kExitFail;
   }
   cli::ReportOutput output(invocation->run, std::cout, interactive);
   auto outcomes = cli::RunSuite(invocation->run, *selected, output.reporter());
   if (auto written = output.Write(); !written) {
     std::cerr << "eofzero: " << written.error() << "\n";
-    return cli::kExitToolError;
+    return suite::kExitToolError;
   }
   if (os::InterruptRequested())
     std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";
-  return cli::ExitStatusFor(outcomes, os::InterruptSignal());
+  return suite::ExitStatusFor(outcomes, os::InterruptSignal());
 }
 
 // Whatever a command throws (std::bad_alloc, a library's exception) unwinds
@@ -255,5 +255,5 @@ int main(int argc, char** argv) {
   } catch (...) {
     std::cerr << "eofzero: internal error: an unknown exception\n";
   }
-  return eofzero::cli::kExitToolError;
+  return eofzero::suite::kExitToolError;
 }

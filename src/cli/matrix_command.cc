@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "cli/case_preflight.h"
-#include "cli/exit_status.h"
 #include "cli/report_output.h"
 #include "os/child.h"
 #include "os/file_io.h"
@@ -25,6 +24,7 @@
 #include "report/table.h"
 #include "scratch/fs_type.h"
 #include "scratch/run_dir.h"
+#include "suite/exit_status.h"
 
 namespace eofzero::cli {
 namespace {
@@ -130,7 +130,7 @@ std::string Attention(const report::RunRecord& record) {
 // per configuration when `human`.
 class Scheduler {
  public:
-  Scheduler(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
+  Scheduler(const std::vector<MatrixJob>& jobs, const suite::RunOptions& options, unsigned parallel,
             std::filesystem::path self, std::filesystem::path dir, std::ostream& out, bool human,
             bool interactive)
       : jobs_(jobs), options_(options), parallel_(parallel), self_(std::move(self)),
@@ -217,7 +217,7 @@ class Scheduler {
   void Ended(const Running& r, const os::ProcessResult& ended) {
     std::string why;
     auto worker = ReadWorkerReport(r.json, why);
-    const bool finished = ended.exit_code == kExitPass || ended.exit_code == kExitFail;
+    const bool finished = ended.exit_code == suite::kExitPass || ended.exit_code == suite::kExitFail;
     // A worker the matrix stopped when it was interrupted: its report says
     // so (with the cases it did not run as not-run ERRORs), or the SIGTERM
     // ended it before it could write one. Not the worker's failure.
@@ -249,7 +249,7 @@ class Scheduler {
   }
 
   const std::vector<MatrixJob>& jobs_;
-  const RunOptions& options_;
+  const suite::RunOptions& options_;
   const unsigned parallel_;
   const std::filesystem::path self_, dir_;
   std::ostream& out_;
@@ -281,7 +281,7 @@ std::expected<std::vector<MatrixJob>, std::string> PlanMatrix(
 std::expected<void, std::string> PreflightMatrix(const std::vector<MatrixJob>& jobs,
                                                  const std::vector<engine::CaseSpec>& catalog) {
   for (const auto& job : jobs) {
-    RunOptions worker;  // what WorkerArgs leaves at its default stays so here
+    suite::RunOptions worker;  // what WorkerArgs leaves at its default stays so here
     worker.filesystems = {job.entry.fs};
     worker.block_size = job.entry.block_size;
     std::vector<const engine::CaseSpec*> cases;
@@ -294,7 +294,7 @@ std::expected<void, std::string> PreflightMatrix(const std::vector<MatrixJob>& j
   return {};
 }
 
-std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& options,
+std::vector<std::string> WorkerArgs(const MatrixJob& job, const suite::RunOptions& options,
                                     const std::filesystem::path& workdir,
                                     const std::filesystem::path& json_out) {
   std::vector<std::string> args = {
@@ -346,27 +346,14 @@ report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* 
   return merged;
 }
 
-int MatrixExitStatus(const report::RunRecord& record) {
-  bool red_finding = false, error = false;
-  for (const auto& c : record.configs) {
-    error |= !c.setup_error.empty();
-    for (const auto& r : c.cases) {
-      const Standing s = report::StandingOf(r);
-      red_finding |= s == Standing::kNewFail || s == Standing::kUnexpectedPass;
-      error |= s == Standing::kError;
-    }
-  }
-  return red_finding ? kExitFail : error ? kExitToolError : kExitPass;
-}
-
-int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
+int RunMatrix(const std::vector<MatrixJob>& jobs, const suite::RunOptions& options, unsigned parallel,
               std::ostream& out, bool interactive) {
   const auto start = std::chrono::steady_clock::now();
   auto self = os::SelfExecutable();
   auto space = scratch::OpenRunSpace(options.workdir, true);
   if (!self || !space) {
     std::cerr << "eofzero: matrix: " << (self ? space.error() : self.error()).Message() << "\n";
-    return kExitToolError;
+    return suite::kExitToolError;
   }
   if (options.keep) space->dir->Keep();
   report::RunRecord record;
@@ -401,11 +388,11 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, uns
     auto written = WriteReport(text, options.output, out);
     if (!written) {
       std::cerr << "eofzero: " << written.error() << "\n";
-      return kExitToolError;
+      return suite::kExitToolError;
     }
   }
-  if (os::InterruptRequested()) return ExitStatusFor({}, os::InterruptSignal());
-  return MatrixExitStatus(record);
+  if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
+  return suite::MatrixExitStatus(record);
 }
 
 }  // namespace eofzero::cli

@@ -36,7 +36,7 @@ std::expected<void, std::string> PreflightMatrix(const std::vector<MatrixJob>& j
                                                  const std::vector<engine::CaseSpec>& catalog);
 
 // The worker's arguments after the program name (pure).
-std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& options,
+std::vector<std::string> WorkerArgs(const MatrixJob& job, const suite::RunOptions& options,
                                     const std::filesystem::path& workdir,
                                     const std::filesystem::path& json_out);
 
@@ -47,14 +47,10 @@ std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& opti
 report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* worker,
                                  const std::string& why_missing);
 
-// Exit status of a matrix (pure): 1 on a new failure or an unexpected pass,
-// 3 on an error with no red finding, else 0.
-int MatrixExitStatus(const report::RunRecord& record);
-
 // Runs the jobs; returns the exit status. Needs root (the workers do).
 // Interrupted, it stops its workers, reports the cases they and the jobs not
 // started did not run as not-run ERRORs, and marks the record interrupted.
-int RunMatrix(const std::vector<MatrixJob>& jobs, const RunOptions& options, unsigned parallel,
+int RunMatrix(const std::vector<MatrixJob>& jobs, const suite::RunOptions& options, unsigned parallel,
               std::ostream& out, bool interactive);
 
 }  // namespace eofzero::cli

@@ -111,7 +111,7 @@ std::expected<void, std::string> MergeFstestsEnv(RawRun& raw, const EnvLookup& l
 }
 
 // The scratch device, and a block size the mkfs options set.
-std::expected<void, std::string> ValidateTarget(const RawRun& raw, RunOptions& o) {
+std::expected<void, std::string> ValidateTarget(const RawRun& raw, suite::RunOptions& o) {
   // An empty value given on purpose is its own mistake, not a missing partner.
   if (raw.given.scratch_dev && raw.scratch_dev.empty())
     return std::unexpected("--scratch-dev: empty (give the block device)");
@@ -170,8 +170,8 @@ std::expected<std::uint32_t, std::string> ParseU32(const std::string& opt, const
   return v;
 }
 
-std::expected<RunOptions, std::string> Validate(const RawRun& raw) {
-  RunOptions o;
+std::expected<suite::RunOptions, std::string> Validate(const RawRun& raw) {
+  suite::RunOptions o;
   o.filesystems.clear();
   for (const auto& name : raw.fs) {
     auto fs = scratch::ParseFsType(name);

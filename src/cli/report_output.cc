@@ -25,7 +25,7 @@ std::string RenderRecord(const report::RunRecord& record, ReportFormat format) {
   return report::RenderTable(record, report::TableStyle::kText);
 }
 
-ReportOutput::ReportOutput(const RunOptions& options, std::ostream& out, bool interactive)
+ReportOutput::ReportOutput(const suite::RunOptions& options, std::ostream& out, bool interactive)
     : options_(options), out_(out) {
   std::vector<report::Reporter*> to = {&recording_};
   if (options.format == ReportFormat::kFstests) {  // stdout only (the options say so)

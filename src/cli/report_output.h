@@ -23,14 +23,14 @@ std::string RenderRecord(const report::RunRecord& record, report::ReportFormat f
 class ReportOutput {
  public:
   // `out` is stdout; `interactive` whether it is a terminal.
-  ReportOutput(const RunOptions& options, std::ostream& out, bool interactive);
+  ReportOutput(const suite::RunOptions& options, std::ostream& out, bool interactive);
   report::Reporter& reporter() { return *fan_out_; }
   const report::RunRecord& record() const { return recording_.record(); }
   // Writes the file format (if one was asked for). An error names the file.
   std::expected<void, std::string> Write();
 
  private:
-  const RunOptions& options_;
+  const suite::RunOptions& options_;
   std::ostream& out_;
   std::ofstream file_;  // --format human --output FILE
   report::RecordingReporter recording_;

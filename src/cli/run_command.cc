@@ -19,7 +19,7 @@ namespace {
 
 using engine::CaseSpec;
 
-scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std::uint32_t bs) {
+scratch::ScratchSpec SpecFor(const suite::RunOptions& options, scratch::FsType fs, std::uint32_t bs) {
   scratch::ScratchSpec spec;
   spec.fs = fs;
   spec.block_size = bs;
@@ -53,7 +53,7 @@ engine::CaseRun Interrupted(const CaseSpec& spec) {
   return run;
 }
 
-std::uint32_t BlockSizeFor(const CaseSpec& c, const RunOptions& options) {
+std::uint32_t BlockSizeFor(const CaseSpec& c, const suite::RunOptions& options) {
   return c.block_size.value_or(options.block_size);
 }
 
@@ -70,7 +70,7 @@ std::string FsList(const CaseSpec& c) {
 
 }  // namespace
 
-std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
+std::vector<oracles::Outcome> RunSuite(const suite::RunOptions& options,
                                        const std::vector<const CaseSpec*>& cases,
                                        report::Reporter& reporter) {
   const auto start = std::chrono::steady_clock::now();

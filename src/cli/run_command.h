@@ -18,7 +18,7 @@ namespace eofzero::cli {
 // skipped. Interrupted, it stops early (after cleaning up), reports every
 // case it did not run as an ERROR "not run: interrupted by signal N (SIG…)",
 // then Reporter::Interrupted. Returns each case's outcome.
-std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
+std::vector<oracles::Outcome> RunSuite(const suite::RunOptions& options,
                                        const std::vector<const engine::CaseSpec*>& cases,
                                        report::Reporter& reporter);
 

@@ -57,7 +57,7 @@ bool Detects(const oracles::Verdict& v, const Row& row) {
 
 }  // namespace
 
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+SelftestResult RunSelftest(const suite::RunOptions& options, const engine::CaseSpec& probe_case,
                            std::ostream& out) {
   engine::FaultInjection after, cache, size, directory;
   after.stale_after_crash = true;

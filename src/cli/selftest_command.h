@@ -23,7 +23,7 @@ struct SelftestResult {
 };
 
 // `probe_case` is the case the controls run (truncate_up from the catalog).
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+SelftestResult RunSelftest(const suite::RunOptions& options, const engine::CaseSpec& probe_case,
                            std::ostream& out);
 
 }  // namespace eofzero::cli

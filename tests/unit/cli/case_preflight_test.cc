@@ -21,8 +21,8 @@ engine::CaseSpec Case(const std::string& name, const std::string& fields,
   return spec ? *spec : engine::CaseSpec{};
 }
 
-RunOptions Options(std::vector<scratch::FsType> filesystems, std::uint64_t image_bytes = 0) {
-  RunOptions o;
+suite::RunOptions Options(std::vector<scratch::FsType> filesystems, std::uint64_t image_bytes = 0) {
+  suite::RunOptions o;
   o.filesystems = std::move(filesystems);
   o.image_bytes = image_bytes;
   return o;
@@ -67,7 +67,7 @@ TEST(PreflightCases, ACaseForAnotherFilesystemIsStillChecked) {
 
 TEST(PreflightCases, AScratchDeviceIsNotSizeChecked) {
   const auto c = Case("big", "", "falloc 0 1g\n");
-  RunOptions o = Options({kExt4});
+  suite::RunOptions o = Options({kExt4});
   o.scratch_target.emplace();
   o.scratch_target->device = "/dev/sdz";
   o.scratch_target->mount_dir = "/mnt/scratch";

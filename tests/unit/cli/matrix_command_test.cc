@@ -28,7 +28,7 @@ report::CaseRecord Case(const std::string& name, Outcome outcome) {
 }
 
 TEST(WorkerArgs, RunsTheConfigurationAsAJsonWorkerAndLeavesOutEmptyOptions) {
-  RunOptions options;
+  suite::RunOptions options;
   options.cases_dirs = {"/my/cases"};
   auto args = WorkerArgs(Job(), options, "/var/tmp/m", "/var/tmp/m/ext4-nodelalloc.json");
   EXPECT_EQ(args, (std::vector<std::string>{
@@ -72,25 +72,6 @@ TEST(MergeWorker, EveryPlannedCaseTheWorkerDidNotReportIsAnError) {
   EXPECT_EQ(none.cases.size(), 3u);
   EXPECT_EQ(report::StandingOf(none.cases[0]), report::Standing::kError)
       << "an expected failure that did not run is still an error";
-}
-
-TEST(MatrixExitStatus, RedFindingsOutrankErrorsAndKnownFailuresStayGreen) {
-  report::RunRecord record;
-  report::ConfigRecord c;
-  c.cases = {Case("a", Outcome::kPass), Case("b", Outcome::kFail), Case("c", Outcome::kSkip)};
-  c.cases[1].expected_failure = report::ExpectedFailure{"known"};
-  record.configs = {c};
-  EXPECT_EQ(MatrixExitStatus(record), 0);
-  record.configs[0].cases.push_back(Case("d", Outcome::kError));
-  EXPECT_EQ(MatrixExitStatus(record), 3);
-  record.configs[0].cases[0].expected_failure = report::ExpectedFailure{"fixed now"};  // XPASS
-  EXPECT_EQ(MatrixExitStatus(record), 1);
-  record.configs[0].cases[0].expected_failure.reset();
-  record.configs[0].cases[1].expected_failure.reset();  // a new failure
-  EXPECT_EQ(MatrixExitStatus(record), 1);
-  report::RunRecord setup_failed;
-  setup_failed.configs = {report::ConfigRecord{{}, "mkfs.xfs is not installed", {}}};
-  EXPECT_EQ(MatrixExitStatus(setup_failed), 3);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ TEST(ParseCommandLine, RunWithoutArgumentsIsTheDefaultSuite) {
   auto inv = ParseCommandLine({"run"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kRun);
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4, scratch::FsType::kXfs}));
   EXPECT_TRUE(o.cases.empty());
   EXPECT_EQ(o.block_size, 4096u);
@@ -53,7 +53,7 @@ TEST(ParseCommandLine, AllRunFlags) {
                                "--inject-fault",
                                "stale-after-crash"});
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
   EXPECT_EQ(o.cases, (Args{"truncate_up", "fallocate"}));
   EXPECT_EQ(o.mkfs_options, "-m reflink=1");
@@ -228,7 +228,7 @@ const Vars kFstests = {{"FSTYP", "xfs"},
 TEST(ParseCommandLine, FstestsTakesTheEnvironment) {
   auto inv = ParseCommandLine({"run", "--fstests"}, Env(kFstests));
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
   ASSERT_TRUE(o.scratch_target);
   EXPECT_EQ(o.scratch_target->device, "/dev/vdb");
@@ -250,7 +250,7 @@ TEST(ParseCommandLine, FlagsWinOverTheFstestsEnvironment) {
                                "--mkfs-options", "", "--mount-options", "nodelalloc"},
                               Env(vars));
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4}));
   EXPECT_EQ(o.scratch_target->device, "/dev/vdc");
   EXPECT_EQ(o.scratch_target->device_from, "--scratch-dev");
