@@ -16,7 +16,7 @@
 #include "os/child.h"
 #include "os/interrupt.h"
 #include "cli/matrix_command.h"
-#include "cli/report_output.h"
+#include "report/report_output.h"
 #include "report/json_report.h"
 #include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
@@ -113,16 +113,16 @@ void ListCases(const std::vector<eofzero::engine::CaseSpec>& cases,
 // `eofzero report FILE.json`: the same results in another format.
 int RenderReport(const eofzero::cli::Invocation& inv) {
   using namespace eofzero;
-  auto text = os::ReadTextFile(inv.report_input);
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text.value_or(""), nullptr, false);
-  auto record = doc.is_discarded()
-                    ? std::unexpected(std::string("not JSON"))
-                    : report::RunRecordFromJson(doc);
+  auto record = report::LoadJsonReport(inv.report_input);
   if (!record) {
-    std::cerr << "eofzero: " << inv.report_input.string() << ": " << record.error() << "\n";
+    // (A file that cannot be read reads as no JSON.)
+    const auto& e = record.error();
+    std::cerr << "eofzero: " << inv.report_input.string() << ": "
+              << (e.kind == report::JsonReportError::Kind::kNotAReport ? e.message : "not JSON")
+              << "\n";
     return suite::kExitUsage;
   }
-  auto written = cli::WriteReport(cli::RenderRecord(*record, inv.run.format), inv.run.output,
+  auto written = report::WriteReport(report::RenderRecord(*record, inv.run.format), inv.run.output,
                                   std::cout);
   if (!written) {
     std::cerr << "eofzero: " << written.error() << "\n";
@@ -232,7 +232,8 @@ static int Main(int argc, char** argv) {
     if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
     return r.all_detected ? suite::kExitPass : r.setup_failed ? suite::kExitToolError : suite::kExitFail;
   }
-  cli::ReportOutput output(invocation->run, std::cout, interactive);
+  report::ReportOutput output(invocation->run.format, invocation->run.output, std::cout,
+                             interactive);
   auto outcomes = cli::RunSuite(invocation->run, *selected, output.reporter());
   if (auto written = output.Write(); !written) {
     std::cerr << "eofzero: " << written.error() << "\n";

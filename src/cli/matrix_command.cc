@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "cli/case_preflight.h"
-#include "cli/report_output.h"
+#include "report/report_output.h"
 #include "os/child.h"
 #include "os/file_io.h"
 #include "os/interrupt.h"
@@ -56,22 +56,20 @@ std::string Tail(const std::filesystem::path& log, std::size_t lines) {
 
 std::optional<report::RunRecord> ReadWorkerReport(const std::filesystem::path& json_path,
                                                   std::string& why) {
-  auto text = os::ReadTextFile(json_path);
-  if (!text) {
-    why = "it wrote no report";
-    return std::nullopt;
+  auto record = report::LoadJsonReport(json_path);
+  if (record) return std::move(*record);
+  switch (record.error().kind) {
+    case report::JsonReportError::Kind::kUnreadable:
+      why = "it wrote no report";
+      break;
+    case report::JsonReportError::Kind::kNotJson:
+      why = "its report is not JSON";
+      break;
+    case report::JsonReportError::Kind::kNotAReport:
+      why = "its report: " + record.error().message;
+      break;
   }
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) {
-    why = "its report is not JSON";
-    return std::nullopt;
-  }
-  auto record = report::RunRecordFromJson(doc);
-  if (!record) {
-    why = "its report: " + record.error();
-    return std::nullopt;
-  }
-  return std::move(*record);
+  return std::nullopt;
 }
 
 std::string Progress(std::size_t n, std::size_t m, const report::ConfigRecord& c, double seconds) {
@@ -384,8 +382,8 @@ int RunMatrix(const std::vector<MatrixJob>& jobs, const suite::RunOptions& optio
   if (!options.output.empty() || options.format != report::ReportFormat::kHuman) {
     const std::string text = options.format == report::ReportFormat::kHuman
                                  ? human_text
-                                 : RenderRecord(record, options.format);
-    auto written = WriteReport(text, options.output, out);
+                                 : report::RenderRecord(record, options.format);
+    auto written = report::WriteReport(text, options.output, out);
     if (!written) {
       std::cerr << "eofzero: " << written.error() << "\n";
       return suite::kExitToolError;

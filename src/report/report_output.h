@@ -5,42 +5,46 @@
 #pragma once
 
 #include <expected>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
 #include <string>
 
-#include "cli/options.h"
+#include "report/format.h"
 #include "report/fstests_reporter.h"
 #include "report/human_reporter.h"
 #include "report/record.h"
 
-namespace eofzero::cli {
+namespace eofzero::report {
 
 // Renders a finished record in a file format (not kHuman).
-std::string RenderRecord(const report::RunRecord& record, report::ReportFormat format);
+std::string RenderRecord(const RunRecord& record, ReportFormat format);
 
 class ReportOutput {
  public:
-  // `out` is stdout; `interactive` whether it is a terminal.
-  ReportOutput(const suite::RunOptions& options, std::ostream& out, bool interactive);
-  report::Reporter& reporter() { return *fan_out_; }
-  const report::RunRecord& record() const { return recording_.record(); }
+  // `format` and `output` as --format and --output say (the fstests format
+  // only to stdout); `out` is stdout; `interactive` whether it is a terminal.
+  ReportOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
+               bool interactive);
+  Reporter& reporter() { return *fan_out_; }
+  const RunRecord& record() const { return recording_.record(); }
   // Writes the file format (if one was asked for). An error names the file.
   std::expected<void, std::string> Write();
 
  private:
-  const suite::RunOptions& options_;
+  const ReportFormat format_;
+  const std::filesystem::path output_;
   std::ostream& out_;
   std::ofstream file_;  // --format human --output FILE
-  report::RecordingReporter recording_;
-  std::unique_ptr<report::HumanReporter> human_;
-  std::unique_ptr<report::FstestsReporter> fstests_;
-  std::unique_ptr<report::FanOutReporter> fan_out_;
+  RecordingReporter recording_;
+  std::unique_ptr<HumanReporter> human_;
+  std::unique_ptr<FstestsReporter> fstests_;
+  std::unique_ptr<FanOutReporter> fan_out_;
 };
 
 // Writes `text` to `path`, or to `out` when the path is empty.
 std::expected<void, std::string> WriteReport(const std::string& text,
                                              const std::filesystem::path& path, std::ostream& out);
 
-}  // namespace eofzero::cli
+}  // namespace eofzero::report
