@@ -8,7 +8,7 @@
 
 #include "cli/data_dir.h"
 #include "cli/options.h"
-#include "cli/run_command.h"
+#include "suite/run_suite.h"
 #include "cli/selftest_command.h"
 #include "cli/case_preflight.h"
 #include "engine/case_file.h"
@@ -234,7 +234,7 @@ static int Main(int argc, char** argv) {
   }
   report::ReportOutput output(invocation->run.format, invocation->run.output, std::cout,
                              interactive);
-  auto outcomes = cli::RunSuite(invocation->run, *selected, output.reporter());
+  auto outcomes = suite::RunSuite(invocation->run, *selected, output.reporter());
   if (auto written = output.Write(); !written) {
     std::cerr << "eofzero: " << written.error() << "\n";
     return suite::kExitToolError;
