@@ -9,7 +9,7 @@
 #include "cli/data_dir.h"
 #include "cli/options.h"
 #include "suite/run_suite.h"
-#include "cli/selftest_command.h"
+#include "suite/selftest.h"
 #include "cli/case_preflight.h"
 #include "engine/case_file.h"
 #include "os/file_io.h"
@@ -228,7 +228,8 @@ static int Main(int argc, char** argv) {
     }
   }
   if (selftest) {
-    auto r = cli::RunSelftest(invocation->run, *selected->front(), std::cout);
+    report::SelftestTextReporter reporter(std::cout);
+    auto r = suite::RunSelftest(invocation->run, *selected->front(), reporter);
     if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
     return r.all_detected ? suite::kExitPass : r.setup_failed ? suite::kExitToolError : suite::kExitFail;
   }
