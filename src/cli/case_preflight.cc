@@ -43,6 +43,22 @@ std::expected<void, std::string> PreflightCases(const suite::RunOptions& options
   return {};
 }
 
+std::expected<void, std::string> PreflightMatrix(const std::vector<suite::MatrixJob>& jobs,
+                                                 const std::vector<engine::CaseSpec>& catalog) {
+  for (const auto& job : jobs) {
+    suite::RunOptions worker;  // what WorkerArgs leaves at its default stays so here
+    worker.filesystems = {job.entry.fs};
+    worker.block_size = job.entry.block_size;
+    std::vector<const engine::CaseSpec*> cases;
+    for (const auto& name : job.cases)
+      for (const auto& c : catalog)
+        if (c.name == name) cases.push_back(&c);
+    if (auto ok = PreflightCases(worker, cases); !ok)
+      return std::unexpected(ok.error() + " (configuration " + job.entry.name + ")");
+  }
+  return {};
+}
+
 std::vector<const engine::CaseSpec*> Pointers(const std::vector<engine::CaseSpec>& cases) {
   std::vector<const engine::CaseSpec*> out;
   for (const auto& c : cases) out.push_back(&c);

@@ -8,6 +8,7 @@
 
 #include "cli/data_dir.h"
 #include "cli/options.h"
+#include "suite/matrix_run.h"
 #include "suite/run_suite.h"
 #include "suite/selftest.h"
 #include "cli/case_preflight.h"
@@ -15,7 +16,6 @@
 #include "os/file_io.h"
 #include "os/child.h"
 #include "os/interrupt.h"
-#include "cli/matrix_command.h"
 #include "report/report_output.h"
 #include "report/json_report.h"
 #include "scratch/run_registry.h"
@@ -184,7 +184,7 @@ static int Main(int argc, char** argv) {
       std::cerr << "eofzero: " << config.error() << "\n";
       return suite::kExitToolError;
     }
-    auto jobs = cli::PlanMatrix(*config, *cases);
+    auto jobs = suite::PlanMatrix(*config, *cases);
     if (!jobs) {
       std::cerr << "eofzero: " << jobs.error() << "\n";
       return suite::kExitUsage;
@@ -196,7 +196,20 @@ static int Main(int argc, char** argv) {
     if (!StartPrivileged(invocation->run.verbosity, "matrix needs root (its workers build "
                                                     "scratch filesystems)"))
       return suite::kExitToolError;
-    return cli::RunMatrix(*jobs, invocation->run, invocation->matrix.jobs, std::cout, interactive);
+    const unsigned parallel = invocation->matrix.jobs;
+    report::MatrixOutput output(invocation->run.format, invocation->run.output, std::cout,
+                                interactive);
+    auto record = suite::RunMatrix(*jobs, invocation->run, parallel, output.reporter());
+    if (!record) {
+      std::cerr << "eofzero: matrix: " << record.error().Message() << "\n";
+      return suite::kExitToolError;
+    }
+    if (auto written = output.Write(*record, jobs->size(), parallel); !written) {
+      std::cerr << "eofzero: " << written.error() << "\n";
+      return suite::kExitToolError;
+    }
+    if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
+    return suite::MatrixExitStatus(*record);
   }
   const bool selftest = invocation->command == cli::Command::kSelftest;
   auto selected = engine::SelectCases(*cases, selftest ? std::vector<std::string>{"truncate_up"}

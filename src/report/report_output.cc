@@ -51,6 +51,25 @@ std::expected<void, std::string> ReportOutput::Write() {
   return WriteReport(RenderRecord(recording_.record(), format_), output_, out_);
 }
 
+MatrixOutput::MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
+                           bool interactive)
+    : format_(format), output_(std::move(output)), out_(out) {
+  if (format_ == ReportFormat::kHuman || !output_.empty())
+    reporter_ = std::make_unique<MatrixTextReporter>(out, interactive);
+  else
+    reporter_ = std::make_unique<MatrixReporter>();  // says nothing: stdout gets the file format
+}
+
+std::expected<void, std::string> MatrixOutput::Write(const RunRecord& record,
+                                                     std::size_t configurations,
+                                                     unsigned parallel) {
+  if (output_.empty() && format_ == ReportFormat::kHuman) return {};  // shown as it ran
+  const std::string text = format_ == ReportFormat::kHuman
+                               ? RenderMatrixSummary(record, configurations, parallel)
+                               : RenderRecord(record, format_);
+  return WriteReport(text, output_, out_);
+}
+
 std::expected<void, std::string> WriteReport(const std::string& text,
                                              const std::filesystem::path& path, std::ostream& out) {
   if (path.empty()) {

@@ -14,6 +14,7 @@
 #include "report/format.h"
 #include "report/fstests_reporter.h"
 #include "report/human_reporter.h"
+#include "report/matrix_reporter.h"
 #include "report/record.h"
 
 namespace eofzero::report {
@@ -41,6 +42,25 @@ class ReportOutput {
   std::unique_ptr<HumanReporter> human_;
   std::unique_ptr<FstestsReporter> fstests_;
   std::unique_ptr<FanOutReporter> fan_out_;
+};
+
+// Where a matrix's results go: the human report (MatrixTextReporter) on
+// stdout while it runs, when the format is human or another one goes to
+// --output; a file format, or the human summary to --output, once it is over.
+class MatrixOutput {
+ public:
+  MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
+               bool interactive);
+  MatrixReporter& reporter() { return *reporter_; }
+  // Writes what --format and --output ask for besides stdout's human report.
+  std::expected<void, std::string> Write(const RunRecord& record, std::size_t configurations,
+                                         unsigned parallel);
+
+ private:
+  const ReportFormat format_;
+  const std::filesystem::path output_;
+  std::ostream& out_;
+  std::unique_ptr<MatrixReporter> reporter_;
 };
 
 // Writes `text` to `path`, or to `out` when the path is empty.
