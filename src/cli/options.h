@@ -1,7 +1,9 @@
 // Command-line parsing and validation (no I/O besides checking that --workdir
-// and --cases-dir exist; case names are matched after the cases are loaded). Every error is one
-// line naming the option it is about (or the fstests variable, with --fstests). The scratch device
-// itself is checked later, by scratch::CheckScratchTarget.
+// and --cases-dir exist; case names are matched after the cases are loaded).
+// The subcommands and their options come from one table (commands.h), the
+// checks from validate.h, one concern each. Every error is one line naming
+// the option it is about (or the fstests variable, with --fstests). The
+// scratch device itself is checked later, by scratch::CheckScratchTarget.
 #pragma once
 
 #include <cstdint>

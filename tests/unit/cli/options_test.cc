@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/env_stub.h"
-
 #include <map>
+
+#include "cli/env_stub.h"
 
 namespace eofzero::cli {
 namespace {
@@ -101,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadInput{{"run", "--fs", "btrfs"}, "--fs: unknown filesystem 'btrfs'"},
         BadInput{{"run", "--fs", ""}, "--fs: unknown filesystem ''"},
-        BadInput{{"run", "--cases-dir", "/nonexistent"}, "--cases-dir: /nonexistent is not a directory"},
+        BadInput{{"run", "--cases-dir", "/nonexistent"},
+                 "--cases-dir: /nonexistent is not a directory"},
         BadInput{{"run", "--block-size", "3000"}, "--block-size: 3000 is not a power of two"},
         BadInput{{"run", "--block-size", "512"}, "--block-size: 512 is not a power of two"},
         BadInput{{"run", "--block-size", "4k"}, "--block-size: '4k' is not a whole number"},
@@ -198,15 +199,16 @@ TEST(ParseCommandLine, MkfsOptionsThatSetABlockSizeMakeItTheOnlyOne) {
       {"run", "--fs", "xfs", "--mkfs-options", "-b size=2048", "--block-size", "2048"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->run.block_size, 2048u);
-  EXPECT_FALSE(
-      ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
+  EXPECT_FALSE(ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-O bigalloc"})
+                   ->run.mkfs_block_size);
 }
 
 TEST(ParseCommandLine, OptionsThatNameAnotherDeviceAreRefused) {
-  EXPECT_EQ(ParseCommandLine({"run", "--fs", "xfs", "--mkfs-options", "-l logdev=/dev/vdc,size=64m"})
-                .error(),
-            "--mkfs-options: '-l logdev=/dev/vdc,size=64m' names an external log device: options "
-            "that reach beyond the scratch device are refused");
+  EXPECT_EQ(
+      ParseCommandLine({"run", "--fs", "xfs", "--mkfs-options", "-l logdev=/dev/vdc,size=64m"})
+          .error(),
+      "--mkfs-options: '-l logdev=/dev/vdc,size=64m' names an external log device: options "
+      "that reach beyond the scratch device are refused");
   EXPECT_EQ(ParseCommandLine({"run", "--mount-options", "noatime,logdev=/dev/vdc"}).error(),
             "--mount-options: 'logdev=/dev/vdc' names a device or file, or sets one up: options "
             "that reach beyond the scratch device are refused");
@@ -334,7 +336,8 @@ TEST(ParseCommandLine, ListAndHelp) {
 }
 
 TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
-  auto ext4_1k = ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
+  auto ext4_1k =
+      ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
   ASSERT_TRUE(ext4_1k) << ext4_1k.error();
   EXPECT_EQ(ext4_1k->run.image_bytes, 2ull << 20);
   EXPECT_TRUE(ParseCommandLine({"run", "--fs", "ext4", "--image-size", "8M"}));
@@ -342,8 +345,8 @@ TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
 }
 
 TEST(ParseCommandLine, ListTakesWhatChecksTheCases) {
-  auto inv = ParseCommandLine({"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100",
-                               "--image-size", "1G"});
+  auto inv = ParseCommandLine(
+      {"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100", "--image-size", "1G"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kList);
   EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});

@@ -1,0 +1,27 @@
+// `eofzero selftest`: every oracle shown able to fail (suite::RunSelftest),
+// on the filesystems --fs names.
+#include <iostream>
+
+#include "cli/command_setup.h"
+#include "cli/commands.h"
+#include "os/interrupt.h"
+#include "report/selftest_report.h"
+#include "suite/exit_status.h"
+#include "suite/selftest.h"
+
+namespace eofzero::cli {
+
+int SelftestCommand(const Invocation& inv) {
+  auto catalog = LoadCatalog(inv.run);
+  if (!catalog) return Report(catalog.error());
+  auto selected = PrepareSuite(inv.run, *catalog, {"truncate_up"}, "selftest");
+  if (!selected) return Report(selected.error());
+  report::SelftestTextReporter reporter(std::cout);
+  auto result = suite::RunSelftest(inv.run, *selected->front(), reporter);
+  if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
+  return result.all_detected   ? suite::kExitPass
+         : result.setup_failed ? suite::kExitToolError
+                               : suite::kExitFail;
+}
+
+}  // namespace eofzero::cli
