@@ -1,6 +1,7 @@
 #include "suite/matrix_scheduler.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <csignal>
@@ -133,6 +134,7 @@ struct Matrix {
   unsigned parallel = 2;
 
   std::vector<report::ConfigRecord> Run() {
+    spdlog::set_level(spdlog::level::warn);  // the scheduler says each start at info
     SchedulerConfig config;
     config.parallel = parallel;
     config.program = "/usr/bin/eofzero";

@@ -1,6 +1,7 @@
 #include "suite/run_suite.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <csignal>
 
@@ -24,6 +25,7 @@ struct Suite {
   int signal = 0;
 
   std::vector<Outcome> Run() {
+    spdlog::set_level(spdlog::level::warn);  // RunSuite says each case at info
     std::vector<const engine::CaseSpec*> pointers;
     for (const auto& c : cases) pointers.push_back(&c);
     return RunSuite(options, pointers, scratch, reporter, [this] { return signal; });
