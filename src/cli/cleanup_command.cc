@@ -14,7 +14,7 @@ int CleanupCommand(const Invocation& inv) {
   if (auto ok = StartPrivileged(inv.run.verbosity, "cleanup needs root (umount, loop devices)",
                                 /*reclaim=*/false);
       !ok)
-    return Report(ok.error());
+    return ExitWith(ok.error());
   const auto registry = scratch::RegistryDir();
   const auto reclaimed = scratch::ReclaimLeftovers(registry);
   std::cout << report::RenderCleanup(reclaimed, scratch::LiveRuns(registry), registry);

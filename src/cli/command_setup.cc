@@ -17,7 +17,7 @@
 
 namespace eofzero::cli {
 
-int Report(const Stop& stop) {
+int ExitWith(const Stop& stop) {
   std::cerr << "eofzero: " << stop.message << "\n";
   return stop.status;
 }

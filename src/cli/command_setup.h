@@ -1,7 +1,7 @@
 // What the subcommands share before their own work: logging, root and the
 // signal handlers, the case catalog, the matrix file, the cases a run
-// selects. A step that fails says how the command stops (a Stop): main
-// prints its message as "eofzero: MESSAGE" and exits with its status.
+// selects. A step that fails says how the command stops (a Stop): the
+// command prints it with ExitWith and returns its status.
 #pragma once
 
 #include <expected>
@@ -20,7 +20,7 @@ struct Stop {
 };
 
 // Prints "eofzero: MESSAGE" on stderr; returns the status.
-int Report(const Stop& stop);
+int ExitWith(const Stop& stop);
 
 // spdlog on stderr at the level -v/-q set.
 void SetUpLogging(int verbosity);

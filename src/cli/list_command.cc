@@ -12,9 +12,9 @@ namespace eofzero::cli {
 
 int ListCommand(const Invocation& inv) {
   auto catalog = LoadCatalog(inv.run);
-  if (!catalog) return Report(catalog.error());
+  if (!catalog) return ExitWith(catalog.error());
   if (auto ok = PreflightCases(inv.run, Pointers(catalog->cases)); !ok)
-    return Report({suite::kExitUsage, ok.error()});
+    return ExitWith({suite::kExitUsage, ok.error()});
   std::cout << report::RenderCaseList(catalog->cases, catalog->dir, inv.run.cases_dirs);
   return suite::kExitPass;
 }

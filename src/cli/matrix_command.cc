@@ -17,24 +17,24 @@ namespace eofzero::cli {
 
 int MatrixCommand(const Invocation& inv) {
   auto catalog = LoadCatalog(inv.run);
-  if (!catalog) return Report(catalog.error());
+  if (!catalog) return ExitWith(catalog.error());
   auto file = MatrixFile(inv.matrix);
-  if (!file) return Report(file.error());
+  if (!file) return ExitWith(file.error());
   auto jobs = suite::PlanMatrix(*file, catalog->cases);
-  if (!jobs) return Report({suite::kExitUsage, jobs.error()});
+  if (!jobs) return ExitWith({suite::kExitUsage, jobs.error()});
   if (auto ok = PreflightMatrix(*jobs, catalog->cases); !ok)
-    return Report({suite::kExitUsage, ok.error()});
+    return ExitWith({suite::kExitUsage, ok.error()});
   if (auto ok = StartPrivileged(inv.run.verbosity,
                                 "matrix needs root (its workers build scratch filesystems)");
       !ok)
-    return Report(ok.error());
+    return ExitWith(ok.error());
   const unsigned parallel = inv.matrix.jobs;
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
                               ::isatty(STDOUT_FILENO) == 1);
   auto record = suite::RunMatrix(*jobs, inv.run, parallel, output.reporter());
-  if (!record) return Report({suite::kExitToolError, "matrix: " + record.error().Message()});
+  if (!record) return ExitWith({suite::kExitToolError, "matrix: " + record.error().Message()});
   if (auto written = output.Write(*record, jobs->size(), parallel); !written)
-    return Report({suite::kExitToolError, written.error()});
+    return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
   return suite::MatrixExitStatus(*record);
 }

@@ -14,14 +14,14 @@ int ReportCommand(const Invocation& inv) {
   if (!record) {
     // (A file that cannot be read reads as no JSON.)
     const auto& e = record.error();
-    return Report(
+    return ExitWith(
         {suite::kExitUsage,
          inv.report_input.string() + ": " +
              (e.kind == report::JsonReportError::Kind::kNotAReport ? e.message : "not JSON")});
   }
   auto written =
       report::WriteReport(report::RenderRecord(*record, inv.run.format), inv.run.output, std::cout);
-  if (!written) return Report({suite::kExitToolError, written.error()});
+  if (!written) return ExitWith({suite::kExitToolError, written.error()});
   return suite::kExitPass;
 }
 

@@ -15,14 +15,14 @@ namespace eofzero::cli {
 
 int RunCommand(const Invocation& inv) {
   auto catalog = LoadCatalog(inv.run);
-  if (!catalog) return Report(catalog.error());
+  if (!catalog) return ExitWith(catalog.error());
   auto selected = PrepareSuite(inv.run, *catalog, inv.run.cases, "run");
-  if (!selected) return Report(selected.error());
+  if (!selected) return ExitWith(selected.error());
   report::ReportOutput output(inv.run.format, inv.run.output, std::cout,
                               ::isatty(STDOUT_FILENO) == 1);
   auto outcomes = suite::RunSuite(inv.run, *selected, output.reporter());
   if (auto written = output.Write(); !written)
-    return Report({suite::kExitToolError, written.error()});
+    return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested())
     std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";

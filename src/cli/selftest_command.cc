@@ -13,9 +13,9 @@ namespace eofzero::cli {
 
 int SelftestCommand(const Invocation& inv) {
   auto catalog = LoadCatalog(inv.run);
-  if (!catalog) return Report(catalog.error());
+  if (!catalog) return ExitWith(catalog.error());
   auto selected = PrepareSuite(inv.run, *catalog, {"truncate_up"}, "selftest");
-  if (!selected) return Report(selected.error());
+  if (!selected) return ExitWith(selected.error());
   report::SelftestTextReporter reporter(std::cout);
   auto result = suite::RunSelftest(inv.run, *selected->front(), reporter);
   if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
