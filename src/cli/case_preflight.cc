@@ -8,7 +8,7 @@
 
 namespace eofzero::cli {
 
-std::expected<void, std::string> PreflightCases(const RunOptions& options,
+std::expected<void, std::string> PreflightCases(const suite::RunOptions& options,
                                                 const std::vector<const engine::CaseSpec*>& cases) {
   for (const auto* c : cases) {
     std::vector<scratch::FsType> filesystems;
@@ -39,6 +39,22 @@ std::expected<void, std::string> PreflightCases(const RunOptions& options,
       }
       if (auto ok = engine::PreflightCase(*c, target); !ok) return ok;
     }
+  }
+  return {};
+}
+
+std::expected<void, std::string> PreflightMatrix(const std::vector<suite::MatrixJob>& jobs,
+                                                 const std::vector<engine::CaseSpec>& catalog) {
+  for (const auto& job : jobs) {
+    suite::RunOptions worker;  // what WorkerArgs leaves at its default stays so here
+    worker.filesystems = {job.entry.fs};
+    worker.block_size = job.entry.block_size;
+    std::vector<const engine::CaseSpec*> cases;
+    for (const auto& name : job.cases)
+      for (const auto& c : catalog)
+        if (c.name == name) cases.push_back(&c);
+    if (auto ok = PreflightCases(worker, cases); !ok)
+      return std::unexpected(ok.error() + " (configuration " + job.entry.name + ")");
   }
   return {};
 }

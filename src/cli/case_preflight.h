@@ -9,6 +9,7 @@
 
 #include "cli/options.h"
 #include "engine/case_spec.h"
+#include "suite/matrix_plan.h"
 
 namespace eofzero::cli {
 
@@ -20,8 +21,15 @@ namespace eofzero::cli {
 // filesystem it names, with its default image. Also refuses an
 // --image-size too small for mkfs at a block size a case needs. The error is
 // "FILE:LINE: message" or "--image-size: ..." (pure; no I/O).
-std::expected<void, std::string> PreflightCases(const RunOptions& options,
+std::expected<void, std::string> PreflightCases(const suite::RunOptions& options,
                                                 const std::vector<const engine::CaseSpec*>& cases);
+
+// Checks each matrix configuration's cases as its worker will run them
+// (PreflightCases at the configuration's filesystem and block size, with the
+// default gap and image size), before any worker starts (pure). The error is
+// "FILE:LINE: message (configuration NAME)".
+std::expected<void, std::string> PreflightMatrix(const std::vector<suite::MatrixJob>& jobs,
+                                                 const std::vector<engine::CaseSpec>& catalog);
 
 // The same for every case of a list, as pointers.
 std::vector<const engine::CaseSpec*> Pointers(const std::vector<engine::CaseSpec>& cases);

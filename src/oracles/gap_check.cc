@@ -5,6 +5,28 @@
 #include "engine/sentinel.h"
 
 namespace eofzero::oracles {
+namespace {
+
+// Extends the last run when `i` follows it, else starts a new one.
+void AddToRuns(std::vector<ByteRange>& runs, std::uint64_t i) {
+  if (!runs.empty() && runs.back().end == i) {
+    runs.back().end = i + 1;
+  } else {
+    runs.push_back({i, i + 1});
+  }
+}
+
+bool InAny(const std::vector<ByteRange>& runs, std::uint64_t offset) {
+  return std::any_of(runs.begin(), runs.end(),
+                     [&](const ByteRange& r) { return r.Contains(offset); });
+}
+
+}  // namespace
+
+GapByte GapFinding::ByteAt(std::uint64_t offset) const {
+  if (!InAny(dirty, offset)) return GapByte::kClean;
+  return InAny(sentinel_runs, offset) ? GapByte::kSentinel : GapByte::kOther;
+}
 
 GapFinding CheckGap(ByteView block, ByteRange gap, std::span<const engine::WrittenRange> written) {
   GapFinding f;
@@ -18,12 +40,11 @@ GapFinding CheckGap(ByteView block, ByteRange gap, std::span<const engine::Writt
         }))
       continue;
     ++f.nonzero;
-    if (engine::IsSentinelByte(i, block[i])) ++f.sentinel;
-    if (!f.dirty.empty() && f.dirty.back().end == i) {
-      f.dirty.back().end = i + 1;
-    } else {
-      f.dirty.push_back({i, i + 1});
+    if (engine::IsSentinelByte(i, block[i])) {
+      ++f.sentinel;
+      AddToRuns(f.sentinel_runs, i);
     }
+    AddToRuns(f.dirty, i);
   }
   return f;
 }

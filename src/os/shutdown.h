@@ -16,6 +16,9 @@ enum class ShutdownFlag : std::uint32_t {
 };
 
 const char* ShutdownFlagName(ShutdownFlag flag);
+// Every flag, in the order --shutdown lists them (parsed by their names).
+inline constexpr ShutdownFlag kShutdownFlags[] = {ShutdownFlag::kLogFlush, ShutdownFlag::kNoLogFlush,
+                                                  ShutdownFlag::kDefault};
 
 // Shuts down the filesystem that holds `path` (any file or the mount point).
 // EOPNOTSUPP/ENOTTY come back as ErrorKind::kUnsupported.

@@ -1,13 +1,27 @@
 #include "report/format.h"
 
 namespace eofzero::report {
+namespace {
+
+constexpr ReportFormatEntry kFormats[] = {
+    {ReportFormat::kHuman, "human", false},    {ReportFormat::kJson, "json", false},
+    {ReportFormat::kJunit, "junit", false},    {ReportFormat::kMarkdown, "markdown", false},
+    {ReportFormat::kFstests, "fstests", true},
+};
+
+}  // namespace
+
+std::span<const ReportFormatEntry> ReportFormats() { return kFormats; }
+
+const char* FormatName(ReportFormat format) {
+  for (const auto& f : kFormats)
+    if (f.format == format) return f.name;
+  return "?";
+}
 
 std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
-  if (name == "human") return ReportFormat::kHuman;
-  if (name == "json") return ReportFormat::kJson;
-  if (name == "junit") return ReportFormat::kJunit;
-  if (name == "markdown") return ReportFormat::kMarkdown;
-  if (name == "fstests") return ReportFormat::kFstests;
+  for (const auto& f : kFormats)
+    if (name == f.name) return f.format;
   return std::nullopt;
 }
 

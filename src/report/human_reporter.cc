@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/sentinel.h"
 #include "report/hexdump.h"
 #include "report/table.h"
 
@@ -71,11 +70,17 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
        << Ranges(r->finding.dirty) << "; block at " << (raw ? "device" : "file") << " offset "
        << view.base_offset << "\n";
     if (!view.note.empty()) os << "      " << view.note << "\n";
-    const ByteRange judged = r->finding.gap;
-    HexdumpOptions opt{view.base_offset, judged, 16, "      "};
+    HexdumpOptions opt{view.base_offset, r->finding.gap, 16, "      "};
     os << RenderHexdump(view.bytes, opt, [&](std::uint64_t i) {
-      if (!judged.Contains(i) || view.bytes[i] == 0) return ' ';
-      return engine::IsSentinelByte(i, view.bytes[i]) ? '^' : '*';
+      switch (r->finding.ByteAt(i)) {
+        case oracles::GapByte::kSentinel:
+          return '^';
+        case oracles::GapByte::kOther:
+          return '*';
+        case oracles::GapByte::kClean:
+          break;
+      }
+      return ' ';
     });
   }
   if (!verdict.Failing().empty())

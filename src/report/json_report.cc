@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "os/file_io.h"
 #include "os/process.h"
 #include "report/standing.h"
 
@@ -240,6 +241,17 @@ std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
   } catch (const json::exception& e) {  // a member of the wrong type, read with value()
     return std::unexpected(std::string("a field has the wrong type: ") + e.what());
   }
+}
+
+std::expected<RunRecord, JsonReportError> LoadJsonReport(const std::filesystem::path& path) {
+  using Kind = JsonReportError::Kind;
+  auto text = os::ReadTextFile(path);
+  if (!text) return std::unexpected(JsonReportError{Kind::kUnreadable, "cannot be read"});
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) return std::unexpected(JsonReportError{Kind::kNotJson, "not JSON"});
+  auto record = RunRecordFromJson(doc);
+  if (!record) return std::unexpected(JsonReportError{Kind::kNotAReport, record.error()});
+  return std::move(*record);
 }
 
 }  // namespace eofzero::report

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <expected>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -37,5 +38,19 @@ nlohmann::ordered_json ToJson(const RunRecord& record);
 
 // Reads a report written by ToJson; an error names what is missing or wrong.
 std::expected<RunRecord, std::string> RunRecordFromJson(const nlohmann::ordered_json& doc);
+
+// Why a saved report could not be read back.
+struct JsonReportError {
+  enum class Kind {
+    kUnreadable,  // no such file, or it cannot be read
+    kNotJson,     // it does not parse as JSON
+    kNotAReport,  // JSON, but not a report: `message` is RunRecordFromJson's error
+  };
+  Kind kind;
+  std::string message;
+};
+
+// Reads a report file (`eofzero report FILE.json`, a matrix worker's report).
+std::expected<RunRecord, JsonReportError> LoadJsonReport(const std::filesystem::path& path);
 
 }  // namespace eofzero::report

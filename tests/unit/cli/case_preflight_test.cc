@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/matrix_command.h"
 #include "engine/case_file.h"
 
 namespace eofzero::cli {
@@ -21,8 +20,8 @@ engine::CaseSpec Case(const std::string& name, const std::string& fields,
   return spec ? *spec : engine::CaseSpec{};
 }
 
-RunOptions Options(std::vector<scratch::FsType> filesystems, std::uint64_t image_bytes = 0) {
-  RunOptions o;
+suite::RunOptions Options(std::vector<scratch::FsType> filesystems, std::uint64_t image_bytes = 0) {
+  suite::RunOptions o;
   o.filesystems = std::move(filesystems);
   o.image_bytes = image_bytes;
   return o;
@@ -67,7 +66,7 @@ TEST(PreflightCases, ACaseForAnotherFilesystemIsStillChecked) {
 
 TEST(PreflightCases, AScratchDeviceIsNotSizeChecked) {
   const auto c = Case("big", "", "falloc 0 1g\n");
-  RunOptions o = Options({kExt4});
+  suite::RunOptions o = Options({kExt4});
   o.scratch_target.emplace();
   o.scratch_target->device = "/dev/sdz";
   o.scratch_target->mount_dir = "/mnt/scratch";
@@ -77,14 +76,14 @@ TEST(PreflightCases, AScratchDeviceIsNotSizeChecked) {
 TEST(PreflightMatrix, EachConfigurationAtItsOwnBlockSize) {
   std::vector<engine::CaseSpec> catalog = {Case("wide_gap", "gap = 2000\n", "")};
   auto job = [](const char* name, std::uint32_t bs) {
-    MatrixJob j;
+    suite::MatrixJob j;
     j.entry.name = name;
     j.entry.fs = kExt4;
     j.entry.block_size = bs;
     j.cases = {"wide_gap"};
     return j;
   };
-  const MatrixJob k4 = job("ext4-4k", 4096), k1 = job("ext4-1k", 1024);
+  const suite::MatrixJob k4 = job("ext4-4k", 4096), k1 = job("ext4-1k", 1024);
   EXPECT_TRUE(PreflightMatrix({k4}, catalog));
   auto r = PreflightMatrix({k4, k1}, catalog);
   ASSERT_FALSE(r);

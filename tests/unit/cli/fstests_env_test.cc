@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/env_stub.h"
-
 #include <map>
+
+#include "cli/env_stub.h"
 
 namespace eofzero::cli {
 namespace {

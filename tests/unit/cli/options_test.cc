@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/env_stub.h"
-
 #include <map>
+
+#include "cli/env_stub.h"
 
 namespace eofzero::cli {
 namespace {
@@ -15,7 +15,7 @@ TEST(ParseCommandLine, RunWithoutArgumentsIsTheDefaultSuite) {
   auto inv = ParseCommandLine({"run"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kRun);
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4, scratch::FsType::kXfs}));
   EXPECT_TRUE(o.cases.empty());
   EXPECT_EQ(o.block_size, 4096u);
@@ -52,7 +52,7 @@ TEST(ParseCommandLine, AllRunFlags) {
                                "--inject-fault",
                                "stale-after-crash"});
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
   EXPECT_EQ(o.cases, (Args{"truncate_up", "fallocate"}));
   EXPECT_EQ(o.mkfs_options, "-m reflink=1");
@@ -100,7 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadInput{{"run", "--fs", "btrfs"}, "--fs: unknown filesystem 'btrfs'"},
         BadInput{{"run", "--fs", ""}, "--fs: unknown filesystem ''"},
-        BadInput{{"run", "--cases-dir", "/nonexistent"}, "--cases-dir: /nonexistent is not a directory"},
+        BadInput{{"run", "--cases-dir", "/nonexistent"},
+                 "--cases-dir: /nonexistent is not a directory"},
         BadInput{{"run", "--block-size", "3000"}, "--block-size: 3000 is not a power of two"},
         BadInput{{"run", "--block-size", "512"}, "--block-size: 512 is not a power of two"},
         BadInput{{"run", "--block-size", "4k"}, "--block-size: '4k' is not a whole number"},
@@ -197,15 +198,16 @@ TEST(ParseCommandLine, MkfsOptionsThatSetABlockSizeMakeItTheOnlyOne) {
       {"run", "--fs", "xfs", "--mkfs-options", "-b size=2048", "--block-size", "2048"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->run.block_size, 2048u);
-  EXPECT_FALSE(
-      ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-O bigalloc"})->run.mkfs_block_size);
+  EXPECT_FALSE(ParseCommandLine({"run", "--fs", "ext4", "--mkfs-options", "-O bigalloc"})
+                   ->run.mkfs_block_size);
 }
 
 TEST(ParseCommandLine, OptionsThatNameAnotherDeviceAreRefused) {
-  EXPECT_EQ(ParseCommandLine({"run", "--fs", "xfs", "--mkfs-options", "-l logdev=/dev/vdc,size=64m"})
-                .error(),
-            "--mkfs-options: '-l logdev=/dev/vdc,size=64m' names an external log device: options "
-            "that reach beyond the scratch device are refused");
+  EXPECT_EQ(
+      ParseCommandLine({"run", "--fs", "xfs", "--mkfs-options", "-l logdev=/dev/vdc,size=64m"})
+          .error(),
+      "--mkfs-options: '-l logdev=/dev/vdc,size=64m' names an external log device: options "
+      "that reach beyond the scratch device are refused");
   EXPECT_EQ(ParseCommandLine({"run", "--mount-options", "noatime,logdev=/dev/vdc"}).error(),
             "--mount-options: 'logdev=/dev/vdc' names a device or file, or sets one up: options "
             "that reach beyond the scratch device are refused");
@@ -227,7 +229,7 @@ const Vars kFstests = {{"FSTYP", "xfs"},
 TEST(ParseCommandLine, FstestsTakesTheEnvironment) {
   auto inv = ParseCommandLine({"run", "--fstests"}, Env(kFstests));
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
   ASSERT_TRUE(o.scratch_target);
   EXPECT_EQ(o.scratch_target->device, "/dev/vdb");
@@ -249,7 +251,7 @@ TEST(ParseCommandLine, FlagsWinOverTheFstestsEnvironment) {
                                "--mkfs-options", "", "--mount-options", "nodelalloc"},
                               Env(vars));
   ASSERT_TRUE(inv) << inv.error();
-  const RunOptions& o = inv->run;
+  const suite::RunOptions& o = inv->run;
   EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4}));
   EXPECT_EQ(o.scratch_target->device, "/dev/vdc");
   EXPECT_EQ(o.scratch_target->device_from, "--scratch-dev");
@@ -333,7 +335,8 @@ TEST(ParseCommandLine, ListAndHelp) {
 }
 
 TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
-  auto ext4_1k = ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
+  auto ext4_1k =
+      ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
   ASSERT_TRUE(ext4_1k) << ext4_1k.error();
   EXPECT_EQ(ext4_1k->run.image_bytes, 2ull << 20);
   EXPECT_TRUE(ParseCommandLine({"run", "--fs", "ext4", "--image-size", "8M"}));
@@ -341,8 +344,8 @@ TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
 }
 
 TEST(ParseCommandLine, ListTakesWhatChecksTheCases) {
-  auto inv = ParseCommandLine({"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100",
-                               "--image-size", "1G"});
+  auto inv = ParseCommandLine(
+      {"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100", "--image-size", "1G"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kList);
   EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});

@@ -63,6 +63,24 @@ TEST(CheckGap, ShortViewJudgesOnlyWhatItHolds) {
   EXPECT_FALSE(g.clean());
 }
 
+TEST(CheckGap, ClassifiesEveryByteOnceSentinelOtherOrClean) {
+  Bytes block = engine::SentinelBlock(4096);
+  block[4084] = 0;     // a zero inside the sentinel
+  block[4090] = 0x01;  // not the sentinel's byte there
+  const Bytes mine = {block[4094], block[4095]};
+  const engine::WrittenRange written[] = {{{4094, 4096}, mine}};  // the case's own data
+  auto f = CheckGap(block, {4080, 4096}, written);
+  EXPECT_EQ(f.nonzero, 13u);
+  EXPECT_EQ(f.sentinel, 12u);
+  EXPECT_EQ(f.sentinel_runs,
+            (std::vector<ByteRange>{{4080, 4084}, {4085, 4090}, {4091, 4094}}));
+  EXPECT_EQ(f.ByteAt(4080), GapByte::kSentinel);
+  EXPECT_EQ(f.ByteAt(4084), GapByte::kClean) << "zero";
+  EXPECT_EQ(f.ByteAt(4090), GapByte::kOther);
+  EXPECT_EQ(f.ByteAt(4094), GapByte::kClean) << "the case wrote it: expected there";
+  EXPECT_EQ(f.ByteAt(4079), GapByte::kClean) << "outside the gap, though it is the sentinel";
+}
+
 TEST(Sentinel, PatternIsPositional) {
   Bytes block = engine::SentinelBlock(64);
   EXPECT_EQ(std::string(block.begin(), block.begin() + 16), "EOFZERO-SENTINEL");

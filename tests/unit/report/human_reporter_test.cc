@@ -38,6 +38,26 @@ TEST(RenderEvidence, OtherNonZeroBytesAreMarkedDifferently) {
   EXPECT_NE(text.find("(0 are sentinel)"), std::string::npos) << text;
 }
 
+// The marks are the gap oracle's classification (oracles::GapFinding::ByteAt):
+// a byte it did not count (zero, or data the case wrote there itself) is not
+// marked, however it looks.
+TEST(RenderEvidence, MarksAreTheCheckersClassificationOfEachByte) {
+  auto run = FailedRun();
+  auto& bytes = run.views[0].bytes;
+  bytes[4084] = 0;
+  bytes[4090] = 0x01;
+  run.views[0].written = {{{4094, 4096}, {bytes[4094], bytes[4095]}}};
+  auto verdict = oracles::Judge(run);
+  ASSERT_EQ(verdict.outcome, oracles::Outcome::kFail);
+  const std::string text = RenderEvidence(Config(), run, verdict);
+  EXPECT_NE(text.find("13 of 16 gap bytes non-zero (12 are sentinel)"), std::string::npos) << text;
+  EXPECT_NE(text.find("      0000aff0  45 4f 46 5a 00 52 4f 2d  53 45 01 54 49 4e 45 4c"
+                      "  |EOFZ.RO-SE.TINEL|\n"
+                      "                ^^ ^^ ^^ ^^    ^^ ^^ ^^  ^^ ^^ ** ^^ ^^ ^^\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
   std::ostringstream out;
   HumanReporter reporter(out);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "report/sample_record.h"
+#include "temp_dir.h"
 
 namespace eofzero::report {
 namespace {
@@ -121,6 +122,25 @@ TEST(JsonReport, RefusesWhatIsNotAnEofzeroReport) {
       "configurations": [{"fs": "ext4", "cases": "junk"}]})"));
   ASSERT_FALSE(junk_cases);
   EXPECT_EQ(junk_cases.error(), "configurations[0]: \"cases\" is not a list");
+}
+
+TEST(LoadJsonReport, ReadsAReportBackAndSaysWhyAFileIsNone) {
+  using Kind = JsonReportError::Kind;
+  eofzero::testing::TempDir dir;
+  auto good = LoadJsonReport(dir.Write("good.json", ToJson(testing::SampleRecord()).dump(2)));
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->configs.size(), testing::SampleRecord().configs.size());
+  auto missing = LoadJsonReport(dir.path() / "missing.json");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, Kind::kUnreadable);
+  auto text = LoadJsonReport(dir.Write("text.json", "nope"));
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().kind, Kind::kNotJson);
+  EXPECT_EQ(text.error().message, "not JSON");
+  auto other = LoadJsonReport(dir.Write("other.json", R"({"x": 1})"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().kind, Kind::kNotAReport);
+  EXPECT_EQ(other.error().message, "not an eofzero JSON report");
 }
 
 }  // namespace

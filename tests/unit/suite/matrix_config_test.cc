@@ -1,16 +1,15 @@
-#include "cli/matrix_config.h"
+#include "suite/matrix_config.h"
 
 #include <gtest/gtest.h>
-
-#include "recorded_output.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "engine/case_file.h"
+#include "recorded_output.h"
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 namespace {
 
 constexpr const char* kGood = R"toml(cases = ["truncate_*"]
@@ -56,7 +55,8 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
     const char* error;
   } rows[] = {
       {"cases = []\n", "m.toml:1: no [[config]] tables: nothing to run"},
-      {"[[config]]\nname = \"a\"\nfs = \"btrfs\"\n", "m.toml:3: unknown filesystem 'btrfs' (ext4 or xfs)"},
+      {"[[config]]\nname = \"a\"\nfs = \"btrfs\"\n",
+       "m.toml:3: unknown filesystem 'btrfs' (ext4 or xfs)"},
       {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
       {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
       {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
@@ -120,8 +120,8 @@ TEST(MatrixConfig, AnExpectedFailureMayNameTheKindsOfFindingItCovers) {
 }
 
 TEST(MatrixConfig, ABlockSizeTheMkfsOptionsSetIsTheConfigurations) {
-  auto m = ParseMatrixText("[[config]]\nname = \"x\"\nfs = \"xfs\"\nmkfs_options = \"-b size=1k\"\n",
-                           "m.toml");
+  auto m = ParseMatrixText(
+      "[[config]]\nname = \"x\"\nfs = \"xfs\"\nmkfs_options = \"-b size=1k\"\n", "m.toml");
   ASSERT_TRUE(m) << m.error();
   EXPECT_EQ(m->configs[0].block_size, 1024u);
 }
@@ -144,8 +144,8 @@ TEST(MatrixConfig, ACaseForAnotherBlockSizeRunsOnlyInConfigurationsOfThatSize) {
 }
 
 TEST(MatrixConfig, AnExpectedFailureMustNameACaseTheConfigurationRuns) {
-  const std::vector<engine::CaseSpec> catalog = {Spec("append_write", true), Spec("truncate_up", true),
-                                                 Spec("truncate_up_far")};
+  const std::vector<engine::CaseSpec> catalog = {
+      Spec("append_write", true), Spec("truncate_up", true), Spec("truncate_up_far")};
   auto m = ParseMatrixText(kGood, "m.toml");
   ASSERT_TRUE(m) << m.error();
   auto a = CasesFor(*m, m->configs[0], catalog);
@@ -176,16 +176,16 @@ TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
     auto cases = CasesFor(*m, entry, *catalog);
     EXPECT_TRUE(cases) << (cases ? "" : cases.error());
   }
-  for (const char* want : {"ext4-4k", "ext4-1k", "ext4-bigalloc", "ext4-data-journal",
-                           "ext4-nodelalloc", "ext4-data-writeback", "xfs-4k", "xfs-1k",
-                           "xfs-reflink0", "xfs-reflink1"})
+  for (const char* want :
+       {"ext4-4k", "ext4-1k", "ext4-bigalloc", "ext4-data-journal", "ext4-nodelalloc",
+        "ext4-data-writeback", "xfs-4k", "xfs-1k", "xfs-reflink0", "xfs-reflink1"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
 }
 
 }  // namespace
-}  // namespace eofzero::cli
+}  // namespace eofzero::suite
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 namespace {
 
 // The README's example matrix file must stay a valid one.
@@ -198,8 +198,9 @@ TEST(MatrixConfig, TheReadmeExampleParses) {
   ASSERT_TRUE(m) << m.error();
   ASSERT_EQ(m->configs.size(), 1u);
   EXPECT_EQ(m->configs[0].mkfs_options, "-O bigalloc -C 65536");
-  EXPECT_EQ(m->configs[0].expected_failures.at("gap_1").findings, (std::vector<std::string>{"gap", "fsck"}));
+  EXPECT_EQ(m->configs[0].expected_failures.at("gap_1").findings,
+            (std::vector<std::string>{"gap", "fsck"}));
 }
 
 }  // namespace
-}  // namespace eofzero::cli
+}  // namespace eofzero::suite

@@ -1,10 +1,12 @@
-#include "cli/matrix_command.h"
+#include "suite/matrix_merge.h"
 
 #include <gtest/gtest.h>
 
+#include "report/json_report.h"
 #include "report/standing.h"
+#include "temp_dir.h"
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 namespace {
 
 using oracles::Outcome;
@@ -25,17 +27,6 @@ report::CaseRecord Case(const std::string& name, Outcome outcome) {
   r.outcome = outcome;
   if (outcome == Outcome::kFail) r.findings = {"gap"};
   return r;
-}
-
-TEST(WorkerArgs, RunsTheConfigurationAsAJsonWorkerAndLeavesOutEmptyOptions) {
-  RunOptions options;
-  options.cases_dirs = {"/my/cases"};
-  auto args = WorkerArgs(Job(), options, "/var/tmp/m", "/var/tmp/m/ext4-nodelalloc.json");
-  EXPECT_EQ(args, (std::vector<std::string>{
-                      "run", "--worker", "--config-name=ext4-nodelalloc", "--fs=ext4", "--block-size=4096",
-                      "--case=append_write,truncate_up,truncate_up_1k", "--workdir=/var/tmp/m",
-                      "--format=json", "--output=/var/tmp/m/ext4-nodelalloc.json", "-v",
-                      "--mount-options=nodelalloc", "--cases-dir=/my/cases"}));
 }
 
 TEST(MergeWorker, FoldsTheWorkersConfigurationsIntoOneAndMarksExpectedFailures) {
@@ -74,24 +65,27 @@ TEST(MergeWorker, EveryPlannedCaseTheWorkerDidNotReportIsAnError) {
       << "an expected failure that did not run is still an error";
 }
 
-TEST(MatrixExitStatus, RedFindingsOutrankErrorsAndKnownFailuresStayGreen) {
+TEST(ReadWorkerReport, SaysWhyAWorkerLeftNoUsableReport) {
+  eofzero::testing::TempDir dir;
+  EXPECT_EQ(ReadWorkerReport(dir.path() / "none.json").error(), "it wrote no report");
+  EXPECT_EQ(ReadWorkerReport(dir.Write("cut.json", "{\"tool\": \"eofz")).error(),
+            "its report is not JSON");
+  EXPECT_EQ(ReadWorkerReport(dir.Write("other.json", "[]")).error(),
+            "its report: not an eofzero JSON report");
   report::RunRecord record;
-  report::ConfigRecord c;
-  c.cases = {Case("a", Outcome::kPass), Case("b", Outcome::kFail), Case("c", Outcome::kSkip)};
-  c.cases[1].expected_failure = report::ExpectedFailure{"known"};
-  record.configs = {c};
-  EXPECT_EQ(MatrixExitStatus(record), 0);
-  record.configs[0].cases.push_back(Case("d", Outcome::kError));
-  EXPECT_EQ(MatrixExitStatus(record), 3);
-  record.configs[0].cases[0].expected_failure = report::ExpectedFailure{"fixed now"};  // XPASS
-  EXPECT_EQ(MatrixExitStatus(record), 1);
-  record.configs[0].cases[0].expected_failure.reset();
-  record.configs[0].cases[1].expected_failure.reset();  // a new failure
-  EXPECT_EQ(MatrixExitStatus(record), 1);
-  report::RunRecord setup_failed;
-  setup_failed.configs = {report::ConfigRecord{{}, "mkfs.xfs is not installed", {}}};
-  EXPECT_EQ(MatrixExitStatus(setup_failed), 3);
+  record.kernel = "6.18.0 x86_64";
+  auto read = ReadWorkerReport(dir.Write("ok.json", report::ToJson(record).dump()));
+  ASSERT_TRUE(read) << read.error();
+  EXPECT_EQ(read->kernel, "6.18.0 x86_64");
+}
+
+TEST(LogTail, TheLastLinesJoined) {
+  eofzero::testing::TempDir dir;
+  auto log = dir.Write("w.log", "one\ntwo\nthree\nfour\n");
+  EXPECT_EQ(LogTail(log, 3), "two | three | four");
+  EXPECT_EQ(LogTail(log, 10), "one | two | three | four");
+  EXPECT_EQ(LogTail(dir.path() / "none.log", 3), "");
 }
 
 }  // namespace
-}  // namespace eofzero::cli
+}  // namespace eofzero::suite

@@ -28,7 +28,7 @@
 #include "report/record.h"
 #include "scratch/fs_type.h"
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 
 struct MatrixEntry {
   std::string name;
@@ -36,9 +36,9 @@ struct MatrixEntry {
   std::uint32_t block_size = 4096;
   std::string mkfs_options;
   std::string mount_options;
-  std::vector<std::string> cases;                        // globs; empty: the matrix's
+  std::vector<std::string> cases;                                    // globs; empty: the matrix's
   std::map<std::string, report::ExpectedFailure> expected_failures;  // by case
-  int line = 0;                                          // of its [[config]] header
+  int line = 0;                                                      // of its [[config]] header
 };
 
 struct MatrixConfig {
@@ -59,4 +59,4 @@ std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
     const MatrixConfig& matrix, const MatrixEntry& entry,
     const std::vector<engine::CaseSpec>& catalog);
 
-}  // namespace eofzero::cli
+}  // namespace eofzero::suite

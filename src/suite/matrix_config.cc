@@ -1,17 +1,18 @@
-#include "cli/matrix_config.h"
+#include "suite/matrix_config.h"
+
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <set>
-#include <toml++/toml.h>
 
 #include "engine/case_file.h"
 #include "engine/toml_text.h"
+#include "os/file_io.h"
 #include "report/standing.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/user_options.h"
-#include "os/file_io.h"
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 namespace {
 
 class Parser {
@@ -34,8 +35,7 @@ class Parser {
       }
     }
     const toml::array* configs = tbl["config"].as_array();
-    if (!configs || configs->empty())
-      return Error(1, "no [[config]] tables: nothing to run");
+    if (!configs || configs->empty()) return Error(1, "no [[config]] tables: nothing to run");
     std::set<std::string> names;
     for (const auto& node : *configs) {
       const toml::table* t = node.as_table();
@@ -115,10 +115,11 @@ class Parser {
         auto s = String(node, k);
         if (!s) return std::unexpected(s.error());
         if (k == "name") {
-          if (s->empty() || s->size() > 64 || s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-                                                 "VWXYZ0123456789-_.") != std::string::npos)
-            return Error(Line(node), "name '" + *s +
-                                         "' must be 1 to 64 letters, digits, '-', '_' or '.'");
+          if (s->empty() || s->size() > 64 ||
+              s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                                   "VWXYZ0123456789-_.") != std::string::npos)
+            return Error(Line(node),
+                         "name '" + *s + "' must be 1 to 64 letters, digits, '-', '_' or '.'");
           e.name = *s;
         } else if (k == "fs") {
           auto fs = scratch::ParseFsType(*s);
@@ -212,4 +213,4 @@ std::expected<std::vector<const engine::CaseSpec*>, std::string> CasesFor(
   return selected;
 }
 
-}  // namespace eofzero::cli
+}  // namespace eofzero::suite

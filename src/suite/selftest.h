@@ -4,18 +4,17 @@
 // sentinel left in the page cache before it, a file one byte too long after
 // it, the first block of a directory of the case's overwritten with the
 // sentinel (mapped and written like the plant). Each oracle must report the
-// fault meant for it. Prints a table
-// oracle x filesystem -> detects yes/no.
+// fault meant for it. The reporter gets a line per control and then the
+// table oracle × filesystem -> detects yes/no.
 #pragma once
 
-#include <ostream>
-#include <string>
-#include <vector>
-
-#include "cli/options.h"
 #include "engine/case_spec.h"
+#include "report/selftest_report.h"
+#include "suite/interrupts.h"
+#include "suite/run_options.h"
+#include "suite/scratch_provider.h"
 
-namespace eofzero::cli {
+namespace eofzero::suite {
 
 struct SelftestResult {
   bool all_detected = false;  // every oracle on every filesystem saw its fault
@@ -23,7 +22,13 @@ struct SelftestResult {
 };
 
 // `probe_case` is the case the controls run (truncate_up from the catalog).
+// On images under options.workdir (MakeScratchProvider); needs root.
 SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
-                           std::ostream& out);
+                           report::SelftestReporter& reporter);
 
-}  // namespace eofzero::cli
+// The same on the filesystems `scratch` provides (the unit tests' seam).
+SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+                           ScratchProvider& scratch, report::SelftestReporter& reporter,
+                           const InterruptPoll& interrupt);
+
+}  // namespace eofzero::suite

@@ -1,0 +1,22 @@
+// `eofzero list`: the catalog, every case checked as `run` with the same
+// options would check it.
+#include <iostream>
+
+#include "cli/case_preflight.h"
+#include "cli/command_setup.h"
+#include "cli/commands.h"
+#include "report/case_list.h"
+#include "suite/exit_status.h"
+
+namespace eofzero::cli {
+
+int ListCommand(const Invocation& inv) {
+  auto catalog = LoadCatalog(inv.run);
+  if (!catalog) return ExitWith(catalog.error());
+  if (auto ok = PreflightCases(inv.run, Pointers(catalog->cases)); !ok)
+    return ExitWith({suite::kExitUsage, ok.error()});
+  std::cout << report::RenderCaseList(catalog->cases, catalog->dir, inv.run.cases_dirs);
+  return suite::kExitPass;
+}
+
+}  // namespace eofzero::cli

@@ -1,0 +1,72 @@
+#include "cli/option_groups.h"
+
+#include "cli/names.h"
+
+namespace eofzero::cli {
+
+void AddConfigOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
+  app.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
+  app.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
+  app.add_option("--block-size", raw.block_size, "filesystem block size in bytes (4096)");
+  app.add_option("--image-size", raw.image_size, "sparse image size, e.g. 512M (per fs default)");
+  app.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
+  app.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
+  app.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  app.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+}
+
+void AddReportOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("--format", raw.format, "report format: " + ReportFormatHelp() + " (human)");
+  app.add_option("--output", raw.output,
+                 "write the report to this file (stdout then shows the human report)");
+}
+
+void AddCaseOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("--case", raw.cases,
+                 "cases to run: names or shell globs, comma separated ('*' is the whole catalog; "
+                 "default: the generic/790 cases)")
+      ->delimiter(',');
+  app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
+      ->delimiter(',');
+}
+
+void AddListOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
+      ->delimiter(',');
+  // What `run` would check the cases with (cli::PreflightCases).
+  app.add_option("--fs", raw.fs, "check the cases for these filesystems (ext4,xfs)")
+      ->delimiter(',');
+  app.add_option("--block-size", raw.block_size,
+                 "check the cases at this block size, unless they set one (4096)");
+  app.add_option("--gap", raw.gap, "check the cases with this gap, unless they set one (16)");
+  app.add_option("--image-size", raw.image_size,
+                 "check what the cases allocate against this image size (per fs default)");
+}
+
+void AddSelftestOptions(CLI::App& app, RawOptions& raw) { AddConfigOptions(app, raw); }
+
+void AddMatrixOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("--config", raw.matrix_config,
+                 "the matrix file (default: the shipped matrix.toml)");
+  app.add_option("-j,--jobs", raw.jobs, "configurations at once (default: online CPUs)");
+  app.add_option("--workdir", raw.workdir, "where sparse images live ($TMPDIR or /var/tmp)");
+  app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
+      ->delimiter(',');
+  app.add_flag("--keep", raw.keep, "keep the image of a configuration with a failure or error");
+  app.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  app.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+  AddReportOptions(app, raw);
+}
+
+void AddCleanupOptions(CLI::App& app, RawOptions& raw) {
+  app.add_flag("-v,--verbose", raw.verbose, "more diagnostics on stderr (repeatable)");
+  app.add_flag("-q,--quiet", raw.quiet, "fewer diagnostics on stderr");
+}
+
+void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("json", raw.report_input, "a JSON report of run or matrix")->required();
+  AddReportOptions(app, raw);
+}
+
+}  // namespace eofzero::cli

@@ -1,0 +1,33 @@
+// The command line as typed, before validation: CLI11 fills these strings
+// and flags (option_groups.h), the validators (validate.h) turn them into
+// suite::RunOptions and suite::MatrixOptions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/fstests_env.h"
+
+namespace eofzero::cli {
+
+struct RawOptions {
+  std::vector<std::string> fs = {"ext4", "xfs"};
+  std::vector<std::string> cases, cases_dirs;
+  std::string mkfs_options, mount_options, workdir, image_size, shutdown;
+  std::string block_size = "4096", gap = "16";
+  std::string format = "human", output, config_name, matrix_config, report_input;
+  std::string jobs;  // matrix -j; empty: one per CPU
+  std::vector<std::string> faults;
+  int verbose = 0, quiet = 0;
+  bool keep = false, direct_before_crash = false, worker = false;
+  // run only: the scratch device, fstests
+  std::string scratch_dev, scratch_mnt;
+  bool fstests = false;
+  GivenFlags given;
+  bool block_size_given = false, jobs_given = false;
+  // Where a value came from, for errors: the flag, or fstests' variable.
+  std::string mkfs_options_from = "--mkfs-options", mount_options_from = "--mount-options";
+  std::string scratch_dev_from = "--scratch-dev", scratch_mnt_from = "--scratch-mnt";
+};
+
+}  // namespace eofzero::cli

@@ -1,0 +1,53 @@
+// Validation of the typed options, one concern per function (and file);
+// ParseCommandLine calls them in a fixed order, so that of two mistakes the
+// same one is always named. Each fills its part of the options, or returns
+// the one-line error (naming the option, or fstests' variable). No I/O but
+// checking that the folders and files named exist.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+
+#include "cli/raw_options.h"
+#include "suite/run_options.h"
+
+namespace eofzero::cli {
+
+// A whole number for `option` ("--gap: 'x' is not a whole number").
+std::expected<std::uint32_t, std::string> ParseU32(const std::string& option,
+                                                   const std::string& text);
+
+// validate_config.cc: which scratch filesystems, and where.
+// --fs: known, none twice, at least one.
+std::expected<void, std::string> ValidateFilesystems(const RawOptions& raw, suite::RunOptions& o);
+// --case (matched later, against the catalog) and --cases-dir (folders).
+std::expected<void, std::string> ValidateCaseOptions(const RawOptions& raw, suite::RunOptions& o);
+// --block-size: a power of two from 1024 to 65536.
+std::expected<void, std::string> ValidateBlockSize(const RawOptions& raw, suite::RunOptions& o);
+// --image-size: a size each filesystem can be made in (after the block size).
+std::expected<void, std::string> ValidateImageSize(const RawOptions& raw, suite::RunOptions& o);
+// --workdir (default $TMPDIR, else /var/tmp): a folder.
+std::expected<void, std::string> ValidateWorkdir(const RawOptions& raw, suite::RunOptions& o);
+// The rest as given: mkfs and mount options, --keep, -v/-q, a worker's name.
+void CopyConfigOptions(const RawOptions& raw, suite::RunOptions& o);
+
+// validate_target.cc: the user's scratch device (--scratch-dev and
+// --scratch-mnt, or fstests' SCRATCH_DEV and SCRATCH_MNT), the mkfs and
+// mount options eofzero refuses, and a block size the mkfs options set
+// (which then is the run's; after --fs and --block-size).
+std::expected<void, std::string> ValidateScratchTarget(const RawOptions& raw, suite::RunOptions& o);
+
+// validate_report.cc: --format (fstests only for `run`, and only to
+// stdout) and --output (a file in an existing folder).
+std::expected<void, std::string> ValidateReportOptions(const RawOptions& raw, bool run_command,
+                                                       suite::RunOptions& o);
+
+// validate_matrix.cc: --config (a file) and -j (1 to 64; default one per
+// CPU, at most 64).
+std::expected<suite::MatrixOptions, std::string> ValidateMatrixOptions(const RawOptions& raw);
+// `eofzero report FILE`: a file.
+std::expected<std::filesystem::path, std::string> ValidateReportInput(const RawOptions& raw);
+
+}  // namespace eofzero::cli

@@ -1,0 +1,28 @@
+#include "report/case_list.h"
+
+#include <sstream>
+
+namespace eofzero::report {
+
+std::string RenderCaseList(const std::vector<engine::CaseSpec>& cases,
+                           const std::filesystem::path& catalog,
+                           const std::vector<std::filesystem::path>& cases_dirs) {
+  std::ostringstream out;
+  for (const auto& c : cases) {
+    std::string needs;
+    for (auto fs : c.filesystems)
+      needs += (needs.empty() ? "" : ",") + std::string(scratch::FsTypeName(fs));
+    if (c.block_size)
+      needs += std::string(needs.empty() ? "" : " ") + "bs=" + std::to_string(*c.block_size);
+    out << (c.in_default_suite ? "* " : "  ") << c.name
+        << std::string(c.name.size() < 30 ? 30 - c.name.size() : 1, ' ')
+        << (needs.empty() ? "" : "[" + needs + "] ") << c.purpose << "\n";
+  }
+  out << "(* the default suite; " << cases.size() << " cases)\n";
+  out << "(catalog: " << catalog.string();
+  for (const auto& dir : cases_dirs) out << "; --cases-dir " << dir.string();
+  out << ")\n";
+  return out.str();
+}
+
+}  // namespace eofzero::report

@@ -1,0 +1,58 @@
+// What `eofzero matrix` says while it runs and when it is done: a header, a
+// progress line per configuration as its worker ends (on a terminal, a
+// transient line names the configurations running), then the configuration
+// × case table, what needs attention, and a closing line. The scheduler
+// reports events; only the reporter writes.
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "report/record.h"
+
+namespace eofzero::report {
+
+class MatrixReporter {
+ public:
+  virtual ~MatrixReporter() = default;
+  virtual void Started(const std::string& /*kernel*/, std::size_t /*configurations*/,
+                       unsigned /*parallel*/) {}
+  // The configurations whose workers run now (whenever that changes).
+  virtual void Running(const std::vector<std::string>& /*names*/) {}
+  // The n-th configuration of `of` to end, with its merged record.
+  virtual void ConfigDone(std::size_t /*n*/, std::size_t /*of*/, const ConfigRecord& /*config*/,
+                          double /*seconds*/) {}
+  // Every configuration has ended (or was stopped); `record` is the whole run.
+  virtual void Finished(const RunRecord& /*record*/, std::size_t /*configurations*/,
+                        unsigned /*parallel*/) {}
+};
+
+// "[3/10] ext4-bigalloc         27 cases    0.8s  24 pass, 2 xfail, 1 skip"
+std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord& config,
+                               double seconds);
+
+// The text after the runs: the table, what needs attention (each red cell,
+// with its evidence when there are only a few), and "matrix: N
+// configurations in Xs with -j P" (and the interruption, if any).
+std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurations,
+                                unsigned parallel);
+
+// The human report on a stream; `interactive` (a terminal) adds the
+// transient "running: ..." line, erased before each line that stays.
+class MatrixTextReporter : public MatrixReporter {
+ public:
+  MatrixTextReporter(std::ostream& out, bool interactive) : out_(out), interactive_(interactive) {}
+  void Started(const std::string& kernel, std::size_t configurations, unsigned parallel) override;
+  void Running(const std::vector<std::string>& names) override;
+  void ConfigDone(std::size_t n, std::size_t of, const ConfigRecord& config,
+                  double seconds) override;
+  void Finished(const RunRecord& record, std::size_t configurations, unsigned parallel) override;
+
+ private:
+  std::ostream& out_;
+  const bool interactive_;
+};
+
+}  // namespace eofzero::report

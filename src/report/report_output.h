@@ -1,0 +1,70 @@
+// Where a command's results go: the human (or fstests) report streams to
+// stdout as cases finish; a json, junit or markdown report is rendered from
+// the records once the run is over, to --output or (without it) to stdout
+// instead of the human report.
+#pragma once
+
+#include <expected>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "report/format.h"
+#include "report/fstests_reporter.h"
+#include "report/human_reporter.h"
+#include "report/matrix_reporter.h"
+#include "report/record.h"
+
+namespace eofzero::report {
+
+// Renders a finished record in a file format (not kHuman).
+std::string RenderRecord(const RunRecord& record, ReportFormat format);
+
+class ReportOutput {
+ public:
+  // `format` and `output` as --format and --output say (the fstests format
+  // only to stdout); `out` is stdout; `interactive` whether it is a terminal.
+  ReportOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
+               bool interactive);
+  Reporter& reporter() { return *fan_out_; }
+  const RunRecord& record() const { return recording_.record(); }
+  // Writes the file format (if one was asked for). An error names the file.
+  std::expected<void, std::string> Write();
+
+ private:
+  const ReportFormat format_;
+  const std::filesystem::path output_;
+  std::ostream& out_;
+  std::ofstream file_;  // --format human --output FILE
+  RecordingReporter recording_;
+  std::unique_ptr<HumanReporter> human_;
+  std::unique_ptr<FstestsReporter> fstests_;
+  std::unique_ptr<FanOutReporter> fan_out_;
+};
+
+// Where a matrix's results go: the human report (MatrixTextReporter) on
+// stdout while it runs, when the format is human or another one goes to
+// --output; a file format, or the human summary to --output, once it is over.
+class MatrixOutput {
+ public:
+  MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
+               bool interactive);
+  MatrixReporter& reporter() { return *reporter_; }
+  // Writes what --format and --output ask for besides stdout's human report.
+  std::expected<void, std::string> Write(const RunRecord& record, std::size_t configurations,
+                                         unsigned parallel);
+
+ private:
+  const ReportFormat format_;
+  const std::filesystem::path output_;
+  std::ostream& out_;
+  std::unique_ptr<MatrixReporter> reporter_;
+};
+
+// Writes `text` to `path`, or to `out` when the path is empty.
+std::expected<void, std::string> WriteReport(const std::string& text,
+                                             const std::filesystem::path& path, std::ostream& out);
+
+}  // namespace eofzero::report

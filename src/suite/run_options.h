@@ -1,0 +1,50 @@
+// What a run of cases, a self-test or a matrix is asked to do: plain
+// structs with defaults, filled by the command line (cli/options.h) and read
+// by the runners (run_suite.h, selftest.h, matrix_run.h).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.h"
+#include "report/format.h"
+#include "scratch/fs_type.h"
+#include "scratch/scratch_target.h"
+
+namespace eofzero::suite {
+
+struct RunOptions {
+  std::vector<scratch::FsType> filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
+  std::vector<std::string> cases;  // shell globs over case names; empty: the default suite
+  // Folders of case files added to the shipped catalog (--cases-dir).
+  std::vector<std::filesystem::path> cases_dirs;
+  std::string mkfs_options;
+  std::string mount_options;
+  std::uint32_t block_size = 4096;
+  std::uint64_t image_bytes = 0;  // 0: per-filesystem default
+  std::filesystem::path workdir;
+  bool keep = false;
+  int verbosity = 0;  // -v adds one, -q subtracts one
+  engine::ScenarioOptions scenario;
+  report::ReportFormat format = report::ReportFormat::kHuman;
+  std::filesystem::path output;  // empty: the report goes to stdout
+  std::string config_name;       // a matrix worker's configuration name
+  bool worker = false;           // run as a matrix's worker (os::BecomeWorker)
+  // Run on this device (mkfs'd for every configuration) instead of images:
+  // --scratch-dev/--scratch-mnt, or SCRATCH_DEV/SCRATCH_MNT with --fstests.
+  std::optional<scratch::ScratchTarget> scratch_target;
+  // The block size the mkfs options set themselves (ext4 "-b N", xfs
+  // "-b size=N"): the only one there is; block_size is then this too.
+  std::optional<std::uint32_t> mkfs_block_size;
+  std::string mkfs_options_from = "--mkfs-options";  // or "MKFS_OPTIONS"
+};
+
+struct MatrixOptions {
+  std::filesystem::path config;  // the matrix file; empty: the shipped one
+  unsigned jobs = 1;             // configurations run at once
+};
+
+}  // namespace eofzero::suite

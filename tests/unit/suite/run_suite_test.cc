@@ -1,0 +1,154 @@
+#include "suite/run_suite.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "report/record.h"
+#include "suite/fake_scratch.h"
+
+namespace eofzero::suite {
+namespace {
+
+using oracles::Outcome;
+using scratch::FsType;
+using testing::Case;
+using testing::FakeScratch;
+using Log = std::vector<std::string>;
+
+struct Suite {
+  RunOptions options;
+  std::vector<engine::CaseSpec> cases;
+  FakeScratch scratch;
+  report::RecordingReporter reporter;
+  int signal = 0;
+
+  std::vector<Outcome> Run() {
+    spdlog::set_level(spdlog::level::warn);  // RunSuite says each case at info
+    std::vector<const engine::CaseSpec*> pointers;
+    for (const auto& c : cases) pointers.push_back(&c);
+    return RunSuite(options, pointers, scratch, reporter, [this] { return signal; });
+  }
+  const report::RunRecord& record() const { return reporter.record(); }
+  // "ext4/4k truncate_up PASS: <summary>" for every case, in report order.
+  std::vector<std::string> Lines() const {
+    std::vector<std::string> lines;
+    for (const auto& c : record().configs)
+      for (const auto& r : c.cases)
+        lines.push_back(c.config.Short() + " " + r.case_name + " " +
+                        oracles::OutcomeName(r.outcome) + ": " + r.summary);
+    return lines;
+  }
+};
+
+TEST(RunSuite, EachFilesystemAndBlockSizeIsOneScratchFsAndCasesForOthersAreSkipped) {
+  Suite s;
+  s.cases = {Case("append_write"), Case("reflink_extend", {FsType::kXfs}),
+             Case("truncate_up_1k", {}, 1024)};
+  auto outcomes = s.Run();
+  EXPECT_EQ(outcomes.size(), 6u) << "every case on every filesystem";
+  EXPECT_EQ(s.scratch.log,
+            (Log{"open", "make ext4-1024", "ext4-1024: truncate_up_1k", "release ext4-1024",
+                 "make ext4-4096", "ext4-4096: append_write", "release ext4-4096", "make xfs-1024",
+                 "xfs-1024: truncate_up_1k", "release xfs-1024", "make xfs-4096",
+                 "xfs-4096: append_write", "xfs-4096: reflink_extend", "release xfs-4096"}));
+  const auto lines = s.Lines();
+  EXPECT_NE(
+      std::find(lines.begin(), lines.end(), "ext4/4k reflink_extend SKIP: the case is for xfs"),
+      lines.end());
+  ASSERT_EQ(s.record().configs.size(), 4u);
+  EXPECT_EQ(s.record().configs[1].config.mkfs_command, "mkfs.ext4-4096 /dev/loop9");
+  EXPECT_EQ(s.record().configs[1].config.device, "/dev/loop9");
+}
+
+TEST(RunSuite, MkfsOptionsThatSetTheBlockSizeSkipTheCasesThatNeedAnother) {
+  Suite s;
+  s.options.filesystems = {FsType::kExt4};
+  s.options.mkfs_block_size = 4096;
+  s.options.mkfs_options_from = "MKFS_OPTIONS";
+  s.cases = {Case("append_write"), Case("truncate_up_1k", {}, 1024)};
+  s.Run();
+  EXPECT_EQ(s.scratch.log,
+            (Log{"open", "make ext4-4096", "ext4-4096: append_write", "release ext4-4096"}));
+  EXPECT_EQ(s.Lines()[0],
+            "ext4/1k truncate_up_1k SKIP: MKFS_OPTIONS sets block size 4096; the case needs 1024");
+}
+
+TEST(RunSuite, ARunThatCannotTakeItsSpaceSaysWhyOnceAndEveryCaseIsAnError) {
+  Suite s;
+  s.options.filesystems = {FsType::kXfs};
+  s.scratch.open_error = os::Error{os::ErrorKind::kSystem, ENOSPC, "mkdtemp /var/tmp/x"};
+  s.cases = {Case("append_write"), Case("fallocate")};
+  auto outcomes = s.Run();
+  EXPECT_EQ(outcomes, (std::vector{Outcome::kError, Outcome::kError}));
+  EXPECT_EQ(s.scratch.log, (Log{"open"}));
+  ASSERT_EQ(s.record().configs.size(), 1u);
+  EXPECT_EQ(s.record().configs[0].setup_error, s.scratch.open_error->Message());
+  EXPECT_EQ(s.record().configs[0].cases[1].summary,
+            "not run: the run could not be set up (see its setup error)");
+}
+
+TEST(RunSuite, AFilesystemThatCannotBeMadeSaysWhyOnceAndTheOthersStillRun) {
+  Suite s;
+  s.scratch.make_errors["ext4-4096"] = os::Error{os::ErrorKind::kSystem, 0, "mkfs.ext4 exited 1"};
+  s.cases = {Case("append_write"), Case("fallocate")};
+  auto outcomes = s.Run();
+  EXPECT_EQ(outcomes,
+            (std::vector{Outcome::kError, Outcome::kError, Outcome::kPass, Outcome::kPass}));
+  ASSERT_EQ(s.record().configs.size(), 2u);
+  EXPECT_EQ(s.record().configs[0].setup_error, "scratch ext4 bs=4096: mkfs.ext4 exited 1");
+  EXPECT_EQ(s.record().configs[0].cases[0].summary,
+            "not run: ext4 bs=4096 could not be set up (see its setup error)");
+  EXPECT_TRUE(s.record().configs[1].setup_error.empty());
+}
+
+TEST(RunSuite, AnInterruptReportsEveryCaseStillToRunAsNotRunAndMakesNothingMore) {
+  Suite s;
+  s.cases = {Case("append_write"), Case("fallocate"), Case("truncate_up")};
+  s.scratch.after_case = [&](const std::string& name) {
+    if (name == "fallocate") s.signal = SIGINT;
+  };
+  auto outcomes = s.Run();
+  EXPECT_EQ(outcomes.size(), 6u) << "every planned case is accounted for";
+  EXPECT_EQ(s.scratch.log, (Log{"open", "make ext4-4096", "ext4-4096: append_write",
+                                "ext4-4096: fallocate", "release ext4-4096"}))
+      << "no filesystem is made after the signal";
+  const auto lines = s.Lines();
+  EXPECT_EQ(lines[2], "ext4/4k truncate_up ERROR: not run: interrupted by signal 2 (SIGINT)");
+  EXPECT_EQ(lines[5], "xfs/4k truncate_up ERROR: not run: interrupted by signal 2 (SIGINT)");
+  EXPECT_EQ(s.record().interrupted_by, SIGINT);
+  EXPECT_EQ(report::NotRunCount(s.record()), 4u);
+}
+
+TEST(RunSuite, AnErrorAfterTheSignalIsACaseTheSignalStopped) {
+  Suite s;
+  s.options.filesystems = {FsType::kExt4};
+  s.cases = {Case("append_write")};
+  s.scratch.runs["append_write"] = [&](const engine::ScenarioOptions&) {
+    s.signal = SIGTERM;  // mkfs or fsck got it too, and failed
+    return report::sample::MakeRun("append_write", engine::RunStatus::kError, "fsck exited 8");
+  };
+  s.Run();
+  ASSERT_EQ(s.record().configs.size(), 1u);
+  EXPECT_TRUE(s.record().configs[0].cases[0].not_run);
+  EXPECT_EQ(s.record().interrupted_by, SIGTERM);
+}
+
+TEST(RunSuite, KeepKeepsTheFilesystemOfAFailureOrAnErrorOnly) {
+  Suite s;
+  s.options.filesystems = {FsType::kXfs};
+  s.options.keep = true;
+  s.options.scenario.gap_bytes = 100;
+  s.cases = {Case("append_write"), Case("fallocate")};
+  s.scratch.runs["fallocate"] = [](const engine::ScenarioOptions& options) {
+    EXPECT_EQ(options.gap_bytes, 100u) << "the run's scenario options reach the case";
+    return report::sample::FailedRun();
+  };
+  s.Run();
+  EXPECT_EQ(s.scratch.log, (Log{"open", "make xfs-4096", "xfs-4096: append_write",
+                                "xfs-4096: fallocate", "keep xfs-4096", "release xfs-4096"}));
+}
+
+}  // namespace
+}  // namespace eofzero::suite

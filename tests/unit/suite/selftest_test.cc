@@ -1,0 +1,171 @@
+#include "suite/selftest.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "engine/sentinel.h"
+#include "suite/fake_scratch.h"
+
+namespace eofzero::suite {
+namespace {
+
+using engine::Oracle;
+using engine::Phase;
+using testing::FakeScratch;
+using Lines = std::vector<std::string>;
+
+// Every event as a line; the table as it was handed over.
+class EventLog : public report::SelftestReporter {
+ public:
+  Lines lines;
+  std::optional<report::SelftestTable> table;
+  void RunFailed(const std::string& error) override { lines.push_back("run failed: " + error); }
+  void SetupFailed(const std::string& column, const std::string& error) override {
+    lines.push_back(column + ": setup failed: " + error);
+  }
+  void ControlDone(const std::string& column, const std::string& control,
+                   const oracles::Verdict& verdict) override {
+    lines.push_back(column + ": " + control + ": " + oracles::OutcomeName(verdict.outcome));
+  }
+  void BaselineFailed(const std::string& column) override {
+    lines.push_back(column + ": baseline failed");
+  }
+  void Finish(const report::SelftestTable& t) override { table = t; }
+
+  // The cells of one row ("mmap (after crash)").
+  std::vector<std::string> Row(const std::string& label) const {
+    for (const auto& row : table->rows)
+      if (row.label == label) return row.cells;
+    return {"no such row"};
+  }
+};
+
+// A passing run in which the given oracles saw the sentinel in the gap.
+engine::CaseRun Seen(std::vector<std::pair<Oracle, Phase>> dirty) {
+  auto run = report::sample::PassedRun("probe");
+  for (auto [oracle, phase] : dirty) {
+    engine::BlockView view;
+    view.oracle = oracle;
+    view.phase = phase;
+    view.bytes = engine::SentinelBlock(4096);
+    view.gap = {4080, 4096};
+    run.views.push_back(view);
+  }
+  return run;
+}
+
+// A fake on which every control shows what it is meant to, but `blind`.
+FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
+  FakeScratch scratch;
+  std::vector<std::pair<Oracle, Phase>> after;
+  for (Oracle o : {Oracle::kDirectRead, Oracle::kMmap, Oracle::kBufferedRead, Oracle::kRawDevice,
+                   Oracle::kOffline})
+    if (o != blind) after.push_back({o, Phase::kAfterCrash});
+  scratch.runs["truncate_up_stale_after_crash"] = [after](const engine::ScenarioOptions& o) {
+    EXPECT_EQ(o.faults, std::vector{engine::Fault::kStaleAfterCrash})
+        << "the control's fault reaches the case";
+    return Seen(after);
+  };
+  scratch.runs["truncate_up_stale_in_cache"] = [](const engine::ScenarioOptions&) {
+    return Seen(
+        {{Oracle::kBufferedRead, Phase::kBeforeCrash}, {Oracle::kMmap, Phase::kBeforeCrash}});
+  };
+  scratch.runs["truncate_up_wrong_size"] = [](const engine::ScenarioOptions&) {
+    auto run = Seen({});
+    run.sizes[0].observed = 8193;
+    return run;
+  };
+  scratch.runs["truncate_up_corrupt_directory"] = [](const engine::ScenarioOptions&) {
+    auto run = Seen({});
+    os::ProcessResult e2fsck;
+    e2fsck.argv = {"e2fsck", "-fn", "/dev/loop9"};
+    e2fsck.exit_code = 4;
+    run.fsck.push_back({os::FsckTool::kE2fsck, e2fsck, std::nullopt});
+    return run;
+  };
+  return scratch;
+}
+
+SelftestResult Selftest(FakeScratch& scratch, EventLog& log, int signal = 0) {
+  RunOptions options;
+  options.filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
+  engine::CaseSpec probe;
+  probe.name = "truncate_up";
+  return RunSelftest(options, probe, scratch, log, [signal] { return signal; });
+}
+
+TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
+  auto scratch = Detecting();
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_TRUE(result.all_detected);
+  EXPECT_FALSE(result.setup_failed);
+  EXPECT_EQ(log.lines, (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
+                              "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
+                              "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
+                              "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
+                              "xfs/4k: wrong_size: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
+  ASSERT_TRUE(log.table);
+  EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
+  EXPECT_EQ(log.table->rows.size(), 9u);
+  for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
+  EXPECT_EQ(scratch.log[1], "make selftest-ext4");
+}
+
+TEST(RunSelftest, AnOracleBlindToItsFaultIsNo) {
+  auto scratch = Detecting(Oracle::kOffline);
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_FALSE(result.all_detected);
+  EXPECT_FALSE(result.setup_failed);
+  EXPECT_EQ(log.Row("offline (after crash)"), (Lines{"NO", "NO"}));
+  EXPECT_EQ(log.Row("raw-device (after crash)"), (Lines{"yes", "yes"}));
+}
+
+TEST(RunSelftest, WithoutACleanBaselineTheColumnCannotShowDetection) {
+  auto scratch = Detecting();
+  scratch.runs["truncate_up_baseline"] = [](const engine::ScenarioOptions&) {
+    return report::sample::FailedRun();
+  };
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_FALSE(result.all_detected);
+  EXPECT_FALSE(result.setup_failed) << "a failing baseline is a finding, not a setup error";
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"?", "?"}));
+  EXPECT_NE(std::find(log.lines.begin(), log.lines.end(), "xfs/4k: baseline failed"),
+            log.lines.end());
+  scratch.runs["truncate_up_baseline"] = [](const engine::ScenarioOptions&) {
+    return report::sample::MakeRun("truncate_up", engine::RunStatus::kError, "mount failed");
+  };
+  EXPECT_TRUE(Selftest(scratch, log).setup_failed);
+}
+
+TEST(RunSelftest, AFilesystemThatCannotBeMadeIsAColumnOfQuestionMarks) {
+  auto scratch = Detecting();
+  scratch.make_errors["selftest-xfs"] = os::Error{os::ErrorKind::kSystem, 0, "mkfs.xfs exited 1"};
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_FALSE(result.all_detected);
+  EXPECT_TRUE(result.setup_failed);
+  EXPECT_EQ(log.lines.back(), "xfs/4k: setup failed: mkfs.xfs exited 1");
+  EXPECT_EQ(log.Row("fsck (after crash)"), (Lines{"yes", "?"}));
+}
+
+TEST(RunSelftest, NoSpaceOrAnInterruptEndsItWithoutATable) {
+  auto scratch = Detecting();
+  scratch.open_error = os::Error{os::ErrorKind::kSystem, ENOSPC, "mkdtemp"};
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_TRUE(result.setup_failed);
+  EXPECT_EQ(log.lines, (Lines{"run failed: " + scratch.open_error->Message()}));
+  EXPECT_FALSE(log.table);
+  auto interrupted = Detecting();
+  EventLog log2;
+  EXPECT_TRUE(Selftest(interrupted, log2, SIGINT).setup_failed);
+  EXPECT_EQ(interrupted.log, (Lines{"open"}));
+  EXPECT_FALSE(log2.table);
+}
+
+}  // namespace
+}  // namespace eofzero::suite
