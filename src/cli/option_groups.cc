@@ -26,7 +26,8 @@ void AddCaseOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--case", raw.cases,
                  "cases to run: names or shell globs, comma separated ('*' is the whole catalog; "
                  "default: the generic/790 cases)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);  // a glob's [...] is not CLI11's list syntax
   app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
 }

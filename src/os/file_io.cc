@@ -192,6 +192,18 @@ Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir
   return g_removed_bytes;
 }
 
+Status WriteTextFile(const std::filesystem::path& path, const std::string& text) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644));
+  if (!fd.valid() && errno == ENXIO)
+    return FailErrno("open " + path.string() + " (a FIFO with no reader)");
+  if (!fd.valid()) return FailErrno("open " + path.string());
+  const int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) < 0)
+    return FailErrno("fcntl " + path.string());
+  return WriteAll(fd.get(), ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                  0, path.string());
+}
+
 Result<std::string> ReadRegularFile(const std::filesystem::path& path, std::uint64_t max_bytes) {
   // stat first, so a device is never even opened; then open without blocking
   // (a FIFO swapped in meanwhile opens at once) and check what was opened.

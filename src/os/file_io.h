@@ -58,6 +58,10 @@ std::uint32_t PageSize();
 // it cannot be read.
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
 
+// Writes `text` to `path`, created or truncated, without ever blocking on
+// the open: a FIFO with no reader is an error (ENXIO), not a hang.
+Status WriteTextFile(const std::filesystem::path& path, const std::string& text);
+
 // A regular file of at most `max_bytes`, read whole. Anything else is refused
 // without blocking and without reading it: a FIFO (opening one for reading
 // waits for a writer), a directory, a device, a socket — also behind a

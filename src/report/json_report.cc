@@ -245,8 +245,9 @@ std::expected<RunRecord, std::string> RunRecordFromJson(const json& doc) {
 
 std::expected<RunRecord, JsonReportError> LoadJsonReport(const std::filesystem::path& path) {
   using Kind = JsonReportError::Kind;
-  auto text = os::ReadTextFile(path);
-  if (!text) return std::unexpected(JsonReportError{Kind::kUnreadable, "cannot be read"});
+  // Non-blocking and regular files only: a FIFO or /proc/kmsg never hangs it.
+  auto text = os::ReadRegularFile(path, 256ull << 20);
+  if (!text) return std::unexpected(JsonReportError{Kind::kUnreadable, text.error().Message()});
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*text, nullptr, false);
   if (doc.is_discarded()) return std::unexpected(JsonReportError{Kind::kNotJson, "not JSON"});
   auto record = RunRecordFromJson(doc);

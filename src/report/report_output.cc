@@ -1,7 +1,6 @@
 #include "report/report_output.h"
 
-#include <fstream>
-
+#include "os/file_io.h"
 #include "report/json_report.h"
 #include "report/junit_report.h"
 #include "report/table.h"
@@ -77,10 +76,8 @@ std::expected<void, std::string> WriteReport(const std::string& text,
     out.flush();
     return {};
   }
-  std::ofstream file(path, std::ios::trunc);
-  file << text;
-  file.close();
-  if (!file) return std::unexpected("--output: cannot write " + path.string());
+  if (auto written = os::WriteTextFile(path, text); !written)
+    return std::unexpected("--output: " + written.error().Message());
   return {};
 }
 

@@ -172,5 +172,27 @@ TEST(HostileRun, AChildsFailureIsQuotedOnceAndTrimmed) {
   EXPECT_TRUE(wd.Contents().empty());
 }
 
+// Files that block on open or read are never waited on: a FIFO (or a
+// /proc file that blocks) given to `report`, a FIFO with no reader as
+// --output. The hostile run's hangs ignored SIGTERM.
+TEST(HostileFiles, ReportAndOutputNeverBlockOnAFifo) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const auto fifo = wd.path() / "report.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Ran ran = RunEofzeroWithTimeout({"report", fifo.string()}, 20);
+  EXPECT_FALSE(ran.timed_out);
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;
+  ran = RunEofzeroWithTimeout({"report", "/proc/kmsg"}, 20);
+  EXPECT_FALSE(ran.timed_out);
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;
+  ran = RunEofzeroWithTimeout({"run", "--workdir", wd.str(), "--fs", "ext4", "--case",
+                               "truncate_up", "--format", "json", "--output", fifo.string()},
+                              60);
+  EXPECT_FALSE(ran.timed_out);
+  EXPECT_NE(ran.err.find("a FIFO with no reader"), std::string::npos) << ran.err;
+  ExpectNothingLeft(wd);
+}
+
 }  // namespace
 }  // namespace eofzero::itest

@@ -324,6 +324,13 @@ INSTANTIATE_TEST_SUITE_P(
                    "--format: 'tap' is not one of human, json, junit, markdown, fstests"},
         BadFstests{{"selftest", "--fstests"}, {}, "The following argument was not expected"}));
 
+// A shell glob's brackets are the glob's, not CLI11's list syntax.
+TEST(ParseCommandLine, CaseGlobsKeepTheirBrackets) {
+  auto inv = ParseCommandLine({"run", "--case", "[z-a],gap_[15]*", "--case", "[[:alpha:]]*"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.cases, (std::vector<std::string>{"[z-a]", "gap_[15]*", "[[:alpha:]]*"}));
+}
+
 TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_EQ(ParseCommandLine({"list"})->command, Command::kList);
   auto help = ParseCommandLine({"run", "--help"});
