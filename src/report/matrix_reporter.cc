@@ -1,5 +1,7 @@
 #include "report/matrix_reporter.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <sstream>
 
@@ -10,12 +12,6 @@ namespace eofzero::report {
 namespace {
 
 constexpr const char* kEraseLine = "\r\033[K";
-
-std::string Join(const std::vector<std::string>& words, const char* sep) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
-  return s;
-}
 
 std::string Seconds(double s) {
   char buf[32];
@@ -46,8 +42,8 @@ std::string Attention(const RunRecord& record) {
            << "\n    it passed: if the bug is fixed, remove the declaration\n";
       if (s == Standing::kNewFail && r.expected_failure)
         os << "    declared as an expected failure of kind "
-           << Join(r.expected_failure->findings, ", ") << ", but it found "
-           << Join(r.findings, ", ") << "\n";
+           << fmt::to_string(fmt::join(r.expected_failure->findings, ", ")) << ", but it found "
+           << fmt::to_string(fmt::join(r.findings, ", ")) << "\n";
       if (s == Standing::kError && !r.reason.empty() &&
           r.summary.find(r.reason) == std::string::npos)
         os << "    " << r.reason << "\n";
@@ -96,7 +92,7 @@ void MatrixTextReporter::Started(const std::string& kernel, std::size_t configur
 
 void MatrixTextReporter::Running(const std::vector<std::string>& names) {
   if (!interactive_) return;
-  out_ << kEraseLine << "running: " << Join(names, ", ") << " ...";
+  out_ << kEraseLine << "running: " << fmt::to_string(fmt::join(names, ", ")) << " ...";
   out_.flush();
 }
 

@@ -1,5 +1,7 @@
 #include "report/table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -11,8 +13,8 @@ namespace eofzero::report {
 namespace {
 
 struct Grid {
-  std::vector<std::string> columns;                          // configurations
-  std::vector<std::string> rows;                             // cases, by name
+  std::vector<std::string> columns;                               // configurations
+  std::vector<std::string> rows;                                  // cases, by name
   std::map<std::pair<std::string, std::size_t>, Standing> cells;  // (case, column)
   int counts[6] = {};
 };
@@ -41,12 +43,6 @@ std::string Cell(const Grid& g, const std::string& row, std::size_t col, bool ma
   return markdown && IsRed(it->second) ? "**" + name + "**" : name;
 }
 
-std::string Join(const std::vector<std::string>& words) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : ", ") + w;
-  return s;
-}
-
 std::string Pad(const std::string& s, std::size_t width) {
   return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
 }
@@ -73,7 +69,8 @@ std::vector<std::string> NotRunByConfig(const RunRecord& record) {
     if (names.empty()) continue;
     const bool all = names.size() == c.cases.size() && names.size() > 1;
     out.push_back(c.config.Short() + ": " +
-                  (all ? "all " + std::to_string(names.size()) + " cases" : Join(names)));
+                  (all ? "all " + std::to_string(names.size()) + " cases"
+                       : fmt::to_string(fmt::join(names, ", "))));
   }
   return out;
 }
@@ -137,7 +134,7 @@ std::string Markdown(const RunRecord& record, const Grid& g) {
       red += "- `" + c.config.Short() + "` `" + r.case_name + "`: " + StandingName(s) + ": " +
              r.summary;
       if (r.expected_failure)
-        red += " (declared for " + Join(r.expected_failure->findings) +
+        red += " (declared for " + fmt::to_string(fmt::join(r.expected_failure->findings, ", ")) +
                " findings: " + r.expected_failure->reason + ")";
       red += "\n";
     }

@@ -1,5 +1,7 @@
 #include "suite/matrix_merge.h"
 
+#include <fmt/format.h>
+
 #include <deque>
 #include <fstream>
 
@@ -7,16 +9,6 @@
 #include "scratch/fs_type.h"
 
 namespace eofzero::suite {
-namespace {
-
-std::string Join(const std::vector<std::string>& words, const char* sep) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
-  return s;
-}
-
-}  // namespace
-
 report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* worker,
                                  const std::string& why_missing) {
   report::ConfigRecord merged;
@@ -33,7 +25,7 @@ report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* 
     if (!c.setup_error.empty()) errors.push_back(c.setup_error);
     merged.cases.insert(merged.cases.end(), c.cases.begin(), c.cases.end());
   }
-  merged.setup_error = Join(errors, "; ");
+  merged.setup_error = fmt::to_string(fmt::join(errors, "; "));
   for (const auto& name : job.cases) {
     bool reported = false;
     for (const auto& r : merged.cases) reported |= r.case_name == name;
@@ -67,7 +59,7 @@ std::string LogTail(const std::filesystem::path& log, std::size_t lines) {
     last.push_back(line);
     if (last.size() > lines) last.pop_front();
   }
-  return Join({last.begin(), last.end()}, " | ");
+  return fmt::to_string(fmt::join(last.begin(), last.end(), " | "));
 }
 
 }  // namespace eofzero::suite

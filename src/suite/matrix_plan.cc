@@ -1,17 +1,10 @@
 #include "suite/matrix_plan.h"
 
+#include <fmt/format.h>
+
 #include "scratch/fs_type.h"
 
 namespace eofzero::suite {
-namespace {
-
-std::string Join(const std::vector<std::string>& words, const char* sep) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
-  return s;
-}
-
-}  // namespace
 
 std::expected<std::vector<MatrixJob>, std::string> PlanMatrix(
     const std::filesystem::path& file, const std::vector<engine::CaseSpec>& catalog) {
@@ -36,7 +29,7 @@ std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& opti
                                    "--config-name=" + job.entry.name,
                                    "--fs=" + std::string(scratch::FsTypeName(job.entry.fs)),
                                    "--block-size=" + std::to_string(job.entry.block_size),
-                                   "--case=" + Join(job.cases, ","),
+                                   "--case=" + fmt::to_string(fmt::join(job.cases, ",")),
                                    "--workdir=" + workdir.string(),
                                    "--format=json",
                                    "--output=" + json_out.string(),

@@ -1,5 +1,6 @@
 #include "suite/matrix_scheduler.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -9,12 +10,6 @@
 
 namespace eofzero::suite {
 namespace {
-
-std::string Join(const std::vector<std::string>& words, const char* sep) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : sep) + w;
-  return s;
-}
 
 double SecondsBetween(Clock::TimePoint from, Clock::TimePoint to) {
   return std::chrono::duration<double>(to - from).count();
@@ -54,7 +49,7 @@ void Scheduler::Start(const MatrixJob& job) {
   const auto log = config_.dir / (job.entry.name + ".log");
   std::vector<std::string> argv = {config_.program.string()};
   for (auto& a : WorkerArgs(job, options_, config_.dir, json)) argv.push_back(std::move(a));
-  spdlog::info("matrix: starting {}: {}", job.entry.name, Join(argv, " "));
+  spdlog::info("matrix: starting {}: {}", job.entry.name, fmt::join(argv, " "));
   auto worker = launcher_.Start(argv, log);
   if (!worker) {
     Done(job, MergeWorker(job, nullptr, worker.error().Message()), 0);
