@@ -5,8 +5,12 @@
 #include <csignal>
 #include <vector>
 
+#include "matrix_samples.h"
+
 namespace eofzero::suite {
 namespace {
+
+using samples::Case;
 
 using oracles::Outcome;
 using V = std::vector<Outcome>;
@@ -24,14 +28,6 @@ TEST(ExitStatusFor, MapsOutcomesToTheDocumentedCodes) {
 TEST(ExitStatusFor, InterruptedIs128PlusSignal) {
   EXPECT_EQ(ExitStatusFor(V{Outcome::kFail}, SIGINT), 130);
   EXPECT_EQ(ExitStatusFor(V{}, SIGTERM), 143);
-}
-
-report::CaseRecord Case(const std::string& name, Outcome outcome) {
-  report::CaseRecord r;
-  r.case_name = name;
-  r.outcome = outcome;
-  if (outcome == Outcome::kFail) r.findings = {"gap"};
-  return r;
 }
 
 TEST(MatrixExitStatus, RedFindingsOutrankErrorsAndKnownFailuresStayGreen) {

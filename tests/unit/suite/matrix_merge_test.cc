@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "matrix_samples.h"
 #include "report/json_report.h"
 #include "report/standing.h"
 #include "temp_dir.h"
@@ -9,25 +10,10 @@
 namespace eofzero::suite {
 namespace {
 
+using samples::Case;
+using samples::Job;
+
 using oracles::Outcome;
-
-MatrixJob Job() {
-  MatrixJob job;
-  job.entry.name = "ext4-nodelalloc";
-  job.entry.fs = scratch::FsType::kExt4;
-  job.entry.mount_options = "nodelalloc";
-  job.entry.expected_failures = {{"append_write", {"known"}}};
-  job.cases = {"append_write", "truncate_up", "truncate_up_1k"};
-  return job;
-}
-
-report::CaseRecord Case(const std::string& name, Outcome outcome) {
-  report::CaseRecord r;
-  r.case_name = name;
-  r.outcome = outcome;
-  if (outcome == Outcome::kFail) r.findings = {"gap"};
-  return r;
-}
 
 TEST(MergeWorker, FoldsTheWorkersConfigurationsIntoOneAndMarksExpectedFailures) {
   report::RunRecord worker;

@@ -2,18 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "matrix_samples.h"
+
 namespace eofzero::suite {
 namespace {
 
-MatrixJob Job() {
-  MatrixJob job;
-  job.entry.name = "ext4-nodelalloc";
-  job.entry.fs = scratch::FsType::kExt4;
-  job.entry.mount_options = "nodelalloc";
-  job.entry.expected_failures = {{"append_write", {"known"}}};
-  job.cases = {"append_write", "truncate_up", "truncate_up_1k"};
-  return job;
-}
+using samples::Job;
 
 TEST(WorkerArgs, RunsTheConfigurationAsAJsonWorkerAndLeavesOutEmptyOptions) {
   RunOptions options;
