@@ -11,6 +11,10 @@
 namespace eofzero::cli {
 
 int ListCommand(const Invocation& inv) {
+  if (inv.list_steps) {
+    std::cout << report::RenderStepTable();
+    return suite::kExitPass;
+  }
   auto catalog = LoadCatalog(inv.run);
   if (!catalog) return ExitWith(catalog.error());
   if (auto ok = PreflightCases(inv.run, Pointers(catalog->cases)); !ok)

@@ -33,6 +33,8 @@ void AddCaseOptions(CLI::App& app, RawOptions& raw) {
 }
 
 void AddListOptions(CLI::App& app, RawOptions& raw) {
+  app.add_flag("--steps", raw.list_steps,
+               "print the case language's steps (a markdown table: the README's) instead");
   app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
   // What `run` would check the cases with (cli::PreflightCases).

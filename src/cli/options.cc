@@ -173,6 +173,7 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (auto merged = MergeFstestsEnv(raw, env); !merged) return std::unexpected(merged.error());
   }
   inv.command = parsed()->second->command;
+  inv.list_steps = raw.list_steps;
   auto options = Validate(raw, inv.command == Command::kRun);
   if (!options) return std::unexpected(options.error());
   inv.run = std::move(*options);

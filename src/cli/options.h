@@ -26,6 +26,7 @@ struct Invocation {
   suite::RunOptions run;  // kRun, kSelftest, kMatrix (workdir, cases_dirs, format, output, ...)
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
+  bool list_steps = false;             // kList: the step table instead of the cases
   std::string help;                    // kHelp
 };
 

@@ -19,7 +19,7 @@ struct RawOptions {
   std::string jobs;  // matrix -j; empty: one per CPU
   std::vector<std::string> faults;
   int verbose = 0, quiet = 0;
-  bool keep = false, direct_before_crash = false, worker = false;
+  bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   bool fstests = false;

@@ -75,6 +75,7 @@ std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseT
     }
     const StepDemand d = step.def->demand ? step.def->demand(numbers, flags) : StepDemand{};
     const std::string cmd = step.def->name;
+    if (!d.invalid.empty()) return At(spec, step.line, cmd + ": " + d.invalid);
     if (flags.contains('S') && flags.at('S') > 0xff)
       return At(spec, step.line,
                 cmd + ": -S " + std::to_string(flags.at('S')) + " is not one byte (0 to 0xff)");

@@ -15,8 +15,8 @@
 namespace eofzero::engine {
 namespace {
 
-const std::set<std::string, std::less<>> kKeys = {"name",       "purpose", "default", "fs",
-                                                  "block_size", "gap",     "eof",     "steps"};
+const std::set<std::string, std::less<>> kKeys = {
+    "name", "purpose", "language", "default", "fs", "block_size", "gap", "eof", "steps"};
 
 class Loader {
  public:
@@ -83,6 +83,13 @@ class Loader {
       if (!b) return Error(Line(*n), "'default' must be true or false");
       spec.in_default_suite = *b;
     }
+    if (const toml::node* n = tbl.get("language")) {
+      auto v = n->value_exact<std::int64_t>();
+      if (!v || *v < 1 || *v > kCaseLanguage)
+        return Error(Line(*n), "'language' must be 1 (the old pwrite flags) or " +
+                                   std::to_string(kCaseLanguage) + " (xfs_io's meanings)");
+      spec.language = static_cast<int>(*v);
+    }
     if (const toml::node* n = tbl.get("fs")) {
       const toml::array* arr = n->as_array();
       if (!arr || arr->empty()) return Error(Line(*n), "'fs' must be a list such as [\"xfs\"]");
@@ -144,7 +151,7 @@ class Loader {
       raw = raw.substr(b, raw.find_last_not_of(" \t\r") - b + 1);
       if (spec.steps.size() == kMaxSteps)
         return Error(line, "more than " + std::to_string(kMaxSteps) + " steps");
-      auto step = ParseStep(raw, line);
+      auto step = ParseStep(raw, line, spec.language);
       if (!step) return Error(line, step.error());
       spec.steps.push_back(std::move(*step));
     }

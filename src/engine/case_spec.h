@@ -33,6 +33,7 @@ struct CaseSpec {
   std::string purpose;  // one line: what it does and why it matters
   std::string source;   // the file it came from
   bool in_default_suite = false;
+  int language = 0;  // the `language` key: 1, 2 (engine/step_parser.h), 0 not given
   std::vector<scratch::FsType> filesystems;  // empty: any
   std::optional<std::uint32_t> block_size;   // needs a filesystem of this block size
   std::optional<Expr> gap;                   // unset: the run's --gap

@@ -35,7 +35,10 @@ Status Interpreter::Run() {
     if (os::InterruptRequested())
       return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
     spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
-    if (auto st = s.def->run(*this, s); !st) {
+    step_ = &s;
+    auto st = s.def->run(*this, s);
+    if (st) st = CompareModelSize(s);
+    if (!st) {
       os::Error e = st.error();
       e.context = "line " + std::to_string(s.line) + " '" + s.text + "': " + e.context;
       return std::unexpected(e);
@@ -81,6 +84,19 @@ os::Result<int> Interpreter::Fd(const std::string& file, int extra_flags) {
   return fd.get();
 }
 
+os::Result<int> Interpreter::DataFd(const std::string& file, int extra_flags) {
+  return Fd(file, OpenFlagsOf(file) | extra_flags);
+}
+
+int Interpreter::OpenFlagsOf(const std::string& file) const {
+  auto it = open_flags_.find(Main(file) ? "" : file);
+  return it == open_flags_.end() ? 0 : it->second;
+}
+
+void Interpreter::SetOpenFlags(const std::string& file, int flags) {
+  open_flags_[Main(file) ? "" : file] = flags;
+}
+
 os::Result<std::uint64_t> Interpreter::SizeOf(const std::string& file) {
   EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(file));
   EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, sys().Stat(fd, PathOf(file)));
@@ -102,22 +118,85 @@ std::optional<ByteRange> Interpreter::EofBlockPart(const std::string& file, std:
   return ByteRange{begin, end};
 }
 
-void Interpreter::NoteWrite(std::uint64_t offset, Bytes data) {
-  const std::uint64_t begin = offset - run_.eof_block;
+void Interpreter::NoteWrite(const Content& content) {
+  const auto part = EofBlockPart("", content.offset, content.length);
+  if (!part) return;
+  Bytes data(part->size());
+  for (std::uint64_t i = 0; i < data.size(); ++i) data[i] = content.At(part->begin + i);
+  const std::uint64_t begin = part->begin - run_.eof_block;
   run_.written.push_back({{begin, begin + data.size()}, std::move(data)});
 }
 
 os::Result<Bytes> Interpreter::SourceBytes(const std::string& file, std::uint64_t offset,
                                            std::uint64_t length) {
   EOFZERO_ASSIGN_OR_RETURN(int fd, Fd(file));
-  EOFZERO_ASSIGN_OR_RETURN(Bytes data, sys().Read(fd, offset, length, PathOf(file)));
-  data.resize(length, 0);  // a short source copies fewer bytes: CopyRange reports it
-  return data;
+  return sys().Read(fd, offset, length, PathOf(file));  // short at the source's EOF
 }
 
-Status Interpreter::NoteDurable(const std::string& file) {
-  if (!Main(file)) return {};
-  EOFZERO_ASSIGN_OR_RETURN(durable_size_, SizeOf(""));
+void Interpreter::Record(const std::string& file, Event e) {
+  if (!Main(file) || down_) return;
+  if (step_) e.line = step_->line;
+  e.size_before = run_.history.size();
+  if (e.kind == Event::Kind::kPromise && e.promise == Promise::kFile) e.end = e.size_before;
+  if (e.kind == Event::Kind::kPromise || e.kind == Event::Kind::kCrash)
+    e.size_after = e.size_before;
+  run_.history.events.push_back(std::move(e));
+}
+
+void Interpreter::RecordWrite(const std::string& file, Content content, std::string what) {
+  if (content.length == 0) return;
+  if (Main(file)) NoteWrite(content);
+  Event e{.kind = Event::Kind::kWrite, .what = std::move(what), .content = std::move(content)};
+  e.size_after = std::max(run_.history.size(), e.content.end());
+  Record(file, std::move(e));
+}
+
+void Interpreter::RecordZero(const std::string& file, std::uint64_t begin, std::uint64_t end,
+                             std::uint64_t new_size, std::string what) {
+  Event e{.kind = Event::Kind::kZero, .what = std::move(what), .begin = begin, .end = end};
+  e.size_after = new_size;
+  Record(file, std::move(e));
+}
+
+void Interpreter::RecordResize(const std::string& file, std::uint64_t new_size, std::string what) {
+  Event e{.kind = Event::Kind::kResize, .what = std::move(what)};
+  e.size_after = new_size;
+  Record(file, std::move(e));
+}
+
+void Interpreter::RecordPromise(const std::string& file, Promise promise, std::string what,
+                                std::uint64_t begin, std::uint64_t end) {
+  Record(file, Event{.kind = Event::Kind::kPromise,
+                     .what = std::move(what),
+                     .begin = begin,
+                     .end = end,
+                     .promise = promise});
+}
+
+void Interpreter::RecordUnknown(const std::string& file, std::string why) {
+  if (!Main(file) || !run_.history.complete) return;
+  run_.history.complete = false;
+  run_.history.incomplete_reason =
+      (step_ ? "line " + std::to_string(step_->line) + ": " : std::string()) + std::move(why);
+}
+
+std::uint64_t Interpreter::DurableSize() const {
+  const auto& events = run_.history.events;
+  for (auto e = events.rbegin(); e != events.rend(); ++e)
+    if (e->kind == Event::Kind::kPromise) return e->size_after;
+  return 0;
+}
+
+Status Interpreter::CompareModelSize(const Step& s) {
+  if (down_ || !run_.history.complete || !fds_.contains({"", 0})) return {};
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
+  if (size != run_.history.size()) {
+    run_.disagreements.push_back("after line " + std::to_string(s.line) + " '" + s.text +
+                                 "' the file is " + std::to_string(size) +
+                                 " bytes; the crash model says " +
+                                 std::to_string(run_.history.size()));
+    RecordUnknown("", "the model's size and the kernel's differ");
+  }
   return {};
 }
 
@@ -130,6 +209,7 @@ Status Interpreter::MapFile(const std::string& file, std::uint64_t offset, std::
                            sys().MapShared(fd, start, offset + length - start, PathOf(file)));
   mapping_ = id;
   mapping_file_ = file;
+  mapped_ = {offset, offset + length};
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "engine/case_spec.h"
+#include "engine/history.h"
 #include "engine/observations.h"
 #include "engine/scenario.h"
 #include "os/system.h"
@@ -43,23 +44,38 @@ class Interpreter {
   std::string PathOf(const std::string& file) const;
   // One descriptor per file and open mode, kept open from step to step.
   os::Result<int> Fd(const std::string& file, int extra_flags = 0);
+  // The descriptor writes to `file` go through: opened with the flags of the
+  // last `open` step for it (O_DIRECT, O_SYNC, ...) and `extra_flags`.
+  os::Result<int> DataFd(const std::string& file, int extra_flags = 0);
+  int OpenFlagsOf(const std::string& file) const;
+  void SetOpenFlags(const std::string& file, int flags);
   os::Result<std::uint64_t> SizeOf(const std::string& file);
   // The memory alignment an O_DIRECT write on `fd` needs.
   std::uint32_t DirectAlign(int fd);
-  // The part of [offset, offset + length) in the EOF block of the main file,
-  // after the plant (file offsets); what the case writes there is recorded.
-  std::optional<ByteRange> EofBlockPart(const std::string& file, std::uint64_t offset,
-                                        std::uint64_t length) const;
-  void NoteWrite(std::uint64_t offset, Bytes data);
-  // The bytes a copy or clone from `file` puts there (only that part is read).
+  // The bytes a copy or clone from `file` puts there.
   os::Result<Bytes> SourceBytes(const std::string& file, std::uint64_t offset,
                                 std::uint64_t length);
-  // The main file's size is durable now (after fsync, fdatasync, syncfs, sync).
-  os::Status NoteDurable(const std::string& file);
+  // --- The crash model's record of the main file (engine/history.h). Each
+  // takes the file the step acted on; only the main file is modelled. ---
+  // `content` is file data now; the size grows to its end if it was smaller.
+  void RecordWrite(const std::string& file, Content content, std::string what);
+  // [begin, end) reads as zero now; the size becomes `new_size`.
+  void RecordZero(const std::string& file, std::uint64_t begin, std::uint64_t end,
+                  std::uint64_t new_size, std::string what);
+  void RecordResize(const std::string& file, std::uint64_t new_size, std::string what);
+  // A durability primitive completed: kFile covers the whole file, kRange
+  // [begin, end) and the size.
+  void RecordPromise(const std::string& file, Promise promise, std::string what,
+                     std::uint64_t begin = 0, std::uint64_t end = 0);
+  // A step the model cannot follow changed the main file: no invariant is
+  // judged for this case (the reason is in its notes).
+  void RecordUnknown(const std::string& file, std::string why);
+  const History& history() const { return run_.history; }
   // The case's one shared mapping (mmap/mwrite/msync/munmap).
   os::Status MapFile(const std::string& file, std::uint64_t offset, std::uint64_t length);
   std::optional<int> mapping() const { return mapping_; }
   const std::string& mapping_file() const { return mapping_file_; }
+  ByteRange mapped() const { return mapped_; }  // the file range mmap asked for
   void Unmap();
   // The project's own steps (scenario.cc).
   os::Status Plant();
@@ -77,6 +93,17 @@ class Interpreter {
   os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap, std::uint64_t inode,
                          std::uint64_t kernel_size);
   void RunFsck();
+  void Record(const std::string& file, Event e);
+  // The part of [offset, offset + length) in the EOF block of the main file,
+  // after the plant (file offsets): the gap oracles' record of the case's
+  // own bytes there.
+  std::optional<ByteRange> EofBlockPart(const std::string& file, std::uint64_t offset,
+                                        std::uint64_t length) const;
+  void NoteWrite(const Content& content);
+  std::uint64_t DurableSize() const;  // of the main file, from its history
+  // Whether the model's size of the main file is the kernel's (before a
+  // crash); a difference is a disagreement.
+  os::Status CompareModelSize(const Step& s);
   static bool Main(const std::string& file) { return file.empty() || file == "main"; }
   void CloseAll();  // descriptors and mappings, before an unmount
   std::uint32_t DeviceAlign();
@@ -88,13 +115,15 @@ class Interpreter {
   const std::uint32_t bs_;
   Variables vars_;
   std::string current_ = "";  // "" is the case's main file
+  std::map<std::string, int> open_flags_;  // by file ("" main): from `open` steps
+  const Step* step_ = nullptr;             // the step running
   std::map<std::pair<std::string, int>, os::SystemFd> fds_;
   std::optional<int> mapping_;
   std::string mapping_file_;
+  ByteRange mapped_;
   bool planted_ = false;
   bool down_ = false;               // shut down, not yet remounted
   bool crashed_ = false;            // a shutdown happened (checks are "after the crash")
-  std::uint64_t durable_size_ = 0;  // of the main file
   scratch::BlockLocation where_;
 };
 

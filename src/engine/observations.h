@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/history.h"
 #include "os/bytes.h"
 #include "os/fiemap.h"
 #include "os/fsck_run.h"
@@ -92,6 +93,7 @@ struct CaseRun {
   std::optional<std::uint64_t> durable_size_at_crash;
   std::vector<SizeCheck> sizes;
   std::vector<WrittenRange> written;  // so far
+  History history;                    // the main file's, for the crash model
   std::optional<PlantRecord> plant;
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;

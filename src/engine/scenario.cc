@@ -46,7 +46,7 @@ Status Interpreter::Plant() {
   EOFZERO_RETURN_IF_ERROR(PlantAt(where_));
   run_.plant = PlantRecord{where_.extent, where_.device_offset, bs_, true, std::nullopt};
   planted_ = true;
-  durable_size_ = run_.old_eof;  // the plant's unmount made it durable
+  RecordPromise("", Promise::kFile, "the plant's unmount");
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
   EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
@@ -197,17 +197,20 @@ Status Interpreter::Shutdown(const Step& s) {
       s.Has('f') ? os::ShutdownFlag::kLogFlush : os::ShutdownFlag::kNoLogFlush);
   // Descriptors stay open through the shutdown, as a crashing process's would.
   EOFZERO_RETURN_IF_ERROR(fs_.Shutdown(flag));
+  // A shutdown that freezes first writes everything back, as sync would.
+  if (flag == os::ShutdownFlag::kDefault) RecordPromise("", Promise::kFile, "the freeze before the shutdown");
+  Record("", Event{.kind = Event::Kind::kCrash, .what = os::ShutdownFlagName(flag)});
   down_ = crashed_ = true;
-  if (flag == os::ShutdownFlag::kNoLogFlush) run_.durable_size_at_crash = durable_size_;
+  if (flag == os::ShutdownFlag::kNoLogFlush) run_.durable_size_at_crash = DurableSize();
   return {};
 }
 
 Status Interpreter::CycleMount() {
   CloseAll();
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
+  if (!crashed_) RecordPromise("", Promise::kFile, "a clean unmount");
   EOFZERO_RETURN_IF_ERROR(fs_.Mount());
   down_ = false;
-  if (planted_) return NoteDurable("");  // a clean unmount, or what recovery kept
   return {};
 }
 

@@ -23,6 +23,10 @@ namespace eofzero::engine {
 class Interpreter;
 struct StepDef;
 
+// The open(2) flags a step's writes go through: set by the `open` step for
+// later steps, or for one pwrite by language 1's `-D` (O_DIRECT) and `-a`.
+enum OpenFlag : int { kOpenAppend = 1, kOpenDirect = 2, kOpenSync = 4, kOpenDsync = 8 };
+
 struct Step {
   int line = 0;
   const StepDef* def = nullptr;
@@ -31,6 +35,7 @@ struct Step {
   std::map<char, std::optional<Expr>> flags;
   std::vector<Expr> numbers;       // numeric arguments, in order
   std::vector<std::string> words;  // word arguments (file names), in order
+  int open_flags = 0;              // OpenFlag bits for this step alone (language 1)
 
   bool Has(char flag) const { return flags.contains(flag); }
 };
@@ -45,6 +50,7 @@ struct StepDemand {
   std::vector<std::pair<std::string, std::uint64_t>> ends;
   std::uint64_t allocates = 0;  // bytes it may allocate
   std::uint64_t reads = 0;      // bytes it reads through the page cache
+  std::string invalid;          // non-empty: the values are wrong, and why
 };
 using StepNumbers = std::vector<std::uint64_t>;
 using StepFlagValues = std::map<char, std::uint64_t>;
@@ -60,6 +66,9 @@ struct StepDef {
   StepRole role;
   os::Status (*run)(Interpreter& in, const Step& step);
   StepDemand (*demand)(const StepNumbers& n, const StepFlagValues& flag);  // nullptr: none
+  // The flags that are eofzero's own on an xfs_io command (xfs_io has none
+  // such): the README's vocabulary table lists them as extensions.
+  const char* own_flags = "";
 };
 
 // Every step, in the order the README lists them.

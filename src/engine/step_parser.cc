@@ -36,6 +36,45 @@ const StepDef* Lookup(std::vector<std::string>& tokens) {
   return FindStep(tokens[0]);
 }
 
+// Language 1's pwrite flags, taken out of `tokens` (flags come first).
+std::expected<int, std::string> TakeLanguage1Flags(std::vector<std::string>& tokens, int language) {
+  int open_flags = 0;
+  bool chunked = false;
+  for (std::size_t i = 1; i < tokens.size();) {
+    const std::string& t = tokens[i];
+    if (t.size() != 2 || t[0] != '-' || std::isdigit(static_cast<unsigned char>(t[1]))) break;
+    if (t == "-D" || t == "-a" || t == "-A") {
+      if (language == 0)
+        return std::unexpected(
+            "'pwrite " + t + "' means " +
+            (t == "-D" ? std::string("RWF_DSYNC in case language 2 (as in xfs_io) and O_DIRECT in "
+                                     "language 1")
+                       : t == "-a" ? std::string("nothing in case language 2 (O_APPEND is 'open "
+                                                 "-a') and O_APPEND in language 1")
+                                   : std::string("nothing in case language 2 (RWF_APPEND is -P) "
+                                                 "and RWF_APPEND in language 1")) +
+            ": say which with 'language = 2' or 'language = 1' in the case file");
+      if (language == 1) {
+        if (t == "-A") {
+          tokens[i] = "-P";
+          ++i;
+          continue;
+        }
+        open_flags |= t == "-D" ? kOpenDirect : kOpenAppend;
+        tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+    }
+    chunked |= t == "-b";
+    if (t == "-S" || t == "-b" || t == "-V") ++i;  // the flag's value
+    ++i;
+  }
+  if (language == 1 && !chunked) {  // language 1 wrote in 1 MiB calls
+    tokens.insert(tokens.begin() + 1, {"-b", "1048576"});
+  }
+  return open_flags;
+}
+
 }  // namespace
 
 bool PlainName(std::string_view name) {
@@ -45,7 +84,7 @@ bool PlainName(std::string_view name) {
   return !name.empty() && name.size() <= kMaxNameLength && name[0] != '.' && name[0] != '-';
 }
 
-std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
+std::expected<Step, std::string> ParseStep(std::string_view text, int line, int language) {
   if (text.size() > kMaxStepLength)
     return std::unexpected("a step of " + std::to_string(text.size()) + " characters ('" +
                            std::string(text.substr(0, 20)) + "...'); at most " +
@@ -57,6 +96,11 @@ std::expected<Step, std::string> ParseStep(std::string_view text, int line) {
   if (!cmd) return std::unexpected("unknown command '" + (*tokens)[0] + "'");
   const std::string usage = std::string(" (usage: ") + cmd->usage + ")";
   Step step;
+  if (language != kCaseLanguage && std::string_view(cmd->name) == "pwrite") {
+    auto legacy = TakeLanguage1Flags(*tokens, language);
+    if (!legacy) return std::unexpected(legacy.error());
+    step.open_flags = *legacy;
+  }
   step.line = line;
   step.def = cmd;
   step.text = text;

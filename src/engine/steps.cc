@@ -28,6 +28,15 @@ StepDemand Writes(const StepNumbers& n, const StepFlagValues&) {
   d.allocates = n[1];
   return d;
 }
+// xfs_io's buffer size (-b) and iovec count (-V, at most IOV_MAX).
+StepDemand PwriteDemand(const StepNumbers& n, const StepFlagValues& flag) {
+  StepDemand d = Writes(n, flag);
+  if (flag.contains('b') && (flag.at('b') == 0 || flag.at('b') > (1u << 26)))
+    d.invalid = "-b " + std::to_string(flag.at('b')) + " is not a buffer size from 1 to 64 MiB";
+  if (flag.contains('V') && flag.at('V') > 1024)
+    d.invalid = "-V " + std::to_string(flag.at('V')) + " is more than IOV_MAX (1024) vectors";
+  return d;
+}
 StepDemand Reads(const StepNumbers& n, const StepFlagValues&) {
   StepDemand d = Range(n[0], n[1]);
   d.reads = n[1];
@@ -47,35 +56,63 @@ StepDemand Clones(const StepNumbers& n, const StepFlagValues&) {
 
 // --- xfs_io's commands ---
 
-// The step's bytes go out through one buffer of at most kWriteChunk bytes, as
-// xfs_io writes through its buffer: never one the size of the step's length.
+int OpenFlags(int step_flags) {
+  return (step_flags & kOpenAppend ? O_APPEND : 0) | (step_flags & kOpenDirect ? O_DIRECT : 0) |
+         (step_flags & kOpenSync ? O_SYNC : 0) | (step_flags & kOpenDsync ? O_DSYNC : 0);
+}
+
+// What a write promises once it returns, by its open and RWF_ flags.
+const char* WritePromise(int open, int rwf) {
+  if (rwf & os::RwfFlag(os::Rwf::kSync)) return "RWF_SYNC write";
+  if (rwf & os::RwfFlag(os::Rwf::kDsync)) return "RWF_DSYNC write";
+  if (open & kOpenSync) return "O_SYNC write";
+  if (open & kOpenDsync) return "O_DSYNC write";
+  return nullptr;
+}
+
+// As xfs_io's pwrite: `len` bytes in calls of `-b` bytes (default 4096), each
+// from one buffer (with -V, pwritev2 with that many iovecs).
 Status Pwrite(Interpreter& in, const Step& s) {
-  constexpr std::uint64_t kWriteChunk = 1 << 20;  // a multiple of any O_DIRECT alignment
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, in.Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
   EOFZERO_ASSIGN_OR_RETURN(std::uint8_t pattern, in.Pattern(s));
-  const Bytes chunk(std::min(length, kWriteChunk), pattern);
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t chunk_size, in.FlagValue(s, 'b', 4096));
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t vectors, in.FlagValue(s, 'V', 0));
   const std::string& file = in.current();
-  EOFZERO_ASSIGN_OR_RETURN(int fd,
-                           in.Fd(file, (s.Has('D') ? O_DIRECT : 0) | (s.Has('a') ? O_APPEND : 0)));
-  if (s.Has('a') || s.Has('A')) {  // the kernel picks the offset: the current size
+  const int open = in.OpenFlagsOf(file) | s.open_flags;
+  EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(file, OpenFlags(open)));
+  const int rwf = (s.Has('D') ? os::RwfFlag(os::Rwf::kDsync) : 0) |
+                  (s.Has('N') ? os::RwfFlag(os::Rwf::kNowait) : 0) |
+                  (s.Has('P') ? os::RwfFlag(os::Rwf::kAppend) : 0) |
+                  (s.Has('Y') ? os::RwfFlag(os::Rwf::kSync) : 0);
+  const bool appends = (open & kOpenAppend) || s.Has('P');
+  if (appends) {  // the kernel picks the offset: the current size
     EOFZERO_ASSIGN_OR_RETURN(offset, in.SizeOf(file));
   }
-  os::WriteHow how;
-  const int rwf = (s.Has('A') ? os::RwfFlag(os::Rwf::kAppend) : 0) |
-                  (s.Has('N') ? os::RwfFlag(os::Rwf::kNowait) : 0);
-  if (s.Has('D'))
-    how = {os::WriteHow::Call::kDirect, 0, in.DirectAlign(fd)};
-  else if (s.Has('a'))
-    how = {os::WriteHow::Call::kAppend, 0, 0};
-  else if (rwf)
-    how = {os::WriteHow::Call::kPwritev2, rwf, 0};
-  for (std::uint64_t done = 0; done < length; done += kWriteChunk) {
-    const ByteView data(chunk.data(), std::min(length - done, kWriteChunk));
+  const os::WriteHow how{(open & kOpenAppend) != 0, rwf, static_cast<std::uint32_t>(vectors),
+                         open & kOpenDirect ? in.DirectAlign(fd) : 0};
+  const Bytes chunk(std::min(length, chunk_size), pattern);
+  for (std::uint64_t done = 0; done < length; done += chunk_size) {
+    const ByteView data(chunk.data(), std::min(length - done, chunk_size));
     EOFZERO_RETURN_IF_ERROR(in.sys().Write(fd, data, offset + done, how, in.PathOf(file)));
+    in.RecordWrite(file, {offset + done, data.size(), pattern, {}}, "pwrite");
+    if (const char* promise = WritePromise(open, rwf))
+      in.RecordPromise(file, Promise::kRange, promise, offset + done, offset + done + data.size());
   }
-  if (auto part = in.EofBlockPart(file, offset, length))
-    in.NoteWrite(part->begin, Bytes(part->size(), pattern));
+  if (s.Has('w') || s.Has('W')) {
+    const auto call = s.Has('W') ? os::FlushCall::kFsync : os::FlushCall::kFdatasync;
+    EOFZERO_RETURN_IF_ERROR(in.sys().Flush(fd, call, in.PathOf(file)));
+    in.RecordPromise(file, Promise::kFile, s.Has('W') ? "fsync" : "fdatasync");
+  }
+  return {};
+}
+
+// Later steps act on `file`, their writes through a descriptor opened with
+// exactly these flags (as xfs_io's open makes the file current).
+Status Open(Interpreter& in, const Step& s) {
+  in.SetCurrent(s.words[0]);
+  in.SetOpenFlags(s.words[0], (s.Has('a') ? kOpenAppend : 0) | (s.Has('d') ? kOpenDirect : 0) |
+                                  (s.Has('s') ? kOpenSync : 0) | (s.Has('y') ? kOpenDsync : 0));
   return {};
 }
 
@@ -97,23 +134,34 @@ Status Pread(Interpreter& in, const Step& s) {
 Status Truncate(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, in.Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(in.current()));
-  return in.sys().Truncate(fd, size, in.PathOf(in.current()));
+  EOFZERO_RETURN_IF_ERROR(in.sys().Truncate(fd, size, in.PathOf(in.current())));
+  in.RecordResize(in.current(), size, "truncate");
+  return {};
 }
 
-Status Fallocate(Interpreter& in, const Step& s, int mode) {
+Status Fallocate(Interpreter& in, const Step& s, int mode, const char* what) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, in.Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
-  EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(in.current()));
-  if (s.Has('k')) mode |= os::FallocFlags().keep_size;
-  return in.sys().Fallocate(fd, mode, offset, length, in.PathOf(in.current()));
+  const std::string& file = in.current();
+  EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(file));
+  const auto modes = os::FallocFlags();
+  if (s.Has('k')) mode |= modes.keep_size;
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, in.SizeOf(file));
+  EOFZERO_RETURN_IF_ERROR(in.sys().Fallocate(fd, mode, offset, length, in.PathOf(file)));
+  const std::uint64_t new_size = mode & modes.keep_size ? size : std::max(size, offset + length);
+  if (mode & (modes.zero_range | modes.punch_hole))
+    in.RecordZero(file, offset, offset + length, new_size, what);
+  else
+    in.RecordResize(file, new_size, what);
+  return {};
 }
-Status Falloc(Interpreter& in, const Step& s) { return Fallocate(in, s, 0); }
+Status Falloc(Interpreter& in, const Step& s) { return Fallocate(in, s, 0, "falloc"); }
 Status Fzero(Interpreter& in, const Step& s) {
-  return Fallocate(in, s, os::FallocFlags().zero_range);
+  return Fallocate(in, s, os::FallocFlags().zero_range, "fzero");
 }
 Status Fpunch(Interpreter& in, const Step& s) {
   const auto modes = os::FallocFlags();
-  return Fallocate(in, s, modes.punch_hole | modes.keep_size);
+  return Fallocate(in, s, modes.punch_hole | modes.keep_size, "fpunch");
 }
 
 Status Mmap(Interpreter& in, const Step& s) {
@@ -137,14 +185,20 @@ Status Mwrite(Interpreter& in, const Step& s) {
   // Bytes stored past EOF through a mapping are not file data: they must
   // never show up, so only the part below EOF is the case's own.
   if (offset < size)
-    if (auto part = in.EofBlockPart(in.mapping_file(), offset, std::min(length, size - offset)))
-      in.NoteWrite(part->begin, Bytes(part->size(), pattern));
+    in.RecordWrite(in.mapping_file(), {offset, std::min(length, size - offset), pattern, {}},
+                   "mwrite");
   return {};
 }
 
 Status Msync(Interpreter& in, const Step& s) {
   if (!in.mapping()) return Fail(ErrorKind::kInvalid, "msync without an mmap");
-  return in.sys().SyncMapping(*in.mapping(), s.Has('a'), s.Has('i'), s.Has('s'));
+  EOFZERO_RETURN_IF_ERROR(in.sys().SyncMapping(*in.mapping(), s.Has('a'), s.Has('i'), s.Has('s')));
+  // MS_SYNC (the default) writes the mapped range back and waits, as
+  // fdatasync of that range does; MS_ASYNC promises nothing.
+  if (!s.Has('a'))
+    in.RecordPromise(in.mapping_file(), Promise::kRange, "msync(MS_SYNC)", in.mapped().begin,
+                     in.mapped().end);
+  return {};
 }
 
 Status Munmap(Interpreter& in, const Step&) {
@@ -152,20 +206,26 @@ Status Munmap(Interpreter& in, const Step&) {
   return {};
 }
 
-Status Flush(Interpreter& in, os::FlushCall call) {
+Status Flush(Interpreter& in, os::FlushCall call, const char* what) {
   EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(in.current()));
   EOFZERO_RETURN_IF_ERROR(in.sys().Flush(fd, call, in.PathOf(in.current())));
   // syncfs makes every file durable, fsync and fdatasync the current one.
-  return in.NoteDurable(call == os::FlushCall::kSyncfs ? "" : in.current());
+  in.RecordPromise(call == os::FlushCall::kSyncfs ? "" : in.current(), Promise::kFile, what);
+  return {};
 }
-Status Fsync(Interpreter& in, const Step&) { return Flush(in, os::FlushCall::kFsync); }
-Status Fdatasync(Interpreter& in, const Step&) { return Flush(in, os::FlushCall::kFdatasync); }
-Status Syncfs(Interpreter& in, const Step&) { return Flush(in, os::FlushCall::kSyncfs); }
+Status Fsync(Interpreter& in, const Step&) { return Flush(in, os::FlushCall::kFsync, "fsync"); }
+Status Fdatasync(Interpreter& in, const Step&) {
+  return Flush(in, os::FlushCall::kFdatasync, "fdatasync");
+}
+Status Syncfs(Interpreter& in, const Step&) { return Flush(in, os::FlushCall::kSyncfs, "syncfs"); }
 Status Sync(Interpreter& in, const Step&) {
   in.sys().SyncAll();
-  return in.NoteDurable("");
+  in.RecordPromise("", Promise::kFile, "sync");
+  return {};
 }
 
+// sync_file_range promises nothing (its manual: it neither writes metadata
+// nor flushes the disk cache), so the model records no promise for it.
 Status SyncRange(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, in.Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
@@ -179,12 +239,8 @@ Status SyncRange(Interpreter& in, const Step& s) {
 Status CopyInto(Interpreter& in, const std::string& source, std::uint64_t src_off,
                 std::uint64_t dst_off, std::uint64_t length, bool clone) {
   const std::string& file = in.current();
-  const auto part = in.EofBlockPart(file, dst_off, length);
-  Bytes data;
-  if (part) {
-    EOFZERO_ASSIGN_OR_RETURN(
-        data, in.SourceBytes(source, src_off + (part->begin - dst_off), part->size()));
-  }
+  // What lands in the file is read from the source first (only what exists).
+  EOFZERO_ASSIGN_OR_RETURN(Bytes data, in.SourceBytes(source, src_off, length));
   EOFZERO_ASSIGN_OR_RETURN(int src, in.Fd(source));
   EOFZERO_ASSIGN_OR_RETURN(int dst, in.Fd(file));
   if (clone) {
@@ -194,7 +250,8 @@ Status CopyInto(Interpreter& in, const std::string& source, std::uint64_t src_of
     EOFZERO_RETURN_IF_ERROR(
         in.sys().CopyRange(src, src_off, dst, dst_off, length, in.PathOf(file)));
   }
-  if (part) in.NoteWrite(part->begin, std::move(data));
+  const std::uint64_t copied = data.size();
+  in.RecordWrite(file, {dst_off, copied, 0, std::move(data)}, clone ? "reflink" : "copy_range");
   return {};
 }
 
@@ -230,12 +287,19 @@ Status ExpectSize(Interpreter& in, const Step& s) { return in.ExpectSize(s); }
 constexpr StepRole kAct = StepRole::kAction;
 
 const StepDef kSteps[] = {
-    {"pwrite", "S:DaAN", "nn", "pwrite [-S pat] [-D] [-a] [-A] [-N] off len",
-     "write `len` bytes of `pat` (default `0xcd`); `-D` O_DIRECT (aligned buffer; unlike "
-     "xfs_io's `-D`, RWF_DSYNC), `-a` `write(2)` on an O_APPEND descriptor, `-A` "
-     "`pwritev2(RWF_APPEND)`, `-N` `pwritev2(RWF_NOWAIT)` (with `-a`/`-A` the kernel picks the "
-     "offset)",
-     "pwrite -S 0x42 -D -a -A -N {eob} {bs}", true, kAct, Pwrite, Writes},
+    {"pwrite", "S:b:V:DNwWPY", "nn",
+     "pwrite [-S pat] [-b size] [-V n] [-D] [-N] [-w] [-W] [-P] [-Y] off len",
+     "write `len` bytes of `pat` (default `0xcd`) in calls of `-b` bytes (default 4096), as "
+     "xfs_io does: `-V n` `pwritev2` with n vectors, `-D` `RWF_DSYNC`, `-N` `RWF_NOWAIT`, `-w` "
+     "`fdatasync` after, `-W` `fsync` after; eofzero's own: `-P` `RWF_APPEND` and `-Y` "
+     "`RWF_SYNC` (the kernel picks the offset with `-P` or on an `open -a` file)",
+     "pwrite -S 0x42 -b 8192 -V 2 -D -N -w -W -P -Y {eob} {bs}", true, kAct, Pwrite, PwriteDemand,
+     "PY"},
+    {"open", "adsy", "w", "open [-a] [-d] [-s] [-y] file",
+     "later steps act on the case's file `file` (`main` is the case's own), and pwrite writes it "
+     "through a descriptor opened with `O_APPEND` / `O_DIRECT` (aligned buffers) / `O_SYNC`, "
+     "and eofzero's own `-y` `O_DSYNC`; no flag: a plain descriptor",
+     "open -a -d -s -y main", true, kAct, Open, nullptr, "y"},
     {"pread", "", "nn", "pread off len",
      "buffered read, to fill the page cache (readahead, large folios)", "pread 0 {eob}", true, kAct,
      Pread, Reads},

@@ -9,10 +9,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 #include <utility>
 
 #include "os/aligned_buffer.h"
+#include "os/system.h"
 
 namespace eofzero::os {
 namespace {
@@ -37,21 +40,40 @@ Status WriteLoop(std::size_t size, const std::string& context, F&& write_some) {
 
 }  // namespace
 
-Status AppendAll(int fd, ByteView data, const std::string& what) {
-  return WriteLoop(data.size(), "write (O_APPEND) " + what, [&](std::size_t done) {
-    return ::write(fd, data.data() + done, data.size() - done);
-  });
-}
-
-Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
+Status WriteOut(int fd, ByteView data, std::uint64_t offset, const WriteHow& how,
                 const std::string& what) {
-  auto st =
-      WriteLoop(data.size(), "pwritev2 " + At(what, offset, data.size()), [&](std::size_t done) {
-        iovec iov{const_cast<std::uint8_t*>(data.data() + done), data.size() - done};
-        return ::pwritev2(fd, &iov, 1, static_cast<off_t>(offset + done), rwf_flags);
+  AlignedBuffer aligned(how.alignment ? data.size() : 0, how.alignment ? how.alignment : 1);
+  if (how.alignment) {
+    if (!aligned.ok()) return Fail(ErrorKind::kSystem, "aligned_alloc for O_DIRECT write of " + what);
+    std::memcpy(aligned.data(), data.data(), data.size());
+  }
+  const std::uint8_t* bytes = how.alignment ? aligned.data() : data.data();
+  const std::size_t size = data.size();
+  if (!how.rwf_flags && !how.vectors) {
+    if (how.append)
+      return WriteLoop(size, "write (O_APPEND) " + what, [&](std::size_t done) {
+        return ::write(fd, bytes + done, size - done);
       });
+    return WriteLoop(size, "pwrite " + At(what, offset, size), [&](std::size_t done) {
+      return ::pwrite(fd, bytes + done, size - done, static_cast<off_t>(offset + done));
+    });
+  }
+  // What is left goes out in `vectors` iovecs of equal size (the last takes
+  // the rest), as xfs_io's -V splits its buffer.
+  const std::size_t n = std::max<std::uint32_t>(how.vectors, 1);
+  auto st = WriteLoop(size, "pwritev2 " + At(what, offset, size), [&](std::size_t done) {
+    const std::size_t left = size - done, pieces = std::min(n, left);
+    std::vector<iovec> iov(pieces);
+    for (std::size_t k = 0; k < pieces; ++k) {
+      const std::size_t begin = k * (left / pieces);
+      const std::size_t end = k + 1 == pieces ? left : begin + left / pieces;
+      iov[k] = {const_cast<std::uint8_t*>(bytes + done + begin), end - begin};
+    }
+    const off_t at = how.append ? -1 : static_cast<off_t>(offset + done);
+    return ::pwritev2(fd, iov.data(), static_cast<int>(iov.size()), at, how.rwf_flags);
+  });
   // pwritev2(2): with RWF_NOWAIT, EAGAIN says the write would block here.
-  if (!st && (rwf_flags & RWF_NOWAIT) && st.error().errnum == EAGAIN)
+  if (!st && (how.rwf_flags & RWF_NOWAIT) && st.error().errnum == EAGAIN)
     st.error().kind = ErrorKind::kUnsupported;
   return st;
 }
@@ -68,18 +90,6 @@ int RwfFlag(Rwf flag) {
       return RWF_SYNC;
   }
   return 0;
-}
-
-Status WriteDirect(int fd, ByteView data, std::uint64_t offset, std::uint32_t alignment,
-                   const std::string& what) {
-  AlignedBuffer buf(data.size(), alignment);
-  if (!buf.ok()) return Fail(ErrorKind::kSystem, "aligned_alloc for O_DIRECT write of " + what);
-  std::memcpy(buf.data(), data.data(), data.size());
-  return WriteLoop(data.size(), "O_DIRECT pwrite " + At(what, offset, data.size()),
-                   [&](std::size_t done) {
-                     return ::pwrite(fd, buf.data() + done, data.size() - done,
-                                     static_cast<off_t>(offset + done));
-                   });
 }
 
 Status Fdatasync(int fd, const std::string& what) {

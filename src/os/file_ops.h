@@ -11,15 +11,12 @@
 
 namespace eofzero::os {
 
-// write(2) on a descriptor opened with O_APPEND: the kernel picks the offset.
-Status AppendAll(int fd, ByteView data, const std::string& what);
-// pwritev2(2) with `rwf_flags` (e.g. RWF_APPEND).
-Status PwriteV2(int fd, ByteView data, std::uint64_t offset, int rwf_flags,
+struct WriteHow;  // os/system.h
+// Writes all of `data` as `how` says, retrying short writes. With RWF_NOWAIT,
+// EAGAIN (the write would block) comes back as ErrorKind::kUnsupported.
+Status WriteOut(int fd, ByteView data, std::uint64_t offset, const WriteHow& how,
                 const std::string& what);
-// pwrite(2) from a buffer aligned to `alignment`, for an O_DIRECT descriptor.
-Status WriteDirect(int fd, ByteView data, std::uint64_t offset, std::uint32_t alignment,
-                   const std::string& what);
-// RWF_* flags for PwriteV2, without callers including kernel headers.
+// RWF_* flags for WriteHow, without callers including kernel headers.
 enum class Rwf { kAppend, kNowait, kDsync, kSync };
 int RwfFlag(Rwf flag);
 

@@ -20,17 +20,7 @@ class Kernel final : public System {
   Result<FileStat> Stat(int fd, const std::string& what) override { return StatFile(fd, what); }
   Status Write(int fd, ByteView data, std::uint64_t offset, const WriteHow& how,
                const std::string& what) override {
-    switch (how.call) {
-      case WriteHow::Call::kPwrite:
-        return WriteAll(fd, data, offset, what);
-      case WriteHow::Call::kAppend:
-        return AppendAll(fd, data, what);
-      case WriteHow::Call::kPwritev2:
-        return PwriteV2(fd, data, offset, how.rwf_flags, what);
-      case WriteHow::Call::kDirect:
-        return WriteDirect(fd, data, offset, how.alignment, what);
-    }
-    return Fail(ErrorKind::kInvalid, "write " + what + ": unknown call");
+    return WriteOut(fd, data, offset, how, what);
   }
   Result<Bytes> Read(int fd, std::uint64_t offset, std::uint64_t length,
                      const std::string& what) override {

@@ -29,14 +29,15 @@
 
 namespace eofzero::os {
 
-// How a write goes out: pwrite(2); write(2) on an O_APPEND descriptor (the
-// kernel picks the offset); pwritev2(2) with RWF_* flags; or pwrite(2) from
-// a buffer aligned for an O_DIRECT descriptor.
+// How a write goes out, as xfs_io's pwrite would send it: pwrite(2); with
+// RWF_* flags or vectors, pwritev2(2) with `vectors` iovecs (at least one);
+// on an O_APPEND descriptor, write(2) (the kernel picks the offset). With an
+// alignment, from a buffer aligned for an O_DIRECT descriptor.
 struct WriteHow {
-  enum class Call { kPwrite, kAppend, kPwritev2, kDirect };
-  Call call = Call::kPwrite;
-  int rwf_flags = 0;            // kPwritev2
-  std::uint32_t alignment = 0;  // kDirect
+  bool append = false;
+  int rwf_flags = 0;
+  std::uint32_t vectors = 0;
+  std::uint32_t alignment = 0;
 };
 
 // The flushes a case can ask for (fsync(2), fdatasync(2), syncfs(2)).

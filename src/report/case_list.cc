@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "engine/step.h"
+
 namespace eofzero::report {
 
 std::string RenderCaseList(const std::vector<engine::CaseSpec>& cases,
@@ -23,6 +25,19 @@ std::string RenderCaseList(const std::vector<engine::CaseSpec>& cases,
   for (const auto& dir : cases_dirs) out << "; --cases-dir " << dir.string();
   out << ")\n";
   return out.str();
+}
+
+std::string RenderStepTable() {
+  std::string table = "| step | from | does |\n| --- | --- | --- |\n";
+  for (const auto& def : engine::StepDefs()) {
+    std::string from = def.xfs_io ? "xfs_io" : "eofzero";
+    if (*def.own_flags) {
+      from += "; eofzero's";
+      for (const char* f = def.own_flags; *f; ++f) from += std::string(" `-") + *f + "`";
+    }
+    table += std::string("| `") + def.usage + "` | " + from + " | " + def.help + " |\n";
+  }
+  return table;
 }
 
 }  // namespace eofzero::report

@@ -154,11 +154,11 @@ os::Result<os::FileStat> FakeSystem::Stat(int fd, const std::string&) {
 Status FakeSystem::Write(int fd, ByteView data, std::uint64_t offset, const os::WriteHow& how,
                          const std::string&) {
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "pwrite"));
-  if (how.call == os::WriteHow::Call::kAppend) offset = f->size;
+  if (how.append || (how.rwf_flags & os::RwfFlag(os::Rwf::kAppend))) offset = f->size;
   EOFZERO_RETURN_IF_ERROR(Call("pwrite", Name(fds_[fd].path) + " " + Range(offset, data.size())));
   Grow(*f, offset + data.size());
   Store(*f, offset, data);
-  if (how.call == os::WriteHow::Call::kDirect)
+  if (how.alignment)  // O_DIRECT
     WriteBack(*f, offset / bs_, (offset + data.size() + bs_ - 1) / bs_);
   return {};
 }

@@ -8,6 +8,7 @@
 
 #include "engine/case_file.h"
 #include "engine/step.h"
+#include "report/case_list.h"
 
 namespace eofzero::engine {
 namespace {
@@ -27,13 +28,7 @@ TEST(ReadmeExample, TheWorkedCaseParsesAndValidates) {
 
 // The README's step table is the registry's, row for row: a step added to
 // engine/steps.cc without its README row (or a row left behind) fails here.
-std::string StepTable() {
-  std::string table = "| step | from | does |\n| --- | --- | --- |\n";
-  for (const auto& def : StepDefs())
-    table += std::string("| `") + def.usage + "` | " + (def.xfs_io ? "xfs_io" : "eofzero") +
-             " | " + def.help + " |\n";
-  return table;
-}
+std::string StepTable() { return report::RenderStepTable(); }
 
 TEST(ReadmeSteps, TheStepTableIsTheRegistrys) {
   const std::string text = testing::ReadSourceFile("README.md");
