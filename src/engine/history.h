@@ -66,4 +66,11 @@ struct History {
   std::uint64_t size() const { return events.empty() ? 0 : events.back().size_after; }
 };
 
+// The file ranges worth reading back: every range the history wrote or
+// zeroed and a block on each side of every size the file had, aligned to
+// `block_size`, merged, in order, at most `limit` bytes in all (the rest is
+// a hole nobody wrote).
+std::vector<ByteRange> RangesTouched(const History& history, std::uint32_t block_size,
+                                     std::uint64_t limit);
+
 }  // namespace eofzero::engine

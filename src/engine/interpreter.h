@@ -89,6 +89,8 @@ class Interpreter {
   os::Status CheckGapBeforeCrash();
   os::Status CheckGapAfterCrash();
   os::Result<std::optional<scratch::BlockLocation>> MapEofBlock(int fd);
+  // The main file read back where its history touched it (file_views.cc).
+  os::Status ReadFileViews(int fd, std::uint64_t size);
   // With the filesystem unmounted after the crash (offline_checks.cc).
   os::Status ReadOffline(const std::optional<scratch::BlockLocation>& fiemap, std::uint64_t inode,
                          std::uint64_t kernel_size);

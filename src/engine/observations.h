@@ -47,6 +47,18 @@ struct BlockView {
   // below it are judged).
   std::optional<std::uint64_t> file_size;
   std::string note;               // e.g. "O_DIRECT read returned 4080 of 4096 bytes"
+  std::size_t events = 0;         // how many history events had happened when it was taken
+};
+
+// Part of the main file as one oracle read it: the crash model's input
+// (oracles/invariants.h).
+struct FileView {
+  Oracle oracle = Oracle::kBufferedRead;
+  Phase phase = Phase::kBeforeCrash;
+  std::uint64_t file_offset = 0;  // of bytes[0]
+  Bytes bytes;
+  std::uint64_t file_size = 0;  // stat's size when it was read: bytes past it are not judged
+  std::size_t events = 0;       // how many history events had happened when it was read
 };
 
 struct PlantRecord {
@@ -94,6 +106,7 @@ struct CaseRun {
   std::vector<SizeCheck> sizes;
   std::vector<WrittenRange> written;  // so far
   History history;                    // the main file's, for the crash model
+  std::vector<FileView> file_views;   // the main file read back after the crash
   std::optional<PlantRecord> plant;
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;

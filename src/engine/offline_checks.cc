@@ -81,6 +81,7 @@ Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fie
   view.bytes = std::move(block->bytes);
   view.gap = ByteRange{run_.old_eof - run_.eof_block, bs_};
   view.written = run_.written;
+  view.events = run_.history.events.size();
   view.file_size = kernel_size;
   view.note = block->reader + ": inode " + std::to_string(inode) + ", on-disk size " +
               std::to_string(block->size) + ", EOF block at device offset " + at;

@@ -45,8 +45,14 @@ Status Interpreter::Plant() {
   }
   EOFZERO_RETURN_IF_ERROR(PlantAt(where_));
   run_.plant = PlantRecord{where_.extent, where_.device_offset, bs_, true, std::nullopt};
+  // The sentinel block covers the file's own bytes below EOF too: those are
+  // file data now, written to the disk while it was unmounted.
+  Bytes below_eof = SentinelBlock(bs_);
+  below_eof.resize(run_.old_eof - run_.eof_block);
+  const std::uint64_t below = below_eof.size();
+  RecordWrite("", {run_.eof_block, below, 0, std::move(below_eof)}, "the plant");
+  RecordPromise("", Promise::kFile, "the plant");
   planted_ = true;
-  RecordPromise("", Promise::kFile, "the plant's unmount");
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
   EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
@@ -106,6 +112,7 @@ Status Interpreter::CheckGapBeforeCrash() {
   for (std::size_t i = first; i < run_.views.size(); ++i) {
     run_.views[i].written = run_.written;
     run_.views[i].file_size = size;
+    run_.views[i].events = run_.history.events.size();
   }
   return {};
 }
@@ -146,6 +153,10 @@ Status Interpreter::CheckGapAfterCrash() {
     for (std::size_t i = first; i < run_.views.size(); ++i) {
       run_.views[i].written = run_.written;
       run_.views[i].file_size = st.size;
+      run_.views[i].events = run_.history.events.size();
+    }
+    if (run_.file_views.empty()) {  // the crash model judges the first crash
+      EOFZERO_RETURN_IF_ERROR(ReadFileViews(fd.get(), st.size));
     }
     EOFZERO_ASSIGN_OR_RETURN(block, MapEofBlock(fd.get()));
   }
@@ -160,6 +171,7 @@ Status Interpreter::CheckGapAfterCrash() {
   raw.gap = ByteRange{run_.old_eof - run_.eof_block, bs_};
   raw.written = run_.written;
   raw.file_size = st.size;
+  raw.events = run_.history.events.size();
   EOFZERO_ASSIGN_OR_RETURN(raw.bytes, scratch::ReadDeviceRange(fs_, block->device_offset, bs_));
   if (block->device_offset != where_.device_offset)
     raw.note = "the block moved from device offset " + std::to_string(where_.device_offset);

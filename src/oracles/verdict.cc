@@ -41,7 +41,64 @@ bool Verdict::FsckFoundCorruption() const {
   return false;
 }
 
+std::vector<Invariant> Verdict::BrokenInvariants() const {
+  std::vector<Invariant> out;
+  for (Invariant i : kInvariants) {
+    const bool broken =
+        i == Invariant::kCleanMetadata
+            ? model_judged && FsckFoundCorruption()
+            : std::any_of(invariants.begin(), invariants.end(),
+                          [i](const InvariantBreak& b) { return b.invariant == i; });
+    if (broken) out.push_back(i);
+  }
+  return out;
+}
+
 namespace {
+
+// The crash model's judgement of every view of the main file.
+void JudgeInvariants(const CaseRun& run, std::uint64_t size_after, Verdict& v) {
+  if (!run.history.complete) {
+    v.model_not_judged = run.history.incomplete_reason;
+    return;
+  }
+  const CrashModel model(run.history);
+  v.model_judged = true;
+  auto add = [&v](std::vector<InvariantBreak> found) {
+    for (auto& b : found) v.invariants.push_back(std::move(b));
+  };
+  for (const auto& view : run.views) {
+    const bool after = view.phase == engine::Phase::kAfterCrash;
+    const bool device = view.oracle == engine::Oracle::kRawDevice ||
+                        view.oracle == engine::Oracle::kOffline;
+    const FileRead read{view.oracle,
+                        view.phase,
+                        device ? run.eof_block : view.base_offset,
+                        view.bytes,
+                        view.file_size.value_or(after ? size_after : 0),
+                        view.events};
+    if (!after)
+      add(model.CheckBeforeCrash(read));
+    else if (model.crashed())
+      add(model.CheckAfterCrash(read));
+  }
+  if (!model.crashed()) return;
+  for (const auto& read : run.file_views) add(model.CheckAfterCrash(read));
+  add(model.CheckSize(size_after));
+  v.legal_sizes = model.LegalSizes();
+}
+
+std::string InvariantSummary(const Verdict& v) {
+  std::string s;
+  for (Invariant i : v.BrokenInvariants()) {
+    if (i == Invariant::kCleanMetadata) continue;  // said as "fsck found corruption"
+    const auto b = std::find_if(v.invariants.begin(), v.invariants.end(),
+                                [i](const InvariantBreak& x) { return x.invariant == i; });
+    s += (s.empty() ? "" : "; ") + std::string("invariant '") + InvariantName(i) + "' broken (" +
+         engine::OracleName(b->oracle) + ", " + engine::PhaseName(b->phase) + ")";
+  }
+  return s;
+}
 
 std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   std::ostringstream os;
@@ -62,6 +119,10 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   if (v.FsckFoundCorruption()) {
     if (!failing.empty() || v.wrong_size) os << "; ";
     os << "fsck found corruption after the crash";
+  }
+  if (const std::string broken = InvariantSummary(v); !broken.empty()) {
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruption()) os << "; ";
+    os << broken;
   }
   return os.str();
 }
@@ -123,12 +184,19 @@ Verdict Judge(const CaseRun& run) {
     }
     if (!v.wrong_size) v.wrong_size = SizeFinding{c.phase, c.line, c.expected, c.observed};
   }
-  if (!last_after) {
+  // The size after the crash: the last `expect size`, else what the views saw.
+  std::optional<std::uint64_t> size_after;
+  if (last_after) size_after = last_after->observed;
+  for (const auto& view : run.views)
+    if (!size_after && view.phase == engine::Phase::kAfterCrash && view.file_size)
+      size_after = view.file_size;
+  if (!size_after) {
     v.outcome = Outcome::kError;
     v.summary = "the size after the crash was not observed";
     return v;
   }
-  const std::uint64_t size = last_after->observed;
+  const std::uint64_t size = *size_after;
+  JudgeInvariants(run, size, v);
 
   // Only bytes inside the file when the view was taken are judged: bytes past
   // EOF are the tool's own plant, which no operation has made file data yet
@@ -150,7 +218,8 @@ Verdict Judge(const CaseRun& run) {
   for (const auto& f : run.fsck)
     v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
                            : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
-  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption()) {
+  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() ||
+      !v.invariants.empty()) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
     if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);
@@ -176,6 +245,8 @@ Verdict Judge(const CaseRun& run) {
     v.summary = std::to_string(v.oracles.size()) + " oracle reads saw a zero gap; size " +
                 std::to_string(size);
     if (extension_lost) v.summary += " (the last durable size: the rest was lost, as allowed)";
+    if (v.model_judged && !v.legal_sizes.empty())
+      v.summary += " (the crash model allows " + v.legal_sizes + "); 4 invariants hold";
     const std::string missing = MissingAfterCrash(v);
     if (!missing.empty()) v.summary += "; not examined after the crash: " + missing;
     for (const auto& f : v.fsck)

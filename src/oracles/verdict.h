@@ -21,6 +21,7 @@
 #include "engine/observations.h"
 #include "oracles/fsck_result.h"
 #include "oracles/gap_check.h"
+#include "oracles/invariants.h"
 
 namespace eofzero::oracles {
 
@@ -48,8 +49,17 @@ struct Verdict {
   std::vector<OracleResult> oracles;  // every view that was examined
   std::optional<SizeFinding> wrong_size;
   std::vector<FsckResult> fsck;  // each fsck run after a crash, classified
+  // The crash model (oracles/invariants.h): whether it judged the run (a
+  // step it cannot follow leaves it out, with the reason), every invariant
+  // a view broke, and the sizes it allowed after the crash.
+  bool model_judged = false;
+  std::string model_not_judged;
+  std::vector<InvariantBreak> invariants;
+  std::string legal_sizes;
 
   bool FsckFoundCorruption() const;
+  // The invariants broken, each once, in kInvariants' order.
+  std::vector<Invariant> BrokenInvariants() const;
 
   std::vector<const OracleResult*> Failing() const;
 };
