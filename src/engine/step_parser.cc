@@ -147,7 +147,7 @@ std::expected<void, SequenceError> ValidateSequence(const std::vector<Step>& ste
                                                     int steps_line) {
   const Step* plant = nullptr;
   const Step* crash = nullptr;  // a shutdown not yet followed by cycle_mount
-  bool crashed = false, checked_after = false, sized_after = false;
+  bool crashed = false, checked_after = false;
   for (const auto& s : steps) {
     const StepRole role = s.def->role;
     if (crash && role != StepRole::kCycleMount)
@@ -165,14 +165,14 @@ std::expected<void, SequenceError> ValidateSequence(const std::vector<Step>& ste
       case StepRole::kExpectSize:
         if (!plant)
           return std::unexpected(SequenceError{s.line, "'" + s.text + "' before the plant"});
-        (role == StepRole::kCheckGap ? checked_after : sized_after) |= crashed;
+        if (role == StepRole::kCheckGap) checked_after |= crashed;
         break;
       case StepRole::kShutdown:
         if (!plant)
           return std::unexpected(SequenceError{s.line, "shutdown before the plant"});
         crash = &s;
         crashed = true;
-        checked_after = sized_after = false;  // the checks must follow the last crash
+        checked_after = false;  // the check must follow the last crash
         break;
       case StepRole::kCycleMount:
         crash = nullptr;
@@ -189,9 +189,6 @@ std::expected<void, SequenceError> ValidateSequence(const std::vector<Step>& ste
   if (!checked_after)
     return std::unexpected(
         SequenceError{steps_line, "no 'check gap' after the last shutdown and cycle_mount"});
-  if (!sized_after)
-    return std::unexpected(
-        SequenceError{steps_line, "no 'expect size' after the last shutdown and cycle_mount"});
   return {};
 }
 

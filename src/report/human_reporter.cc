@@ -54,6 +54,12 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
     os << "    size oracle (" << engine::PhaseName(verdict.wrong_size->phase) << ", step on line "
        << verdict.wrong_size->line << "): size is " << verdict.wrong_size->observed
        << ", expected " << verdict.wrong_size->expected << "\n";
+  for (const auto& b : verdict.invariants)
+    os << "    invariant '" << oracles::InvariantName(b.invariant) << "' ("
+       << engine::OracleName(b.oracle) << ", " << engine::PhaseName(b.phase) << "): " << b.evidence
+       << "\n";
+  if (!verdict.invariants.empty() && !verdict.legal_sizes.empty())
+    os << "    the crash model allows a size of " << verdict.legal_sizes << " after the crash\n";
   if (!run.written.empty()) {
     std::vector<ByteRange> ranges;
     for (const auto& w : run.written) ranges.push_back(w.range);

@@ -101,7 +101,8 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   }
   r.detail = json::object();
   for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
-                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements"})
+                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements",
+                          "crash_model"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }
@@ -136,6 +137,20 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
   d["fsck"] = json::array();
   for (const auto& f : verdict.fsck) d["fsck"].push_back(FsckJson(f));
   d["disagreements"] = run.disagreements;
+  json model = {{"judged", verdict.model_judged}};
+  if (!verdict.model_judged) model["why_not"] = verdict.model_not_judged;
+  if (!verdict.legal_sizes.empty()) model["legal_sizes"] = verdict.legal_sizes;
+  model["broken"] = json::array();
+  for (auto i : verdict.BrokenInvariants()) model["broken"].push_back(oracles::InvariantName(i));
+  model["evidence"] = json::array();
+  for (const auto& b : verdict.invariants)
+    model["evidence"].push_back({{"invariant", oracles::InvariantName(b.invariant)},
+                                 {"oracle", engine::OracleName(b.oracle)},
+                                 {"phase", engine::PhaseName(b.phase)},
+                                 {"offset", b.offset},
+                                 {"count", b.count},
+                                 {"evidence", b.evidence}});
+  d["crash_model"] = std::move(model);
   return d;
 }
 

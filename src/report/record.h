@@ -35,7 +35,7 @@ struct CaseRecord {
   double seconds = 0;
   // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
   // the gap; "size": an `expect size` did not hold; "fsck": corruption;
-  // "disagreement": independent views disagree).
+  // "disagreement": independent views disagree; "invariant": the crash model).
   std::vector<std::string> findings;
   // A declared expected failure (matrix configurations).
   std::optional<ExpectedFailure> expected_failure;
