@@ -41,6 +41,10 @@ bool Verdict::FsckFoundCorruption() const {
   return false;
 }
 
+bool Verdict::FsckFoundCorruptionOnDisk() const {
+  return FsckFoundCorruption() && (!views || views->DiskCorrupt());
+}
+
 namespace {
 
 std::string FailureSummary(const Verdict& v, const CaseRun& run) {
@@ -59,9 +63,14 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     os << "size " << engine::PhaseName(v.wrong_size->phase) << " " << v.wrong_size->observed
        << ", expected " << v.wrong_size->expected;
   }
-  if (v.FsckFoundCorruption()) {
+  if (v.FsckFoundCorruptionOnDisk()) {
     if (!failing.empty() || v.wrong_size) os << "; ";
     os << "fsck found corruption after the crash";
+  }
+  if (v.views) {
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk()) os << "; ";
+    os << kCacheDisagrees << ": " << v.views->differences.front();
+    if (v.views->differences.size() > 1) os << " (and " << v.views->differences.size() - 1 << " more)";
   }
   return os.str();
 }
@@ -150,7 +159,8 @@ Verdict Judge(const CaseRun& run) {
   for (const auto& f : run.fsck)
     v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
                            : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
-  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption()) {
+  if (run.disk_views) v.views = CompareDiskViews(*run.disk_views);
+  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() || v.views) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
     if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);
