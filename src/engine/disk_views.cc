@@ -16,6 +16,7 @@
 // compares them. The kernel view goes first, and within it the metadata dump:
 // xfsprogs drops a block device's cache when it closes it (BLKFLSBUF in
 // libxfs_device_close), so on xfs only the first xfs_db run reads the cache.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -55,14 +56,24 @@ void Interpreter::DumpMetadata(DiskView& view) {
 
 Status Interpreter::CheckDiskViews(const std::optional<scratch::BlockLocation>& fiemap,
                                    std::uint64_t inode, std::uint64_t kernel_size) {
+  using Clock = std::chrono::steady_clock;
   DiskViews& views = run_.disk_views.emplace();
   views.kernel.source = fs_.device();
   views.kernel.how = "the block device read through its page cache (what the next mount uses)";
+  auto start = Clock::now();
   DumpMetadata(views.kernel);
+  views.extra_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   EOFZERO_RETURN_IF_ERROR(ReadOffline(fiemap, inode, kernel_size));
   RunFsck();
   views.kernel.fsck = run_.fsck.back();
+  start = Clock::now();
+  EOFZERO_RETURN_IF_ERROR(ReadDiskView(views, inode));
+  views.extra_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return {};
+}
 
+// The disk's view: the image file, or the scratch device after BLKFLSBUF.
+Status Interpreter::ReadDiskView(DiskViews& views, std::uint64_t inode) {
   DiskView disk;
   os::FsckSource kind = os::FsckSource::kDevice;
   if (!fs_.image_path().empty()) {

@@ -85,6 +85,7 @@ class Interpreter {
   os::Status CheckDiskViews(const std::optional<scratch::BlockLocation>& fiemap,
                             std::uint64_t inode, std::uint64_t kernel_size);
   void DumpMetadata(DiskView& view);
+  os::Status ReadDiskView(DiskViews& views, std::uint64_t inode);
   static bool Main(const std::string& file) { return file.empty() || file == "main"; }
   void CloseAll();  // descriptors and mappings, before an unmount
   std::uint32_t DeviceAlign();

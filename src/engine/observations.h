@@ -105,6 +105,9 @@ struct DiskViews {
   DiskView kernel;
   std::optional<DiskView> disk;  // nullopt: not available, `unavailable` says why
   std::string unavailable;
+  // What reading a second view cost: the disk view's checks and both
+  // metadata dumps (the kernel view's fsck and offline reader ran before).
+  double extra_seconds = 0;
 };
 
 struct CaseRun {

@@ -66,6 +66,7 @@ json DiskViewsJson(const engine::DiskViews& views, const oracles::Verdict& verdi
   json o = {{"kernel", ViewJson(views.kernel, classified(views.kernel.fsck))}};
   o["disk"] = views.disk ? ViewJson(*views.disk, classified(views.disk->fsck)) : json(nullptr);
   o["unavailable"] = views.unavailable;
+  o["extra_seconds"] = Rounded(views.extra_seconds);
   o["agree"] = views.disk && !verdict.views;
   if (verdict.views) {
     o["kernel"]["fsck"]["output"] = verdict.views->kernel_fsck.run.out + verdict.views->kernel_fsck.run.err;

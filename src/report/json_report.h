@@ -19,6 +19,7 @@
 //                          sentinel, dirty, base_offset, file_size, note}],
 //               sizes, fsck, disagreements,
 //               disk_views: null | {kernel, disk: {source, how, fsck},
+//                                    unavailable, extra_seconds,
 //                                    agree, differences, metadata_tool,
 //                                    metadata_diff}}]}]}
 #pragma once
