@@ -6,8 +6,9 @@
 //  - an image this run made: the image file, read directly (the loop device
 //    writes into it; reading it leaves the block device's cache as it is);
 //  - a user's scratch device: the same device after BLKFLSBUF has written
-//    back and dropped its cache. That changes what the next mount reads (the
-//    disk's version from then on), which is why images are read instead.
+//    back and dropped its cache.
+// Afterwards the cache is dropped on images too, so that the next mount, and
+// the next case, start from what reached the disk, as after a real crash.
 // fsck, the offline reader and the metadata counters run on each view (ext4:
 // `debugfs -c -R stats`, the superblock and every group descriptor, read in
 // catastrophic mode because dumpe2fs stops before the descriptors when a
@@ -68,6 +69,13 @@ Status Interpreter::CheckDiskViews(const std::optional<scratch::BlockLocation>& 
   views.kernel.fsck = run_.fsck.back();
   start = Clock::now();
   EOFZERO_RETURN_IF_ERROR(ReadDiskView(views, inode));
+  // A real crash loses the cache with the machine; here it would outlive the
+  // case and the next mount would use it (and write it back): every case
+  // starts from what reached the disk. (A scratch device's was dropped above.)
+  if (!fs_.image_path().empty())
+    if (auto dropped = sys().DropDeviceCache(fs_.device()); !dropped)
+      run_.notes.push_back("the block device's cache was not dropped after the checks: " +
+                           dropped.error().Message());
   views.extra_seconds += std::chrono::duration<double>(Clock::now() - start).count();
   return {};
 }
