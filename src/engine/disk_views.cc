@@ -40,10 +40,10 @@ const std::vector<std::string> kXfsCounters = {
 }  // namespace
 
 void Interpreter::DumpMetadata(DiskView& view) {
-  const std::vector<std::string> argv = fs_.spec().fs == scratch::FsType::kExt4
-                                            ? std::vector<std::string>{"debugfs", "-c", "-R",
-                                                                       "stats", view.source}
-                                            : os::XfsDbArgv(view.source, kXfsCounters);
+  const std::vector<std::string> argv =
+      fs_.spec().fs == scratch::FsType::kExt4
+          ? std::vector<std::string>{"debugfs", "-c", "-R", "stats", view.source}
+          : os::XfsDbArgv(view.source, kXfsCounters);
   auto run = sys().Run(argv);
   if (!run)
     view.metadata_error = run.error().Message();

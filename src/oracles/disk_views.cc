@@ -26,8 +26,7 @@ std::string Neutral(std::string text, const std::string& source) {
 }
 
 FsckResult Classified(const engine::FsckObservation& f) {
-  return f.run ? ClassifyFsck(f.tool, *f.run)
-               : FsckNotRun(f.tool, f.not_run.value_or(os::Error{}));
+  return f.run ? ClassifyFsck(f.tool, *f.run) : FsckNotRun(f.tool, f.not_run.value_or(os::Error{}));
 }
 
 const char* kKernel = "through the block device's cache";
@@ -84,10 +83,9 @@ void CompareMetadata(const engine::DiskView& kernel, const engine::DiskView& dis
   const std::string k = Neutral(kernel.metadata->out, kernel.source);
   const std::string o = Neutral(disk.metadata->out, disk.source);
   if (k == o) return;
-  d.metadata_diff = DifferingLines(
-      k, o, [](std::string_view line) {
-        return line.substr(std::min(line.find_first_not_of(' '), line.size())).starts_with("Group ");
-      });
+  d.metadata_diff = DifferingLines(k, o, [](std::string_view line) {
+    return line.substr(std::min(line.find_first_not_of(' '), line.size())).starts_with("Group ");
+  });
   std::size_t changed = 0;
   for (const auto& line : d.metadata_diff) changed += line.starts_with("- ");
   d.differences.push_back(d.metadata_tool + ": " + std::to_string(changed) +

@@ -70,7 +70,8 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   if (v.views) {
     if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk()) os << "; ";
     os << kCacheDisagrees << ": " << v.views->differences.front();
-    if (v.views->differences.size() > 1) os << " (and " << v.views->differences.size() - 1 << " more)";
+    if (v.views->differences.size() > 1)
+      os << " (and " << v.views->differences.size() - 1 << " more)";
   }
   return os.str();
 }

@@ -69,8 +69,10 @@ json DiskViewsJson(const engine::DiskViews& views, const oracles::Verdict& verdi
   o["extra_seconds"] = Rounded(views.extra_seconds);
   o["agree"] = views.disk && !verdict.views;
   if (verdict.views) {
-    o["kernel"]["fsck"]["output"] = verdict.views->kernel_fsck.run.out + verdict.views->kernel_fsck.run.err;
-    o["disk"]["fsck"]["output"] = verdict.views->disk_fsck.run.out + verdict.views->disk_fsck.run.err;
+    o["kernel"]["fsck"]["output"] =
+        verdict.views->kernel_fsck.run.out + verdict.views->kernel_fsck.run.err;
+    o["disk"]["fsck"]["output"] =
+        verdict.views->disk_fsck.run.out + verdict.views->disk_fsck.run.err;
   }
   o["differences"] = verdict.views ? verdict.views->differences : std::vector<std::string>{};
   o["metadata_tool"] = verdict.views ? verdict.views->metadata_tool : "";
@@ -126,9 +128,9 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
     r.expected_failure = ExpectedFailure{*reason, *findings};
   }
   r.detail = json::object();
-  for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
-                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements",
-                          "disk_views"})
+  for (const char* key :
+       {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
+        "extent_after_crash", "oracles", "sizes", "fsck", "disagreements", "disk_views"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }

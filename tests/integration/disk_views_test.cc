@@ -91,8 +91,7 @@ TEST_P(CacheOnlyFault, EveryCaseSeesTheCacheDisagreeWithTheDisk) {
   REQUIRE_ROOT();
   Workdir wd;
   Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--block-size", GetParam(), "--case",
-                        "truncate_up,append_write", "--inject-fault",
-                        "cache-disagrees-with-disk"});
+                        "truncate_up,append_write", "--inject-fault", "cache-disagrees-with-disk"});
   EXPECT_EQ(ran.exit_code, 1) << ran.out << ran.err;
   EXPECT_EQ(LinesStartingWith(ran.out, "FAIL ").size(), 4u) << ran.out;
   EXPECT_EQ(CountOccurrences(ran.out, std::string(kCacheDisagrees) + ":\n"), 4) << ran.out;
@@ -109,8 +108,8 @@ INSTANTIATE_TEST_SUITE_P(BlockSizes, CacheOnlyFault, testing::Values("4096", "10
 TEST(DiskViews, TheNologflushCaseRunsToAVerdict) {
   REQUIRE_ROOT();
   Workdir wd;
-  Ran ran = RunEofzero({"run", "--workdir", wd.str(), "--fs", "ext4", "--case",
-                        "append_write_1k_nologflush"});
+  Ran ran = RunEofzero(
+      {"run", "--workdir", wd.str(), "--fs", "ext4", "--case", "append_write_1k_nologflush"});
   std::cout << ran.out;
   EXPECT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.out << ran.err;
   EXPECT_TRUE(LinesStartingWith(ran.out, "ERROR").empty()) << ran.out;

@@ -111,8 +111,9 @@ TEST(CompareDiskViews, MetadataLinesThatDifferAreTheEvidence) {
   v.disk->metadata = Dump(disk);
   auto d = CompareDiskViews(v);
   ASSERT_TRUE(d);
-  EXPECT_EQ(d->differences, (std::vector<std::string>{
-                                "dumpe2fs: 1 line of the cache's metadata differs from the disk's"}));
+  EXPECT_EQ(d->differences,
+            (std::vector<std::string>{
+                "dumpe2fs: 1 line of the cache's metadata differs from the disk's"}));
   EXPECT_EQ(d->metadata_tool, "dumpe2fs");
   EXPECT_EQ(d->metadata_diff.front(), "Group 0: (Blocks 1-8192) [ITABLE_ZEROED]");
 }
