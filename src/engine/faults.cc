@@ -25,6 +25,7 @@ constexpr FaultInfo kFaults[] = {
     {Fault::kWrongSizeAfterCrash, "wrong-size-after-crash"},
     {Fault::kCorruptDirectoryAfterCrash, "corrupt-directory-after-crash"},
     {Fault::kThrowAfterPlant, "throw-after-plant"},
+    {Fault::kCacheDisagreesWithDisk, "cache-disagrees-with-disk"},
 };
 
 // Enough entries that a directory needs a block of its own on xfs (not
@@ -70,6 +71,10 @@ class FaultySystem final : public os::SystemWrapper {
   }
   Status Mount(const std::string& source, const std::string& where, const std::string& fstype,
                const std::string& options) override {
+    if (cached_ && !healed_) {  // the next mount reads the disk's version again
+      healed_ = true;
+      EOFZERO_RETURN_IF_ERROR(target().DropDeviceCache(fs_.device()));
+    }
     EOFZERO_RETURN_IF_ERROR(target().Mount(source, where, fstype, options));
     if (!crashed_ || done_) return {};
     done_ = true;  // the first mount after the crash: cycle_mount's
@@ -83,6 +88,12 @@ class FaultySystem final : public os::SystemWrapper {
       default:
         return {};
     }
+  }
+  Status Unmount(const std::string& where, std::uint64_t devno, bool lazy_if_busy) override {
+    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, devno, lazy_if_busy));
+    if (fault_ != Fault::kCacheDisagreesWithDisk || !done_ || cached_) return {};
+    cached_ = true;  // the unmount for the after-crash checks
+    return ChangeCacheOnly();
   }
   os::Result<Bytes> Read(int fd, std::uint64_t offset, std::uint64_t length,
                          const std::string& what) override {
@@ -144,6 +155,37 @@ class FaultySystem final : public os::SystemWrapper {
     EOFZERO_RETURN_IF_ERROR(
         scratch::WriteInsideExtent(fs_, *at, at->device_offset, plant_.sentinel));
     return target().Mount(source, where, fstype, options);
+  }
+
+  // See Fault::kCacheDisagreesWithDisk. Written through the same UUID check
+  // as the plant; the image is restored through its own file.
+  Status ChangeCacheOnly() {
+    const std::string image = fs_.image_path().string();
+    if (image.empty())
+      return Fail(ErrorKind::kVerification,
+                  "the cache-only fault needs an image this run made (not a scratch device)");
+    EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, target().Probe(fs_.device()));
+    if (id.uuid != fs_.uuid())
+      return Fail(ErrorKind::kSafety, fs_.device() + " does not hold this run's filesystem");
+    const std::uint32_t bs = fs_.block_size();
+    const bool ext4 = fs_.spec().fs == scratch::FsType::kExt4;
+    // ext4: the block after the superblock's; xfs: block 0 (the superblock).
+    const std::uint64_t block = ext4 ? std::uint64_t{bs} * (1024 / bs + 1) : 0;
+    EOFZERO_ASSIGN_OR_RETURN(os::SystemFd disk, os::OpenOwned(target(), image, O_RDWR));
+    EOFZERO_ASSIGN_OR_RETURN(Bytes original, target().Read(disk.get(), block, bs, image));
+    if (original.size() != bs) return Fail(ErrorKind::kVerification, "short read of " + image);
+    Bytes changed = original;
+    // ext4: bg_free_blocks_count_lo (le16, byte 12 of descriptor 0); xfs:
+    // sb_fdblocks (be64 at byte 144): the low byte, one lower (wrapping).
+    const std::size_t at = ext4 ? 12 : 151;
+    changed[at] = static_cast<std::uint8_t>(changed[at] - 1);
+    {
+      EOFZERO_ASSIGN_OR_RETURN(os::SystemFd dev, os::OpenOwned(target(), fs_.device(), O_RDWR));
+      EOFZERO_RETURN_IF_ERROR(target().Write(dev.get(), changed, block, {}, fs_.device()));
+      EOFZERO_RETURN_IF_ERROR(target().Flush(dev.get(), os::FlushCall::kFsync, fs_.device()));
+    }
+    EOFZERO_RETURN_IF_ERROR(target().Write(disk.get(), original, block, {}, image));
+    return target().Flush(disk.get(), os::FlushCall::kFsync, image);
   }
 
   Status GrowByOneByte() {
@@ -211,6 +253,7 @@ class FaultySystem final : public os::SystemWrapper {
   Mapped mapped_;                     // the last file FIEMAP'd before the plant
   Planted plant_;
   bool planted_ = false, crashed_ = false, done_ = false;
+  bool cached_ = false, healed_ = false;  // kCacheDisagreesWithDisk
 };
 
 }  // namespace

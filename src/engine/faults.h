@@ -31,6 +31,16 @@ enum class Fault {
   // and its first block overwritten with the sentinel through the same UUID
   // and extent gate as the plant (fsck must complain).
   kCorruptDirectoryAfterCrash,
+  // When the filesystem is unmounted for the after-crash checks, one
+  // metadata block is changed in the block device's page cache only: written
+  // through the device (buffered) and flushed, then the image file under the
+  // loop device gets its old bytes back, so the cache keeps a clean page the
+  // disk does not have — as an aborted transaction's pages stay cached. The
+  // block is ext4's first group descriptor block (group 0's free block count
+  // one lower) or xfs's superblock (fdblocks one lower). The two-view check
+  // must see it; the cache is dropped (BLKFLSBUF) before the next mount.
+  // Images only (the run's own loop device); an ERROR on a scratch device.
+  kCacheDisagreesWithDisk,
   // The first call that changes a file after the plant throws
   // std::bad_alloc, as an allocation that fails would (ERROR, all released).
   kThrowAfterPlant,

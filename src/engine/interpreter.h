@@ -15,6 +15,7 @@
 #include "engine/history.h"
 #include "engine/observations.h"
 #include "engine/scenario.h"
+#include "os/fsck_run.h"
 #include "os/system.h"
 #include "scratch/plant_target.h"
 #include "scratch/scratch_fs.h"
@@ -106,6 +107,14 @@ class Interpreter {
   // Whether the model's size of the main file is the kernel's (before a
   // crash); a difference is a disagreement.
   os::Status CompareModelSize(const Step& s);
+  os::Result<OfflineFacts> ReadOfflineBlock(const std::string& source, std::uint64_t inode);
+  FsckObservation Fsck(const std::string& source, os::FsckSource kind);
+  // Both views of the unmounted disk after the crash (disk_views.cc): the
+  // offline reader and fsck on each, and their metadata counters.
+  os::Status CheckDiskViews(const std::optional<scratch::BlockLocation>& fiemap,
+                            std::uint64_t inode, std::uint64_t kernel_size);
+  void DumpMetadata(DiskView& view);
+  os::Status ReadDiskView(DiskViews& views, std::uint64_t inode);
   static bool Main(const std::string& file) { return file.empty() || file == "main"; }
   void CloseAll();  // descriptors and mappings, before an unmount
   std::uint32_t DeviceAlign();

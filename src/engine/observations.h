@@ -89,6 +89,40 @@ struct SizeCheck {
   std::uint64_t observed = 0;
 };
 
+// What the offline reader (libext2fs / xfs_db) said about the EOF block in
+// one view of the disk, or why it could not say.
+struct OfflineFacts {
+  std::string reader;                   // "libext2fs" / "xfs_db"
+  std::uint64_t size = 0;               // the inode's on-disk size
+  std::optional<std::uint64_t> offset;  // device byte offset; nullopt: hole or inline
+  std::string how;                      // "hole", "unwritten", "inline data" or ""
+  Bytes bytes;                          // the block
+  std::string error;                    // non-empty: the reader failed (the rest is empty)
+};
+
+// One view of the unmounted disk after the crash, as the checkers read it:
+// the kernel's (the block device read through its page cache, which the next
+// mount uses) or the disk's (what reached the backing store: the image file
+// read directly, or the device after its cache is dropped).
+struct DiskView {
+  std::string source;  // what the tools were given: /dev/loop0, /…/ext4.img
+  std::string how;     // "the block device through its page cache", ...
+  FsckObservation fsck;
+  std::optional<OfflineFacts> offline;        // nullopt: no offline reader for this view
+  std::optional<os::ProcessResult> metadata;  // debugfs stats / xfs_db counters
+  std::string metadata_error;                 // why there is no `metadata`
+};
+
+// Both views (engine/disk_views.cc), compared by oracles/disk_views.h.
+struct DiskViews {
+  DiskView kernel;
+  std::optional<DiskView> disk;  // nullopt: not available, `unavailable` says why
+  std::string unavailable;
+  // What reading a second view cost: the disk view's checks and both
+  // metadata dumps (the kernel view's fsck and offline reader ran before).
+  double extra_seconds = 0;
+};
+
 struct CaseRun {
   std::string case_name;
   std::string case_file;  // the case file it came from
@@ -111,6 +145,9 @@ struct CaseRun {
   std::optional<os::Extent> extent_after_crash;
   std::vector<BlockView> views;
   std::vector<FsckObservation> fsck;
+  // The after-crash checks on both views of the unmounted disk; fsck above
+  // is the kernel view's.
+  std::optional<DiskViews> disk_views;
   // Two independent views of the same fact that do not agree (FIEMAP against
   // the offline reader's block map, the kernel's size against the on-disk
   // inode): never a pass, and a human has to say whose bug it is.

@@ -1,6 +1,8 @@
 // The after-crash checks that run with the filesystem unmounted and without
 // the kernel's filesystem code: the offline oracle (libext2fs for ext4,
 // xfs_db for xfs) with its cross-checks against FIEMAP and stat, and fsck.
+#include <fcntl.h>
+
 #include <string>
 
 #include "engine/interpreter.h"
@@ -12,22 +14,16 @@ namespace eofzero::engine {
 using os::ErrorKind;
 using os::Status;
 
-namespace {
-
-struct OfflineBlock {
-  std::string reader;                   // "libext2fs" / "xfs_db"
-  std::uint64_t size = 0;               // the inode's on-disk size
-  std::optional<std::uint64_t> offset;  // device byte offset; nullopt: hole or inline
-  std::string how;                      // "hole", "unwritten", "inline data" or ""
-  Bytes bytes;
-};
-
-os::Result<OfflineBlock> ReadBlock(const scratch::ScratchFs& fs, const std::string& name,
-                                   std::uint64_t inode, std::uint64_t block_index) {
-  OfflineBlock out;
-  if (fs.spec().fs == scratch::FsType::kExt4) {
-    EOFZERO_ASSIGN_OR_RETURN(auto v,
-                             fs.system().ReadExt4Offline(fs.device(), "/" + name, block_index));
+// The EOF block as the on-disk metadata in `source` maps it: the device, or
+// the image file under it (for xfs the block's bytes then come from the image
+// too).
+os::Result<OfflineFacts> Interpreter::ReadOfflineBlock(const std::string& source,
+                                                       std::uint64_t inode) {
+  const std::string name = std::filesystem::path(PathOf("")).filename().string();
+  const std::uint64_t block_index = run_.eof_block / bs_;
+  OfflineFacts out;
+  if (fs_.spec().fs == scratch::FsType::kExt4) {
+    EOFZERO_ASSIGN_OR_RETURN(auto v, sys().ReadExt4Offline(source, "/" + name, block_index));
     out.reader = "libext2fs";
     out.size = v.size;
     if (!v.hole && !v.inline_data) out.offset = v.PhysicalByteOffset();
@@ -35,7 +31,17 @@ os::Result<OfflineBlock> ReadBlock(const scratch::ScratchFs& fs, const std::stri
     out.bytes = std::move(v.bytes);
     return out;
   }
-  EOFZERO_ASSIGN_OR_RETURN(auto v, scratch::ReadXfsBlockOffline(fs, inode, block_index));
+  scratch::XfsOfflineBlock v;
+  if (source == fs_.device()) {
+    EOFZERO_ASSIGN_OR_RETURN(v, scratch::ReadXfsBlockOffline(fs_, inode, block_index));
+  } else {
+    EOFZERO_ASSIGN_OR_RETURN(v, scratch::LocateXfsBlockOffline(sys(), source, inode, block_index));
+    v.bytes.assign(v.block_size, 0);
+    if (v.byte_offset) {
+      EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), source, O_RDONLY));
+      EOFZERO_ASSIGN_OR_RETURN(v.bytes, sys().Read(fd.get(), *v.byte_offset, v.block_size, source));
+    }
+  }
   out.reader = "xfs_db";
   out.size = v.size;
   out.offset = v.byte_offset;
@@ -44,17 +50,15 @@ os::Result<OfflineBlock> ReadBlock(const scratch::ScratchFs& fs, const std::stri
   return out;
 }
 
-}  // namespace
-
 Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fiemap,
                                 std::uint64_t inode, std::uint64_t kernel_size) {
-  const std::string name = std::filesystem::path(PathOf("")).filename().string();
-  auto block = ReadBlock(fs_, name, inode, run_.eof_block / bs_);
+  auto block = ReadOfflineBlock(fs_.device(), inode);
   if (!block) {
     if (block.error().kind != ErrorKind::kUnsupported) return std::unexpected(block.error());
     run_.notes.push_back("offline oracle not available: " + block.error().Message());
     return {};
   }
+  if (run_.disk_views) run_.disk_views->kernel.offline = *block;
   const std::string at = block->offset ? std::to_string(*block->offset) : block->how;
   if (block->size != kernel_size)
     run_.disagreements.push_back(block->reader + " reads an on-disk size of " +
@@ -89,15 +93,17 @@ Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fie
   return {};
 }
 
-void Interpreter::RunFsck() {
+FsckObservation Interpreter::Fsck(const std::string& source, os::FsckSource kind) {
   FsckObservation obs;
   obs.tool = fs_.spec().fs == scratch::FsType::kExt4 ? os::FsckTool::kE2fsck
                                                        : os::FsckTool::kXfsRepair;
-  if (auto r = os::RunFsckNoModify(sys(), obs.tool, fs_.device()); r)
+  if (auto r = os::RunFsckNoModify(sys(), obs.tool, source, kind); r)
     obs.run = std::move(*r);
   else
     obs.not_run = r.error();
-  run_.fsck.push_back(std::move(obs));
+  return obs;
 }
+
+void Interpreter::RunFsck() { run_.fsck.push_back(Fsck(fs_.device(), os::FsckSource::kDevice)); }
 
 }  // namespace eofzero::engine

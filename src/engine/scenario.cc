@@ -119,8 +119,9 @@ Status Interpreter::CheckGapBeforeCrash() {
 
 // After the crash: O_DIRECT, mmap and buffered reads of the EOF block (the
 // clean cache dropped before each cached read), then FIEMAP again (the block
-// may have moved), unmount, read the physical block from the device, read the
-// file offline (no kernel filesystem code), and run fsck.
+// may have moved), unmount, read the file offline (no kernel filesystem code)
+// and run fsck on both views of the disk (disk_views.cc), and read the
+// physical block from the device.
 Status Interpreter::CheckGapAfterCrash() {
   CloseAll();
   const std::string path = PathOf("");
@@ -161,8 +162,7 @@ Status Interpreter::CheckGapAfterCrash() {
     EOFZERO_ASSIGN_OR_RETURN(block, MapEofBlock(fd.get()));
   }
   EOFZERO_RETURN_IF_ERROR(fs_.Unmount());
-  EOFZERO_RETURN_IF_ERROR(ReadOffline(block, st.inode, st.size));
-  RunFsck();
+  EOFZERO_RETURN_IF_ERROR(CheckDiskViews(block, st.inode, st.size));
   if (!block) return fs_.Mount();
   BlockView raw;
   raw.oracle = Oracle::kRawDevice;

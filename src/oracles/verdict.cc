@@ -46,12 +46,16 @@ std::vector<Invariant> Verdict::BrokenInvariants() const {
   for (Invariant i : kInvariants) {
     const bool broken =
         i == Invariant::kCleanMetadata
-            ? model_judged && FsckFoundCorruption()
+            ? model_judged && FsckFoundCorruptionOnDisk()
             : std::any_of(invariants.begin(), invariants.end(),
                           [i](const InvariantBreak& b) { return b.invariant == i; });
     if (broken) out.push_back(i);
   }
   return out;
+}
+
+bool Verdict::FsckFoundCorruptionOnDisk() const {
+  return FsckFoundCorruption() && (!views || views->DiskCorrupt());
 }
 
 namespace {
@@ -116,13 +120,21 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     os << "size " << engine::PhaseName(v.wrong_size->phase) << " " << v.wrong_size->observed
        << ", expected " << v.wrong_size->expected;
   }
-  if (v.FsckFoundCorruption()) {
+  if (v.FsckFoundCorruptionOnDisk()) {
     if (!failing.empty() || v.wrong_size) os << "; ";
     os << "fsck found corruption after the crash";
   }
   if (const std::string broken = InvariantSummary(v); !broken.empty()) {
-    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruption()) os << "; ";
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk()) os << "; ";
     os << broken;
+  }
+  if (v.views) {
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk() ||
+        !v.invariants.empty())
+      os << "; ";
+    os << kCacheDisagrees << ": " << v.views->differences.front();
+    if (v.views->differences.size() > 1)
+      os << " (and " << v.views->differences.size() - 1 << " more)";
   }
   return os.str();
 }
@@ -218,7 +230,8 @@ Verdict Judge(const CaseRun& run) {
   for (const auto& f : run.fsck)
     v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
                            : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
-  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() ||
+  if (run.disk_views) v.views = CompareDiskViews(*run.disk_views);
+  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() || v.views ||
       !v.invariants.empty()) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);

@@ -7,6 +7,9 @@
 //    write itself (after the crash: inside the file), or a size is not the
 //    one an `expect size` step expected;
 //    or fsck found the filesystem corrupt after the crash;
+//    or the block device's cache disagrees with the disk after recovery
+//    (oracles/disk_views.h: the two views' fsck, offline reading or
+//    metadata differ);
 //  - error, too: independent views disagree (FIEMAP against the offline
 //    block map, stat against the on-disk size) and nothing failed;
 //  - pass: the plant was verified, every oracle saw a zero gap, and the
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "engine/observations.h"
+#include "oracles/disk_views.h"
 #include "oracles/fsck_result.h"
 #include "oracles/gap_check.h"
 #include "oracles/invariants.h"
@@ -57,9 +61,16 @@ struct Verdict {
   std::vector<InvariantBreak> invariants;
   std::string legal_sizes;
 
-  bool FsckFoundCorruption() const;
   // The invariants broken, each once, in kInvariants' order.
   std::vector<Invariant> BrokenInvariants() const;
+  // The two views of the disk after recovery disagree (nullopt: they agree,
+  // or there was no disk view).
+  std::optional<DiskViewsDisagreement> views;
+
+  bool FsckFoundCorruption() const;
+  // fsck's corruption is the disk's, not only the block device cache's
+  // version of it (which `views` reports).
+  bool FsckFoundCorruptionOnDisk() const;
 
   std::vector<const OracleResult*> Failing() const;
 };

@@ -95,6 +95,13 @@ Result<bool> IsBlockDevice(const std::string& path) {
   return S_ISBLK(st.st_mode);
 }
 
+Status DropBufferCache(const std::string& path) {
+  auto fd = OpenFile(path, O_RDONLY);
+  if (!fd) return std::unexpected(fd.error());
+  if (::ioctl(fd->get(), BLKFLSBUF, 0) < 0) return FailErrno("BLKFLSBUF " + path);
+  return {};
+}
+
 Status CheckNotClaimed(const std::string& path) {
   auto fd = OpenFile(path, O_RDONLY | O_EXCL);
   if (fd) return {};

@@ -48,6 +48,12 @@ Result<std::uint64_t> DeviceNumber(const std::string& path);
 // True when `path` names a block device.
 Result<bool> IsBlockDevice(const std::string& path);
 
+// BLKFLSBUF: writes back the block device's dirty page cache, then drops its
+// clean pages, so that the next buffered read of `path` comes from the
+// backing store. Pages someone still holds stay cached (the kernel skips them
+// without saying so). Needs CAP_SYS_ADMIN (EACCES otherwise).
+Status DropBufferCache(const std::string& path);
+
 // Opens `path` with O_EXCL and closes it again: fails (EBUSY, kSafety) while
 // anything holds the device exclusively — a mount, swap, device-mapper, md.
 Status CheckNotClaimed(const std::string& path);

@@ -105,6 +105,7 @@ class Kernel final : public System {
     EOFZERO_ASSIGN_OR_RETURN(auto dev, BlockDevice::Open(device, BlockDevice::Mode::kReadWrite));
     return dev.Write(offset, data);
   }
+  Status DropDeviceCache(const std::string& device) override { return DropBufferCache(device); }
   Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                const std::string& options) override {
     return MountFilesystem(source, target, fstype, options);

@@ -93,6 +93,9 @@ class System {
   virtual Result<Bytes> ReadDevice(const std::string& device, std::uint64_t offset,
                                    std::uint64_t length) = 0;
   virtual Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) = 0;
+  // BLKFLSBUF: the device's page cache written back and dropped (what a
+  // buffered read of the device sees next is what reached its backing store).
+  virtual Status DropDeviceCache(const std::string& device) = 0;
 
   // Mounts and shutdown.
   virtual Status Mount(const std::string& source, const std::string& target,
@@ -198,6 +201,9 @@ class SystemWrapper : public System {
   }
   Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) override {
     return target_.WriteDevice(device, offset, data);
+  }
+  Status DropDeviceCache(const std::string& device) override {
+    return target_.DropDeviceCache(device);
   }
   Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                const std::string& options) override {

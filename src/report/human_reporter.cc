@@ -5,6 +5,7 @@
 
 #include "report/hexdump.h"
 #include "report/table.h"
+#include "report/views_evidence.h"
 
 namespace eofzero::report {
 
@@ -91,8 +92,9 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
   }
   if (!verdict.Failing().empty())
     os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
+  if (verdict.views) os << RenderViewsEvidence(*verdict.views);  // both fsck runs, in full
   for (const auto& f : verdict.fsck) {
-    if (f.verdict != oracles::FsckVerdict::kCorrupt) continue;
+    if (f.verdict != oracles::FsckVerdict::kCorrupt || verdict.views) continue;
     os << "    fsck: " << f.run.CommandLine() << " " << f.run.Ending() << ": " << f.reason
        << "\n";
     std::istringstream lines(f.run.out + f.run.err);

@@ -52,6 +52,34 @@ json FsckJson(const oracles::FsckResult& f) {
   return o;
 }
 
+json ViewJson(const engine::DiskView& view, const oracles::FsckResult& fsck) {
+  return {{"source", view.source}, {"how", view.how}, {"fsck", FsckJson(fsck)}};
+}
+
+// Both views of the disk after the crash; their fsck runs in full only when
+// they disagree (the evidence of the finding).
+json DiskViewsJson(const engine::DiskViews& views, const oracles::Verdict& verdict) {
+  const auto classified = [](const engine::FsckObservation& f) {
+    return f.run ? oracles::ClassifyFsck(f.tool, *f.run)
+                 : oracles::FsckNotRun(f.tool, f.not_run.value_or(os::Error{}));
+  };
+  json o = {{"kernel", ViewJson(views.kernel, classified(views.kernel.fsck))}};
+  o["disk"] = views.disk ? ViewJson(*views.disk, classified(views.disk->fsck)) : json(nullptr);
+  o["unavailable"] = views.unavailable;
+  o["extra_seconds"] = Rounded(views.extra_seconds);
+  o["agree"] = views.disk && !verdict.views;
+  if (verdict.views) {
+    o["kernel"]["fsck"]["output"] =
+        verdict.views->kernel_fsck.run.out + verdict.views->kernel_fsck.run.err;
+    o["disk"]["fsck"]["output"] =
+        verdict.views->disk_fsck.run.out + verdict.views->disk_fsck.run.err;
+  }
+  o["differences"] = verdict.views ? verdict.views->differences : std::vector<std::string>{};
+  o["metadata_tool"] = verdict.views ? verdict.views->metadata_tool : "";
+  o["metadata_diff"] = verdict.views ? verdict.views->metadata_diff : std::vector<std::string>{};
+  return o;
+}
+
 template <typename T>
 json Optional(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
@@ -100,9 +128,10 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
     r.expected_failure = ExpectedFailure{*reason, *findings};
   }
   r.detail = json::object();
-  for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
-                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements",
-                          "crash_model"})
+  for (const char* key :
+       {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
+        "extent_after_crash", "oracles", "sizes", "fsck", "disagreements", "disk_views",
+        "crash_model"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }
@@ -137,6 +166,7 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
   d["fsck"] = json::array();
   for (const auto& f : verdict.fsck) d["fsck"].push_back(FsckJson(f));
   d["disagreements"] = run.disagreements;
+  d["disk_views"] = run.disk_views ? DiskViewsJson(*run.disk_views, verdict) : json(nullptr);
   json model = {{"judged", verdict.model_judged}};
   if (!verdict.model_judged) model["why_not"] = verdict.model_not_judged;
   if (!verdict.legal_sizes.empty()) model["legal_sizes"] = verdict.legal_sizes;

@@ -17,7 +17,11 @@
 //               durable_size_at_crash, plant, extent_after_crash,
 //               oracles: [{oracle, phase, clean, gap, bytes_examined, nonzero,
 //                          sentinel, dirty, base_offset, file_size, note}],
-//               sizes, fsck, disagreements}]}]}
+//               sizes, fsck, disagreements,
+//               disk_views: null | {kernel, disk: {source, how, fsck},
+//                                    unavailable, extra_seconds,
+//                                    agree, differences, metadata_tool,
+//                                    metadata_diff}}]}]}
 #pragma once
 
 #include <expected>

@@ -21,9 +21,10 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   if (verdict.outcome == oracles::Outcome::kFail) {
     if (!verdict.Failing().empty()) r.findings.push_back("gap");
     if (verdict.wrong_size) r.findings.push_back("size");
-    if (verdict.FsckFoundCorruption()) r.findings.push_back("fsck");
+    if (verdict.FsckFoundCorruptionOnDisk()) r.findings.push_back("fsck");
     if (!run.disagreements.empty()) r.findings.push_back("disagreement");
     if (!verdict.invariants.empty()) r.findings.push_back("invariant");
+    if (verdict.views) r.findings.push_back("views");
   }
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);

@@ -14,7 +14,7 @@
 //   [config.expected_failures]    # case = "why (a link to the bug report)"
 //   dio_append_aligned = "ext4 relies on a zero on-disk tail"   # covers gap findings
 //   # or: case = { reason = "why", findings = ["gap", "size"] }   # (gap size fsck
-//   #     disagreement): a failure with a finding of another kind is new
+//   #     disagreement views): a failure with a finding of another kind is new
 #pragma once
 
 #include <cstdint>

@@ -24,7 +24,7 @@ struct Control {
 // control that must make it report.
 struct Row {
   std::string label;
-  std::optional<Oracle> oracle;  // nullopt: size or fsck, as `control` says
+  std::optional<Oracle> oracle;  // nullopt: size, fsck or the two views, as `control` says
   Phase phase;
   const char* control;
 };
@@ -40,11 +40,13 @@ std::vector<Row> Rows() {
                     "stale_after_crash"});
   rows.push_back({"size (after crash)", std::nullopt, Phase::kAfterCrash, "wrong_size"});
   rows.push_back({"fsck (after crash)", std::nullopt, Phase::kAfterCrash, "corrupt_directory"});
+  rows.push_back({"two views (after crash)", std::nullopt, Phase::kAfterCrash, "cache_only"});
   return rows;
 }
 
 bool Detects(const oracles::Verdict& v, const Row& row) {
   if (std::string_view(row.control) == "corrupt_directory") return v.FsckFoundCorruption();
+  if (std::string_view(row.control) == "cache_only") return v.views.has_value();
   if (!row.oracle) return v.wrong_size.has_value();
   for (const auto* r : v.Failing())
     if (r->oracle == *row.oracle && r->phase == row.phase) return true;
@@ -57,6 +59,8 @@ std::vector<Control> Controls() {
           {"stale_after_crash", {Fault::kStaleAfterCrash}},
           {"stale_in_cache", {Fault::kStaleInCache}},
           {"wrong_size", {Fault::kWrongSizeAfterCrash}},
+          // before corrupt_directory, whose corruption stays on the disk
+          {"cache_only", {Fault::kCacheDisagreesWithDisk}},
           {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}}};
 }
 

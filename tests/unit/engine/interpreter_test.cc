@@ -92,13 +92,17 @@ TEST(Interpreter, TheCallsACaseMakesInOrder) {
       "mmap-read case_truncate_up 0+4096",
       // the crash and the remount, after which the size it kept is durable (stat)
       "shutdown logflush", "umount", "mount", "open case_truncate_up",
-      // after the crash: direct, mmap, buffered; FIEMAP; offline, fsck, raw device
+      // after the crash: direct, mmap, buffered; FIEMAP; on the kernel's view
+      // metadata, offline, fsck; the cache dropped (a scratch device: the fake
+      // has no image), and the same on the disk's view; raw device
       "open case_truncate_up", "direct-read case_truncate_up 0+4096", "fadvise case_truncate_up",
       "mmap-read case_truncate_up 0+4096", "fadvise case_truncate_up",
       "pread case_truncate_up 0+4096",
       // the crash model's look at the whole file where the case touched it
       "direct-read case_truncate_up 0+12288", "fadvise case_truncate_up",
       "pread case_truncate_up 0+12288", "fiemap case_truncate_up 0+4096", "umount",
+      "run debugfs -c -R stats /dev/fake", "ext4-offline /case_truncate_up",
+      "run e2fsck -fn /dev/fake", "device-flushbuf", "run debugfs -c -R stats /dev/fake",
       "ext4-offline /case_truncate_up", "run e2fsck -fn /dev/fake", "device-read 1048576+4096",
       "mount"};
   EXPECT_EQ(calls, expected);
@@ -152,6 +156,39 @@ TEST(Faults, EachMakesItsOracleFail) {
     EXPECT_EQ(v.outcome, Outcome::kFail) << v.summary;
     EXPECT_TRUE(v.wrong_size) << v.summary;
   }
+}
+
+// The fake's views agree; without a disk view there is nothing to compare.
+TEST(Interpreter, BothViewsOfTheDiskAreRead) {
+  Machine m;
+  auto v = m.Run(Case("truncate_up", kTruncateUp));
+  ASSERT_EQ(v.outcome, Outcome::kPass) << v.summary << " " << m.run.reason;
+  ASSERT_TRUE(m.run.disk_views);
+  ASSERT_TRUE(m.run.disk_views->disk);
+  EXPECT_EQ(m.run.disk_views->kernel.source, "/dev/fake");
+  EXPECT_NE(m.run.disk_views->disk->how.find("BLKFLSBUF"), std::string::npos);
+  EXPECT_TRUE(m.run.disk_views->disk->fsck.run);
+  EXPECT_TRUE(m.run.disk_views->disk->offline);
+  EXPECT_FALSE(v.views);
+
+  Machine broken;
+  broken.sys.FailNext("device-flushbuf", EACCES);
+  v = broken.Run(Case("truncate_up", kTruncateUp));
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  ASSERT_TRUE(broken.run.disk_views);
+  EXPECT_FALSE(broken.run.disk_views->disk);
+  EXPECT_NE(broken.run.disk_views->unavailable.find("cannot drop the block device's cache"),
+            std::string::npos)
+      << broken.run.disk_views->unavailable;
+}
+
+// The cache-only fault needs an image the run made; on a scratch device (the
+// fake's) it is an ERROR, never a PASS.
+TEST(Faults, TheCacheOnlyFaultOnAScratchDeviceIsAnError) {
+  Machine m;
+  auto v = m.Run(Case("truncate_up", kTruncateUp), {Fault::kCacheDisagreesWithDisk});
+  EXPECT_EQ(v.outcome, Outcome::kError) << v.summary;
+  EXPECT_NE(v.summary.find("needs an image"), std::string::npos) << v.summary;
 }
 
 TEST(Faults, ALostPlantWriteIsAnErrorAndTheDeviceNeverSawTheWrite) {

@@ -287,3 +287,45 @@ TEST(Judge, SkipAndErrorRunsKeepTheirReason) {
 
 }  // namespace
 }  // namespace eofzero::oracles
+
+namespace eofzero::oracles {
+namespace {
+
+// The ext4 1 KiB finding's shape: fsck through the device complains, on the
+// image it is clean.
+engine::DiskViews CacheOnlyCorruption() {
+  engine::DiskViews views;
+  views.kernel.source = "/dev/loop7";
+  views.kernel.fsck = Recorded(os::FsckTool::kE2fsck, "e2fsck_corrupt.txt");
+  engine::DiskView disk;
+  disk.source = "/tmp/x/ext4.img";
+  disk.fsck = Recorded(os::FsckTool::kE2fsck, "e2fsck_clean.txt");
+  views.disk = disk;
+  return views;
+}
+
+TEST(Judge, TheCacheDisagreeingWithTheDiskIsAFailOfItsOwnKind) {
+  CaseRun run = CleanRun();
+  run.disk_views = CacheOnlyCorruption();
+  run.fsck = {run.disk_views->kernel.fsck};
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v.summary;
+  ASSERT_TRUE(v.views);
+  EXPECT_NE(v.summary.find(kCacheDisagrees), std::string::npos) << v.summary;
+  // The corruption is the cache's: not reported as the disk's.
+  EXPECT_TRUE(v.FsckFoundCorruption());
+  EXPECT_FALSE(v.FsckFoundCorruptionOnDisk());
+  EXPECT_EQ(v.summary.find("fsck found corruption"), std::string::npos) << v.summary;
+}
+
+TEST(Judge, ViewsThatAgreeChangeNothing) {
+  CaseRun run = CleanRun();
+  run.disk_views = CacheOnlyCorruption();
+  run.disk_views->kernel.fsck = run.disk_views->disk->fsck;
+  auto v = Judge(run);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
+  EXPECT_FALSE(v.views);
+}
+
+}  // namespace
+}  // namespace eofzero::oracles

@@ -55,6 +55,19 @@ engine::CaseRun Seen(std::vector<std::pair<Oracle, Phase>> dirty) {
   return run;
 }
 
+// Views whose metadata counters differ: the cache holds one block less free.
+engine::DiskViews CacheDisagreeingWithDisk() {
+  engine::DiskViews views;
+  views.kernel.source = "/dev/loop9";
+  views.kernel.metadata = os::ProcessResult{};
+  views.kernel.metadata->argv = {"debugfs"};
+  views.kernel.metadata->out = "Free blocks: 99\n";
+  engine::DiskView disk = views.kernel;
+  disk.metadata->out = "Free blocks: 100\n";
+  views.disk = disk;
+  return views;
+}
+
 // A fake on which every control shows what it is meant to, but `blind`.
 FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
   FakeScratch scratch;
@@ -84,6 +97,12 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
     run.fsck.push_back({os::FsckTool::kE2fsck, e2fsck, std::nullopt});
     return run;
   };
+  scratch.runs["truncate_up_cache_only"] = [](const engine::ScenarioOptions& o) {
+    EXPECT_EQ(o.faults, std::vector{engine::Fault::kCacheDisagreesWithDisk});
+    auto run = Seen({});
+    run.disk_views = CacheDisagreeingWithDisk();
+    return run;
+  };
   return scratch;
 }
 
@@ -103,12 +122,13 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   EXPECT_FALSE(result.setup_failed);
   EXPECT_EQ(log.lines, (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
                               "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
-                              "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
-                              "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
-                              "xfs/4k: wrong_size: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
+                              "ext4/4k: cache_only: FAIL", "ext4/4k: corrupt_directory: FAIL",
+                              "xfs/4k: baseline: PASS", "xfs/4k: stale_after_crash: FAIL",
+                              "xfs/4k: stale_in_cache: FAIL", "xfs/4k: wrong_size: FAIL",
+                              "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
   ASSERT_TRUE(log.table);
   EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
-  EXPECT_EQ(log.table->rows.size(), 9u);
+  EXPECT_EQ(log.table->rows.size(), 10u);
   for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
   EXPECT_EQ(scratch.log[1], "make selftest-ext4");
 }
@@ -121,6 +141,19 @@ TEST(RunSelftest, AnOracleBlindToItsFaultIsNo) {
   EXPECT_FALSE(result.setup_failed);
   EXPECT_EQ(log.Row("offline (after crash)"), (Lines{"NO", "NO"}));
   EXPECT_EQ(log.Row("raw-device (after crash)"), (Lines{"yes", "yes"}));
+}
+
+TEST(RunSelftest, ViewsThatAgreeUnderTheCacheOnlyFaultAreNo) {
+  auto scratch = Detecting();
+  scratch.runs["truncate_up_cache_only"] = [](const engine::ScenarioOptions&) {
+    auto run = Seen({});
+    run.disk_views = CacheDisagreeingWithDisk();
+    run.disk_views->disk->metadata = run.disk_views->kernel.metadata;
+    return run;
+  };
+  EventLog log;
+  EXPECT_FALSE(Selftest(scratch, log).all_detected);
+  EXPECT_EQ(log.Row("two views (after crash)"), (Lines{"NO", "NO"}));
 }
 
 TEST(RunSelftest, WithoutACleanBaselineTheColumnCannotShowDetection) {

@@ -1,0 +1,113 @@
+// The two views of the unmounted disk after the crash (DESIGN.md, "Two views
+// of the disk"). What the kernel will use is the block device read through
+// its page cache: a page the aborted transaction changed can stay there across
+// umount while the device stays open, and the next mount uses it. What
+// reached the disk is the backing store:
+//  - an image this run made: the image file, read directly (the loop device
+//    writes into it; reading it leaves the block device's cache as it is);
+//  - a user's scratch device: the same device after BLKFLSBUF has written
+//    back and dropped its cache.
+// Afterwards the cache is dropped on images too, so that the next mount, and
+// the next case, start from what reached the disk, as after a real crash.
+// fsck, the offline reader and the metadata counters run on each view (ext4:
+// `debugfs -c -R stats`, the superblock and every group descriptor, read in
+// catastrophic mode because dumpe2fs stops before the descriptors when a
+// bitmap's checksum does not match; xfs: xfs_db's superblock, AGF 0 and AGI 0
+// counters); oracles/disk_views.h
+// compares them. The kernel view goes first, and within it the metadata dump:
+// xfsprogs drops a block device's cache when it closes it (BLKFLSBUF in
+// libxfs_device_close), so on xfs only the first xfs_db run reads the cache.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "engine/interpreter.h"
+#include "os/xfs_db.h"
+
+namespace eofzero::engine {
+
+using os::Status;
+
+namespace {
+
+// The counters a crash can leave different between the views: the
+// superblock's summary counters, and AG 0's free space and inode counters.
+const std::vector<std::string> kXfsCounters = {
+    "sb 0",  "print agcount dblocks icount ifree fdblocks",
+    "agf 0", "print seqno freeblks longest flcount btreeblks",
+    "agi 0", "print seqno count freecount"};
+
+}  // namespace
+
+void Interpreter::DumpMetadata(DiskView& view) {
+  const std::vector<std::string> argv =
+      fs_.spec().fs == scratch::FsType::kExt4
+          ? std::vector<std::string>{"debugfs", "-c", "-R", "stats", view.source}
+          : os::XfsDbArgv(view.source, kXfsCounters);
+  auto run = sys().Run(argv);
+  if (!run)
+    view.metadata_error = run.error().Message();
+  else if (!run->ok())
+    view.metadata_error = run->Describe();
+  else
+    view.metadata = std::move(*run);
+  if (!view.metadata_error.empty())
+    run_.notes.push_back("metadata of " + view.source + " not read: " + view.metadata_error);
+}
+
+Status Interpreter::CheckDiskViews(const std::optional<scratch::BlockLocation>& fiemap,
+                                   std::uint64_t inode, std::uint64_t kernel_size) {
+  using Clock = std::chrono::steady_clock;
+  DiskViews& views = run_.disk_views.emplace();
+  views.kernel.source = fs_.device();
+  views.kernel.how = "the block device read through its page cache (what the next mount uses)";
+  auto start = Clock::now();
+  DumpMetadata(views.kernel);
+  views.extra_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EOFZERO_RETURN_IF_ERROR(ReadOffline(fiemap, inode, kernel_size));
+  RunFsck();
+  views.kernel.fsck = run_.fsck.back();
+  start = Clock::now();
+  EOFZERO_RETURN_IF_ERROR(ReadDiskView(views, inode));
+  // A real crash loses the cache with the machine; here it would outlive the
+  // case and the next mount would use it (and write it back): every case
+  // starts from what reached the disk. (A scratch device's was dropped above.)
+  if (!fs_.image_path().empty())
+    if (auto dropped = sys().DropDeviceCache(fs_.device()); !dropped)
+      run_.notes.push_back("the block device's cache was not dropped after the checks: " +
+                           dropped.error().Message());
+  views.extra_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return {};
+}
+
+// The disk's view: the image file, or the scratch device after BLKFLSBUF.
+Status Interpreter::ReadDiskView(DiskViews& views, std::uint64_t inode) {
+  DiskView disk;
+  os::FsckSource kind = os::FsckSource::kDevice;
+  if (!fs_.image_path().empty()) {
+    disk.source = fs_.image_path().string();
+    disk.how = "the image file under the loop device, read directly";
+    kind = os::FsckSource::kImageFile;
+  } else if (auto dropped = sys().DropDeviceCache(fs_.device()); dropped) {
+    disk.source = fs_.device();
+    disk.how = "the device after its page cache was dropped (BLKFLSBUF)";
+  } else {
+    views.unavailable = "cannot drop the block device's cache: " + dropped.error().Message();
+    run_.notes.push_back("the disk's view is not available: " + views.unavailable);
+    return {};
+  }
+  DumpMetadata(disk);
+  if (views.kernel.offline) {  // the same reader, where the kernel view had one
+    auto block = ReadOfflineBlock(disk.source, inode);
+    if (block) {
+      disk.offline = std::move(*block);
+    } else {
+      disk.offline.emplace().error = block.error().Message();
+    }
+  }
+  disk.fsck = Fsck(disk.source, kind);
+  views.disk = std::move(disk);
+  return {};
+}
+
+}  // namespace eofzero::engine
