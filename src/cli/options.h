@@ -19,13 +19,22 @@
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kHelp };
+
+// `eofzero log show LOG`, `eofzero log replay LOG --state S --image OUT`.
+struct LogOptions {
+  std::string action;  // "show" or "replay"
+  std::filesystem::path log;
+  std::string state;  // replay: a scratch::StateAddress, checked
+  std::filesystem::path image;
+};
 
 struct Invocation {
   Command command = Command::kHelp;
   suite::RunOptions run;  // kRun, kSelftest, kMatrix (workdir, cases_dirs, format, output, ...)
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
+  LogOptions log;                      // kLog
   std::string help;                    // kHelp
 };
 

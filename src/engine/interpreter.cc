@@ -35,6 +35,7 @@ Status Interpreter::Run() {
     if (os::InterruptRequested())
       return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
     spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
+    fs_.NoteStep(spec_.name + ":" + std::to_string(s.line) + ": " + s.text);  // for --record
     if (auto st = s.def->run(*this, s); !st) {
       os::Error e = st.error();
       e.context = "line " + std::to_string(s.line) + " '" + s.text + "': " + e.context;

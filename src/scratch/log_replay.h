@@ -1,0 +1,53 @@
+// Rebuilding an image from a write log (scratch/write_log.h): the state as of
+// a barrier, or that state plus some of the writes issued after it.
+//
+// States are addressed by barriers, numbered 1, 2, ... in log order. Epoch K
+// is what was logged between barrier K and barrier K+1 (epoch 0: before
+// barrier 1; the last epoch: after the last barrier).
+//   "K"         the image of zeros + every write, discard and zero-range of
+//               epochs 0..K-1: what a device that lost its volatile cache
+//               right after barrier K holds ("0" is the base, all zeros)
+//   "K:SUBSET"  state K + the listed changes of epoch K, in log order:
+//               SUBSET is a comma-separated list of indices or ranges (0-based,
+//               counting only epoch K's writes, discards and zero-ranges):
+//               "3:0,2,5-7"; "K:" is state K itself
+//   "final"     every change logged
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "os/error.h"
+#include "scratch/write_log.h"
+
+namespace eofzero::scratch {
+
+struct StateAddress {
+  bool final = false;
+  std::uint64_t barrier = 0;
+  std::optional<std::vector<std::uint64_t>> subset;  // sorted, distinct
+  bool operator==(const StateAddress&) const = default;
+};
+
+// Pure: "final", "K" or "K:SUBSET"; the error says what is wrong.
+std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text);
+// Pure: the address as ParseStateAddress reads it back.
+std::string StateAddressText(const StateAddress& state);
+
+// Pure: how many barriers the log has.
+std::uint64_t BarrierCount(const ParsedLog& log);
+// Pure: the indices (into log.records) of the changes a state applies, in log
+// order; an error for a barrier past the last or a subset index past epoch
+// K's changes.
+std::expected<std::vector<std::size_t>, std::string> ChangesOfState(const ParsedLog& log,
+                                                                    const StateAddress& state);
+
+// Writes the state as a new image file `out` (which must not exist): a sparse
+// file of the log's image size with the state's changes applied.
+os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out);
+
+}  // namespace eofzero::scratch
