@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,6 +164,17 @@ void Fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length,
   fuse_reply_err(req, 0);
 }
 
+// The backing file's filesystem's figures: a loop device takes its discard
+// granularity from them (f_bsize), which must be what it is without us.
+void StatFs(fuse_req_t req, fuse_ino_t) {
+  struct statvfs st {};
+  if (::fstatvfs(Of(req).fd, &st) < 0) {
+    fuse_reply_err(req, errno);
+    return;
+  }
+  fuse_reply_statfs(req, &st);
+}
+
 void Flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
 void Release(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
 
@@ -201,6 +213,7 @@ fuse_lowlevel_ops Operations() {
   ops.fsync = Fsync;
   ops.fallocate = Fallocate;
   ops.flush = Flush;
+  ops.statfs = StatFs;
   ops.release = Release;
   ops.opendir = OpenDir;
   ops.readdir = ReadDir;

@@ -42,6 +42,9 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
                            os::LoopDevice::Attach(fs->backing_, spec.sector_size));
   fs->loop_.emplace(std::move(loop));
   fs->device_ = fs->loop_->path();
+  if (fs->recording_)  // as over the image itself: the filesystem sees the same device
+    EOFZERO_RETURN_IF_ERROR(
+        fs->loop_->SetRotational(os::FileOnRotationalDevice(fs->image_path_.string())));
   EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
   spdlog::debug("{}: attached {} to {}", name, fs->backing_, fs->device());
   fs->NoteStep(name + " mkfs");
