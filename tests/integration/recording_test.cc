@@ -24,6 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Recording needs /dev/fuse (the fuse module, or a container that passes it).
+#define REQUIRE_ROOT_AND_FUSE() \
+  REQUIRE_ROOT();               \
+  if (!fs::exists("/dev/fuse")) GTEST_SKIP() << "needs /dev/fuse"
+
 // The FUSE servers running now (their comm is "eofzero-record").
 int RecordingServers() {
   int n = 0;
@@ -65,7 +70,7 @@ class RecordOn : public testing::TestWithParam<scratch::FsType> {};
 // the image, byte for byte. While it runs, the loop device reads the served
 // file with direct I/O off (what makes the server see writes in order).
 TEST_P(RecordOn, ReplayingTheWholeLogRebuildsTheImageByteForByte) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
   scratch::ScratchSpec spec;
   spec.fs = GetParam();
@@ -132,7 +137,7 @@ std::map<std::string, std::string> QueueOf(const std::string& device) {
 // The loop device over the served image is, to the filesystem, the loop
 // device over the image itself: the same size and queue limits.
 TEST_P(RecordOn, TheDeviceLooksTheSameAsWithoutRecording) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
   scratch::ScratchSpec spec;
   spec.fs = GetParam();
@@ -160,7 +165,7 @@ std::map<std::string, std::string> Verdicts(const fs::path& json) {
 // The default cases on ext4 and xfs, with and without --record: the same
 // verdicts. The times go to the test's output (the cost of recording).
 TEST(Recording, ChangesNoVerdict) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
   fs::create_directories(wd.path() / "logs");
   std::map<std::string, std::string> verdicts[2];
@@ -202,7 +207,7 @@ struct Stop {
 class RecordingStopped : public testing::TestWithParam<Stop> {};
 
 TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
   const fs::path state = wd.path().string() + ".state";
   ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
@@ -235,7 +240,7 @@ INSTANTIATE_TEST_SUITE_P(Moments, RecordingStopped,
 // log show lists every record under its epoch and step; log replay refuses
 // a state the log does not have, and an existing image.
 TEST(Recording, LogShowAndReplayOfARealLog) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
   Ran ran = RunEofzero({"run", "--fs", "xfs", "--case", "truncate_up", "--workdir", wd.str(),
                         "--record", wd.str()});
