@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "os/file_io.h"
 
 namespace eofzero::scratch {
 namespace {
+
+constexpr std::uint64_t kMaxSubsetEntries = 1 << 20;
 
 std::optional<std::uint64_t> Number(std::string_view s) {
   std::uint64_t v = 0;
@@ -18,7 +21,33 @@ std::optional<std::uint64_t> Number(std::string_view s) {
   return v;
 }
 
-constexpr std::uint64_t kMaxSubsetEntries = 1 << 20;
+// "A" or "A-B" (A <= B): the first and last number it spans.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Span(std::string_view s) {
+  const auto dash = s.find('-');
+  auto first = Number(s.substr(0, dash));
+  auto last = dash == std::string_view::npos ? first : Number(s.substr(dash + 1));
+  if (!first || !last || *last < *first || *last - *first >= kMaxSubsetEntries)
+    return std::nullopt;
+  return std::pair{*first, *last};
+}
+
+std::string SpansText(const std::vector<std::uint64_t>& sorted) {
+  std::string s;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+    s += (s.empty() ? "" : ",") + std::to_string(sorted[i]);
+    if (j > i) s += "-" + std::to_string(sorted[j]);
+    i = j + 1;
+  }
+  return s;
+}
+
+// What a subset says of one change while it is read.
+struct Chosen {
+  bool whole = false;
+  std::vector<std::uint64_t> sectors;
+};
 
 }  // namespace
 
@@ -27,10 +56,12 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
   if (text == "final") return StateAddress{true, 0, std::nullopt};
   const auto colon = text.find(':');
   auto barrier = Number(text.substr(0, colon));
-  if (!barrier) return std::unexpected(shown + ": expected final, K or K:SUBSET (K a barrier number)");
+  if (!barrier)
+    return std::unexpected(shown + ": expected final, K or K:SUBSET (K a barrier number)");
   StateAddress state{false, *barrier, std::nullopt};
   if (colon == std::string_view::npos) return state;
-  std::vector<std::uint64_t> subset;
+  std::map<std::uint64_t, Chosen> chosen;
+  std::uint64_t count = 0;
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
     const auto comma = rest.find(',');
@@ -38,19 +69,34 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (comma != std::string_view::npos && rest.empty())
       return std::unexpected(shown + ": a subset ends with ','");
-    const auto dash = item.find('-');
-    auto first = Number(item.substr(0, dash));
-    auto last = dash == std::string_view::npos ? first : Number(item.substr(dash + 1));
-    if (!first || !last || *last < *first)
+    const auto at = item.find('@');
+    const bool torn = at != std::string_view::npos;
+    auto changes = Span(item.substr(0, at));
+    auto sectors = torn ? Span(item.substr(at + 1)) : std::nullopt;
+    if (!changes || (torn && (!sectors || changes->first != changes->second)))
       return std::unexpected(shown + ": '" + std::string(item) +
-                             "' is not an index or a range A-B (A <= B)");
-    if (*last - *first >= kMaxSubsetEntries || subset.size() > kMaxSubsetEntries)
-      return std::unexpected(shown + ": the subset is too large");
-    for (std::uint64_t i = *first; i <= *last; ++i) subset.push_back(i);
+                             "' is not an index, a range A-B (A <= B) or a torn write N@A-B");
+    count += changes->second - changes->first + 1;
+    if (sectors) count += sectors->second - sectors->first + 1;
+    if (count > kMaxSubsetEntries) return std::unexpected(shown + ": the subset is too large");
+    for (std::uint64_t i = changes->first; i <= changes->second; ++i) {
+      Chosen& c = chosen[i];
+      if (!torn) c.whole = true;  // the whole change wins over parts of it
+      if (sectors)
+        for (std::uint64_t s = sectors->first; s <= sectors->second; ++s) c.sectors.push_back(s);
+    }
   }
-  std::sort(subset.begin(), subset.end());
-  subset.erase(std::unique(subset.begin(), subset.end()), subset.end());
-  state.subset = std::move(subset);
+  state.subset.emplace();
+  for (auto& [change, c] : chosen) {
+    SubsetItem item{change, {}};
+    if (!c.whole) {
+      item.sectors = std::move(c.sectors);
+      std::sort(item.sectors.begin(), item.sectors.end());
+      item.sectors.erase(std::unique(item.sectors.begin(), item.sectors.end()),
+                         item.sectors.end());
+    }
+    state.subset->push_back(std::move(item));
+  }
   return state;
 }
 
@@ -59,9 +105,25 @@ std::string StateAddressText(const StateAddress& state) {
   std::string s = std::to_string(state.barrier);
   if (!state.subset) return s;
   s += ":";
-  for (std::size_t i = 0; i < state.subset->size(); ++i)
-    s += (i ? "," : "") + std::to_string((*state.subset)[i]);
-  return s;
+  std::vector<std::uint64_t> whole;
+  std::string torn;
+  for (const auto& item : *state.subset) {
+    if (item.sectors.empty()) {
+      whole.push_back(item.change);
+      continue;
+    }
+    std::vector<std::uint64_t> run;  // each contiguous run of sectors is one item
+    for (std::size_t i = 0; i < item.sectors.size(); ++i) {
+      run.push_back(item.sectors[i]);
+      if (i + 1 == item.sectors.size() || item.sectors[i + 1] != item.sectors[i] + 1) {
+        torn += "," + std::to_string(item.change) + "@" + SpansText(run);
+        run.clear();
+      }
+    }
+  }
+  s += SpansText(whole);
+  if (whole.empty() && !torn.empty()) torn.erase(0, 1);
+  return s + torn;
 }
 
 std::uint64_t BarrierCount(const ParsedLog& log) {
@@ -70,14 +132,15 @@ std::uint64_t BarrierCount(const ParsedLog& log) {
                     [](const LogRecord& r) { return r.type == RecordType::kBarrier; }));
 }
 
-std::expected<std::vector<std::size_t>, std::string> ChangesOfState(const ParsedLog& log,
-                                                                    const StateAddress& state) {
-  std::vector<std::size_t> out;
+std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const ParsedLog& log,
+                                                                      const StateAddress& state) {
+  std::vector<AppliedChange> out;
   if (!state.final && state.barrier > BarrierCount(log))
-    return std::unexpected("barrier " + std::to_string(state.barrier) + " is past the log's last (" +
-                           std::to_string(BarrierCount(log)) + ")");
+    return std::unexpected("barrier " + std::to_string(state.barrier) +
+                           " is past the log's last (" + std::to_string(BarrierCount(log)) + ")");
+  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
   std::uint64_t epoch = 0, in_epoch = 0;
-  auto next = state.subset ? state.subset->begin() : std::vector<std::uint64_t>::const_iterator();
+  std::size_t next = 0;  // the next subset item
   for (std::size_t i = 0; i < log.records.size(); ++i) {
     const LogRecord& r = log.records[i];
     if (r.type == RecordType::kBarrier) {
@@ -87,41 +150,73 @@ std::expected<std::vector<std::size_t>, std::string> ChangesOfState(const Parsed
     }
     if (!r.ChangesImage()) continue;
     if (state.final || epoch < state.barrier) {
-      out.push_back(i);
-    } else if (state.subset) {  // epoch == state.barrier
-      if (next != state.subset->end() && *next == in_epoch) {
-        out.push_back(i);
-        ++next;
-      }
-      ++in_epoch;
+      out.push_back({i, {}});
+      continue;
     }
+    if (!state.subset) continue;  // epoch == state.barrier
+    const auto& items = *state.subset;
+    if (next < items.size() && items[next].change == in_epoch) {
+      const auto& sectors = items[next].sectors;
+      const std::string name = "change " + std::to_string(in_epoch) + " of epoch " +
+                               std::to_string(epoch);
+      if (!sectors.empty() && r.type != RecordType::kWrite)
+        return std::unexpected(name + " is a " + RecordTypeName(r.type) + ", not a write to tear");
+      if (!sectors.empty() && sectors.back() * sector >= r.length)
+        return std::unexpected(name + " has " + std::to_string((r.length + sector - 1) / sector) +
+                               " sectors; no sector " + std::to_string(sectors.back()));
+      out.push_back({i, sectors});
+      ++next;
+    }
+    ++in_epoch;
   }
-  if (state.subset && next != state.subset->end())
+  if (state.subset && next < state.subset->size())
     return std::unexpected("epoch " + std::to_string(state.barrier) + " has " +
                            std::to_string(in_epoch) + " changes; no change " +
-                           std::to_string(*next));
+                           std::to_string((*state.subset)[next].change));
   return out;
 }
+
+namespace {
+
+// [offset, offset + length) of the image reads as zeros: a hole.
+os::Status Zero(int fd, std::uint64_t offset, std::uint64_t length, const std::string& out) {
+  if (length == 0) return {};
+  return os::Fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length, out);
+}
+
+// The part [from, to) of the write `r` (offsets within it).
+os::Status ApplyPart(int fd, const LogRecord& r, std::uint64_t from, std::uint64_t to,
+                     const std::string& out) {
+  if (r.flags & kWriteZeros) return Zero(fd, r.offset + from, to - from, out);
+  return os::WriteAll(fd, ByteView(r.payload).subspan(from, to - from), r.offset + from, out);
+}
+
+}  // namespace
 
 os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out) {
   auto changes = ChangesOfState(log, state);
   if (!changes) return os::Fail(os::ErrorKind::kInvalid, changes.error());
   EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(out, O_RDWR | O_CREAT | O_EXCL, 0600));
   EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), log.header.image_bytes, out));
-  for (std::size_t i : *changes) {
-    const LogRecord& r = log.records[i];
+  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
+  for (const auto& change : *changes) {
+    const LogRecord& r = log.records[change.record];
+    const std::string name = "record " + std::to_string(change.record);
     if (r.offset > log.header.image_bytes || r.length > log.header.image_bytes - r.offset)
-      return os::Fail(os::ErrorKind::kInvalid, "record " + std::to_string(i) +
-                                                   " lies past the image's end");
-    if (r.type == RecordType::kWrite && !(r.flags & kWriteZeros)) {
-      if (r.payload.size() != r.length)
-        return os::Fail(os::ErrorKind::kInvalid,
-                        "record " + std::to_string(i) + ": payload and length differ");
-      EOFZERO_RETURN_IF_ERROR(os::WriteAll(fd.get(), r.payload, r.offset, out));
-    } else if (r.length > 0) {  // reads as zeros: a hole in the new image
-      EOFZERO_RETURN_IF_ERROR(os::Fallocate(fd.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                                            r.offset, r.length, out));
+      return os::Fail(os::ErrorKind::kInvalid, name + " lies past the image's end");
+    if (r.type != RecordType::kWrite) {
+      EOFZERO_RETURN_IF_ERROR(Zero(fd.get(), r.offset, r.length, out));
+      continue;
     }
+    if (!(r.flags & kWriteZeros) && r.payload.size() != r.length)
+      return os::Fail(os::ErrorKind::kInvalid, name + ": payload and length differ");
+    if (change.sectors.empty()) {
+      EOFZERO_RETURN_IF_ERROR(ApplyPart(fd.get(), r, 0, r.length, out));
+      continue;
+    }
+    for (std::uint64_t s : change.sectors)  // a torn write: only these sectors
+      EOFZERO_RETURN_IF_ERROR(
+          ApplyPart(fd.get(), r, s * sector, std::min(r.length, (s + 1) * sector), out));
   }
   return {};
 }

@@ -10,7 +10,11 @@
 //   "K:SUBSET"  state K + the listed changes of epoch K, in log order:
 //               SUBSET is a comma-separated list of indices or ranges (0-based,
 //               counting only epoch K's writes, discards and zero-ranges):
-//               "3:0,2,5-7"; "K:" is state K itself
+//               "3:0,2,5-7"; "K:" is state K itself. A torn write: "N@A-B"
+//               (or "N@A") applies only sectors A..B of change N (0-based, in
+//               the log's sector size), as a device that persisted part of a
+//               multi-sector write; several items for one change add up
+//               ("3:1@0,1@4-5")
 //   "final"     every change logged
 #pragma once
 
@@ -26,10 +30,17 @@
 
 namespace eofzero::scratch {
 
+// One change of a subset: all of it (no sectors), or only these sectors.
+struct SubsetItem {
+  std::uint64_t change = 0;
+  std::vector<std::uint64_t> sectors;  // sorted, distinct; empty: the whole change
+  bool operator==(const SubsetItem&) const = default;
+};
+
 struct StateAddress {
   bool final = false;
   std::uint64_t barrier = 0;
-  std::optional<std::vector<std::uint64_t>> subset;  // sorted, distinct
+  std::optional<std::vector<SubsetItem>> subset;  // by change, sorted, one item each
   bool operator==(const StateAddress&) const = default;
 };
 
@@ -40,11 +51,17 @@ std::string StateAddressText(const StateAddress& state);
 
 // Pure: how many barriers the log has.
 std::uint64_t BarrierCount(const ParsedLog& log);
-// Pure: the indices (into log.records) of the changes a state applies, in log
-// order; an error for a barrier past the last or a subset index past epoch
-// K's changes.
-std::expected<std::vector<std::size_t>, std::string> ChangesOfState(const ParsedLog& log,
-                                                                    const StateAddress& state);
+// One change a state applies: log.records[record], whole or only `sectors`.
+struct AppliedChange {
+  std::size_t record = 0;
+  std::vector<std::uint64_t> sectors;  // empty: all of it
+  bool operator==(const AppliedChange&) const = default;
+};
+// Pure: the changes a state applies, in log order; an error for a barrier
+// past the last, a subset index past epoch K's changes, or a torn change that
+// is not a write or names a sector past its end.
+std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const ParsedLog& log,
+                                                                      const StateAddress& state);
 
 // Writes the state as a new image file `out` (which must not exist): a sparse
 // file of the log's image size with the state's changes applied.

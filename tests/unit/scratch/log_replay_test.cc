@@ -37,18 +37,30 @@ ParsedLog Sample() {
 TEST(StateAddress, ParsesBarriersSubsetsAndFinal) {
   EXPECT_EQ(ParseStateAddress("final").value(), (StateAddress{true, 0, std::nullopt}));
   EXPECT_EQ(ParseStateAddress("3").value(), (StateAddress{false, 3, std::nullopt}));
-  EXPECT_EQ(ParseStateAddress("3:").value(), (StateAddress{false, 3, std::vector<std::uint64_t>{}}));
+  EXPECT_EQ(ParseStateAddress("3:").value(), (StateAddress{false, 3, std::vector<SubsetItem>{}}));
   EXPECT_EQ(ParseStateAddress("2:5,0,2-3,3").value(),
-            (StateAddress{false, 2, std::vector<std::uint64_t>{0, 2, 3, 5}}));
-  EXPECT_EQ(StateAddressText(ParseStateAddress("2:5,0,2-3").value()), "2:0,2,3,5");
-  for (const char* bad : {"", "x", "-1", "1:a", "1:3-2", "1:1,", "1:,1", "1x", "1:0-99999999"})
+            (StateAddress{false, 2, std::vector<SubsetItem>{{0, {}}, {2, {}}, {3, {}}, {5, {}}}}));
+  EXPECT_EQ(StateAddressText(ParseStateAddress("2:5,0,2-3").value()), "2:0,2-3,5");
+  for (const char* bad : {"", "x", "-1", "1:a", "1:3-2", "1:1,", "1:,1", "1x", "1:0-99999999",
+                          "1:1@", "1:1-2@0", "1:1@3-2", "1:@1"})
     EXPECT_FALSE(ParseStateAddress(bad)) << bad;
+}
+
+TEST(StateAddress, ATornWriteNamesTheSectorsThatPersisted) {
+  EXPECT_EQ(ParseStateAddress("4:1@0-2,1@5,0").value(),
+            (StateAddress{false, 4, std::vector<SubsetItem>{{0, {}}, {1, {0, 1, 2, 5}}}}));
+  EXPECT_EQ(ParseStateAddress("4:1@0,1").value(),  // the whole write wins over a part of it
+            (StateAddress{false, 4, std::vector<SubsetItem>{{1, {}}}}));
+  EXPECT_EQ(StateAddressText(ParseStateAddress("4:1@0-2,1@5,0").value()), "4:0,1@0-2,1@5");
+  EXPECT_EQ(StateAddressText(ParseStateAddress("4:1@5").value()), "4:1@5");
 }
 
 std::vector<std::size_t> Changes(const std::string& state) {
   auto changes = ChangesOfState(Sample(), ParseStateAddress(state).value());
   EXPECT_TRUE(changes) << state << ": " << changes.error();
-  return changes.value_or(std::vector<std::size_t>{});
+  std::vector<std::size_t> records;
+  for (const auto& c : changes.value_or(std::vector<AppliedChange>{})) records.push_back(c.record);
+  return records;
 }
 
 TEST(StateAddress, AStateIsEveryChangeBeforeItsBarrierPlusTheChosenOnesAfter) {
@@ -77,6 +89,26 @@ TEST(StateAddress, ReplayWritesTheStateAsASparseImage) {
   EXPECT_EQ(bytes.substr(1024, 512), std::string(512, '\0'));  // change 0 of epoch 1: not chosen
   EXPECT_EQ(bytes.substr(1536, 512), std::string(512, '\4'));
   EXPECT_FALSE(ReplayState(Sample(), ParseStateAddress("1").value(), out)) << "overwrote";
+}
+
+TEST(StateAddress, ATornWriteAppliesOnlyItsSectors) {
+  ParsedLog log = Sample();
+  log.records.push_back(Barrier());  // barrier 3, then a 4-sector write in epoch 3
+  Bytes data(2048);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(1 + i / 512);
+  log.records.push_back(WriteRecord(4096, data));
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "t.img").string();
+  ASSERT_TRUE(ReplayState(log, ParseStateAddress("3:0@1,0@3").value(), out));
+  const std::string bytes = ReadAll(out);
+  EXPECT_TRUE(bytes.substr(4096, 512) == std::string(512, '\0'));
+  EXPECT_TRUE(bytes.substr(4608, 512) == std::string(512, '\2'));
+  EXPECT_TRUE(bytes.substr(5120, 512) == std::string(512, '\0'));
+  EXPECT_TRUE(bytes.substr(5632, 512) == std::string(512, '\4'));
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("3:0@4").value()).error(),
+            "change 0 of epoch 3 has 4 sectors; no sector 4");
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("1:1@0").value()).error(),
+            "change 1 of epoch 1 is a discard, not a write to tear");
 }
 
 }  // namespace
