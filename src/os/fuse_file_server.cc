@@ -32,8 +32,7 @@ constexpr unsigned kMaxWrite = 1 << 20;
 // The server's state, in the child.
 struct Served {
   std::string name;
-  int fd = -1;
-  std::uint64_t size = 0;
+  FileBacking* backing = nullptr;
   FileEvents* events = nullptr;
   bool failed = false;
   std::vector<char> read_buffer;
@@ -46,9 +45,9 @@ struct stat FileStat(const Served& s) {
   st.st_ino = kFileIno;
   st.st_mode = S_IFREG | 0600;
   st.st_nlink = 1;
-  st.st_size = static_cast<off_t>(s.size);
+  st.st_size = static_cast<off_t>(s.backing->size());
   st.st_blksize = 4096;
-  st.st_blocks = static_cast<blkcnt_t>((s.size + 511) / 512);
+  st.st_blocks = static_cast<blkcnt_t>((s.backing->size() + 511) / 512);
   return st;
 }
 
@@ -100,35 +99,24 @@ void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 void Read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*) {
   Served& s = Of(req);
   s.read_buffer.resize(std::max(s.read_buffer.size(), size));
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(s.fd, s.read_buffer.data() + done, size - done,
-                              off + static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      fuse_reply_err(req, errno);
-      return;
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
+  const std::int64_t n = s.backing->Read(
+      static_cast<std::uint64_t>(off),
+      std::span(reinterpret_cast<std::uint8_t*>(s.read_buffer.data()), size));
+  if (n < 0) {
+    fuse_reply_err(req, static_cast<int>(-n));
+    return;
   }
-  fuse_reply_buf(req, s.read_buffer.data(), done);
+  fuse_reply_buf(req, s.read_buffer.data(), static_cast<size_t>(n));
 }
 
 void Write(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off, fuse_file_info*) {
   Served& s = Of(req);
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pwrite(s.fd, buf + done, size - done, off + static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      fuse_reply_err(req, n < 0 ? errno : EIO);
-      return;
-    }
-    done += static_cast<size_t>(n);
+  const ByteView data(reinterpret_cast<const std::uint8_t*>(buf), size);
+  if (int err = s.backing->Write(static_cast<std::uint64_t>(off), data); err != 0) {
+    fuse_reply_err(req, err);
+    return;
   }
-  if (!s.events->Wrote(static_cast<std::uint64_t>(off),
-                       ByteView(reinterpret_cast<const std::uint8_t*>(buf), size))) {
+  if (!s.events->Wrote(static_cast<std::uint64_t>(off), data)) {
     s.failed = true;
     fuse_reply_err(req, EIO);
     return;
@@ -151,8 +139,10 @@ void Fsync(fuse_req_t req, fuse_ino_t, int datasync, fuse_file_info*) {
 void Fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length,
                fuse_file_info*) {
   Served& s = Of(req);
-  if (::fallocate(s.fd, mode, offset, length) < 0) {
-    fuse_reply_err(req, errno);
+  if (int err = s.backing->Fallocate(mode, static_cast<std::uint64_t>(offset),
+                                     static_cast<std::uint64_t>(length));
+      err != 0) {
+    fuse_reply_err(req, err);
     return;
   }
   if (!s.events->Fallocated(mode, static_cast<std::uint64_t>(offset),
@@ -168,8 +158,8 @@ void Fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length,
 // granularity from them (f_bsize), which must be what it is without us.
 void StatFs(fuse_req_t req, fuse_ino_t) {
   struct statvfs st {};
-  if (::fstatvfs(Of(req).fd, &st) < 0) {
-    fuse_reply_err(req, errno);
+  if (int err = Of(req).backing->StatFs(st); err != 0) {
+    fuse_reply_err(req, err);
     return;
   }
   fuse_reply_statfs(req, &st);
@@ -281,9 +271,41 @@ bool WaitFor(pid_t pid, int ms, int& status) {
 
 }  // namespace
 
+std::int64_t FdBacking::Read(std::uint64_t offset, std::span<std::uint8_t> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
+                              static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -errno;
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return static_cast<std::int64_t>(done);
+}
+
+int FdBacking::Write(std::uint64_t offset, ByteView data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
+                               static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+int FdBacking::Fallocate(int mode, std::uint64_t offset, std::uint64_t length) {
+  return ::fallocate(fd_, mode, static_cast<off_t>(offset), static_cast<off_t>(length)) < 0 ? errno
+                                                                                            : 0;
+}
+
+int FdBacking::StatFs(struct statvfs& out) { return ::fstatvfs(fd_, &out) < 0 ? errno : 0; }
+
 Result<FuseFileServer> FuseFileServer::Start(const std::string& mount_dir, const std::string& name,
-                                             int backing_fd, std::uint64_t size,
-                                             FileEvents& events, const std::vector<int>& keep_fds) {
+                                             FileBacking& backing, FileEvents& events,
+                                             const std::vector<int>& keep_fds) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return FailErrno("pipe2 for the FUSE server");
   UniqueFd read_end(fds[0]), write_end(fds[1]);
@@ -291,10 +313,9 @@ Result<FuseFileServer> FuseFileServer::Start(const std::string& mount_dir, const
   if (pid < 0) return FailErrno("fork the FUSE server");
   if (pid == 0) {
     std::vector<int> keep = keep_fds;
-    keep.push_back(backing_fd);
     keep.push_back(write_end.get());
     BecomeServer(keep);
-    Serve(mount_dir, Served{name, backing_fd, size, &events, false, {}}, write_end.release());
+    Serve(mount_dir, Served{name, &backing, &events, false, {}}, write_end.release());
   }
   write_end = UniqueFd();
   FuseFileServer server(mount_dir, name, pid);

@@ -14,9 +14,11 @@
 // needs, and has stdin/stdout/stderr on /dev/null.
 #pragma once
 
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,18 +40,58 @@ class FileEvents {
   virtual bool Closing() = 0;
 };
 
+// What the served file's bytes are: a file (FdBacking), or anything else that
+// can be read and written (a crash state in layers: scratch/state_image.h).
+// Called in the server only. Each returns 0 (or, for Read, the count) or an
+// errno, negated for Read.
+class FileBacking {
+ public:
+  virtual ~FileBacking() = default;
+  virtual std::uint64_t size() const = 0;
+  virtual std::int64_t Read(std::uint64_t offset, std::span<std::uint8_t> out) = 0;
+  virtual int Write(std::uint64_t offset, ByteView data) = 0;
+  virtual int Fallocate(int mode, std::uint64_t offset, std::uint64_t length) = 0;
+  // The figures of the filesystem the bytes live on (a loop device takes its
+  // discard granularity from f_bsize).
+  virtual int StatFs(struct statvfs& out) = 0;
+};
+
+// The first `size` bytes of the open file `fd` (not owned).
+class FdBacking : public FileBacking {
+ public:
+  FdBacking(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  std::uint64_t size() const override { return size_; }
+  std::int64_t Read(std::uint64_t offset, std::span<std::uint8_t> out) override;
+  int Write(std::uint64_t offset, ByteView data) override;
+  int Fallocate(int mode, std::uint64_t offset, std::uint64_t length) override;
+  int StatFs(struct statvfs& out) override;
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+};
+
+// Events nobody needs (a crash state's server): every one is fine.
+class NoFileEvents : public FileEvents {
+ public:
+  bool Wrote(std::uint64_t, ByteView) override { return true; }
+  bool Synced(bool) override { return true; }
+  bool Fallocated(int, std::uint64_t, std::uint64_t) override { return true; }
+  bool Closing() override { return true; }
+};
+
 // The fstype a served file's mount has in the mount table.
 inline constexpr const char* kFuseServerFsType = "fuse.eofzero-record";
 
 class FuseFileServer {
  public:
   // Mounts a FUSE filesystem on `mount_dir` (an empty folder) whose one file
-  // `name` is `backing_fd`'s first `size` bytes, served by a forked child
-  // that keeps `backing_fd` and `keep_fds` open (and no other of this
-  // process's descriptors) and calls `events`. Call it while this process is
-  // single-threaded. Returns once the mount is there.
+  // `name` is `backing`, served by a forked child that keeps `keep_fds` open
+  // (and no other of this process's descriptors: the backing's and the
+  // events' must be among them) and calls `events`. Call it while this
+  // process is single-threaded. Returns once the mount is there.
   static Result<FuseFileServer> Start(const std::string& mount_dir, const std::string& name,
-                                      int backing_fd, std::uint64_t size, FileEvents& events,
+                                      FileBacking& backing, FileEvents& events,
                                       const std::vector<int>& keep_fds);
   FuseFileServer(FuseFileServer&& other) noexcept;
   FuseFileServer& operator=(FuseFileServer&&) = delete;

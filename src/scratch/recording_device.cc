@@ -77,10 +77,10 @@ os::Result<std::unique_ptr<RecordingDevice>> RecordingDevice::Start(
   dev->tag_->Set("setup");
   EOFZERO_ASSIGN_OR_RETURN(WriteLogWriter writer, WriteLogWriter::Create(log_path, header));
   dev->events_ = std::make_unique<LogEvents>(std::move(writer), *dev->tag_);
+  dev->backing_ = std::make_unique<os::FdBacking>(image_fd, header.image_bytes);
   EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
-                           os::FuseFileServer::Start(mount_dir.string(), "image", image_fd,
-                                                     header.image_bytes, *dev->events_,
-                                                     {dev->events_->fd()}));
+                           os::FuseFileServer::Start(mount_dir.string(), "image", *dev->backing_,
+                                                     *dev->events_, {image_fd, dev->events_->fd()}));
   dev->server_.emplace(std::move(server));
   return dev;
 }

@@ -61,6 +61,7 @@ class RecordingDevice {
   std::string log_path_;
   std::optional<os::SharedPage> page_;
   StepTag* tag_ = nullptr;
+  std::unique_ptr<os::FdBacking> backing_;
   std::unique_ptr<LogEvents> events_;
   std::optional<os::FuseFileServer> server_;
 };

@@ -17,7 +17,11 @@
 #include "report/json_report.h"
 #include "scratch/log_replay.h"
 #include "scratch/scratch_fs.h"
+#include "scratch/state_image.h"
 #include "scratch/write_log.h"
+#include "os/process.h"
+#include "os/loop_device.h"
+#include "os/mount.h"
 
 namespace eofzero::itest {
 namespace {
@@ -236,6 +240,74 @@ INSTANTIATE_TEST_SUITE_P(Moments, RecordingStopped,
                              if (std::isalnum(static_cast<unsigned char>(c))) name += c;
                            return name;
                          });
+
+// The first barrier after the case's first step: a state with a filesystem.
+std::uint64_t FirstBarrierInTheCase(const scratch::ParsedLog& log) {
+  std::uint64_t barrier = 0;
+  bool in_case = false;
+  for (const auto& r : log.records) {
+    if (r.type == scratch::RecordType::kStep &&
+        std::string(r.payload.begin(), r.payload.end()).find(":") != std::string::npos)
+      in_case = true;
+    if (r.type == scratch::RecordType::kBarrier && ++barrier && in_case) return barrier;
+  }
+  return 0;
+}
+
+// A crash state served in layers (the log's payloads and an overlay, no
+// image copied) holds exactly the bytes `log replay` writes for it; it
+// mounts (the journal replays into the overlay) and fsck reads it; the log
+// is unchanged afterwards.
+TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const std::string fs_name(FsTypeName(GetParam()));
+  Ran ran = RunEofzero({"run", "--fs", fs_name, "--case", "truncate_up", "--workdir", wd.str(),
+                        "--record", wd.str()});
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.err;
+  const fs::path log_path = wd.path() / (fs_name + "-4096.ezlog");
+  const std::string log_bytes = ReadFile(log_path);
+  auto log = scratch::ReadWriteLog(log_path.string());
+  ASSERT_TRUE(log) << log.error().Message();
+  const std::uint64_t k = FirstBarrierInTheCase(*log);
+  ASSERT_GT(k, 0u);
+  const scratch::StateAddress state{false, k, std::nullopt};
+  const fs::path replayed = wd.path() / "replayed.img";
+  ASSERT_TRUE(scratch::ReplayState(*log, state, replayed.string()));
+
+  auto log_fd = os::OpenFile(log_path.string(), O_RDONLY);
+  ASSERT_TRUE(log_fd);
+  auto image = scratch::StateImage::Create(*log, state, log_fd->get());
+  ASSERT_TRUE(image) << image.error().Message();
+  fs::create_directories(wd.path() / "state.fuse");
+  fs::create_directories(wd.path() / "state.mnt");
+  os::NoFileEvents events;
+  auto server = os::FuseFileServer::Start((wd.path() / "state.fuse").string(), "image", **image,
+                                          events, {log_fd->get()});
+  ASSERT_TRUE(server) << server.error().Message();
+  {
+    auto loop = os::LoopDevice::Attach(server->file_path(), 0);
+    ASSERT_TRUE(loop) << loop.error().Message();
+    std::string why;
+    EXPECT_TRUE(SameFiles(loop->path(), replayed, why)) << why;
+    ASSERT_TRUE(os::MountFilesystem(loop->path(), (wd.path() / "state.mnt").string(), fs_name, ""));
+    EXPECT_TRUE(fs::exists(wd.path() / "state.mnt"));
+    EXPECT_TRUE(os::UnmountFilesystem((wd.path() / "state.mnt").string(), false));
+    // What the mount wrote (its recovery, the superblock) is in the overlay:
+    // the served state changed, the log did not (below).
+    EXPECT_FALSE(SameFiles(loop->path(), replayed, why)) << "the mount wrote nothing";
+    auto fsck = os::RunProcess(GetParam() == scratch::FsType::kExt4
+                                   ? std::vector<std::string>{"e2fsck", "-fn", loop->path()}
+                                   : std::vector<std::string>{"xfs_repair", "-n", loop->path()});
+    ASSERT_TRUE(fsck);
+    EXPECT_EQ(fsck->exit_code, 0) << fsck->out << fsck->err;
+    EXPECT_TRUE(loop->Detach());
+  }
+  EXPECT_TRUE(server->Stop());
+  EXPECT_TRUE(ReadFile(log_path) == log_bytes) << "the log changed";
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
 
 // log show lists every record under its epoch and step; log replay refuses
 // a state the log does not have, and an existing image.
