@@ -21,6 +21,10 @@ constexpr Subcommand kSubcommands[] = {
      CleanupCommand},
     {Command::kReport, "report", "render a JSON report again, in another format (no root)",
      AddReportCommandOptions, ReportCommand},
+    {Command::kLog, "log",
+     "show a write log of run --record, or rebuild the image of one of its crash states (no "
+     "root)",
+     AddLogOptions, LogCommand},
 };
 
 }  // namespace

@@ -72,4 +72,19 @@ void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
   AddReportOptions(app, raw);
 }
 
+void AddRecordOption(CLI::App& app, RawOptions& raw) {
+  app.add_option("--record", raw.record,
+                 "record every block write of each configuration's scratch filesystem into "
+                 "DIR/FS-BS.ezlog (through eofzero's FUSE server)");
+}
+
+void AddLogOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("action", raw.log_action, "show, or replay")->required();
+  app.add_option("log", raw.log_file, "a write log of run --record")->required();
+  app.add_option("--state", raw.log_state,
+                 "replay: the state to rebuild: K (as of barrier K), K:SUBSET (plus these writes "
+                 "of epoch K, e.g. 3:0,2-4; N@A-B: only sectors A-B of change N), or final");
+  app.add_option("--image", raw.log_image, "replay: the image file to write (must not exist)");
+}
+
 }  // namespace eofzero::cli

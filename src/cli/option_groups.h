@@ -23,5 +23,8 @@ void AddSelftestOptions(CLI::App& app, RawOptions& raw);
 void AddMatrixOptions(CLI::App& app, RawOptions& raw);
 void AddCleanupOptions(CLI::App& app, RawOptions& raw);
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw);
+// run --record DIR; `eofzero log show|replay LOG [--state S --image OUT]`.
+void AddRecordOption(CLI::App& app, RawOptions& raw);
+void AddLogOptions(CLI::App& app, RawOptions& raw);
 
 }  // namespace eofzero::cli

@@ -33,6 +33,7 @@ void AddRunOptions(CLI::App& run, RawOptions& raw) {
                "take FSTYP, SCRATCH_DEV, SCRATCH_MNT, MKFS_OPTIONS and MOUNT_OPTIONS from the "
                "environment, as fstests sets them (flags win)");
   run.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
+  AddRecordOption(run, raw);
 }
 
 namespace {
@@ -77,7 +78,8 @@ std::expected<void, std::string> ValidateGap(const RawOptions& raw, suite::RunOp
 std::expected<suite::RunOptions, std::string> Validate(const RawOptions& raw, bool run_command) {
   suite::RunOptions o;
   for (auto check : {ValidateFilesystems, ValidateCaseOptions, ValidateBlockSize,
-                     ValidateScratchTarget, ValidateGap, ValidateImageSize, ValidateWorkdir})
+                     ValidateScratchTarget, ValidateGap, ValidateImageSize, ValidateWorkdir,
+                     ValidateRecord})
     if (auto ok = check(raw, o); !ok) return std::unexpected(ok.error());
   // The scenario: --shutdown, the self-test's faults, --direct-read-before-crash.
   if (raw.shutdown.empty()) {
@@ -186,6 +188,11 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     auto input = ValidateReportInput(raw);
     if (!input) return std::unexpected(input.error());
     inv.report_input = *input;
+  }
+  if (inv.command == Command::kLog) {
+    auto log = ValidateLogOptions(raw);
+    if (!log) return std::unexpected(log.error());
+    inv.log = *log;
   }
   return inv;
 }

@@ -19,7 +19,15 @@
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kHelp };
+
+// `eofzero log show LOG`, `eofzero log replay LOG --state S --image OUT`.
+struct LogOptions {
+  std::string action;  // "show" or "replay"
+  std::filesystem::path log;
+  std::string state;  // replay: a scratch::StateAddress, checked
+  std::filesystem::path image;
+};
 
 struct Invocation {
   Command command = Command::kHelp;
@@ -27,6 +35,7 @@ struct Invocation {
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
   bool list_steps = false;             // kList: the step table instead of the cases
+  LogOptions log;                      // kLog
   std::string help;                    // kHelp
 };
 

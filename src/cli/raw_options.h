@@ -22,6 +22,9 @@ struct RawOptions {
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
+  std::string record;  // run --record DIR
+  // log ACTION LOG [--state S --image OUT]
+  std::string log_action, log_file, log_state, log_image;
   bool fstests = false;
   GivenFlags given;
   bool block_size_given = false, jobs_given = false;

@@ -47,6 +47,12 @@ std::expected<void, std::string> ValidateReportOptions(const RawOptions& raw, bo
 // validate_matrix.cc: --config (a file) and -j (1 to 64; default one per
 // CPU, at most 64).
 std::expected<suite::MatrixOptions, std::string> ValidateMatrixOptions(const RawOptions& raw);
+// validate_record.cc: --record DIR (a folder; images only, not with a
+// scratch device), and `eofzero log`'s action, file, --state and --image.
+std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o);
+struct LogOptions;
+std::expected<LogOptions, std::string> ValidateLogOptions(const RawOptions& raw);
+
 // `eofzero report FILE`: a file.
 std::expected<std::filesystem::path, std::string> ValidateReportInput(const RawOptions& raw);
 

@@ -36,6 +36,7 @@ Status Interpreter::Run() {
       return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
     spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
     step_ = &s;
+    fs_.NoteStep(spec_.name + ":" + std::to_string(s.line) + ": " + s.text);  // for --record
     auto st = s.def->run(*this, s);
     if (st) st = CompareModelSize(s);
     if (!st) {
@@ -188,7 +189,7 @@ std::uint64_t Interpreter::DurableSize() const {
 }
 
 Status Interpreter::CompareModelSize(const Step& s) {
-  if (down_ || !run_.history.complete || !fds_.contains({"", 0})) return {};
+  if (crashed_ || !run_.history.complete || !fds_.contains({"", 0})) return {};
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, SizeOf(""));
   if (size != run_.history.size()) {
     run_.disagreements.push_back("after line " + std::to_string(s.line) + " '" + s.text +

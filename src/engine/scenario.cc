@@ -242,6 +242,7 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     wrappers.push_back(WrapWithFault(f, wrappers.empty() ? fs.system() : *wrappers.back(), fs));
   os::System& unwrapped = wrappers.empty() ? fs.system() : fs.UseSystem(*wrappers.back());
   Status st;
+  fs.NoteStep(spec.name + ": before its steps");
   try {
     Interpreter interpreter(fs, spec, options, run);
     st = interpreter.Prepare();
@@ -251,6 +252,7 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
     st = Fail(ErrorKind::kSystem, std::string("unexpected exception: ") + e.what());
   }  // closes every descriptor and mapping of the case
   fs.UseSystem(unwrapped);
+  fs.NoteStep(spec.name + ": after its steps");
   // On storage that dropped writes, no finding and no pass means anything.
   if (auto disk = fs.CheckBackingStore(); !disk) st = std::unexpected(disk.error());
   if (st) {

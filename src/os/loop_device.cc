@@ -3,8 +3,12 @@
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cstring>
+
+#include "os/file_io.h"
 
 namespace eofzero::os {
 
@@ -33,6 +37,24 @@ Result<LoopDevice> LoopDevice::Attach(const std::string& backing_file, std::uint
     if (errno != EBUSY) return FailErrno("LOOP_CONFIGURE " + path + " <- " + backing_file);
   }
   return Fail(ErrorKind::kSystem, "LOOP_CONFIGURE: no free loop device after 16 attempts");
+}
+
+bool FileOnRotationalDevice(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) < 0 || major(st.st_dev) == 0) return false;  // no block device
+  const std::string dev = "/sys/dev/block/" + std::to_string(major(st.st_dev)) + ":" +
+                          std::to_string(minor(st.st_dev));
+  // A partition's queue is its disk's, one folder up.
+  for (const std::string& queue : {dev + "/queue/rotational", dev + "/../queue/rotational"}) {
+    auto text = ReadTextFile(queue);
+    if (text) return text->starts_with("1");
+  }
+  return false;
+}
+
+Status LoopDevice::SetRotational(bool rotational) {
+  const std::string name = path_.substr(path_.rfind('/') + 1);
+  return WriteTextFile("/sys/block/" + name + "/queue/rotational", rotational ? "1" : "0");
 }
 
 Status LoopDevice::Detach() {

@@ -12,6 +12,11 @@
 
 namespace eofzero::os {
 
+// Whether a loop device over `file` would be rotational: the block device
+// under its filesystem is (its disk's queue/rotational); false when there is
+// none, as the kernel decides.
+bool FileOnRotationalDevice(const std::string& file);
+
 class LoopDevice {
  public:
   // Attaches `backing_file` (read-write) to a free loop device.
@@ -23,6 +28,9 @@ class LoopDevice {
   ~LoopDevice();
 
   const std::string& path() const { return path_; }
+  // Sets queue/rotational, which the kernel derives from the block device
+  // under the backing file (none, for FUSE or tmpfs: non-rotational).
+  Status SetRotational(bool rotational);
   // Detaches now; after this the object owns nothing.
   Status Detach();
 

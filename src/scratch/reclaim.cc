@@ -15,6 +15,7 @@
 #include "os/blkid_probe.h"
 #include "os/device_users.h"
 #include "os/file_io.h"
+#include "os/fuse_file_server.h"
 #include "os/mount.h"
 
 namespace eofzero::scratch {
@@ -121,6 +122,22 @@ void ReleaseLoops(const RunEntry& e, const Held& live, Reclaimed& r) {
   }
 }
 
+// After the loop devices: a served image's loop device holds its file (and
+// keeps the mount busy) until it is gone.
+void ReleaseServedMounts(const RunEntry& e, Reclaimed& r) {
+  for (const auto& target : e.served_mounts) {
+    if (!e.run_dir || !Inside(target, e.run_dir->path)) {
+      r.left.push_back(target + ": not inside the run's folder");
+      continue;
+    }
+    auto done = os::UnmountFuseServerMount(target, 5000);
+    if (!done)
+      r.problems.push_back(done.error().Message());
+    else if (*done)
+      r.released.push_back("unmounted " + target);
+  }
+}
+
 void ReleaseFolder(const RunEntry& e, const Held& live, Reclaimed& r) {
   if (!e.run_dir || !Exists(e.run_dir->path)) return;
   const std::string& dir = e.run_dir->path;
@@ -186,6 +203,7 @@ std::optional<Reclaimed> ReclaimFile(const fs::path& file, std::chrono::seconds 
   const Held live = HeldByLiveRuns(file.parent_path());
   ReleaseMounts(*entry, live, r);
   ReleaseLoops(*entry, live, r);
+  ReleaseServedMounts(*entry, r);
   ReleaseFolder(*entry, live, r);
   Log(file.parent_path(), r);
   // Last: while the entry is there, the reclaim is not over; it stays when

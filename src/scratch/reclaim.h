@@ -6,6 +6,9 @@
 //    the recorded UUID on the recorded device number;
 //  - a loop device, when it is backed by a recorded image, by device:inode
 //    and by path, and holds the filesystem the run made (its UUID);
+//  - a recording's FUSE mount (a served image: scratch/recording_device.h),
+//    after the loop devices, when it is inside the run's folder and its
+//    fstype is eofzero's server's; its server ends with it;
 //  - the run folder, when it is named as eofzero names its folders
 //    (eofzero.XXXXXX) and is the recorded device:inode; images and mount
 //    points must lie inside it;

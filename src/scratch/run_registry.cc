@@ -72,6 +72,8 @@ std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text) {
         const json& m = j.at("mount");
         entry.mounts.push_back({m.at("target").get<std::string>(),
                                 m.at("devno").get<std::uint64_t>(), m.value("uuid", "")});
+      } else if (j.contains("served_mount")) {
+        entry.served_mounts.push_back(j.at("served_mount").at("target").get<std::string>());
       }
     } catch (const json::exception& e) {
       return std::unexpected(std::string("bad registry line: ") + e.what());
@@ -101,6 +103,10 @@ std::string MountLine(const RunEntry::MountRecord& mount) {
   return json{{"mount", {{"target", mount.target}, {"devno", mount.devno}, {"uuid", mount.uuid}}}}
              .dump() +
          "\n";
+}
+
+std::string ServedMountLine(const std::string& target) {
+  return json{{"served_mount", {{"target", target}}}}.dump() + "\n";
 }
 
 std::optional<RunEntry> ReadRunEntry(const fs::path& file) {
@@ -177,6 +183,12 @@ os::Status RunLease::NoteMount(const std::string& target, std::uint64_t devno,
   std::error_code ec;
   const auto canonical = fs::canonical(target, ec);
   return Append(MountLine({ec ? target : canonical.string(), devno, uuid}));
+}
+
+os::Status RunLease::NoteServedMount(const fs::path& target) {
+  std::error_code ec;
+  const auto canonical = fs::canonical(target, ec);
+  return Append(ServedMountLine(ec ? target.string() : canonical.string()));
 }
 
 }  // namespace eofzero::scratch

@@ -47,6 +47,10 @@ struct RunEntry {
   std::vector<File> images;
   std::vector<std::uint64_t> devices;  // loop or scratch devices it uses (st_rdev)
   std::vector<MountRecord> mounts;
+  // Mount points of the run's FUSE servers (a recording's served image,
+  // scratch/recording_device.h): unmounted once the loop devices over them are
+  // gone, which ends their servers.
+  std::vector<std::string> served_mounts;
 };
 // Pure: one JSON object per line, the owner's first.
 std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text);
@@ -55,6 +59,7 @@ std::string RunDirLine(const RunEntry::File& dir);
 std::string ImageLine(const RunEntry::File& image);
 std::string DeviceLine(std::uint64_t devno);
 std::string MountLine(const RunEntry::MountRecord& mount);
+std::string ServedMountLine(const std::string& target);
 
 // The entries of `registry`, with their files (regular files only: anything
 // else named *.run is not read).
@@ -85,6 +90,7 @@ class RunLease {
   os::Status NoteImage(const std::filesystem::path& image);
   os::Status NoteDevice(std::uint64_t devno);  // before the device is used (mkfs)
   os::Status NoteMount(const std::string& target, std::uint64_t devno, const std::string& uuid);
+  os::Status NoteServedMount(const std::filesystem::path& target);  // before the FUSE mount
 
   const std::filesystem::path& file() const { return file_; }
 

@@ -35,12 +35,19 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
     return Fail(ErrorKind::kSystem, "mkdir " + fs->mount_dir_.string() + ": " + ec.message());
   fs->mount_dir_created_ = true;
 
+  fs->backing_ = fs->image_path_.string();
+  if (!spec.record_log.empty()) EOFZERO_RETURN_IF_ERROR(fs->StartRecording(dir, name));
+
   EOFZERO_ASSIGN_OR_RETURN(os::LoopDevice loop,
-                           os::LoopDevice::Attach(fs->image_path_, spec.sector_size));
+                           os::LoopDevice::Attach(fs->backing_, spec.sector_size));
   fs->loop_.emplace(std::move(loop));
   fs->device_ = fs->loop_->path();
+  if (fs->recording_)  // as over the image itself: the filesystem sees the same device
+    EOFZERO_RETURN_IF_ERROR(
+        fs->loop_->SetRotational(os::FileOnRotationalDevice(fs->image_path_.string())));
   EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
-  spdlog::debug("{}: attached {} to {}", name, fs->image_path_.string(), fs->device());
+  spdlog::debug("{}: attached {} to {}", name, fs->backing_, fs->device());
+  fs->NoteStep(name + " mkfs");
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(name));
   return fs;
 }
@@ -59,6 +66,25 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSp
   EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());  // before mkfs: it is this run's from now on
   EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(target.device));
   return fs;
+}
+
+os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std::string& name) {
+  fuse_dir_ = dir / (name + ".fuse");
+  std::error_code ec;
+  if (!std::filesystem::create_directory(fuse_dir_, ec))
+    return Fail(ErrorKind::kSystem, "mkdir " + fuse_dir_.string() + ": " + ec.message());
+  fuse_dir_created_ = true;
+  if (lease_) EOFZERO_RETURN_IF_ERROR(lease_->NoteServedMount(fuse_dir_));
+  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(image_fd_.get(), image_path_));
+  WriteLogHeader header;
+  header.image_bytes = st.size;
+  header.sector_size = spec_.sector_size ? spec_.sector_size : 512;
+  header.block_size = spec_.block_size;
+  EOFZERO_ASSIGN_OR_RETURN(recording_, RecordingDevice::Start(fuse_dir_, image_fd_.get(), header,
+                                                              spec_.record_log));
+  backing_ = recording_->file_path();
+  spdlog::debug("{}: recording into {} through {}", name, spec_.record_log, backing_);
+  return {};
 }
 
 os::Status ScratchFs::NoteDevice() {
@@ -191,6 +217,7 @@ std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpe
 }
 
 ScratchFs::~ScratchFs() {
+  NoteStep("teardown");
   if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
     if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
       spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
@@ -201,7 +228,12 @@ ScratchFs::~ScratchFs() {
     if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());
     loop_.reset();
   }
+  if (recording_) {
+    if (auto st = recording_->Stop(); !st) spdlog::warn("teardown: {}", st.error().Message());
+    recording_.reset();
+  }
   std::error_code ec;
+  if (fuse_dir_created_) std::filesystem::remove(fuse_dir_, ec);
   if (mount_dir_created_) std::filesystem::remove(mount_dir_, ec);
   if (image_created_) {
     if (keep_image_) {

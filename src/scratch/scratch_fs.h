@@ -23,6 +23,7 @@
 #include "os/unique_fd.h"
 #include "scratch/fs_limits.h"
 #include "scratch/fs_type.h"
+#include "scratch/recording_device.h"
 #include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
 
@@ -35,6 +36,10 @@ struct ScratchSpec {
   std::string mount_options;      // passed to mount(2) through libmount
   std::uint64_t image_bytes = 0;  // 0: DefaultImageBytes(fs)
   std::uint32_t sector_size = 0;  // loop logical block size; 0: kernel default (512)
+  // Record every block write into this write log (scratch/recording_device.h):
+  // the loop device is then attached to the image served by eofzero's FUSE
+  // server. Empty: the loop device is attached to the image itself.
+  std::string record_log;
 };
 
 class ScratchFs {
@@ -101,6 +106,12 @@ class ScratchFs {
   // Leave the image file on disk at teardown (for post-mortem); nothing to
   // do on a user's scratch device, which keeps its filesystem anyway.
   void KeepImage() { keep_image_ = true; }
+  // What the run does from now on ("ext4-4096 truncate_up:12: truncate 5000"),
+  // for the write log's step records; nothing when not recording.
+  void NoteStep(const std::string& text) {
+    if (recording_) recording_->NoteStep(text);
+  }
+  bool recording() const { return recording_ != nullptr; }
 
  private:
   ScratchFs() = default;
@@ -111,6 +122,9 @@ class ScratchFs {
   // mkfs on device_ with a fresh UUID, verify it, mount on mount_dir_.
   os::Status FormatAndMount(const std::string& name);
   os::Status CheckJournaling();
+  // Serves the image through a RecordingDevice in `dir`: what the loop
+  // device attaches to instead (backing_).
+  os::Status StartRecording(const std::filesystem::path& dir, const std::string& name);
 
   ScratchSpec spec_;
   RunLease* lease_ = nullptr;
@@ -122,6 +136,10 @@ class ScratchFs {
   bool image_created_ = false;
   bool mount_dir_created_ = false;
   bool keep_image_ = false;
+  std::filesystem::path fuse_dir_;  // a recording's FUSE mount point
+  bool fuse_dir_created_ = false;
+  std::unique_ptr<RecordingDevice> recording_;
+  std::string backing_;  // what the loop device is attached to
   std::optional<os::LoopDevice> loop_;
   std::string device_;  // the loop device, or the user's scratch device
   std::uint64_t devno_ = 0;

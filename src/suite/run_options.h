@@ -40,6 +40,9 @@ struct RunOptions {
   // "-b size=N"): the only one there is; block_size is then this too.
   std::optional<std::uint32_t> mkfs_block_size;
   std::string mkfs_options_from = "--mkfs-options";  // or "MKFS_OPTIONS"
+  // --record DIR: each configuration's scratch filesystem records its block
+  // writes into DIR/FS-BS.ezlog (scratch/recording_device.h). Empty: none.
+  std::filesystem::path record_dir;
 };
 
 struct MatrixOptions {

@@ -79,7 +79,8 @@ class Selftest {
                               options_.mkfs_options,
                               options_.mount_options,
                               options_.image_bytes,
-                              0};
+                              0,
+                              {}};
     const std::string fs_name(scratch::FsTypeName(fs_type));
     const std::string column = fs_name + "/" + std::to_string(options_.block_size / 1024) + "k";
     table_.columns.push_back(column);

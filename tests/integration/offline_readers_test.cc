@@ -174,7 +174,7 @@ TEST(OfflineReaders, XfsMatchesFiemapInEveryAgAndFsckIsClean) {
   {
     // 500 MiB in 4 AGs: agblocks 32000 is not a power of two, so an fsblock
     // number outside AG 0 is not a linear block number.
-    scratch::ScratchSpec spec{scratch::FsType::kXfs, 4096, "-d agcount=4", "", 500ULL << 20};
+    scratch::ScratchSpec spec{scratch::FsType::kXfs, 4096, "-d agcount=4", "", 500ULL << 20, 0, {}};
     auto fs = scratch::ScratchFs::Create(spec, wd.path(), "xfs");
     ASSERT_TRUE(fs) << fs.error().Message();
     std::vector<std::pair<Bytes, Written>> files;

@@ -1,0 +1,44 @@
+#include <filesystem>
+
+#include "cli/options.h"
+#include "cli/validate.h"
+#include "scratch/log_replay.h"
+
+namespace eofzero::cli {
+
+std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o) {
+  if (raw.record.empty()) return {};
+  std::error_code ec;
+  if (!std::filesystem::is_directory(raw.record, ec))
+    return std::unexpected("--record: " + raw.record + " is not a directory");
+  if (!raw.scratch_dev.empty())
+    return std::unexpected("--record: records images only, not " + raw.scratch_dev_from);
+  o.record_dir = std::filesystem::absolute(raw.record, ec);
+  return {};
+}
+
+std::expected<LogOptions, std::string> ValidateLogOptions(const RawOptions& raw) {
+  LogOptions log{raw.log_action, raw.log_file, raw.log_state, raw.log_image};
+  std::error_code ec;
+  if (log.action != "show" && log.action != "replay")
+    return std::unexpected("log: '" + log.action + "' is not show or replay");
+  if (!std::filesystem::is_regular_file(log.log, ec))
+    return std::unexpected("log: " + raw.log_file + " is not a file");
+  if (log.action == "show") {
+    if (!log.state.empty() || !log.image.empty())
+      return std::unexpected("log show: --state and --image are for replay");
+    return log;
+  }
+  if (log.state.empty()) return std::unexpected("log replay: --state is required");
+  if (auto state = scratch::ParseStateAddress(log.state); !state)
+    return std::unexpected("--state: " + state.error());
+  if (log.image.empty()) return std::unexpected("log replay: --image is required");
+  if (std::filesystem::exists(std::filesystem::symlink_status(log.image, ec)))
+    return std::unexpected("--image: " + raw.log_image + " exists (never overwritten)");
+  const auto folder = std::filesystem::absolute(log.image, ec).parent_path();
+  if (!std::filesystem::is_directory(folder, ec))
+    return std::unexpected("--image: " + folder.string() + " is not a directory");
+  return log;
+}
+
+}  // namespace eofzero::cli

@@ -1,0 +1,70 @@
+// Rebuilding an image from a write log (scratch/write_log.h): the state as of
+// a barrier, or that state plus some of the writes issued after it.
+//
+// States are addressed by barriers, numbered 1, 2, ... in log order. Epoch K
+// is what was logged between barrier K and barrier K+1 (epoch 0: before
+// barrier 1; the last epoch: after the last barrier).
+//   "K"         the image of zeros + every write, discard and zero-range of
+//               epochs 0..K-1: what a device that lost its volatile cache
+//               right after barrier K holds ("0" is the base, all zeros)
+//   "K:SUBSET"  state K + the listed changes of epoch K, in log order:
+//               SUBSET is a comma-separated list of indices or ranges (0-based,
+//               counting only epoch K's writes, discards and zero-ranges):
+//               "3:0,2,5-7"; "K:" is state K itself. A torn write: "N@A-B"
+//               (or "N@A") applies only sectors A..B of change N (0-based, in
+//               the log's sector size), as a device that persisted part of a
+//               multi-sector write; several items for one change add up
+//               ("3:1@0,1@4-5")
+//   "final"     every change logged
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "os/error.h"
+#include "scratch/write_log.h"
+
+namespace eofzero::scratch {
+
+// One change of a subset: all of it (no sectors), or only these sectors.
+struct SubsetItem {
+  std::uint64_t change = 0;
+  std::vector<std::uint64_t> sectors;  // sorted, distinct; empty: the whole change
+  bool operator==(const SubsetItem&) const = default;
+};
+
+struct StateAddress {
+  bool final = false;
+  std::uint64_t barrier = 0;
+  std::optional<std::vector<SubsetItem>> subset;  // by change, sorted, one item each
+  bool operator==(const StateAddress&) const = default;
+};
+
+// Pure: "final", "K" or "K:SUBSET"; the error says what is wrong.
+std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text);
+// Pure: the address as ParseStateAddress reads it back.
+std::string StateAddressText(const StateAddress& state);
+
+// Pure: how many barriers the log has.
+std::uint64_t BarrierCount(const ParsedLog& log);
+// One change a state applies: log.records[record], whole or only `sectors`.
+struct AppliedChange {
+  std::size_t record = 0;
+  std::vector<std::uint64_t> sectors;  // empty: all of it
+  bool operator==(const AppliedChange&) const = default;
+};
+// Pure: the changes a state applies, in log order; an error for a barrier
+// past the last, a subset index past epoch K's changes, or a torn change that
+// is not a write or names a sector past its end.
+std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const ParsedLog& log,
+                                                                      const StateAddress& state);
+
+// Writes the state as a new image file `out` (which must not exist): a sparse
+// file of the log's image size with the state's changes applied.
+os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out);
+
+}  // namespace eofzero::scratch

@@ -1,0 +1,94 @@
+#include "scratch/recording_device.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+namespace eofzero::scratch {
+
+void StepTag::Set(const std::string& step) {
+  sequence.fetch_add(1, std::memory_order_acq_rel);  // odd: changing
+  length = static_cast<std::uint32_t>(std::min(step.size(), sizeof text));
+  std::memcpy(text, step.data(), length);
+  sequence.fetch_add(1, std::memory_order_acq_rel);  // even: stable
+}
+
+std::pair<std::uint64_t, std::string> StepTag::Read() const {
+  while (true) {
+    const std::uint64_t before = sequence.load(std::memory_order_acquire);
+    if (before & 1) continue;
+    std::string copy(text, std::min<std::size_t>(length, sizeof text));
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (sequence.load(std::memory_order_acquire) == before) return {before, copy};
+  }
+}
+
+// In the server: each request becomes records, after a step record when the
+// run moved on to another step since the last one.
+class RecordingDevice::LogEvents : public os::FileEvents {
+ public:
+  LogEvents(WriteLogWriter writer, const StepTag& tag) : writer_(std::move(writer)), tag_(tag) {}
+
+  bool Wrote(std::uint64_t offset, ByteView data) override {
+    return Step() && writer_.Append(WriteRecord(offset, data)).has_value();
+  }
+  bool Synced(bool datasync) override {
+    return Step() &&
+           writer_.Append({RecordType::kBarrier, datasync ? kBarrierData : std::uint8_t{0}, 0, 0, {}})
+               .has_value();
+  }
+  bool Fallocated(int mode, std::uint64_t offset, std::uint64_t length) override {
+    RecordType type;
+    if (mode & FALLOC_FL_PUNCH_HOLE)
+      type = RecordType::kDiscard;
+    else if (mode & FALLOC_FL_ZERO_RANGE)
+      type = RecordType::kZeroRange;
+    else
+      return true;  // space only: the bytes stay what they were
+    return Step() && writer_.Append({type, 0, offset, length, {}}).has_value();
+  }
+  bool Closing() override { return Step() && writer_.Finish().has_value(); }
+  int fd() const { return writer_.fd(); }
+
+ private:
+  bool Step() {
+    auto [sequence, text] = tag_.Read();
+    if (sequence == seen_) return true;
+    seen_ = sequence;
+    return writer_.Append({RecordType::kStep, 0, sequence / 2, 0, Bytes(text.begin(), text.end())})
+        .has_value();
+  }
+  WriteLogWriter writer_;
+  const StepTag& tag_;
+  std::uint64_t seen_ = ~0ull;
+};
+
+os::Result<std::unique_ptr<RecordingDevice>> RecordingDevice::Start(
+    const std::filesystem::path& mount_dir, int image_fd, const WriteLogHeader& header,
+    const std::string& log_path) {
+  std::unique_ptr<RecordingDevice> dev(new RecordingDevice());
+  dev->log_path_ = log_path;
+  EOFZERO_ASSIGN_OR_RETURN(os::SharedPage page, os::SharedPage::Create(sizeof(StepTag)));
+  dev->page_.emplace(std::move(page));
+  dev->tag_ = new (dev->page_->data()) StepTag();
+  dev->tag_->Set("setup");
+  EOFZERO_ASSIGN_OR_RETURN(WriteLogWriter writer, WriteLogWriter::Create(log_path, header));
+  dev->events_ = std::make_unique<LogEvents>(std::move(writer), *dev->tag_);
+  dev->backing_ = std::make_unique<os::FdBacking>(image_fd, header.image_bytes);
+  EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
+                           os::FuseFileServer::Start(mount_dir.string(), "image", *dev->backing_,
+                                                     *dev->events_, {image_fd, dev->events_->fd()}));
+  dev->server_.emplace(std::move(server));
+  return dev;
+}
+
+RecordingDevice::~RecordingDevice() = default;
+
+void RecordingDevice::NoteStep(const std::string& text) { tag_->Set(text); }
+
+os::Status RecordingDevice::Stop() { return server_ ? server_->Stop() : os::Status{}; }
+
+}  // namespace eofzero::scratch

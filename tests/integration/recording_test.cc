@@ -1,0 +1,340 @@
+// run --record: the scratch image served through eofzero's FUSE server. The
+// log it writes rebuilds the image byte for byte; recording changes no
+// verdict; and the server, its mount and the loop device over it are gone
+// after a run however it ends (done, SIGINT, kill -9).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+#include "os/file_io.h"
+#include "report/json_report.h"
+#include "scratch/log_replay.h"
+#include "scratch/scratch_fs.h"
+#include "scratch/state_image.h"
+#include "scratch/write_log.h"
+#include "os/process.h"
+#include "os/loop_device.h"
+#include "os/mount.h"
+
+namespace eofzero::itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Recording needs /dev/fuse (the fuse module, or a container that passes it).
+#define REQUIRE_ROOT_AND_FUSE() \
+  REQUIRE_ROOT();               \
+  if (!fs::exists("/dev/fuse")) GTEST_SKIP() << "needs /dev/fuse"
+
+// The FUSE servers running now (their comm is "eofzero-record").
+int RecordingServers() {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    auto comm = os::ReadTextFile(e.path() / "comm");
+    n += comm && *comm == "eofzero-record\n";
+  }
+  return n;
+}
+
+void ExpectNoServerLeft() {
+  for (int i = 0; i < 100 && RecordingServers() > 0; ++i) ::usleep(50 * 1000);
+  EXPECT_EQ(RecordingServers(), 0) << "a FUSE server was left running";
+}
+
+bool SameFiles(const fs::path& a, const fs::path& b, std::string& why) {
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  std::vector<char> ba(1 << 20), bb(1 << 20);
+  for (std::uint64_t at = 0;; at += ba.size()) {
+    fa.read(ba.data(), ba.size());
+    fb.read(bb.data(), bb.size());
+    if (fa.gcount() != fb.gcount()) {
+      why = "sizes differ near byte " + std::to_string(at);
+      return false;
+    }
+    for (std::streamsize i = 0; i < fa.gcount(); ++i)
+      if (ba[i] != bb[i]) {
+        why = "byte " + std::to_string(at + i) + " differs";
+        return false;
+      }
+    if (fa.gcount() == 0) return true;
+  }
+}
+
+class RecordOn : public testing::TestWithParam<scratch::FsType> {};
+
+// Files written, synced, renamed and left unsynced on a recording scratch
+// filesystem; once it is torn down (its image kept), the log's final state is
+// the image, byte for byte. While it runs, the loop device reads the served
+// file with direct I/O off (what makes the server see writes in order).
+TEST_P(RecordOn, ReplayingTheWholeLogRebuildsTheImageByteForByte) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  scratch::ScratchSpec spec;
+  spec.fs = GetParam();
+  spec.record_log = (wd.path() / "r.ezlog").string();
+  fs::path image;
+  {
+    auto made = scratch::ScratchFs::Create(spec, wd.path(), "rec");
+    ASSERT_TRUE(made) << made.error().Message();
+    auto& sfs = **made;
+    ASSERT_TRUE(sfs.recording());
+    const std::string loop = sfs.device().substr(std::string("/dev/").size());
+    EXPECT_EQ(os::ReadTextFile("/sys/block/" + loop + "/loop/dio").value_or("?"), "0\n");
+    EXPECT_EQ(os::ReadTextFile("/sys/block/" + loop + "/loop/backing_file").value_or("?"),
+              (wd.path() / "rec.fuse" / "image").string() + "\n");
+    image = sfs.image_path();
+    for (int i = 0; i < 20; ++i) {
+      const std::string name = (sfs.mount_dir() / ("f" + std::to_string(i))).string();
+      auto fd = os::OpenFile(name, O_RDWR | O_CREAT);
+      ASSERT_TRUE(fd);
+      ASSERT_TRUE(os::WriteAll(fd->get(), Bytes(5000 + i * 1000, static_cast<std::uint8_t>(i + 1)),
+                               0, name));
+      if (i % 3 == 0) {
+        ASSERT_TRUE(os::Fsync(fd->get(), name));
+      }
+    }
+    fs::rename(sfs.mount_dir() / "f1", sfs.mount_dir() / "g1");
+    sfs.KeepImage();
+  }
+  auto log = scratch::ReadWriteLog(spec.record_log);
+  ASSERT_TRUE(log) << log.error().Message();
+  EXPECT_TRUE(log->ended);
+  EXPECT_EQ(log->damage, "");
+  EXPECT_GT(scratch::BarrierCount(*log), 2u);
+  const fs::path rebuilt = wd.path() / "rebuilt.img";
+  ASSERT_TRUE(scratch::ReplayState(*log, {true, 0, std::nullopt}, rebuilt.string()));
+  std::string why;
+  EXPECT_TRUE(SameFiles(image, rebuilt, why)) << why;
+  // And not by chance: the state of an earlier barrier is another image.
+  const fs::path earlier = wd.path() / "earlier.img";
+  ASSERT_TRUE(scratch::ReplayState(*log, {false, 3, std::nullopt}, earlier.string()));
+  EXPECT_FALSE(SameFiles(image, earlier, why));
+  fs::remove(image);
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
+INSTANTIATE_TEST_SUITE_P(Filesystems, RecordOn,
+                         testing::Values(scratch::FsType::kExt4, scratch::FsType::kXfs),
+                         [](const auto& info) { return std::string(FsTypeName(info.param)); });
+
+// What the filesystem on a loop device can see of it.
+std::map<std::string, std::string> QueueOf(const std::string& device) {
+  std::map<std::string, std::string> out;
+  const std::string name = device.substr(std::string("/dev/").size());
+  out["size"] = os::ReadTextFile("/sys/block/" + name + "/size").value_or("?");
+  for (const char* attr : {"logical_block_size", "physical_block_size", "minimum_io_size",
+                           "optimal_io_size", "discard_granularity", "discard_max_bytes",
+                           "write_zeroes_max_bytes", "max_sectors_kb", "rotational", "write_cache",
+                           "fua", "dax", "nomerges", "max_segments"})
+    out[attr] = os::ReadTextFile("/sys/block/" + name + "/queue/" + attr).value_or("?");
+  return out;
+}
+
+// The loop device over the served image is, to the filesystem, the loop
+// device over the image itself: the same size and queue limits.
+TEST_P(RecordOn, TheDeviceLooksTheSameAsWithoutRecording) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  scratch::ScratchSpec spec;
+  spec.fs = GetParam();
+  auto plain = scratch::ScratchFs::Create(spec, wd.path(), "plain");
+  ASSERT_TRUE(plain) << plain.error().Message();
+  spec.record_log = (wd.path() / "r.ezlog").string();
+  auto recorded = scratch::ScratchFs::Create(spec, wd.path(), "rec");
+  ASSERT_TRUE(recorded) << recorded.error().Message();
+  EXPECT_EQ(QueueOf((*plain)->device()), QueueOf((*recorded)->device()));
+  EXPECT_EQ((*plain)->block_size(), (*recorded)->block_size());
+}
+
+std::map<std::string, std::string> Verdicts(const fs::path& json) {
+  std::map<std::string, std::string> out;
+  auto doc = nlohmann::ordered_json::parse(ReadFile(json), nullptr, false);
+  auto record = report::RunRecordFromJson(doc);
+  EXPECT_TRUE(record) << ReadFile(json);
+  if (!record) return out;
+  for (const auto& c : record->configs)
+    for (const auto& r : c.cases)
+      out[c.config.fs + " " + r.case_name] = std::string(oracles::OutcomeName(r.outcome));
+  return out;
+}
+
+// The default cases on ext4 and xfs, with and without --record: the same
+// verdicts. The times go to the test's output (the cost of recording).
+TEST(Recording, ChangesNoVerdict) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  fs::create_directories(wd.path() / "logs");
+  std::map<std::string, std::string> verdicts[2];
+  double seconds[2];
+  for (int record = 0; record < 2; ++record) {
+    const fs::path json = wd.path() / ("run" + std::to_string(record) + ".json");
+    std::vector<std::string> args = {"run",      "--workdir", wd.str(), "--fs",  "ext4,xfs",
+                                     "--format", "json",      "--output", json.string()};
+    if (record) args.insert(args.end(), {"--record", (wd.path() / "logs").string()});
+    const auto start = std::chrono::steady_clock::now();
+    Ran ran = RunEofzero(args);
+    seconds[record] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.out << ran.err;
+    verdicts[record] = Verdicts(json);
+  }
+  EXPECT_FALSE(verdicts[0].empty());
+  EXPECT_EQ(verdicts[0], verdicts[1]);
+  for (const char* log : {"ext4-4096.ezlog", "xfs-4096.ezlog"}) {
+    auto read = scratch::ReadWriteLog((wd.path() / "logs" / log).string());
+    ASSERT_TRUE(read) << read.error().Message();
+    EXPECT_TRUE(read->ended) << log;
+  }
+  RecordProperty("seconds_without_record", std::to_string(seconds[0]));
+  RecordProperty("seconds_with_record", std::to_string(seconds[1]));
+  std::cout << "default cases on ext4+xfs: " << seconds[0] << " s without --record, " << seconds[1]
+            << " s with it (" << seconds[1] / seconds[0] << "x)\n";
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
+// SIGINT or kill -9 while a recording run is at a step: its server, the
+// server's mount and the loop device over it are gone (the run unwinds, or
+// its guardian releases them), and the log is closed.
+struct Stop {
+  const char* marker;
+  int signo;
+};
+class RecordingStopped : public testing::TestWithParam<Stop> {};
+
+TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path state = wd.path().string() + ".state";
+  ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
+  Ran ran = RunEofzeroAndInterrupt({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
+                                    wd.str(), "--record", wd.str(), "-vv"},
+                                   GetParam().marker, GetParam().signo);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+  auto log = scratch::ReadWriteLog((wd.path() / "ext4-4096.ezlog").string());
+  ASSERT_TRUE(log) << log.error().Message();
+  EXPECT_TRUE(log->ended) << "the server did not close its log";
+  ::unsetenv("EOFZERO_STATE_DIR");
+  std::error_code ec;
+  fs::remove_all(state, ec);
+}
+
+INSTANTIATE_TEST_SUITE_P(Moments, RecordingStopped,
+                         testing::Values(Stop{": plant", SIGINT}, Stop{": plant", SIGKILL},
+                                         Stop{"mkfs.ext4", SIGKILL},
+                                         Stop{": shutdown -f", SIGKILL}),
+                         [](const auto& info) {
+                           std::string m = info.param.marker;
+                           std::string name = info.param.signo == SIGINT ? "Sigint" : "Sigkill";
+                           for (char c : m)
+                             if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+                           return name;
+                         });
+
+// The first barrier after the case's first step: a state with a filesystem.
+std::uint64_t FirstBarrierInTheCase(const scratch::ParsedLog& log) {
+  std::uint64_t barrier = 0;
+  bool in_case = false;
+  for (const auto& r : log.records) {
+    if (r.type == scratch::RecordType::kStep &&
+        std::string(r.payload.begin(), r.payload.end()).find(":") != std::string::npos)
+      in_case = true;
+    if (r.type == scratch::RecordType::kBarrier && ++barrier && in_case) return barrier;
+  }
+  return 0;
+}
+
+// A crash state served in layers (the log's payloads and an overlay, no
+// image copied) holds exactly the bytes `log replay` writes for it; it
+// mounts (the journal replays into the overlay) and fsck reads it; the log
+// is unchanged afterwards.
+TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const std::string fs_name(FsTypeName(GetParam()));
+  Ran ran = RunEofzero({"run", "--fs", fs_name, "--case", "truncate_up", "--workdir", wd.str(),
+                        "--record", wd.str()});
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.err;
+  const fs::path log_path = wd.path() / (fs_name + "-4096.ezlog");
+  const std::string log_bytes = ReadFile(log_path);
+  auto log = scratch::ReadWriteLog(log_path.string());
+  ASSERT_TRUE(log) << log.error().Message();
+  const std::uint64_t k = FirstBarrierInTheCase(*log);
+  ASSERT_GT(k, 0u);
+  const scratch::StateAddress state{false, k, std::nullopt};
+  const fs::path replayed = wd.path() / "replayed.img";
+  ASSERT_TRUE(scratch::ReplayState(*log, state, replayed.string()));
+
+  auto log_fd = os::OpenFile(log_path.string(), O_RDONLY);
+  ASSERT_TRUE(log_fd);
+  auto image = scratch::StateImage::Create(*log, state, log_fd->get());
+  ASSERT_TRUE(image) << image.error().Message();
+  fs::create_directories(wd.path() / "state.fuse");
+  fs::create_directories(wd.path() / "state.mnt");
+  os::NoFileEvents events;
+  auto server = os::FuseFileServer::Start((wd.path() / "state.fuse").string(), "image", **image,
+                                          events, {log_fd->get()});
+  ASSERT_TRUE(server) << server.error().Message();
+  {
+    auto loop = os::LoopDevice::Attach(server->file_path(), 0);
+    ASSERT_TRUE(loop) << loop.error().Message();
+    std::string why;
+    EXPECT_TRUE(SameFiles(loop->path(), replayed, why)) << why;
+    ASSERT_TRUE(os::MountFilesystem(loop->path(), (wd.path() / "state.mnt").string(), fs_name, ""));
+    EXPECT_TRUE(fs::exists(wd.path() / "state.mnt"));
+    EXPECT_TRUE(os::UnmountFilesystem((wd.path() / "state.mnt").string(), false));
+    // What the mount wrote (its recovery, the superblock) is in the overlay:
+    // the served state changed, the log did not (below).
+    EXPECT_FALSE(SameFiles(loop->path(), replayed, why)) << "the mount wrote nothing";
+    auto fsck = os::RunProcess(GetParam() == scratch::FsType::kExt4
+                                   ? std::vector<std::string>{"e2fsck", "-fn", loop->path()}
+                                   : std::vector<std::string>{"xfs_repair", "-n", loop->path()});
+    ASSERT_TRUE(fsck);
+    EXPECT_EQ(fsck->exit_code, 0) << fsck->out << fsck->err;
+    EXPECT_TRUE(loop->Detach());
+  }
+  EXPECT_TRUE(server->Stop());
+  EXPECT_TRUE(ReadFile(log_path) == log_bytes) << "the log changed";
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
+// log show lists every record under its epoch and step; log replay refuses
+// a state the log does not have, and an existing image.
+TEST(Recording, LogShowAndReplayOfARealLog) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--fs", "xfs", "--case", "truncate_up", "--workdir", wd.str(),
+                        "--record", wd.str()});
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.err;
+  const std::string log = (wd.path() / "xfs-4096.ezlog").string();
+  Ran show = RunEofzero({"log", "show", log});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("step "), std::string::npos);
+  EXPECT_NE(show.out.find("truncate_up:"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("barrier 1 ("), std::string::npos);
+  EXPECT_NE(show.out.find("epoch 1 (from barrier 1)"), std::string::npos);
+  Ran replay = RunEofzero(
+      {"log", "replay", log, "--state", "1", "--image", (wd.path() / "s1.img").string()});
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+  Ran again = RunEofzero(
+      {"log", "replay", log, "--state", "1", "--image", (wd.path() / "s1.img").string()});
+  EXPECT_EQ(again.exit_code, 2);
+  Ran past = RunEofzero(
+      {"log", "replay", log, "--state", "999999", "--image", (wd.path() / "s2.img").string()});
+  EXPECT_EQ(past.exit_code, 2);
+  EXPECT_NE(past.err.find("past the log's last"), std::string::npos) << past.err;
+}
+
+}  // namespace
+}  // namespace eofzero::itest

@@ -1,0 +1,115 @@
+#include "scratch/log_replay.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "temp_dir.h"
+
+namespace eofzero::scratch {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+LogRecord W(std::uint64_t offset, std::uint8_t byte) {
+  return WriteRecord(offset, Bytes(512, byte));
+}
+LogRecord Barrier() { return {RecordType::kBarrier, 0, 0, 0, {}}; }
+LogRecord Step(const std::string& text) {
+  return {RecordType::kStep, 0, 0, 0, Bytes(text.begin(), text.end())};
+}
+
+// Records: 0 step, 1 W, 2 W, 3 barrier 1, 4 W, 5 discard, 6 W, 7 barrier 2, 8 W.
+ParsedLog Sample() {
+  ParsedLog log;
+  log.header = {8192, 512, 4096, 0};
+  log.records = {Step("a"), W(0, 1),     W(512, 2), Barrier(),
+                 W(1024, 3), {RecordType::kDiscard, 0, 0, 512, {}},
+                 W(1536, 4), Barrier(), W(2048, 5)};
+  log.ended = true;
+  return log;
+}
+
+TEST(StateAddress, ParsesBarriersSubsetsAndFinal) {
+  EXPECT_EQ(ParseStateAddress("final").value(), (StateAddress{true, 0, std::nullopt}));
+  EXPECT_EQ(ParseStateAddress("3").value(), (StateAddress{false, 3, std::nullopt}));
+  EXPECT_EQ(ParseStateAddress("3:").value(), (StateAddress{false, 3, std::vector<SubsetItem>{}}));
+  EXPECT_EQ(ParseStateAddress("2:5,0,2-3,3").value(),
+            (StateAddress{false, 2, std::vector<SubsetItem>{{0, {}}, {2, {}}, {3, {}}, {5, {}}}}));
+  EXPECT_EQ(StateAddressText(ParseStateAddress("2:5,0,2-3").value()), "2:0,2-3,5");
+  for (const char* bad : {"", "x", "-1", "1:a", "1:3-2", "1:1,", "1:,1", "1x", "1:0-99999999",
+                          "1:1@", "1:1-2@0", "1:1@3-2", "1:@1"})
+    EXPECT_FALSE(ParseStateAddress(bad)) << bad;
+}
+
+TEST(StateAddress, ATornWriteNamesTheSectorsThatPersisted) {
+  EXPECT_EQ(ParseStateAddress("4:1@0-2,1@5,0").value(),
+            (StateAddress{false, 4, std::vector<SubsetItem>{{0, {}}, {1, {0, 1, 2, 5}}}}));
+  EXPECT_EQ(ParseStateAddress("4:1@0,1").value(),  // the whole write wins over a part of it
+            (StateAddress{false, 4, std::vector<SubsetItem>{{1, {}}}}));
+  EXPECT_EQ(StateAddressText(ParseStateAddress("4:1@0-2,1@5,0").value()), "4:0,1@0-2,1@5");
+  EXPECT_EQ(StateAddressText(ParseStateAddress("4:1@5").value()), "4:1@5");
+}
+
+std::vector<std::size_t> Changes(const std::string& state) {
+  auto changes = ChangesOfState(Sample(), ParseStateAddress(state).value());
+  EXPECT_TRUE(changes) << state << ": " << changes.error();
+  std::vector<std::size_t> records;
+  for (const auto& c : changes.value_or(std::vector<AppliedChange>{})) records.push_back(c.record);
+  return records;
+}
+
+TEST(StateAddress, AStateIsEveryChangeBeforeItsBarrierPlusTheChosenOnesAfter) {
+  EXPECT_EQ(BarrierCount(Sample()), 2u);
+  EXPECT_EQ(Changes("0"), (std::vector<std::size_t>{}));
+  EXPECT_EQ(Changes("1"), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(Changes("2"), (std::vector<std::size_t>{1, 2, 4, 5, 6}));
+  EXPECT_EQ(Changes("final"), (std::vector<std::size_t>{1, 2, 4, 5, 6, 8}));
+  EXPECT_EQ(Changes("1:0,2"), (std::vector<std::size_t>{1, 2, 4, 6}));
+  EXPECT_EQ(Changes("0:1"), (std::vector<std::size_t>{2}));
+  EXPECT_EQ(Changes("2:0"), (std::vector<std::size_t>{1, 2, 4, 5, 6, 8}));
+  EXPECT_EQ(ChangesOfState(Sample(), {false, 3, std::nullopt}).error(),
+            "barrier 3 is past the log's last (2)");
+  EXPECT_EQ(ChangesOfState(Sample(), ParseStateAddress("1:3").value()).error(),
+            "epoch 1 has 3 changes; no change 3");
+}
+
+TEST(StateAddress, ReplayWritesTheStateAsASparseImage) {
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "s.img").string();
+  ASSERT_TRUE(ReplayState(Sample(), ParseStateAddress("1:1,2").value(), out));
+  std::string bytes = ReadAll(out);
+  ASSERT_EQ(bytes.size(), 8192u);
+  EXPECT_EQ(bytes.substr(0, 512), std::string(512, '\0'));  // written, then discarded
+  EXPECT_EQ(bytes.substr(512, 512), std::string(512, '\2'));
+  EXPECT_EQ(bytes.substr(1024, 512), std::string(512, '\0'));  // change 0 of epoch 1: not chosen
+  EXPECT_EQ(bytes.substr(1536, 512), std::string(512, '\4'));
+  EXPECT_FALSE(ReplayState(Sample(), ParseStateAddress("1").value(), out)) << "overwrote";
+}
+
+TEST(StateAddress, ATornWriteAppliesOnlyItsSectors) {
+  ParsedLog log = Sample();
+  log.records.push_back(Barrier());  // barrier 3, then a 4-sector write in epoch 3
+  Bytes data(2048);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(1 + i / 512);
+  log.records.push_back(WriteRecord(4096, data));
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "t.img").string();
+  ASSERT_TRUE(ReplayState(log, ParseStateAddress("3:0@1,0@3").value(), out));
+  const std::string bytes = ReadAll(out);
+  EXPECT_TRUE(bytes.substr(4096, 512) == std::string(512, '\0'));
+  EXPECT_TRUE(bytes.substr(4608, 512) == std::string(512, '\2'));
+  EXPECT_TRUE(bytes.substr(5120, 512) == std::string(512, '\0'));
+  EXPECT_TRUE(bytes.substr(5632, 512) == std::string(512, '\4'));
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("3:0@4").value()).error(),
+            "change 0 of epoch 3 has 4 sectors; no sector 4");
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("1:1@0").value()).error(),
+            "change 1 of epoch 1 is a discard, not a write to tear");
+}
+
+}  // namespace
+}  // namespace eofzero::scratch
