@@ -34,5 +34,6 @@ int SelftestCommand(const Invocation& invocation);
 int MatrixCommand(const Invocation& invocation);
 int CleanupCommand(const Invocation& invocation);
 int ReportCommand(const Invocation& invocation);
+int KernelsCommand(const Invocation& invocation);
 
 }  // namespace eofzero::cli

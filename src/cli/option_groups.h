@@ -23,5 +23,6 @@ void AddSelftestOptions(CLI::App& app, RawOptions& raw);
 void AddMatrixOptions(CLI::App& app, RawOptions& raw);
 void AddCleanupOptions(CLI::App& app, RawOptions& raw);
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw);
+void AddKernelsOptions(CLI::App& app, RawOptions& raw);  // in kernels_options.cc
 
 }  // namespace eofzero::cli

@@ -19,13 +19,15 @@
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kKernels, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
   suite::RunOptions run;  // kRun, kSelftest, kMatrix (workdir, cases_dirs, format, output, ...)
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
+  std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
+  suite::KernelsOptions kernels;                    // kKernels
   std::string help;                    // kHelp
 };
 

@@ -19,7 +19,8 @@ TEST(Subcommands, EveryCommandHasOneEntryWithOptionsAndARunFunction) {
     EXPECT_EQ(FindSubcommand(s.command), &s);
   }
   EXPECT_EQ(names,
-            (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report"}));
+            (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report",
+                                   "kernels"}));
   EXPECT_EQ(FindSubcommand(Command::kHelp), nullptr);
 }
 
@@ -31,6 +32,7 @@ TEST(Subcommands, TheHelpListsEachWithItsLineAndEachParsesToItsCommand) {
     EXPECT_NE(help->help.find(s.help), std::string::npos) << s.help;
     std::vector<std::string> args = {s.name};
     if (s.command == Command::kReport) args.push_back(EOFZERO_SOURCE_DIR "/README.md");
+    if (s.command == Command::kKernels) args.insert(args.end(), {"--kernel", "bookworm"});
     auto inv = ParseCommandLine(args);
     ASSERT_TRUE(inv) << s.name << ": " << inv.error();
     EXPECT_EQ(inv->command, s.command) << s.name;
