@@ -82,27 +82,34 @@ os::Result<fs::path> Download(const KernelCache& cache, const std::string& suite
   return deb;
 }
 
-// Extracts the .deb (once) and finds its image and modules.
-os::Result<BootableKernel> Extract(const KernelCache& cache, const fs::path& deb,
+// Extracts the .debs (once) into one folder, named after the first, and
+// finds the image and the modules in it.
+os::Result<BootableKernel> Extract(const KernelCache& cache, const std::vector<fs::path>& debs,
                                    const std::string& origin) {
-  const fs::path root = cache.dir / "extracted" / deb.stem();
+  const fs::path root = cache.dir / "extracted" / debs.front().stem();
   std::error_code ec;
   if (!fs::exists(root / ".complete", ec)) {
     fs::remove_all(root, ec);
     fs::create_directories(root, ec);
-    if (auto r = Run({"dpkg-deb", "-x", deb.string(), root.string()}); !r)
-      return std::unexpected(r.error());
+    for (const auto& deb : debs)
+      if (auto r = Run({"dpkg-deb", "-x", deb.string(), root.string()}); !r)
+        return std::unexpected(r.error());
     std::ofstream(root / ".complete") << "";
   }
   BootableKernel kernel;
   kernel.origin = origin;
-  for (const auto& e : fs::directory_iterator(root / "boot", ec))
-    if (e.path().filename().string().starts_with("vmlinuz")) kernel.image = e.path();
+  for (const char* boot : {"boot", "usr/lib/linux"})
+    for (const auto& e : fs::recursive_directory_iterator(root / boot, ec))
+      if (e.path().filename().string().starts_with("vmlinuz")) kernel.image = e.path();
   for (const char* modules : {"lib/modules", "usr/lib/modules"})
     for (const auto& e : fs::directory_iterator(root / modules, ec))
       if (e.is_directory()) kernel.modules_dir = e.path();
+  // Debian's packages from 7.x on keep the image beside the modules.
+  if (kernel.image.empty() && fs::is_regular_file(kernel.modules_dir / "vmlinuz", ec))
+    kernel.image = kernel.modules_dir / "vmlinuz";
   if (kernel.image.empty())
-    return os::Fail(os::ErrorKind::kInvalid, deb.string() + ": no boot/vmlinuz-* in it");
+    return os::Fail(os::ErrorKind::kInvalid,
+                    debs.front().string() + ": no vmlinuz-* in it (nor in its parts)");
   return kernel;
 }
 
@@ -128,6 +135,19 @@ std::vector<std::string> AptOptions(const fs::path& dir) {
           "-o", "APT::Sandbox::User=root"};
 }
 
+std::vector<std::string> KernelParts(const std::string& apt_cache_depends) {
+  std::vector<std::string> parts;
+  std::istringstream lines(apt_cache_depends);
+  for (std::string line; std::getline(lines, line);)
+    for (const char* prefix :
+         {"Depends: linux-binary-", "Depends: linux-modules-", "Depends: linux-base-"})
+      if (const auto at = line.find(prefix); at != std::string::npos) {
+        std::string name = line.substr(at + 9);
+        parts.push_back(name.substr(0, name.find(' ')));
+      }
+  return parts;
+}
+
 std::string DependedImage(const std::string& text) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
@@ -145,7 +165,7 @@ os::Result<BootableKernel> ObtainKernel(const KernelSpec& spec, const KernelCach
       return os::Fail(os::ErrorKind::kInvalid, spec.file.string() + ": no such kernel image");
     return BootableKernel{spec.file, spec.modules_dir, spec.file.string()};
   }
-  if (spec.kind == Kind::kDebFile) return Extract(cache, spec.file, spec.file.string());
+  if (spec.kind == Kind::kDebFile) return Extract(cache, {spec.file}, spec.file.string());
   std::vector<std::string> suites =
       spec.suite.empty() ? KnownSuites() : std::vector<std::string>{spec.suite};
   std::string why;
@@ -167,7 +187,20 @@ os::Result<BootableKernel> ObtainKernel(const KernelSpec& spec, const KernelCach
       why = deb.error().Message();
       continue;
     }
-    return Extract(cache, *deb, package + " (" + suite + ")");
+    // Newer packages hold neither image nor modules: their linux-binary-*,
+    // linux-modules-* and linux-base-* (modules.builtin) dependencies do.
+    std::vector<fs::path> debs = {*deb};
+    std::vector<std::string> depends = {"apt-cache"};
+    for (auto& o : AptOptions(AptDir(cache, suite))) depends.push_back(o);
+    depends.insert(depends.end(), {"depends", package});
+    auto listed = Run(depends);
+    if (!listed) return std::unexpected(listed.error());
+    for (const auto& part : KernelParts(listed->out)) {
+      auto part_deb = Download(cache, suite, part);
+      if (!part_deb) return std::unexpected(part_deb.error());
+      debs.push_back(*part_deb);
+    }
+    return Extract(cache, debs, package + " (" + suite + ")");
   }
   return os::Fail(os::ErrorKind::kInvalid, spec.package + ": not found in " +
                                                fmt::to_string(fmt::join(suites, ", ")) +

@@ -36,6 +36,12 @@ std::vector<std::string> AptOptions(const std::filesystem::path& apt_dir);
 // empty when none.
 std::string DependedImage(const std::string& apt_cache_depends);
 
+// The parts a kernel package depends on that hold its image and modules
+// (pure): the linux-binary-*, linux-modules-* and linux-base-VERSION
+// (modules.builtin) that `apt-cache depends` names (Debian's packages from
+// 7.x on); none for older ones.
+std::vector<std::string> KernelParts(const std::string& apt_cache_depends);
+
 // Fetches (or finds in the cache) and extracts the kernel `spec` names. An
 // error says which step failed, with apt's or dpkg-deb's own words.
 os::Result<BootableKernel> ObtainKernel(const KernelSpec& spec, const KernelCache& cache);

@@ -75,3 +75,42 @@ TEST(Shard, SlicesInOrderAreEveryItemOnce) {
 
 }  // namespace
 }  // namespace eofzero::guest
+
+#include "guest/kernel_package.h"
+
+namespace eofzero::guest {
+namespace {
+
+TEST(KernelPackage, TheSuitesImageAndItsParts) {
+  EXPECT_EQ(DependedImage("linux-image-amd64\n  Depends: linux-base-amd64\n"
+                          "  Depends: linux-image-7.2.13+deb14-amd64\n"),
+            "linux-image-7.2.13+deb14-amd64");
+  EXPECT_EQ(DependedImage("linux-image-amd64\n"), "");
+  const std::string depends =
+      "linux-image-7.2.13+deb14-amd64\n  PreDepends: linux-base\n |Depends: dracut\n"
+      "  Depends: linux-base-7.2.13+deb14-amd64\n  Depends: linux-binary-7.2.13+deb14-amd64\n"
+      "  Depends: linux-modules-7.2.13+deb14-amd64\n  Suggests: linux-doc-7.2\n";
+  EXPECT_EQ(KernelParts(depends), (std::vector<std::string>{"linux-base-7.2.13+deb14-amd64",
+                                                            "linux-binary-7.2.13+deb14-amd64",
+                                                            "linux-modules-7.2.13+deb14-amd64"}));
+  EXPECT_TRUE(KernelParts("linux-image-6.1.0-56-amd64\n  Depends: kmod\n").empty());
+}
+
+TEST(KernelPackage, APrivateAptConfiguration) {
+  KernelCache cache;
+  EXPECT_EQ(SourcesList("bookworm", cache),
+            "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+            "http://deb.debian.org/debian bookworm main\n"
+            "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+            "http://deb.debian.org/debian-security bookworm-security main\n");
+  EXPECT_EQ(SourcesList("sid", cache).find("security"), std::string::npos);
+  const auto options = AptOptions("/c/apt/sid");
+  for (const char* o :
+       {"Dir::Etc::sourcelist=/c/apt/sid/etc/sources.list",
+        "Dir::Etc::sourceparts=/c/apt/sid/etc/parts", "Dir::State=/c/apt/sid/state",
+        "Dir::State::status=/c/apt/sid/state/status", "Dir::Cache=/c/apt/sid/cache"})
+    EXPECT_NE(std::find(options.begin(), options.end(), o), options.end()) << o;
+}
+
+}  // namespace
+}  // namespace eofzero::guest
