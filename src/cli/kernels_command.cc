@@ -59,12 +59,15 @@ int KernelsCommand(const Invocation& inv) {
 
   suite::KernelRunOptions options;
   options.kernels = guest::ShardSlice(inv.kernels.kernels, inv.kernels.shard);
-  std::vector<std::string> fs_names, case_names;
-  for (auto fs : inv.run.filesystems) fs_names.emplace_back(scratch::FsTypeName(fs));
-  for (const auto* c : *selected) case_names.push_back(c->name);
-  options.run_args = {"--fs", fmt::to_string(fmt::join(fs_names, ",")), "--case",
+  std::vector<std::string> case_names;
+  for (auto fs : inv.run.filesystems)
+    options.plan.filesystems.emplace_back(scratch::FsTypeName(fs));
+  for (const auto* c : *selected) {
+    case_names.push_back(c->name);
+    options.plan.cases.push_back({c->name, c->block_size.value_or(inv.run.block_size)});
+  }
+  options.run_args = {"--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
                       fmt::to_string(fmt::join(case_names, ","))};
-  options.plan = {fs_names, case_names};
   options.parallel = inv.kernels.jobs;
   options.timeout = std::chrono::seconds(inv.kernels.timeout_seconds);
   options.append = inv.kernels.append;
@@ -83,7 +86,7 @@ int KernelsCommand(const Invocation& inv) {
   report::RunRecord record;
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
-  const std::size_t configs = options.kernels.size() * fs_names.size();
+  const std::size_t configs = options.kernels.size() * options.plan.Configurations();
   output.reporter().Started(record.kernel, configs, options.parallel);
   const auto start = std::chrono::steady_clock::now();
   record.configs =

@@ -85,6 +85,7 @@ for d in /sys/block/vd*; do
     {}) results=/dev/${{d##*/}} ;;
   esac
 done
+echo "eofzero-guest: kernel uptime $(cut -d' ' -f1 /proc/uptime)s"
 echo "{}$(uname -r)"
 )SH",
                    kScratchSerial, kResultsSerial, kBootedMark);

@@ -1,6 +1,7 @@
 #include "suite/guest_records.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace eofzero::suite {
@@ -17,7 +18,17 @@ std::string OneLine(const std::string& tail) {
   return out;
 }
 
+std::set<std::uint32_t> BlockSizes(const GuestPlan& plan) {
+  std::set<std::uint32_t> sizes;
+  for (const auto& c : plan.cases) sizes.insert(c.block_size);
+  return sizes;
+}
+
 }  // namespace
+
+std::size_t GuestPlan::Configurations() const {
+  return filesystems.size() * BlockSizes(*this).size();
+}
 
 std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan) {
   std::vector<report::ConfigRecord> out;
@@ -32,15 +43,19 @@ std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, cons
   }
   const std::string why = "kernel " + outcome.guest.kernel + ": " + outcome.why_no_report;
   for (const auto& fs : plan.filesystems) {
-    report::ConfigRecord c;
-    c.config.fs = fs;
-    c.config.block_size = plan.block_size;
-    c.config.name = label + ":" + c.config.Short();
-    c.setup_error =
-        why + (outcome.console_tail.empty() ? "" : "; console: " + OneLine(outcome.console_tail));
-    c.guest = outcome.guest;
-    for (const auto& name : plan.cases) c.cases.push_back(report::NotRunRecord(name, why));
-    out.push_back(std::move(c));
+    for (auto block_size : BlockSizes(plan)) {
+      report::ConfigRecord c;
+      c.config.fs = fs;
+      c.config.block_size = block_size;
+      c.config.name = label + ":" + c.config.Short();
+      c.setup_error =
+          why + (outcome.console_tail.empty() ? "" : "; console: " + OneLine(outcome.console_tail));
+      c.guest = outcome.guest;
+      for (const auto& planned : plan.cases)
+        if (planned.block_size == block_size)
+          c.cases.push_back(report::NotRunRecord(planned.name, why));
+      out.push_back(std::move(c));
+    }
   }
   return out;
 }

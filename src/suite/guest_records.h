@@ -25,9 +25,15 @@ struct GuestOutcome {
 
 // The planned filesystems and cases, for a guest that reported nothing.
 struct GuestPlan {
+  struct Case {
+    std::string name;
+    std::uint32_t block_size = 4096;  // the case's own, else the run's
+  };
   std::vector<std::string> filesystems;  // "ext4", "xfs"
-  std::vector<std::string> cases;
-  std::uint32_t block_size = 4096;  // the guest's default
+  std::vector<Case> cases;
+  // The configurations (filesystem, block size) a guest runs: one per
+  // filesystem and block size the cases need, smallest block size first.
+  std::size_t Configurations() const;
 };
 
 std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan);

@@ -190,7 +190,7 @@ class KernelScheduler {
   }
 
   std::size_t total_configs() const {
-    return options_.kernels.size() * std::max<std::size_t>(1, options_.plan.filesystems.size());
+    return options_.kernels.size() * options_.plan.Configurations();
   }
 
   void ShowRunning() {

@@ -136,7 +136,8 @@ KernelRunOptions Options(const Strings& kernels) {
     spec.text = k;
     o.kernels.push_back(spec);
   }
-  o.plan = {{"ext4", "xfs"}, {"append_write", "truncate_up"}};
+  o.plan.filesystems = {"ext4", "xfs"};
+  o.plan.cases = {{"append_write", 4096}, {"truncate_up", 4096}};
   o.timeout = std::chrono::seconds(60);
   return o;
 }
@@ -244,6 +245,29 @@ TEST(KernelRun, MergedShardsAreTheUnshardedTable) {
         << m << " shards";
     EXPECT_EQ(report::ToJson(merged)["configurations"], report::ToJson(whole)["configurations"]);
   }
+}
+
+}  // namespace
+}  // namespace eofzero::suite
+
+namespace eofzero::suite {
+namespace {
+
+TEST(GuestRecords, AGuestWithoutAReportHasAnErrorRowPerFilesystemAndBlockSize) {
+  GuestPlan plan;
+  plan.filesystems = {"ext4", "xfs"};
+  plan.cases = {{"append_write", 4096}, {"truncate_up_1k", 1024}, {"fallocate", 4096}};
+  EXPECT_EQ(plan.Configurations(), 4u);
+  GuestOutcome outcome{{"sid", "", "", 0, 0}, std::nullopt, "the guest panicked: x", "a\nb\n"};
+  const auto records = GuestRecords(outcome, plan);
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].config.name, "sid:ext4/1k");
+  EXPECT_EQ(records[1].config.name, "sid:ext4/4k");
+  EXPECT_EQ(records[3].config.name, "sid:xfs/4k");
+  ASSERT_EQ(records[0].cases.size(), 1u);
+  EXPECT_EQ(records[0].cases[0].case_name, "truncate_up_1k");
+  EXPECT_EQ(records[1].cases.size(), 2u);
+  EXPECT_EQ(records[1].setup_error, "kernel sid: the guest panicked: x; console: a | b");
 }
 
 }  // namespace
