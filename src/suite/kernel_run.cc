@@ -177,7 +177,8 @@ class KernelScheduler {
     }
     outcome.why_no_report =
         interrupt_() ? report::Interruption(interrupt_())
-                     : WhyNoReport(outcome.console_tail, timed_out,
+                     // A panic's own line is above its stack trace: look further back.
+                     : WhyNoReport(guest::ConsoleTail(r.prepared.machine.console, 400), timed_out,
                                    static_cast<int>(options_.timeout.count()), ended.Ending());
     return outcome;
   }

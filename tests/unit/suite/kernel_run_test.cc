@@ -95,8 +95,11 @@ class FakeGuests : public GuestPreparer, public WorkerLauncher {
       if (killed_) return Ended(-1, SIGKILL);
       const double t = std::chrono::duration<double>(owner_.clock.Now() - started_).count();
       if (kernel_ == "panic") {
-        std::ofstream(console_) << "Linux version 6.1.0\r\n"
-                                << "Kernel panic - not syncing: Attempted to kill init!\r\n";
+        // The panic's own line, then a stack trace longer than the tail shown.
+        std::ofstream console(console_);
+        console << "Linux version 6.1.0\r\n"
+                << "Kernel panic - not syncing: Attempted to kill init!\r\n";
+        for (int i = 0; i < 30; ++i) console << "[    2.6] frame " << i << "\r\n";
         return Ended(0, 0);
       }
       if (t >= 2 && !booted_) {
@@ -182,8 +185,9 @@ TEST(KernelRun, AGuestThatPanicsIsAnErrorWithTheConsoleAtOnce) {
     EXPECT_NE(c.setup_error.find("the guest panicked: Kernel panic - not syncing"),
               std::string::npos)
         << c.setup_error;
-    EXPECT_NE(c.setup_error.find("console: Linux version 6.1.0 | Kernel panic"), std::string::npos)
+    EXPECT_NE(c.setup_error.find("console: [    2.6] frame 18 | "), std::string::npos)
         << c.setup_error;
+    EXPECT_NE(c.setup_error.find("| [    2.6] frame 29"), std::string::npos) << c.setup_error;
     ASSERT_EQ(c.cases.size(), 2u);
     for (const auto& r : c.cases) {
       EXPECT_EQ(r.outcome, Outcome::kError);
