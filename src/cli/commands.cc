@@ -16,6 +16,10 @@ constexpr Subcommand kSubcommands[] = {
     {Command::kMatrix, "matrix",
      "run the cases on many filesystem configurations, in parallel (needs root)", AddMatrixOptions,
      MatrixCommand},
+    {Command::kKernels, "kernels",
+     "run the cases on other kernels, each booted under QEMU (TCG) with a small initramfs "
+     "(needs root)",
+     AddKernelsOptions, KernelsCommand},
     {Command::kCleanup, "cleanup",
      "release what eofzero runs that were killed left behind (needs root)", AddCleanupOptions,
      CleanupCommand},

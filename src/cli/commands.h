@@ -35,5 +35,6 @@ int MatrixCommand(const Invocation& invocation);
 int CleanupCommand(const Invocation& invocation);
 int ReportCommand(const Invocation& invocation);
 int LogCommand(const Invocation& invocation);
+int KernelsCommand(const Invocation& invocation);
 
 }  // namespace eofzero::cli

@@ -68,7 +68,9 @@ void AddCleanupOptions(CLI::App& app, RawOptions& raw) {
 }
 
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
-  app.add_option("json", raw.report_input, "a JSON report of run or matrix")->required();
+  app.add_option("json", raw.report_input, "a JSON report of run or matrix");
+  app.add_option("--merge", raw.merge,
+                 "join these reports (the shards of `kernels --shard`, in order) into one");
   AddReportOptions(app, raw);
 }
 

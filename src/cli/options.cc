@@ -184,7 +184,16 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!matrix) return std::unexpected(matrix.error());
     inv.matrix = *matrix;
   }
-  if (inv.command == Command::kReport) {
+  if (inv.command == Command::kKernels) {
+    auto kernels = ValidateKernelsOptions(raw);
+    if (!kernels) return std::unexpected(kernels.error());
+    inv.kernels = std::move(*kernels);
+  }
+  if (inv.command == Command::kReport && !raw.merge.empty()) {
+    auto merge = ValidateReportMerge(raw);
+    if (!merge) return std::unexpected(merge.error());
+    inv.report_merge = std::move(*merge);
+  } else if (inv.command == Command::kReport) {
     auto input = ValidateReportInput(raw);
     if (!input) return std::unexpected(input.error());
     inv.report_input = *input;

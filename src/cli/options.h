@@ -19,7 +19,7 @@
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kKernels, kHelp };
 
 // `eofzero log show LOG`, `eofzero log replay LOG --state S --image OUT`.
 struct LogOptions {
@@ -36,6 +36,8 @@ struct Invocation {
   std::filesystem::path report_input;  // kReport: a JSON report to render again
   bool list_steps = false;             // kList: the step table instead of the cases
   LogOptions log;                      // kLog
+  std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
+  suite::KernelsOptions kernels;                    // kKernels
   std::string help;                    // kHelp
 };
 

@@ -18,6 +18,10 @@ struct RawOptions {
   std::string format = "human", output, config_name, matrix_config, report_input;
   std::string jobs;  // matrix -j; empty: one per CPU
   std::vector<std::string> faults;
+  // kernels: the --kernel words, --shard, --timeout, --append, --cache-dir;
+  // report: --merge's files.
+  std::vector<std::string> kernels, merge;
+  std::string shard, timeout, append, cache_dir;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
   // run only: the scratch device, fstests

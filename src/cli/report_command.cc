@@ -1,26 +1,53 @@
-// `eofzero report FILE.json`: a saved report rendered again in another format.
+// `eofzero report FILE.json`: a saved report rendered again in another format;
+// `eofzero report --merge A.json B.json ...`: shards' reports joined into one.
 #include <iostream>
 
 #include "cli/command_setup.h"
 #include "cli/commands.h"
 #include "report/json_report.h"
+#include "report/kernel_times.h"
 #include "report/report_output.h"
+#include "report/table.h"
 #include "suite/exit_status.h"
+#include "suite/guest_records.h"
 
 namespace eofzero::cli {
+namespace {
+
+std::expected<report::RunRecord, Stop> Load(const std::filesystem::path& file) {
+  auto record = report::LoadJsonReport(file);
+  if (record) return std::move(*record);
+  // (A file that cannot be read reads as no JSON.)
+  const auto& e = record.error();
+  return std::unexpected(
+      Stop{suite::kExitUsage,
+           file.string() + ": " +
+               (e.kind == report::JsonReportError::Kind::kNotAReport ? e.message : "not JSON")});
+}
+
+}  // namespace
 
 int ReportCommand(const Invocation& inv) {
-  auto record = report::LoadJsonReport(inv.report_input);
-  if (!record) {
-    // (A file that cannot be read reads as no JSON.)
-    const auto& e = record.error();
-    return ExitWith(
-        {suite::kExitUsage,
-         inv.report_input.string() + ": " +
-             (e.kind == report::JsonReportError::Kind::kNotAReport ? e.message : "not JSON")});
+  report::RunRecord record;
+  if (inv.report_merge.empty()) {
+    auto loaded = Load(inv.report_input);
+    if (!loaded) return ExitWith(loaded.error());
+    record = std::move(*loaded);
+  } else {
+    std::vector<report::RunRecord> shards;
+    for (const auto& file : inv.report_merge) {
+      auto loaded = Load(file);
+      if (!loaded) return ExitWith(loaded.error());
+      shards.push_back(std::move(*loaded));
+    }
+    record = suite::MergeReports(shards);
   }
-  auto written =
-      report::WriteReport(report::RenderRecord(*record, inv.run.format), inv.run.output, std::cout);
+  std::string text = report::RenderRecord(record, inv.run.format);
+  if (inv.run.format == report::ReportFormat::kMarkdown)
+    text += report::RenderKernelTimes(record, report::TableStyle::kMarkdown);
+  else if (inv.run.format == report::ReportFormat::kHuman)
+    text += report::RenderKernelTimes(record, report::TableStyle::kText);
+  auto written = report::WriteReport(text, inv.run.output, std::cout);
   if (!written) return ExitWith({suite::kExitToolError, written.error()});
   return suite::kExitPass;
 }

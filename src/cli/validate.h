@@ -52,6 +52,12 @@ std::expected<suite::MatrixOptions, std::string> ValidateMatrixOptions(const Raw
 std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o);
 struct LogOptions;
 std::expected<LogOptions, std::string> ValidateLogOptions(const RawOptions& raw);
+// validate_kernels.cc: --kernel (each a suite, package, .deb or bzImage),
+// --shard K/M, -j (1 to 64, default 1), --timeout (seconds), --append.
+std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const RawOptions& raw);
+// `eofzero report --merge FILE...`: files.
+std::expected<std::vector<std::filesystem::path>, std::string> ValidateReportMerge(
+    const RawOptions& raw);
 
 // `eofzero report FILE`: a file.
 std::expected<std::filesystem::path, std::string> ValidateReportInput(const RawOptions& raw);

@@ -24,6 +24,8 @@ std::expected<suite::MatrixOptions, std::string> ValidateMatrixOptions(const Raw
 
 std::expected<std::filesystem::path, std::string> ValidateReportInput(const RawOptions& raw) {
   std::error_code ec;
+  if (raw.report_input.empty())
+    return std::unexpected("report: name a JSON report to render, or --merge FILE...");
   if (!std::filesystem::is_regular_file(raw.report_input, ec))
     return std::unexpected("report: " + raw.report_input + " is not a file");
   return std::filesystem::path(raw.report_input);

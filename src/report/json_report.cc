@@ -215,6 +215,12 @@ json ToJson(const RunRecord& record) {
                        {"device", c.config.device},
                        {"setup_error", c.setup_error},
                        {"cases", std::move(cases)}});
+    if (c.guest)
+      configs.back()["guest"] = {{"kernel", c.guest->kernel},
+                                 {"origin", c.guest->origin},
+                                 {"release", c.guest->release},
+                                 {"boot_seconds", Rounded(c.guest->boot_seconds)},
+                                 {"run_seconds", Rounded(c.guest->run_seconds)}};
   }
   json interrupted;  // null: the run ended by itself
   if (record.interrupted_by)
@@ -265,6 +271,9 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     cr.config.mount_options = c.value("mount_options", "");
     cr.config.device = c.value("device", "");
     cr.setup_error = c.value("setup_error", "");
+    if (auto g = c.find("guest"); g != c.end() && g->is_object())
+      cr.guest = GuestInfo{g->value("kernel", ""), g->value("origin", ""), g->value("release", ""),
+                           g->value("boot_seconds", 0.0), g->value("run_seconds", 0.0)};
     auto cases = Member<json>(c, "cases", where);
     if (!cases) return std::unexpected(cases.error());
     if (!cases->is_array()) return std::unexpected(where + ": \"cases\" is not a list");

@@ -11,6 +11,7 @@
 //    interrupted: null | {signal, name},
 //    configurations: [
 //     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,
+//      guest {kernel, origin, release, boot_seconds, run_seconds} (kernels only),
 //      cases: [{case, case_file, verdict, summary, reason, seconds, evidence,
 //               notes, findings, expected_failure {reason, findings}, standing,
 //               not_run, block_size, old_eof, eof_block,

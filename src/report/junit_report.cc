@@ -1,7 +1,9 @@
 #include "report/junit_report.h"
 
-#include <pugixml.hpp>
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <pugixml.hpp>
 #include <sstream>
 
 #include "os/process.h"
@@ -108,7 +110,14 @@ std::string RenderJunit(const RunRecord& record) {
     suite.append_attribute("name") = name.c_str();
     if (!record.started.empty()) suite.append_attribute("timestamp") = record.started.c_str();
     auto props = suite.append_child("properties");
-    Property(props, "kernel", record.kernel);
+    // A guest's configuration ran on the guest's kernel (`eofzero kernels`).
+    Property(props, "kernel",
+             c.guest && !c.guest->release.empty() ? c.guest->release : record.kernel);
+    if (c.guest) {
+      Property(props, "guest_kernel", c.guest->kernel);
+      Property(props, "boot_seconds", fmt::format("{:.1f}", c.guest->boot_seconds));
+      Property(props, "run_seconds", fmt::format("{:.1f}", c.guest->run_seconds));
+    }
     Property(props, "fs", c.config.fs);
     Property(props, "block_size", std::to_string(c.config.block_size));
     Property(props, "mkfs_command", c.config.mkfs_command);

@@ -76,8 +76,8 @@ std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord
 }
 
 std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurations,
-                                unsigned parallel) {
-  std::string closing = "matrix: " + std::to_string(configurations) + " configurations in " +
+                                unsigned parallel, const std::string& command) {
+  std::string closing = command + ": " + std::to_string(configurations) + " configurations in " +
                         Seconds(record.seconds) + " with -j " + std::to_string(parallel);
   if (record.interrupted_by) closing += "; " + InterruptionSummary(record);
   return RenderTable(record, TableStyle::kText) + "\n" + Attention(record) + closing + "\n";
@@ -85,7 +85,7 @@ std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurati
 
 void MatrixTextReporter::Started(const std::string& kernel, std::size_t configurations,
                                  unsigned parallel) {
-  out_ << "eofzero matrix on Linux " << kernel << ": " << configurations << " configurations, "
+  out_ << "eofzero " << command_ << " on Linux " << kernel << ": " << configurations << " configurations, "
        << parallel << " at a time\n";
   out_.flush();
 }
@@ -105,7 +105,7 @@ void MatrixTextReporter::ConfigDone(std::size_t n, std::size_t of, const ConfigR
 void MatrixTextReporter::Finished(const RunRecord& record, std::size_t configurations,
                                   unsigned parallel) {
   out_ << (interactive_ ? std::string(kEraseLine) + "\n" : "\n")
-       << RenderMatrixSummary(record, configurations, parallel);
+       << RenderMatrixSummary(record, configurations, parallel, command_);
   out_.flush();
 }
 

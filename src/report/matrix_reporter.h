@@ -36,14 +36,17 @@ std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord
 // The text after the runs: the table, what needs attention (each red cell,
 // with its evidence when there are only a few), and "matrix: N
 // configurations in Xs with -j P" (and the interruption, if any).
+// `command` names the run in the closing line ("kernels: ...").
 std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurations,
-                                unsigned parallel);
+                                unsigned parallel, const std::string& command = "matrix");
 
 // The human report on a stream; `interactive` (a terminal) adds the
 // transient "running: ..." line, erased before each line that stays.
 class MatrixTextReporter : public MatrixReporter {
  public:
-  MatrixTextReporter(std::ostream& out, bool interactive) : out_(out), interactive_(interactive) {}
+  // `command` names the run in the first and last lines ("matrix", "kernels").
+  MatrixTextReporter(std::ostream& out, bool interactive, std::string command = "matrix")
+      : out_(out), interactive_(interactive), command_(std::move(command)) {}
   void Started(const std::string& kernel, std::size_t configurations, unsigned parallel) override;
   void Running(const std::vector<std::string>& names) override;
   void ConfigDone(std::size_t n, std::size_t of, const ConfigRecord& config,
@@ -53,6 +56,7 @@ class MatrixTextReporter : public MatrixReporter {
  private:
   std::ostream& out_;
   const bool interactive_;
+  const std::string command_;
 };
 
 }  // namespace eofzero::report

@@ -48,10 +48,22 @@ struct CaseRecord {
   bool not_run = false;
 };
 
+// A configuration run inside a QEMU guest (`eofzero kernels`): which kernel,
+// as asked for and as the guest names itself, and where the time went.
+struct GuestInfo {
+  std::string kernel;   // the --kernel word
+  std::string origin;   // the package (and suite), .deb or image it booted
+  std::string release;  // `uname -r` in the guest; empty if it never said
+  double boot_seconds = 0;  // from starting QEMU to the guest's init running
+  double run_seconds = 0;   // from then to QEMU's end
+  bool operator==(const GuestInfo&) const = default;
+};
+
 struct ConfigRecord {
   ConfigInfo config;
   std::string setup_error;  // non-empty: the configuration could not be set up
   std::vector<CaseRecord> cases;
+  std::optional<GuestInfo> guest = {};  // `eofzero kernels`: the guest it ran in
 };
 
 struct RunRecord {

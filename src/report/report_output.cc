@@ -51,10 +51,10 @@ std::expected<void, std::string> ReportOutput::Write() {
 }
 
 MatrixOutput::MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-                           bool interactive)
-    : format_(format), output_(std::move(output)), out_(out) {
+                           bool interactive, std::string command)
+    : format_(format), output_(std::move(output)), out_(out), command_(std::move(command)) {
   if (format_ == ReportFormat::kHuman || !output_.empty())
-    reporter_ = std::make_unique<MatrixTextReporter>(out, interactive);
+    reporter_ = std::make_unique<MatrixTextReporter>(out, interactive, command_);
   else
     reporter_ = std::make_unique<MatrixReporter>();  // says nothing: stdout gets the file format
 }
@@ -64,7 +64,7 @@ std::expected<void, std::string> MatrixOutput::Write(const RunRecord& record,
                                                      unsigned parallel) {
   if (output_.empty() && format_ == ReportFormat::kHuman) return {};  // shown as it ran
   const std::string text = format_ == ReportFormat::kHuman
-                               ? RenderMatrixSummary(record, configurations, parallel)
+                               ? RenderMatrixSummary(record, configurations, parallel, command_)
                                : RenderRecord(record, format_);
   return WriteReport(text, output_, out_);
 }

@@ -49,8 +49,9 @@ class ReportOutput {
 // --output; a file format, or the human summary to --output, once it is over.
 class MatrixOutput {
  public:
+  // `command` names the run in the human report ("matrix", "kernels").
   MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-               bool interactive);
+               bool interactive, std::string command = "matrix");
   MatrixReporter& reporter() { return *reporter_; }
   // Writes what --format and --output ask for besides stdout's human report.
   std::expected<void, std::string> Write(const RunRecord& record, std::size_t configurations,
@@ -60,6 +61,7 @@ class MatrixOutput {
   const ReportFormat format_;
   const std::filesystem::path output_;
   std::ostream& out_;
+  const std::string command_;
   std::unique_ptr<MatrixReporter> reporter_;
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/scenario.h"
+#include "guest/kernel_spec.h"
 #include "report/format.h"
 #include "scratch/fs_type.h"
 #include "scratch/scratch_target.h"
@@ -43,6 +44,17 @@ struct RunOptions {
   // --record DIR: each configuration's scratch filesystem records its block
   // writes into DIR/FS-BS.ezlog (scratch/recording_device.h). Empty: none.
   std::filesystem::path record_dir;
+};
+
+// `eofzero kernels`: which kernels, which slice of them, and how their
+// guests run (the cases and filesystems are RunOptions').
+struct KernelsOptions {
+  std::vector<guest::KernelSpec> kernels;  // --kernel, in order
+  guest::Shard shard;                      // --shard K/M (1/1: all)
+  unsigned jobs = 1;                       // guests at once (-j)
+  std::uint32_t timeout_seconds = 900;     // per guest: boot and run (--timeout)
+  std::string append;                      // extra kernel command-line words
+  std::filesystem::path cache_dir;         // empty: $EOFZERO_KERNEL_CACHE or the default
 };
 
 struct MatrixOptions {

@@ -20,7 +20,7 @@ TEST(Subcommands, EveryCommandHasOneEntryWithOptionsAndARunFunction) {
   }
   EXPECT_EQ(names,
             (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report",
-                                   "log"}));
+                                   "log", "kernels"}));
   EXPECT_EQ(FindSubcommand(Command::kHelp), nullptr);
 }
 
@@ -33,6 +33,7 @@ TEST(Subcommands, TheHelpListsEachWithItsLineAndEachParsesToItsCommand) {
     std::vector<std::string> args = {s.name};
     if (s.command == Command::kReport) args.push_back(EOFZERO_SOURCE_DIR "/README.md");
     if (s.command == Command::kLog) args = {s.name, "show", EOFZERO_SOURCE_DIR "/README.md"};
+    if (s.command == Command::kKernels) args.insert(args.end(), {"--kernel", "bookworm"});
     auto inv = ParseCommandLine(args);
     ASSERT_TRUE(inv) << s.name << ": " << inv.error();
     EXPECT_EQ(inv->command, s.command) << s.name;

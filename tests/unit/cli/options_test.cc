@@ -143,7 +143,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"matrix", "-j", "0"}, "-j: must be 1 to 64"},
         BadInput{{"matrix", "--jobs", "0"}, "-j: must be 1 to 64"},
         BadInput{{"matrix", "-j", "two"}, "-j: 'two' is not a whole number"},
-        BadInput{{"report"}, "json is required"},
+        BadInput{{"report"}, "report: name a JSON report to render, or --merge FILE..."},
+        BadInput{{"report", "--merge", "/no/such.json"}, "--merge: /no/such.json is not a file"},
+        BadInput{{"kernels"}, "--kernel: name at least one kernel"},
+        BadInput{{"kernels", "--kernel", "firefox"}, "--kernel firefox: not a suite"},
+        BadInput{{"kernels", "--kernel", "/no/bzImage"},
+                 "--kernel /no/bzImage: /no/bzImage is not a kernel image file"},
+        BadInput{{"kernels", "--kernel", "/no/k.deb"}, "--kernel /no/k.deb: no such file"},
+        BadInput{{"kernels", "--kernel", "sid", "--shard", "3/2"}, "--shard 3/2: K is more than M"},
+        BadInput{{"kernels", "--kernel", "sid", "-j", "0"}, "-j: must be 1 to 64"},
+        BadInput{{"kernels", "--kernel", "sid", "--timeout", "0"},
+                 "--timeout: must be at least 1 second"},
+        BadInput{{"kernels", "--kernel", "sid", "--fs", "btrfs"}, "--fs: "},
         BadInput{{"report", "/no/such.json"}, "report: /no/such.json is not a file"}));
 
 TEST(ParseCommandLine, ReportFormatAndOutput) {
@@ -372,6 +383,44 @@ TEST(ParseSize, AcceptsSuffixesAndRejectsJunk) {
   EXPECT_EQ(ParseSize("-1"), std::nullopt);
   EXPECT_EQ(ParseSize("99999999999999999999G"), std::nullopt);
   EXPECT_EQ(ParseSize("17179869184G"), std::nullopt);  // overflows 64 bits
+}
+
+}  // namespace
+}  // namespace eofzero::cli
+
+namespace eofzero::cli {
+namespace {
+
+TEST(ParseCommandLine, KernelsTakesSpecsAShardJobsATimeoutAndTheCaseOptions) {
+  auto inv = ParseCommandLine({"kernels", "--kernel", "bookworm,sid/6.17.8+deb14-amd64", "--kernel",
+                               "trixie", "--shard", "2/3", "-j", "2", "--timeout", "120",
+                               "--append", "ext4.debug=1", "--fs", "xfs", "--case", "*",
+                               "--format", "json"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->command, Command::kKernels);
+  ASSERT_EQ(inv->kernels.kernels.size(), 3u);
+  EXPECT_EQ(inv->kernels.kernels[1].package, "linux-image-6.17.8+deb14-amd64");
+  EXPECT_EQ(inv->kernels.kernels[2].suite, "trixie");
+  EXPECT_EQ(inv->kernels.shard.index, 2u);
+  EXPECT_EQ(inv->kernels.shard.count, 3u);
+  EXPECT_EQ(inv->kernels.jobs, 2u);
+  EXPECT_EQ(inv->kernels.timeout_seconds, 120u);
+  EXPECT_EQ(inv->kernels.append, "ext4.debug=1");
+  EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});
+  EXPECT_EQ(inv->run.cases, std::vector<std::string>{"*"});
+  auto defaults = ParseCommandLine({"kernels", "--kernel", "sid"});
+  ASSERT_TRUE(defaults) << defaults.error();
+  EXPECT_EQ(defaults->kernels.jobs, 1u);
+  EXPECT_EQ(defaults->kernels.timeout_seconds, 900u);
+  EXPECT_EQ(defaults->kernels.shard.count, 1u);
+}
+
+TEST(ParseCommandLine, ReportMergeTakesTheShardsInOrder) {
+  const std::string readme = EOFZERO_SOURCE_DIR "/README.md";
+  auto inv = ParseCommandLine({"report", "--merge", readme, readme, "--format", "markdown"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->report_merge.size(), 2u);
+  EXPECT_EQ(inv->run.format, report::ReportFormat::kMarkdown);
 }
 
 }  // namespace

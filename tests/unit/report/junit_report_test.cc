@@ -70,8 +70,9 @@ TEST_F(Junit, ADeclaredFailurePassesAndAnUnexpectedPassFails) {
   auto xfs = root_.find_child_by_attribute("testsuite", "name", "xfs-4k");
   auto xfail = Case(xfs, "append_write");
   EXPECT_FALSE(xfail.child("failure"));
-  EXPECT_NE(std::string(xfail.child("system-out").text().as_string()).find("expected failure: xfs tail"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(xfail.child("system-out").text().as_string()).find("expected failure: xfs tail"),
+      std::string::npos);
   auto xpass = Case(xfs, "truncate_up").child("failure");
   ASSERT_TRUE(xpass);
   EXPECT_STREQ(xpass.attribute("type").as_string(), "XPASS");
@@ -102,13 +103,41 @@ TEST(JunitInterrupted, EverySuiteSaysSoAndEachCaseThatDidNotRunIsAnError) {
   auto error = Case(ext4, "append_write").child("error");
   ASSERT_TRUE(error) << xml;
   EXPECT_STREQ(error.attribute("type").as_string(), "NOT_RUN");
-  EXPECT_STREQ(error.attribute("message").as_string(),
-               "not run: interrupted by signal 2 (SIGINT)");
+  EXPECT_STREQ(error.attribute("message").as_string(), "not run: interrupted by signal 2 (SIGINT)");
 }
 
 TEST_F(Junit, ARunThatEndedHasNoInterruptedProperty) {
   EXPECT_EQ(xml_.find("\"interrupted\""), std::string::npos) << xml_;
   EXPECT_EQ(xml_.find("NOT_RUN"), std::string::npos) << xml_;
+}
+
+}  // namespace
+}  // namespace eofzero::report
+
+namespace eofzero::report {
+namespace {
+
+TEST(JunitGuest, AGuestsConfigurationNamesTheGuestsKernelAndItsTimes) {
+  RunRecord record = testing::SampleRecord();
+  record.configs[0].guest =
+      GuestInfo{"sid", "linux-image-7.2.13+deb14-amd64 (sid)", "7.2.13+deb14-amd64", 8.04, 5.21};
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(RenderJunit(record).c_str()));
+  auto suites = doc.child("testsuites").children("testsuite");
+  auto property = [](const pugi::xml_node& suite, const char* name) {
+    return std::string(suite.child("properties")
+                           .find_child_by_attribute("property", "name", name)
+                           .attribute("value")
+                           .value());
+  };
+  auto guest = *suites.begin();
+  EXPECT_EQ(property(guest, "kernel"), "7.2.13+deb14-amd64");
+  EXPECT_EQ(property(guest, "guest_kernel"), "sid");
+  EXPECT_EQ(property(guest, "boot_seconds"), "8.0");
+  EXPECT_EQ(property(guest, "run_seconds"), "5.2");
+  auto host = *std::next(suites.begin());
+  EXPECT_EQ(property(host, "kernel"), record.kernel);
+  EXPECT_EQ(property(host, "guest_kernel"), "");
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+#include "guest/initramfs.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace eofzero::guest {
+namespace {
+
+class Manifest {
+ public:
+  void Dir(const std::string& path) {
+    if (path.empty() || dirs_.contains(path)) return;
+    if (const auto slash = path.rfind('/'); slash != std::string::npos) Dir(path.substr(0, slash));
+    dirs_.insert(path);
+    entries_.push_back({InitramfsEntry::Kind::kDirectory, path, {}, {}, 0755});
+  }
+  void Add(InitramfsEntry entry) {
+    if (const auto slash = entry.path.rfind('/'); slash != std::string::npos)
+      Dir(entry.path.substr(0, slash));
+    if (files_.insert(entry.path).second) entries_.push_back(std::move(entry));
+  }
+  void HostFile(const std::string& path, const std::filesystem::path& source, unsigned mode) {
+    Add({InitramfsEntry::Kind::kFile, path, source, {}, mode});
+  }
+  std::vector<InitramfsEntry> entries() && { return std::move(entries_); }
+
+ private:
+  std::set<std::string> dirs_, files_;
+  std::vector<InitramfsEntry> entries_;
+};
+
+std::string Relative(const std::filesystem::path& absolute) {
+  return absolute.relative_path().string();
+}
+
+}  // namespace
+
+std::string ShellQuote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::vector<InitramfsEntry> InitramfsManifest(const InitramfsInputs& in) {
+  Manifest m;
+  for (const char* dir :
+       {"dev", "proc", "sys", "tmp", "var/tmp", "run", "mnt/scratch", "sbin", "bin"})
+    m.Dir(dir);
+  // The kernel opens /dev/console for init before devtmpfs is mounted.
+  m.Add({InitramfsEntry::Kind::kCharDevice, "dev/console", {}, {}, 0600, 5, 1});
+  m.HostFile("bin/busybox", in.busybox, 0755);
+  m.Add({InitramfsEntry::Kind::kSymlink, "bin/sh", {}, "busybox", 0777});
+  m.HostFile("bin/eofzero", in.eofzero, 0755);
+  for (const auto& [name, source] : in.tools) m.HostFile("sbin/" + name, source, 0755);
+  for (const auto& lib : in.libraries) m.HostFile(Relative(lib), lib, 0755);
+  for (const auto& file : in.etc_files) m.HostFile(Relative(file), file, 0644);
+  for (const auto& file : in.case_files)
+    m.HostFile("cases/" + file.filename().string(), file, 0644);
+  for (const auto& module : in.modules)
+    m.HostFile("lib/modules/eofzero/" + module.name + ".ko", module.file, 0644);
+  m.Add({InitramfsEntry::Kind::kFile, "init", {}, InitScript(in), 0755});
+  return std::move(m).entries();
+}
+
+std::string InitScript(const InitramfsInputs& in) {
+  std::string s = R"SH(#!/bin/sh
+# eofzero's guest init: load the modules, find the disks, run, report, power off.
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+)SH";
+  for (const auto& module : in.modules)
+    s +=
+        fmt::format("insmod /lib/modules/eofzero/{}.ko || echo 'eofzero-guest: insmod {} failed'\n",
+                    module.name, module.name);
+  s += fmt::format(R"SH(scratch= results=
+for d in /sys/block/vd*; do
+  case "$(cat $d/serial 2>/dev/null)" in
+    {}) scratch=/dev/${{d##*/}} ;;
+    {}) results=/dev/${{d##*/}} ;;
+  esac
+done
+echo "eofzero-guest: kernel uptime $(cut -d' ' -f1 /proc/uptime)s"
+echo "{}$(uname -r)"
+)SH",
+                   kScratchSerial, kResultsSerial, kBootedMark);
+  std::string args;
+  for (const auto& a : in.run_args) args += " " + ShellQuote(a);
+  s += fmt::format(
+      R"SH(if [ -n "$scratch" ] && [ -n "$results" ]; then
+  EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
+    --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json{}
+  echo "eofzero-guest: eofzero exited $?"
+  [ -s /tmp/report.json ] && cat /tmp/report.json > "$results"
+  sync
+else
+  echo "eofzero-guest: no virtio disks with serials {} and {}"
+fi
+echo "{}"
+reboot -f
+)SH",
+      args, kScratchSerial, kResultsSerial, kDoneMark);
+  return s;
+}
+
+}  // namespace eofzero::guest

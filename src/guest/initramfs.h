@@ -1,0 +1,62 @@
+// What a guest's initramfs holds (pure): busybox, the eofzero binary and the
+// tools it runs (mkfs, fsck, dumpe2fs, xfs_db) with their shared libraries
+// at the paths the host's loader found them, the case catalog, the kernel's
+// modules in load order, and an /init that loads them, finds the virtio
+// disks by serial, runs eofzero on the scratch disk and writes its JSON
+// report raw onto the results disk. The manifest is written as a cpio
+// archive by initramfs_build.h.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace eofzero::guest {
+
+// The virtio disks' serials, as the guest finds them in /sys/block/*/serial.
+inline constexpr const char* kScratchSerial = "eofzero-scratch";
+inline constexpr const char* kResultsSerial = "eofzero-results";
+// Console lines the host waits for: booted (then "RELEASE"), and done.
+inline constexpr const char* kBootedMark = "eofzero-guest: booted ";
+inline constexpr const char* kDoneMark = "eofzero-guest: done";
+
+struct GuestModule {
+  std::string name;
+  std::filesystem::path file;  // on the host: an uncompressed .ko
+};
+
+struct InitramfsInputs {
+  std::filesystem::path busybox;  // a static busybox
+  std::filesystem::path eofzero;
+  // Tools, by the name they get in /sbin (mkfs.ext4 reads its own name).
+  std::vector<std::pair<std::string, std::filesystem::path>> tools;
+  // Shared libraries and the loader, at the same absolute path as on the host.
+  std::vector<std::filesystem::path> libraries;
+  std::vector<std::filesystem::path> etc_files;   // e.g. /etc/mke2fs.conf, same path
+  std::vector<std::filesystem::path> case_files;  // into /cases
+  std::vector<GuestModule> modules;               // in load order
+  // What eofzero runs in the guest after `run` and its scratch device
+  // options (e.g. --fs ext4,xfs --case '*').
+  std::vector<std::string> run_args;
+};
+
+struct InitramfsEntry {
+  enum class Kind { kDirectory, kFile, kSymlink, kCharDevice };
+  Kind kind = Kind::kFile;
+  std::string path;              // in the guest, without the leading '/'
+  std::filesystem::path source;  // kFile from the host (empty: `data`)
+  std::string data;              // kFile's content when no source; kSymlink's target
+  unsigned mode = 0644;
+  unsigned major = 0, minor = 0;  // kCharDevice
+};
+
+// Every entry in archive order: each folder before what it holds.
+std::vector<InitramfsEntry> InitramfsManifest(const InitramfsInputs& inputs);
+
+// The guest's /init (a busybox sh script).
+std::string InitScript(const InitramfsInputs& inputs);
+
+// `word` quoted for sh: 'it'\''s'.
+std::string ShellQuote(const std::string& word);
+
+}  // namespace eofzero::guest

@@ -1,0 +1,50 @@
+// A guest's outcome folded into the kernel table's records (pure): each of
+// its configurations named "RELEASE:CONFIG" and marked with the guest's
+// kernel and times; a guest that did not report (it failed to boot,
+// panicked, hung, or its eofzero died) becomes one ERROR configuration per
+// filesystem, every selected case "not run: <why>", the console's last
+// lines in its setup error. Also the merge of shards' reports.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/record.h"
+
+namespace eofzero::suite {
+
+struct GuestOutcome {
+  report::GuestInfo guest;
+  // The guest's own report, when it wrote one that reads as a report.
+  std::optional<report::RunRecord> report;
+  std::string why_no_report;  // else: "the guest panicked", "timed out after 600s", ...
+  std::string console_tail;   // the console's last lines
+};
+
+// The planned filesystems and cases, for a guest that reported nothing.
+struct GuestPlan {
+  struct Case {
+    std::string name;
+    std::uint32_t block_size = 4096;  // the case's own, else the run's
+  };
+  std::vector<std::string> filesystems;  // "ext4", "xfs"
+  std::vector<Case> cases;
+  // The configurations (filesystem, block size) a guest runs: one per
+  // filesystem and block size the cases need, smallest block size first.
+  std::size_t Configurations() const;
+};
+
+std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan);
+
+// Why a guest that wrote no report ended, from its console (a panic's own
+// line) or how it ended (timed out, QEMU's exit).
+std::string WhyNoReport(const std::string& console_tail, bool timed_out, int timeout_seconds,
+                        const std::string& qemu_ending);
+
+// Shards' reports joined into one (pure): every configuration in the order
+// given, the first one's start, the longest run's time, the first signal.
+report::RunRecord MergeReports(const std::vector<report::RunRecord>& shards);
+
+}  // namespace eofzero::suite

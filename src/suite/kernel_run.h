@@ -1,0 +1,72 @@
+// `eofzero kernels`: the same cases on other kernels, each booted once under
+// QEMU (TCG) with an initramfs that runs eofzero on a virtio scratch disk and
+// writes its JSON report onto a results disk. Up to `parallel` guests run at
+// once; each is bounded by a timeout (a guest that hangs is killed); a guest
+// that fails to boot, panics, hangs or reports nothing is one ERROR row per
+// filesystem with the console's last lines. Guests are prepared through a
+// GuestPreparer (the real one fetches the kernel and builds the initramfs)
+// and started through a WorkerLauncher, time comes from a Clock: the unit
+// tests run it with fakes, no QEMU and no root.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "guest/kernel_package.h"
+#include "guest/kernel_spec.h"
+#include "guest/qemu.h"
+#include "report/matrix_reporter.h"
+#include "report/record.h"
+#include "suite/clock.h"
+#include "suite/guest_records.h"
+#include "suite/interrupts.h"
+#include "suite/worker_launcher.h"
+
+namespace eofzero::suite {
+
+struct KernelRunOptions {
+  std::vector<guest::KernelSpec> kernels;  // this shard's
+  std::vector<std::string> run_args;       // for `eofzero run` in the guest
+  GuestPlan plan;                          // the filesystems and cases it will run
+  unsigned parallel = 1;
+  std::chrono::seconds timeout{900};  // per guest, boot and run
+  std::string append;                 // extra kernel command-line words
+  std::chrono::milliseconds poll_interval{100};
+};
+
+// A guest ready to start: its machine (kernel, initramfs, disks, console) and
+// where its kernel came from.
+struct PreparedGuest {
+  guest::GuestMachine machine;
+  std::string origin;
+};
+
+class GuestPreparer {
+ public:
+  virtual ~GuestPreparer() = default;
+  // Makes what the guest of `kernel` needs inside `dir` (its own folder). An
+  // error (the kernel cannot be had, the initramfs not built) is that
+  // kernel's ERROR rows.
+  virtual os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel,
+                                            const std::filesystem::path& dir) = 0;
+};
+
+// The real one: guest/kernel_package.h and guest/initramfs_build.h.
+std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache,
+                                                 std::filesystem::path eofzero,
+                                                 std::filesystem::path cases_dir,
+                                                 std::vector<std::string> run_args);
+
+// Runs every kernel's guest in `dir` (one folder each) and returns their
+// records, in the kernels' order. On an interrupt it starts no more guests
+// and kills the running ones; their cases are not-run ERRORs.
+std::vector<report::ConfigRecord> RunKernels(const KernelRunOptions& options,
+                                             const std::filesystem::path& dir,
+                                             GuestPreparer& preparer, WorkerLauncher& launcher,
+                                             report::MatrixReporter& reporter, Clock& clock,
+                                             InterruptPoll interrupt);
+
+}  // namespace eofzero::suite
