@@ -63,6 +63,11 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     if (!failing.empty() || v.wrong_size) os << "; ";
     os << "fsck found corruption after the crash";
   }
+  if (!run.race_findings.empty()) {
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruption()) os << "; ";
+    os << "race: " << run.race_findings.front();
+    if (run.race_findings.size() > 1) os << " (and " << run.race_findings.size() - 1 << " more)";
+  }
   return os.str();
 }
 
@@ -150,7 +155,8 @@ Verdict Judge(const CaseRun& run) {
   for (const auto& f : run.fsck)
     v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
                            : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
-  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption()) {
+  if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() ||
+      !run.race_findings.empty()) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
     if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);

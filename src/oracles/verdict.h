@@ -7,6 +7,8 @@
 //    write itself (after the crash: inside the file), or a size is not the
 //    one an `expect size` step expected;
 //    or fsck found the filesystem corrupt after the crash;
+//    or a race step's check found a byte its threads did not leave there
+//    (CaseRun::race_findings);
 //  - error, too: independent views disagree (FIEMAP against the offline
 //    block map, stat against the on-disk size) and nothing failed;
 //  - pass: the plant was verified, every oracle saw a zero gap, and the

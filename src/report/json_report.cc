@@ -101,7 +101,8 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   }
   r.detail = json::object();
   for (const char* key : {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
-                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements"})
+                          "extent_after_crash", "oracles", "sizes", "fsck", "disagreements",
+                          "race_findings"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }
@@ -136,6 +137,7 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
   d["fsck"] = json::array();
   for (const auto& f : verdict.fsck) d["fsck"].push_back(FsckJson(f));
   d["disagreements"] = run.disagreements;
+  d["race_findings"] = run.race_findings;
   return d;
 }
 

@@ -23,6 +23,7 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
     if (verdict.wrong_size) r.findings.push_back("size");
     if (verdict.FsckFoundCorruption()) r.findings.push_back("fsck");
     if (!run.disagreements.empty()) r.findings.push_back("disagreement");
+    if (!run.race_findings.empty()) r.findings.push_back("race");
   }
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);

@@ -16,7 +16,7 @@
 namespace eofzero::report {
 
 // A failure a configuration declares as known (a kernel bug): why, and the
-// kinds of finding it covers ("gap", "size", "fsck", "disagreement"). A
+// kinds of finding it covers ("gap", "size", "fsck", "disagreement", "race"). A
 // failure with a finding of another kind is not covered: it is new.
 struct ExpectedFailure {
   std::string reason;
@@ -35,7 +35,8 @@ struct CaseRecord {
   double seconds = 0;
   // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
   // the gap; "size": an `expect size` did not hold; "fsck": corruption;
-  // "disagreement": independent views disagree).
+  // "disagreement": independent views disagree; "race": a race step's check
+  // found a byte its threads did not leave there).
   std::vector<std::string> findings;
   // A declared expected failure (matrix configurations).
   std::optional<ExpectedFailure> expected_failure;

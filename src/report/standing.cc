@@ -46,7 +46,8 @@ Standing StandingOf(const CaseRecord& r) {
 }
 
 bool IsFindingKind(const std::string& kind) {
-  return kind == "gap" || kind == "size" || kind == "fsck" || kind == "disagreement";
+  return kind == "gap" || kind == "size" || kind == "fsck" || kind == "disagreement" ||
+         kind == "race";
 }
 
 bool IsRed(Standing s) {
