@@ -1,8 +1,8 @@
 #include "engine/race_check.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace eofzero::engine {
 
@@ -16,9 +16,8 @@ std::vector<std::string> CheckRaceRange(const RaceExpectation& exp, ByteView got
     return zero_allowed || std::any_of(exp.maybe.begin(), exp.maybe.end(),
                                        [&](const ByteRange& r) { return r.Contains(at); });
   };
-  const std::uint64_t judged =
-      std::min<std::uint64_t>({exp.expected.size(), got.size(),
-                               file_size > exp.offset ? file_size - exp.offset : 0});
+  const std::uint64_t judged = std::min<std::uint64_t>(
+      {exp.expected.size(), got.size(), file_size > exp.offset ? file_size - exp.offset : 0});
   std::vector<std::string> out;
   for (std::uint64_t i = 0; i < judged;) {
     if (allowed(i)) {

@@ -72,8 +72,9 @@ os::Result<Bytes> ReadDirectRange(Interpreter& in, std::uint64_t offset, std::ui
   const std::uint64_t bs = in.block_size();
   const std::uint64_t begin = offset / bs * bs, end = RoundUp(offset + length, bs);
   EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(""));
-  EOFZERO_ASSIGN_OR_RETURN(os::DirectReadResult r,
-                           in.sys().ReadDirect(in.PathOf(""), begin, end - begin, in.DirectAlign(fd)));
+  EOFZERO_ASSIGN_OR_RETURN(
+      os::DirectReadResult r,
+      in.sys().ReadDirect(in.PathOf(""), begin, end - begin, in.DirectAlign(fd)));
   const std::uint64_t from = offset - begin;
   const std::uint64_t to = std::min<std::uint64_t>(r.count, from + length);
   if (to <= from) return Bytes{};
@@ -196,7 +197,8 @@ Status DioOnce(Interpreter& in, const Step& s, std::uint64_t block, std::uint64_
   EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd("", O_DIRECT));
   if (s.Has('u')) {
     EOFZERO_ASSIGN_OR_RETURN(int plain, in.Fd(""));
-    EOFZERO_RETURN_IF_ERROR(in.sys().Fallocate(plain, os::FallocFlags().keep_size, block, bs, path));
+    EOFZERO_RETURN_IF_ERROR(
+        in.sys().Fallocate(plain, os::FallocFlags().keep_size, block, bs, path));
   }
   // Two different sectors of the block, moving from iteration to iteration.
   const std::uint64_t sectors = bs / unit, a = iteration % sectors, b = (a + sectors / 2) % sectors;
@@ -217,9 +219,9 @@ Status DioOnce(Interpreter& in, const Step& s, std::uint64_t block, std::uint64_
   EOFZERO_RETURN_IF_ERROR(RunTogether(work));
   RaceExpectation exp;
   exp.line = s.line;
-  exp.what = fmt::format("race_dio iteration {}: two O_DIRECT writers into {}{}", iteration,
-                         s.Has('u') ? "an unwritten extent" : "a hole",
-                         s.Has('N') ? " (RWF_NOWAIT)" : "");
+  exp.what =
+      fmt::format("race_dio iteration {}: two O_DIRECT writers into {}{}", iteration,
+                  s.Has('u') ? "an unwritten extent" : "a hole", s.Has('N') ? " (RWF_NOWAIT)" : "");
   exp.offset = block;
   exp.expected = Bytes(bs, 0);
   exp.direct_before_crash = true;
@@ -229,13 +231,13 @@ Status DioOnce(Interpreter& in, const Step& s, std::uint64_t block, std::uint64_
       in.RecordWrite("", {w.at, unit, w.byte, {}}, "race_dio O_DIRECT write");
       continue;
     }
-    // RWF_NOWAIT: EAGAIN says the write would block; part of it may have
-    // been written before (a short write continued), so its bytes may be
-    // its own or zero, never anything else.
+    // RWF_NOWAIT: EAGAIN says the write would block. A one-sector O_DIRECT
+    // write is refused whole, so the crash model gets no write (a promise
+    // after it must not ask for these bytes); this check still lets them be
+    // the writer's own or zero, never anything else.
     if (!s.Has('N') || w.result.error().errnum != EAGAIN) return w.result;
     ++eagain;
     exp.maybe.push_back({w.at, w.at + unit});
-    in.RecordWrite("", {w.at, unit, w.byte, {}}, "race_dio RWF_NOWAIT write (EAGAIN)");
   }
   return Expect(in, std::move(exp));
 }
@@ -269,9 +271,9 @@ Status RaceMmapAppend(Interpreter& in, const Step& s) {
   for (std::uint64_t i = 0; i < repeats; ++i) {
     EOFZERO_ASSIGN_OR_RETURN(std::uint64_t eof, in.SizeOf(""));
     if (eof % in.block_size() == 0)
-      return Fail(ErrorKind::kInvalid,
-                  fmt::format("race_mmap_append needs an EOF inside a block; the file is {} bytes",
-                              eof));
+      return Fail(
+          ErrorKind::kInvalid,
+          fmt::format("race_mmap_append needs an EOF inside a block; the file is {} bytes", eof));
     EOFZERO_RETURN_IF_ERROR(MmapAppendOnce(in, s, eof, pattern, i));
   }
   return {};
@@ -282,8 +284,9 @@ Status RaceDio(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t repeats, in.FlagValue(s, 'n', 1));
   const std::uint64_t bs = in.block_size();
   if (first % bs)
-    return Fail(ErrorKind::kInvalid,
-                fmt::format("race_dio's offset {} is not a multiple of the block size {}", first, bs));
+    return Fail(
+        ErrorKind::kInvalid,
+        fmt::format("race_dio's offset {} is not a multiple of the block size {}", first, bs));
   // Every other block, so each race starts on a hole of its own.
   const std::uint64_t end = first + 2 * repeats * bs;
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t size, in.SizeOf(""));
@@ -339,15 +342,16 @@ Status RaceDioRead(Interpreter& in, const Step& s) {
     };
     auto large = [&]() -> Status {
       EOFZERO_ASSIGN_OR_RETURN(os::DirectReadResult r, sys.ReadDirect(path, offset, length, align));
-      whole.assign(r.buffer.begin(), r.buffer.begin() + static_cast<std::ptrdiff_t>(
-                                                          std::min(r.count, length)));
+      whole.assign(r.buffer.begin(),
+                   r.buffer.begin() + static_cast<std::ptrdiff_t>(std::min(r.count, length)));
       return Status{};
     };
     auto cached = [&]() -> Status {
       EOFZERO_ASSIGN_OR_RETURN(buffered, sys.Read(fd, offset, length, path));
       return Status{};
     };
-    EOFZERO_RETURN_IF_ERROR(RunTogether({[&] { return small(bs, by_block); }, [&] { return small(unit, by_sector); }, large, cached}));
+    EOFZERO_RETURN_IF_ERROR(RunTogether({[&] { return small(bs, by_block); },
+                                         [&] { return small(unit, by_sector); }, large, cached}));
     const std::pair<const char*, const Bytes*> others[] = {
         {"O_DIRECT reads of one sector", &by_sector},
         {"one O_DIRECT read of the range", &whole},
@@ -363,8 +367,8 @@ Status RaceDioRead(Interpreter& in, const Step& s) {
     }
   }
   if (reported > 3)
-    in.RecordDisagreement(fmt::format("line {} race_dio_read: {} more disagreements", s.line,
-                                      reported - 3));
+    in.RecordDisagreement(
+        fmt::format("line {} race_dio_read: {} more disagreements", s.line, reported - 3));
   return {};
 }
 

@@ -91,7 +91,8 @@ class Parser {
         if (!kinds) return std::unexpected(kinds.error());
         for (const auto& k : *kinds)
           if (!report::IsFindingKind(k))
-            return Error(Line(*f), "unknown finding '" + k + "' (gap, size, fsck, disagreement, race)");
+            return Error(Line(*f),
+                         "unknown finding '" + k + "' (gap, size, fsck, disagreement, race)");
         if (kinds->empty()) return Error(Line(*f), "findings must name at least one kind");
         x.findings = *kinds;
       }

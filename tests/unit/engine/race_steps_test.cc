@@ -26,8 +26,8 @@ constexpr const char* kMount = "/fake/mnt";
 // --- The pure check ---
 
 RaceExpectation TwoWriters() {
-  RaceExpectation e{.line = 9, .what = "race_dio iteration 0", .offset = 8192,
-                    .expected = Bytes(4096, 0)};
+  RaceExpectation e{
+      .line = 9, .what = "race_dio iteration 0", .offset = 8192, .expected = Bytes(4096, 0)};
   std::fill_n(e.expected.begin() + 512, 512, 0xa1);
   std::fill_n(e.expected.begin() + 2560, 512, 0xb2);
   return e;
@@ -91,9 +91,9 @@ TEST(RaceCheck, PromisedSinceStopsAtTheCrash) {
 // --- Parsing and validation ---
 
 std::expected<CaseSpec, std::string> Parse(const std::string& steps) {
-  return ParseCaseText("name = \"r\"\nlanguage = 2\npurpose = \"a test\"\nsteps = '''\n" + steps +
-                           "'''\n",
-                       "/cases/r.toml");
+  return ParseCaseText(
+      "name = \"r\"\nlanguage = 2\npurpose = \"a test\"\nsteps = '''\n" + steps + "'''\n",
+      "/cases/r.toml");
 }
 
 const std::string kPreamble = R"(pwrite -S 0x5a 0 {eob}
@@ -176,8 +176,8 @@ struct Machine {
   CaseRun run;
 };
 
-const std::string kDioRace = kPreamble + "truncate {eob + 100 * bs}\nrace_dio -n 5 {eob}\n" +
-                             kCrash + "check races\n";
+const std::string kDioRace =
+    kPreamble + "truncate {eob + 100 * bs}\nrace_dio -n 5 {eob}\n" + kCrash + "check races\n";
 
 TEST(RaceSteps, TwoDirectWritersPassWhenBothWritesLand) {
   Machine m;
@@ -225,17 +225,19 @@ TEST(RaceSteps, RaceBlocksOutsideTheFileAreAnError) {
 
 TEST(RaceSteps, MmapAppendGrowsTheFileAndPasses) {
   Machine m;
-  auto v = m.Run(kPreamble + "race_mmap_append -n 3 -S 0x42\ncheck gap\nshutdown -f\n"
-                             "cycle_mount\nexpect size {eof + 3 * bs}\ncheck gap\ncheck races\n");
+  auto v = m.Run(kPreamble +
+                 "race_mmap_append -n 3 -S 0x42\ncheck gap\nshutdown -f\n"
+                 "cycle_mount\nexpect size {eof + 3 * bs}\ncheck gap\ncheck races\n");
   EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary << " " << m.run.reason;
   EXPECT_TRUE(m.run.race_findings.empty());
 }
 
 TEST(RaceSteps, DirectReadsAgreeOnTheFake) {
   Machine m;
-  auto v = m.Run(kPreamble + "pwrite -S 0x42 {eob} {4 * bs}\nrace_dio_read -n 2 0 {eob + 4 * bs}\n"
-                             "check gap\nshutdown -f\ncycle_mount\nexpect size {eob + 4 * bs}\n"
-                             "check gap\nrace_dio_read -n 2 0 {eob + 4 * bs}\n");
+  auto v = m.Run(kPreamble +
+                 "pwrite -S 0x42 {eob} {4 * bs}\nrace_dio_read -n 2 0 {eob + 4 * bs}\n"
+                 "check gap\nshutdown -f\ncycle_mount\nexpect size {eob + 4 * bs}\n"
+                 "check gap\nrace_dio_read -n 2 0 {eob + 4 * bs}\n");
   EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary << " " << m.run.reason;
   EXPECT_TRUE(m.run.disagreements.empty());
 }
