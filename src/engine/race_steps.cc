@@ -76,7 +76,7 @@ os::Result<Bytes> ReadDirectRange(Interpreter& in, std::uint64_t offset, std::ui
       os::DirectReadResult r,
       in.sys().ReadDirect(in.PathOf(""), begin, end - begin, in.DirectAlign(fd)));
   const std::uint64_t from = offset - begin;
-  const std::uint64_t to = std::min<std::uint64_t>(r.count, from + length);
+  const std::uint64_t to = std::min<std::uint64_t>({r.count, from + length, r.buffer.size()});
   if (to <= from) return Bytes{};
   return Bytes(r.buffer.begin() + from, r.buffer.begin() + to);
 }
@@ -334,16 +334,17 @@ Status RaceDioRead(Interpreter& in, const Step& s) {
     auto small = [&](std::uint64_t piece, Bytes& out) -> Status {
       for (std::uint64_t at = offset; at < offset + length; at += piece) {
         EOFZERO_ASSIGN_OR_RETURN(os::DirectReadResult r, sys.ReadDirect(path, at, piece, align));
+        const std::uint64_t got = std::min({r.count, piece, std::uint64_t{r.buffer.size()}});
         out.insert(out.end(), r.buffer.begin(),
-                   r.buffer.begin() + static_cast<std::ptrdiff_t>(std::min(r.count, piece)));
-        if (r.count < piece) break;
+                   r.buffer.begin() + static_cast<std::ptrdiff_t>(got));
+        if (got < piece) break;
       }
       return Status{};
     };
     auto large = [&]() -> Status {
       EOFZERO_ASSIGN_OR_RETURN(os::DirectReadResult r, sys.ReadDirect(path, offset, length, align));
-      whole.assign(r.buffer.begin(),
-                   r.buffer.begin() + static_cast<std::ptrdiff_t>(std::min(r.count, length)));
+      const std::uint64_t got = std::min({r.count, length, std::uint64_t{r.buffer.size()}});
+      whole.assign(r.buffer.begin(), r.buffer.begin() + static_cast<std::ptrdiff_t>(got));
       return Status{};
     };
     auto cached = [&]() -> Status {

@@ -195,7 +195,7 @@ TEST(RaceSteps, ALostWriterSectorFailsBeforeAndAfterTheCrash) {
   auto v = m.Run(kDioRace);
   ASSERT_EQ(v.outcome, Outcome::kFail) << v.summary << " " << m.run.reason;
   // Which writer's write the fault takes depends on the threads' order.
-  EXPECT_NE(v.summary.find("race_dio iteration 0: ["), std::string::npos) << v.summary;
+  EXPECT_NE(v.summary.find("race_dio iteration 0: two O_DIRECT writers into a hole: ["), std::string::npos) << v.summary;
   EXPECT_NE(v.summary.find("read 0x00 where the case wrote"), std::string::npos) << v.summary;
   bool before = false, after = false;
   for (const auto& f : m.run.race_findings) {
