@@ -5,6 +5,19 @@
 #include <algorithm>
 
 namespace eofzero::engine {
+namespace {
+
+// The bytes read in [begin, end): one byte when they are all the same, else
+// the first 16 in hex.
+std::string ReadText(ByteView got, std::uint64_t begin, std::uint64_t end, bool same) {
+  if (same) return fmt::format("{:#04x}", got[begin]);
+  std::string text;
+  for (std::uint64_t k = begin; k < std::min(end, begin + 16); ++k)
+    text += fmt::format("{}{:02x}", k == begin ? "" : " ", got[k]);
+  return end - begin > 16 ? text + " ..." : text;
+}
+
+}  // namespace
 
 std::vector<std::string> CheckRaceRange(const RaceExpectation& exp, ByteView got,
                                         std::uint64_t file_size, bool zero_allowed,
@@ -24,13 +37,16 @@ std::vector<std::string> CheckRaceRange(const RaceExpectation& exp, ByteView got
       ++i;
       continue;
     }
-    // One run: the same byte read where the same byte was due.
+    // One run: consecutive wrong bytes where the same byte was due.
     std::uint64_t j = i + 1;
-    while (j < judged && !allowed(j) && got[j] == got[i] && exp.expected[j] == exp.expected[i]) ++j;
-    const char* due = exp.expected[i] == 0 ? "zero was due" : "the case wrote";
-    out.push_back(fmt::format("line {} {}: [{}, {}) read {:#04x} where {}{} ({})", exp.line,
-                              exp.what, exp.offset + i, exp.offset + j, got[i], due,
-                              exp.expected[i] == 0 ? "" : fmt::format(" {:#04x}", exp.expected[i]),
+    bool same = true;
+    while (j < judged && !allowed(j) && exp.expected[j] == exp.expected[i])
+      same &= got[j++] == got[i];
+    out.push_back(fmt::format("line {} {}: [{}, {}) read {} where {} ({})", exp.line, exp.what,
+                              exp.offset + i, exp.offset + j, ReadText(got, i, j, same),
+                              exp.expected[i] == 0
+                                  ? std::string("zero was due")
+                                  : fmt::format("the case wrote {:#04x}", exp.expected[i]),
                               oracle));
     i = j;
   }

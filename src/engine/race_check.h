@@ -31,9 +31,10 @@ struct RaceExpectation {
 };
 
 // What `got` (read at exp.offset through `oracle`) holds that `exp` does not
-// allow, one line per maximal run of wrong bytes ("line 9 race_dio ...:
-// [8704, 9216) read 0x00 where 0xa1 was written (O_DIRECT read, after the
-// crash)"). Only bytes below `file_size` are judged. With `zero_allowed`
+// allow, one line per run of wrong bytes where one byte was due ("line 9
+// race_dio ...: [8704, 9216) read 0x00 where the case wrote 0xa1 (O_DIRECT
+// read, after the crash)"; bytes that differ are shown, the first 16 in
+// hex). Only bytes below `file_size` are judged. With `zero_allowed`
 // (after a crash that no promise covered), zero is allowed everywhere.
 std::vector<std::string> CheckRaceRange(const RaceExpectation& exp, ByteView got,
                                         std::uint64_t file_size, bool zero_allowed,

@@ -63,6 +63,18 @@ TEST(RaceCheck, AStaleByteIsAFindingEvenWhereZeroIsAllowed) {
   }
 }
 
+TEST(RaceCheck, ARunOfDifferentBytesIsOneFindingWithItsBytes) {
+  const auto e = TwoWriters();
+  Bytes got = e.expected;
+  for (int k = 0; k < 20; ++k) got[100 + k] = static_cast<std::uint8_t>(k + 1);
+  const auto f = CheckRaceRange(e, got, 1 << 20, false, "raw");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("[8292, 8312) read 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 ... "
+                      "where zero was due (raw)"),
+            std::string::npos)
+      << f[0];
+}
+
 TEST(RaceCheck, MaybeRangesAllowZeroAndBytesPastTheSizeAreNotJudged) {
   auto e = TwoWriters();
   Bytes got = e.expected;
