@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <atomic>
 #include <map>
 #include <new>
 #include <string>
@@ -26,6 +27,7 @@ constexpr FaultInfo kFaults[] = {
     {Fault::kCorruptDirectoryAfterCrash, "corrupt-directory-after-crash"},
     {Fault::kThrowAfterPlant, "throw-after-plant"},
     {Fault::kCacheDisagreesWithDisk, "cache-disagrees-with-disk"},
+    {Fault::kLoseSectorWrite, "lose-sector-write"},
 };
 
 // Enough entries that a directory needs a block of its own on xfs (not
@@ -108,6 +110,10 @@ class FaultySystem final : public os::SystemWrapper {
   Status Write(int fd, ByteView data, std::uint64_t offset, const os::WriteHow& how,
                const std::string& what) override {
     ThrowIfDue();
+    // Race steps write from several threads: the count is atomic.
+    if (fault_ == Fault::kLoseSectorWrite && planted_ && how.alignment &&
+        data.size() < fs_.block_size() && ++sector_writes_ == 2)
+      return {};
     return target().Write(fd, data, offset, how, what);
   }
   Status Truncate(int fd, std::uint64_t size, const std::string& what) override {
@@ -130,6 +136,8 @@ class FaultySystem final : public os::SystemWrapper {
     Mapped file;
     Bytes sentinel;
   };
+
+  std::atomic<int> sector_writes_{0};
 
   void ThrowIfDue() {
     if (fault_ == Fault::kThrowAfterPlant && planted_) throw std::bad_alloc();

@@ -44,6 +44,10 @@ enum class Fault {
   // The first call that changes a file after the plant throws
   // std::bad_alloc, as an allocation that fails would (ERROR, all released).
   kThrowAfterPlant,
+  // The second O_DIRECT write smaller than a block after the plant is
+  // reported done and never made, as if another writer's partial-block
+  // zeroing wiped it (the race steps' checks must see it).
+  kLoseSectorWrite,
 };
 
 struct FaultInfo {

@@ -10,10 +10,12 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/case_spec.h"
 #include "engine/history.h"
 #include "engine/observations.h"
+#include "engine/race_check.h"
 #include "engine/scenario.h"
 #include "os/fsck_run.h"
 #include "os/system.h"
@@ -78,6 +80,15 @@ class Interpreter {
   const std::string& mapping_file() const { return mapping_file_; }
   ByteRange mapped() const { return mapped_; }  // the file range mmap asked for
   void Unmap();
+  // --- The race steps' record (engine/race_steps.cc) ---
+  bool crashed() const { return crashed_; }  // a shutdown happened: checks are after the crash
+  // What each race step's ranges must hold, for `check races`.
+  std::vector<RaceExpectation>& race_expectations() { return race_expectations_; }
+  // A race check found a byte no step allowed there: a FAIL.
+  void RecordRaceFinding(std::string finding) { run_.race_findings.push_back(std::move(finding)); }
+  // Two reads of the same bytes disagree (never a pass; see CaseRun).
+  void RecordDisagreement(std::string what) { run_.disagreements.push_back(std::move(what)); }
+  void AddNote(std::string note) { run_.notes.push_back(std::move(note)); }
   // The project's own steps (scenario.cc).
   os::Status Plant();
   os::Status CheckGap();
@@ -136,6 +147,7 @@ class Interpreter {
   bool down_ = false;               // shut down, not yet remounted
   bool crashed_ = false;            // a shutdown happened (checks are "after the crash")
   scratch::BlockLocation where_;
+  std::vector<RaceExpectation> race_expectations_;
 };
 
 }  // namespace eofzero::engine

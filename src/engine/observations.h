@@ -152,6 +152,10 @@ struct CaseRun {
   // the offline reader's block map, the kernel's size against the on-disk
   // inode): never a pass, and a human has to say whose bug it is.
   std::vector<std::string> disagreements;
+  // What a race step's check (engine/race_steps.cc) found: a byte that is
+  // neither what the step's threads wrote there nor an allowed zero (a
+  // concurrent writer's bytes lost, a stale byte), one line each: a FAIL.
+  std::vector<std::string> race_findings;
   std::vector<std::string> notes;  // things worth knowing that are not findings
   double seconds = 0;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine/interpreter.h"
+#include "engine/race_steps.h"
 #include "engine/step.h"
 #include "os/file_ops.h"
 
@@ -354,6 +355,29 @@ const StepDef kSteps[] = {
      false, StepRole::kCheckGap, CheckGap, nullptr},
     {"expect size", "", "n", "expect size n", "the file's size must be `n`",
      "expect size {eob + bs}", false, StepRole::kExpectSize, ExpectSize, Sizes},
+    // The race steps (engine/race_steps.cc): threads at once, `-n` times.
+    {"race_mmap_append", "n:S:", "", "race_mmap_append [-n N] [-S pat]",
+     "threads: stores through a mapping of the EOF page (past EOF: never file data) against "
+     "that page's writeback, then stores below EOF against a `pwrite` of `pat` from the next "
+     "block boundary and its `sync_file_range`; the file grows by a block each time and each gap "
+     "must read zero (checked at once, and by `check races`)",
+     "race_mmap_append -n 50 -S 0x42", false, kAct, RaceMmapAppend, RaceAppendDemand},
+    {"race_dio", "n:uN", "n", "race_dio [-n N] [-u] [-N] off",
+     "threads: two `O_DIRECT` writers of one sector each into the same block (every other block "
+     "from `off`, inside the file): a hole, `-u` an unwritten extent, `-N` with `RWF_NOWAIT` "
+     "(`EAGAIN` allowed); each writer's bytes intact and the rest of the block zero (checked at "
+     "once, and by `check races`)",
+     "race_dio -n 50 -u -N {eob + bs}", false, kAct, RaceDio, RaceDioDemand},
+    {"race_dio_read", "n:", "nn", "race_dio_read [-n N] off len",
+     "threads: `O_DIRECT` reads of each block and of each sector, one `O_DIRECT` read of the "
+     "whole range and a buffered read of `[off, off + len)` (whole blocks inside the file), at "
+     "once: all must agree (a disagreement is never a pass)",
+     "race_dio_read -n 50 0 {eob}", false, kAct, RaceDioRead, RaceReadDemand},
+    {"check races", "", "", "check races",
+     "reads every range a race step wrote again (buffered; `O_DIRECT` after the crash): each "
+     "byte what the step's threads wrote there or zero where that was due (after a crash no "
+     "promise covered: zero anywhere)",
+     "check races", false, kAct, CheckRaces, nullptr},
 };
 
 }  // namespace

@@ -136,6 +136,13 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     if (v.views->differences.size() > 1)
       os << " (and " << v.views->differences.size() - 1 << " more)";
   }
+  if (!run.race_findings.empty()) {
+    if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk() ||
+        !v.invariants.empty() || v.views)
+      os << "; ";
+    os << "race: " << run.race_findings.front();
+    if (run.race_findings.size() > 1) os << " (and " << run.race_findings.size() - 1 << " more)";
+  }
   return os.str();
 }
 
@@ -232,7 +239,7 @@ Verdict Judge(const CaseRun& run) {
                            : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
   if (run.disk_views) v.views = CompareDiskViews(*run.disk_views);
   if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() || v.views ||
-      !v.invariants.empty()) {
+      !v.invariants.empty() || !run.race_findings.empty()) {
     v.outcome = Outcome::kFail;
     v.summary = FailureSummary(v, run);
     if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);

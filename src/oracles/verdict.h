@@ -10,6 +10,8 @@
 //    or the block device's cache disagrees with the disk after recovery
 //    (oracles/disk_views.h: the two views' fsck, offline reading or
 //    metadata differ);
+//    or a race step's check found a byte its threads did not leave there
+//    (CaseRun::race_findings);
 //  - error, too: independent views disagree (FIEMAP against the offline
 //    block map, stat against the on-disk size) and nothing failed;
 //  - pass: the plant was verified, every oracle saw a zero gap, and the

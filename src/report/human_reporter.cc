@@ -93,6 +93,7 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
   if (!verdict.Failing().empty())
     os << "      (^^ sentinel byte in the gap, ** other non-zero byte in the gap)\n";
   if (verdict.views) os << RenderViewsEvidence(*verdict.views);  // both fsck runs, in full
+  for (const auto& f : run.race_findings) os << "    race: " << f << "\n";
   for (const auto& f : verdict.fsck) {
     if (f.verdict != oracles::FsckVerdict::kCorrupt || verdict.views) continue;
     os << "    fsck: " << f.run.CommandLine() << " " << f.run.Ending() << ": " << f.reason

@@ -131,7 +131,7 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   for (const char* key :
        {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
         "extent_after_crash", "oracles", "sizes", "fsck", "disagreements", "disk_views",
-        "crash_model"})
+        "crash_model", "race_findings"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }
@@ -181,6 +181,7 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
                                  {"count", b.count},
                                  {"evidence", b.evidence}});
   d["crash_model"] = std::move(model);
+  d["race_findings"] = run.race_findings;
   return d;
 }
 

@@ -25,6 +25,7 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
     if (!run.disagreements.empty()) r.findings.push_back("disagreement");
     if (!verdict.invariants.empty()) r.findings.push_back("invariant");
     if (verdict.views) r.findings.push_back("views");
+    if (!run.race_findings.empty()) r.findings.push_back("race");
   }
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);

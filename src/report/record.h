@@ -16,7 +16,8 @@
 namespace eofzero::report {
 
 // A failure a configuration declares as known (a kernel bug): why, and the
-// kinds of finding it covers ("gap", "size", "fsck", "disagreement", "views"). A
+// kinds of finding it covers ("gap", "size", "fsck", "disagreement", "views", "race",
+// "invariant"). A
 // failure with a finding of another kind is not covered: it is new.
 struct ExpectedFailure {
   std::string reason;
@@ -36,7 +37,8 @@ struct CaseRecord {
   // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
   // the gap; "size": an `expect size` did not hold; "fsck": corruption;
   // "disagreement": independent views disagree; "views": the block device's
-  // cache disagrees with the disk after recovery; "invariant": the crash model).
+  // cache disagrees with the disk after recovery; "race": a race step's check
+  // found a byte its threads did not leave there; "invariant": the crash model).
   std::vector<std::string> findings;
   // A declared expected failure (matrix configurations).
   std::optional<ExpectedFailure> expected_failure;

@@ -47,7 +47,7 @@ Standing StandingOf(const CaseRecord& r) {
 
 bool IsFindingKind(const std::string& kind) {
   return kind == "gap" || kind == "size" || kind == "fsck" || kind == "disagreement" ||
-         kind == "views" || kind == "invariant";
+         kind == "views" || kind == "invariant" || kind == "race";
 }
 
 bool IsRed(Standing s) {

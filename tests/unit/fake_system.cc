@@ -147,12 +147,14 @@ void FakeSystem::Close(int fd) {
 }
 
 os::Result<os::FileStat> FakeSystem::Stat(int fd, const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "stat"));
   return os::FileStat{f->size, f->ino, bs_, 512, 512};
 }
 
 Status FakeSystem::Write(int fd, ByteView data, std::uint64_t offset, const os::WriteHow& how,
                          const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "pwrite"));
   if (how.append || (how.rwf_flags & os::RwfFlag(os::Rwf::kAppend))) offset = f->size;
   EOFZERO_RETURN_IF_ERROR(Call("pwrite", Name(fds_[fd].path) + " " + Range(offset, data.size())));
@@ -165,6 +167,7 @@ Status FakeSystem::Write(int fd, ByteView data, std::uint64_t offset, const os::
 
 os::Result<Bytes> FakeSystem::Read(int fd, std::uint64_t offset, std::uint64_t length,
                                    const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "pread"));
   EOFZERO_RETURN_IF_ERROR(Call("pread", Name(fds_[fd].path) + " " + Range(offset, length)));
   return FileBytes(*f, offset, length);
@@ -192,6 +195,7 @@ Status FakeSystem::Truncate(int fd, std::uint64_t size, const std::string&) {
 
 Status FakeSystem::Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
                              const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "fallocate"));
   EOFZERO_RETURN_IF_ERROR(Call("fallocate", Name(fds_[fd].path) + " mode " + std::to_string(mode) +
                                                 " " + Range(offset, length)));
@@ -242,6 +246,7 @@ void FakeSystem::SyncAll() {
 
 Status FakeSystem::SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool, bool write,
                              bool, const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "sync_range"));
   EOFZERO_RETURN_IF_ERROR(Call("sync_range", Name(fds_[fd].path) + " " + Range(offset, length)));
   if (write) WriteBack(*f, offset / bs_, (offset + length + bs_ - 1) / bs_);
@@ -277,6 +282,7 @@ Status FakeSystem::CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd,
 }
 
 Status FakeSystem::DropCachedPages(int fd, const std::string&) {
+  std::lock_guard lock(mu_);
   EOFZERO_ASSIGN_OR_RETURN(File * f, FileOf(fd, "fadvise"));
   EOFZERO_RETURN_IF_ERROR(Call("fadvise", Name(fds_[fd].path)));
   std::erase_if(f->cache, [&](const auto& e) { return !f->dirty.contains(e.first); });
@@ -333,15 +339,19 @@ os::Result<Bytes> FakeSystem::ReadThroughMmap(int fd, std::uint64_t page_offset,
 os::Result<os::DirectReadResult> FakeSystem::ReadDirect(const std::string& path,
                                                         std::uint64_t offset, std::uint64_t length,
                                                         std::uint32_t) {
+  std::lock_guard lock(mu_);
   EOFZERO_RETURN_IF_ERROR(Call("direct-read", Name(path) + " " + Range(offset, length)));
   if (shut_down_) return os::FailErrno("O_DIRECT read " + path, EIO);
   File& f = files_.at(path);
   WriteBack(f, offset / bs_, (offset + length + bs_ - 1) / bs_);  // as the kernel does first
   os::DirectReadResult r;
-  for (std::uint64_t b = offset / bs_; b < (offset + length) / bs_; ++b) {
+  for (std::uint64_t b = offset / bs_; b < (offset + length + bs_ - 1) / bs_; ++b) {
     const Bytes block = OnDisk(f, b);
     r.buffer.insert(r.buffer.end(), block.begin(), block.end());
   }
+  // A sector inside a block: the blocks that cover it, cut to it.
+  r.buffer.erase(r.buffer.begin(), r.buffer.begin() + static_cast<long>(offset % bs_));
+  r.buffer.resize(length);
   r.count = f.size > offset ? std::min(length, f.size - offset) : 0;
   return r;
 }
@@ -356,6 +366,7 @@ os::Result<int> FakeSystem::MapShared(int fd, std::uint64_t page_offset, std::ui
 
 Status FakeSystem::FillMapping(int id, std::uint64_t offset, std::uint64_t length,
                                std::uint8_t byte) {
+  std::lock_guard lock(mu_);
   EOFZERO_RETURN_IF_ERROR(Call("mwrite", Range(offset, length)));
   const Mapping& m = maps_.at(id);
   if (offset < m.offset || offset + length > m.offset + m.length)
@@ -365,6 +376,7 @@ Status FakeSystem::FillMapping(int id, std::uint64_t offset, std::uint64_t lengt
 }
 
 Status FakeSystem::SyncMapping(int id, bool, bool, bool) {
+  std::lock_guard lock(mu_);
   EOFZERO_RETURN_IF_ERROR(Call("msync", ""));
   WriteBack(files_.at(maps_.at(id).path), 0, UINT64_MAX);
   return {};

@@ -12,12 +12,14 @@
 // clean unmount write back (fsync/fdatasync/syncfs/sync also make the size
 // durable); a NOLOGFLUSH shutdown drops the dirty cache and the sizes go back
 // to their durable values; LOGFLUSH and DEFAULT write everything back first.
-// O_DIRECT reads write back the range first, as the kernel does. e2fsck and
+// O_DIRECT reads write back the range first, as the kernel does. The calls
+// the race steps' threads make may come from several threads at once. e2fsck and
 // xfs_repair report clean; the ext4 offline reader reads the device.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -143,6 +145,10 @@ class FakeSystem final : public os::System {
   std::uint64_t next_ino_ = 12;
   bool mounted_ = true, shut_down_ = false;
   std::map<std::string, int> failures_;
+  // The race steps call from several threads at once: the calls they make
+  // (stat, pwrite, pread, fallocate, sync_range, fadvise, O_DIRECT reads,
+  // mapping stores and msync) take this lock.
+  std::recursive_mutex mu_;
 };
 
 }  // namespace eofzero::test
