@@ -20,6 +20,10 @@ constexpr Subcommand kSubcommands[] = {
      "run the cases on other kernels, each booted under QEMU (TCG) with a small initramfs "
      "(needs root)",
      AddKernelsOptions, KernelsCommand},
+    {Command::kSweep, "sweep",
+     "run each case under every durability primitive, crash mode and crash point, judged by "
+     "the crash model's invariants (needs root)",
+     AddSweepOptions, SweepCommand},
     {Command::kCleanup, "cleanup",
      "release what eofzero runs that were killed left behind (needs root)", AddCleanupOptions,
      CleanupCommand},

@@ -35,6 +35,7 @@ int MatrixCommand(const Invocation& invocation);
 int CleanupCommand(const Invocation& invocation);
 int ReportCommand(const Invocation& invocation);
 int LogCommand(const Invocation& invocation);
+int SweepCommand(const Invocation& invocation);
 int KernelsCommand(const Invocation& invocation);
 
 }  // namespace eofzero::cli

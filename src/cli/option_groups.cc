@@ -47,6 +47,28 @@ void AddListOptions(CLI::App& app, RawOptions& raw) {
                  "check what the cases allocate against this image size (per fs default)");
 }
 
+void AddSweepOptions(CLI::App& app, RawOptions& raw) {
+  AddConfigOptions(app, raw);
+  AddCaseOptions(app, raw);
+  AddReportOptions(app, raw);
+  app.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
+  app.add_option("--sync", raw.sweep_sync,
+                 "durability primitives, comma separated (none,fsync,fdatasync,o_sync,o_dsync,"
+                 "rwf_sync,rwf_dsync,sync_range,syncfs,sync: all)")
+      ->delimiter(',');
+  app.add_option("--crash", raw.sweep_crash,
+                 "crash modes, comma separated (freeze,logflush,nologflush: all)")
+      ->delimiter(',');
+  app.add_option("--points", raw.sweep_points,
+                 "crash after every step from the extension on (all), after the last (last), or "
+                 "after the step on this line of the case file (last)");
+  app.add_option("--distance", raw.sweep_distance,
+                 "where a one-pwrite extension writes: next-block,next-folio,far (all)")
+      ->delimiter(',');
+  app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
+  app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");
+}
+
 void AddSelftestOptions(CLI::App& app, RawOptions& raw) { AddConfigOptions(app, raw); }
 
 void AddMatrixOptions(CLI::App& app, RawOptions& raw) {

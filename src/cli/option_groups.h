@@ -26,6 +26,7 @@ void AddReportCommandOptions(CLI::App& app, RawOptions& raw);
 // run --record DIR; `eofzero log show|replay LOG [--state S --image OUT]`.
 void AddRecordOption(CLI::App& app, RawOptions& raw);
 void AddLogOptions(CLI::App& app, RawOptions& raw);
+void AddSweepOptions(CLI::App& app, RawOptions& raw);
 void AddKernelsOptions(CLI::App& app, RawOptions& raw);  // in kernels_options.cc
 
 }  // namespace eofzero::cli

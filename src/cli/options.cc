@@ -176,13 +176,18 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   }
   inv.command = parsed()->second->command;
   inv.list_steps = raw.list_steps;
-  auto options = Validate(raw, inv.command == Command::kRun);
+  auto options = Validate(raw, inv.command == Command::kRun || inv.command == Command::kSweep);
   if (!options) return std::unexpected(options.error());
   inv.run = std::move(*options);
   if (inv.command == Command::kMatrix) {
     auto matrix = ValidateMatrixOptions(raw);
     if (!matrix) return std::unexpected(matrix.error());
     inv.matrix = *matrix;
+  }
+  if (inv.command == Command::kSweep) {
+    auto sweep = ValidateSweepOptions(raw);
+    if (!sweep) return std::unexpected(sweep.error());
+    inv.sweep = *sweep;
   }
   if (inv.command == Command::kKernels) {
     auto kernels = ValidateKernelsOptions(raw);

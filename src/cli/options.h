@@ -16,10 +16,11 @@
 
 #include "cli/fstests_env.h"
 #include "suite/run_options.h"
+#include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kKernels, kHelp };
+enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kKernels, kSweep, kHelp };
 
 // `eofzero log show LOG`, `eofzero log replay LOG --state S --image OUT`.
 struct LogOptions {
@@ -35,6 +36,7 @@ struct Invocation {
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
   bool list_steps = false;             // kList: the step table instead of the cases
+  suite::SweepOptions sweep;           // kSweep
   LogOptions log;                      // kLog
   std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
   suite::KernelsOptions kernels;                    // kKernels

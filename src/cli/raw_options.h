@@ -30,6 +30,9 @@ struct RawOptions {
   // log ACTION LOG [--state S --image OUT]
   std::string log_action, log_file, log_state, log_image;
   bool fstests = false;
+  // sweep only
+  std::vector<std::string> sweep_sync, sweep_crash, sweep_distance;
+  std::string sweep_points = "last", sweep_iterations = "1", sweep_seed = "0";
   GivenFlags given;
   bool block_size_given = false, jobs_given = false;
   // Where a value came from, for errors: the flag, or fstests' variable.

@@ -12,6 +12,7 @@
 
 #include "cli/raw_options.h"
 #include "suite/run_options.h"
+#include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
 
@@ -52,6 +53,10 @@ std::expected<suite::MatrixOptions, std::string> ValidateMatrixOptions(const Raw
 std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o);
 struct LogOptions;
 std::expected<LogOptions, std::string> ValidateLogOptions(const RawOptions& raw);
+// validate_sweep.cc: --sync, --crash, --distance (names from
+// suite/sweep_plan.h, comma separated), --points all|last|LINE,
+// --iterations (1 to 1000), --seed.
+std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOptions& raw);
 // validate_kernels.cc: --kernel (each a suite, package, .deb or bzImage),
 // --shard K/M, -j (1 to 64, default 1), --timeout (seconds), --append.
 std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const RawOptions& raw);

@@ -206,7 +206,9 @@ Status Interpreter::ExpectSize(const Step& s) {
 
 Status Interpreter::Shutdown(const Step& s) {
   const os::ShutdownFlag flag = opt_.shutdown_flag.value_or(
-      s.Has('f') ? os::ShutdownFlag::kLogFlush : os::ShutdownFlag::kNoLogFlush);
+      s.Has('s')   ? os::ShutdownFlag::kDefault
+      : s.Has('f') ? os::ShutdownFlag::kLogFlush
+                   : os::ShutdownFlag::kNoLogFlush);
   // Descriptors stay open through the shutdown, as a crashing process's would.
   EOFZERO_RETURN_IF_ERROR(fs_.Shutdown(flag));
   // A shutdown that freezes first writes everything back, as sync would.

@@ -336,10 +336,10 @@ const StepDef kSteps[] = {
     {"reflink", "", "wnnn", "reflink file src_off dst_off len",
      "`FICLONERANGE` from another of the case's files", "reflink donor_1 0 {eob} {bs}", true, kAct,
      Reflink, Clones},
-    {"shutdown", "f", "", "shutdown [-f]",
-     "`FS_IOC_SHUTDOWN`, `-f` LOGFLUSH, else NOLOGFLUSH; files stay open as a crashing "
-     "process's would",
-     "shutdown -f", true, StepRole::kShutdown, Shutdown, nullptr},
+    {"shutdown", "fs", "", "shutdown [-f] [-s]",
+     "`FS_IOC_SHUTDOWN`, `-f` LOGFLUSH, else NOLOGFLUSH; eofzero's own `-s`: DEFAULT (freeze: "
+     "everything written back first); files stay open as a crashing process's would",
+     "shutdown -f -s", true, StepRole::kShutdown, Shutdown, nullptr, "s"},
     {"file", "", "w", "file name",
      "later steps act on the case's file `name` (`file main` goes back to the case's own)",
      "file other-file.dat", false, kAct, File, nullptr},

@@ -250,12 +250,13 @@ Verdict Judge(const CaseRun& run) {
     v.outcome = Outcome::kError;
     v.summary = std::string(os::FsckProgram(broken->tool)) + " could not check the filesystem: " +
                 broken->reason;
-  } else if (!after_crash_looked && extension_lost) {
+  } else if (!after_crash_looked && (extension_lost || (v.model_judged && size <= run.old_eof))) {
     v.outcome = Outcome::kSkip;
     v.summary = "persistence not examined: the extension did not survive the crash (size " +
                 std::to_string(size) +
-                ", the last durable one, allowed without a log flush), so the gap stayed past "
-                "EOF; " +
+                (extension_lost ? ", the last durable one, allowed without a log flush"
+                                : ", which the crash model allows: " + v.legal_sizes) +
+                "), so the gap stayed past EOF; " +
                 std::to_string(v.oracles.size()) + " oracle reads before the crash saw a zero gap";
   } else if (!after_crash_looked) {
     v.outcome = Outcome::kError;

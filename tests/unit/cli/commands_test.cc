@@ -20,7 +20,7 @@ TEST(Subcommands, EveryCommandHasOneEntryWithOptionsAndARunFunction) {
   }
   EXPECT_EQ(names,
             (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report",
-                                   "log", "kernels"}));
+                                   "log", "kernels", "sweep"}));
   EXPECT_EQ(FindSubcommand(Command::kHelp), nullptr);
 }
 

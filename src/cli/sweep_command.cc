@@ -1,0 +1,118 @@
+// `eofzero sweep`: every selected case as one variant per durability
+// primitive × crash mode × crash point × distance (suite/sweep_plan.h), run
+// as `run` runs cases (one mkfs per configuration), reported in --format;
+// the human report ends with the sweep's table and a command per breaking
+// tuple.
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+
+#include "cli/case_preflight.h"
+#include "cli/command_setup.h"
+#include "cli/commands.h"
+#include "os/interrupt.h"
+#include "report/report_output.h"
+#include "report/sweep_table.h"
+#include "suite/exit_status.h"
+#include "suite/run_suite.h"
+
+namespace eofzero::cli {
+namespace {
+
+// Passes everything on, and keeps a cell per variant for the table.
+class SweepCollector : public report::Reporter {
+ public:
+  SweepCollector(report::Reporter& next, const std::map<std::string, const suite::Variant*>& by_name,
+                 const suite::SweepOptions& options)
+      : next_(next), by_name_(by_name), options_(options) {}
+
+  void Planned(std::size_t cases) override { next_.Planned(cases); }
+  void RunStarted(const std::string& kernel) override { next_.RunStarted(kernel); }
+  void ConfigReady(const report::ConfigInfo& c) override { next_.ConfigReady(c); }
+  void ConfigFailed(const report::ConfigInfo& c, const std::string& e) override {
+    next_.ConfigFailed(c, e);
+  }
+  void CaseStarted(const report::ConfigInfo& c, const std::string& name) override {
+    next_.CaseStarted(c, name);
+  }
+  void CaseDone(const report::ConfigInfo& config, const engine::CaseRun& run,
+                const oracles::Verdict& verdict) override {
+    next_.CaseDone(config, run, verdict);
+    auto it = by_name_.find(run.case_name);
+    if (it == by_name_.end()) return;
+    const suite::Variant& v = *it->second;
+    const std::string row = v.base + (v.distance.empty() ? "" : " " + v.distance);
+    const std::string key = config.Short() + "|" + row + "|" + v.primitive + "|" + v.crash + "|" +
+                            std::to_string(v.point);
+    const bool first = !index_.contains(key);
+    if (first) {
+      index_[key] = cells_.size();
+      cells_.push_back({});
+    }
+    report::SweepCell& cell = cells_[index_[key]];
+    const char code = report::SweepCode(verdict);
+    ++cell.runs;
+    cell.passes += verdict.outcome == oracles::Outcome::kPass;
+    if (!first && verdict.outcome != oracles::Outcome::kFail) return;  // keep the failure
+    cell.config = config.Short();
+    cell.row = row;
+    cell.primitive = v.primitive;
+    cell.crash = v.crash;
+    cell.outcome = verdict.outcome;
+    cell.code = code;
+    cell.what = "crash after line " + std::to_string(v.point) + ": " + verdict.summary;
+    cell.rerun = "eofzero sweep --fs " + config.fs + " --block-size " +
+                 std::to_string(config.block_size) + " --case " + v.base + " --sync " +
+                 v.primitive + " --crash " + v.crash + " --points " + std::to_string(v.point) +
+                 (v.distance.empty() ? "" : " --distance " + v.distance) +
+                 (options_.iterations > 1 ? " --iterations " + std::to_string(options_.iterations)
+                                          : "");
+  }
+  void Interrupted(int signo) override { next_.Interrupted(signo); }
+  void Finish(double seconds) override { next_.Finish(seconds); }
+
+  const std::vector<report::SweepCell>& cells() const { return cells_; }
+
+ private:
+  report::Reporter& next_;
+  const std::map<std::string, const suite::Variant*>& by_name_;
+  const suite::SweepOptions& options_;
+  std::vector<report::SweepCell> cells_;
+  std::map<std::string, std::size_t> index_;
+};
+
+}  // namespace
+
+int SweepCommand(const Invocation& inv) {
+  auto catalog = LoadCatalog(inv.run);
+  if (!catalog) return ExitWith(catalog.error());
+  auto selected = PrepareSuite(inv.run, *catalog, inv.run.cases, "sweep");
+  if (!selected) return ExitWith(selected.error());
+  const suite::SweepPlan plan = suite::PlanSweep(*selected, inv.sweep);
+  for (const auto& why : plan.left_out) std::cerr << "eofzero: sweep leaves out " << why << "\n";
+  std::vector<const engine::CaseSpec*> variants;
+  std::map<std::string, const suite::Variant*> by_name;
+  for (const auto& v : plan.variants) {
+    variants.push_back(&v.spec);
+    by_name[v.spec.name] = &v;
+  }
+  if (variants.empty()) return ExitWith({suite::kExitUsage, "sweep: no tuple to run"});
+  if (auto ok = PreflightCases(inv.run, variants); !ok)
+    return ExitWith({suite::kExitUsage, ok.error()});
+  report::ReportOutput output(inv.run.format, inv.run.output, std::cout,
+                              ::isatty(STDOUT_FILENO) == 1);
+  SweepCollector collector(output.reporter(), by_name, inv.sweep);
+  auto outcomes = suite::RunSuite(inv.run, variants, collector);
+  if (auto written = output.Write(); !written)
+    return ExitWith({suite::kExitToolError, written.error()});
+  if (inv.run.format == report::ReportFormat::kHuman)
+    std::cout << report::RenderSweepTable(collector.cells(), inv.sweep.primitives,
+                                          inv.sweep.crashes);
+  if (os::InterruptRequested())
+    std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
+              << "; everything this run created was released\n";
+  return suite::ExitStatusFor(outcomes, os::InterruptSignal());
+}
+
+}  // namespace eofzero::cli

@@ -1,0 +1,102 @@
+#include "report/sweep_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace eofzero::report {
+
+using oracles::Invariant;
+using oracles::Outcome;
+
+char SweepCode(const oracles::Verdict& v) {
+  switch (v.outcome) {
+    case Outcome::kPass:
+      return '.';
+    case Outcome::kSkip:
+      return 's';
+    case Outcome::kError:
+      return 'E';
+    case Outcome::kFail:
+      break;
+  }
+  const auto broken = v.BrokenInvariants();
+  if (!broken.empty()) return "SLPM"[static_cast<int>(broken.front())];
+  if (v.views) return 'V';
+  if (!v.Failing().empty()) return 'G';
+  if (v.wrong_size) return 'Z';
+  return 'R';
+}
+
+namespace {
+
+// Worse first: a failure, an error, a pass, a skip.
+int Rank(char code) {
+  if (code == 's') return 0;
+  if (code == '.') return 1;
+  if (code == 'E') return 2;
+  return 3;
+}
+
+std::size_t Width(const std::string& primitive, const std::vector<std::string>& crashes) {
+  return std::max(primitive.size(), crashes.size());
+}
+
+}  // namespace
+
+std::string RenderSweepTable(const std::vector<SweepCell>& cells,
+                             const std::vector<std::string>& primitives,
+                             const std::vector<std::string>& crashes) {
+  std::string out;
+  std::vector<std::string> configs;
+  for (const auto& c : cells)
+    if (std::find(configs.begin(), configs.end(), c.config) == configs.end())
+      configs.push_back(c.config);
+  std::string crash_letters;
+  for (const auto& c : crashes) crash_letters += c.front();
+  for (const auto& config : configs) {
+    // row -> column -> the worst cell over points and iterations
+    std::map<std::string, std::map<std::string, const SweepCell*>> grid;
+    std::size_t width = 4;
+    for (const auto& c : cells) {
+      if (c.config != config) continue;
+      auto& slot = grid[c.row][c.primitive + "/" + c.crash];
+      if (!slot || Rank(c.code) > Rank(slot->code)) slot = &c;
+      width = std::max(width, c.row.size());
+    }
+    out += fmt::format("\nsweep on {}: one column per primitive, one letter per crash mode ({})\n",
+                       config, crash_letters);
+    out += fmt::format("{:<{}}", "case", width);
+    for (const auto& p : primitives) out += " " + fmt::format("{:<{}}", p, Width(p, crashes));
+    out += "\n";
+    for (const auto& [row, columns] : grid) {
+      out += fmt::format("{:<{}}", row, width);
+      for (const auto& p : primitives) {
+        std::string cell;
+        for (const auto& c : crashes) {
+          auto it = columns.find(p + "/" + c);
+          cell += it == columns.end() ? '-' : it->second->code;
+        }
+        out += " " + fmt::format("{:<{}}", cell, Width(p, crashes));
+      }
+      out += "\n";
+    }
+  }
+  out += "\n. pass  s skip  E error  - not applicable; a failure: S no stale bytes, L legal size, "
+         "P promised data, M clean metadata broken first; V two views, R race, G gap, Z size\n";
+  std::vector<const SweepCell*> failing;
+  for (const auto& c : cells)
+    if (c.outcome == Outcome::kFail) failing.push_back(&c);
+  if (failing.empty()) return out + "no tuple broke an invariant\n";
+  out += fmt::format("\n{} breaking tuple{}:\n", failing.size(), failing.size() == 1 ? "" : "s");
+  for (const auto* c : failing) {
+    out += fmt::format("  {} {} {} {}{}: {}\n    {}\n", c->config, c->row, c->primitive, c->crash,
+                       c->runs > 1 ? fmt::format(" ({} of {})", c->runs - c->passes, c->runs)
+                                   : std::string(),
+                       c->what, c->rerun);
+  }
+  return out;
+}
+
+}  // namespace eofzero::report

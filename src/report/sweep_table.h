@@ -1,0 +1,35 @@
+// `eofzero sweep`'s table (pure rendering): per configuration, a row per
+// case (and distance) and a column per durability primitive × crash mode,
+// each cell one character; then every breaking tuple with the command that
+// reruns exactly it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oracles/verdict.h"
+
+namespace eofzero::report {
+
+struct SweepCell {
+  std::string config;     // "ext4/4k"
+  std::string row;        // "append_write next-folio"
+  std::string primitive;  // "fsync"
+  std::string crash;      // "nologflush"
+  oracles::Outcome outcome = oracles::Outcome::kPass;
+  char code = '.';         // SweepCode
+  std::string what;        // a failure's one line: which invariant at which step
+  std::string rerun;       // the command that reruns exactly this tuple
+  int passes = 0, runs = 0;  // over --iterations
+};
+
+// '.' pass, 's' skip, 'E' error; a failure: the first broken invariant
+// ('S' no stale bytes, 'L' legal size, 'P' promised data, 'M' clean
+// metadata), else 'V' two views, 'R' race, 'G' gap, 'Z' expected size.
+char SweepCode(const oracles::Verdict& verdict);
+
+std::string RenderSweepTable(const std::vector<SweepCell>& cells,
+                             const std::vector<std::string>& primitives,
+                             const std::vector<std::string>& crashes);
+
+}  // namespace eofzero::report

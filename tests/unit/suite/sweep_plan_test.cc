@@ -1,0 +1,163 @@
+// The sweep's variants of a case: the durability point replaced, the
+// primitive in place, the crash mode and point, the distances.
+#include "suite/sweep_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/case_file.h"
+#include "report/sweep_table.h"
+
+namespace eofzero::suite {
+namespace {
+
+engine::CaseSpec Case(const std::string& steps, const std::string& name = "c") {
+  auto spec = engine::ParseCaseText("name = \"" + name + "\"\npurpose = \"p\"\nsteps = '''\n" +
+                                        steps + "'''\n",
+                                    name + ".toml");
+  EXPECT_TRUE(spec) << spec.error();
+  return *spec;
+}
+
+const std::string kAppend = R"(pwrite -S 0x5a 0 {eob}
+fsync
+truncate {eof}
+fsync
+plant
+pwrite -S 0x42 {eob} {bs}
+check gap
+sync_range -b -w -a {eob} {bs}
+shutdown -f
+cycle_mount
+expect size {eob + bs}
+check gap
+)";
+
+std::vector<std::string> Texts(const engine::CaseSpec& spec) {
+  std::vector<std::string> out;
+  for (const auto& s : spec.steps) out.push_back(s.text);
+  return out;
+}
+
+const Variant* Find(const std::vector<Variant>& vs, const std::string& name) {
+  auto it = std::find_if(vs.begin(), vs.end(), [&](const Variant& v) { return v.spec.name == name; });
+  return it == vs.end() ? nullptr : &*it;
+}
+
+TEST(PlanSweep, EveryPrimitiveCrashAndDistanceOfAOnePwriteExtension) {
+  auto vs = PlanSweep(Case(kAppend), SweepOptions{});
+  ASSERT_TRUE(vs) << vs.error();
+  EXPECT_EQ(vs->size(), 10u * 3u * 3u);
+}
+
+TEST(PlanSweep, TheCasesFlushIsReplacedByThePrimitiveAndExpectSizeLeftOut) {
+  SweepOptions o;
+  o.primitives = {"fdatasync"};
+  o.crashes = {"nologflush"};
+  o.distances = {"next-block"};
+  auto vs = PlanSweep(Case(kAppend), o);
+  ASSERT_TRUE(vs);
+  ASSERT_EQ(vs->size(), 1u);
+  EXPECT_EQ(Texts((*vs)[0].spec),
+            (std::vector<std::string>{"pwrite -S 0x5a 0 {eob}", "fsync", "truncate {eof}",
+                                      "fsync", "plant", "pwrite -S 0x42 {eob} {bs} [at {eob}]",
+                                      "check gap", "fdatasync", "shutdown", "cycle_mount",
+                                      "check gap"}));
+  EXPECT_EQ((*vs)[0].spec.name, "c.fdatasync.nologflush.next-block");
+}
+
+TEST(PlanSweep, WriteFlagsAndOpenModesGoOnTheExtendingPwrite) {
+  SweepOptions o;
+  o.primitives = {"rwf_dsync", "o_sync"};
+  o.crashes = {"freeze"};
+  o.distances = {"far"};
+  auto vs = PlanSweep(Case(kAppend), o);
+  ASSERT_TRUE(vs);
+  ASSERT_EQ(vs->size(), 2u);
+  const auto* rwf = Find(*vs, "c.rwf_dsync.freeze.far");
+  ASSERT_NE(rwf, nullptr);
+  EXPECT_TRUE(rwf->spec.steps[5].Has('D'));
+  EXPECT_EQ(rwf->spec.steps[7].text, "shutdown -s");
+  const auto* osync = Find(*vs, "c.o_sync.freeze.far");
+  ASSERT_NE(osync, nullptr);
+  EXPECT_EQ(osync->spec.steps[5].text, "open -s main");
+  EXPECT_EQ(osync->spec.steps[7].text, "open main");
+}
+
+TEST(PlanSweep, APrimitiveOfWritesDoesNotApplyToATruncate) {
+  auto vs = PlanSweep(Case(R"(pwrite -S 0x5a 0 {eob}
+fsync
+truncate {eof}
+fsync
+plant
+truncate {eob + bs}
+shutdown -f
+cycle_mount
+check gap
+)"),
+                      SweepOptions{});
+  ASSERT_TRUE(vs);
+  EXPECT_EQ(vs->size(), 6u * 3u) << "o_sync, o_dsync, rwf_sync, rwf_dsync left out; no distance";
+}
+
+TEST(PlanSweep, AllPointsCrashAfterEveryActionFromTheExtensionOn) {
+  SweepOptions o;
+  o.primitives = {"fsync"};
+  o.crashes = {"logflush"};
+  o.distances = {"next-block"};
+  o.all_points = true;
+  auto vs = PlanSweep(Case(kAppend), o);
+  ASSERT_TRUE(vs);
+  ASSERT_EQ(vs->size(), 2u) << "after the pwrite, after the fsync";
+  EXPECT_EQ((*vs)[0].point, 9);  // the pwrite's line in the case file
+  EXPECT_EQ((*vs)[0].spec.steps.size(), 9u);
+  o.all_points = false;
+  o.only_point = 9;
+  auto one = PlanSweep(Case(kAppend), o);
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].spec.name, "c.fsync.logflush.p9.next-block");
+}
+
+TEST(PlanSweep, ACaseWithoutAnExtensionIsLeftOutWithItsReason) {
+  auto c = Case(R"(plant
+fsync
+shutdown
+cycle_mount
+check gap
+)");
+  auto vs = PlanSweep(c, SweepOptions{});
+  ASSERT_FALSE(vs);
+  EXPECT_EQ(vs.error(), "no extension between plant and shutdown");
+  auto plan = PlanSweep(std::vector<const engine::CaseSpec*>{&c}, SweepOptions{});
+  ASSERT_EQ(plan.left_out.size(), 1u);
+}
+
+TEST(PlanSweep, TheSameSeedGivesTheSameOrder) {
+  auto c = Case(kAppend);
+  SweepOptions o;
+  o.seed = 7;
+  auto a = PlanSweep(std::vector<const engine::CaseSpec*>{&c}, o);
+  auto b = PlanSweep(std::vector<const engine::CaseSpec*>{&c}, o);
+  ASSERT_EQ(a.variants.size(), b.variants.size());
+  for (std::size_t i = 0; i < a.variants.size(); ++i)
+    EXPECT_EQ(a.variants[i].spec.name, b.variants[i].spec.name);
+  o.seed = 0;
+  auto in_order = PlanSweep(std::vector<const engine::CaseSpec*>{&c}, o);
+  EXPECT_NE(in_order.variants[0].spec.name, a.variants[0].spec.name);
+}
+
+TEST(SweepTable, ACellPerPrimitiveAndCrashAndAFailingTupleWithItsCommand) {
+  std::vector<report::SweepCell> cells = {
+      {"xfs/4k", "append_write", "fsync", "freeze", oracles::Outcome::kPass, '.', "", "", 1, 1},
+      {"xfs/4k", "append_write", "none", "nologflush", oracles::Outcome::kFail, 'S',
+       "crash after line 6: stale", "eofzero sweep --case append_write", 0, 1}};
+  const std::string t = report::RenderSweepTable(cells, {"none", "fsync"}, {"freeze", "nologflush"});
+  EXPECT_NE(t.find("append_write -S   .-"), std::string::npos) << t;
+  EXPECT_NE(t.find("1 breaking tuple:"), std::string::npos) << t;
+  EXPECT_NE(t.find("eofzero sweep --case append_write"), std::string::npos) << t;
+}
+
+}  // namespace
+}  // namespace eofzero::suite
