@@ -12,6 +12,7 @@
 #include "engine/case_file.h"
 #include "engine/faults.h"
 #include "engine/scenario.h"
+#include "case_text.h"
 #include "fake_system.h"
 #include "oracles/verdict.h"
 #include "scratch/raw_access.h"
@@ -25,39 +26,10 @@ using test::FakeSystem;
 constexpr const char* kMount = "/fake/mnt";
 
 CaseSpec Case(const std::string& name, const std::string& steps) {
-  auto spec = ParseCaseText(
-      "name = \"" + name + "\"\npurpose = \"a test\"\nsteps = '''\n" + steps + "'''\n",
-      "/cases/" + name + ".toml");
-  EXPECT_TRUE(spec) << spec.error();
-  return spec ? *spec : CaseSpec{};
+  return test::CaseFromSteps(name, steps);
 }
-
-const std::string kTruncateUp = R"(pwrite -S 0x5a 0 {eob}
-fsync
-truncate {eof}
-fsync
-plant
-truncate {eob + bs}
-check gap
-shutdown -f
-cycle_mount
-expect size {eob + bs}
-check gap
-)";
-
-const std::string kAppendWrite = R"(pwrite -S 0x5a 0 {eob}
-fsync
-truncate {eof}
-fsync
-plant
-pwrite -S 0x42 {eob} {bs}
-check gap
-sync_range -b -w -a {eob} {bs}
-shutdown -f
-cycle_mount
-expect size {eob + bs}
-check gap
-)";
+const std::string& kTruncateUp = test::kTruncateUpSteps;
+const std::string& kAppendWrite = test::kAppendWriteSteps;
 
 struct Machine {
   FakeSystem sys{"/dev/fake", kMount, 4096};

@@ -6,33 +6,14 @@
 
 #include <algorithm>
 
-#include "engine/case_file.h"
+#include "case_text.h"
 #include "report/sweep_table.h"
 
 namespace eofzero::suite {
 namespace {
 
-engine::CaseSpec Case(const std::string& steps, const std::string& name = "c") {
-  auto spec = engine::ParseCaseText("name = \"" + name + "\"\npurpose = \"p\"\nsteps = '''\n" +
-                                        steps + "'''\n",
-                                    name + ".toml");
-  EXPECT_TRUE(spec) << spec.error();
-  return *spec;
-}
-
-const std::string kAppend = R"(pwrite -S 0x5a 0 {eob}
-fsync
-truncate {eof}
-fsync
-plant
-pwrite -S 0x42 {eob} {bs}
-check gap
-sync_range -b -w -a {eob} {bs}
-shutdown -f
-cycle_mount
-expect size {eob + bs}
-check gap
-)";
+engine::CaseSpec Case(const std::string& steps) { return test::CaseFromSteps("c", steps); }
+const std::string& kAppend = test::kAppendWriteSteps;
 
 std::vector<std::string> Texts(const engine::CaseSpec& spec) {
   std::vector<std::string> out;
