@@ -26,6 +26,14 @@ Step Made(const std::string& text, int line) {
   return std::move(*step);  // the sweep's own texts always parse (sweep_plan_test)
 }
 
+// The flags an `open` step gives, as its letters.
+std::string OpenLetters(const Step& s) {
+  std::string letters;
+  for (char f : std::string_view("adsy"))
+    if (s.Has(f)) letters += f;
+  return letters;
+}
+
 // `open` with the flags a case's own `open` step for main gave, plus `extra`.
 std::string OpenText(const std::string& flags, const std::string& extra) {
   std::string text = "open";
@@ -59,11 +67,7 @@ std::expected<Shape, std::string> ShapeOf(const engine::CaseSpec& spec) {
     const Step& s = steps[i];
     const std::string_view name = s.def->name;
     if (name == "file" || name == "open") current = s.words[0];
-    if (name == "open" && s.words[0] == "main" && i < shape.plant) {
-      shape.open_flags.clear();
-      for (char f : std::string_view("adsy"))
-        if (s.Has(f)) shape.open_flags += f;
-    }
+    if (name == "open" && s.words[0] == "main" && i < shape.plant) shape.open_flags = OpenLetters(s);
     if (i <= shape.plant) continue;
     if (s.def->role == StepRole::kExpectSize || IsFlush(s)) continue;
     if (s.def->role == StepRole::kAction && name != "file" && name != "open" && current != "main")
@@ -92,9 +96,11 @@ std::vector<Step> Extension(const engine::CaseSpec& spec, const Shape& shape,
                             const std::string& primitive, const std::string& distance) {
   std::vector<Step> out;
   bool any_pwrite = false;
+  std::string open_flags = shape.open_flags;  // as the case's own `open` steps leave them
   const int last_line = spec.steps[shape.window.back()].line;
   for (std::size_t i : shape.window) {
     Step s = spec.steps[i];
+    if (std::string_view(s.def->name) == "open" && s.words[0] == "main") open_flags = OpenLetters(s);
     if (!IsPwrite(s)) {
       out.push_back(std::move(s));
       continue;
@@ -113,9 +119,9 @@ std::vector<Step> Extension(const engine::CaseSpec& spec, const Shape& shape,
       s.text += primitive == "rwf_sync" ? " [-Y]" : " [-D]";
     }
     if (primitive == "o_sync" || primitive == "o_dsync") {
-      out.push_back(Made(OpenText(shape.open_flags, primitive == "o_sync" ? "s" : "y"), s.line));
+      out.push_back(Made(OpenText(open_flags, primitive == "o_sync" ? "s" : "y"), s.line));
       out.push_back(std::move(s));
-      out.push_back(Made(OpenText(shape.open_flags, ""), out.back().line));
+      out.push_back(Made(OpenText(open_flags, ""), out.back().line));
       continue;
     }
     out.push_back(std::move(s));
@@ -134,11 +140,15 @@ std::vector<Step> Extension(const engine::CaseSpec& spec, const Shape& shape,
 bool OnePwriteAtAnOffset(const engine::CaseSpec& spec, const Shape& shape) {
   int pwrites = 0;
   bool appends = shape.open_flags.find('a') != std::string::npos;
-  for (std::size_t i : shape.window)
-    if (IsPwrite(spec.steps[i])) {
+  for (std::size_t i : shape.window) {
+    const Step& s = spec.steps[i];
+    if (std::string_view(s.def->name) == "open" && s.words[0] == "main")
+      appends |= s.Has('a');
+    if (IsPwrite(s)) {
       ++pwrites;
-      appends |= spec.steps[i].Has('P') || (spec.steps[i].open_flags & engine::kOpenAppend);
+      appends |= s.Has('P') || (s.open_flags & engine::kOpenAppend);
     }
+  }
   return pwrites == 1 && !appends && shape.on_main;
 }
 

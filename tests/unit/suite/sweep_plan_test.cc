@@ -66,6 +66,34 @@ TEST(PlanSweep, WriteFlagsAndOpenModesGoOnTheExtendingPwrite) {
   EXPECT_EQ(osync->spec.steps[7].text, "open main");
 }
 
+// The case's own open mode (O_DIRECT here, set after the plant) stays on
+// the extending pwrite: o_sync adds O_SYNC to it, never replaces it.
+TEST(PlanSweep, AnOpenModeOfTheCaseIsKeptUnderOSync) {
+  SweepOptions o;
+  o.primitives = {"o_dsync"};
+  o.crashes = {"logflush"};
+  o.distances = {"next-block"};
+  auto vs = PlanSweep(Case(R"(pwrite -S 0x5a 0 {eob}
+fsync
+truncate {eof}
+fsync
+plant
+open -d main
+pwrite -S 0x42 {eob} {bs}
+open main
+shutdown -f
+cycle_mount
+check gap
+)"),
+                      o);
+  ASSERT_TRUE(vs);
+  ASSERT_EQ(vs->size(), 1u);
+  const auto& steps = (*vs)[0].spec.steps;
+  EXPECT_EQ(steps[5].text, "open -d main");
+  EXPECT_EQ(steps[6].text, "open -d -y main");
+  EXPECT_EQ(steps[8].text, "open -d main");
+}
+
 TEST(PlanSweep, APrimitiveOfWritesDoesNotApplyToATruncate) {
   auto vs = PlanSweep(Case(R"(pwrite -S 0x5a 0 {eob}
 fsync
