@@ -28,6 +28,7 @@ constexpr FaultInfo kFaults[] = {
     {Fault::kThrowAfterPlant, "throw-after-plant"},
     {Fault::kCacheDisagreesWithDisk, "cache-disagrees-with-disk"},
     {Fault::kLoseSectorWrite, "lose-sector-write"},
+    {Fault::kLosePromisedDataAfterCrash, "lose-promised-data-after-crash"},
 };
 
 // Enough entries that a directory needs a block of its own on xfs (not
@@ -85,6 +86,8 @@ class FaultySystem final : public os::SystemWrapper {
         return Replant(source, where, fstype, options);
       case Fault::kWrongSizeAfterCrash:
         return GrowByOneByte();
+      case Fault::kLosePromisedDataAfterCrash:
+        return ZeroTheFirstBytes();
       case Fault::kCorruptDirectoryAfterCrash:
         return CorruptDirectory(where, fstype, options);
       default:
@@ -200,6 +203,13 @@ class FaultySystem final : public os::SystemWrapper {
     EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), plant_.file.path, O_RDWR));
     EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd.get(), plant_.file.path));
     return target().Truncate(fd.get(), st.size + 1, plant_.file.path);
+  }
+
+  Status ZeroTheFirstBytes() {
+    EOFZERO_ASSIGN_OR_RETURN(auto fd, os::OpenOwned(target(), plant_.file.path, O_RDWR));
+    const Bytes zeros(16, 0);
+    EOFZERO_RETURN_IF_ERROR(target().Write(fd.get(), zeros, 0, {}, plant_.file.path));
+    return target().Flush(fd.get(), os::FlushCall::kFsync, plant_.file.path);
   }
 
   // The sentinel written through the file over the gap: from the old EOF to

@@ -48,6 +48,11 @@ enum class Fault {
   // reported done and never made, as if another writer's partial-block
   // zeroing wiped it (the race steps' checks must see it).
   kLoseSectorWrite,
+  // After the remount, the planted file's first 16 bytes (made durable
+  // before the plant) read as zeros: written through the file, as a
+  // filesystem that lost promised data would show them (the crash model's
+  // "promised data" must see it).
+  kLosePromisedDataAfterCrash,
 };
 
 struct FaultInfo {

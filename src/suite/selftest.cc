@@ -1,5 +1,6 @@
 #include "suite/selftest.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,10 +42,19 @@ std::vector<Row> Rows() {
   rows.push_back({"size (after crash)", std::nullopt, Phase::kAfterCrash, "wrong_size"});
   rows.push_back({"fsck (after crash)", std::nullopt, Phase::kAfterCrash, "corrupt_directory"});
   rows.push_back({"two views (after crash)", std::nullopt, Phase::kAfterCrash, "cache_only"});
+  rows.push_back({"invariant: no stale bytes", std::nullopt, Phase::kAfterCrash,
+                  "stale_after_crash"});
+  rows.push_back({"invariant: legal size", std::nullopt, Phase::kAfterCrash, "wrong_size"});
+  rows.push_back({"invariant: promised data", std::nullopt, Phase::kAfterCrash,
+                  "lose_promised_data"});
   return rows;
 }
 
 bool Detects(const oracles::Verdict& v, const Row& row) {
+  for (auto i : oracles::kInvariants)
+    if (row.label == std::string("invariant: ") + oracles::InvariantName(i))
+      return std::any_of(v.invariants.begin(), v.invariants.end(),
+                         [i](const oracles::InvariantBreak& b) { return b.invariant == i; });
   if (std::string_view(row.control) == "corrupt_directory") return v.FsckFoundCorruption();
   if (std::string_view(row.control) == "cache_only") return v.views.has_value();
   if (!row.oracle) return v.wrong_size.has_value();
@@ -59,6 +69,7 @@ std::vector<Control> Controls() {
           {"stale_after_crash", {Fault::kStaleAfterCrash}},
           {"stale_in_cache", {Fault::kStaleInCache}},
           {"wrong_size", {Fault::kWrongSizeAfterCrash}},
+          {"lose_promised_data", {Fault::kLosePromisedDataAfterCrash}},
           // before corrupt_directory, whose corruption stays on the disk
           {"cache_only", {Fault::kCacheDisagreesWithDisk}},
           {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}}};

@@ -41,9 +41,28 @@ class EventLog : public report::SelftestReporter {
   }
 };
 
+// truncate_up's history as the crash model sees it: the plant's sentinel
+// below the old EOF (4080) made durable, the truncate to 8192, the crash.
+engine::History TruncateUpHistory() {
+  using engine::Event;
+  engine::History h;
+  Bytes below = engine::SentinelBlock(4096);
+  below.resize(4080);
+  h.events.push_back({.kind = Event::Kind::kWrite, .what = "the plant",
+                      .content = {0, 4080, 0, below}, .size_before = 0, .size_after = 4080});
+  h.events.push_back({.kind = Event::Kind::kPromise, .what = "the plant", .end = 4080,
+                      .size_before = 4080, .size_after = 4080});
+  h.events.push_back(
+      {.kind = Event::Kind::kResize, .what = "truncate", .size_before = 4080, .size_after = 8192});
+  h.events.push_back(
+      {.kind = Event::Kind::kCrash, .what = "logflush", .size_before = 8192, .size_after = 8192});
+  return h;
+}
+
 // A passing run in which the given oracles saw the sentinel in the gap.
 engine::CaseRun Seen(std::vector<std::pair<Oracle, Phase>> dirty) {
   auto run = report::sample::PassedRun("probe");
+  run.history = TruncateUpHistory();
   for (auto [oracle, phase] : dirty) {
     engine::BlockView view;
     view.oracle = oracle;
@@ -89,6 +108,13 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
     run.sizes[0].observed = 8193;
     return run;
   };
+  scratch.runs["truncate_up_lose_promised_data"] = [](const engine::ScenarioOptions& o) {
+    EXPECT_EQ(o.faults, std::vector{engine::Fault::kLosePromisedDataAfterCrash});
+    auto run = Seen({});
+    engine::FileView zeros{Oracle::kBufferedRead, Phase::kAfterCrash, 0, Bytes(16, 0), 8192, 4};
+    run.file_views.push_back(zeros);
+    return run;
+  };
   scratch.runs["truncate_up_corrupt_directory"] = [](const engine::ScenarioOptions&) {
     auto run = Seen({});
     os::ProcessResult e2fsck;
@@ -120,15 +146,17 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   auto result = Selftest(scratch, log);
   EXPECT_TRUE(result.all_detected);
   EXPECT_FALSE(result.setup_failed);
-  EXPECT_EQ(log.lines, (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
-                              "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
-                              "ext4/4k: cache_only: FAIL", "ext4/4k: corrupt_directory: FAIL",
-                              "xfs/4k: baseline: PASS", "xfs/4k: stale_after_crash: FAIL",
-                              "xfs/4k: stale_in_cache: FAIL", "xfs/4k: wrong_size: FAIL",
-                              "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
+  EXPECT_EQ(log.lines,
+            (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
+                   "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
+                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: cache_only: FAIL",
+                   "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
+                   "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
+                   "xfs/4k: wrong_size: FAIL", "xfs/4k: lose_promised_data: FAIL",
+                   "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
   ASSERT_TRUE(log.table);
   EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
-  EXPECT_EQ(log.table->rows.size(), 10u);
+  EXPECT_EQ(log.table->rows.size(), 13u);
   for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
   EXPECT_EQ(scratch.log[1], "make selftest-ext4");
 }
