@@ -232,7 +232,9 @@ TEST_F(Leftovers, ALiveRunsDeviceIsNeverAScratchDevice) {
     Ran other = RunEofzero({"run", "--fs", "ext4", "--case", "append_write", "--scratch-dev",
                             loops[0], "--scratch-mnt", (state_ / "mnt").string()});
     // Mounted, or used by run N while unmounted: refused either way.
-    if (!run->Poll()) ASSERT_EQ(other.exit_code, 2) << other.out << other.err;
+    if (!run->Poll()) {
+      ASSERT_EQ(other.exit_code, 2) << other.out << other.err;
+    }
   }
   EXPECT_GT(tries, 5);
   while (!run->Poll()) ::usleep(10 * 1000);
