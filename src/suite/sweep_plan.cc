@@ -167,16 +167,24 @@ std::expected<std::vector<Variant>, std::string> PlanSweep(const engine::CaseSpe
         continue;  // fsync and the write flags would act on another file
       const std::vector<Step> extension = Extension(spec, *shape, primitive, distance);
       if (extension.empty()) continue;
-      // The crash follows each action step from the extension on, or the last.
+      // The crash follows each action step from the extension on (not an
+      // open or file step), and the whole extension; a point is named by its
+      // step's line, the last step of a line standing for it (the steps the
+      // sweep adds take their neighbour's line).
       std::vector<std::size_t> points;
-      for (std::size_t k = 0; k < extension.size(); ++k)
-        if (extension[k].def->role == StepRole::kAction) points.push_back(k + 1);
-      if (options.only_point) {
-        std::erase_if(points, [&](std::size_t k) { return extension[k - 1].line != options.only_point; });
-        if (!points.empty()) points.resize(1);
-      } else if (!options.all_points) {
-        points = {extension.size()};
+      auto at_line = [&](std::size_t k) { return extension[k - 1].line; };
+      for (std::size_t k = 1; k <= extension.size(); ++k) {
+        const std::string_view name = extension[k - 1].def->name;
+        const bool action = extension[k - 1].def->role == StepRole::kAction && name != "open" &&
+                            name != "file";
+        if (!action && k != extension.size()) continue;
+        if (!points.empty() && at_line(points.back()) == at_line(k)) points.pop_back();
+        points.push_back(k);
       }
+      if (options.only_point)
+        std::erase_if(points, [&](std::size_t k) { return at_line(k) != options.only_point; });
+      else if (!options.all_points)
+        points = {extension.size()};
       for (const auto& crash : options.crashes)
         for (std::size_t upto : points)
           for (int it = 1; it <= options.iterations; ++it) {

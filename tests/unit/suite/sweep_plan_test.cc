@@ -118,15 +118,39 @@ TEST(PlanSweep, AllPointsCrashAfterEveryActionFromTheExtensionOn) {
   o.all_points = true;
   auto vs = PlanSweep(Case(kAppend), o);
   ASSERT_TRUE(vs);
-  ASSERT_EQ(vs->size(), 2u) << "after the pwrite, after the fsync";
-  EXPECT_EQ((*vs)[0].point, 9);  // the pwrite's line in the case file
+  // After the pwrite (line 9), and after the whole extension: check gap and
+  // the fsync the sweep adds, both on line 10.
+  ASSERT_EQ(vs->size(), 2u);
+  EXPECT_EQ((*vs)[0].point, 9);
   EXPECT_EQ((*vs)[0].spec.steps.size(), 9u);
-  o.all_points = false;
-  o.only_point = 9;
-  auto one = PlanSweep(Case(kAppend), o);
-  ASSERT_TRUE(one);
-  ASSERT_EQ(one->size(), 1u);
-  EXPECT_EQ((*one)[0].spec.name, "c.fsync.logflush.p9.next-block");
+  EXPECT_EQ((*vs)[1].point, 10);
+  EXPECT_EQ((*vs)[1].spec.steps.size(), 11u);
+}
+
+// What a breaking tuple's rerun command asks for is that tuple again.
+TEST(PlanSweep, APointByItsLineIsTheSameTupleAsTheSweepRan) {
+  for (const char* primitive : {"fsync", "rwf_dsync", "o_sync", "none"})
+    for (bool all : {false, true}) {
+      SweepOptions o;
+      o.primitives = {primitive};
+      o.crashes = {"logflush"};
+      o.distances = {"next-block"};
+      o.all_points = all;
+      auto swept = PlanSweep(Case(kAppend), o);
+      ASSERT_TRUE(swept);
+      for (const auto& v : *swept) {
+        SweepOptions again = o;
+        again.all_points = false;
+        again.only_point = v.point;
+        auto rerun = PlanSweep(Case(kAppend), again);
+        ASSERT_TRUE(rerun);
+        ASSERT_EQ(rerun->size(), 1u) << v.spec.name;
+        std::vector<std::string> a, b;
+        for (const auto& s : v.spec.steps) a.push_back(s.text);
+        for (const auto& s : (*rerun)[0].spec.steps) b.push_back(s.text);
+        EXPECT_EQ(a, b) << v.spec.name;
+      }
+    }
 }
 
 TEST(PlanSweep, ACaseWithoutAnExtensionIsLeftOutWithItsReason) {
