@@ -12,6 +12,7 @@
 #include "guest/initramfs.h"
 #include "report/json_report.h"
 #include "report/table.h"
+#include "suite/fake_clock.h"
 #include "temp_dir.h"
 
 namespace eofzero::suite {
@@ -20,16 +21,7 @@ namespace {
 using oracles::Outcome;
 using Strings = std::vector<std::string>;
 
-class FakeClock : public Clock {
- public:
-  TimePoint now{};
-  std::function<void()> on_sleep;
-  TimePoint Now() override { return now; }
-  void SleepFor(std::chrono::milliseconds d) override {
-    now += d;
-    if (on_sleep) on_sleep();
-  }
-};
+using test::FakeClock;
 
 // A guest's report as eofzero in it would write it.
 std::string GuestReport(const std::string& release, Outcome append_write) {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "report/json_report.h"
+#include "suite/fake_clock.h"
 #include "temp_dir.h"
 
 namespace eofzero::suite {
@@ -19,18 +20,7 @@ namespace {
 using oracles::Outcome;
 using Strings = std::vector<std::string>;
 
-// Time that passes only when the scheduler sleeps; each sleep lets the test
-// move its workers on.
-class FakeClock : public Clock {
- public:
-  TimePoint now{};
-  std::function<void()> on_sleep;
-  TimePoint Now() override { return now; }
-  void SleepFor(std::chrono::milliseconds d) override {
-    now += d;
-    if (on_sleep) on_sleep();
-  }
-};
+using test::FakeClock;
 
 // Workers that end when the test says (End), or when stopped: a SIGTERM
 // ends one unless it `ignores_sigterm`, a SIGKILL always does.
