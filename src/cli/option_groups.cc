@@ -51,6 +51,7 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
   AddConfigOptions(app, raw);
   AddCaseOptions(app, raw);
   AddReportOptions(app, raw);
+  AddRecordOption(app, raw);
   app.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
   app.add_option("--sync", raw.sweep_sync,
                  "durability primitives, comma separated (none,fsync,fdatasync,o_sync,o_dsync,"
@@ -100,6 +101,17 @@ void AddRecordOption(CLI::App& app, RawOptions& raw) {
   app.add_option("--record", raw.record,
                  "record every block write of each configuration's scratch filesystem into "
                  "DIR/FS-BS.ezlog (through eofzero's FUSE server)");
+  app.add_flag("--crash-states", raw.crash_states,
+               "with --record: after each configuration, check every crash state each case's "
+               "crash implies (each barrier, and subsets of the writes after it)");
+  app.add_option("--subset-limit", raw.subset_limit,
+                 "--crash-states: every subset of an epoch with at most this many writes (8)");
+  app.add_option("--subset-samples", raw.subset_samples,
+                 "--crash-states: random subsets of a larger epoch, besides its in-order "
+                 "prefixes (32)");
+  app.add_option("--states-seed", raw.states_seed, "--crash-states: the seed of those (0)");
+  app.add_flag("--torn", raw.torn,
+               "--crash-states: also states with one multi-sector write torn");
 }
 
 void AddLogOptions(CLI::App& app, RawOptions& raw) {

@@ -91,6 +91,12 @@ std::expected<suite::RunOptions, std::string> Validate(const RawOptions& raw, bo
                            ListNames(ShutdownFlagNames()));
   }
   for (const auto& f : raw.faults) {
+    if (f == "bad-logged-write") {  // the crash states' control: it changes the log, not a call
+      if (!o.crash_states.enabled)
+        return std::unexpected("--inject-fault bad-logged-write: needs --crash-states");
+      o.crash_states.bad_logged_write = true;
+      continue;
+    }
     auto fault = engine::ParseFault(f);
     if (!fault) return std::unexpected("--inject-fault: unknown fault '" + f + "'");
     o.scenario.faults.push_back(*fault);

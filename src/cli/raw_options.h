@@ -27,6 +27,11 @@ struct RawOptions {
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   std::string record;  // run --record DIR
+  bool crash_states = false;  // --crash-states and its knobs
+  std::string subset_limit = "8";
+  std::string subset_samples = "32";
+  std::string states_seed = "0";
+  bool torn = false;
   // log ACTION LOG [--state S --image OUT]
   std::string log_action, log_file, log_state, log_image;
   bool fstests = false;

@@ -6,7 +6,36 @@
 
 namespace eofzero::cli {
 
+// --crash-states and its knobs (after --record).
+std::expected<void, std::string> ValidateCrashStates(const RawOptions& raw, suite::RunOptions& o) {
+  if (!raw.crash_states) return {};
+  if (raw.record.empty())
+    return std::unexpected("--crash-states: needs --record DIR (the states come from its logs)");
+  auto& plan = o.crash_states.plan;
+  if (auto v = ParseU32("--subset-limit", raw.subset_limit); v)
+    plan.subset_limit = *v;
+  else
+    return std::unexpected(v.error());
+  if (plan.subset_limit > 12)
+    return std::unexpected("--subset-limit: " + raw.subset_limit +
+                           " is more than 12 (4096 states per epoch)");
+  if (auto v = ParseU32("--subset-samples", raw.subset_samples); v)
+    plan.samples = *v;
+  else
+    return std::unexpected(v.error());
+  if (plan.samples > 100000)
+    return std::unexpected("--subset-samples: " + raw.subset_samples + " is more than 100000");
+  if (auto v = ParseU32("--states-seed", raw.states_seed); v)
+    plan.seed = *v;
+  else
+    return std::unexpected(v.error());
+  plan.torn = raw.torn;
+  o.crash_states.enabled = true;
+  return {};
+}
+
 std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o) {
+  if (auto states = ValidateCrashStates(raw, o); !states) return states;
   if (raw.record.empty()) return {};
   std::error_code ec;
   if (!std::filesystem::is_directory(raw.record, ec))

@@ -31,19 +31,40 @@ Status Interpreter::Prepare() {
 }
 
 Status Interpreter::Run() {
-  for (const Step& s : spec_.steps) {
-    if (os::InterruptRequested())
-      return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
-    spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
-    step_ = &s;
-    fs_.NoteStep(spec_.name + ":" + std::to_string(s.line) + ": " + s.text);  // for --record
-    auto st = s.def->run(*this, s);
-    if (st) st = CompareModelSize(s);
-    if (!st) {
-      os::Error e = st.error();
-      e.context = "line " + std::to_string(s.line) + " '" + s.text + "': " + e.context;
-      return std::unexpected(e);
-    }
+  for (const Step& s : spec_.steps)
+    EOFZERO_RETURN_IF_ERROR(RunStep(s));
+  return {};
+}
+
+Status Interpreter::RunAfterCrash(const CrashPoint& crash) {
+  if (!run_.plant || crash.crash_step >= spec_.steps.size())
+    return Fail(ErrorKind::kInvalid, "no planted crash to resume from");
+  planted_ = crashed_ = down_ = true;
+  where_.extent = run_.plant->extent;
+  where_.device_offset = run_.plant->device_offset;
+  for (std::size_t i = crash.crash_step + 1; i < spec_.steps.size(); ++i) {
+    const Step& s = spec_.steps[i];
+    if (s.def->role == StepRole::kExpectSize) continue;  // the crash model judges the size
+    EOFZERO_RETURN_IF_ERROR(RunStep(s));
+  }
+  return {};
+}
+
+Status Interpreter::RunStep(const Step& s) {
+  if (os::InterruptRequested())
+    return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
+  spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
+  step_ = &s;
+  const std::size_t index = static_cast<std::size_t>(&s - spec_.steps.data());
+  // for --record
+  if (auto sequence = fs_.NoteStep(spec_.name + ":" + std::to_string(s.line) + ": " + s.text))
+    run_.logged_steps.push_back({index, s.line, *sequence});
+  auto st = s.def->run(*this, s);
+  if (st) st = CompareModelSize(s);
+  if (!st) {
+    os::Error e = st.error();
+    e.context = "line " + std::to_string(s.line) + " '" + s.text + "': " + e.context;
+    return std::unexpected(e);
   }
   return {};
 }

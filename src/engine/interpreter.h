@@ -32,6 +32,11 @@ class Interpreter {
   // Sets the variables ({bs}, {gap}, {eof}, ...) for this filesystem.
   os::Status Prepare();
   os::Status Run();
+  // The steps after `crash` on a crash state of the case's write log: the
+  // filesystem holds the state, unmounted; the CaseRun is the case's as of
+  // its crash (suite/crash_states.h). `expect size` steps are left to the
+  // crash model, which knows the sizes each state allows.
+  os::Status RunAfterCrash(const CrashPoint& crash);
 
   // --- The step context (engine/steps.cc) ---
   os::System& sys() const { return fs_.system(); }
@@ -81,7 +86,8 @@ class Interpreter {
   ByteRange mapped() const { return mapped_; }  // the file range mmap asked for
   void Unmap();
   // --- The race steps' record (engine/race_steps.cc) ---
-  bool crashed() const { return crashed_; }  // a shutdown happened: checks are after the crash
+  bool crashed() const { return crashed_; }
+  const Step* step() const { return step_; }  // the step running, or the last that ran  // a shutdown happened: checks are after the crash
   // What each race step's ranges must hold, for `check races`.
   std::vector<RaceExpectation>& race_expectations() { return race_expectations_; }
   // A race check found a byte no step allowed there: a FAIL.
@@ -97,6 +103,7 @@ class Interpreter {
   os::Status CycleMount();
 
  private:
+  os::Status RunStep(const Step& s);
   os::Status PlantAt(const scratch::BlockLocation& where);
   os::Status CheckGapBeforeCrash();
   os::Status CheckGapAfterCrash();
@@ -144,6 +151,7 @@ class Interpreter {
   std::string mapping_file_;
   ByteRange mapped_;
   bool planted_ = false;
+  std::size_t plant_step_ = 0;  // the index of the plant step
   bool down_ = false;               // shut down, not yet remounted
   bool crashed_ = false;            // a shutdown happened (checks are "after the crash")
   scratch::BlockLocation where_;

@@ -123,6 +123,25 @@ struct DiskViews {
   double extra_seconds = 0;
 };
 
+// With --record (scratch/recording_device.h): a step as the write log
+// names it. The log's step records carry `sequence`; the records after one
+// were issued while that step ran.
+struct LoggedStep {
+  std::size_t index = 0;  // into the case's steps
+  int line = 0;
+  std::uint64_t sequence = 0;
+};
+
+// The case's first crash, as the checks of its crash states (suite/
+// crash_states.h) resume the case from it: which steps planted and crashed,
+// and what the case had written into the EOF block by then.
+struct CrashPoint {
+  std::size_t plant_step = 0;  // indices into the case's steps
+  std::size_t crash_step = 0;
+  std::vector<WrittenRange> written;
+  std::size_t events = 0;  // history events up to and including the crash's
+};
+
 struct CaseRun {
   std::string case_name;
   std::string case_file;  // the case file it came from
@@ -158,6 +177,9 @@ struct CaseRun {
   std::vector<std::string> race_findings;
   std::vector<std::string> notes;  // things worth knowing that are not findings
   double seconds = 0;
+  // With --record: every step that ran, as the log names it; the first crash.
+  std::vector<LoggedStep> logged_steps;
+  std::optional<CrashPoint> crash_point;
 };
 
 }  // namespace eofzero::engine

@@ -53,6 +53,7 @@ Status Interpreter::Plant() {
   RecordWrite("", {run_.eof_block, below, 0, std::move(below_eof)}, "the plant");
   RecordPromise("", Promise::kFile, "the plant");
   planted_ = true;
+  plant_step_ = static_cast<std::size_t>(step_ - spec_.steps.data());
   // Nothing is cached or dirty yet, so this O_DIRECT read perturbs nothing; it
   // shows whether the file's read path exposes the plant.
   EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), path, O_RDONLY));
@@ -214,6 +215,9 @@ Status Interpreter::Shutdown(const Step& s) {
   // A shutdown that freezes first writes everything back, as sync would.
   if (flag == os::ShutdownFlag::kDefault) RecordPromise("", Promise::kFile, "the freeze before the shutdown");
   Record("", Event{.kind = Event::Kind::kCrash, .what = os::ShutdownFlagName(flag)});
+  if (!crashed_ && planted_)
+    run_.crash_point = CrashPoint{plant_step_, static_cast<std::size_t>(step_ - spec_.steps.data()),
+                                  run_.written, run_.history.events.size()};
   down_ = crashed_ = true;
   if (flag == os::ShutdownFlag::kNoLogFlush) run_.durable_size_at_crash = DurableSize();
   return {};
@@ -269,6 +273,42 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
+}
+
+StateRun RunCrashState(scratch::ScratchFs& fs, const CaseSpec& spec,
+                       const ScenarioOptions& options, CaseRun as_of_crash) {
+  const auto start = std::chrono::steady_clock::now();
+  StateRun out;
+  out.run = std::move(as_of_crash);
+  CaseRun& run = out.run;
+  run.views.clear();
+  run.file_views.clear();
+  run.fsck.clear();
+  run.disk_views.reset();
+  run.sizes.clear();
+  run.notes.clear();
+  run.disagreements.clear();
+  run.race_findings.clear();
+  run.status = RunStatus::kError;
+  Status st;
+  try {
+    Interpreter interpreter(fs, spec, options, run);
+    st = interpreter.Prepare();
+    if (st) st = interpreter.RunAfterCrash(*run.crash_point);
+    if (!st && interpreter.step() && interpreter.step()->def->role == StepRole::kCycleMount)
+      out.mount_errno = st.error().errnum;
+  } catch (const std::exception& e) {
+    st = Fail(ErrorKind::kSystem, std::string("unexpected exception: ") + e.what());
+  }
+  if (st) {
+    run.status = RunStatus::kCompleted;
+  } else {
+    run.status = RunStatus::kError;
+    run.reason = st.error().Message();
+    run.interrupted = st.error().kind == ErrorKind::kInterrupted;
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 }  // namespace eofzero::engine

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "report/crash_states_report.h"
 #include "report/hexdump.h"
 #include "report/table.h"
 #include "report/views_evidence.h"
@@ -148,6 +149,20 @@ void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& ru
   out_ << line << verdict.summary << "\n";
   if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
   for (const auto& note : run.notes) out_ << "    note: " << note << "\n";
+  out_.flush();
+}
+
+void HumanReporter::CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) {
+  record_.CrashStatesDone(config, states);
+  ++counts_[static_cast<int>(states.outcome)];
+  ClearTransient();
+  char line[160];
+  std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ", oracles::OutcomeName(states.outcome),
+                "states", config.Short().c_str(), CrashStatesName(states.case_name).c_str(),
+                Seconds(states.seconds).c_str());
+  out_ << line << states.summary << "\n";
+  if (states.outcome == Outcome::kFail || states.outcome == Outcome::kError)
+    out_ << RenderCrashStatesEvidence(config, states);
   out_.flush();
 }
 

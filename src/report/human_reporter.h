@@ -29,6 +29,7 @@ class HumanReporter : public Reporter {
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override { record_.Interrupted(signo); }
   void Finish(double seconds) override;
 

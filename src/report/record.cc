@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "os/process.h"
+#include "report/crash_states_report.h"
 #include "report/human_reporter.h"
 #include "report/json_report.h"
 
@@ -99,10 +100,19 @@ void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun
   Config(config).cases.push_back(MakeCaseRecord(config, run, verdict));
 }
 
+void RecordingReporter::CrashStatesDone(const ConfigInfo& config,
+                                        const oracles::CrashStates& states) {
+  Config(config).cases.push_back(MakeCrashStatesRecord(config, states));
+}
+
 void RecordingReporter::Interrupted(int signo) { record_.interrupted_by = signo; }
 
 void RecordingReporter::Finish(double seconds) { record_.seconds = seconds; }
 
+void FanOutReporter::CrashStatesDone(const ConfigInfo& config,
+                                     const oracles::CrashStates& states) {
+  for (auto* r : to_) r->CrashStatesDone(config, states);
+}
 void FanOutReporter::Planned(std::size_t cases) {
   for (auto* r : to_) r->Planned(cases);
 }

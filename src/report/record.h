@@ -107,6 +107,7 @@ class RecordingReporter : public Reporter {
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
 
@@ -128,6 +129,7 @@ class FanOutReporter : public Reporter {
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override;
+  void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
 

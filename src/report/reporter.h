@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/observations.h"
+#include "oracles/crash_states.h"
 #include "oracles/verdict.h"
 
 namespace eofzero::report {
@@ -35,6 +36,10 @@ class Reporter {
   virtual void CaseStarted(const ConfigInfo& /*config*/, const std::string& /*case_name*/) {}
   virtual void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                         const oracles::Verdict& verdict) = 0;
+  // A case's crash states were checked (run --crash-states): after the
+  // configuration's cases.
+  virtual void CrashStatesDone(const ConfigInfo& /*config*/,
+                               const oracles::CrashStates& /*states*/) {}
   // A signal stopped the run early (its cases that did not run were reported
   // as ERRORs with CaseRun::interrupted); comes just before Finish.
   virtual void Interrupted(int /*signo*/) {}

@@ -87,7 +87,10 @@ os::Result<std::unique_ptr<RecordingDevice>> RecordingDevice::Start(
 
 RecordingDevice::~RecordingDevice() = default;
 
-void RecordingDevice::NoteStep(const std::string& text) { tag_->Set(text); }
+std::uint64_t RecordingDevice::NoteStep(const std::string& text) {
+  tag_->Set(text);
+  return tag_->sequence.load(std::memory_order_acquire) / 2;  // as LogEvents::Step writes it
+}
 
 os::Status RecordingDevice::Stop() { return server_ ? server_->Stop() : os::Status{}; }
 

@@ -49,8 +49,9 @@ class RecordingDevice {
   // What the loop device attaches to.
   std::string file_path() const { return server_->file_path(); }
   const std::string& log_path() const { return log_path_; }
-  // What the run does from now on, for the records that follow.
-  void NoteStep(const std::string& text);
+  // What the run does from now on, for the records that follow; returns the
+  // number its step records carry (scratch/write_log.h: a step's offset).
+  std::uint64_t NoteStep(const std::string& text);
   // Unmounts the server (detach the loop device first) and waits for it to
   // finish the log; an error when the log is incomplete.
   os::Status Stop();

@@ -68,13 +68,49 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::CreateOnDevice(const ScratchSp
   return fs;
 }
 
-os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std::string& name) {
+os::Result<std::unique_ptr<ScratchFs>> ScratchFs::ServeState(
+    const ScratchSpec& spec, const std::filesystem::path& dir, const std::string& name,
+    std::unique_ptr<os::FileBacking> state, const std::string& uuid, std::uint32_t block_size,
+    RunLease* lease) {
+  static os::NoFileEvents no_events;  // what recovery writes is the state's overlay's
+  std::unique_ptr<ScratchFs> fs(new ScratchFs());
+  fs->spec_ = spec;
+  fs->lease_ = lease;
+  fs->uuid_ = uuid;
+  fs->block_size_ = block_size;
+  fs->state_ = std::move(state);
+  fs->mount_dir_ = dir / (name + ".mnt");
+  std::error_code ec;
+  if (!std::filesystem::create_directory(fs->mount_dir_, ec))
+    return Fail(ErrorKind::kSystem, "mkdir " + fs->mount_dir_.string() + ": " + ec.message());
+  fs->mount_dir_created_ = true;
+  EOFZERO_RETURN_IF_ERROR(fs->MakeFuseDir(dir, name));
+  EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
+                           os::FuseFileServer::Start(fs->fuse_dir_.string(), "image", *fs->state_,
+                                                     no_events, {}));
+  fs->state_server_.emplace(std::move(server));
+  fs->backing_ = fs->state_server_->file_path();
+  fs->image_path_ = fs->backing_;  // the disk's view: the state itself, under the loop's cache
+  EOFZERO_ASSIGN_OR_RETURN(os::LoopDevice loop,
+                           os::LoopDevice::Attach(fs->backing_, spec.sector_size));
+  fs->loop_.emplace(std::move(loop));
+  fs->device_ = fs->loop_->path();
+  EOFZERO_RETURN_IF_ERROR(fs->loop_->SetRotational(os::FileOnRotationalDevice(dir.string())));
+  EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
+  return fs;
+}
+
+os::Status ScratchFs::MakeFuseDir(const std::filesystem::path& dir, const std::string& name) {
   fuse_dir_ = dir / (name + ".fuse");
   std::error_code ec;
   if (!std::filesystem::create_directory(fuse_dir_, ec))
     return Fail(ErrorKind::kSystem, "mkdir " + fuse_dir_.string() + ": " + ec.message());
   fuse_dir_created_ = true;
-  if (lease_) EOFZERO_RETURN_IF_ERROR(lease_->NoteServedMount(fuse_dir_));
+  return lease_ ? lease_->NoteServedMount(fuse_dir_) : os::Status{};
+}
+
+os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std::string& name) {
+  EOFZERO_RETURN_IF_ERROR(MakeFuseDir(dir, name));
   EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(image_fd_.get(), image_path_));
   WriteLogHeader header;
   header.image_bytes = st.size;
@@ -231,6 +267,10 @@ ScratchFs::~ScratchFs() {
   if (recording_) {
     if (auto st = recording_->Stop(); !st) spdlog::warn("teardown: {}", st.error().Message());
     recording_.reset();
+  }
+  if (state_server_) {
+    if (auto st = state_server_->Stop(); !st) spdlog::warn("teardown: {}", st.error().Message());
+    state_server_.reset();
   }
   std::error_code ec;
   if (fuse_dir_created_) std::filesystem::remove(fuse_dir_, ec);

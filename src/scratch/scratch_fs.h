@@ -59,6 +59,19 @@ class ScratchFs {
   static os::Result<std::unique_ptr<ScratchFs>> CreateOnDevice(const ScratchSpec& spec,
                                                                const ScratchTarget& target,
                                                                RunLease* lease = nullptr);
+  // A crash state of a recorded filesystem (scratch/state_image.h): `state`,
+  // served by a FUSE server of its own in `dir` (as `name`.fuse/image), with
+  // a loop device attached to it. Not mounted: Mount() replays the journal,
+  // and what recovery writes stays in the state's overlay. The filesystem
+  // is `spec.fs` with UUID `uuid` and blocks of `block_size`, as recorded;
+  // image_path() is the served file (the disk's view).
+  static os::Result<std::unique_ptr<ScratchFs>> ServeState(const ScratchSpec& spec,
+                                                           const std::filesystem::path& dir,
+                                                           const std::string& name,
+                                                           std::unique_ptr<os::FileBacking> state,
+                                                           const std::string& uuid,
+                                                           std::uint32_t block_size,
+                                                           RunLease* lease = nullptr);
   // A filesystem that already exists on `device` (UUID `uuid`, blocks of
   // `block_size`) and is mounted on `mount_dir` by `system`: the machine of
   // a test (tests/unit/fake_system.h). Teardown only unmounts it.
@@ -107,9 +120,11 @@ class ScratchFs {
   // do on a user's scratch device, which keeps its filesystem anyway.
   void KeepImage() { keep_image_ = true; }
   // What the run does from now on ("ext4-4096 truncate_up:12: truncate 5000"),
-  // for the write log's step records; nothing when not recording.
-  void NoteStep(const std::string& text) {
-    if (recording_) recording_->NoteStep(text);
+  // for the write log's step records: the number those records carry, or
+  // nothing when not recording.
+  std::optional<std::uint64_t> NoteStep(const std::string& text) {
+    if (!recording_) return std::nullopt;
+    return recording_->NoteStep(text);
   }
   bool recording() const { return recording_ != nullptr; }
 
@@ -122,6 +137,8 @@ class ScratchFs {
   // mkfs on device_ with a fresh UUID, verify it, mount on mount_dir_.
   os::Status FormatAndMount(const std::string& name);
   os::Status CheckJournaling();
+  // Makes `dir`/`name`.fuse and notes it in the lease (before the FUSE mount).
+  os::Status MakeFuseDir(const std::filesystem::path& dir, const std::string& name);
   // Serves the image through a RecordingDevice in `dir`: what the loop
   // device attaches to instead (backing_).
   os::Status StartRecording(const std::filesystem::path& dir, const std::string& name);
@@ -139,6 +156,8 @@ class ScratchFs {
   std::filesystem::path fuse_dir_;  // a recording's FUSE mount point
   bool fuse_dir_created_ = false;
   std::unique_ptr<RecordingDevice> recording_;
+  std::unique_ptr<os::FileBacking> state_;  // a crash state's layers (ServeState)
+  std::optional<os::FuseFileServer> state_server_;
   std::string backing_;  // what the loop device is attached to
   std::optional<os::LoopDevice> loop_;
   std::string device_;  // the loop device, or the user's scratch device

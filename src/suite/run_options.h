@@ -14,6 +14,7 @@
 #include "report/format.h"
 #include "scratch/fs_type.h"
 #include "scratch/scratch_target.h"
+#include "suite/crash_state_check.h"
 
 namespace eofzero::suite {
 
@@ -44,6 +45,9 @@ struct RunOptions {
   // --record DIR: each configuration's scratch filesystem records its block
   // writes into DIR/FS-BS.ezlog (scratch/recording_device.h). Empty: none.
   std::filesystem::path record_dir;
+  // --crash-states (needs --record): every crash state each case's crash
+  // implies is checked after its configuration (suite/crash_state_check.h).
+  CrashStatesOptions crash_states;
 };
 
 // `eofzero kernels`: which kernels, which slice of them, and how their

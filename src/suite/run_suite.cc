@@ -8,6 +8,7 @@
 
 #include "os/process.h"
 #include "report/record.h"
+#include "scratch/write_log.h"
 
 namespace eofzero::suite {
 namespace {
@@ -165,11 +166,46 @@ class SuiteRun {
     config.device = (*fs)->Device();
     config.block_size = (*fs)->BlockSize();
     reporter_.ConfigReady(config);
-    RunCases(**fs, config, runnable);
+    std::vector<std::pair<const CaseSpec*, engine::CaseRun>> crashed;
+    RunCases(**fs, config, runnable, crashed);
+    if (!options_.crash_states.enabled || spec.record_log.empty()) return;
+    const std::string uuid = (*fs)->Uuid();
+    fs->reset();  // its recording server stopped: the log is complete
+    CheckStates(config, spec, uuid, crashed);
+  }
+
+  // Every crash state of each case that crashed, after the configuration.
+  void CheckStates(const report::ConfigInfo& config, const scratch::ScratchSpec& spec,
+                   const std::string& uuid,
+                   const std::vector<std::pair<const CaseSpec*, engine::CaseRun>>& crashed) {
+    if (crashed.empty()) return;
+    auto place = scratch_.StatesPlace();
+    auto log = scratch::ReadWriteLog(spec.record_log);
+    for (const auto& [c, run] : crashed) {
+      oracles::CrashStates states;
+      if (!place || !log) {
+        states.case_name = run.case_name;
+        states.case_file = run.case_file;
+        states.log = spec.record_log;
+        states.not_checked = !log ? "the write log: " + log.error().Message()
+                                  : std::string("no place to serve crash states");
+        oracles::JudgeCrashStates(states);
+        states.outcome = oracles::Outcome::kError;
+      } else {
+        const StateSource source{&*log,          spec.record_log, spec,       uuid,
+                                 config.block_size, place->dir,    place->lease};
+        spdlog::info("{}: {} crash states", config.Label(), run.case_name);
+        states = CheckCrashStates(source, *c, options_.scenario, run, options_.crash_states,
+                                  interrupt_);
+      }
+      outcomes_.push_back(states.outcome);
+      reporter_.CrashStatesDone(config, states);
+    }
   }
 
   void RunCases(ScratchSession& fs, const report::ConfigInfo& config,
-                const std::vector<const CaseSpec*>& runnable) {
+                const std::vector<const CaseSpec*>& runnable,
+                std::vector<std::pair<const CaseSpec*, engine::CaseRun>>& crashed) {
     for (std::size_t k = 0; k < runnable.size(); ++k) {
       const auto* c = runnable[k];
       if (interrupt_()) {
@@ -178,7 +214,9 @@ class SuiteRun {
       }
       spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, runnable.size());
       reporter_.CaseStarted(config, c->name);
-      auto outcome = ReportCase(config, fs.RunCase(*c, options_.scenario));
+      engine::CaseRun run = fs.RunCase(*c, options_.scenario);
+      if (options_.crash_states.enabled && run.crash_point) crashed.emplace_back(c, run);
+      auto outcome = ReportCase(config, std::move(run));
       if (options_.keep &&
           (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
         fs.Keep();

@@ -16,6 +16,7 @@ class ScratchFsSession : public ScratchSession {
                           const engine::ScenarioOptions& options) override {
     return engine::RunCase(*fs_, spec, options);
   }
+  std::string Uuid() const override { return fs_->uuid(); }
   void Keep() override {
     fs_->KeepImage();
     if (space_.dir) space_.dir->Keep();
@@ -46,6 +47,11 @@ class ScratchFsProvider : public ScratchProvider {
                 : scratch::ScratchFs::Create(spec, space_->dir->path(), name, space_->lease.get());
     if (!fs) return std::unexpected(fs.error());
     return std::make_unique<ScratchFsSession>(std::move(*fs), *space_);
+  }
+
+  std::optional<StatePlace> StatesPlace() override {
+    if (!space_ || !space_->dir) return std::nullopt;
+    return StatePlace{space_->dir->path(), space_->lease.get()};
   }
 
  private:

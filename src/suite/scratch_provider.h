@@ -36,6 +36,8 @@ class ScratchSession {
                                   const engine::ScenarioOptions& options) = 0;
   // Leaves its image and the run's folder behind, for a post-mortem (--keep).
   virtual void Keep() = 0;
+  // The filesystem's UUID (what its crash states hold too).
+  virtual std::string Uuid() const { return ""; }
 };
 
 class ScratchProvider {
@@ -49,6 +51,13 @@ class ScratchProvider {
   // makes unique in the run's folder, or on the user's scratch device.
   virtual os::Result<std::unique_ptr<ScratchSession>> Make(const scratch::ScratchSpec& spec,
                                                            const std::string& name) = 0;
+  // Where crash states are served (the run's folder) and the lease that
+  // releases them, or nullopt where there are none (a test's fake).
+  struct StatePlace {
+    std::filesystem::path dir;
+    scratch::RunLease* lease = nullptr;
+  };
+  virtual std::optional<StatePlace> StatesPlace() { return std::nullopt; }
 };
 
 // The real provider: images under `workdir`, or `target` (the user's scratch
