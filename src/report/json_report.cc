@@ -131,7 +131,7 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   for (const char* key :
        {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
         "extent_after_crash", "oracles", "sizes", "fsck", "disagreements", "disk_views",
-        "crash_model", "race_findings"})
+        "crash_model", "race_findings", "crash_states"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }

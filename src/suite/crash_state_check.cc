@@ -134,6 +134,9 @@ class StateChecker {
         return;
       }
       const auto t0 = Clock::now();
+      spdlog::debug("{}: checking crash state {} ({} of {})", run_.case_name,
+                    scratch::StateAddressText(address), out.states.size() + out.identical + 1,
+                    out.planned);
       auto image = scratch::StateImage::Create(*log, address, -1);
       if (!image) {
         out.states.push_back(Error(address, "could not lay out the state: " +
@@ -144,7 +147,14 @@ class StateChecker {
         ++out.identical;
         continue;
       }
-      out.states.push_back(CheckOne(*log, address, std::move(*image), barriers, t0));
+      auto state = CheckOne(*log, address, std::move(*image), barriers, t0);
+      if (state.run && state.run->interrupted) {  // not checked to its end: not a verdict
+        out.interrupted = "interrupted by signal " + std::to_string(interrupt_()) + " after " +
+                          std::to_string(out.states.size()) + " of " +
+                          std::to_string(out.planned) + " states";
+        return;
+      }
+      out.states.push_back(std::move(state));
     }
   }
 

@@ -68,6 +68,27 @@ TEST(ParseCommandLine, AllRunFlags) {
   EXPECT_EQ(o.scenario.faults, std::vector{engine::Fault::kStaleAfterCrash});
 }
 
+TEST(ParseCommandLine, CrashStatesTakeTheirKnobsAndNeedARecording) {
+  auto inv = ParseCommandLine({"run", "--record", "/tmp", "--crash-states", "--subset-limit", "5",
+                               "--subset-samples", "9", "--states-seed", "3", "--torn",
+                               "--inject-fault", "bad-logged-write"});
+  ASSERT_TRUE(inv) << inv.error();
+  const auto& c = inv->run.crash_states;
+  EXPECT_TRUE(c.enabled);
+  EXPECT_EQ(c.plan.subset_limit, 5u);
+  EXPECT_EQ(c.plan.samples, 9u);
+  EXPECT_EQ(c.plan.seed, 3u);
+  EXPECT_TRUE(c.plan.torn);
+  EXPECT_TRUE(c.bad_logged_write);
+  EXPECT_TRUE(inv->run.scenario.faults.empty()) << "the control changes the log, not a call";
+  EXPECT_FALSE(ParseCommandLine({"run", "--crash-states"}));
+  EXPECT_FALSE(ParseCommandLine({"run", "--record", "/tmp", "--crash-states", "--subset-limit", "13"}));
+  EXPECT_FALSE(ParseCommandLine({"run", "--record", "/tmp", "--inject-fault", "bad-logged-write"}));
+  auto sweep = ParseCommandLine({"sweep", "--record", "/tmp", "--crash-states"});
+  ASSERT_TRUE(sweep) << sweep.error();
+  EXPECT_TRUE(sweep->run.crash_states.enabled);
+}
+
 TEST(ParseCommandLine, SelftestTakesTheConfigurationFlagsOnly) {
   auto inv = ParseCommandLine({"selftest", "--fs", "xfs", "--block-size", "1024", "--workdir",
                                "/tmp", "--mkfs-options", "-m reflink=0"});
