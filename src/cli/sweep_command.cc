@@ -36,6 +36,9 @@ class SweepCollector : public report::Reporter {
   void CaseStarted(const report::ConfigInfo& c, const std::string& name) override {
     next_.CaseStarted(c, name);
   }
+  void CrashStatesDone(const report::ConfigInfo& c, const oracles::CrashStates& s) override {
+    next_.CrashStatesDone(c, s);
+  }
   void CaseDone(const report::ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override {
     next_.CaseDone(config, run, verdict);

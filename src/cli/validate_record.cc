@@ -8,7 +8,12 @@ namespace eofzero::cli {
 
 // --crash-states and its knobs (after --record).
 std::expected<void, std::string> ValidateCrashStates(const RawOptions& raw, suite::RunOptions& o) {
-  if (!raw.crash_states) return {};
+  if (!raw.crash_states) {
+    if (raw.torn || raw.subset_limit != "8" || raw.subset_samples != "32" || raw.states_seed != "0")
+      return std::unexpected(
+          "--torn, --subset-limit, --subset-samples and --states-seed need --crash-states");
+    return {};
+  }
   if (raw.record.empty())
     return std::unexpected("--crash-states: needs --record DIR (the states come from its logs)");
   auto& plan = o.crash_states.plan;

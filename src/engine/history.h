@@ -48,6 +48,7 @@ struct Event {
   };
   Kind kind = Kind::kWrite;
   int line = 0;        // the case step that did it
+  std::size_t step = 0;  // its index in the case's steps
   std::string what;    // "fsync", "RWF_DSYNC write", "truncate", ...
   Content content;     // kWrite
   std::uint64_t begin = 0, end = 0;  // kZero, kPromise kRange: the byte range

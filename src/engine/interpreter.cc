@@ -42,6 +42,7 @@ Status Interpreter::RunAfterCrash(const CrashPoint& crash) {
   planted_ = crashed_ = down_ = true;
   where_.extent = run_.plant->extent;
   where_.device_offset = run_.plant->device_offset;
+  race_expectations_ = crash.race_expectations;
   for (std::size_t i = crash.crash_step + 1; i < spec_.steps.size(); ++i) {
     const Step& s = spec_.steps[i];
     if (s.def->role == StepRole::kExpectSize) continue;  // the crash model judges the size
@@ -157,7 +158,10 @@ os::Result<Bytes> Interpreter::SourceBytes(const std::string& file, std::uint64_
 
 void Interpreter::Record(const std::string& file, Event e) {
   if (!Main(file) || down_) return;
-  if (step_) e.line = step_->line;
+  if (step_) {
+    e.line = step_->line;
+    e.step = static_cast<std::size_t>(step_ - spec_.steps.data());
+  }
   e.size_before = run_.history.size();
   if (e.kind == Event::Kind::kPromise && e.promise == Promise::kFile) e.end = e.size_before;
   if (e.kind == Event::Kind::kPromise || e.kind == Event::Kind::kCrash)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/history.h"
+#include "engine/race_check.h"
 #include "os/bytes.h"
 #include "os/fiemap.h"
 #include "os/fsck_run.h"
@@ -140,6 +141,7 @@ struct CrashPoint {
   std::size_t crash_step = 0;
   std::vector<WrittenRange> written;
   std::size_t events = 0;  // history events up to and including the crash's
+  std::vector<RaceExpectation> race_expectations;  // what `check races` holds the file to
 };
 
 struct CaseRun {

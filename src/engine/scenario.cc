@@ -217,7 +217,7 @@ Status Interpreter::Shutdown(const Step& s) {
   Record("", Event{.kind = Event::Kind::kCrash, .what = os::ShutdownFlagName(flag)});
   if (!crashed_ && planted_)
     run_.crash_point = CrashPoint{plant_step_, static_cast<std::size_t>(step_ - spec_.steps.data()),
-                                  run_.written, run_.history.events.size()};
+                                  run_.written, run_.history.events.size(), race_expectations_};
   down_ = crashed_ = true;
   if (flag == os::ShutdownFlag::kNoLogFlush) run_.durable_size_at_crash = DurableSize();
   return {};

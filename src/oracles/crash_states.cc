@@ -8,17 +8,19 @@ namespace eofzero::oracles {
 
 engine::History HistoryOfState(const engine::History& history, std::size_t events_to_crash,
                                const std::vector<std::uint64_t>& promise_barriers,
-                               std::uint64_t barrier) {
+                               std::uint64_t barrier, std::vector<std::size_t>* kept) {
   engine::History out;
   out.complete = history.complete;
   out.incomplete_reason = history.incomplete_reason;
   const std::size_t n = std::min(events_to_crash, history.events.size());
   for (std::size_t i = 0; i < n; ++i) {
     const auto& e = history.events[i];
+    if (kept) kept->push_back(out.events.size());
     const bool promise = e.kind == engine::Event::Kind::kPromise;
     if (promise && i < promise_barriers.size() && promise_barriers[i] > barrier) continue;
     out.events.push_back(e);
   }
+  if (kept) kept->push_back(out.events.size());  // the end maps to the end
   return out;
 }
 
@@ -82,6 +84,9 @@ void JudgeCrashStates(CrashStates& s) {
     s.outcome = Outcome::kError;
     s.summary = counted + ": " + tally + "; first: state " + first_error->address + ": " +
                 first_error->summary;
+  } else if (pass == 0) {  // no state held the extension: the gap was never inside the file
+    s.outcome = Outcome::kSkip;
+    s.summary = counted + ": " + tally + "; in none did the extension reach the disk";
   } else {
     s.outcome = Outcome::kPass;
     s.summary = counted + ": " + tally;

@@ -21,9 +21,11 @@ namespace eofzero::oracles {
 // flush that made it durable is not in the state, so it promises nothing
 // there. Everything else stays: a write that may or may not have reached
 // the state is allowed either way by the model.
+// `kept`, when given, gets the index in the result of each event of
+// `history` (up to the crash) that stays, or of the next one that does.
 engine::History HistoryOfState(const engine::History& history, std::size_t events_to_crash,
                                const std::vector<std::uint64_t>& promise_barriers,
-                               std::uint64_t barrier);
+                               std::uint64_t barrier, std::vector<std::size_t>* kept = nullptr);
 
 // One state as it was checked.
 struct CheckedState {

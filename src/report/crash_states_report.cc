@@ -48,10 +48,12 @@ std::string RenderCrashStatesEvidence(const ConfigInfo& config, const oracles::C
       for (const auto& step : st.steps) os << " [" << step << "]";
       os << "\n";
     }
-    if (shown++ < kStatesInFull && st.run && st.verdict &&
-        st.verdict->outcome == oracles::Outcome::kFail)
+    if (st.run && st.verdict && st.verdict->outcome == oracles::Outcome::kFail &&
+        shown++ < kStatesInFull)
       os << Indented(RenderEvidence(config, *st.run, *st.verdict));
-    os << "      rebuild: " << oracles::ReplayCommand(s.log, st.address) << "\n";
+    os << "      rebuild: " << oracles::ReplayCommand(s.log, st.address)
+       << (s.planted_bad_write.empty() ? "" : "  (the log as recorded: without the control's change)")
+       << "\n";
   }
   return os.str();
 }

@@ -125,8 +125,19 @@ std::expected<StatePlan, std::string> PlanCrashStates(const ParsedLog& log,
   if (!plant_logged)
     return std::unexpected("the log has no record of the plant (step " +
                            std::to_string(plant_sequence) + ")");
+  if (!log.damage.empty()) return std::unexpected("the write log is damaged: " + log.damage);
   const std::size_t begin = EndOfStep(log, plant_sequence);
   const std::size_t end = EndOfStep(log, crash_sequence);
+  if (end == log.records.size())
+    return std::unexpected("the write log ends inside the crash (step " +
+                           std::to_string(crash_sequence) + "): it was cut short");
+  const auto steps = StepOfRecords(log);
+  bool plant_flushed = false;
+  for (std::size_t i = 0; i < begin; ++i)
+    plant_flushed |= log.records[i].type == RecordType::kBarrier && steps[i] == plant_sequence;
+  if (!plant_flushed)
+    return std::unexpected("no flush reached the device during the plant: a device that passes "
+                           "no flush gives no crash state to build");
   StatePlan plan;
   plan.first_barrier = BarriersBefore(log, begin);
   plan.last_barrier = BarriersBefore(log, end);

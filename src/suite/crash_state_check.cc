@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <functional>
+#include <algorithm>
 #include <set>
+#include <tuple>
 #include <string_view>
 
 #include "engine/sentinel.h"
@@ -46,7 +48,7 @@ std::vector<std::uint64_t> PromiseBarriers(const scratch::ParsedLog& log,
     const auto& e = run.history.events[i];
     if (e.kind != engine::Event::Kind::kPromise) continue;
     for (const auto& step : run.logged_steps)
-      if (step.line == e.line) out[i] = scratch::BarriersBy(log, step.sequence);
+      if (step.index == e.step) out[i] = scratch::BarriersBy(log, step.sequence);
   }
   return out;
 }
@@ -125,11 +127,13 @@ class StateChecker {
     out.window_changes = plan->window_changes;
     out.planned = plan->states.size();
     const auto barriers = PromiseBarriers(*log, run_);
-    std::set<std::pair<std::uint64_t, std::uint32_t>> seen;
+    // The same image is the same state only under the same promises: a state
+    // past a promise's flush is judged by it, one before is not.
+    std::set<std::tuple<std::uint64_t, std::uint32_t, std::size_t>> seen;
     for (const auto& address : plan->states) {
       if (int signo = interrupt_()) {
         out.interrupted = "interrupted by signal " + std::to_string(signo) + " after " +
-                          std::to_string(out.states.size()) + " of " +
+                          std::to_string(out.states.size() + out.identical) + " of " +
                           std::to_string(out.planned) + " states";
         return;
       }
@@ -143,14 +147,18 @@ class StateChecker {
                                                 image.error().Message()));
         continue;
       }
-      if (!seen.insert(Digest(**image, plan->touched)).second) {
+      const auto digest = Digest(**image, plan->touched);
+      const auto promises = static_cast<std::size_t>(std::count_if(
+          barriers.begin(), barriers.end(),
+          [&](std::uint64_t b) { return b != 0 && b <= address.barrier; }));
+      if (!seen.insert({digest.first, digest.second, promises}).second) {
         ++out.identical;
         continue;
       }
       auto state = CheckOne(*log, address, std::move(*image), barriers, t0);
       if (state.run && state.run->interrupted) {  // not checked to its end: not a verdict
         out.interrupted = "interrupted by signal " + std::to_string(interrupt_()) + " after " +
-                          std::to_string(out.states.size()) + " of " +
+                          std::to_string(out.states.size() + out.identical) + " of " +
                           std::to_string(out.planned) + " states";
         return;
       }
@@ -175,8 +183,11 @@ class StateChecker {
     state.address = scratch::StateAddressText(address);
     state.steps = scratch::StepsOfState(log, address);
     engine::CaseRun as_of_crash = run_;
+    std::vector<std::size_t> kept;
     as_of_crash.history = oracles::HistoryOfState(run_.history, run_.crash_point->events,
-                                                  barriers, address.barrier);
+                                                  barriers, address.barrier, &kept);
+    for (auto& race : as_of_crash.crash_point->race_expectations)  // marks into the new history
+      race.history_mark = kept[std::min(race.history_mark, kept.size() - 1)];
     as_of_crash.written = run_.crash_point->written;
     as_of_crash.durable_size_at_crash.reset();
     const std::string name = std::filesystem::path(source_.log_path).stem().string() + "-state";

@@ -56,6 +56,10 @@ TEST(CrashStates, OneFailingStateFailsTheCaseAndIsNamed) {
   JudgeCrashStates(s);
   EXPECT_EQ(s.outcome, Outcome::kPass);
   EXPECT_NE(s.summary.find("1 held every invariant"), std::string::npos) << s.summary;
+  s.states = {State(Outcome::kSkip, "24"), State(Outcome::kSkip, "24:0")};
+  JudgeCrashStates(s);
+  EXPECT_EQ(s.outcome, Outcome::kSkip) << "no state held the extension: " << s.summary;
+  s.states.push_back(State(Outcome::kPass, "25"));
   s.interrupted = "interrupted by signal 2 after 2 of 9 states";
   JudgeCrashStates(s);
   EXPECT_EQ(s.outcome, Outcome::kError) << "an interrupted check is never a pass";

@@ -110,6 +110,20 @@ TEST(CrashStates, APlanNeedsThePlantLoggedBeforeTheCrash) {
   EXPECT_FALSE(PlanCrashStates(log, 4, 6, {})) << "step 4 issued nothing: no plant in the log";
 }
 
+TEST(CrashStates, NoStateComesFromACutOrDamagedLogOrAPlantWithoutAFlush) {
+  ParsedLog cut = CaseLog();
+  cut.records.resize(16);  // ends inside the crash step
+  EXPECT_FALSE(PlanCrashStates(cut, 3, 6, {}));
+  ParsedLog damaged = CaseLog();
+  damaged.damage = "record 9: checksum mismatch";
+  EXPECT_FALSE(PlanCrashStates(damaged, 3, 6, {}));
+  ParsedLog unflushed = CaseLog();
+  unflushed.records.erase(unflushed.records.begin() + 5);  // the plant's barrier
+  auto plan = PlanCrashStates(unflushed, 3, 6, {});
+  ASSERT_FALSE(plan);
+  EXPECT_NE(plan.error().find("no flush"), std::string::npos) << plan.error();
+}
+
 TEST(CrashStates, EveryPlannedStateServedInLayersIsTheOneLogReplayRebuilds) {
   const ParsedLog log = CaseLog();
   StatePlanOptions options;
