@@ -24,24 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-#define REQUIRE_ROOT_AND_FUSE() \
-  REQUIRE_ROOT();               \
-  if (!fs::exists("/dev/fuse")) GTEST_SKIP() << "needs /dev/fuse"
-
-int FuseServers() {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    auto comm = os::ReadTextFile(e.path() / "comm");
-    n += comm && *comm == "eofzero-record\n";
-  }
-  return n;
-}
-
-void ExpectNoServerLeft() {
-  for (int i = 0; i < 100 && FuseServers() > 0; ++i) ::usleep(50 * 1000);
-  EXPECT_EQ(FuseServers(), 0) << "a FUSE server was left running";
-}
-
 // The JSON report's CASE@states records, by "fs case".
 std::map<std::string, json> StateRecords(const fs::path& report) {
   std::map<std::string, json> out;

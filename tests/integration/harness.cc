@@ -249,6 +249,20 @@ std::vector<std::string> RunFoldersUnder(const fs::path& dir) {
   return out;
 }
 
+int RecordingServers() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    auto comm = os::ReadTextFile(e.path() / "comm");
+    n += comm && *comm == "eofzero-record\n";
+  }
+  return n;
+}
+
+void ExpectNoServerLeft() {
+  for (int i = 0; i < 100 && RecordingServers() > 0; ++i) ::usleep(50 * 1000);
+  EXPECT_EQ(RecordingServers(), 0) << "a FUSE server was left running";
+}
+
 void ExpectNothingLeft(const Workdir& wd) {
   // What a killed process leaves, its guardian releases a moment later.
   for (int i = 0; i < 100; ++i) {

@@ -21,6 +21,11 @@ bool IsRoot();
   if (!::eofzero::itest::IsRoot()) \
   GTEST_SKIP() << "needs root: loop devices, mkfs, mount, raw writes"
 
+// Recording needs /dev/fuse (the fuse module, or a container that passes it).
+#define REQUIRE_ROOT_AND_FUSE() \
+  REQUIRE_ROOT();               \
+  if (!std::filesystem::exists("/dev/fuse")) GTEST_SKIP() << "needs /dev/fuse"
+
 struct Ran {
   int exit_code = -1;
   int term_signal = 0;
@@ -79,6 +84,10 @@ std::vector<std::string> RunFoldersUnder(const std::filesystem::path& dir);
 // under it and no run folder in it remains (after a grace of a few seconds,
 // in which a killed run's guardian releases what it left).
 void ExpectNothingLeft(const Workdir& wd);
+// How many of eofzero's FUSE servers run now (comm "eofzero-record"), and the
+// expectation that none is left (after waiting a moment for a killed run's).
+int RecordingServers();
+void ExpectNoServerLeft();
 
 // A loop device of the test's own over a sparse file (512 MiB "scratch.img"
 // unless told otherwise) in the workdir: what a user's scratch device would be.

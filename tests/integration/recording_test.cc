@@ -28,26 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Recording needs /dev/fuse (the fuse module, or a container that passes it).
-#define REQUIRE_ROOT_AND_FUSE() \
-  REQUIRE_ROOT();               \
-  if (!fs::exists("/dev/fuse")) GTEST_SKIP() << "needs /dev/fuse"
-
-// The FUSE servers running now (their comm is "eofzero-record").
-int RecordingServers() {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    auto comm = os::ReadTextFile(e.path() / "comm");
-    n += comm && *comm == "eofzero-record\n";
-  }
-  return n;
-}
-
-void ExpectNoServerLeft() {
-  for (int i = 0; i < 100 && RecordingServers() > 0; ++i) ::usleep(50 * 1000);
-  EXPECT_EQ(RecordingServers(), 0) << "a FUSE server was left running";
-}
-
 bool SameFiles(const fs::path& a, const fs::path& b, std::string& why) {
   std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
   std::vector<char> ba(1 << 20), bb(1 << 20);
