@@ -65,7 +65,9 @@ void JudgeCrashStates(CrashStates& s) {
                         std::to_string(s.first_barrier) + " to " +
                         std::to_string(s.last_barrier) + " (" +
                         std::to_string(s.window_changes) + " writes; " +
-                        std::to_string(s.identical) + " more states were identical images)";
+                        std::to_string(s.identical) + " more states were identical images; " +
+                        std::to_string(static_cast<long>(MedianSeconds(s) * 1000 + 0.5)) +
+                        " ms each, median)";
   std::string tally = std::to_string(pass) + " held every invariant";
   if (skip)
     tally += ", " + std::to_string(skip) +
