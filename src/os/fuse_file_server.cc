@@ -6,6 +6,7 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -27,6 +28,9 @@ namespace eofzero::os {
 namespace {
 
 constexpr fuse_ino_t kFileIno = 2;
+// The one ioctl the served file answers (restricted: its argument, a u64,
+// is copied in by the kernel).
+constexpr unsigned kSelectIoctl = _IOW('E', 0x5e, std::uint64_t);
 constexpr unsigned kMaxWrite = 1 << 20;
 
 // The server's state, in the child.
@@ -192,6 +196,22 @@ void ReadDir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
   fuse_reply_buf(req, buf.data(), used);
 }
 
+void Ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void*, fuse_file_info*, unsigned flags,
+           const void* in_buf, size_t in_bufsz, size_t) {
+  if (ino != kFileIno || cmd != kSelectIoctl || (flags & FUSE_IOCTL_COMPAT) ||
+      in_bufsz != sizeof(std::uint64_t)) {
+    fuse_reply_err(req, ENOTTY);
+    return;
+  }
+  std::uint64_t which = 0;
+  std::memcpy(&which, in_buf, sizeof which);
+  if (int err = Of(req).backing->Select(which); err != 0) {
+    fuse_reply_err(req, err);
+    return;
+  }
+  fuse_reply_ioctl(req, 0, nullptr, 0);
+}
+
 fuse_lowlevel_ops Operations() {
   fuse_lowlevel_ops ops{};
   ops.init = Init;
@@ -207,6 +227,7 @@ fuse_lowlevel_ops Operations() {
   ops.release = Release;
   ops.opendir = OpenDir;
   ops.readdir = ReadDir;
+  ops.ioctl = Ioctl;
   return ops;
 }
 
@@ -376,6 +397,14 @@ Result<bool> UnmountFuseServerMount(const std::string& target, int busy_wait_ms)
   const int err = errno;
   if (::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0) return true;
   return FailErrno("umount " + target, err);
+}
+
+Status SelectServed(const std::string& served_file, std::uint64_t which) {
+  auto fd = OpenFile(served_file, O_RDONLY);
+  if (!fd) return std::unexpected(fd.error());
+  if (::ioctl(fd->get(), kSelectIoctl, &which) < 0)
+    return FailErrno("select content " + std::to_string(which) + " of " + served_file);
+  return {};
 }
 
 }  // namespace eofzero::os

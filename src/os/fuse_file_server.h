@@ -54,6 +54,9 @@ class FileBacking {
   // The figures of the filesystem the bytes live on (a loop device takes its
   // discard granularity from f_bsize).
   virtual int StatFs(struct statvfs& out) = 0;
+  // Become the `which`-th of the contents it can be (SelectServed): a series
+  // of crash states (scratch/state_image.h). ENOTTY for a plain backing.
+  virtual int Select(std::uint64_t /*which*/) { return ENOTTY; }
 };
 
 // The first `size` bytes of the open file `fd` (not owned).
@@ -79,6 +82,11 @@ class NoFileEvents : public FileEvents {
   bool Fallocated(int, std::uint64_t, std::uint64_t) override { return true; }
   bool Closing() override { return true; }
 };
+
+// Asks the server of `served_file` to make its backing Select(`which`), and
+// waits until it has. Nothing may have the file's old contents cached (the
+// file is direct I/O; drop a loop device's cache over it afterwards).
+Status SelectServed(const std::string& served_file, std::uint64_t which);
 
 // The fstype a served file's mount has in the mount table.
 inline constexpr const char* kFuseServerFsType = "fuse.eofzero-record";

@@ -100,6 +100,13 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::ServeState(
   return fs;
 }
 
+os::Status ScratchFs::SelectState(std::uint64_t which) {
+  if (!state_server_) return Fail(ErrorKind::kInvalid, "not a crash state's filesystem");
+  if (mounted_) return Fail(ErrorKind::kInvalid, "select a crash state with " + device_ + " mounted");
+  EOFZERO_RETURN_IF_ERROR(os::SelectServed(backing_, which));
+  return os::DropBufferCache(device_);
+}
+
 os::Status ScratchFs::MakeFuseDir(const std::filesystem::path& dir, const std::string& name) {
   fuse_dir_ = dir / (name + ".fuse");
   std::error_code ec;

@@ -72,6 +72,10 @@ class ScratchFs {
                                                            const std::string& uuid,
                                                            std::uint32_t block_size,
                                                            RunLease* lease = nullptr);
+  // Of a ServeState filesystem, unmounted: makes its served state the
+  // `which`-th of its series (scratch::StateSeries) and drops the loop
+  // device's cache of the one before.
+  os::Status SelectState(std::uint64_t which);
   // A filesystem that already exists on `device` (UUID `uuid`, blocks of
   // `block_size`) and is mounted on `mount_dir` by `system`: the machine of
   // a test (tests/unit/fake_system.h). Teardown only unmounts it.

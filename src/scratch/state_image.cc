@@ -100,4 +100,20 @@ int StateImage::StatFs(struct statvfs& out) {
   return ::fstatvfs(statfs_fd_, &out) < 0 ? errno : 0;
 }
 
+os::Result<std::unique_ptr<StateSeries>> StateSeries::Create(const ParsedLog& log,
+                                                             std::vector<StateAddress> states) {
+  if (states.empty()) return os::Fail(os::ErrorKind::kInvalid, "a series of no state");
+  std::unique_ptr<StateSeries> series(new StateSeries(log, std::move(states)));
+  EOFZERO_ASSIGN_OR_RETURN(series->current_, StateImage::Create(log, series->states_[0], -1));
+  return series;
+}
+
+int StateSeries::Select(std::uint64_t which) {
+  if (which >= states_.size()) return EINVAL;
+  auto next = StateImage::Create(log_, states_[which], -1);
+  if (!next) return EINVAL;
+  current_ = std::move(*next);
+  return 0;
+}
+
 }  // namespace eofzero::scratch

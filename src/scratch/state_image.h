@@ -54,4 +54,32 @@ class StateImage : public os::FileBacking {
   std::uint64_t overlay_bytes_ = 0;
 };
 
+// Several states of one log behind one server, one at a time: Select(i)
+// makes it state i, freshly laid out (its overlay from before is gone).
+// What a case's crash states are checked through, so that each state costs
+// a switch, not a new server and loop device (suite/crash_state_check.h).
+class StateSeries : public os::FileBacking {
+ public:
+  // `log` must outlive it. Serves state 0 until a Select.
+  static os::Result<std::unique_ptr<StateSeries>> Create(const ParsedLog& log,
+                                                         std::vector<StateAddress> states);
+  std::uint64_t size() const override { return log_.header.image_bytes; }
+  std::int64_t Read(std::uint64_t offset, std::span<std::uint8_t> out) override {
+    return current_->Read(offset, out);
+  }
+  int Write(std::uint64_t offset, ByteView data) override { return current_->Write(offset, data); }
+  int Fallocate(int mode, std::uint64_t offset, std::uint64_t length) override {
+    return current_->Fallocate(mode, offset, length);
+  }
+  int StatFs(struct statvfs& out) override { return current_->StatFs(out); }
+  int Select(std::uint64_t which) override;
+
+ private:
+  StateSeries(const ParsedLog& log, std::vector<StateAddress> states)
+      : log_(log), states_(std::move(states)) {}
+  const ParsedLog& log_;
+  std::vector<StateAddress> states_;
+  std::unique_ptr<StateImage> current_;
+};
+
 }  // namespace eofzero::scratch

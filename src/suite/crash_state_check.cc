@@ -130,17 +130,8 @@ class StateChecker {
     // The same image is the same state only under the same promises: a state
     // past a promise's flush is judged by it, one before is not.
     std::set<std::tuple<std::uint64_t, std::uint32_t, std::size_t>> seen;
+    std::vector<scratch::StateAddress> distinct;
     for (const auto& address : plan->states) {
-      if (int signo = interrupt_()) {
-        out.interrupted = "interrupted by signal " + std::to_string(signo) + " after " +
-                          std::to_string(out.states.size() + out.identical) + " of " +
-                          std::to_string(out.planned) + " states";
-        return;
-      }
-      const auto t0 = Clock::now();
-      spdlog::debug("{}: checking crash state {} ({} of {})", run_.case_name,
-                    scratch::StateAddressText(address), out.states.size() + out.identical + 1,
-                    out.planned);
       auto image = scratch::StateImage::Create(*log, address, -1);
       if (!image) {
         out.states.push_back(Error(address, "could not lay out the state: " +
@@ -151,19 +142,33 @@ class StateChecker {
       const auto promises = static_cast<std::size_t>(std::count_if(
           barriers.begin(), barriers.end(),
           [&](std::uint64_t b) { return b != 0 && b <= address.barrier; }));
-      if (!seen.insert({digest.first, digest.second, promises}).second) {
+      if (seen.insert({digest.first, digest.second, promises}).second)
+        distinct.push_back(address);
+      else
         ++out.identical;
-        continue;
+    }
+    // One server and loop device for all of them: each state is a switch.
+    std::unique_ptr<scratch::ScratchFs> fs;
+    for (std::size_t i = 0; i < distinct.size(); ++i) {
+      if (int signo = interrupt_()) {
+        out.interrupted = Interrupted(signo, out);
+        return;
       }
-      auto state = CheckOne(*log, address, std::move(*image), barriers, t0);
+      spdlog::debug("{}: checking crash state {} ({} of {})", run_.case_name,
+                    scratch::StateAddressText(distinct[i]), i + 1, distinct.size());
+      auto state = CheckOne(*log, distinct, i, fs, barriers);
       if (state.run && state.run->interrupted) {  // not checked to its end: not a verdict
-        out.interrupted = "interrupted by signal " + std::to_string(interrupt_()) + " after " +
-                          std::to_string(out.states.size() + out.identical) + " of " +
-                          std::to_string(out.planned) + " states";
+        out.interrupted = Interrupted(interrupt_(), out);
         return;
       }
       out.states.push_back(std::move(state));
     }
+  }
+
+  std::string Interrupted(int signo, const oracles::CrashStates& out) const {
+    return "interrupted by signal " + std::to_string(signo) + " after " +
+           std::to_string(out.states.size()) + " of " +
+           std::to_string(out.planned - out.identical) + " distinct states";
   }
 
   oracles::CheckedState Error(const scratch::StateAddress& address, std::string why) const {
@@ -174,11 +179,14 @@ class StateChecker {
     return s;
   }
 
+  // State `i` of `states`, served by `fs` (made on first use, and again
+  // after a state it could not be released from).
   oracles::CheckedState CheckOne(const scratch::ParsedLog& log,
-                                 const scratch::StateAddress& address,
-                                 std::unique_ptr<scratch::StateImage> image,
-                                 const std::vector<std::uint64_t>& barriers,
-                                 Clock::time_point start) {
+                                 const std::vector<scratch::StateAddress>& states, std::size_t i,
+                                 std::unique_ptr<scratch::ScratchFs>& fs,
+                                 const std::vector<std::uint64_t>& barriers) {
+    const auto start = Clock::now();
+    const scratch::StateAddress& address = states[i];
     oracles::CheckedState state;
     state.address = scratch::StateAddressText(address);
     state.steps = scratch::StepsOfState(log, address);
@@ -190,30 +198,44 @@ class StateChecker {
       race.history_mark = kept[std::min(race.history_mark, kept.size() - 1)];
     as_of_crash.written = run_.crash_point->written;
     as_of_crash.durable_size_at_crash.reset();
-    const std::string name = std::filesystem::path(source_.log_path).stem().string() + "-state";
-    {
-      auto fs = scratch::ScratchFs::ServeState(state_spec_, source_.dir, name, std::move(image),
-                                               source_.uuid, source_.block_size, source_.lease);
-      state.serve_seconds = Since(start);
-      if (!fs) {
-        state.outcome = oracles::Outcome::kError;
-        state.summary = "could not serve the state: " + fs.error().Message();
-        state.seconds = Since(start);
-        return state;
-      }
-      const auto checks = Clock::now();
-      auto checked = engine::RunCrashState(**fs, spec_, scenario_, std::move(as_of_crash));
-      state.check_seconds = Since(checks);
-      oracles::JudgeState(state, checked.run, checked.mount_errno);
-      const auto release = Clock::now();
-      fs->reset();
-      state.release_seconds = Since(release);
+    auto served = Serve(log, states, i, fs);
+    state.serve_seconds = Since(start);
+    if (!served) {
+      fs.reset();
+      state.outcome = oracles::Outcome::kError;
+      state.summary = "could not serve the state: " + served.error().Message();
+      state.seconds = Since(start);
+      return state;
     }
+    const auto checks = Clock::now();
+    auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
+    state.check_seconds = Since(checks);
+    oracles::JudgeState(state, checked.run, checked.mount_errno);
+    const auto release = Clock::now();
+    if (auto down = fs->Unmount(); !down) {  // the next state gets a new server
+      spdlog::warn("crash state {}: {}", state.address, down.error().Message());
+      fs.reset();
+    }
+    state.release_seconds = Since(release);
     state.seconds = Since(start);
     spdlog::debug("{} state {}: {} in {:.3f}s (serve {:.3f}, checks {:.3f}, release {:.3f})",
                   run_.case_name, state.address, oracles::OutcomeName(state.outcome),
                   state.seconds, state.serve_seconds, state.check_seconds, state.release_seconds);
     return state;
+  }
+
+  // Makes `fs` serve state `i`: a new server and loop device for the series
+  // when there is none, else a switch.
+  os::Status Serve(const scratch::ParsedLog& log, const std::vector<scratch::StateAddress>& states,
+                   std::size_t i, std::unique_ptr<scratch::ScratchFs>& fs) {
+    if (!fs) {
+      EOFZERO_ASSIGN_OR_RETURN(auto series, scratch::StateSeries::Create(log, states));
+      const std::string name = std::filesystem::path(source_.log_path).stem().string() + "-state";
+      EOFZERO_ASSIGN_OR_RETURN(fs, scratch::ScratchFs::ServeState(
+                                       state_spec_, source_.dir, name, std::move(series),
+                                       source_.uuid, source_.block_size, source_.lease));
+    }
+    return fs->SelectState(i);
   }
 
   const StateSource& source_;

@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "os/file_io.h"
 #include "scratch/log_replay.h"
+#include "scratch/scratch_fs.h"
 #include "scratch/state_image.h"
 #include "scratch/write_log.h"
 
@@ -86,6 +87,51 @@ TEST(CrashStates, EveryStateOfTheTrioIsCheckedAndCanBeRebuilt) {
   ExpectNoServerLeft();
 }
 
+// One server and loop device serve a case's states in turn: after a switch
+// the device reads as the new state, not as the cached old one (each read
+// here goes through the block device's page cache, as a mount's does), and
+// what a mount wrote to the state before is gone.
+TEST(CrashStates, SwitchingTheServedStateLeavesNothingOfTheOneBefore) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd.str(),
+                        "--record", wd.str()});
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.err;
+  auto log = scratch::ReadWriteLog((wd.path() / "ext4-4096.ezlog").string());
+  ASSERT_TRUE(log) << log.error().Message();
+  const std::uint64_t last = scratch::BarrierCount(*log);
+  ASSERT_GT(last, 8u);
+  // Two states of the case: before its extension, and the last barrier.
+  const std::vector<scratch::StateAddress> states = {{false, last / 2, std::nullopt},
+                                                     {false, last, std::nullopt}};
+  auto series = scratch::StateSeries::Create(*log, states);
+  ASSERT_TRUE(series);
+  scratch::ScratchSpec spec;
+  spec.fs = scratch::FsType::kExt4;
+  auto fs =
+      scratch::ScratchFs::ServeState(spec, wd.path(), "series", std::move(*series), "", 4096);
+  ASSERT_TRUE(fs) << fs.error().Message();
+  auto device_bytes = [&] { return ReadFile((*fs)->device()); };
+  std::string want[2];
+  for (int i = 0; i < 2; ++i) {
+    const fs::path out = wd.path() / ("s" + std::to_string(i) + ".img");
+    ASSERT_TRUE(scratch::ReplayState(*log, states[i], out.string()));
+    want[i] = ReadFile(out);
+  }
+  ASSERT_NE(want[0], want[1]);
+  for (int i : {0, 1, 0, 1}) {
+    SCOPED_TRACE(i);
+    ASSERT_TRUE((*fs)->SelectState(i));
+    EXPECT_TRUE(device_bytes() == want[i]);
+    ASSERT_TRUE((*fs)->Mount());  // writes the superblock (and replays the journal) on top
+    ASSERT_TRUE((*fs)->Unmount());
+    EXPECT_FALSE(device_bytes() == want[i]) << "the mount wrote nothing";
+  }
+  fs->reset();
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
 // The control: a write of the window changed in the log to carry the
 // sentinel into the gap. Some state then holds it inside the file, and the
 // states' verdict must be a FAIL that names it.
@@ -132,8 +178,9 @@ TEST_P(CrashStatesStopped, LeaveNoMountLoopDeviceOrServer) {
                                    " (5 of ", GetParam());
   // The marker: the fifth state planned starts, whichever it is.
   ASSERT_TRUE(ran.marker_seen) << ran.err;
-  if (GetParam() == SIGINT)
+  if (GetParam() == SIGINT) {
     EXPECT_NE(ran.err.find("interrupted by signal 2"), std::string::npos) << ran.err;
+  }
   ExpectNothingLeft(wd);
   ExpectNoServerLeft();
   ::unsetenv("EOFZERO_STATE_DIR");
