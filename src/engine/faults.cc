@@ -68,9 +68,9 @@ class FaultySystem final : public os::SystemWrapper {
     if (fault_ == Fault::kPlantLostWrite) return {};
     return target().WriteDevice(device, offset, data);
   }
-  Status Shutdown(const std::string& path, os::ShutdownFlag flag) override {
+  Status Shutdown(const std::string& path, std::uint64_t devno, os::ShutdownFlag flag) override {
     crashed_ = true;
-    return target().Shutdown(path, flag);
+    return target().Shutdown(path, devno, flag);
   }
   Status Mount(const std::string& source, const std::string& where, const std::string& fstype,
                const std::string& options) override {

@@ -118,8 +118,8 @@ class Kernel final : public System {
                                           "unmount what is not ours");
     return UnmountFilesystem(target, lazy_if_busy);
   }
-  Status Shutdown(const std::string& path, ShutdownFlag flag) override {
-    return ShutdownFilesystem(path, flag);
+  Status Shutdown(const std::string& path, std::uint64_t devno, ShutdownFlag flag) override {
+    return ShutdownFilesystem(path, devno, flag);
   }
   Result<ProcessResult> Run(const std::vector<std::string>& argv) override {
     if (!argv.empty() && !ProgramExists(argv[0]))

@@ -22,6 +22,6 @@ inline constexpr ShutdownFlag kShutdownFlags[] = {ShutdownFlag::kLogFlush, Shutd
 
 // Shuts down the filesystem that holds `path` (any file or the mount point).
 // EOPNOTSUPP/ENOTTY come back as ErrorKind::kUnsupported.
-Status ShutdownFilesystem(const std::string& path, ShutdownFlag flag);
+Status ShutdownFilesystem(const std::string& path, std::uint64_t devno, ShutdownFlag flag);
 
 }  // namespace eofzero::os

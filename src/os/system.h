@@ -104,7 +104,10 @@ class System {
   // on device `devno` (kSafety otherwise: never someone else's mount stacked
   // on ours); with `lazy_if_busy`, a lazy one when the plain one fails.
   virtual Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) = 0;
-  virtual Status Shutdown(const std::string& path, ShutdownFlag flag) = 0;
+  // FS_IOC_SHUTDOWN on the filesystem mounted at `path` — only when it is on
+  // device `devno` (kSafety otherwise: never someone else's filesystem
+  // mounted over ours since).
+  virtual Status Shutdown(const std::string& path, std::uint64_t devno, ShutdownFlag flag) = 0;
 
   // Child processes (kUnsupported when argv[0] is not in PATH), and the
   // libext2fs offline reader.
@@ -212,8 +215,8 @@ class SystemWrapper : public System {
   Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override {
     return target_.Unmount(target, devno, lazy_if_busy);
   }
-  Status Shutdown(const std::string& path, ShutdownFlag flag) override {
-    return target_.Shutdown(path, flag);
+  Status Shutdown(const std::string& path, std::uint64_t devno, ShutdownFlag flag) override {
+    return target_.Shutdown(path, devno, flag);
   }
   Result<ProcessResult> Run(const std::vector<std::string>& argv) override {
     return target_.Run(argv);

@@ -231,7 +231,7 @@ os::Status ScratchFs::Unmount() {
 
 os::Status ScratchFs::Shutdown(os::ShutdownFlag flag) {
   if (!mounted_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
-  EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, flag));
+  EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, devno_, flag));
   shut_down_ = true;
   return {};
 }

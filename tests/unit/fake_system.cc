@@ -439,7 +439,7 @@ Status FakeSystem::Unmount(const std::string& target, std::uint64_t, bool) {
   return {};
 }
 
-Status FakeSystem::Shutdown(const std::string&, os::ShutdownFlag flag) {
+Status FakeSystem::Shutdown(const std::string&, std::uint64_t, os::ShutdownFlag flag) {
   EOFZERO_RETURN_IF_ERROR(Call("shutdown", os::ShutdownFlagName(flag)));
   for (auto& [path, f] : files_) {
     if (flag == os::ShutdownFlag::kNoLogFlush) {  // what was not written back is lost

@@ -94,7 +94,8 @@ class FakeSystem final : public os::System {
   os::Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                    const std::string& options) override;
   os::Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override;
-  os::Status Shutdown(const std::string& path, os::ShutdownFlag flag) override;
+  os::Status Shutdown(const std::string& path, std::uint64_t devno,
+                      os::ShutdownFlag flag) override;
   os::Result<os::ProcessResult> Run(const std::vector<std::string>& argv) override;
   os::Result<os::OfflineFileView> ReadExt4Offline(const std::string& device,
                                                   const std::string& path_in_fs,
