@@ -20,6 +20,14 @@ int LogCommand(const Invocation& inv) {
     std::cout << report::RenderLogListing(inv.log.log.string(), *log);
     return suite::kExitPass;
   }
+  // What a cut or damaged log still holds counts, but a state past the
+  // damage is not in it: say so before replaying anything.
+  if (!log->damage.empty())
+    std::cerr << "eofzero: warning: " << inv.log.log.string() << " is damaged (" << log->damage
+              << "): only what comes before that is in it\n";
+  else if (!log->ended)
+    std::cerr << "eofzero: warning: " << inv.log.log.string()
+              << " was cut short (no end record): a state after its last record is not in it\n";
   auto state = scratch::ParseStateAddress(inv.log.state);  // checked by ValidateLogOptions
   if (!state) return ExitWith({suite::kExitUsage, "--state: " + state.error()});
   if (auto replayed = scratch::ReplayState(*log, *state, inv.log.image.string()); !replayed) {

@@ -1,6 +1,7 @@
 #include "oracles/crash_states.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -53,6 +54,11 @@ void JudgeCrashStates(CrashStates& s) {
   const std::size_t fail = counts[static_cast<int>(Outcome::kFail)];
   const std::size_t skip = counts[static_cast<int>(Outcome::kSkip)];
   const std::size_t error = counts[static_cast<int>(Outcome::kError)];
+  if (!s.error.empty()) {
+    s.outcome = Outcome::kError;
+    s.summary = "no crash state checked: " + s.error;
+    return;
+  }
   if (s.states.empty()) {
     s.outcome = s.not_checked.empty() ? Outcome::kError : Outcome::kSkip;
     s.summary = "no crash state checked: " +
@@ -95,8 +101,25 @@ void JudgeCrashStates(CrashStates& s) {
   }
 }
 
+namespace {
+
+// `word` as one shell word: as it is when it has nothing the shell reads,
+// else in single quotes.
+std::string ShellWord(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || (c != 0 && std::strchr("/._-+:,@=", c));
+  });
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
 std::string ReplayCommand(const std::string& log, const std::string& address) {
-  return "eofzero log replay " + log + " --state " + address + " --image state.img";
+  return "eofzero log replay " + ShellWord(log) + " --state " + ShellWord(address) +
+         " --image state.img";
 }
 
 double MedianSeconds(const CrashStates& states) {

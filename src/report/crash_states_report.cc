@@ -31,6 +31,11 @@ std::string CrashStatesName(const std::string& case_name) { return case_name + "
 
 std::string RenderCrashStatesEvidence(const ConfigInfo& config, const oracles::CrashStates& s) {
   std::ostringstream os;
+  if (!s.error.empty()) {
+    os << "    crash states of " << s.case_name << " on " << config.Label() << " from " << s.log
+       << ": none checked: " << s.error << "\n";
+    return os.str();
+  }
   os << "    crash states of " << s.case_name << " on " << config.Label() << " from " << s.log
      << ": barriers " << s.first_barrier << " to " << s.last_barrier << ", " << s.window_changes
      << " writes in the window; " << s.planned << " states planned, " << s.identical
@@ -77,7 +82,7 @@ CaseRecord MakeCrashStatesRecord(const ConfigInfo& config, const oracles::CrashS
   }
   if (!s.planted_bad_write.empty()) r.notes.push_back("control: " + s.planted_bad_write);
   r.seconds = s.seconds;
-  r.not_run = !s.interrupted.empty() && s.outcome == oracles::Outcome::kError;
+  r.not_run = !s.interrupted.empty() && s.states.empty();
   auto& d = r.detail;
   d["crash_states"] = {{"log", s.log},
                        {"first_barrier", s.first_barrier},

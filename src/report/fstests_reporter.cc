@@ -1,5 +1,7 @@
 #include "report/fstests_reporter.h"
 
+#include "report/crash_states_report.h"
+
 #include <spdlog/spdlog.h>
 
 #include "report/human_reporter.h"
@@ -21,6 +23,17 @@ void FstestsReporter::ConfigReady(const ConfigInfo& config) {
 void FstestsReporter::ConfigFailed(const ConfigInfo&, const std::string& error) {
   out_ << "setup failed: " << error << "\n";
   out_.flush();
+}
+
+void FstestsReporter::CrashStatesDone(const ConfigInfo& config,
+                                      const oracles::CrashStates& states) {
+  out_ << CrashStatesName(states.case_name) << ": " << oracles::OutcomeName(states.outcome);
+  if (states.outcome == Outcome::kPass) {
+    out_ << "\n";
+    return;
+  }
+  out_ << ": " << states.summary << "\n";
+  if (states.outcome == Outcome::kFail) out_ << RenderCrashStatesEvidence(config, states);
 }
 
 void FstestsReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,

@@ -21,6 +21,7 @@ class FstestsReporter : public Reporter {
  public:
   explicit FstestsReporter(std::ostream& out) : out_(out) {}
   void RunStarted(const std::string& kernel) override;
+  void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,

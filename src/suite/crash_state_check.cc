@@ -100,7 +100,7 @@ class StateChecker {
     const auto plant = SequenceOf(run_, run_.crash_point->plant_step);
     const auto crash = SequenceOf(run_, run_.crash_point->crash_step);
     if (!plant || !crash) {
-      out.not_checked = "the case's steps are not in the write log";
+      out.error = "the case's steps are not in the write log";
       return;
     }
     const scratch::ParsedLog* log = source_.log;
@@ -119,7 +119,7 @@ class StateChecker {
     }
     auto plan = scratch::PlanCrashStates(*log, *plant, *crash, options_.plan);
     if (!plan) {
-      out.not_checked = plan.error();
+      out.error = plan.error();
       return;
     }
     out.first_barrier = plan->first_barrier;

@@ -187,10 +187,9 @@ class SuiteRun {
         states.case_name = run.case_name;
         states.case_file = run.case_file;
         states.log = spec.record_log;
-        states.not_checked = !log ? "the write log: " + log.error().Message()
-                                  : std::string("no place to serve crash states");
+        states.error = !log ? "the write log: " + log.error().Message()
+                            : std::string("no place to serve crash states");
         oracles::JudgeCrashStates(states);
-        states.outcome = oracles::Outcome::kError;
       } else {
         const StateSource source{&*log,          spec.record_log, spec,       uuid,
                                  config.block_size, place->dir,    place->lease};

@@ -68,6 +68,9 @@ TEST(CrashStates, OneFailingStateFailsTheCaseAndIsNamed) {
   s.not_checked = "the case has no planted crash";
   JudgeCrashStates(s);
   EXPECT_EQ(s.outcome, Outcome::kSkip);
+  s.error = "the write log ends inside the crash (step 12): it was cut short";
+  JudgeCrashStates(s);
+  EXPECT_EQ(s.outcome, Outcome::kError) << "a cut log is never a skip";
 }
 
 TEST(CrashStates, AStateTheFilesystemRefusesToMountAsCorruptIsAFailure) {
@@ -84,6 +87,8 @@ TEST(CrashStates, AStateTheFilesystemRefusesToMountAsCorruptIsAFailure) {
 TEST(CrashStates, TheRebuildCommandNamesTheLogAndTheState) {
   EXPECT_EQ(ReplayCommand("/r/ext4-4096.ezlog", "24:0,2"),
             "eofzero log replay /r/ext4-4096.ezlog --state 24:0,2 --image state.img");
+  EXPECT_EQ(ReplayCommand("/r/a b'c/x.ezlog", "1"),
+            "eofzero log replay '/r/a b'\\''c/x.ezlog' --state 1 --image state.img");
 }
 
 }  // namespace

@@ -74,5 +74,31 @@ TEST(FstestsReporter, AnInterruptedRunSaysSoAfterItsCasesThatDidNotRun) {
             "interrupted by signal 2 (SIGINT)\n");
 }
 
+// A case's crash states are a line of their own, the failing state's
+// evidence and rebuild command after it.
+TEST(FstestsReporter, CrashStatesAreALineOfTheirOwn) {
+  std::ostringstream out;
+  FstestsReporter reporter(out);
+  reporter.ConfigReady(Config());
+  oracles::CrashStates states;
+  states.case_name = "truncate_up";
+  states.log = "/r/xfs-4096.ezlog";
+  states.first_barrier = 15;
+  states.last_barrier = 17;
+  oracles::CheckedState failed;
+  failed.address = "16:0";
+  failed.outcome = oracles::Outcome::kFail;
+  failed.summary = "the filesystem did not mount this crash state";
+  states.states = {failed};
+  oracles::JudgeCrashStates(states);
+  reporter.CrashStatesDone(Config(), states);
+  const std::string text = out.str();
+  EXPECT_EQ(text.rfind("truncate_up@states: FAIL: 1 crash states after barriers 15 to 17", 0), 0u)
+      << text;
+  EXPECT_NE(text.find("rebuild: eofzero log replay /r/xfs-4096.ezlog --state 16:0"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace eofzero::report

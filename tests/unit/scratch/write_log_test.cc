@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "temp_dir.h"
 
@@ -96,6 +97,37 @@ TEST(WriteLog, TheWriterWritesWhatTheParserReads) {
   ASSERT_TRUE(read) << read.error().Message();
   EXPECT_EQ(read->records, SampleRecords());
   EXPECT_TRUE(read->ended);
+}
+
+}  // namespace
+}  // namespace eofzero::scratch
+
+namespace eofzero::scratch {
+namespace {
+
+// A log is never written through a symbolic link (a root run must not
+// clobber what one points at), and one log takes one recording at a time.
+TEST(WriteLogWriter, NeverWritesThroughALinkNorIntoALogInUse) {
+  testing::TempDir dir;
+  const auto victim = dir.path() / "victim";
+  { std::ofstream(victim) << "precious"; }
+  std::filesystem::create_symlink(victim, dir.path() / "link.ezlog");
+  EXPECT_FALSE(WriteLogWriter::Create((dir.path() / "link.ezlog").string(), {}));
+  std::ifstream in(victim);
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "precious");
+
+  const std::string log = (dir.path() / "ext4-4096.ezlog").string();
+  auto first = WriteLogWriter::Create(log, {});
+  ASSERT_TRUE(first) << first.error().Message();
+  auto second = WriteLogWriter::Create(log, {});
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().Message().find("another run"), std::string::npos);
+  ASSERT_TRUE(first->Finish());
+  auto read = ReadWriteLog(log);
+  ASSERT_TRUE(read) << read.error().Message();
+  EXPECT_TRUE(read->ended) << "the refused writer truncated the first one's log";
 }
 
 }  // namespace
