@@ -12,6 +12,8 @@ std::expected<std::uint32_t, std::string> ParseU32(const std::string& option,
                                                    const std::string& text) {
   std::uint32_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc::result_out_of_range && p == text.data() + text.size())
+    return std::unexpected(option + ": " + text + " is out of range (0 to 4294967295)");
   if (ec != std::errc() || p != text.data() + text.size() || text.empty())
     return std::unexpected(option + ": '" + text + "' is not a whole number");
   return v;

@@ -107,6 +107,13 @@ os::Status ScratchFs::SelectState(std::uint64_t which) {
   return os::DropBufferCache(device_);
 }
 
+os::Status ScratchFs::StateServed() const {
+  if (!state_server_) return Fail(ErrorKind::kInvalid, "not a crash state's filesystem");
+  EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(backing_, O_RDONLY));
+  EOFZERO_ASSIGN_OR_RETURN(Bytes first, os::ReadUpTo(fd.get(), 0, 512, backing_));
+  return {};
+}
+
 os::Status ScratchFs::MakeFuseDir(const std::filesystem::path& dir, const std::string& name) {
   fuse_dir_ = dir / (name + ".fuse");
   std::error_code ec;

@@ -76,6 +76,9 @@ class ScratchFs {
   // `which`-th of its series (scratch::StateSeries) and drops the loop
   // device's cache of the one before.
   os::Status SelectState(std::uint64_t which);
+  // Of a ServeState filesystem: whether its server still answers (a read of
+  // the served file): an EIO from it is then the filesystem's, not ours.
+  os::Status StateServed() const;
   // A filesystem that already exists on `device` (UUID `uuid`, blocks of
   // `block_size`) and is mounted on `mount_dir` by `system`: the machine of
   // a test (tests/unit/fake_system.h). Teardown only unmounts it.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
+#include <cerrno>
 #include <chrono>
 #include <functional>
 #include <algorithm>
@@ -210,6 +211,13 @@ class StateChecker {
     const auto checks = Clock::now();
     auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
     state.check_seconds = Since(checks);
+    if (checked.mount_errno == EIO) {  // the filesystem's, unless the server under it is gone
+      if (auto served = fs->StateServed(); !served) {
+        checked.mount_errno = 0;
+        checked.run.reason += " (the state's FUSE server does not answer: " +
+                              served.error().Message() + ")";
+      }
+    }
     oracles::JudgeState(state, checked.run, checked.mount_errno);
     const auto release = Clock::now();
     if (auto down = fs->Unmount(); !down) {  // the next state gets a new server

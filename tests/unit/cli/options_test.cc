@@ -130,6 +130,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--gap", "0"}, "--gap: 0 must be from 1 to block size - 1"},
         BadInput{{"run", "--gap", "4096"}, "--gap: 4096 must be from 1 to block size - 1 (4095)"},
         BadInput{{"run", "--gap", "16x"}, "--gap: '16x' is not a whole number"},
+        BadInput{{"run", "--record", "/tmp", "--crash-states", "--states-seed", "4294967296"},
+                 "--states-seed: 4294967296 is out of range (0 to 4294967295)"},
         BadInput{{"run", "--image-size", "1M"},
                  "--image-size: 1M is too small: mkfs.ext4 needs 8M with 4096-byte blocks"},
         BadInput{{"run", "--fs", "xfs", "--image-size", "16M"},
