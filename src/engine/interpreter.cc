@@ -71,6 +71,7 @@ Status Interpreter::RunStep(const Step& s) {
     return Fail(ErrorKind::kInterrupted, "interrupted before line " + std::to_string(s.line));
   spdlog::debug("{}:{}: {}", spec_.name, s.line, s.text);
   step_ = &s;
+  EOFZERO_RETURN_IF_ERROR(fs_.CheckMountIsOurs());  // never by our path on someone else's mount
   const std::size_t index = static_cast<std::size_t>(&s - spec_.steps.data());
   // for --record
   if (auto sequence = fs_.NoteStep(spec_.name + ":" + std::to_string(s.line) + ": " + s.text))

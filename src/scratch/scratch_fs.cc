@@ -1,6 +1,8 @@
 #include "scratch/scratch_fs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -236,6 +238,19 @@ os::Status ScratchFs::Unmount() {
   return {};
 }
 
+os::Status ScratchFs::CheckMountIsOurs() const {
+  // A shut-down filesystem answers stat with EIO (xfs): nothing acts on it
+  // by path before the remount, whose unmount checks the device itself.
+  if (adopted_ || !mounted_ || shut_down_) return {};
+  struct stat st {};
+  if (::stat(mount_dir_.c_str(), &st) < 0) return os::FailErrno("stat " + mount_dir_.string());
+  if (st.st_dev == devno_) return {};
+  return Fail(ErrorKind::kSafety, "something else is mounted on " + mount_dir_.string() +
+                                      " now (device " + std::to_string(major(st.st_dev)) + ":" +
+                                      std::to_string(minor(st.st_dev)) +
+                                      "), not this run's filesystem: no step acts on it");
+}
+
 os::Status ScratchFs::Shutdown(os::ShutdownFlag flag) {
   if (!mounted_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
   EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, devno_, flag));
@@ -263,6 +278,7 @@ std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpe
   fs->mount_dir_ = mount_dir;
   fs->block_size_ = block_size;
   fs->mounted_ = true;
+  fs->adopted_ = true;
   return fs;
 }
 

@@ -109,6 +109,11 @@ class ScratchFs {
 
   os::Status Mount();
   os::Status Unmount();
+  // While mounted and alive: an error (kSafety) when what the mount point
+  // shows now is not on our device — something was mounted over it since —
+  // so that no step acts on someone else's filesystem by our path. Decided
+  // by the device the folder is on, never by the path.
+  os::Status CheckMountIsOurs() const;
   // Forces the filesystem down (FS_IOC_SHUTDOWN); it stays mounted but dead
   // until Unmount()+Mount().
   os::Status Shutdown(os::ShutdownFlag flag);
@@ -176,6 +181,7 @@ class ScratchFs {
   std::uint32_t block_size_ = 0;
   std::string no_crash_promise_;
   bool shut_down_ = false;
+  bool adopted_ = false;  // Adopt: the mount is a test's machine's, not the kernel's
 };
 
 }  // namespace eofzero::scratch

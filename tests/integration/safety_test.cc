@@ -65,6 +65,32 @@ TEST(RawAccess, IsRefusedWhileMountedAndOnAForeignUuid) {
   ExpectNothingLeft(wd);
 }
 
+// A filesystem mounted over ours while a run works is never acted on: the
+// next step's check (by the device the mount point shows, not by its path)
+// refuses, and so does the shutdown; with the stacked mount gone, all is ours
+// again.
+TEST(StackedMount, NoStepAndNoShutdownActsOnAFilesystemMountedOverOurs) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    scratch::ScratchSpec spec;
+    auto fs = scratch::ScratchFs::Create(spec, wd.path(), "stacked");
+    ASSERT_TRUE(fs) << fs.error().Message();
+    EXPECT_TRUE((*fs)->CheckMountIsOurs());
+    auto tmpfs = os::Mount::Create("tmpfs", (*fs)->mount_dir(), "tmpfs", "size=1m");
+    ASSERT_TRUE(tmpfs) << tmpfs.error().Message();
+    auto check = (*fs)->CheckMountIsOurs();
+    ASSERT_FALSE(check);
+    EXPECT_EQ(check.error().kind, os::ErrorKind::kSafety) << check.error().Message();
+    auto shutdown = (*fs)->Shutdown(os::ShutdownFlag::kNoLogFlush);
+    ASSERT_FALSE(shutdown);
+    EXPECT_EQ(shutdown.error().kind, os::ErrorKind::kSafety) << shutdown.error().Message();
+    EXPECT_TRUE(tmpfs->Unmount());
+    EXPECT_TRUE((*fs)->CheckMountIsOurs());
+  }
+  ExpectNothingLeft(wd);
+}
+
 TEST(Cleanup, FailingRunWithKeepLeavesOnlyTheImage) {
   REQUIRE_ROOT();
   Workdir wd;
