@@ -6,10 +6,13 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/mman.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "os/aligned_buffer.h"
@@ -90,11 +93,30 @@ Status DropCachedPages(int fd, const std::string& what) {
   return {};
 }
 
+Result<std::uint64_t> DeviceOfPath(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) < 0) return FailErrno("stat " + path);
+  return static_cast<std::uint64_t>(st.st_dev);
+}
+
+std::string DeviceText(std::uint64_t device) {
+  return std::to_string(major(device)) + ":" + std::to_string(minor(device));
+}
+
+Status LockExclusive(int fd, const std::string& what) {
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return {};
+  if (errno == EWOULDBLOCK) return Fail(ErrorKind::kInvalid, what + " is locked by another process");
+  return FailErrno("flock " + what);
+}
+
 Result<FileStat> StatFile(int fd, const std::string& what) {
   struct statx stx {};
-  if (::statx(fd, "", AT_EMPTY_PATH, STATX_SIZE | STATX_INO | STATX_DIOALIGN, &stx) < 0)
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE | STATX_INO | STATX_DIOALIGN, &stx) <
+      0)
     return FailErrno("statx " + what);
   FileStat st;
+  st.regular = S_ISREG(stx.stx_mode);
+  st.device = makedev(stx.stx_dev_major, stx.stx_dev_minor);
   st.size = stx.stx_size;
   st.inode = stx.stx_ino;
   st.block_size = stx.stx_blksize;

@@ -19,9 +19,19 @@ struct FileStat {
   std::uint32_t block_size = 0;     // st_blksize: the filesystem's preferred I/O size
   std::uint32_t dio_mem_align = 0;  // STATX_DIOALIGN; 0 when the kernel does not report it
   std::uint32_t dio_offset_align = 0;
+  bool regular = false;      // a regular file (not a directory, device, fifo, ...)
+  std::uint64_t device = 0;  // st_dev: the device of the filesystem it is on
 };
 
 Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what);
+// The device of the filesystem `path` shows now (st_dev: for a mount point,
+// what is mounted on top).
+Result<std::uint64_t> DeviceOfPath(const std::string& path);
+// "7:0": a device number as major:minor.
+std::string DeviceText(std::uint64_t device);
+// An exclusive lock on `fd`'s open file (flock), held until every
+// descriptor of it is closed; kInvalid, not waiting, when another holds it.
+Status LockExclusive(int fd, const std::string& what);
 // Reads up to `length` bytes at `offset`, stopping early only at EOF. Holds
 // them all: for lengths the tool chose (a block), not a case's.
 Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length, const std::string& what);

@@ -1,8 +1,6 @@
 #include "scratch/scratch_fs.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -242,12 +240,10 @@ os::Status ScratchFs::CheckMountIsOurs() const {
   // A shut-down filesystem answers stat with EIO (xfs): nothing acts on it
   // by path before the remount, whose unmount checks the device itself.
   if (adopted_ || !mounted_ || shut_down_) return {};
-  struct stat st {};
-  if (::stat(mount_dir_.c_str(), &st) < 0) return os::FailErrno("stat " + mount_dir_.string());
-  if (st.st_dev == devno_) return {};
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t device, os::DeviceOfPath(mount_dir_.string()));
+  if (device == devno_) return {};
   return Fail(ErrorKind::kSafety, "something else is mounted on " + mount_dir_.string() +
-                                      " now (device " + std::to_string(major(st.st_dev)) + ":" +
-                                      std::to_string(minor(st.st_dev)) +
+                                      " now (device " + os::DeviceText(device) +
                                       "), not this run's filesystem: no step acts on it");
 }
 

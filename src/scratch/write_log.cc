@@ -1,12 +1,9 @@
 #include "scratch/write_log.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "os/file_io.h"
@@ -153,14 +150,13 @@ os::Result<WriteLogWriter> WriteLogWriter::Create(const std::string& path,
   // is locked for as long as any process holds it open (the server does).
   EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd,
                            os::OpenFile(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0)
-    return errno == EWOULDBLOCK
-               ? os::Fail(os::ErrorKind::kInvalid,
-                          path + " is the write log another run is recording into now")
-               : os::FailErrno("flock " + path);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) < 0) return os::FailErrno("stat " + path);
-  if (!S_ISREG(st.st_mode)) return os::Fail(os::ErrorKind::kInvalid, path + " is not a regular file");
+  if (auto locked = os::LockExclusive(fd.get(), path); !locked) {
+    if (locked.error().kind != os::ErrorKind::kInvalid) return std::unexpected(locked.error());
+    return os::Fail(os::ErrorKind::kInvalid,
+                    path + " is the write log another run is recording into now");
+  }
+  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(fd.get(), path));
+  if (!st.regular) return os::Fail(os::ErrorKind::kInvalid, path + " is not a regular file");
   EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), 0, path));
   WriteLogWriter w(path, std::move(fd));
   w.buffer_ = EncodeHeader(header);
