@@ -42,7 +42,7 @@ std::string RenderCrashStatesEvidence(const ConfigInfo& config, const oracles::C
      << " identical to one before, " << s.states.size() << " checked (median "
      << Ms(oracles::MedianSeconds(s)) << " each)\n";
   if (!s.planted_bad_write.empty())
-    os << "    the control changed the log in memory: " << s.planted_bad_write << "\n";
+    os << "    the control (bad-logged-write, in memory only): " << s.planted_bad_write << "\n";
   std::size_t shown = 0;
   for (const auto& st : s.states) {
     if (st.outcome != oracles::Outcome::kFail && st.outcome != oracles::Outcome::kError) continue;
