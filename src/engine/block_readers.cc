@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "os/bytes.h"
 #include "os/file_io.h"
 
 namespace eofzero::engine {
 namespace {
 
 std::uint64_t RoundDown(std::uint64_t v, std::uint64_t a) { return v / a * a; }
-std::uint64_t RoundUp(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 
 BlockView NewView(const BlockRequest& req, Oracle oracle) {
   BlockView v;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/interpreter.h"
+#include "os/bytes.h"
 #include "os/file_ops.h"
 
 namespace eofzero::engine {
@@ -55,7 +56,6 @@ Status RunTogether(const std::vector<std::function<Status()>>& work) {
   return {};
 }
 
-std::uint64_t RoundUp(std::uint64_t v, std::uint64_t unit) { return (v + unit - 1) / unit * unit; }
 
 const char* PhaseText(const Interpreter& in) {
   return in.crashed() ? "after the crash" : "before the crash";

@@ -19,4 +19,9 @@ struct ByteRange {
   bool operator==(const ByteRange&) const = default;
 };
 
+// `v` rounded up to a multiple of `unit` (> 0).
+constexpr std::uint64_t RoundUp(std::uint64_t v, std::uint64_t unit) {
+  return (v + unit - 1) / unit * unit;
+}
+
 }  // namespace eofzero

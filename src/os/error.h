@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdint>
 #include <expected>
 #include <initializer_list>
 #include <string>
@@ -54,6 +55,12 @@ Error ErrnoError(std::string context, int errnum = errno);
 // open): those are kUnsupported too. Only os/ says which they are; nothing
 // above it classifies an errno again.
 Error ErrnoError(std::string context, int errnum, std::initializer_list<int> not_offered);
+
+// "what [offset, +length)": the context of an error about a byte range.
+inline std::string RangeContext(const std::string& what, std::uint64_t offset,
+                                std::uint64_t length) {
+  return what + " [" + std::to_string(offset) + ", +" + std::to_string(length) + ")";
+}
 
 inline std::unexpected<Error> Fail(ErrorKind kind, std::string context) {
   return std::unexpected(Error{kind, 0, std::move(context)});

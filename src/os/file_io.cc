@@ -18,23 +18,15 @@
 #include "os/aligned_buffer.h"
 
 namespace eofzero::os {
-namespace {
-
-std::string At(const std::string& what, std::uint64_t offset, std::uint64_t length) {
-  return what + " [" + std::to_string(offset) + ", +" + std::to_string(length) + ")";
-}
-
-}  // namespace
-
 Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what) {
   std::size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, offset + done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailErrno("pwrite " + At(what, offset, data.size()));
+    if (n < 0) return FailErrno("pwrite " + RangeContext(what, offset, data.size()));
     if (n == 0)
       return Fail(ErrorKind::kSystem,
-                  "pwrite " + At(what, offset, data.size()) + ": wrote nothing");
+                  "pwrite " + RangeContext(what, offset, data.size()) + ": wrote nothing");
     done += static_cast<std::size_t>(n);
   }
   return {};
@@ -47,7 +39,7 @@ Result<Bytes> ReadUpTo(int fd, std::uint64_t offset, std::uint64_t length,
   while (done < length) {
     ssize_t n = ::pread(fd, out.data() + done, length - done, offset + done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailErrno("pread " + At(what, offset, length));
+    if (n < 0) return FailErrno("pread " + RangeContext(what, offset, length));
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
@@ -62,7 +54,7 @@ Status ReadAndDiscard(int fd, std::uint64_t offset, std::uint64_t length,
     ssize_t n = ::pread(fd, buf.data(), std::min<std::uint64_t>(buf.size(), length - done),
                         static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailErrno("pread " + At(what, offset, length));
+    if (n < 0) return FailErrno("pread " + RangeContext(what, offset, length));
     if (n == 0) break;
     done += static_cast<std::uint64_t>(n);
   }
@@ -83,7 +75,7 @@ Status Truncate(int fd, std::uint64_t size, const std::string& what) {
 Status Fallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
                  const std::string& what) {
   if (::fallocate(fd, mode, static_cast<off_t>(offset), static_cast<off_t>(length)) < 0)
-    return FailErrno("fallocate(mode " + std::to_string(mode) + ") " + At(what, offset, length));
+    return FailErrno("fallocate(mode " + std::to_string(mode) + ") " + RangeContext(what, offset, length));
   return {};
 }
 
@@ -130,7 +122,7 @@ Result<FileStat> StatFile(int fd, const std::string& what) {
 Result<Bytes> ReadThroughMmap(int fd, std::uint64_t page_offset, std::uint64_t length,
                               const std::string& what) {
   void* map = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(page_offset));
-  if (map == MAP_FAILED) return FailErrno("mmap " + At(what, page_offset, length));
+  if (map == MAP_FAILED) return FailErrno("mmap " + RangeContext(what, page_offset, length));
   const auto* p = static_cast<const std::uint8_t*>(map);
   Bytes out(p, p + length);
   ::munmap(map, length);
@@ -147,7 +139,7 @@ Result<DirectReadResult> ReadDirect(const std::string& path, std::uint64_t offse
   do {
     n = ::pread(fd->get(), buf.data(), length, static_cast<off_t>(offset));
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return FailErrno("O_DIRECT pread " + At(path, offset, length));
+  if (n < 0) return FailErrno("O_DIRECT pread " + RangeContext(path, offset, length));
   DirectReadResult r{Bytes(buf.view().begin(), buf.view().end()), static_cast<std::uint64_t>(n)};
   return r;
 }

@@ -20,10 +20,6 @@
 namespace eofzero::os {
 namespace {
 
-std::string At(const std::string& what, std::uint64_t offset, std::uint64_t length) {
-  return what + " [" + std::to_string(offset) + ", +" + std::to_string(length) + ")";
-}
-
 // Retries short writes; `write_some(done)` writes from data[done] on.
 template <class F>
 Status WriteLoop(std::size_t size, const std::string& context, F&& write_some) {
@@ -54,14 +50,14 @@ Status WriteOut(int fd, ByteView data, std::uint64_t offset, const WriteHow& how
       return WriteLoop(size, "write (O_APPEND) " + what, [&](std::size_t done) {
         return ::write(fd, bytes + done, size - done);
       });
-    return WriteLoop(size, "pwrite " + At(what, offset, size), [&](std::size_t done) {
+    return WriteLoop(size, "pwrite " + RangeContext(what, offset, size), [&](std::size_t done) {
       return ::pwrite(fd, bytes + done, size - done, static_cast<off_t>(offset + done));
     });
   }
   // What is left goes out in `vectors` iovecs of equal size (the last takes
   // the rest), as xfs_io's -V splits its buffer.
   const std::size_t n = std::max<std::uint32_t>(how.vectors, 1);
-  auto st = WriteLoop(size, "pwritev2 " + At(what, offset, size), [&](std::size_t done) {
+  auto st = WriteLoop(size, "pwritev2 " + RangeContext(what, offset, size), [&](std::size_t done) {
     const std::size_t left = size - done, pieces = std::min(n, left);
     std::vector<iovec> iov(pieces);
     for (std::size_t k = 0; k < pieces; ++k) {
@@ -115,7 +111,7 @@ Status SyncRange(int fd, std::uint64_t offset, std::uint64_t length, bool wait_b
                    (write ? SYNC_FILE_RANGE_WRITE : 0) |
                    (wait_after ? SYNC_FILE_RANGE_WAIT_AFTER : 0);
   if (::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(length), flags) < 0)
-    return FailErrno("sync_file_range " + At(what, offset, length));
+    return FailErrno("sync_file_range " + RangeContext(what, offset, length));
   return {};
 }
 
@@ -127,7 +123,7 @@ Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t o
     if (n < 0 && errno == EINTR) continue;
     // Not offered: across filesystems (EXDEV), or not at all.
     if (n < 0)
-      return FailErrno("copy_file_range " + At(what, out_offset, length), errno,
+      return FailErrno("copy_file_range " + RangeContext(what, out_offset, length), errno,
                        {EXDEV, EOPNOTSUPP, ENOSYS});
     if (n == 0) return Fail(ErrorKind::kInvalid, "copy_file_range " + what + ": source ended");
     length -= static_cast<std::uint64_t>(n);
@@ -145,7 +141,7 @@ Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_
   // ioctl_ficlone(2): EINVAL and EOPNOTSUPP when the filesystem does not
   // reflink these files, EXDEV across filesystems.
   if (::ioctl(dst_fd, FICLONERANGE, &arg) < 0)
-    return FailErrno("FICLONERANGE " + At(what, dst_offset, length), errno,
+    return FailErrno("FICLONERANGE " + RangeContext(what, dst_offset, length), errno,
                      {EINVAL, EOPNOTSUPP, EXDEV});
   return {};
 }
@@ -159,7 +155,7 @@ Result<SharedMapping> SharedMapping::Map(int fd, std::uint64_t page_offset, std:
   void* addr = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
                       static_cast<off_t>(page_offset));
   if (addr == MAP_FAILED)
-    return FailErrno("mmap (shared, writable) " + At(what, page_offset, length));
+    return FailErrno("mmap (shared, writable) " + RangeContext(what, page_offset, length));
   SharedMapping m;
   m.addr_ = addr;
   m.offset_ = page_offset;
@@ -191,8 +187,8 @@ SharedMapping::~SharedMapping() {
 
 Status SharedMapping::Fill(std::uint64_t offset, std::uint64_t length, std::uint8_t byte) {
   if (offset < offset_ || length > length_ || offset - offset_ > length_ - length)
-    return Fail(ErrorKind::kInvalid, "mwrite " + At(what_, offset, length) +
-                                         " is outside the mapping " + At(what_, offset_, length_));
+    return Fail(ErrorKind::kInvalid, "mwrite " + RangeContext(what_, offset, length) +
+                                         " is outside the mapping " + RangeContext(what_, offset_, length_));
   std::memset(static_cast<std::uint8_t*>(addr_) + (offset - offset_), byte, length);
   return {};
 }
@@ -200,7 +196,7 @@ Status SharedMapping::Fill(std::uint64_t offset, std::uint64_t length, std::uint
 Status SharedMapping::Sync(bool async, bool invalidate, bool sync) {
   int flags = (async ? MS_ASYNC : 0) | (invalidate ? MS_INVALIDATE : 0) | (sync ? MS_SYNC : 0);
   if (!async && !sync) flags |= MS_SYNC;
-  if (::msync(addr_, length_, flags) < 0) return FailErrno("msync " + At(what_, offset_, length_));
+  if (::msync(addr_, length_, flags) < 0) return FailErrno("msync " + RangeContext(what_, offset_, length_));
   return {};
 }
 

@@ -7,7 +7,7 @@
 namespace eofzero::os {
 namespace {
 
-std::optional<std::string> FirstLine(const std::string& path) {
+std::optional<std::string> FirstLineOf(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   if (!std::getline(in, line)) return std::nullopt;
@@ -15,12 +15,12 @@ std::optional<std::string> FirstLine(const std::string& path) {
 }
 
 std::optional<ProcStat> StatOf(pid_t pid) {
-  auto line = FirstLine("/proc/" + std::to_string(pid) + "/stat");
+  auto line = FirstLineOf("/proc/" + std::to_string(pid) + "/stat");
   if (!line) return std::nullopt;
   return ParseProcStat(*line);
 }
 
-std::string BootId() { return FirstLine("/proc/sys/kernel/random/boot_id").value_or(""); }
+std::string BootId() { return FirstLineOf("/proc/sys/kernel/random/boot_id").value_or(""); }
 
 }  // namespace
 

@@ -18,4 +18,8 @@ class Clock {
 // std::chrono::steady_clock and std::this_thread::sleep_for.
 Clock& SteadyClock();
 
+inline double SecondsBetween(Clock::TimePoint from, Clock::TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 }  // namespace eofzero::suite

@@ -17,10 +17,10 @@
 namespace eofzero::suite {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using StateClock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
+double Since(StateClock::time_point t) {
+  return std::chrono::duration<double>(StateClock::now() - t).count();
 }
 
 // Two states are the same image when they read alike over every range the
@@ -77,7 +77,7 @@ class StateChecker {
   }
 
   oracles::CrashStates Check() {
-    const auto start = Clock::now();
+    const auto start = StateClock::now();
     oracles::CrashStates out;
     out.case_name = run_.case_name;
     out.case_file = run_.case_file;
@@ -186,7 +186,7 @@ class StateChecker {
                                  const std::vector<scratch::StateAddress>& states, std::size_t i,
                                  std::unique_ptr<scratch::ScratchFs>& fs,
                                  const std::vector<std::uint64_t>& barriers) {
-    const auto start = Clock::now();
+    const auto start = StateClock::now();
     const scratch::StateAddress& address = states[i];
     oracles::CheckedState state;
     state.address = scratch::StateAddressText(address);
@@ -208,7 +208,7 @@ class StateChecker {
       state.seconds = Since(start);
       return state;
     }
-    const auto checks = Clock::now();
+    const auto checks = StateClock::now();
     auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
     state.check_seconds = Since(checks);
     if (checked.mount_errno == EIO) {  // the filesystem's, unless the server under it is gone
@@ -219,7 +219,7 @@ class StateChecker {
       }
     }
     oracles::JudgeState(state, checked.run, checked.mount_errno);
-    const auto release = Clock::now();
+    const auto release = StateClock::now();
     if (auto down = fs->Unmount(); !down) {  // the next state gets a new server
       spdlog::warn("crash state {}: {}", state.address, down.error().Message());
       fs.reset();

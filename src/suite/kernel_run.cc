@@ -15,10 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-double SecondsBetween(Clock::TimePoint from, Clock::TimePoint to) {
-  return std::chrono::duration<double>(to - from).count();
-}
-
 // The release the guest printed after its "booted" mark, if it has yet.
 std::optional<std::string> BootedRelease(const fs::path& console) {
   std::ifstream in(console, std::ios::binary);

@@ -9,13 +9,6 @@
 #include "suite/matrix_merge.h"
 
 namespace eofzero::suite {
-namespace {
-
-double SecondsBetween(Clock::TimePoint from, Clock::TimePoint to) {
-  return std::chrono::duration<double>(to - from).count();
-}
-
-}  // namespace
 
 Scheduler::Scheduler(const std::vector<MatrixJob>& jobs, const RunOptions& options,
                      SchedulerConfig config, WorkerLauncher& launcher,
