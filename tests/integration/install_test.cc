@@ -153,6 +153,40 @@ TEST(Install, TheInstalledFstestsInstallerInstallsTheDropIn) {
       ReadFile(tree / "tests" / "generic" / "990.out").starts_with("QA output created by 990\n"));
 }
 
+// The installed installer knows its binary (P/bin/eofzero), and the command it
+// prints runs the test as pasted, from another folder: past the test's check
+// of EOFZERO_PROG (which fails the test for a path that is not an executable)
+// to its first fstests requirement. The tree is the stand-in of fstests with
+// a `check` that runs one test from the tree's top, as fstests' check does.
+TEST(Install, TheInstalledFstestsInstallerPrintsACommandThatWorksAsPasted) {
+  Workdir wd;
+  const fs::path prefix = InstallAndMove(wd);
+  ASSERT_FALSE(prefix.empty());
+  const fs::path tree = wd.path() / "fstests";
+  fs::create_directories(tree / "tests" / "generic");
+  fs::copy(kSource / "tests" / "fstests" / "stub" / "common", tree / "common",
+           fs::copy_options::recursive);
+  WriteFile(tree / "Makefile", "all:\n\t@true\n");
+  WriteFile(tree / "check",
+            "#!/bin/sh\n[ -x ./tests/$1 ] || exit 1\nmkdir -p results/${1%/*}\n"
+            "RESULT_DIR=$PWD/results/${1%/*} exec ./tests/$1\n");
+  fs::permissions(tree / "check", fs::perms::owner_all);
+  auto r = RunCommand(
+      {(prefix / "share" / "eofzero" / "fstests" / "install").string(), tree.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto commands = LinesStartingWith(r.out, "  make -C ");
+  ASSERT_EQ(commands.size(), 1u) << r.out;
+  EXPECT_NE(commands[0].find("EOFZERO_PROG=" + (prefix / "bin" / "eofzero").string() +
+                             " ./check generic/999"),
+            std::string::npos)
+      << commands[0];
+  auto pasted = RunCommand({"env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR=" + wd.str(),
+                            "sh", "-c", "cd / && " + commands[0]});
+  EXPECT_TRUE(pasted.out.ends_with(
+      "\nQA output created by 999\n999 not run: this test requires a valid $SCRATCH_DEV\n"))
+      << pasted.out << pasted.err;
+}
+
 TEST(Install, AMovedBinaryRunsACase) {
   REQUIRE_ROOT();
   Workdir wd;
