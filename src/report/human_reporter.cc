@@ -58,8 +58,9 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
        << ", expected " << verdict.wrong_size->expected << "\n";
   for (const auto& b : verdict.invariants)
     os << "    invariant '" << oracles::InvariantName(b.invariant) << "' ("
-       << engine::OracleName(b.oracle) << ", " << engine::PhaseName(b.phase) << "): " << b.evidence
-       << "\n";
+       << (b.read_back ? "read back by the crash model: " : "") << engine::OracleName(b.oracle)
+       << (b.read_back ? " of " + Ranges({*b.read_back}) : "") << ", "
+       << engine::PhaseName(b.phase) << "): " << b.evidence << "\n";
   if (!verdict.invariants.empty() && !verdict.legal_sizes.empty())
     os << "    the crash model allows a size of " << verdict.legal_sizes << " after the crash\n";
   if (!run.written.empty()) {

@@ -179,7 +179,10 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
                                  {"phase", engine::PhaseName(b.phase)},
                                  {"offset", b.offset},
                                  {"count", b.count},
-                                 {"evidence", b.evidence}});
+                                 {"evidence", b.evidence},
+                                 {"read_back", b.read_back ? json{b.read_back->begin,
+                                                                  b.read_back->end}
+                                                           : json(nullptr)}});
   d["crash_model"] = std::move(model);
   d["race_findings"] = run.race_findings;
   return d;
