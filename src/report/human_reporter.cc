@@ -6,6 +6,7 @@
 #include "report/crash_states_report.h"
 #include "report/hexdump.h"
 #include "report/table.h"
+#include "report/tool_version.h"
 #include "report/views_evidence.h"
 
 namespace eofzero::report {
@@ -118,7 +119,7 @@ void HumanReporter::ClearTransient() {
 
 void HumanReporter::RunStarted(const std::string& kernel) {
   record_.RunStarted(kernel);
-  out_ << "eofzero on Linux " << kernel << "\n";
+  out_ << ToolIdentity(ThisTool()) << " on Linux " << kernel << "\n";
   out_.flush();
 }
 

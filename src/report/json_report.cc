@@ -230,7 +230,12 @@ json ToJson(const RunRecord& record) {
   if (record.interrupted_by)
     interrupted = {{"signal", record.interrupted_by},
                    {"name", os::SignalName(record.interrupted_by)}};
+  // "tool" stays the plain name readers check; the version and commit are
+  // keys of their own (null when not known).
+  auto known = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   return {{"tool", "eofzero"},
+          {"tool_version", known(record.tool.version)},
+          {"tool_commit", known(record.tool.commit)},
           {"schema", kJsonSchemaVersion},
           {"kernel", record.kernel},
           {"started", record.started},
@@ -248,6 +253,13 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     return std::unexpected("JSON report schema " + doc.value("schema", json(0)).dump() +
                            ", expected " + std::to_string(kJsonSchemaVersion));
   RunRecord record;
+  // Absent (a report from before they were recorded) or null: not known.
+  for (auto [key, into] : {std::pair{"tool_version", &record.tool.version},
+                           std::pair{"tool_commit", &record.tool.commit}})
+    if (auto it = doc.find(key); it != doc.end() && !it->is_null()) {
+      if (!it->is_string()) return std::unexpected(std::string("report: \"") + key + "\" is not a string");
+      *into = it->get<std::string>();
+    }
   record.kernel = doc.value("kernel", "");
   record.started = doc.value("started", "");
   record.seconds = doc.value("seconds", 0.0);

@@ -103,6 +103,14 @@ TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
       << text;
 }
 
+TEST(HumanReporter, TheHeaderNamesTheEofzeroThatRunsAndTheKernel) {
+  std::ostringstream out;
+  HumanReporter reporter(out);
+  reporter.RunStarted("6.18.0 x86_64");
+  EXPECT_EQ(out.str(), ToolIdentity(ThisTool()) + " on Linux 6.18.0 x86_64\n");
+  EXPECT_TRUE(out.str().starts_with("eofzero " + ThisTool().version + " ")) << out.str();
+}
+
 TEST(HumanReporter, AnInterruptedRunSaysSoInTheTableAndTheClosingLine) {
   std::ostringstream out;
   HumanReporter reporter(out);
