@@ -74,6 +74,23 @@ TEST(Install, PutsTheBinaryAndItsDataUnderThePrefix) {
   EXPECT_TRUE(fs::is_regular_file(share / "fstests" / "generic-eofzero.out"));
 }
 
+// The man page and the bash completion the build made from the binary's own
+// tables, where man and bash-completion look for them.
+TEST(Install, PutsTheManPageAndTheCompletion) {
+  Workdir wd;
+  const fs::path prefix = InstallAndMove(wd);
+  ASSERT_FALSE(prefix.empty());
+  const fs::path man = prefix / "share" / "man" / "man1" / "eofzero.1";
+  const fs::path completion = prefix / "share" / "bash-completion" / "completions" / "eofzero";
+  ASSERT_TRUE(fs::is_regular_file(man));
+  ASSERT_TRUE(fs::is_regular_file(completion));
+  EXPECT_EQ(ReadFile(man), ReadFile(kBuild / "eofzero.1"));
+  EXPECT_EQ(ReadFile(completion), ReadFile(kBuild / "eofzero.bash-completion"));
+  auto listed = RunCommand({"env", "MANPATH=" + (prefix / "share" / "man").string(), "man", "-w",
+                            "1", "eofzero"});
+  if (os::ProgramExists("man")) EXPECT_EQ(listed.out, man.string() + "\n") << listed.err;
+}
+
 TEST(Install, AMovedBinaryListsTheCatalogInItsOwnShareFolder) {
   Workdir wd;
   const fs::path prefix = InstallAndMove(wd);
@@ -222,7 +239,8 @@ TEST(DebianPackage, HoldsTheBinaryTheCatalogAndItsDepends) {
   ASSERT_EQ(contents.exit_code, 0) << contents.err;
   for (const char* file :
        {"./usr/bin/eofzero", "./usr/share/eofzero/cases/truncate_up.toml",
-        "./usr/share/eofzero/matrix.toml", "./usr/share/eofzero/fstests/generic-eofzero"})
+        "./usr/share/eofzero/matrix.toml", "./usr/share/eofzero/fstests/generic-eofzero",
+        "./usr/share/man/man1/eofzero.1", "./usr/share/bash-completion/completions/eofzero"})
     EXPECT_NE(contents.out.find(std::string(" ") + file + "\n"), std::string::npos)
         << file << " missing:\n"
         << contents.out;
