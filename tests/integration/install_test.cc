@@ -75,8 +75,9 @@ TEST(Install, PutsTheBinaryAndItsDataUnderThePrefix) {
 }
 
 // The man page and the bash completion the build made from the binary's own
-// tables, where man and bash-completion look for them.
-TEST(Install, PutsTheManPageAndTheCompletion) {
+// tables, where man and bash-completion look for them; the README with the
+// documents it links to.
+TEST(Install, PutsTheManPageTheCompletionAndTheDocuments) {
   Workdir wd;
   const fs::path prefix = InstallAndMove(wd);
   ASSERT_FALSE(prefix.empty());
@@ -89,6 +90,11 @@ TEST(Install, PutsTheManPageAndTheCompletion) {
   auto listed = RunCommand({"env", "MANPATH=" + (prefix / "share" / "man").string(), "man", "-w",
                             "1", "eofzero"});
   if (os::ProgramExists("man")) EXPECT_EQ(listed.out, man.string() + "\n") << listed.err;
+  const fs::path doc = prefix / "share" / "doc" / "eofzero";
+  EXPECT_TRUE(fs::is_regular_file(doc / "README.md"));
+  for (const auto& entry : fs::directory_iterator(kSource / "docs"))
+    EXPECT_TRUE(fs::is_regular_file(doc / "docs" / entry.path().filename()))
+        << entry.path().filename();
 }
 
 TEST(Install, AMovedBinaryListsTheCatalogInItsOwnShareFolder) {
