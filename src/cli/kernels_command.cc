@@ -84,6 +84,7 @@ int KernelsCommand(const Invocation& inv) {
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
                               ::isatty(STDOUT_FILENO) == 1, "kernels");
   report::RunRecord record;
+  record.tool = report::ThisTool();
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   const std::size_t configs = options.kernels.size() * options.plan.Configurations();

@@ -34,7 +34,8 @@ void AddCaseOptions(CLI::App& app, RawOptions& raw) {
 
 void AddListOptions(CLI::App& app, RawOptions& raw) {
   app.add_flag("--steps", raw.list_steps,
-               "print the case language's steps (a markdown table: the README's) instead");
+               "print the case language's steps (a markdown table: docs/cases.md's) instead");
+  app.add_flag("--names", raw.list_names, "print the case names only, one a line")->group("");
   app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
   // What `run` would check the cases with (cli::PreflightCases).
@@ -115,12 +116,31 @@ void AddRecordOption(CLI::App& app, RawOptions& raw) {
 }
 
 void AddLogOptions(CLI::App& app, RawOptions& raw) {
-  app.add_option("action", raw.log_action, "show, or replay")->required();
-  app.add_option("log", raw.log_file, "a write log of run --record")->required();
-  app.add_option("--state", raw.log_state,
-                 "replay: the state to rebuild: K (as of barrier K), K:SUBSET (plus these writes "
-                 "of epoch K, e.g. 3:0,2-4; N@A-B: only sectors A-B of change N), or final");
-  app.add_option("--image", raw.log_image, "replay: the image file to write (must not exist)");
+  app.require_subcommand(1);
+  CLI::App* show = app.add_subcommand(
+      "show", "print a write log: one line per record, grouped by flush epoch and step");
+  show->add_option("log", raw.log_file, "a write log of run --record")->required();
+  show->callback([&raw] { raw.log_action = "show"; });
+  CLI::App* replay = app.add_subcommand(
+      "replay", "write the image of one crash state of a write log, as a new sparse file");
+  replay->add_option("log", raw.log_file, "a write log of run --record")->required();
+  replay->add_option("--state", raw.log_state,
+                     "the state to rebuild: K (as of barrier K), K:SUBSET (plus these writes of "
+                     "epoch K, e.g. 3:0,2-4; N@A-B: only sectors A-B of change N), or final");
+  replay->add_option("--image", raw.log_image, "the image file to write (must not exist)");
+  replay->callback([&raw] { raw.log_action = "replay"; });
+}
+
+void AddVersionOptions(CLI::App&, RawOptions&) {}
+
+void AddGenerateOptions(CLI::App& app, RawOptions& raw) {
+  app.require_subcommand(1);
+  app.add_subcommand("man", "the man page, eofzero.1 (roff)")->callback([&raw] {
+    raw.generate = "man";
+  });
+  app.add_subcommand("bash-completion", "the bash completion script")->callback([&raw] {
+    raw.generate = "bash-completion";
+  });
 }
 
 }  // namespace eofzero::cli

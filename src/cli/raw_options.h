@@ -24,6 +24,8 @@ struct RawOptions {
   std::string shard, timeout, append, cache_dir;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
+  bool list_names = false;  // list --names (for the bash completion)
+  std::string generate;     // generate man|bash-completion
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   std::string record;  // run --record DIR

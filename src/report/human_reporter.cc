@@ -6,6 +6,7 @@
 #include "report/crash_states_report.h"
 #include "report/hexdump.h"
 #include "report/table.h"
+#include "report/tool_version.h"
 #include "report/views_evidence.h"
 
 namespace eofzero::report {
@@ -58,8 +59,9 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
        << ", expected " << verdict.wrong_size->expected << "\n";
   for (const auto& b : verdict.invariants)
     os << "    invariant '" << oracles::InvariantName(b.invariant) << "' ("
-       << engine::OracleName(b.oracle) << ", " << engine::PhaseName(b.phase) << "): " << b.evidence
-       << "\n";
+       << (b.read_back ? "read back by the crash model: " : "") << engine::OracleName(b.oracle)
+       << (b.read_back ? " of " + Ranges({*b.read_back}) : "") << ", "
+       << engine::PhaseName(b.phase) << "): " << b.evidence << "\n";
   if (!verdict.invariants.empty() && !verdict.legal_sizes.empty())
     os << "    the crash model allows a size of " << verdict.legal_sizes << " after the crash\n";
   if (!run.written.empty()) {
@@ -117,7 +119,7 @@ void HumanReporter::ClearTransient() {
 
 void HumanReporter::RunStarted(const std::string& kernel) {
   record_.RunStarted(kernel);
-  out_ << "eofzero on Linux " << kernel << "\n";
+  out_ << ToolIdentity(ThisTool()) << " on Linux " << kernel << "\n";
   out_.flush();
 }
 

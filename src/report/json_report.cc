@@ -179,7 +179,10 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
                                  {"phase", engine::PhaseName(b.phase)},
                                  {"offset", b.offset},
                                  {"count", b.count},
-                                 {"evidence", b.evidence}});
+                                 {"evidence", b.evidence},
+                                 {"read_back", b.read_back ? json{b.read_back->begin,
+                                                                  b.read_back->end}
+                                                           : json(nullptr)}});
   d["crash_model"] = std::move(model);
   d["race_findings"] = run.race_findings;
   return d;
@@ -227,7 +230,12 @@ json ToJson(const RunRecord& record) {
   if (record.interrupted_by)
     interrupted = {{"signal", record.interrupted_by},
                    {"name", os::SignalName(record.interrupted_by)}};
+  // "tool" stays the plain name readers check; the version and commit are
+  // keys of their own (null when not known).
+  auto known = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   return {{"tool", "eofzero"},
+          {"tool_version", known(record.tool.version)},
+          {"tool_commit", known(record.tool.commit)},
           {"schema", kJsonSchemaVersion},
           {"kernel", record.kernel},
           {"started", record.started},
@@ -245,6 +253,13 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     return std::unexpected("JSON report schema " + doc.value("schema", json(0)).dump() +
                            ", expected " + std::to_string(kJsonSchemaVersion));
   RunRecord record;
+  // Absent (a report from before they were recorded) or null: not known.
+  for (auto [key, into] : {std::pair{"tool_version", &record.tool.version},
+                           std::pair{"tool_commit", &record.tool.commit}})
+    if (auto it = doc.find(key); it != doc.end() && !it->is_null()) {
+      if (!it->is_string()) return std::unexpected(std::string("report: \"") + key + "\" is not a string");
+      *into = it->get<std::string>();
+    }
   record.kernel = doc.value("kernel", "");
   record.started = doc.value("started", "");
   record.seconds = doc.value("seconds", 0.0);

@@ -7,6 +7,7 @@
 
 #include "report/standing.h"
 #include "report/table.h"
+#include "report/tool_version.h"
 
 namespace eofzero::report {
 namespace {
@@ -85,7 +86,8 @@ std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurati
 
 void MatrixTextReporter::Started(const std::string& kernel, std::size_t configurations,
                                  unsigned parallel) {
-  out_ << "eofzero " << command_ << " on Linux " << kernel << ": " << configurations << " configurations, "
+  out_ << ToolIdentity(ThisTool()) << " " << command_ << " on Linux " << kernel << ": "
+       << configurations << " configurations, "
        << parallel << " at a time\n";
   out_.flush();
 }

@@ -85,6 +85,7 @@ ConfigRecord& RecordingReporter::Config(const ConfigInfo& config) {
 }
 
 void RecordingReporter::RunStarted(const std::string& kernel) {
+  record_.tool = ThisTool();
   record_.kernel = kernel;
   record_.started = UtcNow();
 }

@@ -12,6 +12,7 @@
 
 #include "oracles/verdict.h"
 #include "report/reporter.h"
+#include "report/tool_version.h"
 
 namespace eofzero::report {
 
@@ -69,6 +70,7 @@ struct ConfigRecord {
 };
 
 struct RunRecord {
+  ToolInfo tool;  // the eofzero that ran it
   std::string kernel;
   std::string started;  // UTC, ISO 8601
   double seconds = 0;

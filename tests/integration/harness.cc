@@ -245,7 +245,8 @@ std::vector<std::string> RunFoldersUnder(const fs::path& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-    if (e.path().filename().string().starts_with("eofzero.")) out.push_back(e.path());
+    if (e.is_directory() && e.path().filename().string().starts_with("eofzero."))
+      out.push_back(e.path());
   return out;
 }
 

@@ -38,6 +38,27 @@ TEST(RenderEvidence, OtherNonZeroBytesAreMarkedDifferently) {
   EXPECT_NE(text.find("(0 are sentinel)"), std::string::npos) << text;
 }
 
+// An oracle's read of the EOF block and the crash model's read-back of the
+// file are told apart: the read-back's line says what it read.
+TEST(RenderEvidence, SaysWhichInvariantLineIsTheCrashModelsReadBack) {
+  auto run = FailedRun();
+  oracles::Verdict verdict = oracles::Judge(run);
+  oracles::InvariantBreak oracle{oracles::Invariant::kNoStaleBytes, engine::Oracle::kDirectRead,
+                                 engine::Phase::kAfterCrash, 4080, 16, "seen"};
+  oracles::InvariantBreak read_back = oracle;
+  read_back.read_back = ByteRange{0, 8192};
+  read_back.count = 20;
+  verdict.invariants = {oracle, read_back};
+  const std::string text = RenderEvidence(Config(), run, verdict);
+  EXPECT_NE(text.find("\n    invariant 'no stale bytes' (direct-read, after crash): seen\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n    invariant 'no stale bytes' (read back by the crash model: "
+                      "direct-read of [0, 8192), after crash): seen\n"),
+            std::string::npos)
+      << text;
+}
+
 // The marks are the gap oracle's classification (oracles::GapFinding::ByteAt):
 // a byte it did not count (zero, or data the case wrote there itself) is not
 // marked, however it looks.
@@ -80,6 +101,14 @@ TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
   EXPECT_EQ(text.find("\033["), std::string::npos) << "no terminal codes when not interactive";
   EXPECT_NE(text.find("\n0 passed, 1 failed, 1 skipped, 0 errors in 1.50s\n"), std::string::npos)
       << text;
+}
+
+TEST(HumanReporter, TheHeaderNamesTheEofzeroThatRunsAndTheKernel) {
+  std::ostringstream out;
+  HumanReporter reporter(out);
+  reporter.RunStarted("6.18.0 x86_64");
+  EXPECT_EQ(out.str(), ToolIdentity(ThisTool()) + " on Linux 6.18.0 x86_64\n");
+  EXPECT_TRUE(out.str().starts_with("eofzero " + ThisTool().version + " ")) << out.str();
 }
 
 TEST(HumanReporter, AnInterruptedRunSaysSoInTheTableAndTheClosingLine) {
