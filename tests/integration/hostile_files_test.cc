@@ -1,0 +1,75 @@
+// The files eofzero writes and reads where a user (or another user, in a
+// shared folder) names them: --output, the logs of --record DIR, the image
+// of `log replay`, the log of `log show`. Whatever is planted there — a
+// device, a FIFO, a symbolic or hard link, a crafted log, a full
+// filesystem — the tool never hangs, never writes into anything but a
+// regular file with one name, says what is wrong in one line, and leaves
+// nothing half written.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+
+namespace eofzero::itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One line on stderr, exit 2, nothing on stdout, no hang.
+void ExpectRefused(const Ran& ran, const std::string& message) {
+  EXPECT_FALSE(ran.timed_out) << "hung";
+  EXPECT_EQ(ran.exit_code, 2) << ran.out << ran.err;
+  EXPECT_EQ(ran.err, "eofzero: " + message + "\n");
+  EXPECT_TRUE(ran.out.empty()) << ran.out;
+}
+
+// --output used to overwrite a block device's first bytes, truncate a
+// symbolic link's target, and (human format) hang forever in the open of a
+// FIFO, SIGINT and SIGTERM ignored; with json the FIFO's ENXIO came only
+// after every case had run. Each is refused before anything is built.
+TEST(HostileOutput, NeverADeviceALinkAHardLinkOrAFifo) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const fs::path target = wd.path() / "precious";
+  WriteFile(target, std::string(1 << 20, 'p'));
+  fs::create_symlink(target, wd.path() / "link.txt");
+  fs::create_hard_link(target, wd.path() / "hard.txt");
+  const fs::path fifo = wd.path() / "fifo.txt";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto dev = AttachScratchImage(wd, "dev.img", 1 << 20);
+  ASSERT_TRUE(dev) << dev.error().Message();
+  const std::pair<fs::path, std::string> planted[] = {
+      {dev->path(), " is a block device, not a regular file"},
+      {wd.path() / "link.txt", " is a symbolic link (eofzero never writes through one)"},
+      {wd.path() / "hard.txt",
+       " has 2 names (hard links): eofzero writes only into a file with one name"},
+      {fifo, " is a FIFO, not a regular file"},
+  };
+  for (const auto& [path, why] : planted) {
+    const std::string expected = "--output: " + path.string() + why;
+    for (const auto& format : {"human", "json"}) {
+      ExpectRefused(
+          RunEofzeroWithTimeout({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
+                                 wd.str(), "--format", format, "--output", path.string()},
+                                60),
+          expected);
+      ExpectRefused(RunEofzeroWithTimeout({"sweep", "--fs", "ext4", "--case", "truncate_up",
+                                           "--sync", "fsync", "--crash", "logflush", "--workdir",
+                                           wd.str(), "--format", format, "--output", path.string()},
+                                          60),
+                    expected);
+    }
+    ExpectRefused(
+        RunEofzeroWithTimeout(
+            {"report", (wd.path() / "none.json").string(), "--output", path.string()}, 20),
+        expected);
+  }
+  EXPECT_EQ(ReadFile(target), std::string(1 << 20, 'p'));
+  EXPECT_EQ(ReadFile(wd.path() / "dev.img"), std::string(1 << 20, '\0'))
+      << "the device's bytes changed";
+  std::optional<os::LoopDevice> loop(std::move(*dev));
+  ReleaseScratchImage(loop, wd);
+}
+
+}  // namespace
+}  // namespace eofzero::itest
