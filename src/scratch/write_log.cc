@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "os/file_io.h"
+#include "os/user_files.h"
 
 namespace eofzero::scratch {
 namespace {
@@ -145,18 +146,18 @@ os::Result<ParsedLog> ReadWriteLog(const std::string& path) {
 
 os::Result<WriteLogWriter> WriteLogWriter::Create(const std::string& path,
                                                   const WriteLogHeader& header) {
-  // Never through a symbolic link (a run as root must not clobber what one
-  // points at), and never while another run records into the same log: it
-  // is locked for as long as any process holds it open (the server does).
-  EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd,
-                           os::OpenFile(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+  // Only a regular file with one name, never through a symbolic link and
+  // never blocking (os::OpenOutputFile: a run as root must not clobber what
+  // a link points at, nor the other name of a hard link, nor hang on a FIFO
+  // planted in a shared folder), and never while another run records into
+  // the same log: it is locked for as long as any process holds it open
+  // (the server does). Truncated only once it is ours.
+  EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenOutputFile(path, 0644));
   if (auto locked = os::LockExclusive(fd.get(), path); !locked) {
     if (locked.error().kind != os::ErrorKind::kInvalid) return std::unexpected(locked.error());
     return os::Fail(os::ErrorKind::kInvalid,
                     path + " is the write log another run is recording into now");
   }
-  EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, os::StatFile(fd.get(), path));
-  if (!st.regular) return os::Fail(os::ErrorKind::kInvalid, path + " is not a regular file");
   EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), 0, path));
   WriteLogWriter w(path, std::move(fd));
   w.buffer_ = EncodeHeader(header);

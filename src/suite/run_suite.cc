@@ -23,9 +23,7 @@ scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std:
   spec.mount_options = options.mount_options;
   spec.image_bytes = options.image_bytes;
   if (!options.record_dir.empty())
-    spec.record_log = (options.record_dir / (std::string(scratch::FsTypeName(fs)) + "-" +
-                                             std::to_string(bs) + ".ezlog"))
-                          .string();
+    spec.record_log = RecordLogPath(options.record_dir, fs, bs).string();
   return spec;
 }
 
@@ -231,6 +229,11 @@ class SuiteRun {
 };
 
 }  // namespace
+
+std::filesystem::path RecordLogPath(const std::filesystem::path& dir, scratch::FsType fs,
+                                    std::uint32_t block_size) {
+  return dir / (std::string(scratch::FsTypeName(fs)) + "-" + std::to_string(block_size) + ".ezlog");
+}
 
 std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                                        const std::vector<const CaseSpec*>& cases,

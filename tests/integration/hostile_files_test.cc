@@ -71,5 +71,59 @@ TEST(HostileOutput, NeverADeviceALinkAHardLinkOrAFifo) {
   ReleaseScratchImage(loop, wd);
 }
 
+// A FIFO planted as DIR/ext4-4096.ezlog (another user can, in a shared
+// DIR) used to hang the run in the open before any case, until kill -9; a
+// hard link planted there had its other name's file overwritten with the
+// log. Both are refused before anything is built.
+TEST(HostileRecord, ALogThatIsAFifoALinkOrAHardLinkIsRefusedBeforeAnything) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path logs = wd.path() / "logs";
+  fs::create_directory(logs);
+  const fs::path log = logs / "ext4-4096.ezlog";
+  const fs::path victim = wd.path() / "victim";
+  WriteFile(victim, "precious");
+  const std::vector<std::string> run = {"run",    "--fs",        "ext4",
+                                        "--case", "truncate_up", "--workdir",
+                                        wd.str(), "--record",    logs.string()};
+  ASSERT_EQ(::mkfifo(log.c_str(), 0600), 0);
+  ExpectRefused(RunEofzeroWithTimeout(run, 60),
+                "--record: " + log.string() + " is a FIFO, not a regular file");
+  fs::remove(log);
+  fs::create_hard_link(victim, log);
+  ExpectRefused(RunEofzeroWithTimeout(run, 60),
+                "--record: " + log.string() +
+                    " has 2 names (hard links): eofzero writes only into a file with one name");
+  fs::remove(log);
+  fs::create_symlink(victim, log);
+  ExpectRefused(
+      RunEofzeroWithTimeout(run, 60),
+      "--record: " + log.string() + " is a symbolic link (eofzero never writes through one)");
+  EXPECT_EQ(ReadFile(victim), "precious");
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
+// `--record DIR` refused a DIR that did not exist yet ("not a directory")
+// where --output makes its file: it makes the folder (its own folder must
+// exist), and says so when it cannot.
+TEST(HostileRecord, TheFolderIsMadeWhenItsParentIsThere) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path logs = wd.path() / "logs";
+  Ran ran = RunEofzeroWithTimeout({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
+                                   wd.str(), "--record", logs.string()},
+                                  300);
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_TRUE(fs::is_regular_file(logs / "ext4-4096.ezlog"));
+  const fs::path deeper = wd.path() / "a" / "b";
+  ExpectRefused(RunEofzeroWithTimeout({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
+                                       wd.str(), "--record", deeper.string()},
+                                      60),
+                "--record: " + deeper.string() + " does not exist, and " +
+                    (wd.path() / "a").string() + " (where it would be made) is not a directory");
+  ExpectNothingLeft(wd);
+}
+
 }  // namespace
 }  // namespace eofzero::itest

@@ -130,5 +130,21 @@ TEST(WriteLogWriter, NeverWritesThroughALinkNorIntoALogInUse) {
   EXPECT_TRUE(read->ended) << "the refused writer truncated the first one's log";
 }
 
+// A log is never written into a file with another name: the victim of a
+// hard link planted as DIR/ext4-4096.ezlog used to be overwritten.
+TEST(WriteLogWriter, NeverWritesIntoAFileWithAnotherName) {
+  testing::TempDir dir;
+  const auto victim = dir.path() / "victim";
+  { std::ofstream(victim) << "precious"; }
+  std::filesystem::create_hard_link(victim, dir.path() / "ext4-4096.ezlog");
+  auto w = WriteLogWriter::Create((dir.path() / "ext4-4096.ezlog").string(), {1 << 20, 512, 4096, 0});
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().Message().find("has 2 names"), std::string::npos) << w.error().Message();
+  std::ifstream in(victim);
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "precious");
+}
+
 }  // namespace
 }  // namespace eofzero::scratch
