@@ -166,8 +166,17 @@ class SuiteRun {
     reporter_.ConfigReady(config);
     std::vector<std::pair<const CaseSpec*, engine::CaseRun>> crashed;
     RunCases(**fs, config, runnable, crashed);
-    if (!options_.crash_states.enabled || spec.record_log.empty()) return;
     const std::string uuid = (*fs)->Uuid();
+    // A recording whose log could not be written whole is the configuration's
+    // setup error, even when every case passed (and no crash state is read
+    // from such a log).
+    if (auto finished = (*fs)->Finish(); !finished) {
+      reporter_.ConfigFailed(config,
+                             "scratch " + config.Label() + ": " + finished.error().Message());
+      outcomes_.push_back(oracles::Outcome::kError);
+      return;
+    }
+    if (!options_.crash_states.enabled || spec.record_log.empty()) return;
     fs->reset();  // its recording server stopped: the log is complete
     CheckStates(config, spec, uuid, crashed);
   }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "os/mount.h"
 
 namespace eofzero::itest {
 namespace {
@@ -124,6 +125,42 @@ TEST(HostileRecord, TheFolderIsMadeWhenItsParentIsThere) {
                     (wd.path() / "a").string() + " (where it would be made) is not a directory");
   ExpectNothingLeft(wd);
 }
+
+// With DIR on a 512 KiB tmpfs the run used to PASS every case and exit 0
+// with the log cut at 512 KiB (ext4), or ERROR "mount: Input/output error"
+// (xfs), ENOSPC named nowhere. A recording that cannot be written is an
+// ERROR (exit 3) that names the log and ENOSPC.
+class FullRecordDir : public testing::TestWithParam<const char*> {};
+
+TEST_P(FullRecordDir, IsAnErrorNamingTheLogAndENOSPC) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path full = wd.path() / "full";
+  fs::create_directory(full);
+  {
+    auto tmpfs = os::Mount::Create("tmpfs", full, "tmpfs", "size=512k");
+    ASSERT_TRUE(tmpfs) << tmpfs.error().Message();
+    Ran ran =
+        RunEofzeroWithTimeout({"run", "--fs", GetParam(), "--case", "truncate_up,append_write",
+                               "--workdir", wd.str(), "--record", full.string()},
+                              600);
+    EXPECT_FALSE(ran.timed_out);
+    EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
+    const std::string log = (full / (std::string(GetParam()) + "-4096.ezlog")).string();
+    // Wherever the log filled up (in mkfs, or in some case), the report
+    // names the write that failed and why.
+    EXPECT_NE(ran.out.find("the write log could not be written (pwrite " + log + " ["),
+              std::string::npos)
+        << ran.out << ran.err;
+    EXPECT_NE(ran.out.find("): No space left on device)"), std::string::npos) << ran.out;
+    EXPECT_TRUE(tmpfs->Unmount());
+  }
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+}
+
+INSTANTIATE_TEST_SUITE_P(Filesystems, FullRecordDir, testing::Values("ext4", "xfs"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace eofzero::itest
