@@ -14,7 +14,7 @@
 namespace eofzero::cli {
 namespace {
 
-int Failed(const std::string& what, const os::Error& error) {
+int ExitForLogError(const std::string& what, const os::Error& error) {
   if (error.kind == os::ErrorKind::kInterrupted)
     return ExitWith({suite::ExitStatusFor({}, os::InterruptSignal()),
                      what + "interrupted; nothing was written"});
@@ -22,12 +22,12 @@ int Failed(const std::string& what, const os::Error& error) {
   return ExitWith({usage ? suite::kExitUsage : suite::kExitToolError, what + error.Message()});
 }
 
-int Show(const std::string& name, scratch::WriteLogReader& log) {
+int ShowLog(const std::string& name, scratch::WriteLogReader& log) {
   report::LogListing listing(std::cout, name);
   listing.Header(log.header());
   for (scratch::LogRecord r;;) {
     auto more = log.Next(r);
-    if (!more) return Failed("", more.error());
+    if (!more) return ExitForLogError("", more.error());
     if (!*more) break;
     listing.Record(r);
   }
@@ -41,14 +41,14 @@ int Show(const std::string& name, scratch::WriteLogReader& log) {
 int LogCommand(const Invocation& inv) {
   const std::string name = inv.log.log.string();
   auto log = scratch::WriteLogReader::Open(name);
-  if (!log) return Failed("", log.error());
-  if (inv.log.action == "show") return Show(name, *log);
+  if (!log) return ExitForLogError("", log.error());
+  if (inv.log.action == "show") return ShowLog(name, *log);
   auto state = scratch::ParseStateAddress(inv.log.state);  // checked by ValidateLogOptions
   if (!state) return ExitWith({suite::kExitUsage, "--state: " + state.error()});
   // A signal unwinds the replay: its unfinished image is removed.
   os::InstallInterruptHandlers();
   if (auto replayed = scratch::ReplayState(*log, *state, inv.log.image.string()); !replayed)
-    return Failed("log replay: ", replayed.error());
+    return ExitForLogError("log replay: ", replayed.error());
   // What a cut or damaged log still holds counts, but a state past the
   // damage is not in it (the replay said so if it asked for one).
   if (!log->damage().empty())

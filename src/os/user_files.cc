@@ -28,7 +28,7 @@ std::string WhyNotReadable(const struct stat& st) {
   return "";
 }
 
-std::unexpected<Error> Refuse(const std::filesystem::path& path, const std::string& why) {
+std::unexpected<Error> RefusePath(const std::filesystem::path& path, const std::string& why) {
   return Fail(ErrorKind::kInvalid, path.string() + " " + why);
 }
 
@@ -77,7 +77,7 @@ const char* FileTypeName(mode_t mode) {
 Status CheckOutputFile(const std::filesystem::path& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
-    if (auto why = WhyNotWritable(st); !why.empty()) return Refuse(path, why);
+    if (auto why = WhyNotWritable(st); !why.empty()) return RefusePath(path, why);
     return {};
   }
   if (errno != ENOENT && errno != ENOTDIR) return FailErrno("stat " + path.string());
@@ -102,11 +102,11 @@ Result<UniqueFd> OpenOutputFile(const std::filesystem::path& path, mode_t mode) 
     if (!at.valid()) return FailErrno("open " + path.string());
     struct stat st {};
     if (::fstat(at.get(), &st) < 0) return FailErrno("fstat " + path.string());
-    if (auto why = WhyNotWritable(st); !why.empty()) return Refuse(path, why);
+    if (auto why = WhyNotWritable(st); !why.empty()) return RefusePath(path, why);
     EOFZERO_ASSIGN_OR_RETURN(UniqueFd opened, Reopen(at, st, path, O_WRONLY, false));
     // Linked again since the look: refused all the same.
     if (::fstat(opened.get(), &st) < 0) return FailErrno("fstat " + path.string());
-    if (auto why = WhyNotWritable(st); !why.empty()) return Refuse(path, why);
+    if (auto why = WhyNotWritable(st); !why.empty()) return RefusePath(path, why);
     return opened;
   }
   return Fail(ErrorKind::kInvalid, path.string() + " keeps disappearing while it is opened");
@@ -125,7 +125,7 @@ Result<UniqueFd> OpenInputFile(const std::filesystem::path& path) {
   if (!at.valid()) return FailErrno("open " + path.string());
   struct stat st {};
   if (::fstat(at.get(), &st) < 0) return FailErrno("fstat " + path.string());
-  if (auto why = WhyNotReadable(st); !why.empty()) return Refuse(path, why);
+  if (auto why = WhyNotReadable(st); !why.empty()) return RefusePath(path, why);
   return Reopen(at, st, path, O_RDONLY, true);
 }
 

@@ -211,8 +211,9 @@ os::Status ApplyPart(int fd, const LogRecord& r, std::uint64_t from, std::uint64
 }
 
 // Record `index` of the log, `r`, applied whole (no sectors) or torn.
-os::Status Apply(int fd, const WriteLogHeader& header, std::uint64_t index, const LogRecord& r,
-                 const std::vector<std::uint64_t>& sectors, const std::string& out) {
+os::Status ApplyChange(int fd, const WriteLogHeader& header, std::uint64_t index,
+                       const LogRecord& r, const std::vector<std::uint64_t>& sectors,
+                       const std::string& out) {
   const std::string name = "record " + std::to_string(index);
   if (r.offset > header.image_bytes || r.length > header.image_bytes - r.offset)
     return os::Fail(os::ErrorKind::kInvalid, name + " lies past the image's end");
@@ -229,9 +230,9 @@ os::Status Apply(int fd, const WriteLogHeader& header, std::uint64_t index, cons
 
 // The replay over records that `next` hands out in log order (nullptr at
 // the end).
-os::Status Replay(const WriteLogHeader& header,
-                  const std::function<os::Result<const LogRecord*>()>& next,
-                  const StateAddress& state, const std::string& out) {
+os::Status ReplayRecords(const WriteLogHeader& header,
+                         const std::function<os::Result<const LogRecord*>()>& next,
+                         const StateAddress& state, const std::string& out) {
   EOFZERO_ASSIGN_OR_RETURN(os::PendingFile file, os::PendingFile::Create(out, 0600));
   EOFZERO_RETURN_IF_ERROR(os::Truncate(file.fd(), header.image_bytes, out));
   StateSelector select(state, header.sector_size);
@@ -243,7 +244,7 @@ os::Status Replay(const WriteLogHeader& header,
     if (!r) break;
     auto taken = select.Next(*r);
     if (!taken) return os::Fail(os::ErrorKind::kInvalid, taken.error());
-    if (*taken) EOFZERO_RETURN_IF_ERROR(Apply(file.fd(), header, index, *r, **taken, out));
+    if (*taken) EOFZERO_RETURN_IF_ERROR(ApplyChange(file.fd(), header, index, *r, **taken, out));
   }
   if (auto finished = select.Finish(); !finished)
     return os::Fail(os::ErrorKind::kInvalid, finished.error());
@@ -254,7 +255,7 @@ os::Status Replay(const WriteLogHeader& header,
 
 os::Status ReplayState(WriteLogReader& log, const StateAddress& state, const std::string& out) {
   LogRecord record;
-  return Replay(
+  return ReplayRecords(
       log.header(),
       [&]() -> os::Result<const LogRecord*> {
         EOFZERO_ASSIGN_OR_RETURN(bool more, log.Next(record));
@@ -265,7 +266,7 @@ os::Status ReplayState(WriteLogReader& log, const StateAddress& state, const std
 
 os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out) {
   std::size_t i = 0;
-  return Replay(
+  return ReplayRecords(
       log.header,
       [&]() -> os::Result<const LogRecord*> {
         return i < log.records.size() ? &log.records[i++] : nullptr;

@@ -231,7 +231,7 @@ os::Result<bool> WriteLogReader::Next(LogRecord& record) {
 
 namespace {
 
-os::Result<ParsedLog> Collect(WriteLogReader& reader) {
+os::Result<ParsedLog> CollectRecords(WriteLogReader& reader) {
   ParsedLog log;
   log.header = reader.header();
   for (LogRecord r;;) {
@@ -250,14 +250,14 @@ os::Result<ParsedLog> Collect(WriteLogReader& reader) {
 std::expected<ParsedLog, std::string> ParseWriteLog(ByteView bytes) {
   auto reader = WriteLogReader::FromBytes(bytes);
   if (!reader) return std::unexpected(reader.error());
-  auto log = Collect(*reader);
+  auto log = CollectRecords(*reader);
   if (!log) return std::unexpected(log.error().Message());  // never: bytes in memory
   return std::move(*log);
 }
 
 os::Result<ParsedLog> ReadWriteLog(const std::string& path) {
   EOFZERO_ASSIGN_OR_RETURN(WriteLogReader reader, WriteLogReader::Open(path));
-  return Collect(reader);
+  return CollectRecords(reader);
 }
 
 os::Result<WriteLogWriter> WriteLogWriter::Create(const std::string& path,
