@@ -116,6 +116,15 @@ TEST(StateAddress, ATornWriteAppliesOnlyItsSectors) {
             "change 0 of epoch 3 has 4 sectors; no sector 4");
   EXPECT_EQ(ChangesOfState(log, ParseStateAddress("1:1@0").value()).error(),
             "change 1 of epoch 1 is a discard, not a write to tear");
+  // Sector numbers whose byte offset passes 2^64 are past the end too: the
+  // check used to multiply, wrap, and let sector 2^55 write sector 0 (and
+  // 2^55-1 copy heap memory into the image).
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("3:0@36028797018963968").value()).error(),
+            "change 0 of epoch 3 has 4 sectors; no sector 36028797018963968");
+  EXPECT_EQ(
+      ChangesOfState(log, ParseStateAddress("3:0@36028797018963967-36028797018963968").value())
+          .error(),
+      "change 0 of epoch 3 has 4 sectors; no sector 36028797018963968");
 }
 
 // A replay that fails half way (here: a write whose payload does not match
