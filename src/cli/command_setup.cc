@@ -5,15 +5,18 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <set>
 
 #include "cli/case_preflight.h"
 #include "cli/data_dir.h"
 #include "engine/case_file.h"
 #include "os/child.h"
 #include "os/interrupt.h"
+#include "os/user_files.h"
 #include "scratch/reclaim.h"
 #include "scratch/scratch_target.h"
 #include "suite/exit_status.h"
+#include "suite/run_suite.h"
 
 namespace eofzero::cli {
 
@@ -64,6 +67,28 @@ std::expected<std::filesystem::path, Stop> MatrixFile(const suite::MatrixOptions
   return *file;
 }
 
+namespace {
+
+// --record DIR: every log the selected cases will write there (one per
+// filesystem and block size) can be written: none is a FIFO, a device, a
+// symbolic link or a file with another name.
+std::expected<void, Stop> CheckRecordLogs(const suite::RunOptions& options,
+                                          const std::vector<const engine::CaseSpec*>& cases) {
+  std::error_code ec;
+  if (options.record_dir.empty() || !std::filesystem::exists(options.record_dir, ec)) return {};
+  std::set<std::uint32_t> block_sizes;
+  for (const auto* c : cases) block_sizes.insert(c->block_size.value_or(options.block_size));
+  for (auto fs : options.filesystems)
+    for (std::uint32_t bs : block_sizes)
+      if (auto ok = os::CheckOutputFile(suite::RecordLogPath(options.record_dir, fs, bs)); !ok)
+        return std::unexpected(Stop{
+            ok.error().kind == os::ErrorKind::kInvalid ? suite::kExitUsage : suite::kExitToolError,
+            "--record: " + ok.error().Message()});
+  return {};
+}
+
+}  // namespace
+
 std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
     const suite::RunOptions& options, const Catalog& catalog, const std::vector<std::string>& globs,
     const std::string& command) {
@@ -71,6 +96,7 @@ std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
   if (!selected) return std::unexpected(Stop{suite::kExitUsage, selected.error()});
   if (auto ok = PreflightCases(options, *selected); !ok)
     return std::unexpected(Stop{suite::kExitUsage, ok.error()});
+  if (auto ok = CheckRecordLogs(options, *selected); !ok) return std::unexpected(ok.error());
   if (auto ok =
           StartPrivileged(options.verbosity,
                           command + " needs root (loop devices, mkfs, mount, raw device writes)");
@@ -81,6 +107,12 @@ std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
   if (const auto& target = options.scratch_target) {
     if (auto ok = scratch::CheckScratchTarget(*target); !ok)
       return std::unexpected(Stop{suite::kExitUsage, ok.error().Message()});
+  }
+  if (!options.record_dir.empty()) {  // the last check passed: now it may be made
+    if (auto made = os::MakeDirectory(options.record_dir); !made)
+      return std::unexpected(Stop{
+          made.error().kind == os::ErrorKind::kInvalid ? suite::kExitUsage : suite::kExitToolError,
+          "--record: " + made.error().Message()});
   }
   if (options.worker) {
     if (auto ok = os::BecomeWorker(); !ok)

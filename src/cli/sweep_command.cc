@@ -103,11 +103,12 @@ int SweepCommand(const Invocation& inv) {
   if (variants.empty()) return ExitWith({suite::kExitUsage, "sweep: no tuple to run"});
   if (auto ok = PreflightCases(inv.run, variants); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
-  report::ReportOutput output(inv.run.format, inv.run.output, std::cout,
-                              ::isatty(STDOUT_FILENO) == 1);
-  SweepCollector collector(output.reporter(), by_name, inv.sweep);
+  auto output = report::ReportOutput::Open(inv.run.format, inv.run.output, std::cout,
+                                           ::isatty(STDOUT_FILENO) == 1);
+  if (!output) return ExitWith({suite::kExitUsage, output.error()});
+  SweepCollector collector((*output)->reporter(), by_name, inv.sweep);
   auto outcomes = suite::RunSuite(inv.run, variants, collector);
-  if (auto written = output.Write(); !written)
+  if (auto written = (*output)->Write(); !written)
     return ExitWith({suite::kExitToolError, written.error()});
   if (inv.run.format == report::ReportFormat::kHuman)
     std::cout << report::RenderSweepTable(collector.cells(), inv.sweep.primitives,

@@ -375,8 +375,9 @@ Status FuseFileServer::Stop() {
   }
   if (!unmounted) return std::unexpected(unmounted.error());
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return Fail(ErrorKind::kSystem, "the FUSE server on " + mount_dir_ +
-                                        " failed to log or apply a request (see its log)");
+    return Fail(ErrorKind::kSystem,
+                "the FUSE server on " + mount_dir_ +
+                    " failed to apply a request or to tell of one (its FileEvents said so)");
   return {};
 }
 

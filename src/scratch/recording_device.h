@@ -32,6 +32,16 @@ struct StepTag {
   std::pair<std::uint64_t, std::string> Read() const;
 };
 
+// The first failure of the server to write the log ("pwrite /x/ext4-4096
+// .ezlog [524288, +4160): No space left on device"), told to the run through
+// the same shared page: set once by the server, read by the run.
+struct LogFailure {
+  std::atomic<std::uint32_t> state{0};  // 0 none, 1 being set, 2 set
+  char text[1024] = {};
+  void Set(const std::string& message);  // the first one stays
+  std::string Read() const;              // "" when none
+};
+
 class RecordingDevice {
  public:
   // Serves `image_fd` (the whole image, `header.image_bytes`, all zeros) as
@@ -52,8 +62,14 @@ class RecordingDevice {
   // What the run does from now on, for the records that follow; returns the
   // number its step records carry (scratch/write_log.h: a step's offset).
   std::uint64_t NoteStep(const std::string& text);
+  // Why the server could not write the log, or "" when it could: each
+  // request's records are written before the server answers it, so a
+  // request the kernel saw answered (or failed with EIO) is in the log or
+  // here.
+  std::string Failure() const { return failure_ ? failure_->Read() : ""; }
   // Unmounts the server (detach the loop device first) and waits for it to
-  // finish the log; an error when the log is incomplete.
+  // finish the log; an error when the log is incomplete (naming why, when
+  // the server could not write it).
   os::Status Stop();
 
  private:
@@ -62,6 +78,7 @@ class RecordingDevice {
   std::string log_path_;
   std::optional<os::SharedPage> page_;
   StepTag* tag_ = nullptr;
+  LogFailure* failure_ = nullptr;
   std::unique_ptr<os::FdBacking> backing_;
   std::unique_ptr<LogEvents> events_;
   std::optional<os::FuseFileServer> server_;

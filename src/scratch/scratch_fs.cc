@@ -48,7 +48,11 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
   EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
   spdlog::debug("{}: attached {} to {}", name, fs->backing_, fs->device());
   fs->NoteStep(name + " mkfs");
-  EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(name));
+  if (auto made = fs->FormatAndMount(name); !made) {
+    // mkfs or mount saw an I/O error: say what it came from.
+    if (auto lost = fs->RecordingFailure()) return std::unexpected(*lost);
+    return std::unexpected(made.error());
+  }
   return fs;
 }
 
@@ -137,6 +141,16 @@ os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std
   return {};
 }
 
+std::optional<os::Error> ScratchFs::RecordingFailure() const {
+  if (!recording_) return std::nullopt;
+  const std::string failed = recording_->Failure();
+  if (failed.empty()) return std::nullopt;
+  return os::Error{ErrorKind::kSystem, 0,
+                   "the write log could not be written (" + failed +
+                       "): the recording is incomplete, so nothing this filesystem showed since "
+                       "can be trusted"};
+}
+
 os::Status ScratchFs::NoteDevice() {
   EOFZERO_ASSIGN_OR_RETURN(devno_, os::DeviceNumber(device_));
   return lease_ ? lease_->NoteDevice(devno_) : os::Status{};
@@ -166,6 +180,10 @@ os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
 
 os::Status ScratchFs::CheckBackingStore() {
   if (!backing_failure_.empty()) return Fail(ErrorKind::kSystem, backing_failure_);
+  if (auto lost = RecordingFailure()) {
+    backing_failure_ = lost->context;
+    return std::unexpected(*lost);
+  }
   if (!image_fd_.valid()) return {};
   // fsync reports any writeback error of the loop device's writes into the
   // image since this descriptor was opened (before the loop device was).
@@ -278,18 +296,31 @@ std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpe
   return fs;
 }
 
-ScratchFs::~ScratchFs() {
+os::Status ScratchFs::FinishRecording() {
+  if (!recording_) return {};
+  ReleaseDevice();
+  auto stopped = recording_->Stop();
+  recording_.reset();
+  return stopped;
+}
+
+void ScratchFs::ReleaseDevice() {
   NoteStep("teardown");
   if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
     if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
       spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
       if (lease_) lease_->KeepForReclaim();
     }
+    mounted_ = false;
   }
   if (loop_) {
     if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());
     loop_.reset();
   }
+}
+
+ScratchFs::~ScratchFs() {
+  ReleaseDevice();
   if (recording_) {
     if (auto st = recording_->Stop(); !st) spdlog::warn("teardown: {}", st.error().Message());
     recording_.reset();

@@ -120,9 +120,17 @@ class ScratchFs {
   // Brings the filesystem back to "mounted and alive" from any state.
   os::Status Recover();
   // An error when the storage under the image failed a write since the
-  // image was made (it then stays failed): nothing the filesystem on it
-  // showed can be trusted. Always fine on a user's scratch device.
+  // image was made, or the write log of a recording could not be written
+  // (it then stays failed; the error names the log and the errno, e.g.
+  // ENOSPC): nothing the filesystem on it showed can be trusted. Always fine
+  // on a user's scratch device.
   os::Status CheckBackingStore();
+  // Ends a recording (nothing without one): unmounts the filesystem,
+  // detaches the loop device and stops the recording server, which writes
+  // the log's last records. An error when the log could not be written
+  // whole (the recording then is not to be trusted); afterwards the
+  // filesystem is gone, only the destructor is left to call.
+  os::Status FinishRecording();
   // Every call on this filesystem, and on its files and device, goes through
   // this System: the kernel's, unless a test or a fault wrapper put another
   // in place (UseSystem returns the one it replaces).
@@ -142,6 +150,11 @@ class ScratchFs {
 
  private:
   ScratchFs() = default;
+  // Unmounts (lazily as a last resort) and detaches the loop device.
+  void ReleaseDevice();
+  // The recording's failure to write its log, as an error naming the log
+  // and why; nullopt when not recording or all is well.
+  std::optional<os::Error> RecordingFailure() const;
   // devno_ from device_, recorded in the lease.
   os::Status NoteDevice();
   // Sizes the image and allocates its space, or says how much is missing.

@@ -155,6 +155,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--format", "xml"}, "--format: 'xml' is not one of human, json, junit"},
         BadInput{{"run", "--output", "/no/such/dir/r.json"}, "--output: /no/such/dir is not a"},
         BadInput{{"run", "--output", "/tmp"}, "--output: /tmp is a directory"},
+        // A device, a FIFO or a link is never written into (it used to be).
+        BadInput{{"report", "r.json", "--output", "/dev/null"},
+                 "--output: /dev/null is a character device, not a regular file"},
+        BadInput{{"run", "--record", "/no/such/dir/logs"},
+                 "--record: /no/such/dir/logs does not exist, and /no/such/dir (where it would "
+                 "be made) is not a directory"},
+        BadInput{{"run", "--record", "/dev/null"}, "--record: /dev/null is not a directory"},
+        BadInput{{"log", "replay", "/dev/null"}, "log: /dev/null is not a file"},
         BadInput{{"matrix", "--config", "/no/such.toml"}, "--config: /no/such.toml is not a file"},
         BadInput{{"run", "--fs", "ext4,ext4"}, "--fs: ext4 given twice"},
         BadInput{{"run", "--fs", "xfs,ext4,xfs"}, "--fs: xfs given twice"},

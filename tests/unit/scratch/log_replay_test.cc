@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "os/interrupt.h"
 #include "temp_dir.h"
 
 namespace eofzero::scratch {
@@ -37,12 +41,15 @@ ParsedLog Sample() {
 TEST(StateAddress, ParsesBarriersSubsetsAndFinal) {
   EXPECT_EQ(ParseStateAddress("final").value(), (StateAddress{true, 0, std::nullopt}));
   EXPECT_EQ(ParseStateAddress("3").value(), (StateAddress{false, 3, std::nullopt}));
-  EXPECT_EQ(ParseStateAddress("3:").value(), (StateAddress{false, 3, std::vector<SubsetItem>{}}));
+  // An empty subset is refused ("1:" used to be accepted), and printed as K.
+  EXPECT_EQ(ParseStateAddress("3:").error(),
+            "state '3:': the subset after ':' is empty (state 3 itself is '3')");
+  EXPECT_EQ(StateAddressText({false, 3, std::vector<SubsetItem>{}}), "3");
   EXPECT_EQ(ParseStateAddress("2:5,0,2-3,3").value(),
             (StateAddress{false, 2, std::vector<SubsetItem>{{0, {}}, {2, {}}, {3, {}}, {5, {}}}}));
   EXPECT_EQ(StateAddressText(ParseStateAddress("2:5,0,2-3").value()), "2:0,2-3,5");
-  for (const char* bad : {"", "x", "-1", "1:a", "1:3-2", "1:1,", "1:,1", "1x", "1:0-99999999",
-                          "1:1@", "1:1-2@0", "1:1@3-2", "1:@1"})
+  for (const char* bad : {"", "x", "-1", "1:", "final:", "1:a", "1:3-2", "1:1,", "1:,1", "1x",
+                          "1:0-99999999", "1:1@", "1:1-2@0", "1:1@3-2", "1:@1"})
     EXPECT_FALSE(ParseStateAddress(bad)) << bad;
 }
 
@@ -109,6 +116,75 @@ TEST(StateAddress, ATornWriteAppliesOnlyItsSectors) {
             "change 0 of epoch 3 has 4 sectors; no sector 4");
   EXPECT_EQ(ChangesOfState(log, ParseStateAddress("1:1@0").value()).error(),
             "change 1 of epoch 1 is a discard, not a write to tear");
+  // Sector numbers whose byte offset passes 2^64 are past the end too: the
+  // check used to multiply, wrap, and let sector 2^55 write sector 0 (and
+  // 2^55-1 copy heap memory into the image).
+  EXPECT_EQ(ChangesOfState(log, ParseStateAddress("3:0@36028797018963968").value()).error(),
+            "change 0 of epoch 3 has 4 sectors; no sector 36028797018963968");
+  EXPECT_EQ(
+      ChangesOfState(log, ParseStateAddress("3:0@36028797018963967-36028797018963968").value())
+          .error(),
+      "change 0 of epoch 3 has 4 sectors; no sector 36028797018963968");
+}
+
+// A replay that fails half way (here: a write whose payload does not match
+// its length, after one that was applied) leaves no partial image under the
+// name asked for, nor anything else: a retry used to say "exists".
+TEST(StateAddress, AReplayThatFailsLeavesNothing) {
+  ParsedLog log = Sample();
+  LogRecord bad = W(4096, 7);
+  bad.length = 1024;
+  log.records.push_back(bad);
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "s.img").string();
+  auto replayed = ReplayState(log, ParseStateAddress("final").value(), out);
+  ASSERT_FALSE(replayed);
+  EXPECT_EQ(replayed.error().Message(), "record 9: payload and length differ");
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "a partial image was left";
+  ASSERT_TRUE(ReplayState(Sample(), ParseStateAddress("final").value(), out)) << "the retry";
+}
+
+// SIGINT, SIGTERM or SIGHUP during a replay unwind it and leave nothing
+// (in a child: the signal handlers are the whole process's).
+TEST(StateAddress, AnInterruptedReplayLeavesNothing) {
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "s.img").string();
+  EXPECT_EXIT(
+      {
+        os::InstallInterruptHandlers();
+        ::raise(SIGTERM);
+        auto replayed = ReplayState(Sample(), ParseStateAddress("final").value(), out);
+        const bool ok = !replayed && replayed.error().kind == os::ErrorKind::kInterrupted &&
+                        std::filesystem::is_empty(dir.path());
+        std::exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+// The replay of a log as it streams from a reader is the replay of the
+// whole log in memory.
+TEST(StateAddress, AReplayFromAStreamIsTheReplayOfTheWholeLog) {
+  const ParsedLog log = Sample();
+  Bytes bytes = EncodeHeader(log.header);
+  for (const auto& r : log.records) {
+    const Bytes b = EncodeRecord(r);
+    bytes.insert(bytes.end(), b.begin(), b.end());
+  }
+  testing::TempDir dir;
+  for (const char* state : {"0", "1", "1:0,2", "2", "final", "2:0"}) {
+    const std::string whole = (dir.path() / (std::string(state) + ".whole")).string();
+    const std::string streamed = (dir.path() / (std::string(state) + ".streamed")).string();
+    ASSERT_TRUE(ReplayState(log, ParseStateAddress(state).value(), whole)) << state;
+    auto reader = WriteLogReader::FromBytes(bytes);
+    ASSERT_TRUE(reader) << reader.error();
+    ASSERT_TRUE(ReplayState(*reader, ParseStateAddress(state).value(), streamed)) << state;
+    EXPECT_TRUE(ReadAll(whole) == ReadAll(streamed)) << state;
+  }
+  auto reader = WriteLogReader::FromBytes(bytes);
+  auto past = ReplayState(*reader, ParseStateAddress("3").value(), (dir.path() / "past").string());
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().Message(), "barrier 3 is past the log's last (2)");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "past"));
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ std::string Served(StateImage& image, std::uint64_t offset, std::size_t length) 
 
 TEST(StateImage, ServesTheBytesLogReplayWrites) {
   const ParsedLog log = Sample();
-  for (const char* state : {"0", "1", "2", "final", "1:", "1:0,2", "1:1-2", "1:1@1-2,2@0",
-                            "2:0@0", "2:1"}) {
+  for (const char* state :
+       {"0", "1", "2", "final", "1:0,2", "1:1-2", "1:1@1-2,2@0", "2:0@0", "2:1"}) {
     SCOPED_TRACE(state);
     auto image = StateImage::Create(log, ParseStateAddress(state).value(), -1);
     ASSERT_TRUE(image) << image.error().Message();
