@@ -26,7 +26,7 @@ std::string ConfigInfo::Short() const {
 
 namespace {
 
-std::string Seconds(double s) {
+std::string CaseSeconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2fs", s);
   return buf;
@@ -147,7 +147,7 @@ void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& ru
   char line[160];
   std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ",
                 oracles::OutcomeName(verdict.outcome), Place().c_str(), config.Short().c_str(),
-                run.case_name.c_str(), Seconds(run.seconds).c_str());
+                run.case_name.c_str(), CaseSeconds(run.seconds).c_str());
   out_ << line << verdict.summary << "\n";
   if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
   for (const auto& note : run.notes) out_ << "    note: " << note << "\n";
@@ -161,7 +161,7 @@ void HumanReporter::CrashStatesDone(const ConfigInfo& config, const oracles::Cra
   char line[160];
   std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ", oracles::OutcomeName(states.outcome),
                 "states", config.Short().c_str(), CrashStatesName(states.case_name).c_str(),
-                Seconds(states.seconds).c_str());
+                CaseSeconds(states.seconds).c_str());
   out_ << line << states.summary << "\n";
   if (states.outcome == Outcome::kFail || states.outcome == Outcome::kError)
     out_ << RenderCrashStatesEvidence(config, states);
@@ -183,7 +183,7 @@ void HumanReporter::Finish(double seconds) {
   out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
        << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
        << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "
-       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds);
+       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << CaseSeconds(seconds);
   if (record_.record().interrupted_by) out_ << "; " << InterruptionSummary(record_.record());
   out_ << "\n";
   out_.flush();
