@@ -30,8 +30,16 @@ std::vector<Step> Assemble(const engine::CaseSpec& spec, const SweepShape& shape
     if (keep(extension[k])) out.push_back(extension[k]);
   const Step& down = spec.steps[shape.shutdown];
   out.push_back(crash == shape.crash ? down : MadeStep(ShutdownText(crash), down.line));
+  // `check races` reads what a race step wrote: none ran when the crash
+  // comes before it.
+  const bool raced = std::any_of(out.begin(), out.end(), [](const Step& s) {
+    return std::string_view(s.def->name) == "race_dio" ||
+           std::string_view(s.def->name) == "race_mmap_append";
+  });
   for (std::size_t i = shape.shutdown + 1; i < spec.steps.size(); ++i)
-    if (keep(spec.steps[i])) out.push_back(spec.steps[i]);
+    if (keep(spec.steps[i]) &&
+        (raced || std::string_view(spec.steps[i].def->name) != "check races"))
+      out.push_back(spec.steps[i]);
   return out;
 }
 

@@ -291,6 +291,34 @@ TEST(PlanSweep, TheStepsAfterTheCrashAreTheCasesAndExpectSizeOnlyAsWritten) {
   EXPECT_EQ(Texts((*points)[1].spec).size(), 12u) << "the case as written";
 }
 
+// A crash before the race step leaves `check races` nothing to read (it
+// would be an error): it stays only after a race step ran.
+TEST(PlanSweep, CheckRacesAfterTheCrashOnlyWhenARaceStepRanBeforeIt) {
+  SweepOptions o;
+  o.primitives = {"fsync"};
+  o.crashes = {"logflush"};
+  o.all_points = true;
+  auto vs = PlanSweep(Case(R"(pwrite -S 0x5a 0 {eob}
+fsync
+truncate {eof}
+fsync
+plant
+truncate {eob + 100 * bs}
+race_dio -n 50 {eob}
+fsync
+shutdown -f
+cycle_mount
+check gap
+check races
+)"),
+                      o);
+  ASSERT_TRUE(vs) << vs.error();
+  ASSERT_EQ(vs->size(), 3u);
+  EXPECT_EQ(Texts((*vs)[0].spec).back(), "check gap") << "crash after the truncate";
+  EXPECT_EQ(Texts((*vs)[1].spec).back(), "check races") << "crash after race_dio";
+  EXPECT_EQ(Texts((*vs)[2].spec).back(), "check races");
+}
+
 TEST(PlanSweep, AllPointsCrashAfterEveryActionFromTheExtensionOn) {
   SweepOptions o;
   o.primitives = {"fsync"};
