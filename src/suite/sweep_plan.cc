@@ -17,29 +17,36 @@ bool SameSteps(const std::vector<Step>& a, const std::vector<Step>& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), SameMeaning);
 }
 
-// The case's steps up to its plant, `extension[0, upto)`, the crash, and the
-// case's own steps after its first shutdown; `expect size` steps only when
-// `as_written`.
+// The checks a variant keeps after the crash: the remount and `check gap`,
+// and `check races` once a race step ran (before it, there is nothing for it
+// to read). The case's other steps after the crash (an `expect size`, a
+// read of a range the extension may have lost) hold only for the case as
+// written.
+bool CheckAfterCrash(const Step& s, bool raced) {
+  const std::string_view name = s.def->name;
+  return s.def->role == StepRole::kCycleMount || s.def->role == StepRole::kCheckGap ||
+         (name == "check races" && raced);
+}
+
+// The case's steps up to its plant, `extension[0, upto)`, the crash, and
+// the checks after it: with `as_written`, every step of the extension and
+// every step after the first shutdown, as the case has them; else no
+// `expect size` and only CheckAfterCrash's steps.
 std::vector<Step> Assemble(const engine::CaseSpec& spec, const SweepShape& shape,
                            const std::vector<Step>& extension, std::size_t upto,
                            const std::string& crash, bool as_written) {
   std::vector<Step> out(spec.steps.begin(),
                         spec.steps.begin() + static_cast<std::ptrdiff_t>(shape.plant) + 1);
-  auto keep = [&](const Step& s) { return as_written || s.def->role != StepRole::kExpectSize; };
   for (std::size_t k = 0; k < upto; ++k)
-    if (keep(extension[k])) out.push_back(extension[k]);
+    if (as_written || extension[k].def->role != StepRole::kExpectSize) out.push_back(extension[k]);
   const Step& down = spec.steps[shape.shutdown];
   out.push_back(crash == shape.crash ? down : MadeStep(ShutdownText(crash), down.line));
-  // `check races` reads what a race step wrote: none ran when the crash
-  // comes before it.
   const bool raced = std::any_of(out.begin(), out.end(), [](const Step& s) {
     return std::string_view(s.def->name) == "race_dio" ||
            std::string_view(s.def->name) == "race_mmap_append";
   });
   for (std::size_t i = shape.shutdown + 1; i < spec.steps.size(); ++i)
-    if (keep(spec.steps[i]) &&
-        (raced || std::string_view(spec.steps[i].def->name) != "check races"))
-      out.push_back(spec.steps[i]);
+    if (as_written || CheckAfterCrash(spec.steps[i], raced)) out.push_back(spec.steps[i]);
   return out;
 }
 
