@@ -1,6 +1,7 @@
 #include "cli/option_groups.h"
 
 #include "cli/names.h"
+#include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
 
@@ -54,18 +55,24 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
   AddReportOptions(app, raw);
   AddRecordOption(app, raw);
   app.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
+  // The lists are the tables --sync, --crash and --distance parse.
+  auto all = [](const auto& names) {
+    return ListNames(std::vector<std::string>(std::begin(names), std::end(names))) + ": all";
+  };
   app.add_option("--sync", raw.sweep_sync,
-                 "durability primitives, comma separated (none,fsync,fdatasync,o_sync,o_dsync,"
-                 "rwf_sync,rwf_dsync,sync_range,syncfs,sync: all)")
+                 "durability primitives, comma separated (" + all(suite::kPrimitives) +
+                     "; sync_range: the range the extension wrote, sync_range_file: the whole "
+                     "file)")
       ->delimiter(',');
   app.add_option("--crash", raw.sweep_crash,
-                 "crash modes, comma separated (freeze,logflush,nologflush: all)")
+                 "crash modes, comma separated (" + all(suite::kCrashModes) + ")")
       ->delimiter(',');
   app.add_option("--points", raw.sweep_points,
                  "crash after every step from the extension on (all), after the last (last), or "
                  "after the step on this line of the case file (last)");
   app.add_option("--distance", raw.sweep_distance,
-                 "where a one-pwrite extension writes: next-block,next-folio,far (all)")
+                 "where a one-pwrite extension writes, comma separated (" + all(suite::kDistances) +
+                     "; as-written: the case's own offset)")
       ->delimiter(',');
   app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
   app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");

@@ -383,6 +383,29 @@ TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_EQ(ParseCommandLine({})->command, Command::kHelp);
 }
 
+// A name that is printed is a name that parses: sweep's help lists every
+// primitive, crash mode and distance from the tables --sync, --crash and
+// --distance read, and each parses alone.
+TEST(ParseCommandLine, EverySweepNameInTheHelpParses) {
+  auto help = ParseCommandLine({"sweep", "--help"});
+  ASSERT_TRUE(help);
+  auto check = [&](const auto& names, const char* flag, auto member) {
+    std::string listed;
+    for (const char* name : names) listed += (listed.empty() ? "" : ", ") + std::string(name);
+    EXPECT_NE(help->help.find("(" + listed + ": all"), std::string::npos) << listed << help->help;
+    for (const char* name : names) {
+      auto inv = ParseCommandLine({"sweep", flag, name});
+      ASSERT_TRUE(inv) << flag << " " << name << ": " << inv.error();
+      EXPECT_EQ(inv->sweep.*member, std::vector<std::string>{name});
+    }
+  };
+  check(suite::kPrimitives, "--sync", &suite::SweepOptions::primitives);
+  check(suite::kCrashModes, "--crash", &suite::SweepOptions::crashes);
+  check(suite::kDistances, "--distance", &suite::SweepOptions::distances);
+  EXPECT_NE(help->help.find("sync_range_file"), std::string::npos);
+  EXPECT_FALSE(ParseCommandLine({"sweep", "--sync", "sync_range_all"}));
+}
+
 TEST(ParseCommandLine, ImageSizesMkfsCanUse) {
   auto ext4_1k =
       ParseCommandLine({"run", "--fs", "ext4", "--block-size", "1024", "--image-size", "2M"});
