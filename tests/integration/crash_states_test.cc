@@ -84,7 +84,7 @@ TEST(CrashStates, EveryStateOfTheTrioIsCheckedAndCanBeRebuilt) {
     ASSERT_TRUE(want == got) << "state " << state << " differs near byte " << at;
   }
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 // One server and loop device serve a case's states in turn: after a switch
@@ -129,7 +129,7 @@ TEST(CrashStates, SwitchingTheServedStateLeavesNothingOfTheOneBefore) {
   }
   fs->reset();
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 // The control: a write of the window changed in the log to carry the
@@ -158,7 +158,7 @@ TEST_P(CrashStatesControl, APlantedBadStateIsCaught) {
   EXPECT_NE(evidence.find("rebuild: eofzero log replay"), std::string::npos) << evidence;
   EXPECT_EQ(ran.exit_code, 1);
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 INSTANTIATE_TEST_SUITE_P(Filesystems, CrashStatesControl, testing::Values("ext4", "xfs"));
@@ -182,7 +182,7 @@ TEST_P(CrashStatesStopped, LeaveNoMountLoopDeviceOrServer) {
     EXPECT_NE(ran.err.find("interrupted by signal 2"), std::string::npos) << ran.err;
   }
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
   ::unsetenv("EOFZERO_STATE_DIR");
   std::error_code ec;
   fs::remove_all(state, ec);

@@ -98,7 +98,7 @@ TEST_P(RecordOn, ReplayingTheWholeLogRebuildsTheImageByteForByte) {
   EXPECT_FALSE(SameFiles(image, earlier, why));
   fs::remove(image);
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 INSTANTIATE_TEST_SUITE_P(Filesystems, RecordOn,
@@ -178,7 +178,7 @@ TEST(Recording, ChangesNoVerdict) {
   std::cout << "default cases on ext4+xfs: " << seconds[0] << " s without --record, " << seconds[1]
             << " s with it (" << seconds[1] / seconds[0] << "x)\n";
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 // SIGINT or kill -9 while a recording run is at a step: its server, the
@@ -200,7 +200,7 @@ TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
                                    GetParam().marker, GetParam().signo);
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
   auto log = scratch::ReadWriteLog((wd.path() / "ext4-4096.ezlog").string());
   ASSERT_TRUE(log) << log.error().Message();
   EXPECT_TRUE(log->ended) << "the server did not close its log";
@@ -286,7 +286,7 @@ TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
   EXPECT_TRUE(server->Stop());
   EXPECT_TRUE(ReadFile(log_path) == log_bytes) << "the log changed";
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft();
+  ExpectNoServerLeft(wd);
 }
 
 // log show lists every record under its epoch and step; log replay refuses
