@@ -79,11 +79,14 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
     count += changes->second - changes->first + 1;
     if (sectors) count += sectors->second - sectors->first + 1;
     if (count > kMaxSubsetEntries) return std::unexpected(shown + ": the subset is too large");
-    for (std::uint64_t i = changes->first; i <= changes->second; ++i) {
-      Chosen& c = chosen[i];
+    // Counted from the first, never up to the last: "i <= last" holds for
+    // ever when the last is 2^64-1. (Span keeps each count small.)
+    const std::uint64_t first_sector = sectors ? sectors->first : 0;
+    const std::uint64_t sector_count = sectors ? sectors->second - sectors->first + 1 : 0;
+    for (std::uint64_t i = 0; i <= changes->second - changes->first; ++i) {
+      Chosen& c = chosen[changes->first + i];
       if (!torn) c.whole = true;  // the whole change wins over parts of it
-      if (sectors)
-        for (std::uint64_t s = sectors->first; s <= sectors->second; ++s) c.sectors.push_back(s);
+      for (std::uint64_t s = 0; s < sector_count; ++s) c.sectors.push_back(first_sector + s);
     }
   }
   state.subset.emplace();
@@ -132,13 +135,28 @@ std::uint64_t BarrierCount(const ParsedLog& log) {
                     [](const LogRecord& r) { return r.type == RecordType::kBarrier; }));
 }
 
+std::uint64_t LogSectorSize(const WriteLogHeader& header) {
+  return header.sector_size ? header.sector_size : 512;
+}
+
+std::uint64_t SectorCount(std::uint64_t length, std::uint64_t sector_size) {
+  return length / sector_size + (length % sector_size != 0);
+}
+
+std::optional<ByteRange> SectorBytes(std::uint64_t sector, std::uint64_t length,
+                                     std::uint64_t sector_size) {
+  if (sector >= SectorCount(length, sector_size)) return std::nullopt;
+  const std::uint64_t begin = sector * sector_size;  // < length: no overflow
+  return ByteRange{begin, begin + std::min(sector_size, length - begin)};
+}
+
 std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const ParsedLog& log,
                                                                       const StateAddress& state) {
   std::vector<AppliedChange> out;
   if (!state.final && state.barrier > BarrierCount(log))
     return std::unexpected("barrier " + std::to_string(state.barrier) +
                            " is past the log's last (" + std::to_string(BarrierCount(log)) + ")");
-  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
+  const std::uint64_t sector = LogSectorSize(log.header);
   std::uint64_t epoch = 0, in_epoch = 0;
   std::size_t next = 0;  // the next subset item
   for (std::size_t i = 0; i < log.records.size(); ++i) {
@@ -161,9 +179,10 @@ std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const Pars
                                std::to_string(epoch);
       if (!sectors.empty() && r.type != RecordType::kWrite)
         return std::unexpected(name + " is a " + RecordTypeName(r.type) + ", not a write to tear");
-      if (!sectors.empty() && sectors.back() * sector >= r.length)
-        return std::unexpected(name + " has " + std::to_string((r.length + sector - 1) / sector) +
-                               " sectors; no sector " + std::to_string(sectors.back()));
+      for (std::uint64_t s : sectors)  // each of them, by division: a product could wrap
+        if (!SectorBytes(s, r.length, sector))
+          return std::unexpected(name + " has " + std::to_string(SectorCount(r.length, sector)) +
+                                 " sectors; no sector " + std::to_string(s));
       out.push_back({i, sectors});
       ++next;
     }
@@ -198,7 +217,7 @@ os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const st
   if (!changes) return os::Fail(os::ErrorKind::kInvalid, changes.error());
   EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(out, O_RDWR | O_CREAT | O_EXCL, 0600));
   EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), log.header.image_bytes, out));
-  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
+  const std::uint64_t sector = LogSectorSize(log.header);
   for (const auto& change : *changes) {
     const LogRecord& r = log.records[change.record];
     const std::string name = "record " + std::to_string(change.record);
@@ -214,9 +233,11 @@ os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const st
       EOFZERO_RETURN_IF_ERROR(ApplyPart(fd.get(), r, 0, r.length, out));
       continue;
     }
-    for (std::uint64_t s : change.sectors)  // a torn write: only these sectors
-      EOFZERO_RETURN_IF_ERROR(
-          ApplyPart(fd.get(), r, s * sector, std::min(r.length, (s + 1) * sector), out));
+    for (std::uint64_t s : change.sectors) {  // a torn write: only these sectors
+      const auto part = SectorBytes(s, r.length, sector);
+      if (!part) return os::Fail(os::ErrorKind::kInvalid, name + ": no sector " + std::to_string(s));
+      EOFZERO_RETURN_IF_ERROR(ApplyPart(fd.get(), r, part->begin, part->end, out));
+    }
   }
   return {};
 }

@@ -51,6 +51,16 @@ std::string StateAddressText(const StateAddress& state);
 
 // Pure: how many barriers the log has.
 std::uint64_t BarrierCount(const ParsedLog& log);
+
+// The size of the sectors a log's torn writes count in (512 if the header says 0).
+std::uint64_t LogSectorSize(const WriteLogHeader& header);
+// Pure: how many sectors `length` bytes span (the last may be partial), without overflow.
+std::uint64_t SectorCount(std::uint64_t length, std::uint64_t sector_size);
+// Pure: bytes [begin, end) of sector `sector` within a change of `length`
+// bytes, or nothing when the change has no such sector (no product overflows).
+std::optional<ByteRange> SectorBytes(std::uint64_t sector, std::uint64_t length,
+                                     std::uint64_t sector_size);
+
 // One change a state applies: log.records[record], whole or only `sectors`.
 struct AppliedChange {
   std::size_t record = 0;
