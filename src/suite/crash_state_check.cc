@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/sentinel.h"
+#include "os/process.h"
 #include "scratch/state_image.h"
 
 namespace eofzero::suite {
@@ -90,8 +91,18 @@ class StateChecker {
 
  private:
   void Check(oracles::CrashStates& out) {
+    // A case that did not reach its end left no crash to resume from: its
+    // states are not a finding either way. Skipped, they are skipped too;
+    // stopped by a signal or an error, they did not run (an ERROR).
+    if (run_.status == engine::RunStatus::kSkipped) {
+      out.not_checked = "the case was skipped: " + run_.reason;
+      return;
+    }
     if (run_.status != engine::RunStatus::kCompleted) {
-      out.not_checked = "the case did not run to its end";
+      if (int signo = interrupt_())
+        out.not_run = "interrupted by " + os::DescribeSignal(signo);
+      else
+        out.not_run = "the case did not run to its end (ERROR: " + run_.reason + ")";
       return;
     }
     if (!run_.crash_point || !run_.plant) {
