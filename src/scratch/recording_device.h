@@ -38,10 +38,12 @@ class RecordingDevice {
   // `mount_dir`/image and logs into `log_path` (created or truncated).
   // `mount_dir` is an empty folder the caller made. Call it while the
   // process is single-threaded.
-  static os::Result<std::unique_ptr<RecordingDevice>> Start(const std::filesystem::path& mount_dir,
-                                                            int image_fd,
-                                                            const WriteLogHeader& header,
-                                                            const std::string& log_path);
+  // A request its server leaves unanswered for `answer_deadline` aborts the
+  // server's connection (os/fuse_watchdog.h: Unanswered() says why).
+  static os::Result<std::unique_ptr<RecordingDevice>> Start(
+      const std::filesystem::path& mount_dir, int image_fd, const WriteLogHeader& header,
+      const std::string& log_path,
+      std::chrono::milliseconds answer_deadline = os::kDefaultAnswerDeadline);
   RecordingDevice(const RecordingDevice&) = delete;
   RecordingDevice& operator=(const RecordingDevice&) = delete;
   ~RecordingDevice();  // the server stops first (Stop), then the log and the page go
@@ -52,6 +54,8 @@ class RecordingDevice {
   // What the run does from now on, for the records that follow; returns the
   // number its step records carry (scratch/write_log.h: a step's offset).
   std::uint64_t NoteStep(const std::string& text);
+  // Why its server's connection was aborted (it stopped answering), or "".
+  std::string Unanswered() const { return server_ ? server_->Unanswered() : ""; }
   // Unmounts the server (detach the loop device first) and waits for it to
   // finish the log; an error when the log is incomplete.
   os::Status Stop();

@@ -222,6 +222,11 @@ class StateChecker {
     const auto checks = StateClock::now();
     auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
     state.check_seconds = Since(checks);
+    if (auto answers = fs->ServerAnswers(); !answers) {  // nothing it showed counts
+      checked.mount_errno = 0;
+      checked.run.status = engine::RunStatus::kError;
+      checked.run.reason = answers.error().Message();
+    }
     if (checked.mount_errno == EIO) {  // the filesystem's, unless the server under it is gone
       if (auto served = fs->StateServed(); !served) {
         checked.mount_errno = 0;
