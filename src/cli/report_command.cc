@@ -4,6 +4,7 @@
 
 #include "cli/command_setup.h"
 #include "cli/commands.h"
+#include "report/human_reporter.h"
 #include "report/json_report.h"
 #include "report/kernel_times.h"
 #include "report/report_output.h"
@@ -42,7 +43,9 @@ int ReportCommand(const Invocation& inv) {
     }
     record = suite::MergeReports(shards);
   }
-  std::string text = report::RenderRecord(record, inv.run.format);
+  std::string text = inv.run.format == report::ReportFormat::kHuman
+                         ? report::RenderHumanReport(record)
+                         : report::RenderRecord(record, inv.run.format);
   if (inv.run.format == report::ReportFormat::kMarkdown)
     text += report::RenderKernelTimes(record, report::TableStyle::kMarkdown);
   else if (inv.run.format == report::ReportFormat::kHuman)

@@ -85,6 +85,26 @@ json Optional(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+json SweepTupleJson(const CaseRecord::SweepTuple& t) {
+  return {{"case", t.base},
+          {"primitive", t.primitive},
+          {"crash", t.crash},
+          {"point", t.point},
+          {"distance", t.distance},
+          {"iteration", t.iteration},
+          {"code", std::string(1, t.code)},
+          {"rerun", t.rerun}};
+}
+
+// `doc` with what says which command made the report and a sweep's axes.
+json WithRunFields(const RunRecord& record, json doc) {
+  doc["command"] = record.command;
+  doc["sweep"] = record.sweep ? json{{"primitives", record.sweep->primitives},
+                                     {"crashes", record.sweep->crashes}}
+                              : json(nullptr);
+  return doc;
+}
+
 // A required member of the wanted JSON type, or an error naming it.
 template <typename T>
 std::expected<T, std::string> Member(const json& o, const char* key, const std::string& where) {
@@ -95,6 +115,30 @@ std::expected<T, std::string> Member(const json& o, const char* key, const std::
   } catch (const json::exception&) {
     return std::unexpected(where + ": \"" + key + "\" has the wrong type");
   }
+}
+
+std::expected<CaseRecord::SweepTuple, std::string> SweepTupleFromJson(const json& o,
+                                                                      const std::string& where) {
+  if (!o.is_object()) return std::unexpected(where + ": not an object");
+  CaseRecord::SweepTuple t;
+  auto base = Member<std::string>(o, "case", where);
+  if (!base) return std::unexpected(base.error());
+  t.base = *base;
+  auto primitive = Member<std::string>(o, "primitive", where);
+  if (!primitive) return std::unexpected(primitive.error());
+  t.primitive = *primitive;
+  auto crash = Member<std::string>(o, "crash", where);
+  if (!crash) return std::unexpected(crash.error());
+  t.crash = *crash;
+  auto code = Member<std::string>(o, "code", where);
+  if (!code) return std::unexpected(code.error());
+  if (code->size() != 1) return std::unexpected(where + ": \"code\" is not one letter");
+  t.code = code->front();
+  t.point = o.value("point", 0);
+  t.distance = o.value("distance", "");
+  t.iteration = o.value("iteration", 1);
+  t.rerun = o.value("rerun", "");
+  return t;
 }
 
 std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::string& where) {
@@ -126,6 +170,11 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
     auto findings = Member<std::vector<std::string>>(*it, "findings", here + ".expected_failure");
     if (!findings) return std::unexpected(findings.error());
     r.expected_failure = ExpectedFailure{*reason, *findings};
+  }
+  if (auto it = o.find("sweep"); it != o.end() && !it->is_null()) {
+    auto tuple = SweepTupleFromJson(*it, here + ".sweep");
+    if (!tuple) return std::unexpected(tuple.error());
+    r.sweep = std::move(*tuple);
   }
   r.detail = json::object();
   for (const char* key :
@@ -206,6 +255,7 @@ json ToJson(const RunRecord& record) {
                 {"standing", StandingName(StandingOf(r))},
                 {"not_run", r.not_run}};
       o.update(r.detail);
+      if (r.sweep) o["sweep"] = SweepTupleJson(*r.sweep);
       cases.push_back(std::move(o));
     }
     configs.push_back({{"name", c.config.name},
@@ -227,13 +277,14 @@ json ToJson(const RunRecord& record) {
   if (record.interrupted_by)
     interrupted = {{"signal", record.interrupted_by},
                    {"name", os::SignalName(record.interrupted_by)}};
-  return {{"tool", "eofzero"},
-          {"schema", kJsonSchemaVersion},
-          {"kernel", record.kernel},
-          {"started", record.started},
-          {"seconds", Rounded(record.seconds)},
-          {"interrupted", std::move(interrupted)},
-          {"configurations", std::move(configs)}};
+  json doc = {{"tool", "eofzero"},
+              {"schema", kJsonSchemaVersion},
+              {"kernel", record.kernel},
+              {"started", record.started},
+              {"seconds", Rounded(record.seconds)},
+              {"interrupted", std::move(interrupted)},
+              {"configurations", std::move(configs)}};
+  return WithRunFields(record, std::move(doc));
 }
 
 namespace {
@@ -254,6 +305,15 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
                                   : std::unexpected("report: \"interrupted\" is not an object");
     if (!signal) return std::unexpected(signal.error());
     record.interrupted_by = *signal;
+  }
+  record.command = doc.value("command", "");  // absent in reports written before it existed
+  if (auto it = doc.find("sweep"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return std::unexpected("report: \"sweep\" is not an object");
+    auto primitives = Member<std::vector<std::string>>(*it, "primitives", "report.sweep");
+    if (!primitives) return std::unexpected(primitives.error());
+    auto crashes = Member<std::vector<std::string>>(*it, "crashes", "report.sweep");
+    if (!crashes) return std::unexpected(crashes.error());
+    record.sweep = RunRecord::SweepAxes{*primitives, *crashes};
   }
   auto configs = Member<json>(doc, "configurations", "report");
   if (!configs) return std::unexpected(configs.error());

@@ -97,12 +97,16 @@ void RecordingReporter::ConfigFailed(const ConfigInfo& config, const std::string
 
 void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                                  const oracles::Verdict& verdict) {
-  Config(config).cases.push_back(MakeCaseRecord(config, run, verdict));
+  auto& cases = Config(config).cases;
+  cases.push_back(MakeCaseRecord(config, run, verdict));
+  last_ = &cases.back();
 }
 
 void RecordingReporter::CrashStatesDone(const ConfigInfo& config,
                                         const oracles::CrashStates& states) {
-  Config(config).cases.push_back(MakeCrashStatesRecord(config, states));
+  auto& cases = Config(config).cases;
+  cases.push_back(MakeCrashStatesRecord(config, states));
+  last_ = &cases.back();
 }
 
 void RecordingReporter::Interrupted(int signo) { record_.interrupted_by = signo; }

@@ -32,11 +32,19 @@ ReportOutput::ReportOutput(ReportFormat format, std::filesystem::path output, st
   } else if (format_ == ReportFormat::kHuman && !output_.empty()) {
     file_.open(output_, std::ios::trunc);
     human_ = std::make_unique<HumanReporter>(file_, false);
+    human_out_ = &file_;
   } else if (format_ == ReportFormat::kHuman || !output_.empty()) {
     human_ = std::make_unique<HumanReporter>(out, interactive);
+    human_out_ = &out;
   }
   if (human_) to.push_back(human_.get());
   fan_out_ = std::make_unique<FanOutReporter>(std::move(to));
+}
+
+void ReportOutput::AppendToHuman(const std::string& text) {
+  if (!human_out_) return;
+  *human_out_ << text;
+  human_out_->flush();
 }
 
 std::expected<void, std::string> ReportOutput::Write() {

@@ -30,6 +30,11 @@ class ReportOutput {
                bool interactive);
   Reporter& reporter() { return *fan_out_; }
   const RunRecord& record() const { return recording_.record(); }
+  // What a command adds to the record once the run is over, before Write.
+  RunRecord& record_to_amend() { return recording_.record_to_amend(); }
+  // Adds `text` to the end of the human report, wherever it goes (stdout, or
+  // the --output file of --format human); nothing when there is none.
+  void AppendToHuman(const std::string& text);
   // Writes the file format (if one was asked for). An error names the file.
   std::expected<void, std::string> Write();
 
@@ -38,6 +43,7 @@ class ReportOutput {
   const std::filesystem::path output_;
   std::ostream& out_;
   std::ofstream file_;  // --format human --output FILE
+  std::ostream* human_out_ = nullptr;  // where the human report goes, if anywhere
   RecordingReporter recording_;
   std::unique_ptr<HumanReporter> human_;
   std::unique_ptr<FstestsReporter> fstests_;
