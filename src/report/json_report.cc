@@ -96,9 +96,14 @@ json SweepTupleJson(const CaseRecord::SweepTuple& t) {
           {"rerun", t.rerun}};
 }
 
-// `doc` with what says which command made the report and a sweep's axes.
+// `doc` with what says which command made the report, which shard it is,
+// and a sweep's axes.
 json WithRunFields(const RunRecord& record, json doc) {
-  doc["command"] = record.command;
+  doc["command"] = ReportKind(record);
+  doc["shard"] = record.shard ? json{{"index", record.shard->index},
+                                     {"count", record.shard->count},
+                                     {"of", record.shard->of}}
+                              : json(nullptr);
   doc["sweep"] = record.sweep ? json{{"primitives", record.sweep->primitives},
                                      {"crashes", record.sweep->crashes}}
                               : json(nullptr);
@@ -307,6 +312,17 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     record.interrupted_by = *signal;
   }
   record.command = doc.value("command", "");  // absent in reports written before it existed
+  if (auto it = doc.find("shard"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return std::unexpected("report: \"shard\" is not an object");
+    auto index = Member<std::size_t>(*it, "index", "report.shard");
+    if (!index) return std::unexpected(index.error());
+    auto count = Member<std::size_t>(*it, "count", "report.shard");
+    if (!count) return std::unexpected(count.error());
+    if (*count == 0 || *index == 0 || *index > *count)
+      return std::unexpected("report.shard: " + std::to_string(*index) + "/" +
+                             std::to_string(*count) + " is not a slice K/M with 1 <= K <= M");
+    record.shard = RunRecord::Shard{*index, *count, it->value("of", "")};
+  }
   if (auto it = doc.find("sweep"); it != doc.end() && !it->is_null()) {
     if (!it->is_object()) return std::unexpected("report: \"sweep\" is not an object");
     auto primitives = Member<std::vector<std::string>>(*it, "primitives", "report.sweep");

@@ -9,7 +9,9 @@
 // and no "not_run": it ended by itself and ran every case it lists):
 //   {tool, schema, kernel, started, seconds,
 //    interrupted: null | {signal, name},
-//    command: "sweep" | "",
+//    command: "run" | "sweep" | "matrix" | "kernels",
+//    shard: null | {index, count, of} (kernels --shard K/M: the slice, and
+//           the whole run's selection, the same in every shard),
 //    sweep: null | {primitives, crashes} (the sweep's columns, in order),
 //    configurations: [
 //     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,

@@ -42,6 +42,16 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   return r;
 }
 
+std::string ReportKind(const RunRecord& record) {
+  if (!record.command.empty()) return record.command;
+  bool named = false;
+  for (const auto& c : record.configs) {
+    if (c.guest) return "kernels";
+    named |= !c.config.name.empty();
+  }
+  return named ? "matrix" : "run";
+}
+
 std::string Interruption(int signo) { return "interrupted by " + os::DescribeSignal(signo); }
 
 CaseRecord NotRunRecord(const std::string& case_name, const std::string& why) {

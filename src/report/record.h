@@ -91,9 +91,17 @@ struct RunRecord {
   // SIGHUP), or 0 for a run that ended by itself. The cases it did not run
   // are in `configs` as not_run ERRORs.
   int interrupted_by = 0;
-  // The command that made it: "sweep" ("" for the others, and in a report
-  // written before it was recorded).
+  // The command that made it: "run", "sweep", "matrix", "kernels" ("" in a
+  // report written before it was recorded: see ReportKind).
   std::string command;
+  // A slice of a run split across machines (`kernels --shard K/M`): which one,
+  // and the whole run it is a slice of (every shard of one run says the same).
+  struct Shard {
+    std::size_t index = 1, count = 1;
+    std::string of;  // "kernels trixie,sid --fs ext4,xfs --case append_write,..."
+    bool operator==(const Shard&) const = default;
+  };
+  std::optional<Shard> shard;
   // Of `eofzero sweep`: the columns of its tables, in the order asked for.
   struct SweepAxes {
     std::vector<std::string> primitives, crashes;
@@ -101,6 +109,11 @@ struct RunRecord {
   };
   std::optional<SweepAxes> sweep;
 };
+
+// What kind of report it is: its command, or for a report written before the
+// command was recorded, "kernels" when a configuration ran in a guest,
+// "matrix" when configurations have names, else "run".
+std::string ReportKind(const RunRecord& record);
 
 CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
                           const oracles::Verdict& verdict);
