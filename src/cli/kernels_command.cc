@@ -85,6 +85,13 @@ int KernelsCommand(const Invocation& inv) {
                               ::isatty(STDOUT_FILENO) == 1, "kernels");
   report::RunRecord record;
   record.tool = report::ThisTool();
+  record.command = "kernels";
+  std::vector<std::string> all_kernels;  // the whole list: what every shard is a slice of
+  for (const auto& k : inv.kernels.kernels) all_kernels.push_back(k.text);
+  record.shard = report::RunRecord::Shard{
+      inv.kernels.shard.index, inv.kernels.shard.count,
+      "kernels " + fmt::to_string(fmt::join(all_kernels, ",")) + " " +
+          fmt::to_string(fmt::join(options.run_args, " "))};
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   const std::size_t configs = options.kernels.size() * options.plan.Configurations();

@@ -120,6 +120,9 @@ void AddRecordOption(CLI::App& app, RawOptions& raw) {
   app.add_option("--states-seed", raw.states_seed, "--crash-states: the seed of those (0)");
   app.add_flag("--torn", raw.torn,
                "--crash-states: also states with one multi-sector write torn");
+  app.add_option("--server-timeout", raw.server_timeout,
+                 "with --record: seconds a FUSE server may leave a request unanswered before "
+                 "the run aborts its connection, an ERROR (30)");
 }
 
 void AddLogOptions(CLI::App& app, RawOptions& raw) {

@@ -34,6 +34,7 @@ struct RawOptions {
   std::string subset_samples = "32";
   std::string states_seed = "0";
   bool torn = false;
+  std::string server_timeout = "30";  // --server-timeout SECONDS (with --record)
   // log ACTION LOG [--state S --image OUT]
   std::string log_action, log_file, log_state, log_image;
   bool fstests = false;

@@ -41,7 +41,15 @@ std::expected<void, std::string> ValidateCrashStates(const RawOptions& raw, suit
 
 std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o) {
   if (auto states = ValidateCrashStates(raw, o); !states) return states;
+  if (raw.record.empty() && raw.server_timeout != "30")
+    return std::unexpected("--server-timeout: needs --record DIR (it is the recording's server)");
   if (raw.record.empty()) return {};
+  auto timeout = ParseU32("--server-timeout", raw.server_timeout);
+  if (!timeout) return std::unexpected(timeout.error());
+  if (*timeout < 1 || *timeout > 3600)
+    return std::unexpected("--server-timeout: " + raw.server_timeout +
+                           " is not a number of seconds from 1 to 3600");
+  o.server_timeout = std::chrono::seconds(*timeout);
   std::error_code ec;
   // A folder, or one to make (as --output makes its file): its own folder
   // must be there. It is made once the run starts (cli::PrepareSuite).

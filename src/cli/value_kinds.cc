@@ -52,7 +52,8 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
   for (std::string_view text : {"--mkfs-options", "--mount-options", "--append"})
     if (option == text) return ValueKind{"OPTIONS"};
   if (option == "--shard") return ValueKind{"K/M"};
-  if (option == "--timeout") return ValueKind{"SECONDS"};
+  for (std::string_view seconds : {"--timeout", "--server-timeout"})
+    if (option == seconds) return ValueKind{"SECONDS"};
   if (option == "--state") return ValueKind{"STATE"};
   return std::nullopt;
 }

@@ -42,12 +42,20 @@ std::expected<std::unique_ptr<ReportOutput>, std::string> ReportOutput::Open(
         std::make_unique<__gnu_cxx::stdio_filebuf<char>>(fd->release(), std::ios::out);
     o->file_ = std::make_unique<std::ostream>(o->file_buffer_.get());
     o->human_ = std::make_unique<HumanReporter>(*o->file_, false);
+    o->human_out_ = o->file_.get();
   } else if (format == ReportFormat::kHuman || !o->output_.empty()) {
     o->human_ = std::make_unique<HumanReporter>(out, interactive);
+    o->human_out_ = &out;
   }
   if (o->human_) to.push_back(o->human_.get());
   o->fan_out_ = std::make_unique<FanOutReporter>(std::move(to));
   return o;
+}
+
+void ReportOutput::AppendToHuman(const std::string& text) {
+  if (!human_out_) return;
+  *human_out_ << text;
+  human_out_->flush();
 }
 
 std::expected<void, std::string> ReportOutput::Write() {

@@ -33,6 +33,11 @@ class ReportOutput {
       ReportFormat format, std::filesystem::path output, std::ostream& out, bool interactive);
   Reporter& reporter() { return *fan_out_; }
   const RunRecord& record() const { return recording_.record(); }
+  // What a command adds to the record once the run is over, before Write.
+  RunRecord& record_to_amend() { return recording_.record_to_amend(); }
+  // Adds `text` to the end of the human report, wherever it goes (stdout, or
+  // the --output file of --format human); nothing when there is none.
+  void AppendToHuman(const std::string& text);
   // Writes the file format (if one was asked for). An error names the file.
   std::expected<void, std::string> Write();
 
@@ -44,6 +49,7 @@ class ReportOutput {
   std::ostream& out_;
   std::unique_ptr<std::streambuf> file_buffer_;  // --format human --output FILE
   std::unique_ptr<std::ostream> file_;
+  std::ostream* human_out_ = nullptr;  // where the human report goes, if anywhere
   RecordingReporter recording_;
   std::unique_ptr<HumanReporter> human_;
   std::unique_ptr<FstestsReporter> fstests_;

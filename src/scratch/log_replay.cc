@@ -86,11 +86,14 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
     count += changes->second - changes->first + 1;
     if (sectors) count += sectors->second - sectors->first + 1;
     if (count > kMaxSubsetEntries) return std::unexpected(shown + ": the subset is too large");
-    for (std::uint64_t i = changes->first; i <= changes->second; ++i) {
-      Chosen& c = chosen[i];
+    // Counted from the first, never up to the last: "i <= last" holds for
+    // ever when the last is 2^64-1. (Span keeps each count small.)
+    const std::uint64_t first_sector = sectors ? sectors->first : 0;
+    const std::uint64_t sector_count = sectors ? sectors->second - sectors->first + 1 : 0;
+    for (std::uint64_t i = 0; i <= changes->second - changes->first; ++i) {
+      Chosen& c = chosen[changes->first + i];
       if (!torn) c.whole = true;  // the whole change wins over parts of it
-      if (sectors)
-        for (std::uint64_t s = sectors->first; s <= sectors->second; ++s) c.sectors.push_back(s);
+      for (std::uint64_t s = 0; s < sector_count; ++s) c.sectors.push_back(first_sector + s);
     }
   }
   state.subset.emplace();
@@ -139,6 +142,21 @@ std::uint64_t BarrierCount(const ParsedLog& log) {
                     [](const LogRecord& r) { return r.type == RecordType::kBarrier; }));
 }
 
+std::uint64_t LogSectorSize(const WriteLogHeader& header) {
+  return header.sector_size ? header.sector_size : 512;
+}
+
+std::uint64_t SectorCount(std::uint64_t length, std::uint64_t sector_size) {
+  return length / sector_size + (length % sector_size != 0);
+}
+
+std::optional<ByteRange> SectorBytes(std::uint64_t sector, std::uint64_t length,
+                                     std::uint64_t sector_size) {
+  if (sector >= SectorCount(length, sector_size)) return std::nullopt;
+  const std::uint64_t begin = sector * sector_size;  // < length: no overflow
+  return ByteRange{begin, begin + std::min(sector_size, length - begin)};
+}
+
 StateSelector::StateSelector(const StateAddress& state, std::uint32_t sector_size)
     : state_(state), sector_(sector_size ? sector_size : 512) {}
 
@@ -162,12 +180,13 @@ std::expected<std::optional<std::vector<std::uint64_t>>, std::string> StateSelec
       "change " + std::to_string(change) + " of epoch " + std::to_string(epoch_);
   if (!sectors.empty() && r.type != RecordType::kWrite)
     return std::unexpected(name + " is a " + RecordTypeName(r.type) + ", not a write to tear");
-  // Every sector named is below the count (sorted: the last is the largest);
-  // counted in sectors, so that nothing overflows.
-  const std::uint64_t count = r.length / sector_ + (r.length % sector_ != 0);
-  if (!sectors.empty() && sectors.back() >= count)
-    return std::unexpected(name + " has " + std::to_string(count) + " sectors; no sector " +
-                           std::to_string(sectors.back()));
+  // Every sector named is below the count, counted in sectors, so that
+  // nothing overflows; the first one that is not is named.
+  const std::uint64_t count = SectorCount(r.length, sector_);
+  for (std::uint64_t s : sectors)
+    if (s >= count)
+      return std::unexpected(name + " has " + std::to_string(count) + " sectors; no sector " +
+                             std::to_string(s));
   return Taken(sectors);
 }
 
@@ -221,10 +240,12 @@ os::Status ApplyChange(int fd, const WriteLogHeader& header, std::uint64_t index
   if (!(r.flags & kWriteZeros) && r.payload.size() != r.length)
     return os::Fail(os::ErrorKind::kInvalid, name + ": payload and length differ");
   if (sectors.empty()) return ApplyPart(fd, r, 0, r.length, out);
-  const std::uint64_t sector = header.sector_size ? header.sector_size : 512;
-  for (std::uint64_t s : sectors)  // a torn write: only these sectors
-    EOFZERO_RETURN_IF_ERROR(
-        ApplyPart(fd, r, s * sector, std::min(r.length, (s + 1) * sector), out));
+  const std::uint64_t sector = LogSectorSize(header);
+  for (std::uint64_t s : sectors) {  // a torn write: only these sectors (none wraps)
+    const auto part = SectorBytes(s, r.length, sector);
+    if (!part) return os::Fail(os::ErrorKind::kInvalid, name + ": no sector " + std::to_string(s));
+    EOFZERO_RETURN_IF_ERROR(ApplyPart(fd, r, part->begin, part->end, out));
+  }
   return {};
 }
 

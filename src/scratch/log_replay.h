@@ -77,6 +77,14 @@ class StateSelector {
   std::size_t next_ = 0;        // the next subset item
   bool done_ = false;
 };
+// The size of the sectors a log's torn writes count in (512 if the header says 0).
+std::uint64_t LogSectorSize(const WriteLogHeader& header);
+// Pure: how many sectors `length` bytes span (the last may be partial), without overflow.
+std::uint64_t SectorCount(std::uint64_t length, std::uint64_t sector_size);
+// Pure: bytes [begin, end) of sector `sector` within a change of `length`
+// bytes, or nothing when the change has no such sector (no product overflows).
+std::optional<ByteRange> SectorBytes(std::uint64_t sector, std::uint64_t length,
+                                     std::uint64_t sector_size);
 
 // One change a state applies: log.records[record], whole or only `sectors`.
 struct AppliedChange {

@@ -99,7 +99,7 @@ class RecordingDevice::LogEvents : public os::FileEvents {
 
 os::Result<std::unique_ptr<RecordingDevice>> RecordingDevice::Start(
     const std::filesystem::path& mount_dir, int image_fd, const WriteLogHeader& header,
-    const std::string& log_path) {
+    const std::string& log_path, std::chrono::milliseconds answer_deadline) {
   std::unique_ptr<RecordingDevice> dev(new RecordingDevice());
   dev->log_path_ = log_path;
   EOFZERO_ASSIGN_OR_RETURN(os::SharedPage page,
@@ -113,7 +113,8 @@ os::Result<std::unique_ptr<RecordingDevice>> RecordingDevice::Start(
   dev->backing_ = std::make_unique<os::FdBacking>(image_fd, header.image_bytes);
   EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
                            os::FuseFileServer::Start(mount_dir.string(), "image", *dev->backing_,
-                                                     *dev->events_, {image_fd, dev->events_->fd()}));
+                                                     *dev->events_, {image_fd, dev->events_->fd()},
+                                                     answer_deadline));
   dev->server_.emplace(std::move(server));
   return dev;
 }

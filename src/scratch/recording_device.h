@@ -48,10 +48,12 @@ class RecordingDevice {
   // `mount_dir`/image and logs into `log_path` (created or truncated).
   // `mount_dir` is an empty folder the caller made. Call it while the
   // process is single-threaded.
-  static os::Result<std::unique_ptr<RecordingDevice>> Start(const std::filesystem::path& mount_dir,
-                                                            int image_fd,
-                                                            const WriteLogHeader& header,
-                                                            const std::string& log_path);
+  // A request its server leaves unanswered for `answer_deadline` aborts the
+  // server's connection (os/fuse_watchdog.h: Unanswered() says why).
+  static os::Result<std::unique_ptr<RecordingDevice>> Start(
+      const std::filesystem::path& mount_dir, int image_fd, const WriteLogHeader& header,
+      const std::string& log_path,
+      std::chrono::milliseconds answer_deadline = os::kDefaultAnswerDeadline);
   RecordingDevice(const RecordingDevice&) = delete;
   RecordingDevice& operator=(const RecordingDevice&) = delete;
   ~RecordingDevice();  // the server stops first (Stop), then the log and the page go
@@ -67,6 +69,8 @@ class RecordingDevice {
   // request the kernel saw answered (or failed with EIO) is in the log or
   // here.
   std::string Failure() const { return failure_ ? failure_->Read() : ""; }
+  // Why its server's connection was aborted (it stopped answering), or "".
+  std::string Unanswered() const { return server_ ? server_->Unanswered() : ""; }
   // Unmounts the server (detach the loop device first) and waits for it to
   // finish the log; an error when the log is incomplete (naming why, when
   // the server could not write it).

@@ -91,7 +91,7 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::ServeState(
   EOFZERO_RETURN_IF_ERROR(fs->MakeFuseDir(dir, name));
   EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
                            os::FuseFileServer::Start(fs->fuse_dir_.string(), "image", *fs->state_,
-                                                     no_events, {}));
+                                                     no_events, {}, spec.server_timeout));
   fs->state_server_.emplace(std::move(server));
   fs->backing_ = fs->state_server_->file_path();
   fs->image_path_ = fs->backing_;  // the disk's view: the state itself, under the loop's cache
@@ -135,7 +135,8 @@ os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std
   header.sector_size = spec_.sector_size ? spec_.sector_size : 512;
   header.block_size = spec_.block_size;
   EOFZERO_ASSIGN_OR_RETURN(recording_, RecordingDevice::Start(fuse_dir_, image_fd_.get(), header,
-                                                              spec_.record_log));
+                                                              spec_.record_log,
+                                                              spec_.server_timeout));
   backing_ = recording_->file_path();
   spdlog::debug("{}: recording into {} through {}", name, spec_.record_log, backing_);
   return {};
@@ -178,11 +179,26 @@ os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
   return no_room();
 }
 
+os::Status ScratchFs::ServerAnswers() const {
+  if (recording_) {
+    if (auto why = recording_->Unanswered(); !why.empty())
+      return Fail(ErrorKind::kSystem, "the recording stopped: " + why);
+  } else if (state_server_) {
+    if (auto why = state_server_->Unanswered(); !why.empty())
+      return Fail(ErrorKind::kSystem, "the crash state is no longer served: " + why);
+  }
+  return {};
+}
+
 os::Status ScratchFs::CheckBackingStore() {
   if (!backing_failure_.empty()) return Fail(ErrorKind::kSystem, backing_failure_);
   if (auto lost = RecordingFailure()) {
     backing_failure_ = lost->context;
     return std::unexpected(*lost);
+  }
+  if (auto answers = ServerAnswers(); !answers) {
+    backing_failure_ = answers.error().Message() + "; nothing on the image can be trusted";
+    return Fail(ErrorKind::kSystem, backing_failure_);
   }
   if (!image_fd_.valid()) return {};
   // fsync reports any writeback error of the loop device's writes into the

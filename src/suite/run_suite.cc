@@ -22,6 +22,7 @@ scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std:
   spec.mkfs_options = options.mkfs_options;
   spec.mount_options = options.mount_options;
   spec.image_bytes = options.image_bytes;
+  spec.server_timeout = options.server_timeout;
   if (!options.record_dir.empty())
     spec.record_log = RecordLogPath(options.record_dir, fs, bs).string();
   return spec;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -250,18 +251,65 @@ std::vector<std::string> RunFoldersUnder(const fs::path& dir) {
   return out;
 }
 
-int RecordingServers() {
+namespace {
+
+// The parent and state of process `pid` from /proc/PID/stat ("pid (comm) S ppid ...").
+std::optional<std::pair<pid_t, char>> ParentAndState(pid_t pid) {
+  auto stat = os::ReadTextFile("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return std::nullopt;
+  std::istringstream rest(stat->substr(stat->rfind(')') + 1));
+  char state = 0;
+  pid_t ppid = 0;
+  if (!(rest >> state >> ppid)) return std::nullopt;
+  return std::pair{ppid, state};
+}
+
+bool DescendsFromThisProcess(pid_t pid) {
+  for (int depth = 0; pid > 1 && depth < 64; ++depth) {
+    auto up = ParentAndState(pid);
+    if (!up) return false;
+    if (up->first == ::getpid()) return true;
+    pid = up->first;
+  }
+  return false;
+}
+
+// Whether an argument of `pid`'s command line is `dir` or a path inside it.
+bool CommandLineNames(pid_t pid, const fs::path& dir) {
+  auto cmdline = os::ReadTextFile("/proc/" + std::to_string(pid) + "/cmdline");
+  if (!cmdline) return false;
+  std::istringstream args(*cmdline);
+  const std::string d = dir.string();
+  for (std::string arg; std::getline(args, arg, '\0');) {
+    for (std::size_t at = arg.find(d); at != std::string::npos; at = arg.find(d, at + 1)) {
+      const std::size_t end = at + d.size();
+      if (end == arg.size() || arg[end] == '/') return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+int RecordingServers(const Workdir& wd) {
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    pid_t pid = 0;
+    const std::string name = e.path().filename().string();
+    auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (ec != std::errc() || end != name.data() + name.size()) continue;
     auto comm = os::ReadTextFile(e.path() / "comm");
-    n += comm && *comm == "eofzero-record\n";
+    if (!comm || *comm != "eofzero-record\n") continue;
+    auto up = ParentAndState(pid);
+    if (!up || up->second == 'Z') continue;  // gone, or ended and not yet reaped
+    n += DescendsFromThisProcess(pid) || CommandLineNames(pid, wd.path());
   }
   return n;
 }
 
-void ExpectNoServerLeft() {
-  for (int i = 0; i < 100 && RecordingServers() > 0; ++i) ::usleep(50 * 1000);
-  EXPECT_EQ(RecordingServers(), 0) << "a FUSE server was left running";
+void ExpectNoServerLeft(const Workdir& wd) {
+  for (int i = 0; i < 100 && RecordingServers(wd) > 0; ++i) ::usleep(50 * 1000);
+  EXPECT_EQ(RecordingServers(wd), 0) << "a FUSE server was left running";
 }
 
 void ExpectNothingLeft(const Workdir& wd) {

@@ -84,10 +84,15 @@ std::vector<std::string> RunFoldersUnder(const std::filesystem::path& dir);
 // under it and no run folder in it remains (after a grace of a few seconds,
 // in which a killed run's guardian releases what it left).
 void ExpectNothingLeft(const Workdir& wd);
-// How many of eofzero's FUSE servers run now (comm "eofzero-record"), and the
-// expectation that none is left (after waiting a moment for a killed run's).
-int RecordingServers();
-void ExpectNoServerLeft();
+// How many of eofzero's FUSE servers (comm "eofzero-record") this test
+// started run now, and the expectation that none is left (after waiting a
+// moment for a killed run's). A server is the test's when it descends from
+// this process (one the test started itself, or one of a run still going),
+// or when its command line names a path in `wd` (a run's server is forked,
+// not exec'd: it keeps the run's argv, --workdir and all, after the run is
+// gone). Another process of that name on the machine is not counted.
+int RecordingServers(const Workdir& wd);
+void ExpectNoServerLeft(const Workdir& wd);
 
 // A loop device of the test's own over a sparse file (512 MiB "scratch.img"
 // unless told otherwise) in the workdir: what a user's scratch device would be.

@@ -68,6 +68,15 @@ TEST(ParseCommandLine, AllRunFlags) {
   EXPECT_EQ(o.scenario.faults, std::vector{engine::Fault::kStaleAfterCrash});
 }
 
+TEST(ParseCommandLine, ARecordingsServerTimeoutIsInSeconds) {
+  auto inv = ParseCommandLine({"run", "--record", "/tmp"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.server_timeout, std::chrono::seconds(30));
+  inv = ParseCommandLine({"run", "--record", "/tmp", "--server-timeout", "5"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.server_timeout, std::chrono::seconds(5));
+}
+
 TEST(ParseCommandLine, CrashStatesTakeTheirKnobsAndNeedARecording) {
   auto inv = ParseCommandLine({"run", "--record", "/tmp", "--crash-states", "--subset-limit", "5",
                                "--subset-samples", "9", "--states-seed", "3", "--torn",
@@ -132,6 +141,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--gap", "16x"}, "--gap: '16x' is not a whole number"},
         BadInput{{"run", "--record", "/tmp", "--crash-states", "--states-seed", "4294967296"},
                  "--states-seed: 4294967296 is out of range (0 to 4294967295)"},
+        BadInput{{"run", "--server-timeout", "5"},
+                 "--server-timeout: needs --record DIR (it is the recording's server)"},
+        BadInput{{"run", "--record", "/tmp", "--server-timeout", "0"},
+                 "--server-timeout: 0 is not a number of seconds from 1 to 3600"},
+        BadInput{{"run", "--record", "/tmp", "--server-timeout", "5s"},
+                 "--server-timeout: '5s' is not a whole number"},
         BadInput{{"run", "--image-size", "1M"},
                  "--image-size: 1M is too small: mkfs.ext4 needs 8M with 4096-byte blocks"},
         BadInput{{"run", "--fs", "xfs", "--image-size", "16M"},

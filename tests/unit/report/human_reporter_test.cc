@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "report/json_report.h"
 #include "sample_runs.h"
 
 namespace eofzero::report {
@@ -145,6 +146,46 @@ TEST(HumanReporter, OnATerminalATransientLineNamesTheRunningCase) {
   auto run = FailedRun();
   reporter.CaseDone(Config(), run, oracles::Judge(run));
   EXPECT_NE(out.str().find("\r\033[KFAIL  1/3"), std::string::npos) << "erased before the result";
+}
+
+// The hostile round: `report run.json` printed only the verdict table, no
+// case lines, evidence or totals. Whatever the human report printed while the
+// run went, the JSON holds, and `report` prints it again, line for line.
+TEST(HumanReport, ASavedReportReadsAsTheRunPrintedIt) {
+  std::ostringstream out;
+  HumanReporter human(out);
+  RecordingReporter recording;
+  FanOutReporter reporter({&recording, &human});
+  reporter.Planned(4);
+  reporter.RunStarted("6.18.0-test");
+  reporter.ConfigReady(Config());
+  auto failed = FailedRun();
+  reporter.CaseDone(Config(), failed, oracles::Judge(failed));
+  auto passed = sample::PassedRun("truncate_up");
+  passed.notes = {"the extension reached the disk"};
+  passed.seconds = 0.25;
+  reporter.CaseDone(Config(), passed, oracles::Judge(passed));
+  oracles::CrashStates states;
+  states.case_name = "append_write";
+  states.log = "/r/xfs-4096.ezlog";
+  states.not_run = "interrupted by signal 2 (SIGINT)";
+  oracles::JudgeCrashStates(states);
+  reporter.CrashStatesDone(Config(), states);
+  ConfigInfo ext4{"ext4", 4096, "", "", ""};
+  reporter.ConfigFailed(ext4, "mkfs.ext4 failed: exit 1");
+  for (auto run : {sample::NotRunRun("append_write"), sample::NotRunRun("truncate_up")})
+    reporter.CaseDone(ext4, run, oracles::Judge(run));
+  reporter.Interrupted(2);
+  reporter.Finish(1.5);
+  auto read = RunRecordFromJson(ToJson(recording.record()));
+  ASSERT_TRUE(read) << read.error();
+  EXPECT_EQ(RenderHumanReport(*read), out.str());
+  for (const char* want : {"FAIL  1/4     xfs/4k   append_write", "^^ ^^ ^^ ^^",
+                           "    note: the extension reached the disk\n",
+                           "ERROR states  xfs/4k   append_write@states",
+                           "== ext4 bs=4096: could not set up: mkfs.ext4 failed: exit 1\n",
+                           "1 passed, 1 failed, 0 skipped, 3 errors in 1.50s"})
+    EXPECT_NE(out.str().find(want), std::string::npos) << want << "\n" << out.str();
 }
 
 TEST(ConfigInfo, AMatrixNameReplacesTheGeometryInShortLabels) {

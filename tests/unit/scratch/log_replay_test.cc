@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <iterator>
 
 #include "os/interrupt.h"
@@ -48,6 +49,13 @@ TEST(StateAddress, ParsesBarriersSubsetsAndFinal) {
   EXPECT_EQ(ParseStateAddress("2:5,0,2-3,3").value(),
             (StateAddress{false, 2, std::vector<SubsetItem>{{0, {}}, {2, {}}, {3, {}}, {5, {}}}}));
   EXPECT_EQ(StateAddressText(ParseStateAddress("2:5,0,2-3").value()), "2:0,2-3,5");
+  // The last number a u64 holds, as a change and as a sector: no loop wraps.
+  EXPECT_EQ(ParseStateAddress("1:18446744073709551615").value(),
+            (StateAddress{false, 1, std::vector<SubsetItem>{{18446744073709551615u, {}}}}));
+  EXPECT_EQ(ParseStateAddress("1:0@18446744073709551614-18446744073709551615").value(),
+            (StateAddress{false, 1,
+                          std::vector<SubsetItem>{
+                              {0, {18446744073709551614u, 18446744073709551615u}}}}));
   for (const char* bad : {"", "x", "-1", "1:", "final:", "1:a", "1:3-2", "1:1,", "1:,1", "1x",
                           "1:0-99999999", "1:1@", "1:1-2@0", "1:1@3-2", "1:@1"})
     EXPECT_FALSE(ParseStateAddress(bad)) << bad;
@@ -124,7 +132,7 @@ TEST(StateAddress, ATornWriteAppliesOnlyItsSectors) {
   EXPECT_EQ(
       ChangesOfState(log, ParseStateAddress("3:0@36028797018963967-36028797018963968").value())
           .error(),
-      "change 0 of epoch 3 has 4 sectors; no sector 36028797018963968");
+      "change 0 of epoch 3 has 4 sectors; no sector 36028797018963967");
 }
 
 // A replay that fails half way (here: a write whose payload does not match
@@ -185,6 +193,51 @@ TEST(StateAddress, AReplayFromAStreamIsTheReplayOfTheWholeLog) {
   ASSERT_FALSE(past);
   EXPECT_EQ(past.error().Message(), "barrier 3 is past the log's last (2)");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "past"));
+}
+
+// A log whose one change is a 4 KiB write at 8192 (8 sectors of 512), after barrier 1.
+ParsedLog OneWrite() {
+  ParsedLog log;
+  log.header = {16384, 512, 4096, 0};
+  log.records = {Barrier(), WriteRecord(8192, Bytes(4096, 0xab))};
+  log.ended = true;
+  return log;
+}
+
+// 2^55 sectors of 512 bytes are 2^64 bytes: a product of the two wraps to 0.
+TEST(StateAddress, EverySectorOfATornWriteIsCheckedWithoutOverflow) {
+  const ParsedLog log = OneWrite();
+  for (const auto& [state, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"1:0@36028797018963967-36028797018963968", "36028797018963967"},
+           {"1:0@36028797018963968", "36028797018963968"},
+           {"1:0@18446744073709551615", "18446744073709551615"},
+           {"1:0@7-8", "8"}}) {
+    SCOPED_TRACE(state);
+    auto changes = ChangesOfState(log, ParseStateAddress(state).value());
+    ASSERT_FALSE(changes);
+    EXPECT_EQ(changes.error(), "change 0 of epoch 1 has 8 sectors; no sector " + bad);
+    testing::TempDir dir;
+    const auto out = dir.path() / "o.img";
+    EXPECT_FALSE(ReplayState(log, ParseStateAddress(state).value(), out.string()));
+    EXPECT_FALSE(std::filesystem::exists(out)) << "an image was written";
+  }
+  EXPECT_TRUE(ChangesOfState(log, ParseStateAddress("1:0@0-7").value()));
+}
+
+TEST(StateAddress, SectorBytesNeverWraps) {
+  const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_EQ(SectorCount(4096, 512), 8u);
+  EXPECT_EQ(SectorCount(4100, 512), 9u);
+  EXPECT_EQ(SectorCount(max, 512), max / 512 + 1);
+  EXPECT_EQ(SectorBytes(7, 4096, 512), (ByteRange{3584, 4096}));
+  EXPECT_EQ(SectorBytes(8, 4100, 512), (ByteRange{4096, 4100}));
+  EXPECT_EQ(SectorBytes(8, 4096, 512), std::nullopt);
+  EXPECT_EQ(SectorBytes(std::uint64_t{1} << 55, 4096, 512), std::nullopt);
+  EXPECT_EQ(SectorBytes(max, 4096, 512), std::nullopt);
+  EXPECT_EQ(SectorBytes(max / 512, max, 512), (ByteRange{max / 512 * 512, max}));
+  EXPECT_EQ(SectorBytes(max / 512 + 1, max, 512), std::nullopt);
+  EXPECT_EQ(LogSectorSize({16384, 0, 4096, 0}), 512u);
+  EXPECT_EQ(LogSectorSize({16384, 4096, 4096, 0}), 4096u);
 }
 
 }  // namespace

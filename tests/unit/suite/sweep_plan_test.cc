@@ -8,6 +8,8 @@
 #include <map>
 
 #include "case_text.h"
+#include "report/human_reporter.h"
+#include "report/json_report.h"
 #include "report/sweep_table.h"
 
 namespace eofzero::suite {
@@ -400,6 +402,66 @@ TEST(SweepTable, ACellPerPrimitiveAndCrashAndAFailingTupleWithItsCommand) {
   EXPECT_NE(t.find("append_write -S   .-"), std::string::npos) << t;
   EXPECT_NE(t.find("1 breaking tuple:"), std::string::npos) << t;
   EXPECT_NE(t.find("eofzero sweep --case append_write"), std::string::npos) << t;
+}
+
+// The hostile round: with --format json --output, the sweep's tables and
+// rerun commands were gone from stdout, and the JSON had no sweep fields to
+// rebuild them from. Each case's tuple is in the JSON now, and the tables
+// come back from it as the sweep printed them.
+TEST(SweepTable, EachCaseKeepsItsTupleInTheJsonAndTheTablesComeBackFromIt) {
+  using report::CaseRecord;
+  auto tuple = [](const char* primitive, const char* crash, char code, int iteration) {
+    return CaseRecord::SweepTuple{"append_write", primitive, crash, 6, "next-block", iteration,
+                                  code, std::string("eofzero sweep --case append_write --sync ") +
+                                            primitive + " --crash " + crash};
+  };
+  auto record_of = [](const char* name, oracles::Outcome outcome, CaseRecord::SweepTuple t) {
+    CaseRecord r;
+    r.case_name = name;
+    r.outcome = outcome;
+    r.summary = outcome == oracles::Outcome::kFail ? "stale bytes" : "fine";
+    r.sweep = std::move(t);
+    return r;
+  };
+  report::RunRecord run;
+  run.command = "sweep";
+  run.sweep = report::RunRecord::SweepAxes{{"none", "fsync"}, {"freeze", "nologflush"}};
+  run.configs.push_back({{"xfs", 4096, "mkfs.xfs", "", "/dev/loop9"}, "", {}});
+  auto& cases = run.configs[0].cases;
+  cases.push_back(record_of("a.fsync.freeze.p6.i1", oracles::Outcome::kPass,
+                            tuple("fsync", "freeze", '.', 1)));
+  cases.push_back(record_of("a.fsync.freeze.p6.i2", oracles::Outcome::kPass,
+                            tuple("fsync", "freeze", '.', 2)));
+  cases.push_back(record_of("a.none.nologflush.p6.i1", oracles::Outcome::kPass,
+                            tuple("none", "nologflush", '.', 1)));
+  cases.push_back(record_of("a.none.nologflush.p6.i2", oracles::Outcome::kFail,
+                            tuple("none", "nologflush", 'S', 2)));
+  auto read = report::RunRecordFromJson(report::ToJson(run));
+  ASSERT_TRUE(read) << read.error();
+  EXPECT_EQ(read->command, "sweep");
+  EXPECT_EQ(read->sweep, run.sweep);
+  ASSERT_EQ(read->configs.size(), 1u);
+  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(read->configs[0].cases[i].sweep, cases[i].sweep);
+  const auto json = report::ToJson(run)["configurations"][0]["cases"][3]["sweep"];
+  EXPECT_EQ(json.dump(), R"({"case":"append_write","primitive":"none","crash":"nologflush",)"
+                         R"("point":6,"distance":"next-block","iteration":2,"code":"S",)"
+                         R"("rerun":"eofzero sweep --case append_write --sync none --crash nologflush"})");
+
+  const auto cells = report::SweepCells(*read);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[1].code, 'S') << "a failure over the iterations is the cell";
+  EXPECT_EQ(cells[1].runs, 2);
+  EXPECT_EQ(cells[1].passes, 1);
+  EXPECT_EQ(cells[1].what, "crash after line 6: stale bytes");
+  const std::string table = report::RenderSweepTable(cells, {"none", "fsync"}, {"freeze", "nologflush"});
+  EXPECT_NE(table.find("append_write next-block -S   .-"), std::string::npos) << table;
+  EXPECT_NE(table.find("xfs/4k append_write next-block none nologflush (1 of 2): crash after "
+                       "line 6: stale bytes\n    eofzero sweep --case append_write --sync none "
+                       "--crash nologflush\n"),
+            std::string::npos)
+      << table;
+  const std::string human = report::RenderHumanReport(*read);
+  EXPECT_TRUE(human.ends_with(table)) << human;
 }
 
 }  // namespace
