@@ -191,12 +191,18 @@ HeldRun::HeldRun(const std::vector<std::string>& args, const std::string& point,
     ADD_FAILURE() << "listen on " << socket << ": " << std::strerror(errno);
     return;
   }
-  std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e)
-    if (!std::string_view(*e).starts_with(std::string(os::kTestHoldVariable) + "="))
-      environment.emplace_back(*e);
+  // This process's environment, with the hold and `env` in place of theirs.
+  std::vector<std::string> environment = env;
   environment.push_back(std::string(os::kTestHoldVariable) + "=" + socket + ":" + point);
-  environment.insert(environment.end(), env.begin(), env.end());
+  const auto replaced = [&](std::string_view entry) {
+    for (std::size_t i = 0; i < env.size() + 1; ++i) {
+      const std::string& mine = environment[i];
+      if (entry.starts_with(mine.substr(0, mine.find('=') + 1))) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; *e; ++e)
+    if (!replaced(*e)) environment.emplace_back(*e);
   std::vector<char*> envp, argv = {const_cast<char*>(EOFZERO_BINARY)};
   for (auto& e : environment) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -388,8 +394,9 @@ Ran RunEofzeroAndInterrupt(const std::vector<std::string>& args, const std::stri
   return ran;
 }
 
-Ran RunMatrixKillingAWorker(const std::vector<std::string>& args) {
-  HeldRun matrix(args, "mounted /dev/loop");
+Ran RunMatrixKillingAWorker(const std::vector<std::string>& args,
+                            const std::vector<std::string>& env) {
+  HeldRun matrix(args, "mounted /dev/loop", env);
   auto held = matrix.WaitHeld();
   bool killed = false;
   if (held) {

@@ -59,6 +59,7 @@ Ran RunEofzeroWithTimeout(const std::vector<std::string>& args, int seconds);
 // run); kBackstopSeconds only fails the test.
 class HeldRun {
  public:
+  // `env`: "NAME=value" entries that replace this process's for the run.
   HeldRun(const std::vector<std::string>& args, const std::string& point,
           const std::vector<std::string>& env = {});
   HeldRun(const HeldRun&) = delete;
@@ -119,10 +120,12 @@ Started StartAndReadUntil(const std::vector<std::string>& argv, const std::files
 // the backstop the test fails): a guardian the test killed, say.
 void WaitForExitOf(pid_t pid);
 
-// Runs `eofzero matrix ...` held at a worker's first mount (its first
-// "mounted /dev/loop" message), kills that worker with SIGKILL while it holds
-// the mount, then waits for the matrix. marker_seen: a worker was killed.
-Ran RunMatrixKillingAWorker(const std::vector<std::string>& args);
+// Runs `eofzero matrix ...` (with "NAME=value" entries of `env` in its
+// environment) held at a worker's first mount (its first "mounted /dev/loop"
+// message), kills that worker with SIGKILL while it holds the mount, then
+// waits for the matrix. marker_seen: a worker was killed.
+Ran RunMatrixKillingAWorker(const std::vector<std::string>& args,
+                            const std::vector<std::string>& env = {});
 
 // Runs eofzero held at its first message that contains `point` and, while
 // it is there, sends it `signo`; then lets it go on and waits for it. A

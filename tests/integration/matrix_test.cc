@@ -171,8 +171,13 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
   const auto config = wd.path() / "matrix.toml";
   WriteFile(config, "cases = [\"*\"]\n[[config]]\nname = \"ext4-victim\"\nfs = \"ext4\"\n");
   const auto json_path = wd.path() / "matrix.json";
+  // A registry of its own: a live run elsewhere on the machine whose entry
+  // still names the device number the worker gets would keep the guardian
+  // from releasing it (what is a live run's is left alone).
+  const std::string state = wd.str() + ".state";
   Ran ran = RunMatrixKillingAWorker({"matrix", "--config", config.string(), "--workdir", wd.str(),
-                                     "--format", "json", "--output", json_path.string()});
+                                     "--format", "json", "--output", json_path.string()},
+                                    {"EOFZERO_STATE_DIR=" + state});
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 3) << ran.err;
   auto record = report::RunRecordFromJson(
@@ -189,6 +194,9 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
       << record->configs.at(0).setup_error;
   EXPECT_EQ(record->interrupted_by, 0) << "the matrix itself was not interrupted";
   ExpectNothingLeft(wd);
+  std::error_code ec;
+  EXPECT_TRUE(std::filesystem::is_empty(state + "/runs", ec)) << "the worker's entry stayed";
+  std::filesystem::remove_all(state, ec);
 }
 
 // The matrix must not keep anyone else's filesystem alive: one the host
