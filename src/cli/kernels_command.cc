@@ -54,7 +54,7 @@ int KernelsCommand(const Invocation& inv) {
   if (!selected) return ExitWith({suite::kExitUsage, selected.error()});
   if (auto ok = PreflightCases(inv.run, *selected); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
-  SetUpLogging(inv.run.verbosity);
+  if (auto ok = SetUpLogging(inv.run.verbosity); !ok) return ExitWith(ok.error());
   os::InstallInterruptHandlers();
 
   suite::KernelRunOptions options;

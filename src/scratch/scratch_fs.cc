@@ -257,6 +257,7 @@ os::Status ScratchFs::Mount() {
   }
   EOFZERO_RETURN_IF_ERROR(
       system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)), spec_.mount_options));
+  spdlog::debug("mounted {} on {}", device(), mount_dir_.string());
   mounted_ = true;
   shut_down_ = false;
   return {};
@@ -265,6 +266,7 @@ os::Status ScratchFs::Mount() {
 os::Status ScratchFs::Unmount() {
   if (!mounted_) return {};
   EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, devno_, false));
+  spdlog::debug("unmounted {} from {}", device(), mount_dir_.string());
   mounted_ = false;
   shut_down_ = false;
   return {};

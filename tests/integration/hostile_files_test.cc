@@ -154,7 +154,7 @@ TEST(HostileRecord, ALogThatIsAFifoALinkOrAHardLinkIsRefusedBeforeAnything) {
       "--record: " + log.string() + " is a symbolic link (eofzero never writes through one)");
   EXPECT_EQ(ReadFile(victim), "precious");
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
 }
 
 // `--record DIR` refused a DIR that did not exist yet ("not a directory")
@@ -208,7 +208,7 @@ TEST_P(FullRecordDir, IsAnErrorNamingTheLogAndENOSPC) {
     EXPECT_TRUE(tmpfs->Unmount());
   }
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
 }
 
 INSTANTIATE_TEST_SUITE_P(Filesystems, FullRecordDir, testing::Values("ext4", "xfs"),

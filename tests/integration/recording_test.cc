@@ -176,7 +176,7 @@ TEST_P(RecordOn, ReplayingTheWholeLogRebuildsTheImageByteForByte) {
   EXPECT_FALSE(SameFiles(image, earlier, why));
   fs::remove(image);
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
 }
 
 INSTANTIATE_TEST_SUITE_P(Filesystems, RecordOn,
@@ -256,16 +256,20 @@ TEST(Recording, ChangesNoVerdict) {
   std::cout << "default cases on ext4+xfs: " << seconds[0] << " s without --record, " << seconds[1]
             << " s with it (" << seconds[1] / seconds[0] << "x)\n";
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
 }
 
 // SIGINT or kill -9 while a recording run is at a step: its server, the
 // server's mount and the loop device over it are gone (the run unwinds, or
 // its guardian releases them), and the log is closed.
+// Held at a step of truncate_up, or at another message.
 struct Stop {
-  const char* marker;
+  const char* step;
+  const char* text;
   int signo;
+  const char* name;
 };
+void PrintTo(const Stop& stop, std::ostream* os) { *os << stop.name; }
 class RecordingStopped : public testing::TestWithParam<Stop> {};
 
 TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
@@ -273,12 +277,13 @@ TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
   Workdir wd;
   const fs::path state = wd.path().string() + ".state";
   ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
-  Ran ran = RunEofzeroAndInterrupt({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
-                                    wd.str(), "--record", wd.str(), "-vv"},
-                                   GetParam().marker, GetParam().signo);
+  const Stop& at = GetParam();
+  Ran ran = RunEofzeroAndInterrupt(
+      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd.str(), "--record", wd.str()},
+      at.step ? StepPoint("truncate_up", at.step) : at.text, at.signo);
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
   auto log = scratch::ReadWriteLog((wd.path() / "ext4-4096.ezlog").string());
   ASSERT_TRUE(log) << log.error().Message();
   EXPECT_TRUE(log->ended) << "the server did not close its log";
@@ -288,16 +293,12 @@ TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Moments, RecordingStopped,
-                         testing::Values(Stop{": plant", SIGINT}, Stop{": plant", SIGKILL},
-                                         Stop{"mkfs.ext4", SIGKILL},
-                                         Stop{": shutdown -f", SIGKILL}),
-                         [](const auto& info) {
-                           std::string m = info.param.marker;
-                           std::string name = info.param.signo == SIGINT ? "Sigint" : "Sigkill";
-                           for (char c : m)
-                             if (std::isalnum(static_cast<unsigned char>(c))) name += c;
-                           return name;
-                         });
+                         testing::Values(Stop{"plant", nullptr, SIGINT, "Sigintplant"},
+                                         Stop{"plant", nullptr, SIGKILL, "Sigkillplant"},
+                                         Stop{nullptr, "ext4-4096: mkfs.ext4", SIGKILL,
+                                              "Sigkillmkfsext4"},
+                                         Stop{"shutdown -f", nullptr, SIGKILL, "Sigkillshutdownf"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 // The first barrier after the case's first step: a state with a filesystem.
 std::uint64_t FirstBarrierInTheCase(const scratch::ParsedLog& log) {
@@ -364,7 +365,7 @@ TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
   EXPECT_TRUE(server->Stop());
   EXPECT_TRUE(ReadFile(log_path) == log_bytes) << "the log changed";
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
 }
 
 // kill -STOP of the recording server mid-run (the hostile round: the run sat
@@ -399,7 +400,7 @@ TEST(Recording, AServerThatStopsAnsweringIsAnErrorAndNoHang) {
             std::string::npos)
       << errors << ran.err;
   ExpectNothingLeft(wd);
-  ExpectNoServerLeft(wd);
+  ExpectNoServerLeft();
   ::unsetenv("EOFZERO_STATE_DIR");
   std::error_code ec;
   fs::remove_all(state, ec);

@@ -67,10 +67,10 @@ TEST(Reports, AnInterruptedRunsReportSaysSoAndIsRenderedAsInterrupted) {
   REQUIRE_ROOT();
   Workdir wd;
   const auto json_path = wd.path() / "run.json";
-  Ran ran = RunEofzeroAndInterrupt({"run", "--workdir", wd.str(), "--fs", "ext4,xfs", "--case",
-                                    "append_write,truncate_up", "--format", "json", "--output",
-                                    json_path.string(), "-vv"},
-                                   ": plant", SIGINT);
+  Ran ran = RunEofzeroAndInterrupt(
+      {"run", "--workdir", wd.str(), "--fs", "ext4,xfs", "--case", "append_write,truncate_up",
+       "--format", "json", "--output", json_path.string()},
+      StepPoint("append_write", "plant"), SIGINT);
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 128 + SIGINT) << ran.err;
   ExpectNothingLeft(wd);
