@@ -72,6 +72,11 @@ std::expected<RunEntry, std::string> ParseRunEntry(const std::string& text) {
         const json& m = j.at("mount");
         entry.mounts.push_back({m.at("target").get<std::string>(),
                                 m.at("devno").get<std::uint64_t>(), m.value("uuid", "")});
+      } else if (j.contains("released")) {
+        const auto devno = j.at("released").at("devno").get<std::uint64_t>();
+        std::erase(entry.devices, devno);
+        std::erase_if(entry.mounts,
+                      [&](const RunEntry::MountRecord& m) { return m.devno == devno; });
       } else if (j.contains("served_mount")) {
         entry.served_mounts.push_back(j.at("served_mount").at("target").get<std::string>());
       }
@@ -107,6 +112,10 @@ std::string MountLine(const RunEntry::MountRecord& mount) {
 
 std::string ServedMountLine(const std::string& target) {
   return json{{"served_mount", {{"target", target}}}}.dump() + "\n";
+}
+
+std::string ReleasedLine(std::uint64_t devno) {
+  return json{{"released", {{"devno", devno}}}}.dump() + "\n";
 }
 
 std::optional<RunEntry> ReadRunEntry(const fs::path& file) {
@@ -177,6 +186,8 @@ os::Status RunLease::NoteImage(const fs::path& image) {
 }
 
 os::Status RunLease::NoteDevice(std::uint64_t devno) { return Append(DeviceLine(devno)); }
+
+os::Status RunLease::NoteReleased(std::uint64_t devno) { return Append(ReleasedLine(devno)); }
 
 os::Status RunLease::NoteMount(const std::string& target, std::uint64_t devno,
                                const std::string& uuid) {

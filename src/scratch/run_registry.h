@@ -60,6 +60,11 @@ std::string ImageLine(const RunEntry::File& image);
 std::string DeviceLine(std::uint64_t devno);
 std::string MountLine(const RunEntry::MountRecord& mount);
 std::string ServedMountLine(const std::string& target);
+// The run no longer uses the device (unmounted, and detached when it was a
+// loop device of its own): what an earlier line named with this device
+// number — the device and its mounts — is no longer the run's. A later
+// device line with the same number makes it the run's again.
+std::string ReleasedLine(std::uint64_t devno);
 
 // The entries of `registry`, with their files (regular files only: anything
 // else named *.run is not read).
@@ -91,6 +96,9 @@ class RunLease {
   os::Status NoteDevice(std::uint64_t devno);  // before the device is used (mkfs)
   os::Status NoteMount(const std::string& target, std::uint64_t devno, const std::string& uuid);
   os::Status NoteServedMount(const std::filesystem::path& target);  // before the FUSE mount
+  // After the device is unmounted and detached: from then on another run may
+  // use the number (the kernel hands a free loop device's number out again).
+  os::Status NoteReleased(std::uint64_t devno);
 
   const std::filesystem::path& file() const { return file_; }
 

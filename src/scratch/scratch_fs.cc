@@ -328,13 +328,24 @@ void ScratchFs::ReleaseDevice() {
     if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
       spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
       if (lease_) lease_->KeepForReclaim();
+      kept_ = true;
     }
     mounted_ = false;
   }
   if (loop_) {
-    if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());
+    if (auto st = loop_->Detach(); !st) {
+      spdlog::warn("teardown: {}", st.error().Message());
+      kept_ = true;
+    }
     loop_.reset();
   }
+  // Only once it is truly let go: until then the registry keeps naming it, so
+  // no other run takes it as a scratch device and no guardian touches it.
+  if (kept_ || released_ || !lease_ || devno_ == 0) return;
+  if (auto st = lease_->NoteReleased(devno_); !st)
+    spdlog::warn("teardown: {}", st.error().Message());
+  released_ = true;
+  spdlog::debug("released {}", device());
 }
 
 ScratchFs::~ScratchFs() {

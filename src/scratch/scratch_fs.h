@@ -197,6 +197,8 @@ class ScratchFs {
   std::optional<os::LoopDevice> loop_;
   std::string device_;  // the loop device, or the user's scratch device
   std::uint64_t devno_ = 0;
+  bool kept_ = false;      // its mount or loop device could not be let go
+  bool released_ = false;  // the lease says the device is no longer ours
   os::System* system_ = &os::RealSystem();
   bool mounted_ = false;
   std::string uuid_;

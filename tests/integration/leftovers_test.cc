@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "harness.h"
 #include "os/child.h"
@@ -254,6 +255,33 @@ TEST_F(Leftovers, ALiveRunsDeviceIsNeverAScratchDevice) {
   Ran ran = run.Wait();
   EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
   EXPECT_EQ((ran.out + ran.err).find("ERROR"), std::string::npos) << ran.out << ran.err;
+  ExpectNothingLeft(wd_);
+}
+
+// A device the run has let go of is no longer its own: the run is held just
+// after its first configuration released its loop device, and that very
+// device, attached by this test to an image of its own, is a scratch device
+// another run may use (it was refused as "eofzero run N uses it").
+TEST_F(Leftovers, ADeviceTheRunLetGoOfIsAScratchDeviceAgain) {
+  HeldRun run({"run", "--fs", "ext4,xfs", "--case", "truncate_up", "--workdir", wd_.str()},
+              "released /dev/loop");
+  auto held = run.WaitHeld();
+  ASSERT_TRUE(held);
+  const std::string device = held->message.substr(held->message.find("/dev/loop"));
+  EXPECT_TRUE(LoopDevicesBackedUnder(wd_.path()).empty()) << held->message;
+  const fs::path image = wd_.path() / "mine.img";
+  std::filesystem::resize_file((std::ofstream(image), image), 128 << 20);
+  auto attached = os::RunProcess({"losetup", device, image.string()});
+  ASSERT_TRUE(attached && attached->ok()) << (attached ? attached->Describe() : "");
+  fs::create_directory(state_ / "mnt");
+  Ran other = RunEofzero({"run", "--fs", "ext4", "--case", "append_write", "--scratch-dev", device,
+                          "--scratch-mnt", (state_ / "mnt").string()});
+  auto detached = os::RunProcess({"losetup", "-d", device});
+  EXPECT_TRUE(detached && detached->ok());
+  EXPECT_TRUE(other.exit_code == 0 || other.exit_code == 1) << other.out << other.err;
+  EXPECT_EQ(other.err.find("uses it"), std::string::npos) << other.err;
+  Ran ran = run.Wait();
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
   ExpectNothingLeft(wd_);
 }
 
