@@ -81,8 +81,9 @@ TEST(Version, TheFlagAndTheCommandPrintTheVersionAndCommit) {
       << version.out;
   EXPECT_EQ(RunEofzero({"version"}).out, version.out);
   // This tree is a git checkout: the commit is known.
-  if (fs::exists(fs::path(EOFZERO_SOURCE_DIR) / ".git"))
+  if (fs::exists(fs::path(EOFZERO_SOURCE_DIR) / ".git")) {
     EXPECT_NE(version.out.find(" (commit "), std::string::npos) << version.out;
+  }
 }
 
 }  // namespace

@@ -89,7 +89,9 @@ TEST(Install, PutsTheManPageTheCompletionAndTheDocuments) {
   EXPECT_EQ(ReadFile(completion), ReadFile(kBuild / "eofzero.bash-completion"));
   auto listed = RunCommand({"env", "MANPATH=" + (prefix / "share" / "man").string(), "man", "-w",
                             "1", "eofzero"});
-  if (os::ProgramExists("man")) EXPECT_EQ(listed.out, man.string() + "\n") << listed.err;
+  if (os::ProgramExists("man")) {
+    EXPECT_EQ(listed.out, man.string() + "\n") << listed.err;
+  }
   const fs::path doc = prefix / "share" / "doc" / "eofzero";
   EXPECT_TRUE(fs::is_regular_file(doc / "README.md"));
   for (const auto& entry : fs::directory_iterator(kSource / "docs"))
