@@ -8,8 +8,7 @@ void AddKernelsOptions(CLI::App& app, RawOptions& raw) {
          "kernels, comma separated: a Debian suite (bookworm, trixie, sid, bookworm-backports, "
          "trixie-backports), a package "
          "(linux-image-..., SUITE/linux-image-..., or its version), a .deb, or "
-         "PATH/bzImage[:MODULES_DIR]")
-      ->delimiter(',');
+         "PATH/bzImage[:MODULES_DIR]");  // split by guest::ParseKernelList: empties are errors
   app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
   AddCaseOptions(app, raw);
   app.add_option("-j,--jobs", raw.jobs, "guests at once (1)");
