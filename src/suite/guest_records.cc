@@ -61,15 +61,18 @@ std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, cons
 }
 
 std::string WhyNoReport(const std::string& console_tail, bool timed_out, int timeout_seconds,
-                        const std::string& qemu_ending) {
+                        const std::string& qemu_ending, const std::string& qemu_output) {
+  const std::string said = OneLine(qemu_output);
+  const std::string qemu_said = said.empty() ? "" : " (QEMU: " + said + ")";
   std::istringstream lines(console_tail);
   for (std::string line; std::getline(lines, line);)
     if (line.find("Kernel panic") != std::string::npos)
-      return "the guest panicked: " + line.substr(line.find("Kernel panic"));
+      return "the guest panicked: " + line.substr(line.find("Kernel panic")) + qemu_said;
   if (timed_out)
     return "the guest did not finish within " + std::to_string(timeout_seconds) +
-           "s and was killed";
-  return "the guest wrote no report (QEMU " + qemu_ending + ")";
+           "s and was killed" + qemu_said;
+  return "the guest wrote no report (QEMU " + qemu_ending + (said.empty() ? "" : ": " + said) +
+         ")";
 }
 
 report::RunRecord MergeReports(const std::vector<report::RunRecord>& shards) {

@@ -39,9 +39,11 @@ struct GuestPlan {
 std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan);
 
 // Why a guest that wrote no report ended, from its console (a panic's own
-// line) or how it ended (timed out, QEMU's exit).
+// line) or how it ended (timed out, QEMU's exit), with the last lines QEMU
+// itself wrote (`qemu_output`, e.g. "qemu: linux kernel too old to load a
+// ram disk" for a file that is no kernel), joined by " | ".
 std::string WhyNoReport(const std::string& console_tail, bool timed_out, int timeout_seconds,
-                        const std::string& qemu_ending);
+                        const std::string& qemu_ending, const std::string& qemu_output);
 
 // Shards' reports joined into one (pure): every configuration in the order
 // given, the first one's start, the longest run's time, the first signal.

@@ -101,6 +101,7 @@ class KernelScheduler {
     report::GuestInfo info;
     Clock::TimePoint started;
     std::optional<Clock::TimePoint> booted;
+    fs::path log;  // QEMU's own output
   };
 
   void Start(std::size_t index) {
@@ -123,7 +124,8 @@ class KernelScheduler {
       Done(index, {info, std::nullopt, "QEMU did not start: " + worker.error().Message(), ""});
       return;
     }
-    running_.push_back({index, std::move(*worker), std::move(*prepared), info, clock_.Now(), {}});
+    running_.push_back(
+        {index, std::move(*worker), std::move(*prepared), info, clock_.Now(), {}, dir / "qemu.log"});
     ShowRunning();
   }
 
@@ -175,7 +177,8 @@ class KernelScheduler {
         interrupt_() ? report::Interruption(interrupt_())
                      // A panic's own line is above its stack trace: look further back.
                      : WhyNoReport(guest::ConsoleTail(r.prepared.machine.console, 400), timed_out,
-                                   static_cast<int>(options_.timeout.count()), ended.Ending());
+                                   static_cast<int>(options_.timeout.count()), ended.Ending(),
+                                   guest::ConsoleTail(r.log, 3));
     return outcome;
   }
 

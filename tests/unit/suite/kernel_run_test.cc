@@ -66,9 +66,12 @@ class FakeGuests : public GuestPreparer, public WorkerLauncher {
   }
 
   os::Result<std::unique_ptr<Worker>> Start(const Strings& argv,
-                                            const std::filesystem::path&) override {
+                                            const std::filesystem::path& qemu_log) override {
     auto at = [&](const std::string& flag) { return *(std::ranges::find(argv, flag) + 1); };
     const std::string kernel = at("-kernel");
+    if (kernel == "not-a-kernel")  // QEMU says why on stderr and exits 1 at once
+      std::ofstream(qemu_log) << "qemu-system-x86_64: warning: a warning first\n"
+                              << "qemu: linux kernel too old to load a ram disk\n";
     std::string console = at("-serial").substr(5);
     std::string results;
     for (const auto& a : argv)
@@ -86,6 +89,7 @@ class FakeGuests : public GuestPreparer, public WorkerLauncher {
     std::optional<os::ProcessResult> Poll() override {
       if (killed_) return Ended(-1, SIGKILL);
       const double t = std::chrono::duration<double>(owner_.clock.Now() - started_).count();
+      if (kernel_ == "not-a-kernel") return Ended(1, 0);
       if (kernel_ == "panic") {
         // The panic's own line, then a stack trace longer than the tail shown.
         std::ofstream console(console_);
@@ -187,6 +191,19 @@ TEST(KernelRun, AGuestThatPanicsIsAnErrorWithTheConsoleAtOnce) {
     }
   }
   EXPECT_LT(ran.seconds, 1.0);
+}
+
+TEST(KernelRun, QemuRefusingTheKernelIsAnErrorQuotingQemu) {
+  auto ran = RunGuests(Options({"not-a-kernel"}));
+  ASSERT_EQ(ran.configs.size(), 2u);
+  for (const auto& c : ran.configs) {
+    EXPECT_EQ(c.setup_error,
+              "kernel not-a-kernel: the guest wrote no report (QEMU exited 1: qemu-system-x86_64: "
+              "warning: a warning first | qemu: linux kernel too old to load a ram disk)");
+    for (const auto& r : c.cases)
+      EXPECT_NE(r.summary.find("qemu: linux kernel too old to load a ram disk"), std::string::npos)
+          << r.summary;
+  }
 }
 
 TEST(KernelRun, AGuestThatHangsIsKilledAtTheTimeoutAndIsAnError) {
