@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "cli/case_preflight.h"
 #include "cli/command_setup.h"
 #include "cli/commands.h"
 #include "engine/case_file.h"
+#include "guest/elf_modinfo.h"
+#include "guest/host_tools.h"
 #include "os/child.h"
 #include "os/interrupt.h"
 #include "os/process.h"
@@ -29,6 +33,27 @@ namespace {
 std::string Env(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+// What the run needs on the host (guest/host_tools.h), checked before
+// anything is fetched: the first one missing, as one line naming its
+// package; empty when all are there.
+std::string MissingHostTool(const std::vector<guest::KernelSpec>& kernels) {
+  for (const auto& tool : guest::KernelsHostTools(kernels)) {
+    std::error_code ec;
+    const bool there = tool.program.starts_with('/')
+                           ? std::filesystem::is_regular_file(tool.program, ec)
+                           : os::ProgramExists(tool.program);
+    if (!there) return tool.Missing();
+    if (tool.program != "busybox") continue;
+    // The guest has no shared libraries for busybox: it must be static.
+    const std::string busybox = os::ProgramPath("busybox");
+    std::ifstream in(busybox, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto dynamic = guest::ElfHasInterpreter(bytes); !dynamic || *dynamic)
+      return busybox + " is not a static busybox: apt-get install " + tool.package;
+  }
+  return {};
 }
 
 guest::KernelCache CacheOf(const suite::KernelsOptions& k) {
@@ -54,6 +79,8 @@ int KernelsCommand(const Invocation& inv) {
   if (!selected) return ExitWith({suite::kExitUsage, selected.error()});
   if (auto ok = PreflightCases(inv.run, *selected); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
+  if (auto missing = MissingHostTool(inv.kernels.kernels); !missing.empty())
+    return ExitWith({suite::kExitToolError, "kernels: " + missing});
   SetUpLogging(inv.run.verbosity);
   os::InstallInterruptHandlers();
 

@@ -11,6 +11,7 @@
 
 #include "guest/cpio.h"
 #include "guest/elf_modinfo.h"
+#include "guest/host_tools.h"
 #include "guest/module_order.h"
 #include "os/process.h"
 
@@ -68,11 +69,14 @@ os::Result<std::vector<GuestModule>> Modules(const fs::path& modules_dir, const 
     const std::string ext = file.extension().string();
     fs::path out = file;
     if (ext != ".ko") {
-      const char* tool = ext == ".xz" ? "xz" : ext == ".zst" ? "zstd" : "gzip";
+      const HostTool tool = ModuleDecompressor(file.string());
+      if (!os::ProgramExists(tool.program))
+        return std::unexpected(file.filename().string() + ": " + tool.Missing());
       out = work / (name + ".ko");
-      auto r = os::RunProcess({tool, "-dc", file.string()});
+      auto r = os::RunProcess({tool.program, "-dc", file.string()});
       if (!r || !r->ok())
-        return std::unexpected(fmt::format("{} -dc {} failed", tool, file.string()));
+        return std::unexpected(fmt::format("{} -dc {} failed{}", tool.program, file.string(),
+                                           r ? ": " + r->Describe() : ""));
       std::ofstream(out, std::ios::binary) << r->out;
     }
     plain[name] = out;

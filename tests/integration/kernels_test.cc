@@ -8,6 +8,7 @@
 // checked: they are that kernel's.
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 
 #include "harness.h"
 #include "os/process.h"
@@ -39,10 +40,11 @@ class Kernels : public ::testing::Test {
   }
 
   // Runs `eofzero kernels` on ext4 with the default suite, plus `extra`.
-  KernelRun Run(const std::vector<std::string>& extra) {
+  KernelRun Run(const std::vector<std::string>& extra,
+                const std::string& kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm")) {
     std::vector<std::string> args = {"kernels",
                                      "--kernel",
-                                     EnvOr("EOFZERO_TEST_KERNEL", "bookworm"),
+                                     kernel,
                                      "--cache-dir",
                                      EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels"),
                                      "--workdir",
@@ -122,6 +124,71 @@ TEST_F(Kernels, AGuestThatHangsIsKilledAtTheTimeoutAndIsAnError) {
   for (const auto& r : c.cases) EXPECT_EQ(r.outcome, oracles::Outcome::kError);
   EXPECT_LT(run.seconds, 30 + 120);  // the timeout, and preparing the guest
   ExpectNothingLeft(wd_);
+}
+
+TEST_F(Kernels, AFileThatIsNoKernelIsAnErrorQuotingQemu) {
+  const auto not_a_kernel = wd_.path() / "some.bin";
+  std::ofstream(not_a_kernel) << std::string(100000, 'x');
+  auto run = Run({"--timeout", "120"}, not_a_kernel.string());
+  ASSERT_FALSE(run.ran.timed_out);
+  EXPECT_EQ(run.ran.exit_code, 3) << run.ran.out << run.ran.err;
+  ASSERT_FALSE(run.record.configs.empty()) << run.ran.out << run.ran.err;
+  for (const auto& c : run.record.configs) {
+    // QEMU's own words, whatever they are in this version, not just its exit.
+    const std::string quoted = "the guest wrote no report (QEMU exited 1: ";
+    const auto at = c.setup_error.find(quoted);
+    ASSERT_NE(at, std::string::npos) << c.setup_error;
+    EXPECT_GT(c.setup_error.size(), at + quoted.size() + 2) << c.setup_error;
+    for (const auto& r : c.cases) EXPECT_EQ(r.outcome, oracles::Outcome::kError);
+  }
+}
+
+// `kernels` without QEMU or a static busybox: one line naming the package,
+// exit 3, before anything is fetched. Needs neither root nor QEMU.
+class KernelsHostTools : public ::testing::Test {
+ protected:
+  // Runs `kernels --kernel trixie` with PATH holding only `bin_`.
+  Ran Run() {
+    return RunEofzeroWithEnv({"PATH=" + bin_.string()},
+                             {"kernels", "--kernel", "trixie", "--cache-dir", cache_.string(),
+                              "--workdir", wd_.str()});
+  }
+  void Program(const std::string& name, const std::filesystem::path& target) {
+    std::filesystem::create_symlink(target, bin_ / name);
+  }
+  void SetUp() override {
+    std::filesystem::create_directories(bin_);
+    std::filesystem::create_directories(cache_);
+  }
+  void ExpectNothingFetched() {
+    EXPECT_TRUE(std::filesystem::is_empty(cache_));
+    ExpectNothingLeft(wd_);
+  }
+  Workdir wd_;
+  const std::filesystem::path bin_ = wd_.path() / "bin", cache_ = wd_.path() / "cache";
+};
+
+TEST_F(KernelsHostTools, WithoutQemuItSaysWhichPackageAndExits3) {
+  auto ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err,
+            "eofzero: kernels: qemu-system-x86_64 not found: apt-get install qemu-system-x86\n");
+  EXPECT_EQ(ran.out, "");
+  ExpectNothingFetched();
+}
+
+TEST_F(KernelsHostTools, WithoutAStaticBusyboxItSaysWhichPackageAndExits3) {
+  Program("qemu-system-x86_64", "/bin/true");
+  auto ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err, "eofzero: kernels: busybox not found: apt-get install busybox-static\n");
+  // A dynamically linked one would find no libraries in the guest.
+  Program("busybox", "/bin/true");
+  ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err, "eofzero: kernels: " + (bin_ / "busybox").string() +
+                         " is not a static busybox: apt-get install busybox-static\n");
+  ExpectNothingFetched();
 }
 
 }  // namespace

@@ -105,5 +105,27 @@ TEST(ElfModinfo, FindsTheSection) {
   EXPECT_FALSE(cut);
 }
 
+// A minimal ELF64 executable with one program header of `type`.
+std::string ElfWithProgramHeader(std::uint32_t type) {
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_type = ET_EXEC;
+  eh.e_phoff = sizeof eh;
+  eh.e_phnum = 1;
+  Elf64_Phdr ph{};
+  ph.p_type = type;
+  return std::string(reinterpret_cast<const char*>(&eh), sizeof eh) +
+         std::string(reinterpret_cast<const char*>(&ph), sizeof ph);
+}
+
+TEST(ElfModinfo, AProgramWithAnInterpreterIsDynamicallyLinked) {
+  EXPECT_EQ(ElfHasInterpreter(ElfWithProgramHeader(PT_INTERP)), true);
+  EXPECT_EQ(ElfHasInterpreter(ElfWithProgramHeader(PT_LOAD)), false);
+  EXPECT_FALSE(ElfHasInterpreter("#!/bin/sh\n"));
+  EXPECT_FALSE(ElfHasInterpreter(ElfWithProgramHeader(PT_INTERP).substr(0, 70)));  // cut short
+}
+
 }  // namespace
 }  // namespace eofzero::guest
