@@ -1,19 +1,26 @@
 #include "cli/command_setup.h"
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <set>
+#include <mutex>
 
 #include "cli/case_preflight.h"
 #include "cli/data_dir.h"
 #include "engine/case_file.h"
 #include "os/child.h"
 #include "os/interrupt.h"
+#include "os/user_files.h"
+#include "os/test_hold.h"
 #include "scratch/reclaim.h"
 #include "scratch/scratch_target.h"
 #include "suite/exit_status.h"
+#include "suite/run_suite.h"
 
 namespace eofzero::cli {
 
@@ -22,18 +29,52 @@ int ExitWith(const Stop& stop) {
   return stop.status;
 }
 
-void SetUpLogging(int verbosity) {
+namespace {
+
+// EOFZERO_TEST_HOLD (os/test_hold.h): every message that contains the point's
+// text, at any level, holds this process until the test lets it go on.
+class TestHoldSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit TestHoldSink(os::HoldPoint point) : point_(std::move(point)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    if (text.find(point_.text) == std::string_view::npos) return;
+    // Not through spdlog: this sink is part of it.
+    if (auto held = os::HoldAt(point_.socket, text); !held)
+      std::cerr << "eofzero: " << os::kTestHoldVariable << ": " << held.error().Message() << "\n";
+  }
+  void flush_() override {}
+
+ private:
+  os::HoldPoint point_;
+};
+
+}  // namespace
+
+std::expected<void, Stop> SetUpLogging(int verbosity) {
+  const auto level = verbosity >= 2   ? spdlog::level::debug
+                     : verbosity == 1 ? spdlog::level::info
+                     : verbosity == 0 ? spdlog::level::warn
+                                      : spdlog::level::err;
   auto logger = spdlog::stderr_color_mt("eofzero");
   logger->set_pattern("eofzero: %^%l%$: %v");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(verbosity >= 2   ? spdlog::level::debug
-                    : verbosity == 1 ? spdlog::level::info
-                    : verbosity == 0 ? spdlog::level::warn
-                                     : spdlog::level::err);
+  spdlog::set_level(level);
+  const char* hold = std::getenv(os::kTestHoldVariable);
+  if (!hold || !*hold) return {};
+  auto point = os::ParseHoldPoint(hold);
+  if (!point) return std::unexpected(Stop{suite::kExitUsage, point.error().Message()});
+  // The hold sees every message; stderr keeps the level -v/-q set.
+  logger->sinks().front()->set_level(level);
+  logger->sinks().push_back(std::make_shared<TestHoldSink>(std::move(*point)));
+  logger->set_level(spdlog::level::trace);
+  return {};
 }
 
 std::expected<void, Stop> StartPrivileged(int verbosity, const std::string& why, bool reclaim) {
-  SetUpLogging(verbosity);
+  if (auto ok = SetUpLogging(verbosity); !ok) return ok;
   if (::geteuid() != 0) return std::unexpected(Stop{suite::kExitToolError, why});
   os::InstallInterruptHandlers();
   if (reclaim)
@@ -64,6 +105,28 @@ std::expected<std::filesystem::path, Stop> MatrixFile(const suite::MatrixOptions
   return *file;
 }
 
+namespace {
+
+// --record DIR: every log the selected cases will write there (one per
+// filesystem and block size) can be written: none is a FIFO, a device, a
+// symbolic link or a file with another name.
+std::expected<void, Stop> CheckRecordLogs(const suite::RunOptions& options,
+                                          const std::vector<const engine::CaseSpec*>& cases) {
+  std::error_code ec;
+  if (options.record_dir.empty() || !std::filesystem::exists(options.record_dir, ec)) return {};
+  std::set<std::uint32_t> block_sizes;
+  for (const auto* c : cases) block_sizes.insert(c->block_size.value_or(options.block_size));
+  for (auto fs : options.filesystems)
+    for (std::uint32_t bs : block_sizes)
+      if (auto ok = os::CheckOutputFile(suite::RecordLogPath(options.record_dir, fs, bs)); !ok)
+        return std::unexpected(Stop{
+            ok.error().kind == os::ErrorKind::kInvalid ? suite::kExitUsage : suite::kExitToolError,
+            "--record: " + ok.error().Message()});
+  return {};
+}
+
+}  // namespace
+
 std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
     const suite::RunOptions& options, const Catalog& catalog, const std::vector<std::string>& globs,
     const std::string& command) {
@@ -71,6 +134,7 @@ std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
   if (!selected) return std::unexpected(Stop{suite::kExitUsage, selected.error()});
   if (auto ok = PreflightCases(options, *selected); !ok)
     return std::unexpected(Stop{suite::kExitUsage, ok.error()});
+  if (auto ok = CheckRecordLogs(options, *selected); !ok) return std::unexpected(ok.error());
   if (auto ok =
           StartPrivileged(options.verbosity,
                           command + " needs root (loop devices, mkfs, mount, raw device writes)");
@@ -81,6 +145,12 @@ std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
   if (const auto& target = options.scratch_target) {
     if (auto ok = scratch::CheckScratchTarget(*target); !ok)
       return std::unexpected(Stop{suite::kExitUsage, ok.error().Message()});
+  }
+  if (!options.record_dir.empty()) {  // the last check passed: now it may be made
+    if (auto made = os::MakeDirectory(options.record_dir); !made)
+      return std::unexpected(Stop{
+          made.error().kind == os::ErrorKind::kInvalid ? suite::kExitUsage : suite::kExitToolError,
+          "--record: " + made.error().Message()});
   }
   if (options.worker) {
     if (auto ok = os::BecomeWorker(); !ok)

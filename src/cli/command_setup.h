@@ -22,8 +22,10 @@ struct Stop {
 // Prints "eofzero: MESSAGE" on stderr; returns the status.
 int ExitWith(const Stop& stop);
 
-// spdlog on stderr at the level -v/-q set.
-void SetUpLogging(int verbosity);
+// spdlog on stderr at the level -v/-q set; with EOFZERO_TEST_HOLD (test-only,
+// os/test_hold.h) also the hold, which sees every level. A malformed
+// EOFZERO_TEST_HOLD is a Stop (exit 2).
+std::expected<void, Stop> SetUpLogging(int verbosity);
 
 // What every command that builds filesystems needs first: logging, root
 // (else a Stop whose message is `why`), and signal handlers that unwind.

@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
 #include "cli/option_groups.h"
+#include "cli/value_kinds.h"
+#include "report/tool_version.h"
 
 namespace eofzero::cli {
 namespace {
@@ -33,6 +35,11 @@ constexpr Subcommand kSubcommands[] = {
      "show a write log of run --record, or rebuild the image of one of its crash states (no "
      "root)",
      AddLogOptions, LogCommand},
+    {Command::kVersion, "version", "print eofzero's version (and the git commit it was built from)",
+     AddVersionOptions, VersionCommand},
+    {Command::kGenerate, "generate",
+     "write the man page or the bash completion, made from these tables (for the build)",
+     AddGenerateOptions, GenerateCommand, true},
 };
 
 }  // namespace
@@ -43,6 +50,22 @@ const Subcommand* FindSubcommand(Command command) {
   for (const auto& s : kSubcommands)
     if (s.command == command) return &s;
   return nullptr;
+}
+
+std::unique_ptr<CLI::App> BuildCommandLine(RawOptions& raw, SubcommandApps* subcommands) {
+  auto app = std::make_unique<CLI::App>(
+      "eofzero: do ext4 and xfs keep the bytes past an old EOF zero, through a crash?", "eofzero");
+  app->require_subcommand(0, 1);
+  app->set_version_flag("--version", report::ToolIdentity(report::ThisTool()),
+                        "print eofzero's version (and the git commit it was built from) and exit");
+  for (const auto& sub : Subcommands()) {
+    CLI::App* app_sub = app->add_subcommand(sub.name, sub.help);
+    if (sub.hidden) app_sub->group("");
+    sub.add_options(*app_sub, raw);
+    if (subcommands) subcommands->push_back({app_sub, &sub});
+  }
+  NameValueKinds(*app);
+  return app;
 }
 
 }  // namespace eofzero::cli

@@ -81,7 +81,7 @@ int KernelsCommand(const Invocation& inv) {
     return ExitWith({suite::kExitUsage, ok.error()});
   if (auto missing = MissingHostTool(inv.kernels.kernels); !missing.empty())
     return ExitWith({suite::kExitToolError, "kernels: " + missing});
-  SetUpLogging(inv.run.verbosity);
+  if (auto ok = SetUpLogging(inv.run.verbosity); !ok) return ExitWith(ok.error());
   os::InstallInterruptHandlers();
 
   suite::KernelRunOptions options;
@@ -111,6 +111,14 @@ int KernelsCommand(const Invocation& inv) {
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
                               ::isatty(STDOUT_FILENO) == 1, "kernels");
   report::RunRecord record;
+  record.tool = report::ThisTool();
+  record.command = "kernels";
+  std::vector<std::string> all_kernels;  // the whole list: what every shard is a slice of
+  for (const auto& k : inv.kernels.kernels) all_kernels.push_back(k.text);
+  record.shard = report::RunRecord::Shard{
+      inv.kernels.shard.index, inv.kernels.shard.count,
+      "kernels " + fmt::to_string(fmt::join(all_kernels, ",")) + " " +
+          fmt::to_string(fmt::join(options.run_args, " "))};
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   const std::size_t configs = options.kernels.size() * options.plan.Configurations();

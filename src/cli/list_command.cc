@@ -17,6 +17,10 @@ int ListCommand(const Invocation& inv) {
   }
   auto catalog = LoadCatalog(inv.run);
   if (!catalog) return ExitWith(catalog.error());
+  if (inv.list_names) {  // for the bash completion of --case
+    for (const auto& c : catalog->cases) std::cout << c.name << "\n";
+    return suite::kExitPass;
+  }
   if (auto ok = PreflightCases(inv.run, Pointers(catalog->cases)); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
   std::cout << report::RenderCaseList(catalog->cases, catalog->dir, inv.run.cases_dirs);

@@ -33,6 +33,7 @@ int MatrixCommand(const Invocation& inv) {
                               ::isatty(STDOUT_FILENO) == 1);
   auto record = suite::RunMatrix(*jobs, inv.run, parallel, output.reporter());
   if (!record) return ExitWith({suite::kExitToolError, "matrix: " + record.error().Message()});
+  record->command = "matrix";
   if (auto written = output.Write(*record, jobs->size(), parallel); !written)
     return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());

@@ -1,6 +1,7 @@
 #include "cli/option_groups.h"
 
 #include "cli/names.h"
+#include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
 
@@ -34,7 +35,8 @@ void AddCaseOptions(CLI::App& app, RawOptions& raw) {
 
 void AddListOptions(CLI::App& app, RawOptions& raw) {
   app.add_flag("--steps", raw.list_steps,
-               "print the case language's steps (a markdown table: the README's) instead");
+               "print the case language's steps (a markdown table: docs/cases.md's) instead");
+  app.add_flag("--names", raw.list_names, "print the case names only, one a line")->group("");
   app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
   // What `run` would check the cases with (cli::PreflightCases).
@@ -53,18 +55,24 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
   AddReportOptions(app, raw);
   AddRecordOption(app, raw);
   app.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
+  // The lists are the tables --sync, --crash and --distance parse.
+  auto all = [](const auto& names) {
+    return ListNames(std::vector<std::string>(std::begin(names), std::end(names))) + ": all";
+  };
   app.add_option("--sync", raw.sweep_sync,
-                 "durability primitives, comma separated (none,fsync,fdatasync,o_sync,o_dsync,"
-                 "rwf_sync,rwf_dsync,sync_range,syncfs,sync: all)")
+                 "durability primitives, comma separated (" + all(suite::kPrimitives) +
+                     "; sync_range: the range the extension wrote, sync_range_file: the whole "
+                     "file)")
       ->delimiter(',');
   app.add_option("--crash", raw.sweep_crash,
-                 "crash modes, comma separated (freeze,logflush,nologflush: all)")
+                 "crash modes, comma separated (" + all(suite::kCrashModes) + ")")
       ->delimiter(',');
   app.add_option("--points", raw.sweep_points,
                  "crash after every step from the extension on (all), after the last (last), or "
                  "after the step on this line of the case file (last)");
   app.add_option("--distance", raw.sweep_distance,
-                 "where a one-pwrite extension writes: next-block,next-folio,far (all)")
+                 "where a one-pwrite extension writes, comma separated (" + all(suite::kDistances) +
+                     "; as-written: the case's own offset)")
       ->delimiter(',');
   app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
   app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");
@@ -112,15 +120,37 @@ void AddRecordOption(CLI::App& app, RawOptions& raw) {
   app.add_option("--states-seed", raw.states_seed, "--crash-states: the seed of those (0)");
   app.add_flag("--torn", raw.torn,
                "--crash-states: also states with one multi-sector write torn");
+  app.add_option("--server-timeout", raw.server_timeout,
+                 "with --record: seconds a FUSE server may leave a request unanswered before "
+                 "the run aborts its connection, an ERROR (30)");
 }
 
 void AddLogOptions(CLI::App& app, RawOptions& raw) {
-  app.add_option("action", raw.log_action, "show, or replay")->required();
-  app.add_option("log", raw.log_file, "a write log of run --record")->required();
-  app.add_option("--state", raw.log_state,
-                 "replay: the state to rebuild: K (as of barrier K), K:SUBSET (plus these writes "
-                 "of epoch K, e.g. 3:0,2-4; N@A-B: only sectors A-B of change N), or final");
-  app.add_option("--image", raw.log_image, "replay: the image file to write (must not exist)");
+  app.require_subcommand(1);
+  CLI::App* show = app.add_subcommand(
+      "show", "print a write log: one line per record, grouped by flush epoch and step");
+  show->add_option("log", raw.log_file, "a write log of run --record")->required();
+  show->callback([&raw] { raw.log_action = "show"; });
+  CLI::App* replay = app.add_subcommand(
+      "replay", "write the image of one crash state of a write log, as a new sparse file");
+  replay->add_option("log", raw.log_file, "a write log of run --record")->required();
+  replay->add_option("--state", raw.log_state,
+                     "the state to rebuild: K (as of barrier K), K:SUBSET (plus these writes of "
+                     "epoch K, e.g. 3:0,2-4; N@A-B: only sectors A-B of change N), or final");
+  replay->add_option("--image", raw.log_image, "the image file to write (must not exist)");
+  replay->callback([&raw] { raw.log_action = "replay"; });
+}
+
+void AddVersionOptions(CLI::App&, RawOptions&) {}
+
+void AddGenerateOptions(CLI::App& app, RawOptions& raw) {
+  app.require_subcommand(1);
+  app.add_subcommand("man", "the man page, eofzero.1 (roff)")->callback([&raw] {
+    raw.generate = "man";
+  });
+  app.add_subcommand("bash-completion", "the bash completion script")->callback([&raw] {
+    raw.generate = "bash-completion";
+  });
 }
 
 }  // namespace eofzero::cli

@@ -23,10 +23,14 @@ void AddSelftestOptions(CLI::App& app, RawOptions& raw);
 void AddMatrixOptions(CLI::App& app, RawOptions& raw);
 void AddCleanupOptions(CLI::App& app, RawOptions& raw);
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw);
-// run --record DIR; `eofzero log show|replay LOG [--state S --image OUT]`.
+// run --record DIR; `eofzero log show LOG`, `eofzero log replay LOG --state S
+// --image OUT` (show and replay are subcommands of log, each with its help).
 void AddRecordOption(CLI::App& app, RawOptions& raw);
 void AddLogOptions(CLI::App& app, RawOptions& raw);
 void AddSweepOptions(CLI::App& app, RawOptions& raw);
 void AddKernelsOptions(CLI::App& app, RawOptions& raw);  // in kernels_options.cc
+void AddVersionOptions(CLI::App& app, RawOptions& raw);
+// `eofzero generate man|bash-completion` (hidden: the build runs it).
+void AddGenerateOptions(CLI::App& app, RawOptions& raw);
 
 }  // namespace eofzero::cli

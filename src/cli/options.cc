@@ -133,16 +133,9 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
 
 std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::string>& args,
                                                         const EnvLookup& env) {
-  CLI::App app("eofzero: do ext4 and xfs keep the bytes past an old EOF zero, through a crash?",
-               "eofzero");
-  app.require_subcommand(0, 1);
   RawOptions raw;
-  std::vector<std::pair<CLI::App*, const Subcommand*>> commands;
-  for (const auto& sub : Subcommands()) {
-    CLI::App* app_sub = app.add_subcommand(sub.name, sub.help);
-    sub.add_options(*app_sub, raw);
-    commands.push_back({app_sub, &sub});
-  }
+  SubcommandApps commands;
+  const auto app = BuildCommandLine(raw, &commands);
   std::vector<std::string> argv_store = {"eofzero"};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<const char*> argv;
@@ -154,15 +147,18 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   };
   Invocation inv;
   try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
+    app->parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
-    inv.help = parsed() ? parsed()->first->help() : app.help();
+    inv.help = app->help();  // the innermost subcommand's: "Usage: eofzero log show ..."
+    return inv;
+  } catch (const CLI::CallForVersion& e) {
+    inv.help = std::string(e.what()) + "\n";
     return inv;
   } catch (const CLI::ParseError& e) {
     return std::unexpected(std::string(e.what()));
   }
   if (!parsed()) {
-    inv.help = app.help();
+    inv.help = app->help();
     return inv;
   }
   const CLI::App* used = parsed()->first;
@@ -182,6 +178,8 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   }
   inv.command = parsed()->second->command;
   inv.list_steps = raw.list_steps;
+  inv.list_names = raw.list_names;
+  inv.generate = raw.generate;
   auto options = Validate(raw, inv.command == Command::kRun || inv.command == Command::kSweep);
   if (!options) return std::unexpected(options.error());
   inv.run = std::move(*options);

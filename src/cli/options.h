@@ -20,7 +20,20 @@
 
 namespace eofzero::cli {
 
-enum class Command { kRun, kList, kSelftest, kMatrix, kReport, kCleanup, kLog, kKernels, kSweep, kHelp };
+enum class Command {
+  kRun,
+  kList,
+  kSelftest,
+  kMatrix,
+  kReport,
+  kCleanup,
+  kLog,
+  kKernels,
+  kSweep,
+  kVersion,
+  kGenerate,
+  kHelp
+};
 
 // `eofzero log show LOG`, `eofzero log replay LOG --state S --image OUT`.
 struct LogOptions {
@@ -36,11 +49,13 @@ struct Invocation {
   suite::MatrixOptions matrix;         // kMatrix
   std::filesystem::path report_input;  // kReport: a JSON report to render again
   bool list_steps = false;             // kList: the step table instead of the cases
+  bool list_names = false;             // kList: the case names only, one a line
   suite::SweepOptions sweep;           // kSweep
   LogOptions log;                      // kLog
   std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
   suite::KernelsOptions kernels;                    // kKernels
-  std::string help;                    // kHelp
+  std::string generate;                // kGenerate: "man" or "bash-completion"
+  std::string help;                    // kHelp (or --version's line)
 };
 
 // args excludes the program name. The error string is the whole message

@@ -24,6 +24,8 @@ struct RawOptions {
   std::string shard, timeout, append, cache_dir;
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
+  bool list_names = false;  // list --names (for the bash completion)
+  std::string generate;     // generate man|bash-completion
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   std::string record;  // run --record DIR
@@ -32,6 +34,7 @@ struct RawOptions {
   std::string subset_samples = "32";
   std::string states_seed = "0";
   bool torn = false;
+  std::string server_timeout = "30";  // --server-timeout SECONDS (with --record)
   // log ACTION LOG [--state S --image OUT]
   std::string log_action, log_file, log_state, log_image;
   bool fstests = false;

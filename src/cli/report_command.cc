@@ -1,9 +1,12 @@
 // `eofzero report FILE.json`: a saved report rendered again in another format;
-// `eofzero report --merge A.json B.json ...`: shards' reports joined into one.
+// `eofzero report --merge A.json B.json ...`: shards' reports joined into one
+// (refused unless they are every slice of one run, once), exiting as the
+// whole run would.
 #include <iostream>
 
 #include "cli/command_setup.h"
 #include "cli/commands.h"
+#include "report/human_reporter.h"
 #include "report/json_report.h"
 #include "report/kernel_times.h"
 #include "report/report_output.h"
@@ -29,27 +32,34 @@ std::expected<report::RunRecord, Stop> Load(const std::filesystem::path& file) {
 
 int ReportCommand(const Invocation& inv) {
   report::RunRecord record;
-  if (inv.report_merge.empty()) {
+  const bool merge = !inv.report_merge.empty();
+  if (!merge) {
     auto loaded = Load(inv.report_input);
     if (!loaded) return ExitWith(loaded.error());
     record = std::move(*loaded);
   } else {
-    std::vector<report::RunRecord> shards;
+    std::vector<suite::NamedReport> shards;
     for (const auto& file : inv.report_merge) {
       auto loaded = Load(file);
       if (!loaded) return ExitWith(loaded.error());
-      shards.push_back(std::move(*loaded));
+      shards.push_back({file.string(), std::move(*loaded)});
     }
-    record = suite::MergeReports(shards);
+    auto merged = suite::MergeReports(shards);
+    if (!merged) return ExitWith({suite::kExitUsage, "--merge: " + merged.error()});
+    record = std::move(*merged);
   }
-  std::string text = report::RenderRecord(record, inv.run.format);
+  std::string text = inv.run.format == report::ReportFormat::kHuman
+                         ? report::RenderHumanReport(record)
+                         : report::RenderRecord(record, inv.run.format);
   if (inv.run.format == report::ReportFormat::kMarkdown)
     text += report::RenderKernelTimes(record, report::TableStyle::kMarkdown);
   else if (inv.run.format == report::ReportFormat::kHuman)
     text += report::RenderKernelTimes(record, report::TableStyle::kText);
   auto written = report::WriteReport(text, inv.run.output, std::cout);
   if (!written) return ExitWith({suite::kExitToolError, written.error()});
-  return suite::kExitPass;
+  // A merge stands for the whole run (a CI job's last step): its status is
+  // the run's, as a matrix's (1 on a new failure, 3 on an error).
+  return merge ? suite::MatrixExitStatus(record) : suite::kExitPass;
 }
 
 }  // namespace eofzero::cli

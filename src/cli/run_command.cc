@@ -18,10 +18,11 @@ int RunCommand(const Invocation& inv) {
   if (!catalog) return ExitWith(catalog.error());
   auto selected = PrepareSuite(inv.run, *catalog, inv.run.cases, "run");
   if (!selected) return ExitWith(selected.error());
-  report::ReportOutput output(inv.run.format, inv.run.output, std::cout,
-                              ::isatty(STDOUT_FILENO) == 1);
-  auto outcomes = suite::RunSuite(inv.run, *selected, output.reporter());
-  if (auto written = output.Write(); !written)
+  auto output = report::ReportOutput::Open(inv.run.format, inv.run.output, std::cout,
+                                           ::isatty(STDOUT_FILENO) == 1);
+  if (!output) return ExitWith({suite::kExitUsage, output.error()});
+  auto outcomes = suite::RunSuite(inv.run, *selected, (*output)->reporter());
+  if (auto written = (*output)->Write(); !written)
     return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested())
     std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())

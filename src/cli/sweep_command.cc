@@ -1,8 +1,8 @@
 // `eofzero sweep`: every selected case as one variant per durability
 // primitive × crash mode × crash point × distance (suite/sweep_plan.h), run
 // as `run` runs cases (one mkfs per configuration), reported in --format;
-// the human report ends with the sweep's table and a command per breaking
-// tuple.
+// the human report (on stdout, or in --output's file) ends with the sweep's
+// table and a command per breaking tuple; the JSON has each case's tuple.
 #include <unistd.h>
 
 #include <iostream>
@@ -20,7 +20,8 @@
 namespace eofzero::cli {
 namespace {
 
-// Passes everything on, and keeps a cell per variant for the table.
+// Passes everything on, and keeps each variant's tuple, its cell's letter
+// and its rerun command, for the record (RunRecord's sweep fields).
 class SweepCollector : public report::Reporter {
  public:
   SweepCollector(report::Reporter& next, const std::map<std::string, const suite::Variant*>& by_name,
@@ -41,48 +42,45 @@ class SweepCollector : public report::Reporter {
   }
   void CaseDone(const report::ConfigInfo& config, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override {
-    next_.CaseDone(config, run, verdict);
     auto it = by_name_.find(run.case_name);
-    if (it == by_name_.end()) return;
-    const suite::Variant& v = *it->second;
-    const std::string row = v.base + (v.distance.empty() ? "" : " " + v.distance);
-    const std::string key = config.Short() + "|" + row + "|" + v.primitive + "|" + v.crash + "|" +
-                            std::to_string(v.point);
-    const bool first = !index_.contains(key);
-    if (first) {
-      index_[key] = cells_.size();
-      cells_.push_back({});
+    if (it != by_name_.end()) {
+      const suite::Variant& v = *it->second;
+      report::CaseRecord::SweepTuple t;
+      t.base = v.base;
+      t.primitive = v.primitive;
+      t.crash = v.crash;
+      t.point = v.point;
+      t.distance = v.distance;
+      t.iteration = v.iteration;
+      t.code = report::SweepCode(verdict);
+      t.rerun = "eofzero sweep --fs " + config.fs + " --block-size " +
+                std::to_string(config.block_size) + " --case " + v.base + " --sync " +
+                v.primitive + " --crash " + v.crash + " --points " + std::to_string(v.point) +
+                (v.distance.empty() ? "" : " --distance " + v.distance) +
+                (options_.iterations > 1 ? " --iterations " + std::to_string(options_.iterations)
+                                         : "");
+      tuples_[{config.Label(), run.case_name}] = std::move(t);
     }
-    report::SweepCell& cell = cells_[index_[key]];
-    const char code = report::SweepCode(verdict);
-    ++cell.runs;
-    cell.passes += verdict.outcome == oracles::Outcome::kPass;
-    if (!first && verdict.outcome != oracles::Outcome::kFail) return;  // keep the failure
-    cell.config = config.Short();
-    cell.row = row;
-    cell.primitive = v.primitive;
-    cell.crash = v.crash;
-    cell.outcome = verdict.outcome;
-    cell.code = code;
-    cell.what = "crash after line " + std::to_string(v.point) + ": " + verdict.summary;
-    cell.rerun = "eofzero sweep --fs " + config.fs + " --block-size " +
-                 std::to_string(config.block_size) + " --case " + v.base + " --sync " +
-                 v.primitive + " --crash " + v.crash + " --points " + std::to_string(v.point) +
-                 (v.distance.empty() ? "" : " --distance " + v.distance) +
-                 (options_.iterations > 1 ? " --iterations " + std::to_string(options_.iterations)
-                                          : "");
+    next_.CaseDone(config, run, verdict);
   }
   void Interrupted(int signo) override { next_.Interrupted(signo); }
   void Finish(double seconds) override { next_.Finish(seconds); }
 
-  const std::vector<report::SweepCell>& cells() const { return cells_; }
+  // The record's cases with their tuples, and the sweep's axes.
+  void Amend(report::RunRecord& record) const {
+    record.command = "sweep";
+    record.sweep = report::RunRecord::SweepAxes{options_.primitives, options_.crashes};
+    for (auto& c : record.configs)
+      for (auto& r : c.cases)
+        if (auto it = tuples_.find({c.config.Label(), r.case_name}); it != tuples_.end())
+          r.sweep = it->second;
+  }
 
  private:
   report::Reporter& next_;
   const std::map<std::string, const suite::Variant*>& by_name_;
   const suite::SweepOptions& options_;
-  std::vector<report::SweepCell> cells_;
-  std::map<std::string, std::size_t> index_;
+  std::map<std::pair<std::string, std::string>, report::CaseRecord::SweepTuple> tuples_;
 };
 
 }  // namespace
@@ -103,15 +101,18 @@ int SweepCommand(const Invocation& inv) {
   if (variants.empty()) return ExitWith({suite::kExitUsage, "sweep: no tuple to run"});
   if (auto ok = PreflightCases(inv.run, variants); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
-  report::ReportOutput output(inv.run.format, inv.run.output, std::cout,
-                              ::isatty(STDOUT_FILENO) == 1);
-  SweepCollector collector(output.reporter(), by_name, inv.sweep);
+  auto output = report::ReportOutput::Open(inv.run.format, inv.run.output, std::cout,
+                                           ::isatty(STDOUT_FILENO) == 1);
+  if (!output) return ExitWith({suite::kExitUsage, output.error()});
+  SweepCollector collector((*output)->reporter(), by_name, inv.sweep);
   auto outcomes = suite::RunSuite(inv.run, variants, collector);
-  if (auto written = output.Write(); !written)
+  collector.Amend((*output)->record_to_amend());
+  // The tables end the human report wherever it goes, whatever file format
+  // --output gets besides.
+  (*output)->AppendToHuman(report::RenderSweepTable(report::SweepCells((*output)->record()),
+                                                    inv.sweep.primitives, inv.sweep.crashes));
+  if (auto written = (*output)->Write(); !written)
     return ExitWith({suite::kExitToolError, written.error()});
-  if (inv.run.format == report::ReportFormat::kHuman)
-    std::cout << report::RenderSweepTable(collector.cells(), inv.sweep.primitives,
-                                          inv.sweep.crashes);
   if (os::InterruptRequested())
     std::cerr << "eofzero: " << report::Interruption(os::InterruptSignal())
               << "; everything this run created was released\n";

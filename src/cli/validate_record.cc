@@ -41,13 +41,29 @@ std::expected<void, std::string> ValidateCrashStates(const RawOptions& raw, suit
 
 std::expected<void, std::string> ValidateRecord(const RawOptions& raw, suite::RunOptions& o) {
   if (auto states = ValidateCrashStates(raw, o); !states) return states;
+  if (raw.record.empty() && raw.server_timeout != "30")
+    return std::unexpected("--server-timeout: needs --record DIR (it is the recording's server)");
   if (raw.record.empty()) return {};
+  auto timeout = ParseU32("--server-timeout", raw.server_timeout);
+  if (!timeout) return std::unexpected(timeout.error());
+  if (*timeout < 1 || *timeout > 3600)
+    return std::unexpected("--server-timeout: " + raw.server_timeout +
+                           " is not a number of seconds from 1 to 3600");
+  o.server_timeout = std::chrono::seconds(*timeout);
   std::error_code ec;
-  if (!std::filesystem::is_directory(raw.record, ec))
+  // A folder, or one to make (as --output makes its file): its own folder
+  // must be there. It is made once the run starts (cli::PrepareSuite).
+  const std::filesystem::path dir = std::filesystem::absolute(raw.record, ec);
+  if (std::filesystem::exists(std::filesystem::symlink_status(dir, ec)) &&
+      !std::filesystem::is_directory(dir, ec))
     return std::unexpected("--record: " + raw.record + " is not a directory");
+  if (!std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir.parent_path(), ec))
+    return std::unexpected("--record: " + raw.record + " does not exist, and " +
+                           dir.parent_path().string() +
+                           " (where it would be made) is not a directory");
   if (!raw.scratch_dev.empty())
     return std::unexpected("--record: records images only, not " + raw.scratch_dev_from);
-  o.record_dir = std::filesystem::absolute(raw.record, ec);
+  o.record_dir = dir;
   return {};
 }
 

@@ -1,5 +1,6 @@
 #include "cli/names.h"
 #include "cli/validate.h"
+#include "os/user_files.h"
 
 namespace eofzero::cli {
 
@@ -20,6 +21,11 @@ std::expected<void, std::string> ValidateReportOptions(const RawOptions& raw, bo
       return std::unexpected("--output: " + parent.string() + " is not a directory");
     if (std::filesystem::is_directory(o.output, ec))
       return std::unexpected("--output: " + raw.output + " is a directory");
+    // Never a FIFO (the open would wait for a reader), a device, a symbolic
+    // link or a file with another name: refused now, before anything is
+    // built, and again by the open that writes it.
+    if (auto writable = os::CheckOutputFile(o.output); !writable)
+      return std::unexpected("--output: " + writable.error().Message());
   }
   if (!run_command && o.format == report::ReportFormat::kFstests)
     return std::unexpected("--format: fstests is for `eofzero run` only");

@@ -15,7 +15,7 @@
 
 namespace eofzero::engine {
 
-// Limits on what a case file may say (the README's case language lists
+// Limits on what a case file may say (docs/cases.md's case language lists
 // them); anything beyond one is an error when the file is loaded.
 inline constexpr std::size_t kMaxCaseFileBytes = 1 << 20;
 // A case's name and a `file` word: letters, digits, - _ . and at most this

@@ -14,7 +14,8 @@
 
 namespace eofzero::engine {
 
-// The variables a case can use, with their meaning (for the README and errors).
+// The variables a case can use, with their meaning (for docs/cases.md, the man
+// page and errors).
 struct VariableInfo {
   const char* name;
   const char* meaning;

@@ -2,8 +2,8 @@
 // has (engine/steps.cc): its name, flags and arguments, its help and an
 // example, what it asks of the filesystem (checked before anything is
 // built), and its handler. The parser, the preflight, the interpreter, the
-// README's step table (checked by a test) and the examples test all read
-// the registry: adding a step is one entry there.
+// step table in docs/cases.md (checked by a test), the man page and the
+// examples test all read the registry: adding a step is one entry there.
 #pragma once
 
 #include <cstdint>
@@ -60,18 +60,18 @@ struct StepDef {
   const char* flags;        // getopt style: "S:Da" (':' = the flag takes a number)
   const char* positionals;  // 'n' a number or {expression}, 'w' a word (a file name)
   const char* usage;        // "pwrite [-S pat] [-D] off len"
-  const char* help;         // what it does, for the README's step table
+  const char* help;         // what it does, for docs/cases.md's step table and the man page
   const char* example;      // a valid line, tested
   bool xfs_io;              // an xfs_io command, meaning what xfs_io means; else eofzero's own
   StepRole role;
   os::Status (*run)(Interpreter& in, const Step& step);
   StepDemand (*demand)(const StepNumbers& n, const StepFlagValues& flag);  // nullptr: none
   // The flags that are eofzero's own on an xfs_io command (xfs_io has none
-  // such): the README's vocabulary table lists them as extensions.
+  // such): docs/cases.md's step table names them as eofzero's own.
   const char* own_flags = "";
 };
 
-// Every step, in the order the README lists them.
+// Every step, in the order docs/cases.md and the man page list them.
 std::span<const StepDef> StepDefs();
 // The step called `name`, or nullptr.
 const StepDef* FindStep(std::string_view name);

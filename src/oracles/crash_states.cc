@@ -59,6 +59,11 @@ void JudgeCrashStates(CrashStates& s) {
     s.summary = "no crash state checked: " + s.error;
     return;
   }
+  if (!s.not_run.empty()) {
+    s.outcome = Outcome::kError;
+    s.summary = "not run: " + s.not_run;
+    return;
+  }
   if (s.states.empty()) {
     s.outcome = s.not_checked.empty() ? Outcome::kError : Outcome::kSkip;
     s.summary = "no crash state checked: " +

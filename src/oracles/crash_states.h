@@ -47,7 +47,10 @@ struct CrashStates {
   std::string case_name;
   std::string case_file;
   std::string log;            // the write log they come from
-  std::string not_checked;    // why there are none (no crash, the case failed, ...): a SKIP
+  std::string not_checked;    // why there are none (no crash, the case skipped, ...): a SKIP
+  // Why they were not checked because the case itself did not run to its end
+  // (an interrupt, an ERROR): an ERROR that did not run (report's not_run).
+  std::string not_run;
   std::string error;          // why none could be checked (a cut or damaged log, ...): an ERROR
   std::uint64_t first_barrier = 0, last_barrier = 0;
   std::size_t window_changes = 0;  // block writes, discards and zero-ranges in the window

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct InvariantBreak {
   std::uint64_t offset = 0;  // the first wrong byte (kLegalSize: the size)
   std::uint64_t count = 0;   // wrong bytes in this read
   std::string evidence;      // one line
+  // Which read it was: an oracle's read of the EOF block (nullopt), or the
+  // crash model's read-back of these file offsets after the crash
+  // (engine::CaseRun::file_views) through `oracle`.
+  std::optional<ByteRange> read_back;
 };
 
 class CrashModel {

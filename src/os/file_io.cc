@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "os/aligned_buffer.h"
+#include "os/user_files.h"
 
 namespace eofzero::os {
 Status WriteAll(int fd, ByteView data, std::uint64_t offset, const std::string& what) {
@@ -174,15 +175,6 @@ int RemoveOne(const char* path, const struct stat* st, int type, struct FTW*) {
     g_removed_bytes += static_cast<std::uint64_t>(st->st_blocks) * 512;
   }
   return 0;
-}
-
-const char* FileTypeName(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a file";
 }
 
 Status CheckRegular(const struct stat& st, std::uint64_t max_bytes) {

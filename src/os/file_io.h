@@ -69,7 +69,8 @@ std::uint32_t PageSize();
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path);
 
 // Writes `text` to `path`, created or truncated, without ever blocking on
-// the open: a FIFO with no reader is an error (ENXIO), not a hang.
+// the open: a FIFO with no reader is an error (ENXIO), not a hang. For the
+// kernel's files (sysfs); a file the user names is os/user_files.h's.
 Status WriteTextFile(const std::filesystem::path& path, const std::string& text);
 
 // A regular file of at most `max_bytes`, read whole. Anything else is refused

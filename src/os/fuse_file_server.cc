@@ -326,7 +326,8 @@ int FdBacking::StatFs(struct statvfs& out) { return ::fstatvfs(fd_, &out) < 0 ? 
 
 Result<FuseFileServer> FuseFileServer::Start(const std::string& mount_dir, const std::string& name,
                                              FileBacking& backing, FileEvents& events,
-                                             const std::vector<int>& keep_fds) {
+                                             const std::vector<int>& keep_fds,
+                                             std::chrono::milliseconds answer_deadline) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return FailErrno("pipe2 for the FUSE server");
   UniqueFd read_end(fds[0]), write_end(fds[1]);
@@ -354,19 +355,31 @@ Result<FuseFileServer> FuseFileServer::Start(const std::string& mount_dir, const
     return Fail(ErrorKind::kSystem,
                 "FUSE server: " + (said.empty() ? std::string("ended before mounting") : said));
   }
+  server.watchdog_ = FuseWatchdog::Start(mount_dir, pid, answer_deadline);
   return server;
 }
 
 FuseFileServer::FuseFileServer(FuseFileServer&& other) noexcept
     : mount_dir_(std::move(other.mount_dir_)),
       name_(std::move(other.name_)),
-      pid_(std::exchange(other.pid_, -1)) {}
+      pid_(std::exchange(other.pid_, -1)),
+      watchdog_(std::move(other.watchdog_)) {}
+
+std::string FuseFileServer::Unanswered() const { return watchdog_ ? watchdog_->Fired() : ""; }
 
 Status FuseFileServer::Stop() {
   if (pid_ < 0) return {};
   const pid_t pid = std::exchange(pid_, -1);
-  auto unmounted = UnmountFuseServerMount(mount_dir_, 5000);
+  const std::string unanswered = watchdog_ ? watchdog_->Stop() : "";
+  watchdog_.reset();
+  auto unmounted = UnmountFuseServerMount(mount_dir_, unanswered.empty() ? 5000 : 0);
   int status = 0;
+  if (!unanswered.empty()) {  // it answers nothing: an unmount is no reason for it to end
+    ::kill(pid, SIGKILL);     // our own child, by its pid
+    ::waitpid(pid, &status, 0);
+    return Fail(ErrorKind::kSystem, "the FUSE server on " + mount_dir_ + ": " + unanswered +
+                                        "; it was killed");
+  }
   if (!WaitFor(pid, 10000, status)) {
     ::kill(pid, SIGKILL);  // our own child, by its pid
     ::waitpid(pid, &status, 0);
@@ -375,8 +388,9 @@ Status FuseFileServer::Stop() {
   }
   if (!unmounted) return std::unexpected(unmounted.error());
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return Fail(ErrorKind::kSystem, "the FUSE server on " + mount_dir_ +
-                                        " failed to log or apply a request (see its log)");
+    return Fail(ErrorKind::kSystem,
+                "the FUSE server on " + mount_dir_ +
+                    " failed to apply a request or to tell of one (its FileEvents said so)");
   return {};
 }
 

@@ -17,13 +17,16 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "os/bytes.h"
 #include "os/error.h"
+#include "os/fuse_watchdog.h"
 
 namespace eofzero::os {
 
@@ -91,16 +94,25 @@ Status SelectServed(const std::string& served_file, std::uint64_t which);
 // The fstype a served file's mount has in the mount table.
 inline constexpr const char* kFuseServerFsType = "fuse.eofzero-record";
 
+// How long a server may leave a request unanswered before its connection is
+// aborted (os/fuse_watchdog.h), unless told otherwise.
+inline constexpr std::chrono::milliseconds kDefaultAnswerDeadline{30000};
+
 class FuseFileServer {
  public:
   // Mounts a FUSE filesystem on `mount_dir` (an empty folder) whose one file
   // `name` is `backing`, served by a forked child that keeps `keep_fds` open
   // (and no other of this process's descriptors: the backing's and the
-  // events' must be among them) and calls `events`. Call it while this
-  // process is single-threaded. Returns once the mount is there.
+  // events' must be among them) and calls `events`. Call it while no other
+  // thread of this process can hold a lock the child needs (the only threads
+  // are other servers' watchdogs, which take none of the child's). Returns
+  // once the mount is there, watched (os/fuse_watchdog.h): a request left
+  // unanswered for `answer_deadline` aborts the connection.
   static Result<FuseFileServer> Start(const std::string& mount_dir, const std::string& name,
                                       FileBacking& backing, FileEvents& events,
-                                      const std::vector<int>& keep_fds);
+                                      const std::vector<int>& keep_fds,
+                                      std::chrono::milliseconds answer_deadline =
+                                          kDefaultAnswerDeadline);
   FuseFileServer(FuseFileServer&& other) noexcept;
   FuseFileServer& operator=(FuseFileServer&&) = delete;
   // Stop(), warning on failure.
@@ -109,9 +121,13 @@ class FuseFileServer {
   std::string file_path() const { return mount_dir_ + "/" + name_; }
   const std::string& mount_dir() const { return mount_dir_; }
   pid_t pid() const { return pid_; }
+  // Why the watchdog aborted the server's connection (it left a request
+  // unanswered: every request to it fails since), or "" while it answers.
+  std::string Unanswered() const;
   // Unmounts (retrying while the file is still in use, e.g. by a loop device
   // being released; lazily as a last resort) and waits for the server to
-  // end. An error when the server reported a failure or had to be killed.
+  // end. An error when the server reported a failure, stopped answering, or
+  // had to be killed (one that stopped answering is killed at once).
   Status Stop();
 
  private:
@@ -120,6 +136,7 @@ class FuseFileServer {
   std::string mount_dir_;
   std::string name_;
   pid_t pid_ = -1;
+  std::unique_ptr<FuseWatchdog> watchdog_;
 };
 
 // Unmounts the served-file mount on `target` (nothing when what is mounted

@@ -16,7 +16,7 @@ std::string RenderCaseList(const std::vector<engine::CaseSpec>& cases,
                            const std::vector<std::filesystem::path>& cases_dirs);
 
 // The case language's steps as a markdown table (`list --steps`, and the
-// README's table): usage, where it comes from (xfs_io, with eofzero's own
+// table in docs/cases.md): usage, where it comes from (xfs_io, with eofzero's own
 // flags named, or eofzero), what it does.
 std::string RenderStepTable();
 

@@ -69,7 +69,7 @@ CaseRecord MakeCrashStatesRecord(const ConfigInfo& config, const oracles::CrashS
   r.case_file = s.case_file;
   r.outcome = s.outcome;
   r.summary = s.summary;
-  r.reason = s.not_checked;
+  r.reason = !s.not_run.empty() ? s.not_run : s.not_checked;
   if (s.outcome == oracles::Outcome::kFail || s.outcome == oracles::Outcome::kError)
     r.evidence = RenderCrashStatesEvidence(config, s);
   for (const auto& st : s.states) {
@@ -82,7 +82,8 @@ CaseRecord MakeCrashStatesRecord(const ConfigInfo& config, const oracles::CrashS
   }
   if (!s.planted_bad_write.empty()) r.notes.push_back("control: " + s.planted_bad_write);
   r.seconds = s.seconds;
-  r.not_run = !s.interrupted.empty() && s.states.empty();
+  // Kept from running or from finishing, as a case is (README: not_run).
+  r.not_run = !s.not_run.empty() || !s.interrupted.empty();
   auto& d = r.detail;
   d["crash_states"] = {{"log", s.log},
                        {"first_barrier", s.first_barrier},

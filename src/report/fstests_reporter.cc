@@ -6,13 +6,14 @@
 
 #include "report/human_reporter.h"
 #include "report/record.h"
+#include "report/tool_version.h"
 
 namespace eofzero::report {
 
 using oracles::Outcome;
 
 void FstestsReporter::RunStarted(const std::string& kernel) {
-  spdlog::info("eofzero on Linux {}", kernel);
+  spdlog::info("{} on Linux {}", ToolIdentity(ThisTool()), kernel);
 }
 
 void FstestsReporter::ConfigReady(const ConfigInfo& config) {

@@ -1,11 +1,14 @@
 #include "report/human_reporter.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "report/crash_states_report.h"
 #include "report/hexdump.h"
+#include "report/sweep_table.h"
 #include "report/table.h"
+#include "report/tool_version.h"
 #include "report/views_evidence.h"
 
 namespace eofzero::report {
@@ -25,9 +28,11 @@ std::string ConfigInfo::Short() const {
 
 namespace {
 
-std::string Seconds(double s) {
+// To the millisecond first, as the JSON keeps it: a report read back prints
+// the same figure as the run did.
+std::string CaseSeconds(double s) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fs", s);
+  std::snprintf(buf, sizeof buf, "%.2fs", std::round(s * 1000) / 1000);
   return buf;
 }
 
@@ -38,6 +43,15 @@ std::string Ranges(const std::vector<ByteRange>& ranges) {
     s += "[" + std::to_string(r.begin) + ", " + std::to_string(r.end) + ")";
   }
   return s;
+}
+
+std::string ConfigReadyLine(const ConfigInfo& config) {
+  return "== " + config.Label() + " on " + config.device + ": " + config.mkfs_command +
+         (config.mount_options.empty() ? "" : "; mount -o " + config.mount_options) + "\n";
+}
+
+std::string ConfigFailedLine(const ConfigInfo& config, const std::string& error) {
+  return "== " + config.Label() + ": could not set up: " + error + "\n";
 }
 
 }  // namespace
@@ -58,8 +72,9 @@ std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
        << ", expected " << verdict.wrong_size->expected << "\n";
   for (const auto& b : verdict.invariants)
     os << "    invariant '" << oracles::InvariantName(b.invariant) << "' ("
-       << engine::OracleName(b.oracle) << ", " << engine::PhaseName(b.phase) << "): " << b.evidence
-       << "\n";
+       << (b.read_back ? "read back by the crash model: " : "") << engine::OracleName(b.oracle)
+       << (b.read_back ? " of " + Ranges({*b.read_back}) : "") << ", "
+       << engine::PhaseName(b.phase) << "): " << b.evidence << "\n";
   if (!verdict.invariants.empty() && !verdict.legal_sizes.empty())
     os << "    the crash model allows a size of " << verdict.legal_sizes << " after the crash\n";
   if (!run.written.empty()) {
@@ -117,52 +132,91 @@ void HumanReporter::ClearTransient() {
 
 void HumanReporter::RunStarted(const std::string& kernel) {
   record_.RunStarted(kernel);
-  out_ << "eofzero on Linux " << kernel << "\n";
+  out_ << ToolIdentity(ThisTool()) << " on Linux " << kernel << "\n";
   out_.flush();
 }
 
 void HumanReporter::ConfigReady(const ConfigInfo& config) {
   record_.ConfigReady(config);
   ClearTransient();
-  out_ << "== " << config.Label() << " on " << config.device << ": " << config.mkfs_command
-       << (config.mount_options.empty() ? "" : "; mount -o " + config.mount_options) << "\n";
+  out_ << ConfigReadyLine(config);
   out_.flush();
 }
 
 void HumanReporter::ConfigFailed(const ConfigInfo& config, const std::string& error) {
   record_.ConfigFailed(config, error);
   ClearTransient();
-  out_ << "== " << config.Label() << ": could not set up: " << error << "\n";
+  out_ << ConfigFailedLine(config, error);
   out_.flush();
+}
+
+std::string RenderCaseLines(const ConfigInfo& config, const CaseRecord& r,
+                            const std::string& place) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ", oracles::OutcomeName(r.outcome),
+                place.c_str(), config.Short().c_str(), r.case_name.c_str(),
+                CaseSeconds(r.seconds).c_str());
+  std::string out = line + r.summary + "\n" + r.evidence;
+  if (place != "states")  // a crash states' notes (the control) are in their evidence
+    for (const auto& note : r.notes) out += "    note: " + note + "\n";
+  return out;
+}
+
+std::string RenderClosing(const RunRecord& record) {
+  int counts[4] = {0, 0, 0, 0};  // indexed by oracles::Outcome
+  std::size_t cases = 0;
+  for (const auto& c : record.configs)
+    for (const auto& r : c.cases) {
+      ++counts[static_cast<int>(r.outcome)];
+      cases += !r.detail.contains("crash_states");
+    }
+  std::ostringstream os;
+  if (cases > 1) os << "\n" << RenderTable(record, TableStyle::kText) << "\n";
+  os << counts[static_cast<int>(Outcome::kPass)] << " passed, "
+     << counts[static_cast<int>(Outcome::kFail)] << " failed, "
+     << counts[static_cast<int>(Outcome::kSkip)] << " skipped, "
+     << counts[static_cast<int>(Outcome::kError)] << " errors in " << CaseSeconds(record.seconds);
+  if (record.interrupted_by) os << "; " << InterruptionSummary(record);
+  os << "\n";
+  return os.str();
+}
+
+std::string RenderHumanReport(const RunRecord& record) {
+  std::size_t planned = 0, done = 0;
+  for (const auto& c : record.configs)
+    for (const auto& r : c.cases) planned += !r.detail.contains("crash_states");
+  std::string out = ToolIdentity(record.tool) + " on Linux " + record.kernel + "\n";
+  for (const auto& c : record.configs) {
+    if (!c.setup_error.empty())
+      out += ConfigFailedLine(c.config, c.setup_error);
+    else if (!c.config.mkfs_command.empty() || !c.config.device.empty())
+      out += ConfigReadyLine(c.config);
+    for (const auto& r : c.cases) {
+      const bool states = r.detail.contains("crash_states");
+      out += RenderCaseLines(c.config, r,
+                             states ? "states"
+                                    : std::to_string(++done) + "/" + std::to_string(planned));
+    }
+  }
+  out += RenderClosing(record);
+  if (record.sweep)
+    out += RenderSweepTable(SweepCells(record), record.sweep->primitives, record.sweep->crashes);
+  return out;
 }
 
 void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                              const oracles::Verdict& verdict) {
   record_.CaseDone(config, run, verdict);
-  ++counts_[static_cast<int>(verdict.outcome)];
   ++done_;
   ClearTransient();
-  char line[160];
-  std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ",
-                oracles::OutcomeName(verdict.outcome), Place().c_str(), config.Short().c_str(),
-                run.case_name.c_str(), Seconds(run.seconds).c_str());
-  out_ << line << verdict.summary << "\n";
-  if (verdict.outcome == Outcome::kFail) out_ << RenderEvidence(config, run, verdict);
-  for (const auto& note : run.notes) out_ << "    note: " << note << "\n";
+  out_ << RenderCaseLines(config, record_.last(), Place());
   out_.flush();
 }
 
 void HumanReporter::CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) {
   record_.CrashStatesDone(config, states);
-  ++counts_[static_cast<int>(states.outcome)];
   ClearTransient();
-  char line[160];
-  std::snprintf(line, sizeof line, "%-5s %-7s %-8s %-28s %7s  ", oracles::OutcomeName(states.outcome),
-                "states", config.Short().c_str(), CrashStatesName(states.case_name).c_str(),
-                Seconds(states.seconds).c_str());
-  out_ << line << states.summary << "\n";
-  if (states.outcome == Outcome::kFail || states.outcome == Outcome::kError)
-    out_ << RenderCrashStatesEvidence(config, states);
+  out_ << RenderCaseLines(config, record_.last(), "states");
   out_.flush();
 }
 
@@ -177,13 +231,7 @@ void HumanReporter::CaseStarted(const ConfigInfo& config, const std::string& cas
 void HumanReporter::Finish(double seconds) {
   record_.Finish(seconds);
   ClearTransient();
-  if (done_ > 1) out_ << "\n" << RenderTable(record_.record(), TableStyle::kText) << "\n";
-  out_ << counts_[static_cast<int>(Outcome::kPass)] << " passed, "
-       << counts_[static_cast<int>(Outcome::kFail)] << " failed, "
-       << counts_[static_cast<int>(Outcome::kSkip)] << " skipped, "
-       << counts_[static_cast<int>(Outcome::kError)] << " errors in " << Seconds(seconds);
-  if (record_.record().interrupted_by) out_ << "; " << InterruptionSummary(record_.record());
-  out_ << "\n";
+  out_ << RenderClosing(record_.record());
   out_.flush();
 }
 

@@ -18,6 +18,19 @@ namespace eofzero::report {
 std::string RenderEvidence(const ConfigInfo& config, const engine::CaseRun& run,
                            const oracles::Verdict& verdict);
 
+// A case's line as the human report prints it ("PASS  3/6  ext4/4k
+// truncate_up  0.12s  summary"), then its evidence and its notes. `place` is
+// "3/6" (its place in the run), or "states" for a case's crash states.
+std::string RenderCaseLines(const ConfigInfo& config, const CaseRecord& record,
+                            const std::string& place);
+// The end of the human report: the table (when there is more than one case)
+// and the "N passed, N failed, ..." line, with an interruption's summary.
+std::string RenderClosing(const RunRecord& record);
+// A finished record as the human report printed it while the run went (the
+// order of the records, which puts a configuration's skips after its `==`
+// line), then a sweep's tables: what `eofzero report FILE.json` shows.
+std::string RenderHumanReport(const RunRecord& record);
+
 class HumanReporter : public Reporter {
  public:
   explicit HumanReporter(std::ostream& out, bool interactive = false)
@@ -42,8 +55,7 @@ class HumanReporter : public Reporter {
   bool transient_shown_ = false;
   std::size_t planned_ = 0;
   std::size_t done_ = 0;
-  RecordingReporter record_;  // for the closing table
-  int counts_[4] = {0, 0, 0, 0};  // indexed by oracles::Outcome
+  RecordingReporter record_;  // for the case lines and the closing table
 };
 
 }  // namespace eofzero::report

@@ -85,6 +85,31 @@ json Optional(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+json SweepTupleJson(const CaseRecord::SweepTuple& t) {
+  return {{"case", t.base},
+          {"primitive", t.primitive},
+          {"crash", t.crash},
+          {"point", t.point},
+          {"distance", t.distance},
+          {"iteration", t.iteration},
+          {"code", std::string(1, t.code)},
+          {"rerun", t.rerun}};
+}
+
+// `doc` with what says which command made the report, which shard it is,
+// and a sweep's axes.
+json WithRunFields(const RunRecord& record, json doc) {
+  doc["command"] = ReportKind(record);
+  doc["shard"] = record.shard ? json{{"index", record.shard->index},
+                                     {"count", record.shard->count},
+                                     {"of", record.shard->of}}
+                              : json(nullptr);
+  doc["sweep"] = record.sweep ? json{{"primitives", record.sweep->primitives},
+                                     {"crashes", record.sweep->crashes}}
+                              : json(nullptr);
+  return doc;
+}
+
 // A required member of the wanted JSON type, or an error naming it.
 template <typename T>
 std::expected<T, std::string> Member(const json& o, const char* key, const std::string& where) {
@@ -95,6 +120,30 @@ std::expected<T, std::string> Member(const json& o, const char* key, const std::
   } catch (const json::exception&) {
     return std::unexpected(where + ": \"" + key + "\" has the wrong type");
   }
+}
+
+std::expected<CaseRecord::SweepTuple, std::string> SweepTupleFromJson(const json& o,
+                                                                      const std::string& where) {
+  if (!o.is_object()) return std::unexpected(where + ": not an object");
+  CaseRecord::SweepTuple t;
+  auto base = Member<std::string>(o, "case", where);
+  if (!base) return std::unexpected(base.error());
+  t.base = *base;
+  auto primitive = Member<std::string>(o, "primitive", where);
+  if (!primitive) return std::unexpected(primitive.error());
+  t.primitive = *primitive;
+  auto crash = Member<std::string>(o, "crash", where);
+  if (!crash) return std::unexpected(crash.error());
+  t.crash = *crash;
+  auto code = Member<std::string>(o, "code", where);
+  if (!code) return std::unexpected(code.error());
+  if (code->size() != 1) return std::unexpected(where + ": \"code\" is not one letter");
+  t.code = code->front();
+  t.point = o.value("point", 0);
+  t.distance = o.value("distance", "");
+  t.iteration = o.value("iteration", 1);
+  t.rerun = o.value("rerun", "");
+  return t;
 }
 
 std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::string& where) {
@@ -126,6 +175,11 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
     auto findings = Member<std::vector<std::string>>(*it, "findings", here + ".expected_failure");
     if (!findings) return std::unexpected(findings.error());
     r.expected_failure = ExpectedFailure{*reason, *findings};
+  }
+  if (auto it = o.find("sweep"); it != o.end() && !it->is_null()) {
+    auto tuple = SweepTupleFromJson(*it, here + ".sweep");
+    if (!tuple) return std::unexpected(tuple.error());
+    r.sweep = std::move(*tuple);
   }
   r.detail = json::object();
   for (const char* key :
@@ -179,7 +233,10 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
                                  {"phase", engine::PhaseName(b.phase)},
                                  {"offset", b.offset},
                                  {"count", b.count},
-                                 {"evidence", b.evidence}});
+                                 {"evidence", b.evidence},
+                                 {"read_back", b.read_back ? json{b.read_back->begin,
+                                                                  b.read_back->end}
+                                                           : json(nullptr)}});
   d["crash_model"] = std::move(model);
   d["race_findings"] = run.race_findings;
   return d;
@@ -206,6 +263,7 @@ json ToJson(const RunRecord& record) {
                 {"standing", StandingName(StandingOf(r))},
                 {"not_run", r.not_run}};
       o.update(r.detail);
+      if (r.sweep) o["sweep"] = SweepTupleJson(*r.sweep);
       cases.push_back(std::move(o));
     }
     configs.push_back({{"name", c.config.name},
@@ -227,13 +285,19 @@ json ToJson(const RunRecord& record) {
   if (record.interrupted_by)
     interrupted = {{"signal", record.interrupted_by},
                    {"name", os::SignalName(record.interrupted_by)}};
-  return {{"tool", "eofzero"},
-          {"schema", kJsonSchemaVersion},
-          {"kernel", record.kernel},
-          {"started", record.started},
-          {"seconds", Rounded(record.seconds)},
-          {"interrupted", std::move(interrupted)},
-          {"configurations", std::move(configs)}};
+  // "tool" stays the plain name readers check; the version and commit are
+  // keys of their own (null when not known).
+  auto known = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json doc = {{"tool", "eofzero"},
+              {"tool_version", known(record.tool.version)},
+              {"tool_commit", known(record.tool.commit)},
+              {"schema", kJsonSchemaVersion},
+              {"kernel", record.kernel},
+              {"started", record.started},
+              {"seconds", Rounded(record.seconds)},
+              {"interrupted", std::move(interrupted)},
+              {"configurations", std::move(configs)}};
+  return WithRunFields(record, std::move(doc));
 }
 
 namespace {
@@ -245,6 +309,13 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     return std::unexpected("JSON report schema " + doc.value("schema", json(0)).dump() +
                            ", expected " + std::to_string(kJsonSchemaVersion));
   RunRecord record;
+  // Absent (a report from before they were recorded) or null: not known.
+  for (auto [key, into] : {std::pair{"tool_version", &record.tool.version},
+                           std::pair{"tool_commit", &record.tool.commit}})
+    if (auto it = doc.find(key); it != doc.end() && !it->is_null()) {
+      if (!it->is_string()) return std::unexpected(std::string("report: \"") + key + "\" is not a string");
+      *into = it->get<std::string>();
+    }
   record.kernel = doc.value("kernel", "");
   record.started = doc.value("started", "");
   record.seconds = doc.value("seconds", 0.0);
@@ -254,6 +325,26 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
                                   : std::unexpected("report: \"interrupted\" is not an object");
     if (!signal) return std::unexpected(signal.error());
     record.interrupted_by = *signal;
+  }
+  record.command = doc.value("command", "");  // absent in reports written before it existed
+  if (auto it = doc.find("shard"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return std::unexpected("report: \"shard\" is not an object");
+    auto index = Member<std::size_t>(*it, "index", "report.shard");
+    if (!index) return std::unexpected(index.error());
+    auto count = Member<std::size_t>(*it, "count", "report.shard");
+    if (!count) return std::unexpected(count.error());
+    if (*count == 0 || *index == 0 || *index > *count)
+      return std::unexpected("report.shard: " + std::to_string(*index) + "/" +
+                             std::to_string(*count) + " is not a slice K/M with 1 <= K <= M");
+    record.shard = RunRecord::Shard{*index, *count, it->value("of", "")};
+  }
+  if (auto it = doc.find("sweep"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return std::unexpected("report: \"sweep\" is not an object");
+    auto primitives = Member<std::vector<std::string>>(*it, "primitives", "report.sweep");
+    if (!primitives) return std::unexpected(primitives.error());
+    auto crashes = Member<std::vector<std::string>>(*it, "crashes", "report.sweep");
+    if (!crashes) return std::unexpected(crashes.error());
+    record.sweep = RunRecord::SweepAxes{*primitives, *crashes};
   }
   auto configs = Member<json>(doc, "configurations", "report");
   if (!configs) return std::unexpected(configs.error());

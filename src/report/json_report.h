@@ -9,6 +9,10 @@
 // and no "not_run": it ended by itself and ran every case it lists):
 //   {tool, schema, kernel, started, seconds,
 //    interrupted: null | {signal, name},
+//    command: "run" | "sweep" | "matrix" | "kernels",
+//    shard: null | {index, count, of} (kernels --shard K/M: the slice, and
+//           the whole run's selection, the same in every shard),
+//    sweep: null | {primitives, crashes} (the sweep's columns, in order),
 //    configurations: [
 //     {name, fs, block_size, mkfs_command, mount_options, device, setup_error,
 //      guest {kernel, origin, release, boot_seconds, run_seconds} (kernels only),
@@ -19,6 +23,8 @@
 //               oracles: [{oracle, phase, clean, gap, bytes_examined, nonzero,
 //                          sentinel, dirty, base_offset, file_size, note}],
 //               sizes, fsck, disagreements,
+//               sweep {case, primitive, crash, point, distance, iteration,
+//                      code, rerun} (sweep only: the tuple and its cell),
 //               disk_views: null | {kernel, disk: {source, how, fsck},
 //                                    unavailable, extra_seconds,
 //                                    agree, differences, metadata_tool,

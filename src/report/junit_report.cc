@@ -118,6 +118,8 @@ std::string RenderJunit(const RunRecord& record) {
       Property(props, "boot_seconds", fmt::format("{:.1f}", c.guest->boot_seconds));
       Property(props, "run_seconds", fmt::format("{:.1f}", c.guest->run_seconds));
     }
+    if (!record.tool.version.empty()) Property(props, "eofzero_version", record.tool.version);
+    if (!record.tool.commit.empty()) Property(props, "eofzero_commit", record.tool.commit);
     Property(props, "fs", c.config.fs);
     Property(props, "block_size", std::to_string(c.config.block_size));
     Property(props, "mkfs_command", c.config.mkfs_command);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "scratch/log_replay.h"
+#include <sstream>
 
 namespace eofzero::report {
 namespace {
@@ -18,55 +18,73 @@ std::string Preview(const LogRecord& r) {
   return s + (r.payload.size() > 8 ? "..." : "");
 }
 
-std::string Summary(const std::string& name, const scratch::ParsedLog& log) {
-  std::uint64_t written = 0;
-  for (const auto& r : log.records)
-    if (r.type == RecordType::kWrite) written += r.length;
-  std::string s = fmt::format(
-      "{}: image {} bytes, sectors of {}, blocks of {}, base all zeros; {} records, {} barriers, "
-      "{} bytes written",
-      name, log.header.image_bytes, log.header.sector_size, log.header.block_size,
-      log.records.size(), scratch::BarrierCount(log), written);
-  if (!log.damage.empty())
-    s += "; damaged: " + log.damage + " (what follows it is not read)";
-  else if (!log.ended)
-    s += "; cut short (no end record: the recorder did not close it)";
-  return s + "\n";
-}
-
 }  // namespace
 
-std::string RenderLogListing(const std::string& name, const scratch::ParsedLog& log) {
-  std::string out = Summary(name, log);
-  std::uint64_t epoch = 0, change = 0;
-  out += "epoch 0 (from the start to barrier 1)\n";
-  for (const auto& r : log.records) {
-    switch (r.type) {
-      case RecordType::kStep:
-        out += fmt::format("  step {}: {}\n", r.offset,
-                           std::string(r.payload.begin(), r.payload.end()));
-        break;
-      case RecordType::kBarrier:
-        ++epoch;
-        change = 0;
-        out += fmt::format("  barrier {} ({})\n", epoch,
-                           r.flags & scratch::kBarrierData ? "fdatasync" : "fsync");
-        out += fmt::format("epoch {} (from barrier {})\n", epoch, epoch);
-        break;
-      case RecordType::kWrite:
-        out += fmt::format("    {:>5} write      {:>12} +{:<8} {}\n", change++, r.offset, r.length,
-                           Preview(r));
-        break;
-      case RecordType::kDiscard:
-      case RecordType::kZeroRange:
-        out += fmt::format("    {:>5} {:<10} {:>12} +{}\n", change++, RecordTypeName(r.type),
-                           r.offset, r.length);
-        break;
-      case RecordType::kEnd:
-        break;
-    }
+std::string EscapedText(ByteView bytes) {
+  std::string s;
+  s.reserve(bytes.size());
+  for (std::uint8_t b : bytes) {
+    if (b == '\\')
+      s += "\\\\";
+    else if (b >= 0x20 && b < 0x7f)
+      s += static_cast<char>(b);
+    else
+      s += fmt::format("\\x{:02x}", b);
   }
-  return out;
+  return s;
+}
+
+void LogListing::Header(const scratch::WriteLogHeader& header) {
+  out_ << fmt::format("{}: image {} bytes, sectors of {}, blocks of {}, base all zeros\n", name_,
+                      header.image_bytes, header.sector_size, header.block_size);
+  out_ << "epoch 0 (from the start to barrier 1)\n";
+}
+
+void LogListing::Record(const LogRecord& r) {
+  ++records_;
+  switch (r.type) {
+    case RecordType::kStep:
+      out_ << fmt::format("  step {}: {}\n", r.offset, EscapedText(r.payload));
+      break;
+    case RecordType::kBarrier:
+      ++barriers_;
+      change_ = 0;
+      out_ << fmt::format("  barrier {} ({})\n", barriers_,
+                          r.flags & scratch::kBarrierData ? "fdatasync" : "fsync");
+      out_ << fmt::format("epoch {} (from barrier {})\n", barriers_, barriers_);
+      break;
+    case RecordType::kWrite:
+      written_ += r.length;
+      out_ << fmt::format("    {:>5} write      {:>12} +{:<8} {}\n", change_++, r.offset, r.length,
+                          Preview(r));
+      break;
+    case RecordType::kDiscard:
+    case RecordType::kZeroRange:
+      out_ << fmt::format("    {:>5} {:<10} {:>12} +{}\n", change_++, RecordTypeName(r.type),
+                          r.offset, r.length);
+      break;
+    case RecordType::kEnd:
+      break;
+  }
+}
+
+void LogListing::End(bool ended, const std::string& damage) {
+  std::string s = fmt::format("{}: {} records, {} barriers, {} bytes written", name_, records_,
+                              barriers_, written_);
+  if (!damage.empty())
+    s += "; damaged: " + damage + " (what follows it is not read)";
+  else if (!ended)
+    s += "; cut short (no end record: the recorder did not close it)";
+  out_ << s << "\n";
+}
+
+std::string RenderLogListing(const std::string& name, const scratch::ParsedLog& log) {
+  std::ostringstream out;
+  LogListing listing(out, name);
+  listing.Header(log.header);
+  for (const auto& r : log.records) listing.Record(r);
+  listing.End(log.ended, log.damage);
+  return out.str();
 }
 
 }  // namespace eofzero::report

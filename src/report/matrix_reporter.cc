@@ -7,13 +7,14 @@
 
 #include "report/standing.h"
 #include "report/table.h"
+#include "report/tool_version.h"
 
 namespace eofzero::report {
 namespace {
 
 constexpr const char* kEraseLine = "\r\033[K";
 
-std::string Seconds(double s) {
+std::string ConfigSeconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1fs", s);
   return buf;
@@ -70,7 +71,7 @@ std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord
                StandingName(s);
   char line[200];
   std::snprintf(line, sizeof line, "[%zu/%zu] %-20s %3zu cases %7s  ", n, of, c.config.name.c_str(),
-                c.cases.size(), Seconds(seconds).c_str());
+                c.cases.size(), ConfigSeconds(seconds).c_str());
   return line + (tally.empty() ? "no cases" : tally) +
          (c.setup_error.empty() ? "" : "; " + c.setup_error);
 }
@@ -78,14 +79,15 @@ std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord
 std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurations,
                                 unsigned parallel, const std::string& command) {
   std::string closing = command + ": " + std::to_string(configurations) + " configurations in " +
-                        Seconds(record.seconds) + " with -j " + std::to_string(parallel);
+                        ConfigSeconds(record.seconds) + " with -j " + std::to_string(parallel);
   if (record.interrupted_by) closing += "; " + InterruptionSummary(record);
   return RenderTable(record, TableStyle::kText) + "\n" + Attention(record) + closing + "\n";
 }
 
 void MatrixTextReporter::Started(const std::string& kernel, std::size_t configurations,
                                  unsigned parallel) {
-  out_ << "eofzero " << command_ << " on Linux " << kernel << ": " << configurations << " configurations, "
+  out_ << ToolIdentity(ThisTool()) << " " << command_ << " on Linux " << kernel << ": "
+       << configurations << " configurations, "
        << parallel << " at a time\n";
   out_.flush();
 }

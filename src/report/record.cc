@@ -42,6 +42,16 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   return r;
 }
 
+std::string ReportKind(const RunRecord& record) {
+  if (!record.command.empty()) return record.command;
+  bool named = false;
+  for (const auto& c : record.configs) {
+    if (c.guest) return "kernels";
+    named |= !c.config.name.empty();
+  }
+  return named ? "matrix" : "run";
+}
+
 std::string Interruption(int signo) { return "interrupted by " + os::DescribeSignal(signo); }
 
 CaseRecord NotRunRecord(const std::string& case_name, const std::string& why) {
@@ -85,6 +95,7 @@ ConfigRecord& RecordingReporter::Config(const ConfigInfo& config) {
 }
 
 void RecordingReporter::RunStarted(const std::string& kernel) {
+  record_.tool = ThisTool();
   record_.kernel = kernel;
   record_.started = UtcNow();
 }
@@ -97,12 +108,16 @@ void RecordingReporter::ConfigFailed(const ConfigInfo& config, const std::string
 
 void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
                                  const oracles::Verdict& verdict) {
-  Config(config).cases.push_back(MakeCaseRecord(config, run, verdict));
+  auto& cases = Config(config).cases;
+  cases.push_back(MakeCaseRecord(config, run, verdict));
+  last_ = &cases.back();
 }
 
 void RecordingReporter::CrashStatesDone(const ConfigInfo& config,
                                         const oracles::CrashStates& states) {
-  Config(config).cases.push_back(MakeCrashStatesRecord(config, states));
+  auto& cases = Config(config).cases;
+  cases.push_back(MakeCrashStatesRecord(config, states));
+  last_ = &cases.back();
 }
 
 void RecordingReporter::Interrupted(int signo) { record_.interrupted_by = signo; }

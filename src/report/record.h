@@ -12,6 +12,7 @@
 
 #include "oracles/verdict.h"
 #include "report/reporter.h"
+#include "report/tool_version.h"
 
 namespace eofzero::report {
 
@@ -48,6 +49,20 @@ struct CaseRecord {
   // The case did not run, or not to its end: a signal stopped the run before
   // or while it ran, or its matrix worker died. Always an ERROR.
   bool not_run = false;
+  // Of `eofzero sweep`: the tuple the case ran, what its table cell shows,
+  // and the command that reruns exactly it.
+  struct SweepTuple {
+    std::string base;       // the case it came from: "append_write"
+    std::string primitive;  // "fsync"
+    std::string crash;      // "nologflush"
+    int point = 0;          // the line of the step the crash follows
+    std::string distance;   // "" when the extension is not one pwrite at an offset
+    int iteration = 1;
+    char code = '.';        // the cell's letter (report/sweep_table.h: SweepCode)
+    std::string rerun;
+    bool operator==(const SweepTuple&) const = default;
+  };
+  std::optional<SweepTuple> sweep;
 };
 
 // A configuration run inside a QEMU guest (`eofzero kernels`): which kernel,
@@ -69,6 +84,7 @@ struct ConfigRecord {
 };
 
 struct RunRecord {
+  ToolInfo tool;  // the eofzero that ran it
   std::string kernel;
   std::string started;  // UTC, ISO 8601
   double seconds = 0;
@@ -77,7 +93,29 @@ struct RunRecord {
   // SIGHUP), or 0 for a run that ended by itself. The cases it did not run
   // are in `configs` as not_run ERRORs.
   int interrupted_by = 0;
+  // The command that made it: "run", "sweep", "matrix", "kernels" ("" in a
+  // report written before it was recorded: see ReportKind).
+  std::string command;
+  // A slice of a run split across machines (`kernels --shard K/M`): which one,
+  // and the whole run it is a slice of (every shard of one run says the same).
+  struct Shard {
+    std::size_t index = 1, count = 1;
+    std::string of;  // "kernels trixie,sid --fs ext4,xfs --case append_write,..."
+    bool operator==(const Shard&) const = default;
+  };
+  std::optional<Shard> shard;
+  // Of `eofzero sweep`: the columns of its tables, in the order asked for.
+  struct SweepAxes {
+    std::vector<std::string> primitives, crashes;
+    bool operator==(const SweepAxes&) const = default;
+  };
+  std::optional<SweepAxes> sweep;
 };
+
+// What kind of report it is: its command, or for a report written before the
+// command was recorded, "kernels" when a configuration ran in a guest,
+// "matrix" when configurations have names, else "run".
+std::string ReportKind(const RunRecord& record);
 
 CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
                           const oracles::Verdict& verdict);
@@ -112,9 +150,14 @@ class RecordingReporter : public Reporter {
   void Finish(double seconds) override;
 
   const RunRecord& record() const { return record_; }
+  // For what a command adds to its record once the run is over (a sweep's tuples).
+  RunRecord& record_to_amend() { return record_; }
+  // The case recorded last (CaseDone, CrashStatesDone); only after one.
+  const CaseRecord& last() const { return *last_; }
 
  private:
   ConfigRecord& Config(const ConfigInfo& config);
+  const CaseRecord* last_ = nullptr;
   RunRecord record_;
 };
 

@@ -1,6 +1,9 @@
 #include "report/report_output.h"
 
+#include <ext/stdio_filebuf.h>
+
 #include "os/file_io.h"
+#include "os/user_files.h"
 #include "report/json_report.h"
 #include "report/junit_report.h"
 #include "report/table.h"
@@ -22,29 +25,48 @@ std::string RenderRecord(const RunRecord& record, ReportFormat format) {
   return RenderTable(record, TableStyle::kText);
 }
 
-ReportOutput::ReportOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-                           bool interactive)
-    : format_(format), output_(std::move(output)), out_(out) {
-  std::vector<Reporter*> to = {&recording_};
-  if (format_ == ReportFormat::kFstests) {  // stdout only (the options say so)
-    fstests_ = std::make_unique<FstestsReporter>(out);
-    to.push_back(fstests_.get());
-  } else if (format_ == ReportFormat::kHuman && !output_.empty()) {
-    file_.open(output_, std::ios::trunc);
-    human_ = std::make_unique<HumanReporter>(file_, false);
-  } else if (format_ == ReportFormat::kHuman || !output_.empty()) {
-    human_ = std::make_unique<HumanReporter>(out, interactive);
+std::expected<std::unique_ptr<ReportOutput>, std::string> ReportOutput::Open(
+    ReportFormat format, std::filesystem::path output, std::ostream& out, bool interactive) {
+  std::unique_ptr<ReportOutput> o(new ReportOutput(format, std::move(output), out));
+  std::vector<Reporter*> to = {&o->recording_};
+  if (format == ReportFormat::kFstests) {  // stdout only (the options say so)
+    o->fstests_ = std::make_unique<FstestsReporter>(out);
+    to.push_back(o->fstests_.get());
+  } else if (format == ReportFormat::kHuman && !o->output_.empty()) {
+    auto fd = os::OpenOutputFile(o->output_);
+    if (!fd) return std::unexpected("--output: " + fd.error().Message());
+    if (auto emptied = os::Truncate(fd->get(), 0, o->output_.string()); !emptied)
+      return std::unexpected("--output: " + emptied.error().Message());
+    // The stream owns the descriptor from here on, and closes it.
+    o->file_buffer_ =
+        std::make_unique<__gnu_cxx::stdio_filebuf<char>>(fd->release(), std::ios::out);
+    o->file_ = std::make_unique<std::ostream>(o->file_buffer_.get());
+    o->human_ = std::make_unique<HumanReporter>(*o->file_, false);
+    o->human_out_ = o->file_.get();
+  } else if (format == ReportFormat::kHuman || !o->output_.empty()) {
+    o->human_ = std::make_unique<HumanReporter>(out, interactive);
+    o->human_out_ = &out;
   }
-  if (human_) to.push_back(human_.get());
-  fan_out_ = std::make_unique<FanOutReporter>(std::move(to));
+  if (o->human_) to.push_back(o->human_.get());
+  o->fan_out_ = std::make_unique<FanOutReporter>(std::move(to));
+  return o;
+}
+
+void ReportOutput::AppendToHuman(const std::string& text) {
+  if (!human_out_) return;
+  *human_out_ << text;
+  human_out_->flush();
 }
 
 std::expected<void, std::string> ReportOutput::Write() {
   if (format_ == ReportFormat::kFstests) return {};  // streamed as cases finished
   if (format_ == ReportFormat::kHuman) {
     if (output_.empty()) return {};
-    file_.close();
-    if (!file_) return std::unexpected("--output: cannot write " + output_.string());
+    file_->flush();
+    const bool written = file_->good();
+    auto* buffer = static_cast<__gnu_cxx::stdio_filebuf<char>*>(file_buffer_.get());
+    if (buffer->close() == nullptr || !written)
+      return std::unexpected("--output: cannot write " + output_.string());
     return {};
   }
   return WriteReport(RenderRecord(recording_.record(), format_), output_, out_);
@@ -76,7 +98,7 @@ std::expected<void, std::string> WriteReport(const std::string& text,
     out.flush();
     return {};
   }
-  if (auto written = os::WriteTextFile(path, text); !written)
+  if (auto written = os::WriteOutputFile(path, text); !written)
     return std::unexpected("--output: " + written.error().Message());
   return {};
 }

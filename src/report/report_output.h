@@ -6,9 +6,9 @@
 
 #include <expected>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <ostream>
+#include <streambuf>
 #include <string>
 
 #include "report/format.h"
@@ -26,18 +26,30 @@ class ReportOutput {
  public:
   // `format` and `output` as --format and --output say (the fstests format
   // only to stdout); `out` is stdout; `interactive` whether it is a terminal.
-  ReportOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-               bool interactive);
+  // The human format's file is opened now (os::OpenOutputFile: never a
+  // FIFO, a device, a link or a file with another name, never blocking): an
+  // error names it, before anything runs.
+  static std::expected<std::unique_ptr<ReportOutput>, std::string> Open(
+      ReportFormat format, std::filesystem::path output, std::ostream& out, bool interactive);
   Reporter& reporter() { return *fan_out_; }
   const RunRecord& record() const { return recording_.record(); }
+  // What a command adds to the record once the run is over, before Write.
+  RunRecord& record_to_amend() { return recording_.record_to_amend(); }
+  // Adds `text` to the end of the human report, wherever it goes (stdout, or
+  // the --output file of --format human); nothing when there is none.
+  void AppendToHuman(const std::string& text);
   // Writes the file format (if one was asked for). An error names the file.
   std::expected<void, std::string> Write();
 
  private:
+  ReportOutput(ReportFormat format, std::filesystem::path output, std::ostream& out)
+      : format_(format), output_(std::move(output)), out_(out) {}
   const ReportFormat format_;
   const std::filesystem::path output_;
   std::ostream& out_;
-  std::ofstream file_;  // --format human --output FILE
+  std::unique_ptr<std::streambuf> file_buffer_;  // --format human --output FILE
+  std::unique_ptr<std::ostream> file_;
+  std::ostream* human_out_ = nullptr;  // where the human report goes, if anywhere
   RecordingReporter recording_;
   std::unique_ptr<HumanReporter> human_;
   std::unique_ptr<FstestsReporter> fstests_;

@@ -45,6 +45,38 @@ std::size_t Width(const std::string& primitive, const std::vector<std::string>& 
 
 }  // namespace
 
+std::vector<SweepCell> SweepCells(const RunRecord& record) {
+  std::vector<SweepCell> cells;
+  std::map<std::string, std::size_t> index;
+  for (const auto& c : record.configs) {
+    for (const auto& r : c.cases) {
+      if (!r.sweep) continue;
+      const auto& t = *r.sweep;
+      const std::string row = t.base + (t.distance.empty() ? "" : " " + t.distance);
+      const std::string key = c.config.Short() + "|" + row + "|" + t.primitive + "|" + t.crash +
+                              "|" + std::to_string(t.point);
+      const bool first = !index.contains(key);
+      if (first) {
+        index[key] = cells.size();
+        cells.push_back({});
+      }
+      SweepCell& cell = cells[index[key]];
+      ++cell.runs;
+      cell.passes += r.outcome == Outcome::kPass;
+      if (!first && r.outcome != Outcome::kFail) continue;  // keep the failure
+      cell.config = c.config.Short();
+      cell.row = row;
+      cell.primitive = t.primitive;
+      cell.crash = t.crash;
+      cell.outcome = r.outcome;
+      cell.code = t.code;
+      cell.what = "crash after line " + std::to_string(t.point) + ": " + r.summary;
+      cell.rerun = t.rerun;
+    }
+  }
+  return cells;
+}
+
 std::string RenderSweepTable(const std::vector<SweepCell>& cells,
                              const std::vector<std::string>& primitives,
                              const std::vector<std::string>& crashes) {

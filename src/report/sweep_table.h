@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "oracles/verdict.h"
+#include "report/record.h"
 
 namespace eofzero::report {
 
@@ -27,6 +28,12 @@ struct SweepCell {
 // ('S' no stale bytes, 'L' legal size, 'P' promised data, 'M' clean
 // metadata), else 'V' two views, 'R' race, 'G' gap, 'Z' expected size.
 char SweepCode(const oracles::Verdict& verdict);
+
+// The cells of a sweep's record (pure): one per configuration, row,
+// primitive, crash mode and point, from its cases' sweep tuples; over
+// --iterations, a failure is the cell (the last one; else the first run) and the
+// runs and passes are counted.
+std::vector<SweepCell> SweepCells(const RunRecord& record);
 
 std::string RenderSweepTable(const std::vector<SweepCell>& cells,
                              const std::vector<std::string>& primitives,

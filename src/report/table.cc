@@ -123,7 +123,8 @@ std::string Markdown(const RunRecord& record, const Grid& g) {
     for (std::size_t i = 0; i < g.columns.size(); ++i) out += " " + Cell(g, row, i, true) + " |";
     out += "\n";
   }
-  out += "\n" + Totals(g) + " (kernel " + record.kernel + ")\n";
+  out += "\n" + Totals(g) + " (kernel " + record.kernel +
+         (record.tool.version.empty() ? "" : "; " + ToolIdentity(record.tool)) + ")\n";
   std::string red;
   for (const auto& c : record.configs) {
     if (!c.setup_error.empty())

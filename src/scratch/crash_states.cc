@@ -60,10 +60,10 @@ class EpochStates {
       }
     }
     if (!options_.torn) return;
-    const std::uint64_t sector = log_.header.sector_size ? log_.header.sector_size : 512;
+    const std::uint64_t sector = LogSectorSize(log_.header);
     for (std::size_t c = 0; c < n; ++c) {
       const LogRecord& r = log_.records[changes_[c]];
-      const std::uint64_t sectors = (r.length + sector - 1) / sector;
+      const std::uint64_t sectors = SectorCount(r.length, sector);
       if (r.type != RecordType::kWrite || sectors < 2) continue;
       for (std::uint64_t kept : {std::uint64_t{1}, sectors / 2, sectors - 1}) {
         if (kept == 0 || kept >= sectors) continue;

@@ -9,6 +9,7 @@
 namespace eofzero::scratch {
 
 enum class FsType { kExt4, kXfs };
+inline constexpr FsType kFsTypes[] = {FsType::kExt4, FsType::kXfs};
 
 std::string_view FsTypeName(FsType fs);
 std::optional<FsType> ParseFsType(std::string_view name);

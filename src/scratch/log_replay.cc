@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 
 #include "os/file_io.h"
+#include "os/interrupt.h"
+#include "os/user_files.h"
 
 namespace eofzero::scratch {
 namespace {
@@ -63,6 +66,10 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
   std::map<std::uint64_t, Chosen> chosen;
   std::uint64_t count = 0;
   std::string_view rest = text.substr(colon + 1);
+  if (rest.empty())
+    return std::unexpected(shown + ": the subset after ':' is empty (state " +
+                           std::to_string(*barrier) + " itself is '" + std::to_string(*barrier) +
+                           "')");
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
@@ -79,11 +86,14 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
     count += changes->second - changes->first + 1;
     if (sectors) count += sectors->second - sectors->first + 1;
     if (count > kMaxSubsetEntries) return std::unexpected(shown + ": the subset is too large");
-    for (std::uint64_t i = changes->first; i <= changes->second; ++i) {
-      Chosen& c = chosen[i];
+    // Counted from the first, never up to the last: "i <= last" holds for
+    // ever when the last is 2^64-1. (Span keeps each count small.)
+    const std::uint64_t first_sector = sectors ? sectors->first : 0;
+    const std::uint64_t sector_count = sectors ? sectors->second - sectors->first + 1 : 0;
+    for (std::uint64_t i = 0; i <= changes->second - changes->first; ++i) {
+      Chosen& c = chosen[changes->first + i];
       if (!torn) c.whole = true;  // the whole change wins over parts of it
-      if (sectors)
-        for (std::uint64_t s = sectors->first; s <= sectors->second; ++s) c.sectors.push_back(s);
+      for (std::uint64_t s = 0; s < sector_count; ++s) c.sectors.push_back(first_sector + s);
     }
   }
   state.subset.emplace();
@@ -103,7 +113,7 @@ std::expected<StateAddress, std::string> ParseStateAddress(std::string_view text
 std::string StateAddressText(const StateAddress& state) {
   if (state.final) return "final";
   std::string s = std::to_string(state.barrier);
-  if (!state.subset) return s;
+  if (!state.subset || state.subset->empty()) return s;  // the same state as K
   s += ":";
   std::vector<std::uint64_t> whole;
   std::string torn;
@@ -132,47 +142,75 @@ std::uint64_t BarrierCount(const ParsedLog& log) {
                     [](const LogRecord& r) { return r.type == RecordType::kBarrier; }));
 }
 
+std::uint64_t LogSectorSize(const WriteLogHeader& header) {
+  return header.sector_size ? header.sector_size : 512;
+}
+
+std::uint64_t SectorCount(std::uint64_t length, std::uint64_t sector_size) {
+  return length / sector_size + (length % sector_size != 0);
+}
+
+std::optional<ByteRange> SectorBytes(std::uint64_t sector, std::uint64_t length,
+                                     std::uint64_t sector_size) {
+  if (sector >= SectorCount(length, sector_size)) return std::nullopt;
+  const std::uint64_t begin = sector * sector_size;  // < length: no overflow
+  return ByteRange{begin, begin + std::min(sector_size, length - begin)};
+}
+
+StateSelector::StateSelector(const StateAddress& state, std::uint32_t sector_size)
+    : state_(state), sector_(sector_size ? sector_size : 512) {}
+
+std::expected<std::optional<std::vector<std::uint64_t>>, std::string> StateSelector::Next(
+    const LogRecord& r) {
+  using Taken = std::optional<std::vector<std::uint64_t>>;
+  if (done_) return Taken();
+  if (r.type == RecordType::kBarrier) {
+    ++epoch_;
+    done_ = !state_.final && epoch_ > state_.barrier;
+    return Taken();
+  }
+  if (!r.ChangesImage()) return Taken();
+  if (state_.final || epoch_ < state_.barrier) return Taken(std::vector<std::uint64_t>());
+  if (!state_.subset) return Taken();  // epoch == state_.barrier
+  const auto& items = *state_.subset;
+  const std::uint64_t change = in_epoch_++;
+  if (next_ >= items.size() || items[next_].change != change) return Taken();
+  const auto& sectors = items[next_++].sectors;
+  const std::string name =
+      "change " + std::to_string(change) + " of epoch " + std::to_string(epoch_);
+  if (!sectors.empty() && r.type != RecordType::kWrite)
+    return std::unexpected(name + " is a " + RecordTypeName(r.type) + ", not a write to tear");
+  // Every sector named is below the count, counted in sectors, so that
+  // nothing overflows; the first one that is not is named.
+  const std::uint64_t count = SectorCount(r.length, sector_);
+  for (std::uint64_t s : sectors)
+    if (s >= count)
+      return std::unexpected(name + " has " + std::to_string(count) + " sectors; no sector " +
+                             std::to_string(s));
+  return Taken(sectors);
+}
+
+std::expected<void, std::string> StateSelector::Finish() const {
+  if (!state_.final && epoch_ < state_.barrier)
+    return std::unexpected("barrier " + std::to_string(state_.barrier) +
+                           " is past the log's last (" + std::to_string(epoch_) + ")");
+  if (state_.subset && next_ < state_.subset->size())
+    return std::unexpected("epoch " + std::to_string(state_.barrier) + " has " +
+                           std::to_string(in_epoch_) + " changes; no change " +
+                           std::to_string((*state_.subset)[next_].change));
+  return {};
+}
+
 std::expected<std::vector<AppliedChange>, std::string> ChangesOfState(const ParsedLog& log,
                                                                       const StateAddress& state) {
   std::vector<AppliedChange> out;
-  if (!state.final && state.barrier > BarrierCount(log))
-    return std::unexpected("barrier " + std::to_string(state.barrier) +
-                           " is past the log's last (" + std::to_string(BarrierCount(log)) + ")");
-  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
-  std::uint64_t epoch = 0, in_epoch = 0;
-  std::size_t next = 0;  // the next subset item
-  for (std::size_t i = 0; i < log.records.size(); ++i) {
-    const LogRecord& r = log.records[i];
-    if (r.type == RecordType::kBarrier) {
-      ++epoch;
-      if (!state.final && epoch > state.barrier) break;
-      continue;
-    }
-    if (!r.ChangesImage()) continue;
-    if (state.final || epoch < state.barrier) {
-      out.push_back({i, {}});
-      continue;
-    }
-    if (!state.subset) continue;  // epoch == state.barrier
-    const auto& items = *state.subset;
-    if (next < items.size() && items[next].change == in_epoch) {
-      const auto& sectors = items[next].sectors;
-      const std::string name = "change " + std::to_string(in_epoch) + " of epoch " +
-                               std::to_string(epoch);
-      if (!sectors.empty() && r.type != RecordType::kWrite)
-        return std::unexpected(name + " is a " + RecordTypeName(r.type) + ", not a write to tear");
-      if (!sectors.empty() && sectors.back() * sector >= r.length)
-        return std::unexpected(name + " has " + std::to_string((r.length + sector - 1) / sector) +
-                               " sectors; no sector " + std::to_string(sectors.back()));
-      out.push_back({i, sectors});
-      ++next;
-    }
-    ++in_epoch;
+  StateSelector select(state, log.header.sector_size);
+  for (std::size_t i = 0; i < log.records.size() && !select.done(); ++i) {
+    auto taken = select.Next(log.records[i]);
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) out.push_back({i, std::move(**taken)});
   }
-  if (state.subset && next < state.subset->size())
-    return std::unexpected("epoch " + std::to_string(state.barrier) + " has " +
-                           std::to_string(in_epoch) + " changes; no change " +
-                           std::to_string((*state.subset)[next].change));
+  if (auto finished = select.Finish(); !finished) return std::unexpected(finished.error());
   return out;
 }
 
@@ -191,34 +229,70 @@ os::Status ApplyPart(int fd, const LogRecord& r, std::uint64_t from, std::uint64
   return os::WriteAll(fd, ByteView(r.payload).subspan(from, to - from), r.offset + from, out);
 }
 
-}  // namespace
-
-os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out) {
-  auto changes = ChangesOfState(log, state);
-  if (!changes) return os::Fail(os::ErrorKind::kInvalid, changes.error());
-  EOFZERO_ASSIGN_OR_RETURN(os::UniqueFd fd, os::OpenFile(out, O_RDWR | O_CREAT | O_EXCL, 0600));
-  EOFZERO_RETURN_IF_ERROR(os::Truncate(fd.get(), log.header.image_bytes, out));
-  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
-  for (const auto& change : *changes) {
-    const LogRecord& r = log.records[change.record];
-    const std::string name = "record " + std::to_string(change.record);
-    if (r.offset > log.header.image_bytes || r.length > log.header.image_bytes - r.offset)
-      return os::Fail(os::ErrorKind::kInvalid, name + " lies past the image's end");
-    if (r.type != RecordType::kWrite) {
-      EOFZERO_RETURN_IF_ERROR(Zero(fd.get(), r.offset, r.length, out));
-      continue;
-    }
-    if (!(r.flags & kWriteZeros) && r.payload.size() != r.length)
-      return os::Fail(os::ErrorKind::kInvalid, name + ": payload and length differ");
-    if (change.sectors.empty()) {
-      EOFZERO_RETURN_IF_ERROR(ApplyPart(fd.get(), r, 0, r.length, out));
-      continue;
-    }
-    for (std::uint64_t s : change.sectors)  // a torn write: only these sectors
-      EOFZERO_RETURN_IF_ERROR(
-          ApplyPart(fd.get(), r, s * sector, std::min(r.length, (s + 1) * sector), out));
+// Record `index` of the log, `r`, applied whole (no sectors) or torn.
+os::Status ApplyChange(int fd, const WriteLogHeader& header, std::uint64_t index,
+                       const LogRecord& r, const std::vector<std::uint64_t>& sectors,
+                       const std::string& out) {
+  const std::string name = "record " + std::to_string(index);
+  if (r.offset > header.image_bytes || r.length > header.image_bytes - r.offset)
+    return os::Fail(os::ErrorKind::kInvalid, name + " lies past the image's end");
+  if (r.type != RecordType::kWrite) return Zero(fd, r.offset, r.length, out);
+  if (!(r.flags & kWriteZeros) && r.payload.size() != r.length)
+    return os::Fail(os::ErrorKind::kInvalid, name + ": payload and length differ");
+  if (sectors.empty()) return ApplyPart(fd, r, 0, r.length, out);
+  const std::uint64_t sector = LogSectorSize(header);
+  for (std::uint64_t s : sectors) {  // a torn write: only these sectors (none wraps)
+    const auto part = SectorBytes(s, r.length, sector);
+    if (!part) return os::Fail(os::ErrorKind::kInvalid, name + ": no sector " + std::to_string(s));
+    EOFZERO_RETURN_IF_ERROR(ApplyPart(fd, r, part->begin, part->end, out));
   }
   return {};
+}
+
+// The replay over records that `next` hands out in log order (nullptr at
+// the end).
+os::Status ReplayRecords(const WriteLogHeader& header,
+                         const std::function<os::Result<const LogRecord*>()>& next,
+                         const StateAddress& state, const std::string& out) {
+  EOFZERO_ASSIGN_OR_RETURN(os::PendingFile file, os::PendingFile::Create(out, 0600));
+  EOFZERO_RETURN_IF_ERROR(os::Truncate(file.fd(), header.image_bytes, out));
+  StateSelector select(state, header.sector_size);
+  for (std::uint64_t index = 0; !select.done(); ++index) {
+    if (os::InterruptRequested())
+      return os::Fail(os::ErrorKind::kInterrupted,
+                      "interrupted by signal " + std::to_string(os::InterruptSignal()));
+    EOFZERO_ASSIGN_OR_RETURN(const LogRecord* r, next());
+    if (!r) break;
+    auto taken = select.Next(*r);
+    if (!taken) return os::Fail(os::ErrorKind::kInvalid, taken.error());
+    if (*taken) EOFZERO_RETURN_IF_ERROR(ApplyChange(file.fd(), header, index, *r, **taken, out));
+  }
+  if (auto finished = select.Finish(); !finished)
+    return os::Fail(os::ErrorKind::kInvalid, finished.error());
+  return file.Commit();
+}
+
+}  // namespace
+
+os::Status ReplayState(WriteLogReader& log, const StateAddress& state, const std::string& out) {
+  LogRecord record;
+  return ReplayRecords(
+      log.header(),
+      [&]() -> os::Result<const LogRecord*> {
+        EOFZERO_ASSIGN_OR_RETURN(bool more, log.Next(record));
+        return more ? &record : nullptr;
+      },
+      state, out);
+}
+
+os::Status ReplayState(const ParsedLog& log, const StateAddress& state, const std::string& out) {
+  std::size_t i = 0;
+  return ReplayRecords(
+      log.header,
+      [&]() -> os::Result<const LogRecord*> {
+        return i < log.records.size() ? &log.records[i++] : nullptr;
+      },
+      state, out);
 }
 
 }  // namespace eofzero::scratch

@@ -48,7 +48,11 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::Create(const ScratchSpec& spec
   EOFZERO_RETURN_IF_ERROR(fs->NoteDevice());
   spdlog::debug("{}: attached {} to {}", name, fs->backing_, fs->device());
   fs->NoteStep(name + " mkfs");
-  EOFZERO_RETURN_IF_ERROR(fs->FormatAndMount(name));
+  if (auto made = fs->FormatAndMount(name); !made) {
+    // mkfs or mount saw an I/O error: say what it came from.
+    if (auto lost = fs->RecordingFailure()) return std::unexpected(*lost);
+    return std::unexpected(made.error());
+  }
   return fs;
 }
 
@@ -87,7 +91,7 @@ os::Result<std::unique_ptr<ScratchFs>> ScratchFs::ServeState(
   EOFZERO_RETURN_IF_ERROR(fs->MakeFuseDir(dir, name));
   EOFZERO_ASSIGN_OR_RETURN(os::FuseFileServer server,
                            os::FuseFileServer::Start(fs->fuse_dir_.string(), "image", *fs->state_,
-                                                     no_events, {}));
+                                                     no_events, {}, spec.server_timeout));
   fs->state_server_.emplace(std::move(server));
   fs->backing_ = fs->state_server_->file_path();
   fs->image_path_ = fs->backing_;  // the disk's view: the state itself, under the loop's cache
@@ -131,10 +135,21 @@ os::Status ScratchFs::StartRecording(const std::filesystem::path& dir, const std
   header.sector_size = spec_.sector_size ? spec_.sector_size : 512;
   header.block_size = spec_.block_size;
   EOFZERO_ASSIGN_OR_RETURN(recording_, RecordingDevice::Start(fuse_dir_, image_fd_.get(), header,
-                                                              spec_.record_log));
+                                                              spec_.record_log,
+                                                              spec_.server_timeout));
   backing_ = recording_->file_path();
   spdlog::debug("{}: recording into {} through {}", name, spec_.record_log, backing_);
   return {};
+}
+
+std::optional<os::Error> ScratchFs::RecordingFailure() const {
+  if (!recording_) return std::nullopt;
+  const std::string failed = recording_->Failure();
+  if (failed.empty()) return std::nullopt;
+  return os::Error{ErrorKind::kSystem, 0,
+                   "the write log could not be written (" + failed +
+                       "): the recording is incomplete, so nothing this filesystem showed since "
+                       "can be trusted"};
 }
 
 os::Status ScratchFs::NoteDevice() {
@@ -164,8 +179,27 @@ os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
   return no_room();
 }
 
+os::Status ScratchFs::ServerAnswers() const {
+  if (recording_) {
+    if (auto why = recording_->Unanswered(); !why.empty())
+      return Fail(ErrorKind::kSystem, "the recording stopped: " + why);
+  } else if (state_server_) {
+    if (auto why = state_server_->Unanswered(); !why.empty())
+      return Fail(ErrorKind::kSystem, "the crash state is no longer served: " + why);
+  }
+  return {};
+}
+
 os::Status ScratchFs::CheckBackingStore() {
   if (!backing_failure_.empty()) return Fail(ErrorKind::kSystem, backing_failure_);
+  if (auto lost = RecordingFailure()) {
+    backing_failure_ = lost->context;
+    return std::unexpected(*lost);
+  }
+  if (auto answers = ServerAnswers(); !answers) {
+    backing_failure_ = answers.error().Message() + "; nothing on the image can be trusted";
+    return Fail(ErrorKind::kSystem, backing_failure_);
+  }
   if (!image_fd_.valid()) return {};
   // fsync reports any writeback error of the loop device's writes into the
   // image since this descriptor was opened (before the loop device was).
@@ -223,6 +257,7 @@ os::Status ScratchFs::Mount() {
   }
   EOFZERO_RETURN_IF_ERROR(
       system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)), spec_.mount_options));
+  spdlog::debug("mounted {} on {}", device(), mount_dir_.string());
   mounted_ = true;
   shut_down_ = false;
   return {};
@@ -231,6 +266,7 @@ os::Status ScratchFs::Mount() {
 os::Status ScratchFs::Unmount() {
   if (!mounted_) return {};
   EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, devno_, false));
+  spdlog::debug("unmounted {} from {}", device(), mount_dir_.string());
   mounted_ = false;
   shut_down_ = false;
   return {};
@@ -278,18 +314,31 @@ std::unique_ptr<ScratchFs> ScratchFs::Adopt(os::System& system, const ScratchSpe
   return fs;
 }
 
-ScratchFs::~ScratchFs() {
+os::Status ScratchFs::FinishRecording() {
+  if (!recording_) return {};
+  ReleaseDevice();
+  auto stopped = recording_->Stop();
+  recording_.reset();
+  return stopped;
+}
+
+void ScratchFs::ReleaseDevice() {
   NoteStep("teardown");
   if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
     if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
       spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
       if (lease_) lease_->KeepForReclaim();
     }
+    mounted_ = false;
   }
   if (loop_) {
     if (auto st = loop_->Detach(); !st) spdlog::warn("teardown: {}", st.error().Message());
     loop_.reset();
   }
+}
+
+ScratchFs::~ScratchFs() {
+  ReleaseDevice();
   if (recording_) {
     if (auto st = recording_->Stop(); !st) spdlog::warn("teardown: {}", st.error().Message());
     recording_.reset();

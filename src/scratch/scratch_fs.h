@@ -7,6 +7,7 @@
 // not create or was not given.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -40,6 +41,11 @@ struct ScratchSpec {
   // the loop device is then attached to the image served by eofzero's FUSE
   // server. Empty: the loop device is attached to the image itself.
   std::string record_log;
+  // How long a FUSE server under the loop device (the recording's, a crash
+  // state's) may leave a request unanswered before the run aborts its
+  // connection: what the filesystem then reads or writes fails, and the
+  // case is an ERROR naming the server (os/fuse_watchdog.h).
+  std::chrono::milliseconds server_timeout = os::kDefaultAnswerDeadline;
 };
 
 class ScratchFs {
@@ -120,9 +126,21 @@ class ScratchFs {
   // Brings the filesystem back to "mounted and alive" from any state.
   os::Status Recover();
   // An error when the storage under the image failed a write since the
-  // image was made (it then stays failed): nothing the filesystem on it
-  // showed can be trusted. Always fine on a user's scratch device.
+  // image was made, the write log of a recording could not be written, or
+  // the FUSE server under the loop device stopped answering (each then stays
+  // failed; the error names the log and the errno, e.g. ENOSPC, or the
+  // server): nothing the filesystem on it showed can be trusted. Always fine
+  // on a user's scratch device.
   os::Status CheckBackingStore();
+  // An error when the FUSE server under the loop device (a recording's, a
+  // crash state's) stopped answering and its connection was aborted.
+  os::Status ServerAnswers() const;
+  // Ends a recording (nothing without one): unmounts the filesystem,
+  // detaches the loop device and stops the recording server, which writes
+  // the log's last records. An error when the log could not be written
+  // whole (the recording then is not to be trusted); afterwards the
+  // filesystem is gone, only the destructor is left to call.
+  os::Status FinishRecording();
   // Every call on this filesystem, and on its files and device, goes through
   // this System: the kernel's, unless a test or a fault wrapper put another
   // in place (UseSystem returns the one it replaces).
@@ -142,6 +160,11 @@ class ScratchFs {
 
  private:
   ScratchFs() = default;
+  // Unmounts (lazily as a last resort) and detaches the loop device.
+  void ReleaseDevice();
+  // The recording's failure to write its log, as an error naming the log
+  // and why; nullopt when not recording or all is well.
+  std::optional<os::Error> RecordingFailure() const;
   // devno_ from device_, recorded in the lease.
   os::Status NoteDevice();
   // Sizes the image and allocates its space, or says how much is missing.

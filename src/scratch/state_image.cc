@@ -17,7 +17,7 @@ os::Result<std::unique_ptr<StateImage>> StateImage::Create(const ParsedLog& log,
   std::unique_ptr<StateImage> image(new StateImage());
   image->size_ = log.header.image_bytes;
   image->statfs_fd_ = statfs_fd;
-  const std::uint64_t sector = log.header.sector_size ? log.header.sector_size : 512;
+  const std::uint64_t sector = LogSectorSize(log.header);
   for (const auto& change : *changes) {
     const LogRecord& r = log.records[change.record];
     if (r.offset > image->size_ || r.length > image->size_ - r.offset)
@@ -32,8 +32,12 @@ os::Result<std::unique_ptr<StateImage>> StateImage::Create(const ParsedLog& log,
       continue;
     }
     for (std::uint64_t s : change.sectors) {  // a torn write
-      const std::uint64_t from = s * sector, to = std::min(r.length, (s + 1) * sector);
-      image->Lay(r.offset + from, to - from, zeros ? nullptr : r.payload.data() + from);
+      const auto part = SectorBytes(s, r.length, sector);
+      if (!part)
+        return os::Fail(os::ErrorKind::kInvalid, "record " + std::to_string(change.record) +
+                                                     ": no sector " + std::to_string(s));
+      image->Lay(r.offset + part->begin, part->end - part->begin,
+                 zeros ? nullptr : r.payload.data() + part->begin);
     }
   }
   return image;

@@ -82,17 +82,78 @@ Bytes EncodeRecord(const LogRecord& record);
 // A write record for `data` at `offset` (payload left out when all zeros).
 LogRecord WriteRecord(std::uint64_t offset, ByteView data);
 
-// Pure: a whole log file's bytes, parsed. Records after a damaged or cut
-// record are not read: `damage` says where and why ("" when none).
+// The most a record stores after its head: more than any record eofzero
+// writes (a write is at most 1 MiB, a step's text at most 4000 bytes). A
+// record that says it stores more is damage, so reading a log never needs
+// more memory than this, whatever the file says.
+inline constexpr std::uint32_t kMaxRecordPayloadBytes = 16u << 20;
+
+// Pure: the header at the start of `bytes`, checked: the magic, the
+// checksum, the version, the header size (64), the base (0), a sector size
+// and a block size that are powers of two from 512 to 65536, and an image
+// size that is a whole number of sectors. The error says what is wrong.
+std::expected<WriteLogHeader, std::string> ParseHeader(ByteView bytes);
+
+// Reads a log's records in log order, one at a time: it holds the record it
+// returns and a read buffer, never the log, so its memory is bounded by the
+// largest record (kMaxRecordPayloadBytes), not by the file.
+class WriteLogReader {
+ public:
+  // The log at `path`: a regular file (os::OpenInputFile: never a FIFO or a
+  // device, never blocking), its header read and checked. kInvalid when it
+  // is not a write log this eofzero reads ("PATH: the header's checksum ...").
+  static os::Result<WriteLogReader> Open(const std::string& path);
+  // The log held in `bytes`, which must outlive the reader.
+  static std::expected<WriteLogReader, std::string> FromBytes(ByteView bytes);
+
+  const WriteLogHeader& header() const { return header_; }
+  // The next record into `record`; false at the log's end: its end record
+  // (ended()), the end of the bytes, or a damaged record (damage() says
+  // where and why; nothing after it is read). Damage is a record that is cut
+  // short, fails its checksum, has an unknown type, stores a payload that
+  // does not fit its type and length, or changes bytes past the image's end.
+  // An error only when the file cannot be read.
+  os::Result<bool> Next(LogRecord& record);
+  bool ended() const { return ended_; }
+  const std::string& damage() const { return damage_; }
+  // How many records Next has returned.
+  std::uint64_t records() const { return records_; }
+
+ private:
+  WriteLogReader() = default;
+  // Up to `n` bytes from byte `at` of the log (fewer only at its end); valid
+  // until the next call.
+  os::Result<ByteView> Peek(std::uint64_t at, std::size_t n);
+  // Why the record at `at` with this head and payload is damage, or "".
+  std::string Damage(ByteView head, ByteView payload) const;
+
+  std::string path_;
+  os::UniqueFd fd_;  // a file, or
+  ByteView memory_;  // bytes in memory
+  Bytes buffer_;     // the file's bytes [buffer_at_, + size)
+  std::uint64_t buffer_at_ = 0;
+  WriteLogHeader header_;
+  std::uint64_t at_ = kWriteLogHeaderBytes;  // the next record's first byte
+  std::uint64_t records_ = 0;
+  bool ended_ = false;
+  bool stopped_ = false;
+  std::string damage_;
+};
+
+// A whole log in memory: what WriteLogReader reads, every record kept.
+// Records after a damaged or cut record are not read: `damage` says where
+// and why ("" when none).
 struct ParsedLog {
   WriteLogHeader header;
   std::vector<LogRecord> records;
   bool ended = false;  // the end record was reached
   std::string damage;
 };
+// Pure: the log in `bytes`, parsed.
 std::expected<ParsedLog, std::string> ParseWriteLog(ByteView bytes);
-
-// Reads and parses the log at `path`: kInvalid when it is not a write log.
+// The log at `path`, read whole (it holds every payload: for the run's own
+// logs, whose crash states are served from them): kInvalid when it is not a
+// write log.
 os::Result<ParsedLog> ReadWriteLog(const std::string& path);
 
 // Appends records to a log file through a buffer; Finish() writes the end

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/sentinel.h"
+#include "os/process.h"
 #include "scratch/state_image.h"
 
 namespace eofzero::suite {
@@ -90,8 +91,18 @@ class StateChecker {
 
  private:
   void Check(oracles::CrashStates& out) {
+    // A case that did not reach its end left no crash to resume from: its
+    // states are not a finding either way. Skipped, they are skipped too;
+    // stopped by a signal or an error, they did not run (an ERROR).
+    if (run_.status == engine::RunStatus::kSkipped) {
+      out.not_checked = "the case was skipped: " + run_.reason;
+      return;
+    }
     if (run_.status != engine::RunStatus::kCompleted) {
-      out.not_checked = "the case did not run to its end";
+      if (int signo = interrupt_())
+        out.not_run = "interrupted by " + os::DescribeSignal(signo);
+      else
+        out.not_run = "the case did not run to its end (ERROR: " + run_.reason + ")";
       return;
     }
     if (!run_.crash_point || !run_.plant) {
@@ -211,6 +222,11 @@ class StateChecker {
     const auto checks = StateClock::now();
     auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
     state.check_seconds = Since(checks);
+    if (auto answers = fs->ServerAnswers(); !answers) {  // nothing it showed counts
+      checked.mount_errno = 0;
+      checked.run.status = engine::RunStatus::kError;
+      checked.run.reason = answers.error().Message();
+    }
     if (checked.mount_errno == EIO) {  // the filesystem's, unless the server under it is gone
       if (auto served = fs->StateServed(); !served) {
         checked.mount_errno = 0;

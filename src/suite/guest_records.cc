@@ -1,6 +1,8 @@
 #include "suite/guest_records.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -75,14 +77,65 @@ std::string WhyNoReport(const std::string& console_tail, bool timed_out, int tim
          ")";
 }
 
-report::RunRecord MergeReports(const std::vector<report::RunRecord>& shards) {
+namespace {
+
+std::string SliceText(const report::RunRecord::Shard& s) {
+  return std::to_string(s.index) + "/" + std::to_string(s.count);
+}
+
+// Why these reports are not the shards of one run, or nothing.
+std::optional<std::string> NotOneRun(const std::vector<NamedReport>& shards) {
+  const NamedReport& first = shards.front();
+  const std::string kind = report::ReportKind(first.record);
+  std::map<std::string, const NamedReport*> columns;  // configuration label -> its report
+  std::map<std::size_t, const NamedReport*> slices;   // shard index -> its report
+  for (const auto& s : shards) {
+    if (const std::string k = report::ReportKind(s.record); k != kind)
+      return first.file + " is a " + kind + " report, " + s.file + " a " + k +
+             " report: only reports of one kind merge";
+    if (s.record.shard.has_value() != first.record.shard.has_value()) {
+      const NamedReport& shard = s.record.shard ? s : first;
+      const NamedReport& whole = s.record.shard ? first : s;
+      return shard.file + " is shard " + SliceText(*shard.record.shard) + " of a run, " +
+             whole.file + " is no shard: not the slices of one run";
+    }
+    if (s.record.shard) {
+      const auto& a = *first.record.shard;
+      const auto& b = *s.record.shard;
+      if (a.count != b.count || a.of != b.of)
+        return first.file + " is shard " + SliceText(a) + " of '" + a.of + "', " + s.file +
+               " shard " + SliceText(b) + " of '" + b.of + "': not the slices of one run";
+      if (auto [it, fresh] = slices.emplace(b.index, &s); !fresh)
+        return it->second->file + " and " + s.file + " are both shard " + SliceText(b) +
+               ": each slice once";
+    }
+    for (const auto& c : s.record.configs)
+      if (auto [it, fresh] = columns.emplace(c.config.Label(), &s); !fresh)
+        return "configuration " + c.config.Label() + " is in both " + it->second->file +
+               " and " + s.file + ": the same results twice";
+  }
+  if (first.record.shard)
+    for (std::size_t k = 1; k <= first.record.shard->count; ++k)
+      if (!slices.contains(k))
+        return "shard " + std::to_string(k) + "/" + std::to_string(first.record.shard->count) +
+               " of '" + first.record.shard->of + "' is missing: merge every slice";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::expected<report::RunRecord, std::string> MergeReports(const std::vector<NamedReport>& shards) {
+  if (shards.empty()) return std::unexpected("no report to merge");
+  if (auto why = NotOneRun(shards)) return std::unexpected(*why);
   report::RunRecord merged;
-  for (const auto& shard : shards) {
+  merged.command = report::ReportKind(shards.front().record);
+  for (const auto& [file, shard] : shards) {
     if (merged.kernel.empty()) merged.kernel = shard.kernel;
     if (merged.started.empty() || (!shard.started.empty() && shard.started < merged.started))
       merged.started = shard.started;
     merged.seconds = std::max(merged.seconds, shard.seconds);
     if (!merged.interrupted_by) merged.interrupted_by = shard.interrupted_by;
+    if (!merged.sweep) merged.sweep = shard.sweep;
     merged.configs.insert(merged.configs.end(), shard.configs.begin(), shard.configs.end());
   }
   return merged;

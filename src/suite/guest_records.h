@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,14 @@ std::string WhyNoReport(const std::string& console_tail, bool timed_out, int tim
 
 // Shards' reports joined into one (pure): every configuration in the order
 // given, the first one's start, the longest run's time, the first signal.
-report::RunRecord MergeReports(const std::vector<report::RunRecord>& shards);
+// Refused, with a line naming the files: reports of different kinds (a run
+// and a kernels report); a configuration that two of them hold (the same
+// shard twice); shards of different runs, a shard among reports that are
+// none, the same slice twice, or a set with a slice missing.
+struct NamedReport {
+  std::string file;  // as given: what an error names
+  report::RunRecord record;
+};
+std::expected<report::RunRecord, std::string> MergeReports(const std::vector<NamedReport>& shards);
 
 }  // namespace eofzero::suite

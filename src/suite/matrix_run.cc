@@ -23,6 +23,7 @@ std::expected<report::RunRecord, os::Error> RunMatrix(const std::vector<MatrixJo
   if (!space) return std::unexpected(space.error());
   if (options.keep) space->dir->Keep();
   report::RunRecord record;
+  record.tool = report::ThisTool();
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   reporter.Started(record.kernel, jobs.size(), parallel);

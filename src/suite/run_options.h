@@ -3,6 +3,7 @@
 // by the runners (run_suite.h, selftest.h, matrix_run.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "engine/scenario.h"
 #include "guest/kernel_spec.h"
+#include "os/fuse_file_server.h"
 #include "report/format.h"
 #include "scratch/fs_type.h"
 #include "scratch/scratch_target.h"
@@ -45,6 +47,9 @@ struct RunOptions {
   // --record DIR: each configuration's scratch filesystem records its block
   // writes into DIR/FS-BS.ezlog (scratch/recording_device.h). Empty: none.
   std::filesystem::path record_dir;
+  // --server-timeout: how long a FUSE server under a loop device may leave a
+  // request unanswered before its connection is aborted (scratch::ScratchSpec).
+  std::chrono::milliseconds server_timeout = os::kDefaultAnswerDeadline;
   // --crash-states (needs --record): every crash state each case's crash
   // implies is checked after its configuration (suite/crash_state_check.h).
   CrashStatesOptions crash_states;

@@ -22,10 +22,9 @@ scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std:
   spec.mkfs_options = options.mkfs_options;
   spec.mount_options = options.mount_options;
   spec.image_bytes = options.image_bytes;
+  spec.server_timeout = options.server_timeout;
   if (!options.record_dir.empty())
-    spec.record_log = (options.record_dir / (std::string(scratch::FsTypeName(fs)) + "-" +
-                                             std::to_string(bs) + ".ezlog"))
-                          .string();
+    spec.record_log = RecordLogPath(options.record_dir, fs, bs).string();
   return spec;
 }
 
@@ -168,8 +167,17 @@ class SuiteRun {
     reporter_.ConfigReady(config);
     std::vector<std::pair<const CaseSpec*, engine::CaseRun>> crashed;
     RunCases(**fs, config, runnable, crashed);
-    if (!options_.crash_states.enabled || spec.record_log.empty()) return;
     const std::string uuid = (*fs)->Uuid();
+    // A recording whose log could not be written whole is the configuration's
+    // setup error, even when every case passed (and no crash state is read
+    // from such a log).
+    if (auto finished = (*fs)->Finish(); !finished) {
+      reporter_.ConfigFailed(config,
+                             "scratch " + config.Label() + ": " + finished.error().Message());
+      outcomes_.push_back(oracles::Outcome::kError);
+      return;
+    }
+    if (!options_.crash_states.enabled || spec.record_log.empty()) return;
     fs->reset();  // its recording server stopped: the log is complete
     CheckStates(config, spec, uuid, crashed);
   }
@@ -231,6 +239,11 @@ class SuiteRun {
 };
 
 }  // namespace
+
+std::filesystem::path RecordLogPath(const std::filesystem::path& dir, scratch::FsType fs,
+                                    std::uint32_t block_size) {
+  return dir / (std::string(scratch::FsTypeName(fs)) + "-" + std::to_string(block_size) + ".ezlog");
+}
 
 std::vector<oracles::Outcome> RunSuite(const RunOptions& options,
                                        const std::vector<const CaseSpec*>& cases,

@@ -2,6 +2,8 @@
 // options to scratch filesystems, cases, verdicts and the reporter.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <vector>
 
 #include "engine/case_spec.h"
@@ -12,6 +14,11 @@
 #include "suite/scratch_provider.h"
 
 namespace eofzero::suite {
+
+// The write log a recording run (--record DIR) writes for a configuration:
+// DIR/FS-BS.ezlog.
+std::filesystem::path RecordLogPath(const std::filesystem::path& dir, scratch::FsType fs,
+                                    std::uint32_t block_size);
 
 // Runs the cases on every selected filesystem: one mkfs per filesystem and
 // block size the cases need (on images, or in turn on the user's scratch

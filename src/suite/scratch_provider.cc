@@ -17,6 +17,7 @@ class ScratchFsSession : public ScratchSession {
     return engine::RunCase(*fs_, spec, options);
   }
   std::string Uuid() const override { return fs_->uuid(); }
+  os::Status Finish() override { return fs_->FinishRecording(); }
   void Keep() override {
     fs_->KeepImage();
     if (space_.dir) space_.dir->Keep();

@@ -38,6 +38,10 @@ class ScratchSession {
   virtual void Keep() = 0;
   // The filesystem's UUID (what its crash states hold too).
   virtual std::string Uuid() const { return ""; }
+  // After the last case: ends a recording (scratch::ScratchFs::
+  // FinishRecording); an error when its write log could not be written
+  // whole. Nothing without a recording.
+  virtual os::Status Finish() { return {}; }
 };
 
 class ScratchProvider {

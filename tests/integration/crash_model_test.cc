@@ -5,6 +5,8 @@
 // asserts what a kernel does with the gap.
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "harness.h"
 
 namespace eofzero::itest {
@@ -78,6 +80,50 @@ TEST(Sweep, EveryTupleRunsToAVerdictWithTheTableAndACommandPerBreak) {
   EXPECT_TRUE(ran.out.find("no tuple broke an invariant") != std::string::npos ||
               ran.out.find("eofzero sweep --fs ext4") != std::string::npos)
       << ran.out;
+  ExpectNothingLeft(wd);
+}
+
+// The hostile round: with --format json --output, stdout lost the sweep's
+// tables and rerun commands, the JSON had no sweep fields, and `report` of
+// it printed the verdict table only. Now stdout is the human report with or
+// without --output, and `report` prints it again from the JSON alone.
+TEST(Sweep, StdoutIsTheHumanReportWithAJsonOutputAndReportPrintsItAgain) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const fs::path json_path = wd.path() / "sw.json";
+  Ran ran = RunEofzeroWithTimeout({"sweep", "--fs", "ext4", "--case", "append_write", "--crash",
+                                   "nologflush", "--sync", "none,fsync", "--distance",
+                                   "next-block", "--workdir", wd.str(), "--format", "json",
+                                   "--output", json_path.string()},
+                                  300);
+  ASSERT_FALSE(ran.timed_out);
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.exit_code << ran.err;
+  EXPECT_NE(ran.out.find("sweep on ext4/4k: one column per primitive"), std::string::npos)
+      << ran.out;
+  EXPECT_NE(ran.out.find(" passed, "), std::string::npos) << ran.out;
+  auto doc = nlohmann::ordered_json::parse(ReadFile(json_path), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["command"], "sweep");
+  EXPECT_EQ(doc["sweep"]["primitives"], nlohmann::ordered_json::array({"none", "fsync"}));
+  int tuples = 0;
+  for (const auto& c : doc["configurations"])
+    for (const auto& r : c["cases"]) {
+      ASSERT_TRUE(r.contains("sweep")) << r["case"];
+      const auto& t = r["sweep"];
+      EXPECT_EQ(t["case"], "append_write");
+      EXPECT_EQ(t["crash"], "nologflush");
+      EXPECT_EQ(t["distance"], "next-block");
+      EXPECT_GT(t["point"].get<int>(), 0);
+      EXPECT_TRUE(t["rerun"].get<std::string>().starts_with(
+          "eofzero sweep --fs ext4 --block-size 4096 --case append_write --sync "))
+          << t.dump();
+      ++tuples;
+    }
+  EXPECT_EQ(tuples, 2);
+  Ran again = RunEofzero({"report", json_path.string()});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, ran.out) << "report printed:\n" << again.out << "\nthe sweep printed:\n"
+                                << ran.out;
   ExpectNothingLeft(wd);
 }
 

@@ -173,10 +173,11 @@ TEST_P(CrashStatesStopped, LeaveNoMountLoopDeviceOrServer) {
   Workdir wd;
   const fs::path state = wd.path().string() + ".state";
   ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
+  // Held as the fifth state planned starts, whichever it is ("append_write:
+  // checking crash state ADDRESS (5 of N)").
   Ran ran = RunEofzeroAndInterrupt({"run", "--fs", "ext4", "--case", "append_write", "--workdir",
-                                    wd.str(), "--record", wd.str(), "--crash-states", "-vv"},
+                                    wd.str(), "--record", wd.str(), "--crash-states"},
                                    " (5 of ", GetParam());
-  // The marker: the fifth state planned starts, whichever it is.
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   if (GetParam() == SIGINT) {
     EXPECT_NE(ran.err.find("interrupted by signal 2"), std::string::npos) << ran.err;
@@ -192,6 +193,37 @@ INSTANTIATE_TEST_SUITE_P(Signals, CrashStatesStopped, testing::Values(SIGINT, SI
                          [](const auto& info) {
                            return std::string(info.param == SIGINT ? "Sigint" : "Sigkill");
                          });
+
+// SIGINT while append_write remounts after its crash (the hostile round: its
+// states were a SKIP, "the case did not run to its end", not_run false).
+// Whether the signal lands in the case or in its states, they did not run
+// to their end: an ERROR that did not run, in the JSON as in the README.
+TEST(CrashStates, AnInterruptDuringTheCaseLeavesItsStatesAnErrorThatDidNotRun) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path state = wd.path().string() + ".state";
+  ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
+  const fs::path report = wd.path() / "run.json";
+  Ran ran = RunEofzeroAndInterrupt({"run", "--fs", "ext4", "--case", "append_write", "--workdir",
+                                    wd.str(), "--record", wd.str(), "--crash-states", "--format",
+                                    "json", "--output", report.string(), "-vv"},
+                                   "append_write:16: cycle_mount", SIGINT);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_EQ(ran.exit_code, 128 + SIGINT) << ran.err;
+  const auto records = StateRecords(report);
+  ASSERT_EQ(records.count("ext4 append_write@states"), 1u) << ReadFile(report);
+  const json& r = records.at("ext4 append_write@states");
+  EXPECT_EQ(r["verdict"], "ERROR") << r.dump();
+  EXPECT_EQ(r["not_run"], true) << r.dump();
+  EXPECT_TRUE(r["summary"].get<std::string>().find("interrupted by signal 2") !=
+              std::string::npos)
+      << r.dump();
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+  ::unsetenv("EOFZERO_STATE_DIR");
+  std::error_code ec;
+  fs::remove_all(state, ec);
+}
 
 }  // namespace
 }  // namespace eofzero::itest

@@ -62,21 +62,59 @@ os::ProcessResult Install(const std::vector<std::string>& args) {
   return r ? *r : os::ProcessResult{argv, -1, 0, "", r.error().Message()};
 }
 
-TEST(FstestsInstall, TakesTheFirstFreeNumberAndWritesItIntoBothFiles) {
+// Without a number: the highest free one from 999 down, never the first free
+// one (fstests' tools/nextid gives that to upstream's next new test, so a
+// later pull would bring a test of the same name).
+TEST(FstestsInstall, TakesTheHighestFreeNumberFrom999DownAndWritesItIntoBothFiles) {
   Workdir wd;
   const fs::path tree = MakeTree(wd.path() / "fstests");
   std::ofstream(tree / "tests" / "generic" / "001") << "";
-  std::ofstream(tree / "tests" / "generic" / "002.out") << "";
-  std::ofstream(tree / "tests" / "generic" / "003.cfg") << "";
+  std::ofstream(tree / "tests" / "generic" / "999") << "";
+  std::ofstream(tree / "tests" / "generic" / "998.out") << "";
+  std::ofstream(tree / "tests" / "generic" / "997.cfg") << "";
+  std::ofstream(tree / "tests" / "generic" / "996-named") << "";
   auto r = Install({tree.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const fs::path test = tree / "tests" / "generic" / "004";
+  const fs::path test = tree / "tests" / "generic" / "995";
   ASSERT_TRUE(fs::exists(test)) << r.out;
   EXPECT_NE((fs::status(test).permissions() & fs::perms::owner_exec), fs::perms::none);
-  EXPECT_NE(ReadText(test).find("\n# FS QA Test No. 004\n"), std::string::npos);
+  EXPECT_NE(ReadText(test).find("\n# FS QA Test No. 995\n"), std::string::npos);
   std::string golden = ReadText(kSource / "scripts" / "fstests" / "generic-eofzero.out");
-  golden.replace(0, golden.find('\n'), "QA output created by 004");
-  EXPECT_EQ(ReadText(tree / "tests" / "generic" / "004.out"), golden);
+  golden.replace(0, golden.find('\n'), "QA output created by 995");
+  EXPECT_EQ(ReadText(tree / "tests" / "generic" / "995.out"), golden);
+  EXPECT_FALSE(fs::exists(tree / "tests" / "generic" / "002")) << "upstream's next number";
+}
+
+// The command it prints works as pasted, from anywhere: it goes into the
+// tree (check runs from its top) and names this source tree's build of the
+// binary, never a placeholder.
+TEST(FstestsInstall, PrintsACommandThatRunsTheTestAsPasted) {
+  Workdir wd;
+  const fs::path tree = MakeTree(wd.path() / "fstests");
+  auto r = Install({tree.string(), "990"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path prog = kSource / "build" / "eofzero";
+  const std::string command = "  make -C " + tree.string() + " && cd " + tree.string() +
+                              " && EOFZERO_PROG=" + prog.string() + " ./check generic/990";
+  EXPECT_NE(r.out.find("\n" + command + "\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("/path/to"), std::string::npos) << r.out;
+}
+
+// fstests sources local.config after reading the environment: an
+// EOFZERO_PROG set there wins over the command line's, and the installer
+// says so when it sees one.
+TEST(FstestsInstall, SaysWhenLocalConfigSetsTheBinary) {
+  Workdir wd;
+  const fs::path tree = MakeTree(wd.path() / "fstests");
+  auto quiet = Install({tree.string(), "990"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out.find("local.config"), std::string::npos) << quiet.out;
+  std::ofstream(tree / "local.config") << "export EOFZERO_PROG=/opt/eofzero/bin/eofzero\n";
+  auto r = Install({tree.string(), "991"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("note: " + (tree / "local.config").string() + " sets EOFZERO_PROG"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(FstestsInstall, TakesTheNumberGivenAndRefusesToOverwrite) {
@@ -91,6 +129,7 @@ TEST(FstestsInstall, TakesTheNumberGivenAndRefusesToOverwrite) {
   EXPECT_EQ(again.err, "install: tests/generic/990 exists; refusing to overwrite it\n");
   EXPECT_EQ(ReadText(out), "mine\n");
   EXPECT_NE(Install({tree.string(), "99x"}).exit_code, 0);
+  EXPECT_NE(Install({tree.string(), "1000"}).exit_code, 0) << "fstests' names have 3 digits";
   EXPECT_NE(Install({(wd.path() / "nothing").string()}).exit_code, 0);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "scratch/write_log.h"
 
 namespace eofzero::itest {
 namespace {
@@ -190,8 +191,43 @@ TEST(HostileFiles, ReportAndOutputNeverBlockOnAFifo) {
                                "truncate_up", "--format", "json", "--output", fifo.string()},
                               60);
   EXPECT_FALSE(ran.timed_out);
-  EXPECT_NE(ran.err.find("a FIFO with no reader"), std::string::npos) << ran.err;
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;  // before anything runs (hostile_files_test.cc)
+  EXPECT_EQ(ran.err, "eofzero: --output: " + fifo.string() + " is a FIFO, not a regular file\n");
   ExpectNothingLeft(wd);
+}
+
+// A torn write's sectors are each checked by division: sector 2^55 of 512
+// bytes starts at 2^64, and a product wrapped to 0 let the hostile round write
+// heap memory into the image (and "@2^55" alone wrote sector 0).
+TEST(HostileLog, ATornSectorPastItsWriteIsRefusedAndNothingIsWritten) {
+  Workdir wd;
+  const std::string log = (wd.path() / "one.ezlog").string();
+  {
+    auto writer = scratch::WriteLogWriter::Create(log, {16384, 512, 4096, 0});
+    ASSERT_TRUE(writer) << writer.error().Message();
+    ASSERT_TRUE(writer->Append({scratch::RecordType::kBarrier, 0, 0, 0, {}}));
+    ASSERT_TRUE(writer->Append(scratch::WriteRecord(8192, Bytes(4096, 0xab))));
+    ASSERT_TRUE(writer->Finish());
+  }
+  for (const char* state : {"1:0@36028797018963967-36028797018963968", "1:0@36028797018963968",
+                            "1:0@8"}) {
+    SCOPED_TRACE(state);
+    const auto image = wd.path() / "o.img";
+    Ran ran = RunEofzero({"log", "replay", log, "--state", state, "--image", image.string()});
+    EXPECT_EQ(ran.exit_code, 2) << ran.err;
+    EXPECT_NE(ran.err.find("has 8 sectors; no sector "), std::string::npos) << ran.err;
+    EXPECT_EQ(CountOccurrences(ran.err, "\n"), 1) << ran.err;
+    EXPECT_FALSE(fs::exists(image)) << "an image was written";
+  }
+  // The positive control: the write's last sector is replayed.
+  const auto image = wd.path() / "ok.img";
+  Ran ran = RunEofzero({"log", "replay", log, "--state", "1:0@7", "--image", image.string()});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  const std::string bytes = ReadFile(image);
+  ASSERT_EQ(bytes.size(), 16384u);
+  EXPECT_TRUE(bytes.substr(7680, 512) == std::string(512, '\0'));
+  EXPECT_TRUE(bytes.substr(8192 + 3584, 512) == std::string(512, '\xab'));
+  EXPECT_TRUE(bytes.substr(8192, 3584) == std::string(3584, '\0'));
 }
 
 }  // namespace

@@ -74,6 +74,29 @@ TEST(Install, PutsTheBinaryAndItsDataUnderThePrefix) {
   EXPECT_TRUE(fs::is_regular_file(share / "fstests" / "generic-eofzero.out"));
 }
 
+// The man page and the bash completion the build made from the binary's own
+// tables, where man and bash-completion look for them; the README with the
+// documents it links to.
+TEST(Install, PutsTheManPageTheCompletionAndTheDocuments) {
+  Workdir wd;
+  const fs::path prefix = InstallAndMove(wd);
+  ASSERT_FALSE(prefix.empty());
+  const fs::path man = prefix / "share" / "man" / "man1" / "eofzero.1";
+  const fs::path completion = prefix / "share" / "bash-completion" / "completions" / "eofzero";
+  ASSERT_TRUE(fs::is_regular_file(man));
+  ASSERT_TRUE(fs::is_regular_file(completion));
+  EXPECT_EQ(ReadFile(man), ReadFile(kBuild / "eofzero.1"));
+  EXPECT_EQ(ReadFile(completion), ReadFile(kBuild / "eofzero.bash-completion"));
+  auto listed = RunCommand({"env", "MANPATH=" + (prefix / "share" / "man").string(), "man", "-w",
+                            "1", "eofzero"});
+  if (os::ProgramExists("man")) EXPECT_EQ(listed.out, man.string() + "\n") << listed.err;
+  const fs::path doc = prefix / "share" / "doc" / "eofzero";
+  EXPECT_TRUE(fs::is_regular_file(doc / "README.md"));
+  for (const auto& entry : fs::directory_iterator(kSource / "docs"))
+    EXPECT_TRUE(fs::is_regular_file(doc / "docs" / entry.path().filename()))
+        << entry.path().filename();
+}
+
 TEST(Install, AMovedBinaryListsTheCatalogInItsOwnShareFolder) {
   Workdir wd;
   const fs::path prefix = InstallAndMove(wd);
@@ -153,6 +176,40 @@ TEST(Install, TheInstalledFstestsInstallerInstallsTheDropIn) {
       ReadFile(tree / "tests" / "generic" / "990.out").starts_with("QA output created by 990\n"));
 }
 
+// The installed installer knows its binary (P/bin/eofzero), and the command it
+// prints runs the test as pasted, from another folder: past the test's check
+// of EOFZERO_PROG (which fails the test for a path that is not an executable)
+// to its first fstests requirement. The tree is the stand-in of fstests with
+// a `check` that runs one test from the tree's top, as fstests' check does.
+TEST(Install, TheInstalledFstestsInstallerPrintsACommandThatWorksAsPasted) {
+  Workdir wd;
+  const fs::path prefix = InstallAndMove(wd);
+  ASSERT_FALSE(prefix.empty());
+  const fs::path tree = wd.path() / "fstests";
+  fs::create_directories(tree / "tests" / "generic");
+  fs::copy(kSource / "tests" / "fstests" / "stub" / "common", tree / "common",
+           fs::copy_options::recursive);
+  WriteFile(tree / "Makefile", "all:\n\t@true\n");
+  WriteFile(tree / "check",
+            "#!/bin/sh\n[ -x ./tests/$1 ] || exit 1\nmkdir -p results/${1%/*}\n"
+            "RESULT_DIR=$PWD/results/${1%/*} exec ./tests/$1\n");
+  fs::permissions(tree / "check", fs::perms::owner_all);
+  auto r = RunCommand(
+      {(prefix / "share" / "eofzero" / "fstests" / "install").string(), tree.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto commands = LinesStartingWith(r.out, "  make -C ");
+  ASSERT_EQ(commands.size(), 1u) << r.out;
+  EXPECT_NE(commands[0].find("EOFZERO_PROG=" + (prefix / "bin" / "eofzero").string() +
+                             " ./check generic/999"),
+            std::string::npos)
+      << commands[0];
+  auto pasted = RunCommand({"env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR=" + wd.str(),
+                            "sh", "-c", "cd / && " + commands[0]});
+  EXPECT_TRUE(pasted.out.ends_with(
+      "\nQA output created by 999\n999 not run: this test requires a valid $SCRATCH_DEV\n"))
+      << pasted.out << pasted.err;
+}
+
 TEST(Install, AMovedBinaryRunsACase) {
   REQUIRE_ROOT();
   Workdir wd;
@@ -188,7 +245,8 @@ TEST(DebianPackage, HoldsTheBinaryTheCatalogAndItsDepends) {
   ASSERT_EQ(contents.exit_code, 0) << contents.err;
   for (const char* file :
        {"./usr/bin/eofzero", "./usr/share/eofzero/cases/truncate_up.toml",
-        "./usr/share/eofzero/matrix.toml", "./usr/share/eofzero/fstests/generic-eofzero"})
+        "./usr/share/eofzero/matrix.toml", "./usr/share/eofzero/fstests/generic-eofzero",
+        "./usr/share/man/man1/eofzero.1", "./usr/share/bash-completion/completions/eofzero"})
     EXPECT_NE(contents.out.find(std::string(" ") + file + "\n"), std::string::npos)
         << file << " missing:\n"
         << contents.out;

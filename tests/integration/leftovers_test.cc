@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <thread>
 
 #include "harness.h"
 #include "os/child.h"
@@ -47,57 +46,81 @@ class Leftovers : public testing::Test {
     return out;
   }
   std::vector<std::string> RunFolders() const { return RunFoldersUnder(wd_.path()); }
-  // A guardian removes the entry last: once it is gone, the guardian is done.
+  // A guardian removes the entry last, and then ends: once every process the
+  // test's runs left has ended, the entry is gone or stays for good.
   bool RegistryEmptied() const {
-    for (int i = 0; i < 100 && !Entries().empty(); ++i) ::usleep(50 * 1000);
+    WaitForLeftoverProcesses();
     return Entries().empty();
   }
-
   Workdir wd_;
   fs::path state_;
 };
 
-// kill -9 at several moments of a run: attached, formatted, mounted, shut
-// down. The guardian releases the mount, the loop device and the folder.
-class KilledRun : public Leftovers, public testing::WithParamInterface<const char*> {};
+// kill -9 at several moments of a run: attached, formatted, mounted, planting
+// (unmounted), shut down. The guardian releases the mount, the loop device
+// and the folder.
+struct Moment {
+  const char* name;
+  const char* step;    // a step of truncate_up, or
+  const char* text;    // another message of the run
+  std::size_t mounts;  // what the run has mounted there
+};
+void PrintTo(const Moment& m, std::ostream* os) { *os << m.name; }
+
+class KilledRun : public Leftovers, public testing::WithParamInterface<Moment> {};
 
 TEST_P(KilledRun, ItsGuardianReleasesEverything) {
-  Ran ran = RunEofzeroAndInterrupt(
-      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str(), "-vv"}, GetParam(),
-      SIGKILL);
-  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  const Moment& m = GetParam();
+  HeldRun run({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str()},
+              m.step ? StepPoint("truncate_up", m.step) : m.text);
+  auto held = run.WaitHeld();
+  ASSERT_TRUE(held);
+  EXPECT_EQ(LoopDevicesBackedUnder(wd_.path()).size(), 1u) << held->message;
+  EXPECT_EQ(MountsUnder(wd_.path()).size(), m.mounts) << held->message;
+  ASSERT_EQ(::kill(run.pid(), SIGKILL), 0);
+  Ran ran = run.Wait();
   EXPECT_EQ(ran.term_signal, SIGKILL);
   EXPECT_TRUE(RegistryEmptied()) << "the registry entry stayed";
   ExpectNothingLeft(wd_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Moments, KilledRun,
-                         testing::Values("attached", "mkfs.ext4", ": plant", ": shutdown -f",
-                                         ": cycle_mount"));
+                         testing::Values(Moment{"attached", nullptr, "ext4-4096: attached", 0},
+                                         Moment{"formatted", nullptr, "ext4-4096: mkfs.ext4", 0},
+                                         Moment{"plant", "plant", nullptr, 1},
+                                         Moment{"unmounted_to_plant", nullptr,
+                                                "unmounted /dev/loop", 0},
+                                         Moment{"shutdown", "shutdown -f", nullptr, 1},
+                                         Moment{"cycle_mount", "cycle_mount", nullptr, 1}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
-// Kills the guardian first, then the run, once the run has a mount: both are
-// gone and everything the run made stays — until someone reclaims it.
+// The guardian of the one run in `registry`.
+pid_t GuardianIn(const fs::path& registry) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(registry, ec))
+    if (e.path().extension() == ".run")
+      if (auto entry = scratch::ParseRunEntry(ReadFile(e.path()))) return entry->guardian;
+  return -1;
+}
+
+// Holds a run at its plant (mounted, its folder made), kills its guardian and
+// waits until it has ended, then kills the run: both are gone and everything
+// the run made stays — until someone reclaims it.
 void KillRunAndGuardian(const fs::path& workdir, const fs::path& registry) {
-  const fs::path log = registry.parent_path() / "run.log";
-  auto run = os::Child::Start(
-      {EOFZERO_BINARY, "run", "--fs", "ext4", "--case", "*", "--workdir", workdir.string(), "-vv"},
-      log);
-  ASSERT_TRUE(run) << run.error().Message();
-  for (int i = 0; i < 500 && ReadFile(log).find(": plant") == std::string::npos; ++i)
-    ::usleep(20 * 1000);
-  ASSERT_NE(ReadFile(log).find(": plant"), std::string::npos) << ReadFile(log);
-  std::optional<scratch::RunEntry> entry;
-  for (const auto& e : fs::directory_iterator(registry))
-    if (e.path().extension() == ".run") entry = *scratch::ParseRunEntry(ReadFile(e.path()));
-  ASSERT_TRUE(entry && entry->guardian > 0);
-  ASSERT_EQ(::kill(entry->guardian, SIGKILL), 0);
-  run->Kill();
-  while (!run->Poll()) ::usleep(10 * 1000);
+  HeldRun run({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", workdir.string()},
+              StepPoint("truncate_up", "plant"));
+  ASSERT_TRUE(run.WaitHeld());
+  const pid_t keeper = GuardianIn(registry);
+  ASSERT_GT(keeper, 0);
+  ASSERT_EQ(::kill(keeper, SIGKILL), 0);
+  WaitForExitOf(keeper);
+  ASSERT_EQ(::kill(run.pid(), SIGKILL), 0);
+  EXPECT_EQ(run.Wait().term_signal, SIGKILL);
+  WaitForLeftoverProcesses();  // nothing is left that could release anything
 }
 
 TEST_F(Leftovers, CleanupReclaimsWhatARunAndItsGuardianLeft) {
   KillRunAndGuardian(wd_.path(), registry());
-  ::usleep(300 * 1000);  // a guardian that was not killed would have released it by now
   ASSERT_FALSE(RunFolders().empty()) << "nothing was left: the test proves nothing";
   const std::string left = RunFolders().front();
   Ran ran = RunEofzero({"cleanup"});
@@ -113,7 +136,6 @@ TEST_F(Leftovers, CleanupReclaimsWhatARunAndItsGuardianLeft) {
 
 TEST_F(Leftovers, TheNextRunReclaimsWhatARunAndItsGuardianLeft) {
   KillRunAndGuardian(wd_.path(), registry());
-  ::usleep(300 * 1000);
   ASSERT_FALSE(RunFolders().empty()) << "nothing was left: the test proves nothing";
   const std::string left = RunFolders().front();
   Ran ran = RunEofzero({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str()});
@@ -184,61 +206,54 @@ TEST_F(Leftovers, CleanupLeavesLiveRunsAndLookAlikesAlone) {
 
 // Something mounted over eofzero's mount point while a run works is never
 // unmounted by eofzero: the run leaves its own mount and registry entry, and
-// `cleanup` releases them once the stacked mount is gone.
+// `cleanup` releases them once the stacked mount is gone. The tmpfs is
+// stacked while the run is held where truncate_up's truncate up starts.
 TEST_F(Leftovers, AMountStackedOnOursIsNeverUnmountedByUs) {
-  const fs::path log = state_ / "run.log";
-  auto run = os::Child::Start({EOFZERO_BINARY, "run", "--fs", "ext4", "--case", "truncate_up",
-                               "--workdir", wd_.str(), "-vv"},
-                              log);
-  ASSERT_TRUE(run) << run.error().Message();
-  const std::string marker = "truncate {eob + bs}";
-  for (int i = 0; i < 500 && ReadFile(log).find(marker) == std::string::npos; ++i)
-    ::usleep(2 * 1000);
+  HeldRun run({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str(), "-vv"},
+              StepPoint("truncate_up", "truncate {eob + bs}"));
+  ASSERT_TRUE(run.WaitHeld());
   std::vector<std::string> ours = MountsUnder(wd_.path());
-  ASSERT_EQ(ours.size(), 1u) << ReadFile(log);
+  ASSERT_EQ(ours.size(), 1u) << run.Err();
   auto stacked = os::Mount::Create("tmpfs", ours[0], "tmpfs", "size=1m");
   ASSERT_TRUE(stacked) << stacked.error().Message();
-  while (!run->Poll()) ::usleep(10 * 1000);
-  EXPECT_NE(run->Poll()->exit_code, 0) << ReadFile(log);
-  EXPECT_NE(ReadFile(log).find("refusing to unmount what is not ours"), std::string::npos)
-      << ReadFile(log);
+  Ran ran = run.Wait();
+  EXPECT_NE(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.err.find("refusing to unmount what is not ours"), std::string::npos) << ran.err;
+  WaitForLeftoverProcesses();
   EXPECT_EQ(MountsUnder(wd_.path()).size(), 2u) << "the stacked tmpfs, and our mount below it";
   EXPECT_TRUE(stacked->Unmount());  // its owner takes it away
   ASSERT_FALSE(Entries().empty()) << "the entry stays until what was left is released";
-  Ran ran = RunEofzero({"cleanup"});
-  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
-  EXPECT_NE(ran.out.find("unmounted " + ours[0]), std::string::npos) << ran.out;
+  Ran cleanup = RunEofzero({"cleanup"});
+  EXPECT_EQ(cleanup.exit_code, 0) << cleanup.out << cleanup.err;
+  EXPECT_NE(cleanup.out.find("unmounted " + ours[0]), std::string::npos) << cleanup.out;
   ExpectNothingLeft(wd_);
   EXPECT_TRUE(Entries().empty());
 }
 
-// A live run's loop device is refused as a scratch device even in the
-// moments that run has it unmounted (the plant, a cycle_mount).
+// A live run's loop device is refused as a scratch device at every moment the
+// run mounts or unmounts it — held just after each: the moments it has it
+// unmounted (the plant, a cycle_mount, the check after the crash) included.
 TEST_F(Leftovers, ALiveRunsDeviceIsNeverAScratchDevice) {
-  const fs::path log = state_ / "run.log";
-  auto run = os::Child::Start(
-      {EOFZERO_BINARY, "run", "--fs", "xfs", "--case", "*", "--workdir", wd_.str(), "-vv"}, log);
-  ASSERT_TRUE(run) << run.error().Message();
-  std::vector<std::string> loops;
-  for (int i = 0; i < 500 && loops.empty(); ++i) {
-    loops = LoopDevicesBackedUnder(wd_.path());
-    if (loops.empty()) ::usleep(10 * 1000);
-  }
-  ASSERT_EQ(loops.size(), 1u);
+  HeldRun run({"run", "--fs", "xfs", "--case", "truncate_up", "--workdir", wd_.str()},
+              "mounted /dev/loop");
   fs::create_directory(state_ / "mnt");
-  int tries = 0;
-  while (!run->Poll() && tries < 200) {
-    ++tries;
+  int unmounted = 0, mounted = 0;
+  while (auto held = run.NextHold()) {
+    const auto loops = LoopDevicesBackedUnder(wd_.path());
+    ASSERT_EQ(loops.size(), 1u) << held->message;
+    ASSERT_EQ(held->message.find(loops[0]), held->message.find("/dev/loop")) << held->message;
+    const bool down = held->message.starts_with("unmounted ");
+    EXPECT_EQ(MountsUnder(wd_.path()).size(), down ? 0u : 1u) << held->message;
+    (down ? unmounted : mounted) += 1;
     Ran other = RunEofzero({"run", "--fs", "ext4", "--case", "append_write", "--scratch-dev",
                             loops[0], "--scratch-mnt", (state_ / "mnt").string()});
-    // Mounted, or used by run N while unmounted: refused either way.
-    if (!run->Poll()) {
-      ASSERT_EQ(other.exit_code, 2) << other.out << other.err;
-    }
+    ASSERT_EQ(other.exit_code, 2) << held->message << "\n" << other.out << other.err;
   }
-  EXPECT_GT(tries, 5);
-  while (!run->Poll()) ::usleep(10 * 1000);
-  EXPECT_EQ(ReadFile(log).find("\nERROR"), std::string::npos) << ReadFile(log);
+  EXPECT_GE(unmounted, 2) << "the plant and the cycle_mount at least";
+  EXPECT_GE(mounted, 3) << "mkfs's, the plant's and the cycle_mount's mounts at least";
+  Ran ran = run.Wait();
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_EQ((ran.out + ran.err).find("ERROR"), std::string::npos) << ran.out << ran.err;
   ExpectNothingLeft(wd_);
 }
 
@@ -256,8 +271,8 @@ TEST_F(Leftovers, ARelativeStateDirStillReachesTheGuardian) {
   fs::current_path(state_.parent_path());
   ::setenv("EOFZERO_STATE_DIR", state_.filename().c_str(), 1);
   Ran ran = RunEofzeroAndInterrupt(
-      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str(), "-vv"}, ": plant",
-      SIGKILL);
+      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd_.str()},
+      StepPoint("truncate_up", "plant"), SIGKILL);
   fs::current_path(here);
   ::setenv("EOFZERO_STATE_DIR", state_.c_str(), 1);
   ASSERT_TRUE(ran.marker_seen) << ran.err;

@@ -124,9 +124,10 @@ TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
   REQUIRE_ROOT();
   Workdir wd;
   const auto json_path = wd.path() / "matrix.json";
-  Ran ran = RunEofzeroAndInterrupt({"matrix", "-j", "2", "--workdir", wd.str(), "-v", "--format",
-                                    "json", "--output", json_path.string()},
-                                   "matrix: starting ext4-1k", SIGTERM);
+  // Held as it is about to start its second worker.
+  Ran ran = RunEofzeroAndInterrupt({"matrix", "-j", "2", "--workdir", wd.str(), "--format", "json",
+                                    "--output", json_path.string()},
+                                   "matrix: starting ext4-1k: ", SIGTERM);
   EXPECT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 128 + SIGTERM) << ran.err;
   ExpectNothingLeft(wd);
@@ -161,17 +162,22 @@ TEST(Matrix, AnInterruptStopsTheWorkersAndLeavesNothingBehind) {
       << human.out;
 }
 
-// A worker killed outright cannot clean up: its guardian releases its mount,
-// loop device and folder. Its cases are ERRORs, never passes.
+// A worker killed outright (held after its first mount) cannot clean up: its
+// guardian releases its mount, loop device and folder. Its cases are ERRORs,
+// never passes.
 TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
   REQUIRE_ROOT();
   Workdir wd;
   const auto config = wd.path() / "matrix.toml";
   WriteFile(config, "cases = [\"*\"]\n[[config]]\nname = \"ext4-victim\"\nfs = \"ext4\"\n");
   const auto json_path = wd.path() / "matrix.json";
+  // A registry of its own: a live run elsewhere on the machine whose entry
+  // still names the device number the worker gets would keep the guardian
+  // from releasing it (what is a live run's is left alone).
+  const std::string state = wd.str() + ".state";
   Ran ran = RunMatrixKillingAWorker({"matrix", "--config", config.string(), "--workdir", wd.str(),
-                                     "-v", "--format", "json", "--output", json_path.string()},
-                                    wd.path());
+                                     "--format", "json", "--output", json_path.string()},
+                                    {"EOFZERO_STATE_DIR=" + state});
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 3) << ran.err;
   auto record = report::RunRecordFromJson(
@@ -188,6 +194,9 @@ TEST(Matrix, AWorkerKilledWithSigkillLeavesNothingBehindAndItsCasesAreErrors) {
       << record->configs.at(0).setup_error;
   EXPECT_EQ(record->interrupted_by, 0) << "the matrix itself was not interrupted";
   ExpectNothingLeft(wd);
+  std::error_code ec;
+  EXPECT_TRUE(std::filesystem::is_empty(state + "/runs", ec)) << "the worker's entry stayed";
+  std::filesystem::remove_all(state, ec);
 }
 
 // The matrix must not keep anyone else's filesystem alive: one the host
@@ -204,37 +213,26 @@ TEST(Matrix, AFilesystemUnmountedWhileItRunsIsNotPinned) {
   auto host = os::Mount::Create(loop->path(), wd.path() / "host", "ext4", "");
   ASSERT_TRUE(host) << host.error().Message();
   const auto config = wd.path() / "matrix.toml";
-  // Long enough to still run when the host unmounts its filesystem.
-  WriteFile(config, "cases = [\"*\"]\n"
-                    "[[config]]\nname = \"a\"\nfs = \"xfs\"\n"
-                    "[[config]]\nname = \"b\"\nfs = \"xfs\"\nblock_size = 1024\n"
-                    "[[config]]\nname = \"c\"\nfs = \"ext4\"\n");
+  WriteFile(config, "cases = [\"truncate_up\"]\n[[config]]\nname = \"a\"\nfs = \"ext4\"\n");
   std::filesystem::create_directory(wd.path() / "work");
-  const auto log = wd.path() / "matrix.log";
-  auto matrix = os::Child::Start({EOFZERO_BINARY, "matrix", "--config", config.string(), "-j",
-                                  "1", "--workdir", (wd.path() / "work").string(), "-v"},
-                                 log);
-  ASSERT_TRUE(matrix) << matrix.error().Message();
-  // Once the first worker has a mount of its own.
-  bool worker_mounted = false;
-  for (int i = 0; i < 500 && !worker_mounted; ++i) {
-    const std::string text = ReadFile(log);
-    const auto at = text.find(" runs as pid ");
-    if (at != std::string::npos)
-      worker_mounted = ReadFile("/proc/" + std::to_string(std::stoi(text.substr(at + 13))) +
-                                "/mountinfo")
-                           .find((wd.path() / "work").string()) != std::string::npos;
-    if (!worker_mounted) ::usleep(20 * 1000);
-  }
-  ASSERT_TRUE(worker_mounted) << ReadFile(log);
+  // Held once its first worker has a mount of its own.
+  HeldRun matrix({"matrix", "--config", config.string(), "-j", "1", "--workdir",
+                  (wd.path() / "work").string()},
+                 "mounted /dev/loop");
+  auto held = matrix.WaitHeld();
+  ASSERT_TRUE(held);
+  ASSERT_NE(held->pid, matrix.pid()) << "a worker mounts, not the matrix: " << held->message;
+  ASSERT_NE(ReadFile("/proc/" + std::to_string(held->pid) + "/mountinfo")
+                .find((wd.path() / "work").string()),
+            std::string::npos);
   ASSERT_TRUE(host->Unmount());
   auto exclusive = os::OpenFile(loop->path(), O_RDONLY | O_EXCL);
-  EXPECT_FALSE(matrix->Poll()) << "the matrix ended too early to show anything";
   EXPECT_TRUE(exclusive) << "the unmounted filesystem is still held: "
                          << exclusive.error().Message();
   exclusive = os::UniqueFd();
-  matrix->Terminate();
-  while (!matrix->Poll()) ::usleep(20 * 1000);
+  ::kill(matrix.pid(), SIGTERM);
+  Ran ran = matrix.Wait();
+  EXPECT_EQ(ran.exit_code, 128 + SIGTERM) << ran.err;
   EXPECT_TRUE(loop->Detach());
   ExpectNothingLeft(wd);
 }

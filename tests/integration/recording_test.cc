@@ -4,7 +4,13 @@
 // after a run however it ends (done, SIGINT, kill -9).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <sstream>
 
 #include <chrono>
 #include <cstdlib>
@@ -45,6 +51,78 @@ bool SameFiles(const fs::path& a, const fs::path& b, std::string& why) {
       }
     if (fa.gcount() == 0) return true;
   }
+}
+
+// The recording server of the run `run`: its child named eofzero-record.
+pid_t ServerOf(pid_t run) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    auto comm = os::ReadTextFile(e.path() / "comm");
+    auto stat = os::ReadTextFile(e.path() / "stat");
+    if (!comm || *comm != "eofzero-record\n" || !stat) continue;
+    std::istringstream rest(stat->substr(stat->rfind(')') + 1));
+    char state = 0;
+    pid_t ppid = 0;
+    if (rest >> state >> ppid && ppid == run) return std::stoi(name);
+  }
+  return -1;
+}
+
+// Runs eofzero (stdout to /dev/null) and, at the first line of its stderr
+// that holds `marker`, stops it (SIGSTOP), stops its recording server, and
+// lets it go on (SIGCONT): all it still does on its filesystem goes to a
+// server that answers nothing. marker_seen: the server was stopped. Then
+// waits for the run's end; after `backstop` seconds it and its server are
+// killed and timed_out says so (a hang fails the test, never stalls it).
+Ran RunStoppingItsServer(const std::vector<std::string>& args, const std::string& marker,
+                         int backstop) {
+  Ran ran;
+  int err[2];
+  if (::pipe(err) < 0) return ran;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    ::close(err[0]);
+    ::close(err[1]);
+    std::vector<char*> argv = {const_cast<char*>(EOFZERO_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(EOFZERO_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  pid_t server = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(backstop);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ran.timed_out = true;
+      ::kill(pid, SIGKILL);  // the run this test started, and its server
+      if (server > 0) ::kill(server, SIGKILL);
+      break;
+    }
+    pollfd pfd{err[0], POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::read(err[0], buf, sizeof buf);
+    if (n <= 0) break;
+    ran.err.append(buf, static_cast<std::size_t>(n));
+    if (ran.marker_seen || ran.err.find(marker) == std::string::npos) continue;
+    ::kill(pid, SIGSTOP);
+    server = ServerOf(pid);
+    ran.marker_seen = server > 0 && ::kill(server, SIGSTOP) == 0;
+    ::kill(pid, SIGCONT);
+  }
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) ran.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) ran.term_signal = WTERMSIG(status);
+  return ran;
 }
 
 class RecordOn : public testing::TestWithParam<scratch::FsType> {};
@@ -184,10 +262,14 @@ TEST(Recording, ChangesNoVerdict) {
 // SIGINT or kill -9 while a recording run is at a step: its server, the
 // server's mount and the loop device over it are gone (the run unwinds, or
 // its guardian releases them), and the log is closed.
+// Held at a step of truncate_up, or at another message.
 struct Stop {
-  const char* marker;
+  const char* step;
+  const char* text;
   int signo;
+  const char* name;
 };
+void PrintTo(const Stop& stop, std::ostream* os) { *os << stop.name; }
 class RecordingStopped : public testing::TestWithParam<Stop> {};
 
 TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
@@ -195,9 +277,10 @@ TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
   Workdir wd;
   const fs::path state = wd.path().string() + ".state";
   ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
-  Ran ran = RunEofzeroAndInterrupt({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir",
-                                    wd.str(), "--record", wd.str(), "-vv"},
-                                   GetParam().marker, GetParam().signo);
+  const Stop& at = GetParam();
+  Ran ran = RunEofzeroAndInterrupt(
+      {"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd.str(), "--record", wd.str()},
+      at.step ? StepPoint("truncate_up", at.step) : at.text, at.signo);
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   ExpectNothingLeft(wd);
   ExpectNoServerLeft();
@@ -210,16 +293,12 @@ TEST_P(RecordingStopped, LeavesNoServerMountOrLoopDevice) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Moments, RecordingStopped,
-                         testing::Values(Stop{": plant", SIGINT}, Stop{": plant", SIGKILL},
-                                         Stop{"mkfs.ext4", SIGKILL},
-                                         Stop{": shutdown -f", SIGKILL}),
-                         [](const auto& info) {
-                           std::string m = info.param.marker;
-                           std::string name = info.param.signo == SIGINT ? "Sigint" : "Sigkill";
-                           for (char c : m)
-                             if (std::isalnum(static_cast<unsigned char>(c))) name += c;
-                           return name;
-                         });
+                         testing::Values(Stop{"plant", nullptr, SIGINT, "Sigintplant"},
+                                         Stop{"plant", nullptr, SIGKILL, "Sigkillplant"},
+                                         Stop{nullptr, "ext4-4096: mkfs.ext4", SIGKILL,
+                                              "Sigkillmkfsext4"},
+                                         Stop{"shutdown -f", nullptr, SIGKILL, "Sigkillshutdownf"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 // The first barrier after the case's first step: a state with a filesystem.
 std::uint64_t FirstBarrierInTheCase(const scratch::ParsedLog& log) {
@@ -287,6 +366,44 @@ TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
   EXPECT_TRUE(ReadFile(log_path) == log_bytes) << "the log changed";
   ExpectNothingLeft(wd);
   ExpectNoServerLeft();
+}
+
+// kill -STOP of the recording server mid-run (the hostile round: the run sat
+// in D state for ever, deaf to SIGINT). The watchdog aborts the server's
+// connection once a request waits --server-timeout seconds: the case is an
+// ERROR naming the server and its state, and everything is released (the
+// stopped server is killed by the run that started it).
+TEST(Recording, AServerThatStopsAnsweringIsAnErrorAndNoHang) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  const fs::path state = wd.path().string() + ".state";
+  ::setenv("EOFZERO_STATE_DIR", state.c_str(), 1);
+  const fs::path report = wd.path() / "run.json";
+  // Stopped as its first case begins: the rest of the run (that case
+  // and two more, the teardown) is I/O the stopped server must answer.
+  Ran ran = RunStoppingItsServer(
+      {"run", "--fs", "ext4", "--case", "truncate_up,append_write,fallocate", "--workdir",
+       wd.str(), "--record", wd.str(), "--server-timeout", "5", "--format", "json", "--output",
+       report.string(), "-vv"},
+      " (1 of 3)", 240);
+  ASSERT_TRUE(ran.marker_seen) << ran.err;
+  EXPECT_FALSE(ran.timed_out) << "the run hung on the stopped server\n" << ran.err;
+  EXPECT_TRUE(ran.exit_code == 3 || ran.exit_code == 1) << ran.exit_code << "\n" << ran.err;
+  auto read = report::LoadJsonReport(report);
+  ASSERT_TRUE(read) << ReadFile(report);
+  std::string errors;
+  for (const auto& c : read->configs)
+    for (const auto& r : c.cases)
+      if (r.outcome == oracles::Outcome::kError) errors += r.case_name + ": " + r.summary + "\n";
+  EXPECT_NE(errors.find("state T (stopped)) left a request unanswered for 5 s; the run aborted "
+                        "its connection"),
+            std::string::npos)
+      << errors << ran.err;
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
+  ::unsetenv("EOFZERO_STATE_DIR");
+  std::error_code ec;
+  fs::remove_all(state, ec);
 }
 
 // log show lists every record under its epoch and step; log replay refuses

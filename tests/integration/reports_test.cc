@@ -67,10 +67,10 @@ TEST(Reports, AnInterruptedRunsReportSaysSoAndIsRenderedAsInterrupted) {
   REQUIRE_ROOT();
   Workdir wd;
   const auto json_path = wd.path() / "run.json";
-  Ran ran = RunEofzeroAndInterrupt({"run", "--workdir", wd.str(), "--fs", "ext4,xfs", "--case",
-                                    "append_write,truncate_up", "--format", "json", "--output",
-                                    json_path.string(), "-vv"},
-                                   ": plant", SIGINT);
+  Ran ran = RunEofzeroAndInterrupt(
+      {"run", "--workdir", wd.str(), "--fs", "ext4,xfs", "--case", "append_write,truncate_up",
+       "--format", "json", "--output", json_path.string()},
+      StepPoint("append_write", "plant"), SIGINT);
   ASSERT_TRUE(ran.marker_seen) << ran.err;
   EXPECT_EQ(ran.exit_code, 128 + SIGINT) << ran.err;
   ExpectNothingLeft(wd);
@@ -111,6 +111,67 @@ TEST(Reports, AnInterruptedRunsReportSaysSoAndIsRenderedAsInterrupted) {
                      .as_string(),
                  "signal 2 (SIGINT)")
         << junit.out;
+}
+
+// A kernels shard's report (`kernels --shard K/M`) whose one case has `outcome`.
+report::RunRecord KernelsShard(std::size_t k, std::size_t m, const std::string& kernel,
+                               oracles::Outcome outcome) {
+  report::RunRecord r;
+  r.kernel = "6.18.0";
+  r.command = "kernels";
+  r.shard = report::RunRecord::Shard{k, m, "kernels a,b --fs ext4 --case truncate_up"};
+  report::ConfigRecord c;
+  c.config = {"ext4", 4096, "", "", "", kernel + ":ext4/4k"};
+  c.guest = report::GuestInfo{kernel, "", kernel, 1, 2};
+  report::CaseRecord t;
+  t.case_name = "truncate_up";
+  t.outcome = outcome;
+  t.summary = "as it went";
+  c.cases.push_back(t);
+  r.configs.push_back(c);
+  return r;
+}
+
+// The hostile round: `report --merge` exited 0 on shards full of ERRORs (a
+// CI merge step stayed green), took the same shard twice (two identical
+// columns), a run's report with a kernels shard, and a set with a slice
+// missing. It exits as the whole run would, and refuses the rest (exit 2).
+TEST(Reports, AMergeExitsAsTheWholeRunAndTakesEverySliceOnce) {
+  Workdir wd;
+  auto save = [&](const std::string& name, const report::RunRecord& r) {
+    const std::string path = (wd.path() / name).string();
+    WriteFile(path, report::ToJson(r).dump(2));
+    return path;
+  };
+  using oracles::Outcome;
+  const auto e1 = save("e1.json", KernelsShard(1, 2, "a", Outcome::kError));
+  const auto e2 = save("e2.json", KernelsShard(2, 2, "b", Outcome::kError));
+  const auto f2 = save("f2.json", KernelsShard(2, 2, "b", Outcome::kFail));
+  const auto p1 = save("p1.json", KernelsShard(1, 2, "a", Outcome::kPass));
+  const auto p2 = save("p2.json", KernelsShard(2, 2, "b", Outcome::kPass));
+  report::RunRecord run;
+  run.configs.push_back({{"ext4", 4096, "mkfs.ext4", "", "/dev/loop0"}, "", {}});
+  const auto r = save("run.json", run);
+
+  Ran ran = RunEofzero({"report", "--merge", e1, e2});
+  EXPECT_EQ(ran.exit_code, 3) << ran.err;
+  EXPECT_NE(ran.out.find("a:ext4/4k"), std::string::npos) << ran.out;
+  EXPECT_EQ(RunEofzero({"report", "--merge", p1, f2, "--format", "markdown"}).exit_code, 1);
+  EXPECT_EQ(RunEofzero({"report", "--merge", p1, p2}).exit_code, 0);
+  for (const auto& [files, why] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{e1, e1}, "are both shard 1/2: each slice once"},
+           {{e1}, "shard 2/2 of 'kernels a,b --fs ext4 --case truncate_up' is missing"},
+           {{r, e1}, "is a run report, " + e1 + " a kernels report: only reports of one kind"},
+           {{r, r}, "configuration ext4 bs=4096 is in both"}}) {
+    std::vector<std::string> args = {"report", "--merge"};
+    args.insert(args.end(), files.begin(), files.end());
+    ran = RunEofzero(args);
+    EXPECT_EQ(ran.exit_code, 2) << why;
+    EXPECT_TRUE(ran.err.starts_with("eofzero: --merge: ")) << ran.err;
+    EXPECT_NE(ran.err.find(why), std::string::npos) << ran.err;
+    EXPECT_EQ(CountOccurrences(ran.err, "\n"), 1) << ran.err;
+    EXPECT_TRUE(ran.out.empty()) << ran.out;
+  }
 }
 
 }  // namespace

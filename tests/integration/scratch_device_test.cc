@@ -197,21 +197,16 @@ TEST_F(ScratchDevice, ALoopDeviceBackedByAFileOnItIsRefusedAfterALazyUnmount) {
 TEST_F(ScratchDevice, DeviceMountedInAnotherMountNamespaceIsRefused) {
   const fs::path there = wd_.path() / "there";
   fs::create_directory(there);
-  const fs::path log = wd_.path() / "unshare.log";
-  auto holder = os::Child::Start({"unshare", "--mount", "--propagation", "private", "sh", "-c",
-                                  "mount " + dev() + " " + there.string() +
-                                      " && echo ready && exec sleep 120"},
-                                 log);
-  ASSERT_TRUE(holder) << holder.error().Message();
-  for (int i = 0; i < 200 && ReadFile(log).find("ready") == std::string::npos; ++i)
-    ::usleep(20000);
-  ASSERT_NE(ReadFile(log).find("ready"), std::string::npos) << ReadFile(log);
+  auto holder = StartAndReadUntil(
+      {"unshare", "--mount", "--propagation", "private", "sh", "-c",
+       "mount " + dev() + " " + there.string() + " && echo ready && exec sleep 120"},
+      wd_.path() / "unshare.out", "ready\n");
+  ASSERT_TRUE(holder.seen);
   Ran ran = RunEofzero({"run", "--fs", "ext4", "--scratch-dev", dev(), "--scratch-mnt", mnt()});
-  ExpectRefused(ran, "--scratch-dev: " + dev() + " is mounted (" + dev() + " on " +
-                         there.string() + " in the mount namespace of pid " +
-                         std::to_string(holder->pid()));
-  holder->Kill();
-  while (!holder->Poll()) ::usleep(10000);
+  ExpectRefused(ran, "--scratch-dev: " + dev() + " is mounted (" + dev() + " on " + there.string() +
+                         " in the mount namespace of pid " + std::to_string(holder.child->pid()));
+  holder.child->Kill();
+  WaitFor(*holder.child);
   EXPECT_EQ(Uuid(), kUuid) << "the device was touched";
 }
 

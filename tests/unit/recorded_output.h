@@ -13,7 +13,7 @@
 
 namespace eofzero::testing {
 
-// A file of this source tree, e.g. "README.md" (its examples are tested).
+// A file of this source tree, e.g. "docs/cases.md" (its examples are tested).
 inline std::string ReadSourceFile(const std::string& relative) {
   std::ifstream in(std::string(EOFZERO_FIXTURES_DIR) + "/../" + relative);
   EXPECT_TRUE(in) << relative;

@@ -68,6 +68,15 @@ TEST(ParseCommandLine, AllRunFlags) {
   EXPECT_EQ(o.scenario.faults, std::vector{engine::Fault::kStaleAfterCrash});
 }
 
+TEST(ParseCommandLine, ARecordingsServerTimeoutIsInSeconds) {
+  auto inv = ParseCommandLine({"run", "--record", "/tmp"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.server_timeout, std::chrono::seconds(30));
+  inv = ParseCommandLine({"run", "--record", "/tmp", "--server-timeout", "5"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.server_timeout, std::chrono::seconds(5));
+}
+
 TEST(ParseCommandLine, CrashStatesTakeTheirKnobsAndNeedARecording) {
   auto inv = ParseCommandLine({"run", "--record", "/tmp", "--crash-states", "--subset-limit", "5",
                                "--subset-samples", "9", "--states-seed", "3", "--torn",
@@ -132,6 +141,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--gap", "16x"}, "--gap: '16x' is not a whole number"},
         BadInput{{"run", "--record", "/tmp", "--crash-states", "--states-seed", "4294967296"},
                  "--states-seed: 4294967296 is out of range (0 to 4294967295)"},
+        BadInput{{"run", "--server-timeout", "5"},
+                 "--server-timeout: needs --record DIR (it is the recording's server)"},
+        BadInput{{"run", "--record", "/tmp", "--server-timeout", "0"},
+                 "--server-timeout: 0 is not a number of seconds from 1 to 3600"},
+        BadInput{{"run", "--record", "/tmp", "--server-timeout", "5s"},
+                 "--server-timeout: '5s' is not a whole number"},
         BadInput{{"run", "--image-size", "1M"},
                  "--image-size: 1M is too small: mkfs.ext4 needs 8M with 4096-byte blocks"},
         BadInput{{"run", "--fs", "xfs", "--image-size", "16M"},
@@ -155,6 +170,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "--format", "xml"}, "--format: 'xml' is not one of human, json, junit"},
         BadInput{{"run", "--output", "/no/such/dir/r.json"}, "--output: /no/such/dir is not a"},
         BadInput{{"run", "--output", "/tmp"}, "--output: /tmp is a directory"},
+        // A device, a FIFO or a link is never written into (it used to be).
+        BadInput{{"report", "r.json", "--output", "/dev/null"},
+                 "--output: /dev/null is a character device, not a regular file"},
+        BadInput{{"run", "--record", "/no/such/dir/logs"},
+                 "--record: /no/such/dir/logs does not exist, and /no/such/dir (where it would "
+                 "be made) is not a directory"},
+        BadInput{{"run", "--record", "/dev/null"}, "--record: /dev/null is not a directory"},
+        BadInput{{"log", "replay", "/dev/null"}, "log: /dev/null is not a file"},
         BadInput{{"matrix", "--config", "/no/such.toml"}, "--config: /no/such.toml is not a file"},
         BadInput{{"run", "--fs", "ext4,ext4"}, "--fs: ext4 given twice"},
         BadInput{{"run", "--fs", "xfs,ext4,xfs"}, "--fs: xfs given twice"},
@@ -378,6 +401,29 @@ TEST(ParseCommandLine, ListAndHelp) {
   EXPECT_NE(help->help.find("--mkfs-options"), std::string::npos);
   EXPECT_EQ(help->help.find("--inject-fault"), std::string::npos);  // hidden
   EXPECT_EQ(ParseCommandLine({})->command, Command::kHelp);
+}
+
+// A name that is printed is a name that parses: sweep's help lists every
+// primitive, crash mode and distance from the tables --sync, --crash and
+// --distance read, and each parses alone.
+TEST(ParseCommandLine, EverySweepNameInTheHelpParses) {
+  auto help = ParseCommandLine({"sweep", "--help"});
+  ASSERT_TRUE(help);
+  auto check = [&](const auto& names, const char* flag, auto member) {
+    std::string listed;
+    for (const char* name : names) listed += (listed.empty() ? "" : ", ") + std::string(name);
+    EXPECT_NE(help->help.find("(" + listed + ": all"), std::string::npos) << listed << help->help;
+    for (const char* name : names) {
+      auto inv = ParseCommandLine({"sweep", flag, name});
+      ASSERT_TRUE(inv) << flag << " " << name << ": " << inv.error();
+      EXPECT_EQ(inv->sweep.*member, std::vector<std::string>{name});
+    }
+  };
+  check(suite::kPrimitives, "--sync", &suite::SweepOptions::primitives);
+  check(suite::kCrashModes, "--crash", &suite::SweepOptions::crashes);
+  check(suite::kDistances, "--distance", &suite::SweepOptions::distances);
+  EXPECT_NE(help->help.find("sync_range_file"), std::string::npos);
+  EXPECT_FALSE(ParseCommandLine({"sweep", "--sync", "sync_range_all"}));
 }
 
 TEST(ParseCommandLine, ImageSizesMkfsCanUse) {

@@ -1,4 +1,5 @@
-// The README's worked example of a case file must stay a valid case.
+// docs/cases.md's worked example of a case file must stay a valid case, and
+// its step table the registry's.
 #include <gtest/gtest.h>
 
 #include "recorded_output.h"
@@ -14,10 +15,10 @@ namespace eofzero::engine {
 namespace {
 
 TEST(ReadmeExample, TheWorkedCaseParsesAndValidates) {
-  const std::string text = testing::ReadSourceFile("README.md");
+  const std::string text = testing::ReadSourceFile("docs/cases.md");
   const std::string begin = "# cases/fdatasync_truncate.toml";
   const auto from = text.find(begin);
-  ASSERT_NE(from, std::string::npos) << "the README lost its worked example";
+  ASSERT_NE(from, std::string::npos) << "docs/cases.md lost its worked example";
   const auto to = text.find("```", from);
   ASSERT_NE(to, std::string::npos);
   auto spec = ParseCaseText(text.substr(from, to - from), "fdatasync_truncate.toml");
@@ -26,14 +27,14 @@ TEST(ReadmeExample, TheWorkedCaseParsesAndValidates) {
   EXPECT_FALSE(spec->in_default_suite);
 }
 
-// The README's step table is the registry's, row for row: a step added to
-// engine/steps.cc without its README row (or a row left behind) fails here.
+// docs/cases.md's step table is the registry's, row for row: a step added to
+// engine/steps.cc without its row there (or a row left behind) fails here.
 std::string StepTable() { return report::RenderStepTable(); }
 
 TEST(ReadmeSteps, TheStepTableIsTheRegistrys) {
-  const std::string text = testing::ReadSourceFile("README.md");
+  const std::string text = testing::ReadSourceFile("docs/cases.md");
   const auto from = text.find("| step | from | does |");
-  ASSERT_NE(from, std::string::npos) << "the README lost its step table; it should be:\n"
+  ASSERT_NE(from, std::string::npos) << "docs/cases.md lost its step table; it should be:\n"
                                      << StepTable();
   const auto to = text.find("\n\n", from);
   EXPECT_EQ(text.substr(from, to + 1 - from), StepTable());

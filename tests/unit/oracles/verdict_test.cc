@@ -304,6 +304,56 @@ engine::DiskViews CacheOnlyCorruption() {
   return views;
 }
 
+// 0x5a written below the old EOF and made durable, a truncate to 8192, a
+// crash: the history the crash model judges CleanRun's bytes by.
+engine::History Truncated() {
+  using engine::Event;
+  engine::History h;
+  h.events.push_back({.kind = Event::Kind::kWrite, .what = "pwrite",
+                      .content = {0, 4080, 0x5a, {}}, .size_before = 0, .size_after = 4080});
+  h.events.push_back({.kind = Event::Kind::kPromise, .what = "fsync", .end = 4080,
+                      .size_before = 4080, .size_after = 4080});
+  h.events.push_back(
+      {.kind = Event::Kind::kResize, .what = "truncate", .size_before = 4080, .size_after = 8192});
+  h.events.push_back(
+      {.kind = Event::Kind::kCrash, .what = "shutdown", .size_before = 8192, .size_after = 8192});
+  return h;
+}
+
+// The sentinel in the gap as the direct-read oracle saw it, and the crash
+// model's read-back of [0, 8192) through O_DIRECT with `extra` more stale
+// bytes past the EOF block.
+CaseRun StaleAfterCrash(std::size_t extra) {
+  CaseRun run = CleanRun();
+  run.history = Truncated();
+  Bytes stale = Clean();
+  std::copy_n(engine::SentinelBlock(4096).begin() + 4080, 16, stale.begin() + 4080);
+  for (auto& view : run.views)
+    if (view.oracle == Oracle::kDirectRead) view.bytes = stale;
+  Bytes file = stale;
+  file.resize(8192, 0);
+  std::fill_n(file.begin() + 4096, extra, 0x45);
+  run.file_views.push_back({Oracle::kDirectRead, Phase::kAfterCrash, 0, file, 8192, 4});
+  return run;
+}
+
+// A break the read-back finds exactly as an oracle did is said once; one it
+// finds otherwise is labelled as the read-back's, with the offsets it read.
+TEST(Judge, TheReadBackRepeatsNoBreakAnOracleAlreadyGave) {
+  auto same = Judge(StaleAfterCrash(0));
+  EXPECT_EQ(same.outcome, Outcome::kFail) << same.summary;
+  ASSERT_EQ(same.invariants.size(), 1u);
+  EXPECT_EQ(same.invariants[0].oracle, Oracle::kDirectRead);
+  EXPECT_FALSE(same.invariants[0].read_back);
+
+  auto more = Judge(StaleAfterCrash(4));
+  ASSERT_EQ(more.invariants.size(), 2u);
+  EXPECT_FALSE(more.invariants[0].read_back);
+  ASSERT_TRUE(more.invariants[1].read_back);
+  EXPECT_EQ(*more.invariants[1].read_back, (ByteRange{0, 8192}));
+  EXPECT_EQ(more.invariants[1].count, 20u);
+}
+
 TEST(Judge, TheCacheDisagreeingWithTheDiskIsAFailOfItsOwnKind) {
   CaseRun run = CleanRun();
   run.disk_views = CacheOnlyCorruption();

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "report/json_report.h"
 #include "sample_runs.h"
 
 namespace eofzero::report {
@@ -36,6 +37,27 @@ TEST(RenderEvidence, OtherNonZeroBytesAreMarkedDifferently) {
   std::string text = RenderEvidence(Config(), run, verdict);
   EXPECT_NE(text.find("**"), std::string::npos) << text;
   EXPECT_NE(text.find("(0 are sentinel)"), std::string::npos) << text;
+}
+
+// An oracle's read of the EOF block and the crash model's read-back of the
+// file are told apart: the read-back's line says what it read.
+TEST(RenderEvidence, SaysWhichInvariantLineIsTheCrashModelsReadBack) {
+  auto run = FailedRun();
+  oracles::Verdict verdict = oracles::Judge(run);
+  oracles::InvariantBreak oracle{oracles::Invariant::kNoStaleBytes, engine::Oracle::kDirectRead,
+                                 engine::Phase::kAfterCrash, 4080, 16, "seen"};
+  oracles::InvariantBreak read_back = oracle;
+  read_back.read_back = ByteRange{0, 8192};
+  read_back.count = 20;
+  verdict.invariants = {oracle, read_back};
+  const std::string text = RenderEvidence(Config(), run, verdict);
+  EXPECT_NE(text.find("\n    invariant 'no stale bytes' (direct-read, after crash): seen\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n    invariant 'no stale bytes' (read back by the crash model: "
+                      "direct-read of [0, 8192), after crash): seen\n"),
+            std::string::npos)
+      << text;
 }
 
 // The marks are the gap oracle's classification (oracles::GapFinding::ByteAt):
@@ -82,6 +104,14 @@ TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
       << text;
 }
 
+TEST(HumanReporter, TheHeaderNamesTheEofzeroThatRunsAndTheKernel) {
+  std::ostringstream out;
+  HumanReporter reporter(out);
+  reporter.RunStarted("6.18.0 x86_64");
+  EXPECT_EQ(out.str(), ToolIdentity(ThisTool()) + " on Linux 6.18.0 x86_64\n");
+  EXPECT_TRUE(out.str().starts_with("eofzero " + ThisTool().version + " ")) << out.str();
+}
+
 TEST(HumanReporter, AnInterruptedRunSaysSoInTheTableAndTheClosingLine) {
   std::ostringstream out;
   HumanReporter reporter(out);
@@ -116,6 +146,46 @@ TEST(HumanReporter, OnATerminalATransientLineNamesTheRunningCase) {
   auto run = FailedRun();
   reporter.CaseDone(Config(), run, oracles::Judge(run));
   EXPECT_NE(out.str().find("\r\033[KFAIL  1/3"), std::string::npos) << "erased before the result";
+}
+
+// The hostile round: `report run.json` printed only the verdict table, no
+// case lines, evidence or totals. Whatever the human report printed while the
+// run went, the JSON holds, and `report` prints it again, line for line.
+TEST(HumanReport, ASavedReportReadsAsTheRunPrintedIt) {
+  std::ostringstream out;
+  HumanReporter human(out);
+  RecordingReporter recording;
+  FanOutReporter reporter({&recording, &human});
+  reporter.Planned(4);
+  reporter.RunStarted("6.18.0-test");
+  reporter.ConfigReady(Config());
+  auto failed = FailedRun();
+  reporter.CaseDone(Config(), failed, oracles::Judge(failed));
+  auto passed = sample::PassedRun("truncate_up");
+  passed.notes = {"the extension reached the disk"};
+  passed.seconds = 0.25;
+  reporter.CaseDone(Config(), passed, oracles::Judge(passed));
+  oracles::CrashStates states;
+  states.case_name = "append_write";
+  states.log = "/r/xfs-4096.ezlog";
+  states.not_run = "interrupted by signal 2 (SIGINT)";
+  oracles::JudgeCrashStates(states);
+  reporter.CrashStatesDone(Config(), states);
+  ConfigInfo ext4{"ext4", 4096, "", "", ""};
+  reporter.ConfigFailed(ext4, "mkfs.ext4 failed: exit 1");
+  for (auto run : {sample::NotRunRun("append_write"), sample::NotRunRun("truncate_up")})
+    reporter.CaseDone(ext4, run, oracles::Judge(run));
+  reporter.Interrupted(2);
+  reporter.Finish(1.5);
+  auto read = RunRecordFromJson(ToJson(recording.record()));
+  ASSERT_TRUE(read) << read.error();
+  EXPECT_EQ(RenderHumanReport(*read), out.str());
+  for (const char* want : {"FAIL  1/4     xfs/4k   append_write", "^^ ^^ ^^ ^^",
+                           "    note: the extension reached the disk\n",
+                           "ERROR states  xfs/4k   append_write@states",
+                           "== ext4 bs=4096: could not set up: mkfs.ext4 failed: exit 1\n",
+                           "1 passed, 1 failed, 0 skipped, 3 errors in 1.50s"})
+    EXPECT_NE(out.str().find(want), std::string::npos) << want << "\n" << out.str();
 }
 
 TEST(ConfigInfo, AMatrixNameReplacesTheGeometryInShortLabels) {

@@ -57,6 +57,33 @@ TEST(JsonReport, EachCaseCarriesItsStandingAndTheRunItsKernel) {
   EXPECT_EQ(doc["configurations"][0]["cases"][0]["oracles"][0]["nonzero"], 16);
 }
 
+// The eofzero that ran: "tool" stays the plain name old readers check; the
+// version and the commit are keys of their own, read back when present.
+TEST(JsonReport, NamesTheVersionAndCommitThatRanAndReadsThemBack) {
+  RunRecord record = testing::SampleRecord();
+  record.tool = {"1.2.3", "0123456789ab-dirty"};
+  const Json doc = ToJson(record);
+  EXPECT_EQ(doc["tool"], "eofzero");
+  EXPECT_EQ(doc["tool_version"], "1.2.3");
+  EXPECT_EQ(doc["tool_commit"], "0123456789ab-dirty");
+  auto back = RunRecordFromJson(Json::parse(doc.dump()));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->tool, record.tool);
+  // Not known: null, and read back as not known.
+  record.tool = {"1.2.3", ""};
+  EXPECT_EQ(ToJson(record)["tool_commit"], nullptr);
+  auto no_commit = RunRecordFromJson(ToJson(record));
+  ASSERT_TRUE(no_commit) << no_commit.error();
+  EXPECT_EQ(no_commit->tool, record.tool);
+  // A report from before they were recorded.
+  auto old = RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+                                               "configurations": []})"));
+  ASSERT_TRUE(old) << old.error();
+  EXPECT_EQ(old->tool, ToolInfo{});
+  EXPECT_FALSE(RunRecordFromJson(Json::parse(R"({"tool": "eofzero", "schema": 1,
+                                                 "tool_version": 3, "configurations": []})")));
+}
+
 TEST(JsonReport, AnInterruptedRunSaysSoAndParsesBack) {
   const RunRecord original = testing::InterruptedRecord();
   const Json doc = ToJson(original);

@@ -54,6 +54,30 @@ TEST_F(Junit, OneSuitePerConfigurationWithCountsThatAddUp) {
                "mkfs.ext4 -F /dev/loop9");
 }
 
+std::string PropertyOf(const pugi::xml_node& suite, const char* name) {
+  return suite.child("properties")
+      .find_child_by_attribute("property", "name", name)
+      .attribute("value")
+      .as_string();
+}
+
+TEST(JunitTool, EverySuiteNamesTheVersionAndCommitWhenKnown) {
+  RunRecord record = testing::SampleRecord();
+  record.tool = {"1.2.3", "0123456789ab"};
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(RenderJunit(record).c_str()));
+  for (auto suite : doc.child("testsuites").children("testsuite")) {
+    EXPECT_EQ(PropertyOf(suite, "eofzero_version"), "1.2.3");
+    EXPECT_EQ(PropertyOf(suite, "eofzero_commit"), "0123456789ab");
+  }
+  record.tool = {};
+  ASSERT_TRUE(doc.load_string(RenderJunit(record).c_str()));
+  EXPECT_FALSE(doc.child("testsuites")
+                   .child("testsuite")
+                   .child("properties")
+                   .find_child_by_attribute("property", "name", "eofzero_version"));
+}
+
 TEST_F(Junit, AFailureCarriesTheEvidenceAndOtherOutcomesTheirReason) {
   auto ext4 = root_.find_child_by_attribute("testsuite", "name", "ext4-4k");
   auto failure = Case(ext4, "append_write").child("failure");

@@ -30,8 +30,9 @@ TEST(MatrixTextReporter, OnATerminalATransientLineIsErasedBeforeEachLineThatStay
   reporter.Running({"ext4-4k", "xfs-4k"});
   reporter.ConfigDone(1, 2, Config(), 1.0);
   EXPECT_EQ(out.str(),
-            "eofzero matrix on Linux 6.18.0 x86_64: 2 configurations, 2 at a time\n"
-            "\r\033[Krunning: ext4-4k, xfs-4k ...\r\033[K[1/2] ext4-4k                4 cases "
+            ToolIdentity(ThisTool()) +
+                " matrix on Linux 6.18.0 x86_64: 2 configurations, 2 at a time\n"
+                "\r\033[Krunning: ext4-4k, xfs-4k ...\r\033[K[1/2] ext4-4k                4 cases "
             "   1.0s  1 pass, 1 FAIL, 1 skip, 1 ERROR\n");
   reporter.Finished(testing::SampleRecord(), 2, 2);
   EXPECT_NE(out.str().find("ERROR\n\r\033[K\ncase "), std::string::npos) << out.str();
@@ -73,7 +74,8 @@ TEST(MatrixOutput, WithOutputStdoutKeepsTheHumanReportAndTheFileGetsTheFormat) {
   MatrixOutput human(ReportFormat::kHuman, dir.path() / "m.txt", out, false);
   human.reporter().Started("6.18.0 x86_64", 2, 2);
   ASSERT_TRUE(human.Write(testing::SampleRecord(), 2, 2));
-  EXPECT_EQ(out.str(), "eofzero matrix on Linux 6.18.0 x86_64: 2 configurations, 2 at a time\n");
+  EXPECT_EQ(out.str(), ToolIdentity(ThisTool()) +
+                           " matrix on Linux 6.18.0 x86_64: 2 configurations, 2 at a time\n");
   std::ifstream file(dir.path() / "m.txt");
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text, RenderMatrixSummary(testing::SampleRecord(), 2, 2));

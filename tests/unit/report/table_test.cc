@@ -35,6 +35,14 @@ TEST(Table, MarkdownMarksRedCellsAndListsThemWithTotals) {
   EXPECT_EQ(md.find("`xfs-4k` `append_write`"), std::string::npos) << "a known failure is not red";
 }
 
+TEST(Table, MarkdownsTotalsNameTheEofzeroThatRan) {
+  RunRecord record = testing::SampleRecord();
+  record.tool = {"1.2.3", "0123456789ab"};
+  EXPECT_NE(RenderTable(record, TableStyle::kMarkdown)
+                .find(" ERROR (kernel 6.18.0 x86_64; eofzero 1.2.3 (commit 0123456789ab))\n"),
+            std::string::npos);
+}
+
 TEST(Table, AnInterruptedRunsTextTableEndsWithWhatDidNotRun) {
   EXPECT_EQ(RenderTable(testing::InterruptedRecord(), TableStyle::kText),
             "case          ext4-4k  xfs-4k\n"

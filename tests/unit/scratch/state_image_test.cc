@@ -51,8 +51,8 @@ std::string Served(StateImage& image, std::uint64_t offset, std::size_t length) 
 
 TEST(StateImage, ServesTheBytesLogReplayWrites) {
   const ParsedLog log = Sample();
-  for (const char* state : {"0", "1", "2", "final", "1:", "1:0,2", "1:1-2", "1:1@1-2,2@0",
-                            "2:0@0", "2:1"}) {
+  for (const char* state :
+       {"0", "1", "2", "final", "1:0,2", "1:1-2", "1:1@1-2,2@0", "2:0@0", "2:1"}) {
     SCOPED_TRACE(state);
     auto image = StateImage::Create(log, ParseStateAddress(state).value(), -1);
     ASSERT_TRUE(image) << image.error().Message();
@@ -79,6 +79,18 @@ TEST(StateImage, WritesGoToAThrowawayOverlayAndLeaveTheLogAlone) {
   EXPECT_EQ((*image)->Write(8000, data), EFBIG);
   EXPECT_EQ(log.records, before.records);
   EXPECT_TRUE(Replayed(log, "final").substr(1100, 700) != std::string(700, '\xee'));
+}
+
+// Sector 2^55 of 512 bytes starts at 2^64: a product would wrap to sector 0.
+TEST(StateImage, ATornSectorPastTheWriteIsRefusedWithoutOverflow) {
+  const ParsedLog log = Sample();  // epoch 2's change 0 is a 512-byte write
+  for (const char* state : {"2:0@36028797018963967-36028797018963968", "2:0@36028797018963968",
+                            "2:0@1"}) {
+    auto image = StateImage::Create(log, ParseStateAddress(state).value(), -1);
+    ASSERT_FALSE(image) << state;
+    EXPECT_NE(image.error().Message().find("no sector"), std::string::npos)
+        << image.error().Message();
+  }
 }
 
 }  // namespace

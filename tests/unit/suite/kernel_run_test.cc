@@ -12,6 +12,8 @@
 #include "guest/initramfs.h"
 #include "report/json_report.h"
 #include "report/table.h"
+#include "suite/exit_status.h"
+#include "suite/guest_records.h"
 #include "suite/fake_clock.h"
 #include "temp_dir.h"
 
@@ -241,23 +243,90 @@ TEST(KernelRun, MergedShardsAreTheUnshardedTable) {
   report::RunRecord whole;
   whole.configs = RunGuests(Options(kernels)).configs;
   for (std::size_t m : {2u, 3u, 5u}) {
-    std::vector<report::RunRecord> shards;
+    std::vector<NamedReport> shards;
     for (std::size_t k = 1; k <= m; ++k) {
       auto options = Options(kernels);
       options.kernels = guest::ShardSlice(options.kernels, guest::Shard{k, m});
       report::RunRecord shard;
+      shard.command = "kernels";
+      shard.shard = report::RunRecord::Shard{k, m, "kernels good-a,panic,good-b,hang,good-c"};
       shard.configs = RunGuests(options).configs;
       // Through the JSON report, as `report --merge` reads them.
       auto read = report::RunRecordFromJson(report::ToJson(shard));
       ASSERT_TRUE(read) << read.error();
-      shards.push_back(*read);
+      EXPECT_EQ(read->shard, shard.shard);
+      shards.push_back({"k" + std::to_string(k) + ".json", *read});
     }
     const auto merged = MergeReports(shards);
-    EXPECT_EQ(report::RenderTable(merged, report::TableStyle::kText),
+    ASSERT_TRUE(merged) << merged.error();
+    EXPECT_EQ(report::RenderTable(*merged, report::TableStyle::kText),
               report::RenderTable(whole, report::TableStyle::kText))
         << m << " shards";
-    EXPECT_EQ(report::ToJson(merged)["configurations"], report::ToJson(whole)["configurations"]);
+    EXPECT_EQ(report::ToJson(*merged)["configurations"], report::ToJson(whole)["configurations"]);
+    EXPECT_EQ(merged->shard, std::nullopt) << "the merge is the whole";
+    EXPECT_EQ(MatrixExitStatus(*merged), MatrixExitStatus(whole)) << "the whole run's status";
   }
+}
+
+// The hostile round: `report --merge k1.json k1.json`, a run's report with a
+// kernels shard, and a set with a slice missing all merged, exit 0.
+TEST(KernelRun, OnlyEverySliceOfOneRunOnceMerges) {
+  auto shard = [](std::size_t k, std::size_t m, const std::string& of, const char* kernel) {
+    report::RunRecord r;
+    r.command = "kernels";
+    r.shard = report::RunRecord::Shard{k, m, of};
+    report::ConfigRecord c;
+    c.config = {"ext4", 4096, "", "", "", std::string(kernel) + ":ext4/4k"};
+    c.guest = report::GuestInfo{kernel, "", kernel, 1, 2};
+    r.configs.push_back(c);
+    return r;
+  };
+  const std::string of = "kernels a,b --fs ext4 --case append_write";
+  const NamedReport k1{"k1.json", shard(1, 2, of, "a")}, k2{"k2.json", shard(2, 2, of, "b")};
+  EXPECT_TRUE(MergeReports({k1, k2}));
+  EXPECT_EQ(MergeReports({k1, k1}).error(), "k1.json and k1.json are both shard 1/2: each slice once");
+  EXPECT_EQ(MergeReports({k1}).error(),
+            "shard 2/2 of 'kernels a,b --fs ext4 --case append_write' is missing: merge every slice");
+  const NamedReport other{"o2.json", shard(2, 2, "kernels a,c --fs ext4 --case append_write", "c")};
+  EXPECT_EQ(MergeReports({k1, other}).error(),
+            "k1.json is shard 1/2 of 'kernels a,b --fs ext4 --case append_write', o2.json shard "
+            "2/2 of 'kernels a,c --fs ext4 --case append_write': not the slices of one run");
+  report::RunRecord run;
+  run.configs.push_back({{"ext4", 4096, "mkfs.ext4", "", "/dev/loop0"}, "", {}});
+  EXPECT_EQ(report::ReportKind(run), "run") << "a report from before \"command\" existed";
+  EXPECT_EQ(MergeReports({k1, {"run.json", run}}).error(),
+            "k1.json is a kernels report, run.json a run report: only reports of one kind merge");
+  auto old_shard = k1.record;  // a kernels report from before shards were recorded
+  old_shard.command.clear();
+  old_shard.shard.reset();
+  EXPECT_EQ(report::ReportKind(old_shard), "kernels");
+  EXPECT_EQ(MergeReports({k1, {"old.json", old_shard}}).error(),
+            "k1.json is shard 1/2 of a run, old.json is no shard: not the slices of one run");
+  EXPECT_EQ(MergeReports({{"r1.json", run}, {"r2.json", run}}).error(),
+            "configuration ext4 bs=4096 is in both r1.json and r2.json: the same results twice");
+}
+
+// A merge stands for the whole run: a failure anywhere is exit 1, an error 3.
+TEST(KernelRun, AMergeExitsAsTheWholeRunWould) {
+  auto with = [](oracles::Outcome outcome) {
+    report::RunRecord r;
+    r.command = "kernels";
+    report::ConfigRecord c;
+    c.config = {"ext4", 4096, "", "", "", "a:ext4/4k"};
+    report::CaseRecord k;
+    k.case_name = "append_write";
+    k.outcome = outcome;
+    c.cases.push_back(k);
+    r.configs.push_back(c);
+    return r;
+  };
+  auto merged = MergeReports({{"a.json", with(oracles::Outcome::kError)}});
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(MatrixExitStatus(*merged), kExitToolError);
+  merged = MergeReports({{"a.json", with(oracles::Outcome::kFail)}});
+  EXPECT_EQ(MatrixExitStatus(*merged), kExitFail);
+  merged = MergeReports({{"a.json", with(oracles::Outcome::kPass)}});
+  EXPECT_EQ(MatrixExitStatus(*merged), kExitPass);
 }
 
 }  // namespace

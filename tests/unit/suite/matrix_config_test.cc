@@ -188,13 +188,13 @@ TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
 namespace eofzero::suite {
 namespace {
 
-// The README's example matrix file must stay a valid one.
-TEST(MatrixConfig, TheReadmeExampleParses) {
-  const std::string text = testing::ReadSourceFile("README.md");
+// docs/matrix.md's example matrix file must stay a valid one.
+TEST(MatrixConfig, TheDocumentedExampleParses) {
+  const std::string text = testing::ReadSourceFile("docs/matrix.md");
   const auto from = text.find("cases = [\"*\"]                       # globs");
-  ASSERT_NE(from, std::string::npos) << "the README lost its matrix example";
+  ASSERT_NE(from, std::string::npos) << "docs/matrix.md lost its matrix example";
   const auto to = text.find("```", from);
-  auto m = ParseMatrixText(text.substr(from, to - from), "README.md");
+  auto m = ParseMatrixText(text.substr(from, to - from), "docs/matrix.md");
   ASSERT_TRUE(m) << m.error();
   ASSERT_EQ(m->configs.size(), 1u);
   EXPECT_EQ(m->configs[0].mkfs_options, "-O bigalloc -C 65536");
