@@ -25,6 +25,7 @@
 #include "suite/clock.h"
 #include "suite/exit_status.h"
 #include "suite/interrupts.h"
+#include "suite/guest_groups.h"
 #include "suite/kernel_run.h"
 
 namespace eofzero::cli {
@@ -67,6 +68,21 @@ guest::KernelCache CacheOf(const suite::KernelsOptions& k) {
   return cache;
 }
 
+// KVM is tried when /dev/kvm can be opened; the probe's answers are kept
+// beside the kernels, keyed by this host's kernel and QEMU.
+suite::AccelProbeOptions AccelOptions(const std::filesystem::path& cache_dir) {
+  suite::AccelProbeOptions accel;
+  accel.try_kvm = true;
+  if (auto kvm = os::CheckReadWrite("/dev/kvm"); !kvm) accel.kvm_unusable = kvm.error().Message();
+  accel.cache = cache_dir / "accel";
+  accel.host_release = os::KernelRelease();
+  const std::string qemu = guest::GuestMachine{}.qemu;
+  auto version = os::RunProcess({qemu, "--version"});
+  accel.qemu_version = version && version->ok() ? version->out.substr(0, version->out.find('\n'))
+                                                : os::ProgramPath(qemu);
+  return accel;
+}
+
 }  // namespace
 
 int KernelsCommand(const Invocation& inv) {
@@ -93,11 +109,19 @@ int KernelsCommand(const Invocation& inv) {
     case_names.push_back(c->name);
     options.plan.cases.push_back({c->name, c->block_size.value_or(inv.run.block_size)});
   }
-  options.run_args = {"--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
-                      fmt::to_string(fmt::join(case_names, ","))};
-  options.parallel = inv.kernels.jobs;
+  // What the run is, for its shards' identity.
+  const std::vector<std::string> selection = {
+      "--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
+      fmt::to_string(fmt::join(case_names, ","))};
   options.timeout = std::chrono::seconds(inv.kernels.timeout_seconds);
   options.append = inv.kernels.append;
+  const auto fit = suite::GuestsThatFit(inv.kernels.jobs, os::AvailableMemoryMiB(),
+                                        guest::GuestMachine{}.memory_mib);
+  if (!fit.note.empty()) std::cerr << "eofzero: kernels: " << fit.note << "\n";
+  options.parallel = fit.guests;
+  const auto cache = CacheOf(inv.kernels);
+  options.accel = AccelOptions(cache.dir);
+  options.note = [](const std::string& note) { std::cerr << "eofzero: " << note << "\n"; };
 
   auto self = os::SelfExecutable();
   if (!self) return ExitWith({suite::kExitToolError, "kernels: " + self.error().Message()});
@@ -105,7 +129,7 @@ int KernelsCommand(const Invocation& inv) {
   if (!space) return ExitWith({suite::kExitToolError, "kernels: " + space.error().Message()});
   if (inv.run.keep) space->dir->Keep();
   auto preparer =
-      suite::MakeGuestPreparer(CacheOf(inv.kernels), *self, catalog->dir, options.run_args);
+      suite::MakeGuestPreparer(cache, *self, catalog->dir, options.plan.AllRunArgs());
   auto launcher = suite::MakeChildLauncher();
 
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
@@ -118,7 +142,7 @@ int KernelsCommand(const Invocation& inv) {
   record.shard = report::RunRecord::Shard{
       inv.kernels.shard.index, inv.kernels.shard.count,
       "kernels " + fmt::to_string(fmt::join(all_kernels, ",")) + " " +
-          fmt::to_string(fmt::join(options.run_args, " "))};
+          fmt::to_string(fmt::join(selection, " "))};
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   const std::size_t configs = options.kernels.size() * options.plan.Configurations();

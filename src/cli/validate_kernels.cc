@@ -1,3 +1,5 @@
+#include <thread>
+
 #include "cli/validate.h"
 
 namespace eofzero::cli {
@@ -30,6 +32,8 @@ std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const R
     if (!shard) return std::unexpected(shard.error());
     o.shard = *shard;
   }
+  const unsigned cpus = std::thread::hardware_concurrency();  // the online CPUs
+  o.jobs = cpus ? std::min(cpus, 64u) : 1;
   if (raw.jobs_given) {
     auto jobs = ParseU32("-j", raw.jobs);
     if (!jobs) return std::unexpected(jobs.error());

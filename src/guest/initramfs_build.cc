@@ -192,7 +192,7 @@ os::Result<fs::path> BuildInitramfs(const InitramfsRequest& request) {
     if (e.path().extension() == ".toml") in.case_files.push_back(e.path());
   std::ranges::sort(in.case_files);
   EOFZERO_ASSIGN_OR_RETURN(in.modules, Modules(request.modules_dir, request.work_dir));
-  in.run_args = request.run_args;
+  in.runs = request.runs;
   const auto entries = InitramfsManifest(in);
   // The modules' digest is their source's, not the uncompressed copy's.
   std::string key_text = request.modules_dir.string();

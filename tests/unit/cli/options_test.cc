@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <map>
 
 #include "cli/env_stub.h"
@@ -484,7 +486,8 @@ TEST(ParseCommandLine, KernelsTakesSpecsAShardJobsATimeoutAndTheCaseOptions) {
   EXPECT_EQ(inv->run.cases, std::vector<std::string>{"*"});
   auto defaults = ParseCommandLine({"kernels", "--kernel", "sid"});
   ASSERT_TRUE(defaults) << defaults.error();
-  EXPECT_EQ(defaults->kernels.jobs, 1u);
+  EXPECT_EQ(defaults->kernels.jobs, std::max(std::min(std::thread::hardware_concurrency(), 64u), 1u))
+      << "one guest per online CPU";
   EXPECT_EQ(defaults->kernels.timeout_seconds, 900u);
   EXPECT_EQ(defaults->kernels.shard.count, 1u);
 }

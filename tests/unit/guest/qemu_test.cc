@@ -36,23 +36,45 @@ TEST(Qemu, TcgNoDisplayPanicEndsTheGuestDisksBySerial) {
   EXPECT_TRUE(Has(argv, "virtio-blk-pci,drive=scratch,serial=eofzero-scratch"));
   EXPECT_TRUE(Has(argv, "virtio-blk-pci,drive=results,serial=eofzero-results"));
   EXPECT_TRUE(Has(argv, "file=/w/scratch.img,format=raw,if=none,cache=unsafe,id=scratch"));
+  EXPECT_TRUE(Has(argv, "max"));
 }
 
-TEST(Qemu, ResultsAreTheBytesBeforeTheFirstNul) {
+TEST(Qemu, KvmTakesTheHostsCpu) {
+  GuestMachine m;
+  m.accel = Accel::kKvm;
+  const auto argv = QemuArgv(m);
+  const auto accel = std::ranges::find(argv, "-accel");
+  ASSERT_NE(accel, argv.end());
+  EXPECT_EQ(*(accel + 1), "kvm");
+  EXPECT_EQ(*(std::ranges::find(argv, "-cpu") + 1), "host");
+  EXPECT_FALSE(Has(argv, "tcg"));
+}
+
+TEST(Qemu, ResultsAreTheDocumentsEachEndedByANul) {
   testing::TempDir dir;
   GuestMachine m;
   m.scratch_image = dir.path() / "scratch.img";
   m.results_image = dir.path() / "results.img";
   ASSERT_TRUE(MakeGuestDisks(m));
   EXPECT_EQ(std::filesystem::file_size(m.scratch_image), kScratchDiskBytes);
-  auto empty = ReadResults(m.results_image);
+  auto empty = ReadResults(m.results_image, 2);
   ASSERT_TRUE(empty);
-  EXPECT_EQ(*empty, "");
+  EXPECT_EQ(*empty, (std::vector<std::string>{"", ""}));
   {
     std::fstream f(m.results_image, std::ios::in | std::ios::out | std::ios::binary);
     f << "{\"tool\": \"eofzero\"}\n";
   }
-  EXPECT_EQ(*ReadResults(m.results_image), "{\"tool\": \"eofzero\"}\n");
+  EXPECT_EQ(*ReadResults(m.results_image, 1), (std::vector<std::string>{"{\"tool\": \"eofzero\"}\n"}));
+  {
+    // The second run wrote nothing, the third a document longer than a read.
+    std::fstream f(m.results_image, std::ios::in | std::ios::out | std::ios::binary);
+    f << "one" << '\0' << '\0' << std::string(100000, 'x') << '\0' << "four" << '\0';
+  }
+  auto three = ReadResults(m.results_image, 3);
+  ASSERT_TRUE(three);
+  EXPECT_EQ(*three, (std::vector<std::string>{"one", "", std::string(100000, 'x')}));
+  EXPECT_EQ(ReadResults(m.results_image, 5)->back(), "");
+  EXPECT_FALSE(ReadResults(dir.path() / "none.img", 1));
 }
 
 TEST(Qemu, ConsoleTailDropsCarriageReturns) {
