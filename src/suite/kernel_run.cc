@@ -181,6 +181,10 @@ class KernelScheduler {
         options_.note(
             guest::AccelNote(options_.kernels[unit.kernel].text, k.accel->decision, k.accel->cached));
     }
+    if (interrupt_()) {  // during the probe: start no guest
+      Done(unit, {k.info, {}, report::Interruption(interrupt_()), ""});
+      return;
+    }
     machine.accel = k.accel->decision.accel;
     std::vector<std::size_t> runs;
     for (auto i : groups_[unit.group]) runs.push_back(i + 1);

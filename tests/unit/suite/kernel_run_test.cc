@@ -201,7 +201,7 @@ struct Ran {
   Strings notes;
 };
 
-Ran RunGuests(KernelRunOptions options) {
+Ran RunGuests(KernelRunOptions options, double interrupt_at = -1) {
   spdlog::set_level(spdlog::level::warn);
   testing::TempDir dir;
   FakeClock clock;
@@ -209,7 +209,11 @@ Ran RunGuests(KernelRunOptions options) {
   report::MatrixReporter quiet;
   Strings notes;
   options.note = [&](const std::string& note) { notes.push_back(note); };
-  auto configs = RunKernels(options, dir.path(), guests, guests, quiet, clock, [] { return 0; });
+  auto interrupt = [&] {
+    const double t = std::chrono::duration<double>(clock.now.time_since_epoch()).count();
+    return interrupt_at >= 0 && t >= interrupt_at ? SIGINT : 0;
+  };
+  auto configs = RunKernels(options, dir.path(), guests, guests, quiet, clock, interrupt);
   return {configs, std::chrono::duration<double>(clock.now.time_since_epoch()).count(), guests.log,
           notes};
 }
@@ -404,6 +408,24 @@ TEST(KernelRun, AProbeThatDoesNotBootIsKilledAtItsTimeoutAndTheGuestsRunUnderTcg
   EXPECT_EQ(ran.notes, (Strings{"kernel good-a: KVM not used (KVM did not boot within 10s; "
                                 "probed earlier): TCG"}));
   EXPECT_EQ(ran.configs[0].guest->accel_note, "KVM did not boot within 10s");
+}
+
+TEST(KernelRun, AnInterruptDuringTheProbeKillsItAndStartsNoGuest) {
+  testing::TempDir cache;
+  auto options = Options({"good-a"});
+  options.parallel = 2;
+  options.accel.try_kvm = true;
+  options.accel.cache = cache.path() / "accel";
+  auto ran = RunGuests(options, 3.0);
+  EXPECT_EQ(ran.log, (Strings{"prepare good-a", "probe good-a", "kill good-a"}));
+  EXPECT_TRUE(ran.notes.empty());
+  ASSERT_EQ(ran.configs.size(), 4u);
+  for (const auto& c : ran.configs)
+    for (const auto& r : c.cases) {
+      EXPECT_EQ(r.outcome, Outcome::kError);
+      EXPECT_TRUE(r.not_run);
+    }
+  EXPECT_FALSE(std::filesystem::exists(options.accel.cache)) << "no answer kept";
 }
 
 TEST(KernelRun, WithoutKvmNoProbeRuns) {
