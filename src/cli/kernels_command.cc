@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "cli/case_preflight.h"
 #include "cli/command_setup.h"
 #include "cli/commands.h"
 #include "engine/case_file.h"
+#include "guest/elf_modinfo.h"
+#include "guest/host_tools.h"
 #include "os/child.h"
 #include "os/interrupt.h"
 #include "os/process.h"
@@ -21,6 +25,7 @@
 #include "suite/clock.h"
 #include "suite/exit_status.h"
 #include "suite/interrupts.h"
+#include "suite/guest_groups.h"
 #include "suite/kernel_run.h"
 
 namespace eofzero::cli {
@@ -29,6 +34,27 @@ namespace {
 std::string Env(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+// What the run needs on the host (guest/host_tools.h), checked before
+// anything is fetched: the first one missing, as one line naming its
+// package; empty when all are there.
+std::string MissingHostTool(const std::vector<guest::KernelSpec>& kernels) {
+  for (const auto& tool : guest::KernelsHostTools(kernels)) {
+    std::error_code ec;
+    const bool there = tool.program.starts_with('/')
+                           ? std::filesystem::is_regular_file(tool.program, ec)
+                           : os::ProgramExists(tool.program);
+    if (!there) return tool.Missing();
+    if (tool.program != "busybox") continue;
+    // The guest has no shared libraries for busybox: it must be static.
+    const std::string busybox = os::ProgramPath("busybox");
+    std::ifstream in(busybox, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto dynamic = guest::ElfHasInterpreter(bytes); !dynamic || *dynamic)
+      return busybox + " is not a static busybox: apt-get install " + tool.package;
+  }
+  return {};
 }
 
 guest::KernelCache CacheOf(const suite::KernelsOptions& k) {
@@ -40,6 +66,21 @@ guest::KernelCache CacheOf(const suite::KernelsOptions& k) {
   cache.mirror = Env("EOFZERO_DEBIAN_MIRROR", cache.mirror);
   cache.security_mirror = Env("EOFZERO_DEBIAN_SECURITY_MIRROR", cache.security_mirror);
   return cache;
+}
+
+// KVM is tried when /dev/kvm can be opened; the probe's answers are kept
+// beside the kernels, keyed by this host's kernel and QEMU.
+suite::AccelProbeOptions AccelOptions(const std::filesystem::path& cache_dir) {
+  suite::AccelProbeOptions accel;
+  accel.try_kvm = true;
+  if (auto kvm = os::CheckReadWrite("/dev/kvm"); !kvm) accel.kvm_unusable = kvm.error().Message();
+  accel.cache = cache_dir / "accel";
+  accel.host_release = os::KernelRelease();
+  const std::string qemu = guest::GuestMachine{}.qemu;
+  auto version = os::RunProcess({qemu, "--version"});
+  accel.qemu_version = version && version->ok() ? version->out.substr(0, version->out.find('\n'))
+                                                : os::ProgramPath(qemu);
+  return accel;
 }
 
 }  // namespace
@@ -54,6 +95,8 @@ int KernelsCommand(const Invocation& inv) {
   if (!selected) return ExitWith({suite::kExitUsage, selected.error()});
   if (auto ok = PreflightCases(inv.run, *selected); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
+  if (auto missing = MissingHostTool(inv.kernels.kernels); !missing.empty())
+    return ExitWith({suite::kExitToolError, "kernels: " + missing});
   if (auto ok = SetUpLogging(inv.run.verbosity); !ok) return ExitWith(ok.error());
   os::InstallInterruptHandlers();
 
@@ -66,11 +109,19 @@ int KernelsCommand(const Invocation& inv) {
     case_names.push_back(c->name);
     options.plan.cases.push_back({c->name, c->block_size.value_or(inv.run.block_size)});
   }
-  options.run_args = {"--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
-                      fmt::to_string(fmt::join(case_names, ","))};
-  options.parallel = inv.kernels.jobs;
+  // What the run is, for its shards' identity.
+  const std::vector<std::string> selection = {
+      "--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
+      fmt::to_string(fmt::join(case_names, ","))};
   options.timeout = std::chrono::seconds(inv.kernels.timeout_seconds);
   options.append = inv.kernels.append;
+  const auto fit = suite::GuestsThatFit(inv.kernels.jobs, os::AvailableMemoryMiB(),
+                                        guest::GuestMachine{}.memory_mib);
+  if (!fit.note.empty()) std::cerr << "eofzero: kernels: " << fit.note << "\n";
+  options.parallel = fit.guests;
+  const auto cache = CacheOf(inv.kernels);
+  options.accel = AccelOptions(cache.dir);
+  options.note = [](const std::string& note) { std::cerr << "eofzero: " << note << "\n"; };
 
   auto self = os::SelfExecutable();
   if (!self) return ExitWith({suite::kExitToolError, "kernels: " + self.error().Message()});
@@ -78,7 +129,7 @@ int KernelsCommand(const Invocation& inv) {
   if (!space) return ExitWith({suite::kExitToolError, "kernels: " + space.error().Message()});
   if (inv.run.keep) space->dir->Keep();
   auto preparer =
-      suite::MakeGuestPreparer(CacheOf(inv.kernels), *self, catalog->dir, options.run_args);
+      suite::MakeGuestPreparer(cache, *self, catalog->dir, options.plan.AllRunArgs());
   auto launcher = suite::MakeChildLauncher();
 
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
@@ -91,7 +142,7 @@ int KernelsCommand(const Invocation& inv) {
   record.shard = report::RunRecord::Shard{
       inv.kernels.shard.index, inv.kernels.shard.count,
       "kernels " + fmt::to_string(fmt::join(all_kernels, ",")) + " " +
-          fmt::to_string(fmt::join(options.run_args, " "))};
+          fmt::to_string(fmt::join(selection, " "))};
   record.kernel = os::KernelRelease();
   record.started = report::UtcNow();
   const std::size_t configs = options.kernels.size() * options.plan.Configurations();

@@ -8,11 +8,10 @@ void AddKernelsOptions(CLI::App& app, RawOptions& raw) {
          "kernels, comma separated: a Debian suite (bookworm, trixie, sid, bookworm-backports, "
          "trixie-backports), a package "
          "(linux-image-..., SUITE/linux-image-..., or its version), a .deb, or "
-         "PATH/bzImage[:MODULES_DIR]")
-      ->delimiter(',');
+         "PATH/bzImage[:MODULES_DIR]");  // split by guest::ParseKernelList: empties are errors
   app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
   AddCaseOptions(app, raw);
-  app.add_option("-j,--jobs", raw.jobs, "guests at once (1)");
+  app.add_option("-j,--jobs", raw.jobs, "guests at once, a kernel's configurations side by side (the number of online CPUs)");
   app.add_option("--shard", raw.shard, "run only the K-th of M slices of the kernels (K/M)");
   app.add_option("--timeout", raw.timeout, "seconds a guest may take to boot and run (900)");
   app.add_option("--append", raw.append, "extra kernel command-line words");

@@ -1,3 +1,5 @@
+#include <thread>
+
 #include "cli/validate.h"
 
 namespace eofzero::cli {
@@ -7,28 +9,31 @@ std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const R
   if (raw.kernels.empty())
     return std::unexpected(
         "--kernel: name at least one kernel (e.g. --kernel bookworm,trixie,sid)");
-  for (const auto& word : raw.kernels) {
-    auto spec = guest::ParseKernelSpec(word);
-    if (!spec) return std::unexpected(spec.error());
+  auto specs = guest::ParseKernelList(raw.kernels);
+  if (!specs) return std::unexpected(specs.error());
+  for (auto& spec : *specs) {
+    const std::string& word = spec.text;
     std::error_code ec;
-    if (spec->kind == guest::KernelSpec::Kind::kDebFile &&
-        !std::filesystem::is_regular_file(spec->file, ec))
+    if (spec.kind == guest::KernelSpec::Kind::kDebFile &&
+        !std::filesystem::is_regular_file(spec.file, ec))
       return std::unexpected("--kernel " + word + ": no such file");
-    if (spec->kind == guest::KernelSpec::Kind::kBuild) {
-      if (!std::filesystem::is_regular_file(spec->file, ec))
-        return std::unexpected("--kernel " + word + ": " + spec->file.string() +
+    if (spec.kind == guest::KernelSpec::Kind::kBuild) {
+      if (!std::filesystem::is_regular_file(spec.file, ec))
+        return std::unexpected("--kernel " + word + ": " + spec.file.string() +
                                " is not a kernel image file");
-      if (!spec->modules_dir.empty() && !std::filesystem::is_directory(spec->modules_dir, ec))
-        return std::unexpected("--kernel " + word + ": " + spec->modules_dir.string() +
+      if (!spec.modules_dir.empty() && !std::filesystem::is_directory(spec.modules_dir, ec))
+        return std::unexpected("--kernel " + word + ": " + spec.modules_dir.string() +
                                " is not a folder");
     }
-    o.kernels.push_back(std::move(*spec));
+    o.kernels.push_back(std::move(spec));
   }
   if (!raw.shard.empty()) {
     auto shard = guest::ParseShard(raw.shard);
     if (!shard) return std::unexpected(shard.error());
     o.shard = *shard;
   }
+  const unsigned cpus = std::thread::hardware_concurrency();  // the online CPUs
+  o.jobs = cpus ? std::min(cpus, 64u) : 1;
   if (raw.jobs_given) {
     auto jobs = ParseU32("-j", raw.jobs);
     if (!jobs) return std::unexpected(jobs.error());

@@ -14,13 +14,28 @@ bool ReadAt(std::string_view bytes, std::uint64_t offset, T& out) {
   return true;
 }
 
+bool ReadHeader(std::string_view elf, Elf64_Ehdr& eh) {
+  return ReadAt(elf, 0, eh) && std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+         eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_ident[EI_DATA] == ELFDATA2LSB;
+}
+
 }  // namespace
+
+std::expected<bool, std::string> ElfHasInterpreter(std::string_view elf) {
+  Elf64_Ehdr eh;
+  if (!ReadHeader(elf, eh)) return std::unexpected("not a 64-bit little-endian ELF file");
+  for (unsigned i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    if (!ReadAt(elf, eh.e_phoff + std::uint64_t{i} * sizeof(Elf64_Phdr), ph))
+      return std::unexpected("its program headers are cut short");
+    if (ph.p_type == PT_INTERP) return true;
+  }
+  return false;
+}
 
 std::expected<std::string, std::string> ModinfoSection(std::string_view elf) {
   Elf64_Ehdr eh;
-  if (!ReadAt(elf, 0, eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
-    return std::unexpected("not a 64-bit little-endian ELF file");
+  if (!ReadHeader(elf, eh)) return std::unexpected("not a 64-bit little-endian ELF file");
   Elf64_Shdr names;
   if (!ReadAt(elf, eh.e_shoff + std::uint64_t{eh.e_shstrndx} * sizeof(Elf64_Shdr), names))
     return std::unexpected("its section headers are cut short");

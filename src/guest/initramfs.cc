@@ -63,6 +63,10 @@ std::vector<InitramfsEntry> InitramfsManifest(const InitramfsInputs& in) {
   return std::move(m).entries();
 }
 
+std::string RunsWord(const std::vector<std::size_t>& runs) {
+  return fmt::format("eofzero.runs={}", fmt::join(runs, ","));
+}
+
 std::string InitScript(const InitramfsInputs& in) {
   std::string s = R"SH(#!/bin/sh
 # eofzero's guest init: load the modules, find the disks, run, report, power off.
@@ -74,6 +78,17 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 )SH";
+  std::string all;
+  for (std::size_t k = 1; k <= in.runs.size(); ++k) all += (k > 1 ? " " : "") + std::to_string(k);
+  s += fmt::format(R"SH(runs="{}"
+for word in $(cat /proc/cmdline); do
+  case "$word" in
+    {}) echo "{}$(uname -r)"; echo "{}"; reboot -f ;;
+    eofzero.runs=*) runs=$(echo "${{word#eofzero.runs=}}" | tr , ' ') ;;
+  esac
+done
+)SH",
+                   all, kProbeWord, kBootedMark, kDoneMark);
   for (const auto& module : in.modules)
     s +=
         fmt::format("insmod /lib/modules/eofzero/{}.ko || echo 'eofzero-guest: insmod {} failed'\n",
@@ -89,14 +104,27 @@ echo "eofzero-guest: kernel uptime $(cut -d' ' -f1 /proc/uptime)s"
 echo "{}$(uname -r)"
 )SH",
                    kScratchSerial, kResultsSerial, kBootedMark);
-  std::string args;
-  for (const auto& a : in.run_args) args += " " + ShellQuote(a);
+  std::string cases;
+  for (std::size_t k = 0; k < in.runs.size(); ++k) {
+    std::string args;
+    for (const auto& a : in.runs[k]) args += " " + ShellQuote(a);
+    cases += fmt::format("      {}) set --{} ;;\n", k + 1, args);
+  }
   s += fmt::format(
       R"SH(if [ -n "$scratch" ] && [ -n "$results" ]; then
-  EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
-    --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json{}
-  echo "eofzero-guest: eofzero exited $?"
-  [ -s /tmp/report.json ] && cat /tmp/report.json > "$results"
+  : > /tmp/reports
+  for run in $runs; do
+    case "$run" in
+{}      *) echo "eofzero-guest: no run $run"; printf '\000' >> /tmp/reports; continue ;;
+    esac
+    rm -f /tmp/report.json
+    EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
+      --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json "$@"
+    echo "eofzero-guest: run $run: eofzero exited $?"
+    [ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports
+    printf '\000' >> /tmp/reports
+  done
+  cat /tmp/reports > "$results"
   sync
 else
   echo "eofzero-guest: no virtio disks with serials {} and {}"
@@ -104,7 +132,7 @@ fi
 echo "{}"
 reboot -f
 )SH",
-      args, kScratchSerial, kResultsSerial, kDoneMark);
+      cases, kScratchSerial, kResultsSerial, kDoneMark);
   return s;
 }
 

@@ -2,8 +2,12 @@
 // tools it runs (mkfs, fsck, dumpe2fs, xfs_db) with their shared libraries
 // at the paths the host's loader found them, the case catalog, the kernel's
 // modules in load order, and an /init that loads them, finds the virtio
-// disks by serial, runs eofzero on the scratch disk and writes its JSON
-// report raw onto the results disk. The manifest is written as a cpio
+// disks by serial, runs eofzero on the scratch disk once per configuration
+// the kernel command line names (`eofzero.runs=2,3`; without it, all in
+// order) and writes their JSON reports raw onto the results disk, each ended
+// by a NUL byte (an empty one when that run wrote none). With
+// `eofzero.probe` on its command line it says it booted and powers off at
+// once, before loading any module: the accelerator probe's guest. The manifest is written as a cpio
 // archive by initramfs_build.h.
 #pragma once
 
@@ -36,8 +40,9 @@ struct InitramfsInputs {
   std::vector<std::filesystem::path> case_files;  // into /cases
   std::vector<GuestModule> modules;               // in load order
   // What eofzero runs in the guest after `run` and its scratch device
-  // options (e.g. --fs ext4,xfs --case '*').
-  std::vector<std::string> run_args;
+  // options, one argument list per configuration (e.g. --fs ext4
+  // --block-size 4096 --case a,b): run K of `eofzero.runs=` is runs[K-1].
+  std::vector<std::vector<std::string>> runs;
 };
 
 struct InitramfsEntry {
@@ -52,6 +57,11 @@ struct InitramfsEntry {
 
 // Every entry in archive order: each folder before what it holds.
 std::vector<InitramfsEntry> InitramfsManifest(const InitramfsInputs& inputs);
+
+// Kernel command-line words for the guest's /init: which runs (1-based
+// indices into InitramfsInputs::runs, in the order given) and the probe.
+std::string RunsWord(const std::vector<std::size_t>& runs);
+inline constexpr const char* kProbeWord = "eofzero.probe";
 
 // The guest's /init (a busybox sh script).
 std::string InitScript(const InitramfsInputs& inputs);

@@ -11,6 +11,7 @@
 
 #include "guest/cpio.h"
 #include "guest/elf_modinfo.h"
+#include "guest/host_tools.h"
 #include "guest/module_order.h"
 #include "os/process.h"
 
@@ -68,11 +69,14 @@ os::Result<std::vector<GuestModule>> Modules(const fs::path& modules_dir, const 
     const std::string ext = file.extension().string();
     fs::path out = file;
     if (ext != ".ko") {
-      const char* tool = ext == ".xz" ? "xz" : ext == ".zst" ? "zstd" : "gzip";
+      const HostTool tool = ModuleDecompressor(file.string());
+      if (!os::ProgramExists(tool.program))
+        return std::unexpected(file.filename().string() + ": " + tool.Missing());
       out = work / (name + ".ko");
-      auto r = os::RunProcess({tool, "-dc", file.string()});
+      auto r = os::RunProcess({tool.program, "-dc", file.string()});
       if (!r || !r->ok())
-        return std::unexpected(fmt::format("{} -dc {} failed", tool, file.string()));
+        return std::unexpected(fmt::format("{} -dc {} failed{}", tool.program, file.string(),
+                                           r ? ": " + r->Describe() : ""));
       std::ofstream(out, std::ios::binary) << r->out;
     }
     plain[name] = out;
@@ -188,7 +192,7 @@ os::Result<fs::path> BuildInitramfs(const InitramfsRequest& request) {
     if (e.path().extension() == ".toml") in.case_files.push_back(e.path());
   std::ranges::sort(in.case_files);
   EOFZERO_ASSIGN_OR_RETURN(in.modules, Modules(request.modules_dir, request.work_dir));
-  in.run_args = request.run_args;
+  in.runs = request.runs;
   const auto entries = InitramfsManifest(in);
   // The modules' digest is their source's, not the uncompressed copy's.
   std::string key_text = request.modules_dir.string();

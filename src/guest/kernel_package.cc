@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "guest/host_tools.h"
 #include "os/process.h"
 
 namespace eofzero::guest {
@@ -13,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
+constexpr const char* kKeyring = kDebianKeyring;
 
 os::Result<os::ProcessResult> Run(const std::vector<std::string>& argv) {
   auto r = os::RunProcess(argv);

@@ -26,6 +26,19 @@ std::expected<std::size_t, std::string> Positive(std::string_view s) {
   return n;
 }
 
+// What makes two specs the same kernel: the kind, suite and package, or the
+// file as written once `.` and `..` are resolved.
+std::string Normal(const std::filesystem::path& path) {
+  auto normal = path.lexically_normal();
+  if (!normal.has_filename() && normal != normal.root_path()) normal = normal.parent_path();
+  return normal.string();
+}
+
+std::string Identity(const KernelSpec& spec) {
+  return std::to_string(static_cast<int>(spec.kind)) + '\0' + spec.suite + '\0' + spec.package +
+         '\0' + Normal(spec.file) + '\0' + Normal(spec.modules_dir);
+}
+
 }  // namespace
 
 const std::vector<std::string>& KnownSuites() {
@@ -75,6 +88,31 @@ std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text) {
         "not a suite (bookworm, trixie, sid, bookworm-backports, trixie-backports), "
         "a kernel package (linux-image-...), a .deb or a path to a bzImage");
   return spec;
+}
+
+std::expected<std::vector<KernelSpec>, std::string> ParseKernelList(
+    const std::vector<std::string>& values) {
+  std::vector<KernelSpec> specs;
+  for (const auto& value : values) {
+    std::size_t from = 0;
+    while (true) {
+      const auto comma = value.find(',', from);
+      const std::string word =
+          value.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+      if (word.empty()) return std::unexpected("--kernel: an empty item in '" + value + "'");
+      auto spec = ParseKernelSpec(word);
+      if (!spec) return std::unexpected(spec.error());
+      for (const auto& earlier : specs)
+        if (Identity(earlier) == Identity(*spec))
+          return std::unexpected(earlier.text == spec->text
+                                     ? "--kernel: " + word + " given twice"
+                                     : "--kernel: " + word + " is " + earlier.text + " again");
+      specs.push_back(std::move(*spec));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+  }
+  return specs;
 }
 
 std::expected<Shard, std::string> ParseShard(std::string_view text) {

@@ -35,6 +35,13 @@ const std::vector<std::string>& KnownSuites();
 // One --kernel word. Errors are one line naming the word.
 std::expected<KernelSpec, std::string> ParseKernelSpec(std::string_view text);
 
+// The --kernel values, each a comma-separated list, in order. Errors are one
+// line: a word that is no kernel, an empty item ("--kernel trixie,,sid"), or
+// the same kernel twice (by its words, or by its package or file under two
+// spellings: "6.1.0-37-amd64" is "linux-image-6.1.0-37-amd64").
+std::expected<std::vector<KernelSpec>, std::string> ParseKernelList(
+    const std::vector<std::string>& values);
+
 // --shard K/M: the K-th (1-based) of M slices.
 struct Shard {
   std::size_t index = 1, count = 1;

@@ -11,6 +11,8 @@
 
 namespace eofzero::guest {
 
+const char* AccelName(Accel accel) { return accel == Accel::kKvm ? "kvm" : "tcg"; }
+
 std::vector<std::string> QemuArgv(const GuestMachine& m) {
   auto drive = [](const std::filesystem::path& image, const char* id, const char* serial) {
     return std::vector<std::string>{
@@ -23,9 +25,9 @@ std::vector<std::string> QemuArgv(const GuestMachine& m) {
                                    "-nodefaults",
                                    "-no-user-config",
                                    "-accel",
-                                   "tcg",
+                                   AccelName(m.accel),
                                    "-cpu",
-                                   "max",
+                                   m.accel == Accel::kKvm ? "host" : "max",
                                    "-smp",
                                    "1",
                                    "-m",
@@ -59,18 +61,24 @@ os::Status MakeGuestDisks(const GuestMachine& m) {
   return {};
 }
 
-os::Result<std::string> ReadResults(const std::filesystem::path& results_image) {
+os::Result<std::vector<std::string>> ReadResults(const std::filesystem::path& results_image,
+                                                 std::size_t count) {
   std::ifstream in(results_image, std::ios::binary);
   if (!in) return os::FailErrno("open " + results_image.string());
-  std::string text;
+  std::vector<std::string> documents(1);
   char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    const std::string_view chunk(buf, static_cast<std::size_t>(in.gcount()));
-    const auto nul = chunk.find('\0');
-    text.append(chunk.substr(0, nul));
-    if (nul != std::string_view::npos) break;
+  while (documents.size() <= count && (in.read(buf, sizeof buf) || in.gcount() > 0)) {
+    std::string_view chunk(buf, static_cast<std::size_t>(in.gcount()));
+    while (documents.size() <= count && !chunk.empty()) {
+      const auto nul = chunk.find('\0');
+      documents.back().append(chunk.substr(0, nul));
+      if (nul == std::string_view::npos) break;
+      documents.emplace_back();
+      chunk.remove_prefix(nul + 1);
+    }
   }
-  return text;
+  documents.resize(count);
+  return documents;
 }
 
 std::string ConsoleTail(const std::filesystem::path& console, std::size_t lines) {

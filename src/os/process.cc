@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -162,16 +164,34 @@ std::string KernelRelease() {
   return std::string(u.release) + " " + u.machine;
 }
 
-bool ProgramExists(const std::string& program) {
+bool ProgramExists(const std::string& program) { return !ProgramPath(program).empty(); }
+
+std::string ProgramPath(const std::string& program) {
   const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
   std::istringstream is(dirs);
   for (std::string dir; std::getline(is, dir, ':');) {
     if (dir.empty()) continue;
     std::string candidate = dir + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
-  return false;
+  return {};
+}
+
+std::uint64_t AvailableMemoryMiB() {
+  std::ifstream in("/proc/meminfo");
+  for (std::string key; in >> key;) {
+    std::uint64_t kib = 0;
+    if (key == "MemAvailable:" && in >> kib) return kib / 1024;
+    in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  return 0;
+}
+
+Status CheckReadWrite(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (!fd.valid()) return FailErrno("open " + path);
+  return {};
 }
 
 }  // namespace eofzero::os

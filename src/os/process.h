@@ -2,6 +2,7 @@
 // shell string; stdout and stderr are captured for the evidence.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,17 @@ std::string KernelRelease();
 
 // True when `program` is found in PATH.
 bool ProgramExists(const std::string& program);
+
+// Where `program` is found in PATH (the first executable of that name);
+// empty when it is not.
+std::string ProgramPath(const std::string& program);
+
+// MemAvailable from /proc/meminfo, in MiB; 0 when it cannot be read.
+std::uint64_t AvailableMemoryMiB();
+
+// Whether this process can open `path` for reading and writing (e.g.
+// /dev/kvm); the error says why not ("open /dev/kvm: No such file or
+// directory").
+Status CheckReadWrite(const std::string& path);
 
 }  // namespace eofzero::os

@@ -280,6 +280,10 @@ json ToJson(const RunRecord& record) {
                                  {"release", c.guest->release},
                                  {"boot_seconds", Rounded(c.guest->boot_seconds)},
                                  {"run_seconds", Rounded(c.guest->run_seconds)}};
+    if (c.guest && !c.guest->accel.empty()) {
+      configs.back()["guest"]["accel"] = c.guest->accel;
+      configs.back()["guest"]["accel_note"] = c.guest->accel_note;
+    }
   }
   json interrupted;  // null: the run ended by itself
   if (record.interrupted_by)
@@ -365,7 +369,8 @@ std::expected<RunRecord, std::string> ReadRecord(const json& doc) {
     cr.setup_error = c.value("setup_error", "");
     if (auto g = c.find("guest"); g != c.end() && g->is_object())
       cr.guest = GuestInfo{g->value("kernel", ""), g->value("origin", ""), g->value("release", ""),
-                           g->value("boot_seconds", 0.0), g->value("run_seconds", 0.0)};
+                           g->value("boot_seconds", 0.0), g->value("run_seconds", 0.0),
+                           g->value("accel", ""), g->value("accel_note", "")};
     auto cases = Member<json>(c, "cases", where);
     if (!cases) return std::unexpected(cases.error());
     if (!cases->is_array()) return std::unexpected(where + ": \"cases\" is not a list");

@@ -73,6 +73,8 @@ struct GuestInfo {
   std::string release;  // `uname -r` in the guest; empty if it never said
   double boot_seconds = 0;  // from starting QEMU to the guest's init running
   double run_seconds = 0;   // from then to QEMU's end
+  std::string accel = {};       // "kvm" or "tcg"; empty in reports from before it was kept
+  std::string accel_note = {};  // for "tcg" when KVM was tried: why it is not used
   bool operator==(const GuestInfo&) const = default;
 };
 

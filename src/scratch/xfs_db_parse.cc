@@ -107,6 +107,17 @@ os::Result<XfsGeometry> ParseXfsGeometry(std::string_view out) {
                      static_cast<std::uint32_t>(*blocksize)};
 }
 
+std::pair<std::string_view, std::string_view> SplitXfsGeometry(std::string_view out) {
+  std::size_t at = 0;
+  while (at < out.size()) {
+    const auto end = out.find('\n', at);
+    const std::size_t next = end == std::string_view::npos ? out.size() : end + 1;
+    if (out.substr(at).starts_with("blocksize = ")) return {out.substr(0, next), out.substr(next)};
+    at = next;
+  }
+  return {out, {}};
+}
+
 os::Result<XfsInodeMap> ParseXfsInodeMap(std::string_view out) {
   XfsInodeMap map;
   bool have_size = false;

@@ -7,14 +7,14 @@ namespace eofzero::scratch {
 
 os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std::string& device,
                                                   std::uint64_t inode, std::uint64_t block_index) {
-  EOFZERO_ASSIGN_OR_RETURN(auto geo_run, os::RunXfsDbReadOnly(system, device,
-                                                              {"sb 0", "print agblocks agblklog blocksize"}));
-  EOFZERO_ASSIGN_OR_RETURN(auto geo, ParseXfsGeometry(geo_run.out));
+  // One xfs_db run for both: the geometry, then the inode's size and map.
   EOFZERO_ASSIGN_OR_RETURN(
-      auto map_run,
-      os::RunXfsDbReadOnly(system, device,
-                           {"inode " + std::to_string(inode), "print core.size", "bmap"}));
-  EOFZERO_ASSIGN_OR_RETURN(auto map, ParseXfsInodeMap(map_run.out));
+      auto run, os::RunXfsDbReadOnly(system, device,
+                                     {"sb 0", "print agblocks agblklog blocksize",
+                                      "inode " + std::to_string(inode), "print core.size", "bmap"}));
+  const auto [geo_out, map_out] = SplitXfsGeometry(run.out);
+  EOFZERO_ASSIGN_OR_RETURN(auto geo, ParseXfsGeometry(geo_out));
+  EOFZERO_ASSIGN_OR_RETURN(auto map, ParseXfsInodeMap(map_out));
 
   XfsOfflineBlock block;
   block.inode = inode;

@@ -32,46 +32,90 @@ std::size_t GuestPlan::Configurations() const {
   return filesystems.size() * BlockSizes(*this).size();
 }
 
-std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan) {
-  std::vector<report::ConfigRecord> out;
-  const std::string label = Label(outcome.guest);
-  if (outcome.report) {
-    for (auto c : outcome.report->configs) {
-      c.config.name = label + ":" + c.config.Short();
-      c.guest = outcome.guest;
-      out.push_back(std::move(c));
-    }
-    return out;
-  }
-  const std::string why = "kernel " + outcome.guest.kernel + ": " + outcome.why_no_report;
-  for (const auto& fs : plan.filesystems) {
-    for (auto block_size : BlockSizes(plan)) {
-      report::ConfigRecord c;
-      c.config.fs = fs;
-      c.config.block_size = block_size;
-      c.config.name = label + ":" + c.config.Short();
-      c.setup_error =
-          why + (outcome.console_tail.empty() ? "" : "; console: " + OneLine(outcome.console_tail));
-      c.guest = outcome.guest;
-      for (const auto& planned : plan.cases)
-        if (planned.block_size == block_size)
-          c.cases.push_back(report::NotRunRecord(planned.name, why));
-      out.push_back(std::move(c));
-    }
-  }
+std::vector<GuestConfig> GuestPlan::ConfigList() const {
+  std::vector<GuestConfig> out;
+  for (const auto& fs : filesystems)
+    for (auto block_size : BlockSizes(*this)) out.push_back({fs, block_size});
   return out;
 }
 
+std::vector<std::string> GuestPlan::RunArgs(const GuestConfig& config) const {
+  std::string names;
+  for (const auto& c : cases)
+    if (c.block_size == config.block_size) names += (names.empty() ? "" : ",") + c.name;
+  return {"--fs", config.fs, "--block-size", std::to_string(config.block_size), "--case", names};
+}
+
+std::vector<std::vector<std::string>> GuestPlan::AllRunArgs() const {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& config : ConfigList()) out.push_back(RunArgs(config));
+  return out;
+}
+
+namespace {
+
+// The ERROR row of a configuration whose run wrote no report.
+report::ConfigRecord NotRunConfig(const GuestOutcome& outcome, const GuestPlan& plan,
+                                  const GuestConfig& config, const std::string& label) {
+  const std::string why = "kernel " + outcome.guest.kernel + ": " + outcome.why_no_report;
+  report::ConfigRecord c;
+  c.config.fs = config.fs;
+  c.config.block_size = config.block_size;
+  c.config.name = label + ":" + c.config.Short();
+  c.setup_error =
+      why + (outcome.console_tail.empty() ? "" : "; console: " + OneLine(outcome.console_tail));
+  c.guest = outcome.guest;
+  for (const auto& planned : plan.cases)
+    if (planned.block_size == config.block_size)
+      c.cases.push_back(report::NotRunRecord(planned.name, why));
+  return c;
+}
+
+}  // namespace
+
+std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan,
+                                               const std::vector<std::size_t>& runs) {
+  const auto configs = plan.ConfigList();
+  const std::string label = Label(outcome.guest);
+  std::vector<std::pair<std::size_t, report::ConfigRecord>> rows;  // ConfigList index first
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::size_t index = runs[i];
+    if (index >= configs.size()) continue;
+    if (i < outcome.reports.size() && outcome.reports[i]) {
+      for (auto c : outcome.reports[i]->configs) {
+        c.config.name = label + ":" + c.config.Short();
+        c.guest = outcome.guest;
+        rows.emplace_back(index, std::move(c));
+      }
+      continue;
+    }
+    rows.emplace_back(index, NotRunConfig(outcome, plan, configs[index], label));
+  }
+  std::ranges::stable_sort(rows, {}, &std::pair<std::size_t, report::ConfigRecord>::first);
+  std::vector<report::ConfigRecord> out;
+  for (auto& [index, row] : rows) out.push_back(std::move(row));
+  return out;
+}
+
+std::vector<report::ConfigRecord> GuestRecords(const GuestOutcome& outcome, const GuestPlan& plan) {
+  std::vector<std::size_t> all(plan.Configurations());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return GuestRecords(outcome, plan, all);
+}
+
 std::string WhyNoReport(const std::string& console_tail, bool timed_out, int timeout_seconds,
-                        const std::string& qemu_ending) {
+                        const std::string& qemu_ending, const std::string& qemu_output) {
+  const std::string said = OneLine(qemu_output);
+  const std::string qemu_said = said.empty() ? "" : " (QEMU: " + said + ")";
   std::istringstream lines(console_tail);
   for (std::string line; std::getline(lines, line);)
     if (line.find("Kernel panic") != std::string::npos)
-      return "the guest panicked: " + line.substr(line.find("Kernel panic"));
+      return "the guest panicked: " + line.substr(line.find("Kernel panic")) + qemu_said;
   if (timed_out)
     return "the guest did not finish within " + std::to_string(timeout_seconds) +
-           "s and was killed";
-  return "the guest wrote no report (QEMU " + qemu_ending + ")";
+           "s and was killed" + qemu_said;
+  return "the guest wrote no report (QEMU " + qemu_ending + (said.empty() ? "" : ": " + said) +
+         ")";
 }
 
 namespace {

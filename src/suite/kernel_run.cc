@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 
 #include "guest/initramfs.h"
 #include "guest/initramfs_build.h"
 #include "report/json_report.h"
+#include "suite/guest_groups.h"
 
 namespace eofzero::suite {
 namespace {
@@ -31,15 +33,15 @@ std::optional<std::string> BootedRelease(const fs::path& console) {
 class RealPreparer : public GuestPreparer {
  public:
   RealPreparer(guest::KernelCache cache, fs::path eofzero, fs::path cases_dir,
-               std::vector<std::string> run_args)
+               std::vector<std::vector<std::string>> runs)
       : cache_(std::move(cache)),
         eofzero_(std::move(eofzero)),
         cases_dir_(std::move(cases_dir)),
-        run_args_(std::move(run_args)) {}
+        runs_(std::move(runs)) {}
 
   os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel, const fs::path& dir) override {
     EOFZERO_ASSIGN_OR_RETURN(guest::BootableKernel bootable, guest::ObtainKernel(kernel, cache_));
-    guest::InitramfsRequest request{bootable.modules_dir,     eofzero_,       cases_dir_, run_args_,
+    guest::InitramfsRequest request{bootable.modules_dir,     eofzero_,       cases_dir_, runs_,
                                     cache_.dir / "initramfs", dir / "modules"};
     EOFZERO_ASSIGN_OR_RETURN(fs::path initramfs, guest::BuildInitramfs(request));
     PreparedGuest prepared;
@@ -49,14 +51,17 @@ class RealPreparer : public GuestPreparer {
     prepared.machine.console = dir / "console.log";
     prepared.machine.scratch_image = dir / "scratch.img";
     prepared.machine.results_image = dir / "results.img";
-    EOFZERO_RETURN_IF_ERROR(guest::MakeGuestDisks(prepared.machine));
     return prepared;
+  }
+
+  os::Status MakeDisks(const guest::GuestMachine& machine) override {
+    return guest::MakeGuestDisks(machine);
   }
 
  private:
   guest::KernelCache cache_;
   fs::path eofzero_, cases_dir_;
-  std::vector<std::string> run_args_;
+  std::vector<std::vector<std::string>> runs_;
 };
 
 class KernelScheduler {
@@ -71,18 +76,26 @@ class KernelScheduler {
         reporter_(reporter),
         clock_(clock),
         interrupt_(std::move(interrupt)),
-        results_(options.kernels.size()) {}
+        groups_(PlanGuestGroups(options.plan, std::max(options.parallel, 1u))),
+        kernels_(options.kernels.size()),
+        results_(options.kernels.size()) {
+    for (std::size_t k = 0; k < kernels_.size(); ++k) {
+      kernels_[k].info = {options.kernels[k].text, "", "", 0, 0};
+      kernels_[k].outcomes.resize(groups_.size());
+      kernels_[k].remaining = groups_.size();
+      for (std::size_t g = 0; g < groups_.size(); ++g) units_.push_back({k, g});
+    }
+  }
 
   std::vector<report::ConfigRecord> Run() {
-    const auto& kernels = options_.kernels;
-    while (next_ < kernels.size() || !running_.empty()) {
-      while (!interrupt_() && next_ < kernels.size() && running_.size() < options_.parallel)
-        Start(next_++);
+    while (next_ < units_.size() || !running_.empty()) {
+      while (!interrupt_() && next_ < units_.size() && running_.size() < options_.parallel)
+        Start(units_[next_++]);
       if (interrupt_()) {
         for (auto& r : running_) r.worker->Kill();
-        while (next_ < kernels.size()) {
-          report::GuestInfo info{kernels[next_].text, "", "", 0, 0};
-          Done(next_++, {info, std::nullopt, report::Interruption(interrupt_()), ""});
+        while (next_ < units_.size()) {
+          const Unit unit = units_[next_++];
+          Done(unit, {kernels_[unit.kernel].info, {}, report::Interruption(interrupt_()), ""});
         }
       }
       Reap();
@@ -94,36 +107,100 @@ class KernelScheduler {
   }
 
  private:
+  struct Unit {
+    std::size_t kernel, group;
+  };
+  // A kernel's guests so far.
+  struct KernelState {
+    bool prepare_tried = false;
+    std::optional<PreparedGuest> prepared;
+    std::string prepare_error;
+    std::optional<AccelChoice> accel;
+    report::GuestInfo info;
+    std::vector<GuestOutcome> outcomes;  // per group
+    std::size_t remaining = 0;
+    std::optional<Clock::TimePoint> first_start, last_end;
+  };
   struct Running {
-    std::size_t index;
+    Unit unit;
     std::unique_ptr<Worker> worker;
-    PreparedGuest prepared;
+    guest::GuestMachine machine;
     report::GuestInfo info;
     Clock::TimePoint started;
     std::optional<Clock::TimePoint> booted;
+    fs::path log;  // QEMU's own output
   };
 
-  void Start(std::size_t index) {
-    const auto& kernel = options_.kernels[index];
-    const fs::path dir = dir_ / fmt::format("kernel-{}", index + 1);
+  fs::path KernelDir(std::size_t kernel) const {
+    return dir_ / fmt::format("kernel-{}", kernel + 1);
+  }
+
+  // The kernel and initramfs, once per kernel.
+  KernelState& Prepared(std::size_t index) {
+    KernelState& k = kernels_[index];
+    if (k.prepare_tried) return k;
+    k.prepare_tried = true;
+    std::error_code ec;
+    fs::create_directories(KernelDir(index), ec);
+    auto prepared = preparer_.Prepare(options_.kernels[index], KernelDir(index));
+    if (!prepared) {
+      k.prepare_error = "could not be prepared: " + prepared.error().Message();
+      return k;
+    }
+    k.info.origin = prepared->origin;
+    k.prepared = std::move(*prepared);
+    return k;
+  }
+
+  void Start(const Unit& unit) {
+    KernelState& k = Prepared(unit.kernel);
+    if (!k.prepared) {
+      Done(unit, {k.info, {}, k.prepare_error, ""});
+      return;
+    }
+    guest::GuestMachine machine = k.prepared->machine;
+    const fs::path dir =
+        groups_.size() == 1 ? KernelDir(unit.kernel)
+                            : KernelDir(unit.kernel) / fmt::format("guest-{}", unit.group + 1);
     std::error_code ec;
     fs::create_directories(dir, ec);
-    report::GuestInfo info{kernel.text, "", "", 0, 0};
-    auto prepared = preparer_.Prepare(kernel, dir);
-    if (!prepared) {
-      Done(index, {info, std::nullopt, "could not be prepared: " + prepared.error().Message(), ""});
+    machine.console = dir / "console.log";
+    machine.scratch_image = dir / "scratch.img";
+    machine.results_image = dir / "results.img";
+    if (auto made = preparer_.MakeDisks(machine); !made) {
+      Done(unit, {k.info, {}, "its disks could not be made: " + made.error().Message(), ""});
       return;
     }
-    info.origin = prepared->origin;
-    prepared->machine.append = options_.append;
-    const auto argv = guest::QemuArgv(prepared->machine);
-    spdlog::info("kernels: starting {}: {}", kernel.text, fmt::join(argv, " "));
+    if (!k.accel) {
+      k.accel = ChooseAccel(options_.accel, machine, KernelDir(unit.kernel), launcher_, clock_,
+                            interrupt_);
+      k.info.accel = guest::AccelName(k.accel->decision.accel);
+      k.info.accel_note = k.accel->decision.why_not_kvm;
+      if (options_.note && options_.accel.try_kvm && k.accel->decision.accel == guest::Accel::kTcg &&
+          !interrupt_())
+        options_.note(
+            guest::AccelNote(options_.kernels[unit.kernel].text, k.accel->decision, k.accel->cached));
+    }
+    if (interrupt_()) {  // during the probe: start no guest
+      Done(unit, {k.info, {}, report::Interruption(interrupt_()), ""});
+      return;
+    }
+    machine.accel = k.accel->decision.accel;
+    std::vector<std::size_t> runs;
+    for (auto i : groups_[unit.group]) runs.push_back(i + 1);
+    machine.append = guest::RunsWord(runs) + (options_.append.empty() ? "" : " " + options_.append);
+    const auto argv = guest::QemuArgv(machine);
+    spdlog::info("kernels: starting {}: {}", options_.kernels[unit.kernel].text,
+                 fmt::join(argv, " "));
     auto worker = launcher_.Start(argv, dir / "qemu.log");
     if (!worker) {
-      Done(index, {info, std::nullopt, "QEMU did not start: " + worker.error().Message(), ""});
+      Done(unit, {k.info, {}, "QEMU did not start: " + worker.error().Message(), ""});
       return;
     }
-    running_.push_back({index, std::move(*worker), std::move(*prepared), info, clock_.Now(), {}});
+    const auto now = clock_.Now();
+    if (!k.first_start) k.first_start = now;
+    running_.push_back(
+        {unit, std::move(*worker), std::move(machine), k.info, now, {}, dir / "qemu.log"});
     ShowRunning();
   }
 
@@ -131,7 +208,7 @@ class KernelScheduler {
     for (auto it = running_.begin(); it != running_.end();) {
       auto& r = *it;
       if (!r.booted) {
-        if (auto release = BootedRelease(r.prepared.machine.console)) {
+        if (auto release = BootedRelease(r.machine.console)) {
           r.booted = clock_.Now();
           r.info.release = *release;
           r.info.boot_seconds = SecondsBetween(r.started, *r.booted);
@@ -147,43 +224,83 @@ class KernelScheduler {
         ++it;
         continue;
       }
+      kernels_[r.unit.kernel].last_end = clock_.Now();
       if (r.booted) r.info.run_seconds = SecondsBetween(*r.booted, clock_.Now());
-      Done(r.index, Outcome(r, *ended, timed_out));
+      Done(r.unit, Outcome(r, *ended, timed_out));
       it = running_.erase(it);
       ShowRunning();
     }
   }
 
   GuestOutcome Outcome(const Running& r, const os::ProcessResult& ended, bool timed_out) {
-    GuestOutcome outcome{r.info, std::nullopt, "", ""};
-    outcome.console_tail = guest::ConsoleTail(r.prepared.machine.console, 12);
-    auto text = guest::ReadResults(r.prepared.machine.results_image);
-    if (text && !text->empty()) {
+    GuestOutcome outcome{r.info, {}, "", ""};
+    outcome.console_tail = guest::ConsoleTail(r.machine.console, 12);
+    const std::size_t runs = groups_[r.unit.group].size();
+    auto texts = guest::ReadResults(r.machine.results_image, runs);
+    std::string unreadable;
+    for (std::size_t i = 0; i < runs; ++i) {
+      const std::string text = texts ? (*texts)[i] : "";
+      outcome.reports.emplace_back();
+      if (text.empty()) continue;
       try {
-        auto record = report::RunRecordFromJson(nlohmann::ordered_json::parse(*text));
+        auto record = report::RunRecordFromJson(nlohmann::ordered_json::parse(text));
         if (record) {
-          outcome.report = std::move(*record);
-          return outcome;
+          outcome.reports.back() = std::move(*record);
+          continue;
         }
-        outcome.why_no_report = "its report: " + record.error();
+        unreadable = "its report: " + record.error();
       } catch (const nlohmann::json::exception&) {
-        outcome.why_no_report = "its report is not JSON";
+        unreadable = "its report is not JSON";
       }
-      return outcome;
     }
+    if (std::ranges::all_of(outcome.reports, [](const auto& rep) { return rep.has_value(); }))
+      return outcome;
     outcome.why_no_report =
-        interrupt_() ? report::Interruption(interrupt_())
-                     // A panic's own line is above its stack trace: look further back.
-                     : WhyNoReport(guest::ConsoleTail(r.prepared.machine.console, 400), timed_out,
-                                   static_cast<int>(options_.timeout.count()), ended.Ending());
+        !unreadable.empty() ? unreadable
+        : interrupt_()      ? report::Interruption(interrupt_())
+                            // A panic's own line is above its stack trace: look further back.
+                            : WhyNoReport(guest::ConsoleTail(r.machine.console, 400), timed_out,
+                                          static_cast<int>(options_.timeout.count()),
+                                          ended.Ending(), guest::ConsoleTail(r.log, 3));
     return outcome;
   }
 
-  void Done(std::size_t index, const GuestOutcome& outcome) {
-    results_[index] = GuestRecords(outcome, options_.plan);
+  void Done(const Unit& unit, GuestOutcome outcome) {
+    KernelState& k = kernels_[unit.kernel];
+    k.outcomes[unit.group] = std::move(outcome);
+    if (--k.remaining == 0) Finish(unit.kernel);
+  }
+
+  // Every guest of the kernel has ended: its rows, in the plan's order, each
+  // with the kernel's times.
+  void Finish(std::size_t index) {
+    KernelState& k = kernels_[index];
+    report::GuestInfo info = k.info;
+    double boot = 0;
+    bool booted = false;
+    for (const auto& o : k.outcomes) {
+      if (info.release.empty()) info.release = o.guest.release;
+      if (!o.guest.release.empty()) booted = true;
+      boot = std::max(boot, o.guest.boot_seconds);
+    }
+    info.boot_seconds = boot;
+    if (booted && k.first_start && k.last_end)
+      info.run_seconds = std::max(0.0, SecondsBetween(*k.first_start, *k.last_end) - boot);
+    const auto order = options_.plan.ConfigList();
+    auto place = [&](const report::ConfigRecord& c) {
+      const auto at = std::ranges::find(order, GuestConfig{c.config.fs, c.config.block_size});
+      return at - order.begin();
+    };
+    std::vector<report::ConfigRecord> rows;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      GuestOutcome outcome = k.outcomes[g];
+      outcome.guest = info;
+      for (auto& c : GuestRecords(outcome, options_.plan, groups_[g])) rows.push_back(std::move(c));
+    }
+    std::ranges::stable_sort(rows, {}, place);
+    results_[index] = std::move(rows);
     for (const auto& c : results_[index])
-      reporter_.ConfigDone(++finished_, total_configs(), c,
-                           outcome.guest.boot_seconds + outcome.guest.run_seconds);
+      reporter_.ConfigDone(++finished_, total_configs(), c, info.boot_seconds + info.run_seconds);
   }
 
   std::size_t total_configs() const {
@@ -192,7 +309,17 @@ class KernelScheduler {
 
   void ShowRunning() {
     std::vector<std::string> names;
-    for (const auto& r : running_) names.push_back(options_.kernels[r.index].text);
+    for (const auto& r : running_) {
+      std::string name = options_.kernels[r.unit.kernel].text;
+      if (groups_.size() > 1) {
+        std::vector<std::string> configs;
+        const auto list = options_.plan.ConfigList();
+        for (auto i : groups_[r.unit.group])
+          configs.push_back(list[i].fs + "/" + std::to_string(list[i].block_size / 1024) + "k");
+        name += " (" + fmt::to_string(fmt::join(configs, ",")) + ")";
+      }
+      names.push_back(name);
+    }
     reporter_.Running(names);
   }
 
@@ -203,6 +330,9 @@ class KernelScheduler {
   report::MatrixReporter& reporter_;
   Clock& clock_;
   const InterruptPoll interrupt_;
+  const std::vector<std::vector<std::size_t>> groups_;
+  std::vector<KernelState> kernels_;
+  std::vector<Unit> units_;
   std::vector<std::vector<report::ConfigRecord>> results_;
   std::vector<Running> running_;
   std::size_t next_ = 0, finished_ = 0;
@@ -212,9 +342,9 @@ class KernelScheduler {
 
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache, fs::path eofzero,
                                                  fs::path cases_dir,
-                                                 std::vector<std::string> run_args) {
+                                                 std::vector<std::vector<std::string>> runs) {
   return std::make_unique<RealPreparer>(std::move(cache), std::move(eofzero), std::move(cases_dir),
-                                        std::move(run_args));
+                                        std::move(runs));
 }
 
 std::vector<report::ConfigRecord> RunKernels(const KernelRunOptions& options, const fs::path& dir,

@@ -1,15 +1,22 @@
-// `eofzero kernels`: the same cases on other kernels, each booted once under
-// QEMU (TCG) with an initramfs that runs eofzero on a virtio scratch disk and
-// writes its JSON report onto a results disk. Up to `parallel` guests run at
-// once; each is bounded by a timeout (a guest that hangs is killed); a guest
-// that fails to boot, panics, hangs or reports nothing is one ERROR row per
-// filesystem with the console's last lines. Guests are prepared through a
+// `eofzero kernels`: the same cases on other kernels, each booted under QEMU
+// with an initramfs that runs eofzero on a virtio scratch disk and writes its
+// JSON reports onto a results disk. A kernel's configurations are spread over
+// up to `parallel` guests (suite/guest_groups.h), each running its group one
+// after another; up to `parallel` guests run at once, kernel after kernel.
+// Each kernel's guests run under KVM when a probe boot says it works
+// (suite/accel_probe.h), else TCG. Each guest is bounded by a timeout (a
+// guest that hangs is killed); a guest that fails to boot, panics, hangs or
+// reports nothing is one ERROR row per configuration it was given, with the
+// console's last lines. A kernel's rows, whichever guests ran them, are in
+// the plan's order, with the kernel's boot time (its slowest guest's) and
+// run time (the rest of its wall time). Guests are prepared through a
 // GuestPreparer (the real one fetches the kernel and builds the initramfs)
 // and started through a WorkerLauncher, time comes from a Clock: the unit
 // tests run it with fakes, no QEMU and no root.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +27,7 @@
 #include "guest/qemu.h"
 #include "report/matrix_reporter.h"
 #include "report/record.h"
+#include "suite/accel_probe.h"
 #include "suite/clock.h"
 #include "suite/guest_records.h"
 #include "suite/interrupts.h"
@@ -29,12 +37,15 @@ namespace eofzero::suite {
 
 struct KernelRunOptions {
   std::vector<guest::KernelSpec> kernels;  // this shard's
-  std::vector<std::string> run_args;       // for `eofzero run` in the guest
   GuestPlan plan;                          // the filesystems and cases it will run
-  unsigned parallel = 1;
-  std::chrono::seconds timeout{900};  // per guest, boot and run
-  std::string append;                 // extra kernel command-line words
+  unsigned parallel = 1;                   // guests at once
+  std::chrono::seconds timeout{900};       // per guest, boot and run
+  std::string append;                      // extra kernel command-line words
   std::chrono::milliseconds poll_interval{100};
+  AccelProbeOptions accel;  // default: TCG without a probe
+  // One-line notes for the user (a kernel's guests under TCG though KVM was
+  // tried); none when empty.
+  std::function<void(const std::string&)> note;
 };
 
 // A guest ready to start: its machine (kernel, initramfs, disks, console) and
@@ -47,18 +58,22 @@ struct PreparedGuest {
 class GuestPreparer {
  public:
   virtual ~GuestPreparer() = default;
-  // Makes what the guest of `kernel` needs inside `dir` (its own folder). An
-  // error (the kernel cannot be had, the initramfs not built) is that
-  // kernel's ERROR rows.
+  // Makes what the guests of `kernel` need inside `dir` (its own folder): the
+  // kernel and initramfs, and paths for one guest's console and disks in
+  // `dir`. An error (the kernel cannot be had, the initramfs not built) is
+  // that kernel's ERROR rows.
   virtual os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel,
                                             const std::filesystem::path& dir) = 0;
+  // Makes one guest's disks afresh, where `machine` says.
+  virtual os::Status MakeDisks(const guest::GuestMachine& machine) = 0;
 };
 
-// The real one: guest/kernel_package.h and guest/initramfs_build.h.
+// The real one: guest/kernel_package.h and guest/initramfs_build.h; the
+// initramfs holds every run of `runs` (GuestPlan::AllRunArgs).
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache,
                                                  std::filesystem::path eofzero,
                                                  std::filesystem::path cases_dir,
-                                                 std::vector<std::string> run_args);
+                                                 std::vector<std::vector<std::string>> runs);
 
 // Runs every kernel's guest in `dir` (one folder each) and returns their
 // records, in the kernels' order. On an interrupt it starts no more guests

@@ -60,7 +60,7 @@ struct RunOptions {
 struct KernelsOptions {
   std::vector<guest::KernelSpec> kernels;  // --kernel, in order
   guest::Shard shard;                      // --shard K/M (1/1: all)
-  unsigned jobs = 1;                       // guests at once (-j)
+  unsigned jobs = 1;                       // guests at once (-j; default: online CPUs)
   std::uint32_t timeout_seconds = 900;     // per guest: boot and run (--timeout)
   std::string append;                      // extra kernel command-line words
   std::filesystem::path cache_dir;         // empty: $EOFZERO_KERNEL_CACHE or the default

@@ -8,6 +8,7 @@
 // checked: they are that kernel's.
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 
 #include "harness.h"
 #include "os/process.h"
@@ -39,10 +40,11 @@ class Kernels : public ::testing::Test {
   }
 
   // Runs `eofzero kernels` on ext4 with the default suite, plus `extra`.
-  KernelRun Run(const std::vector<std::string>& extra) {
+  KernelRun Run(const std::vector<std::string>& extra,
+                const std::string& kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm")) {
     std::vector<std::string> args = {"kernels",
                                      "--kernel",
-                                     EnvOr("EOFZERO_TEST_KERNEL", "bookworm"),
+                                     kernel,
                                      "--cache-dir",
                                      EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels"),
                                      "--workdir",
@@ -92,6 +94,76 @@ TEST_F(Kernels, BootsADebianKernelAndRunsTheDefaultSuiteInIt) {
   ExpectNothingLeft(wd_);
 }
 
+// A kernel's configurations in guests side by side: the same rows, verdicts
+// and exit status as one guest running them in turn (whatever they are).
+TEST_F(Kernels, ConfigurationsSideBySideGiveTheVerdictsOfOneGuest) {
+  const std::vector<std::string> two = {"--case", "append_write,append_write_1k", "--timeout",
+                                        "600"};
+  auto with = [&](const char* jobs) {
+    auto args = two;
+    args.insert(args.end(), {"-j", jobs});
+    return Run(args);
+  };
+  auto one = with("1");
+  ASSERT_FALSE(one.ran.timed_out);
+  if (KernelUnavailable(one))
+    GTEST_SKIP() << "the kernel package cannot be had: " << one.record.configs[0].setup_error;
+  auto side_by_side = with("2");
+  ASSERT_FALSE(side_by_side.ran.timed_out);
+  EXPECT_EQ(side_by_side.ran.exit_code, one.ran.exit_code) << one.ran.err << side_by_side.ran.err;
+  ASSERT_EQ(one.record.configs.size(), 2u) << one.ran.out;
+  ASSERT_EQ(side_by_side.record.configs.size(), 2u) << side_by_side.ran.out;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto &a = one.record.configs[i], &b = side_by_side.record.configs[i];
+    EXPECT_EQ(a.config.name, b.config.name);
+    EXPECT_EQ(a.setup_error, b.setup_error);
+    ASSERT_EQ(a.cases.size(), b.cases.size()) << a.config.name;
+    for (std::size_t k = 0; k < a.cases.size(); ++k) {
+      EXPECT_EQ(a.cases[k].case_name, b.cases[k].case_name);
+      EXPECT_EQ(a.cases[k].outcome, b.cases[k].outcome) << a.cases[k].case_name;
+      EXPECT_EQ(a.cases[k].not_run, b.cases[k].not_run) << a.cases[k].case_name;
+    }
+    ASSERT_TRUE(a.guest && b.guest);
+    EXPECT_EQ(a.guest->release, b.guest->release);
+    EXPECT_EQ(a.guest->accel, b.guest->accel);
+  }
+  EXPECT_EQ(one.record.configs[0].config.block_size, 1024u) << "the table's order";
+  ExpectNothingLeft(wd_);
+}
+
+// KVM where a real boot under it works, else TCG with one line saying why
+// (the probe's answer kept in the cache): whatever KVM does on this host.
+TEST_F(Kernels, KvmOnlyWhenAProbeBootWorksElseTcgWithANote) {
+  auto run = Run({"--case", "append_write", "--timeout", "600"});
+  ASSERT_FALSE(run.ran.timed_out);
+  if (KernelUnavailable(run))
+    GTEST_SKIP() << "the kernel package cannot be had: " << run.record.configs[0].setup_error;
+  ASSERT_EQ(run.record.configs.size(), 1u) << run.ran.out << run.ran.err;
+  const auto& guest = run.record.configs[0].guest;
+  ASSERT_TRUE(guest);
+  const bool kvm_usable = os::CheckReadWrite("/dev/kvm").has_value();
+  if (guest->accel == "kvm") {
+    EXPECT_TRUE(kvm_usable);
+    EXPECT_EQ(guest->accel_note, "");
+    EXPECT_EQ(run.ran.err.find("KVM not used"), std::string::npos) << run.ran.err;
+  } else {
+    EXPECT_EQ(guest->accel, "tcg");
+    EXPECT_FALSE(guest->accel_note.empty());
+    const std::string note = "eofzero: kernel " + EnvOr("EOFZERO_TEST_KERNEL", "bookworm") +
+                             ": KVM not used (" + guest->accel_note;
+    EXPECT_NE(run.ran.err.find(note), std::string::npos) << run.ran.err;
+  }
+  if (kvm_usable) {  // asked once, then kept
+    const auto accel = std::filesystem::path(
+                           EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels")) /
+                       "accel";
+    std::error_code ec;
+    EXPECT_FALSE(std::filesystem::is_empty(accel, ec)) << accel;
+    EXPECT_FALSE(ec) << accel;
+  }
+  EXPECT_TRUE(run.ran.exit_code == 0 || run.ran.exit_code == 1) << run.ran.err;
+}
+
 TEST_F(Kernels, AGuestThatPanicsIsAnErrorWithItsConsoleBeforeTheTimeout) {
   // No init: the kernel looks for a root filesystem, finds none and panics.
   auto run = Run({"--timeout", "600", "--append", "rdinit=/no-such-init"});
@@ -122,6 +194,71 @@ TEST_F(Kernels, AGuestThatHangsIsKilledAtTheTimeoutAndIsAnError) {
   for (const auto& r : c.cases) EXPECT_EQ(r.outcome, oracles::Outcome::kError);
   EXPECT_LT(run.seconds, 30 + 120);  // the timeout, and preparing the guest
   ExpectNothingLeft(wd_);
+}
+
+TEST_F(Kernels, AFileThatIsNoKernelIsAnErrorQuotingQemu) {
+  const auto not_a_kernel = wd_.path() / "some.bin";
+  std::ofstream(not_a_kernel) << std::string(100000, 'x');
+  auto run = Run({"--timeout", "120"}, not_a_kernel.string());
+  ASSERT_FALSE(run.ran.timed_out);
+  EXPECT_EQ(run.ran.exit_code, 3) << run.ran.out << run.ran.err;
+  ASSERT_FALSE(run.record.configs.empty()) << run.ran.out << run.ran.err;
+  for (const auto& c : run.record.configs) {
+    // QEMU's own words, whatever they are in this version, not just its exit.
+    const std::string quoted = "the guest wrote no report (QEMU exited 1: ";
+    const auto at = c.setup_error.find(quoted);
+    ASSERT_NE(at, std::string::npos) << c.setup_error;
+    EXPECT_GT(c.setup_error.size(), at + quoted.size() + 2) << c.setup_error;
+    for (const auto& r : c.cases) EXPECT_EQ(r.outcome, oracles::Outcome::kError);
+  }
+}
+
+// `kernels` without QEMU or a static busybox: one line naming the package,
+// exit 3, before anything is fetched. Needs neither root nor QEMU.
+class KernelsHostTools : public ::testing::Test {
+ protected:
+  // Runs `kernels --kernel trixie` with PATH holding only `bin_`.
+  Ran Run() {
+    return RunEofzeroWithEnv({"PATH=" + bin_.string()},
+                             {"kernels", "--kernel", "trixie", "--cache-dir", cache_.string(),
+                              "--workdir", wd_.str()});
+  }
+  void Program(const std::string& name, const std::filesystem::path& target) {
+    std::filesystem::create_symlink(target, bin_ / name);
+  }
+  void SetUp() override {
+    std::filesystem::create_directories(bin_);
+    std::filesystem::create_directories(cache_);
+  }
+  void ExpectNothingFetched() {
+    EXPECT_TRUE(std::filesystem::is_empty(cache_));
+    ExpectNothingLeft(wd_);
+  }
+  Workdir wd_;
+  const std::filesystem::path bin_ = wd_.path() / "bin", cache_ = wd_.path() / "cache";
+};
+
+TEST_F(KernelsHostTools, WithoutQemuItSaysWhichPackageAndExits3) {
+  auto ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err,
+            "eofzero: kernels: qemu-system-x86_64 not found: apt-get install qemu-system-x86\n");
+  EXPECT_EQ(ran.out, "");
+  ExpectNothingFetched();
+}
+
+TEST_F(KernelsHostTools, WithoutAStaticBusyboxItSaysWhichPackageAndExits3) {
+  Program("qemu-system-x86_64", "/bin/true");
+  auto ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err, "eofzero: kernels: busybox not found: apt-get install busybox-static\n");
+  // A dynamically linked one would find no libraries in the guest.
+  Program("busybox", "/bin/true");
+  ran = Run();
+  EXPECT_EQ(ran.exit_code, 3);
+  EXPECT_EQ(ran.err, "eofzero: kernels: " + (bin_ / "busybox").string() +
+                         " is not a static busybox: apt-get install busybox-static\n");
+  ExpectNothingFetched();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <map>
 
 #include "cli/env_stub.h"
@@ -196,6 +198,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"kernels", "--kernel", "/no/bzImage"},
                  "--kernel /no/bzImage: /no/bzImage is not a kernel image file"},
         BadInput{{"kernels", "--kernel", "/no/k.deb"}, "--kernel /no/k.deb: no such file"},
+        BadInput{{"kernels", "--kernel", "trixie,,trixie"},
+                 "--kernel: an empty item in 'trixie,,trixie'"},
+        BadInput{{"kernels", "--kernel", ",", "--fs", "ext4"}, "--kernel: an empty item in ','"},
+        BadInput{{"kernels", "--kernel", "sid,trixie", "--kernel", "sid"},
+                 "--kernel: sid given twice"},
         BadInput{{"kernels", "--kernel", "sid", "--shard", "3/2"}, "--shard 3/2: K is more than M"},
         BadInput{{"kernels", "--kernel", "sid", "-j", "0"}, "-j: must be 1 to 64"},
         BadInput{{"kernels", "--kernel", "sid", "--timeout", "0"},
@@ -479,7 +486,8 @@ TEST(ParseCommandLine, KernelsTakesSpecsAShardJobsATimeoutAndTheCaseOptions) {
   EXPECT_EQ(inv->run.cases, std::vector<std::string>{"*"});
   auto defaults = ParseCommandLine({"kernels", "--kernel", "sid"});
   ASSERT_TRUE(defaults) << defaults.error();
-  EXPECT_EQ(defaults->kernels.jobs, 1u);
+  EXPECT_EQ(defaults->kernels.jobs, std::max(std::min(std::thread::hardware_concurrency(), 64u), 1u))
+      << "one guest per online CPU";
   EXPECT_EQ(defaults->kernels.timeout_seconds, 900u);
   EXPECT_EQ(defaults->kernels.shard.count, 1u);
 }

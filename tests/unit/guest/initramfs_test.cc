@@ -20,7 +20,7 @@ InitramfsInputs Inputs() {
   in.case_files = {"/src/cases/append_write.toml", "/src/cases/truncate_up.toml"};
   in.modules = {
       {"crc32c_generic", "/k/crc32c_generic.ko"}, {"jbd2", "/k/jbd2.ko"}, {"ext4", "/tmp/ext4.ko"}};
-  in.run_args = {"--fs", "ext4,xfs", "--case", "it's*"};
+  in.runs = {{"--fs", "ext4", "--case", "it's*"}, {"--fs", "xfs", "--block-size", "1024"}};
   return in;
 }
 
@@ -88,15 +88,37 @@ TEST(Initramfs, InitLoadsModulesInOrderFindsDisksBySerialAndWritesTheReport) {
   EXPECT_NE(init.find("eofzero-scratch) scratch="), std::string::npos);
   EXPECT_NE(init.find("eofzero-results) results="), std::string::npos);
   EXPECT_LT(init.find("mount -t devtmpfs"), init.find("/sys/block/vd"));
-  EXPECT_NE(
-      init.find("/bin/eofzero run \\\n    --scratch-dev \"$scratch\" --scratch-mnt /mnt/scratch "
-                "--format json --output /tmp/report.json '--fs' 'ext4,xfs' '--case' "
-                "'it'\\''s*'"),
-      std::string::npos)
+  EXPECT_NE(init.find("      1) set -- '--fs' 'ext4' '--case' 'it'\\''s*' ;;\n"
+                      "      2) set -- '--fs' 'xfs' '--block-size' '1024' ;;\n"),
+            std::string::npos)
       << init;
-  EXPECT_NE(init.find("cat /tmp/report.json > \"$results\""), std::string::npos);
+  EXPECT_NE(init.find("/bin/eofzero run \\\n      --scratch-dev \"$scratch\" --scratch-mnt "
+                      "/mnt/scratch --format json --output /tmp/report.json \"$@\""),
+            std::string::npos)
+      << init;
+  // Each run's report, ended by a NUL (alone when it wrote none), all at once.
+  EXPECT_NE(init.find("[ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports\n"
+                      "    printf '\\000' >> /tmp/reports\n"),
+            std::string::npos)
+      << init;
+  EXPECT_NE(init.find("cat /tmp/reports > \"$results\""), std::string::npos);
+  EXPECT_NE(init.find("runs=\"1 2\"\n"), std::string::npos) << "all by default";
   EXPECT_LT(init.find(kBootedMark), init.find("/bin/eofzero run"));
   EXPECT_NE(init.find("reboot -f"), std::string::npos);
+}
+
+TEST(Initramfs, TheCommandLineNamesTheRunsOrAskedForAProbeThatEndsBeforeAnyModule) {
+  EXPECT_EQ(RunsWord({2, 1}), "eofzero.runs=2,1");
+  const std::string init = InitScript(Inputs());
+  EXPECT_NE(init.find("    eofzero.runs=*) runs=$(echo \"${word#eofzero.runs=}\" | tr , ' ') ;;"),
+            std::string::npos)
+      << init;
+  const auto probe = init.find(std::string("    ") + kProbeWord + ") echo \"" + kBootedMark);
+  ASSERT_NE(probe, std::string::npos) << init;
+  EXPECT_LT(init.find("mount -t proc"), probe);
+  EXPECT_LT(probe, init.find("insmod"));
+  EXPECT_LT(probe, init.find("reboot -f"));
+  EXPECT_LT(init.find("reboot -f"), init.find("insmod")) << "the probe powers off at once";
 }
 
 // Reads a newc archive back: name -> (mode, data).

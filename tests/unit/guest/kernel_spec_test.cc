@@ -49,6 +49,30 @@ TEST(KernelSpec, RefusesWhatIsNoKernel) {
   EXPECT_FALSE(ParseKernelSpec("./bzImage:"));
 }
 
+TEST(KernelSpec, AListRefusesEmptyItemsAndTheSameKernelTwice) {
+  auto list = ParseKernelList({"bookworm,sid", "./k.deb"});
+  ASSERT_TRUE(list) << list.error();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[1].text, "sid");
+  EXPECT_EQ((*list)[2].kind, KernelSpec::Kind::kDebFile);
+  EXPECT_EQ(ParseKernelList({"trixie,,trixie"}).error(),
+            "--kernel: an empty item in 'trixie,,trixie'");
+  EXPECT_EQ(ParseKernelList({","}).error(), "--kernel: an empty item in ','");
+  EXPECT_EQ(ParseKernelList({"sid,"}).error(), "--kernel: an empty item in 'sid,'");
+  EXPECT_EQ(ParseKernelList({""}).error(), "--kernel: an empty item in ''");
+  EXPECT_EQ(ParseKernelList({"trixie,sid,trixie"}).error(), "--kernel: trixie given twice");
+  EXPECT_EQ(ParseKernelList({"sid", "sid"}).error(), "--kernel: sid given twice");
+  EXPECT_EQ(ParseKernelList({"linux-image-6.1.0-37-amd64,6.1.0-37-amd64"}).error(),
+            "--kernel: 6.1.0-37-amd64 is linux-image-6.1.0-37-amd64 again");
+  EXPECT_EQ(ParseKernelList({"k.deb,./k.deb"}).error(), "--kernel: ./k.deb is k.deb again");
+  EXPECT_EQ(ParseKernelList({"/b/bzImage:/m,/b/../b/bzImage:/m/"}).error(),
+            "--kernel: /b/../b/bzImage:/m/ is /b/bzImage:/m again");
+  // Different suites, or a build with and without modules, are different kernels.
+  EXPECT_TRUE(ParseKernelList({"sid/6.1.0-37-amd64,trixie/6.1.0-37-amd64"}));
+  EXPECT_TRUE(ParseKernelList({"/b/bzImage,/b/bzImage:/m"}));
+  EXPECT_EQ(ParseKernelList({"sid,firefox"}).error().substr(0, 27), "--kernel firefox: not a sui");
+}
+
 TEST(Shard, ParsesKOfM) {
   auto s = ParseShard("2/3");
   ASSERT_TRUE(s);

@@ -36,23 +36,45 @@ TEST(Qemu, TcgNoDisplayPanicEndsTheGuestDisksBySerial) {
   EXPECT_TRUE(Has(argv, "virtio-blk-pci,drive=scratch,serial=eofzero-scratch"));
   EXPECT_TRUE(Has(argv, "virtio-blk-pci,drive=results,serial=eofzero-results"));
   EXPECT_TRUE(Has(argv, "file=/w/scratch.img,format=raw,if=none,cache=unsafe,id=scratch"));
+  EXPECT_TRUE(Has(argv, "max"));
 }
 
-TEST(Qemu, ResultsAreTheBytesBeforeTheFirstNul) {
+TEST(Qemu, KvmTakesTheHostsCpu) {
+  GuestMachine m;
+  m.accel = Accel::kKvm;
+  const auto argv = QemuArgv(m);
+  const auto accel = std::ranges::find(argv, "-accel");
+  ASSERT_NE(accel, argv.end());
+  EXPECT_EQ(*(accel + 1), "kvm");
+  EXPECT_EQ(*(std::ranges::find(argv, "-cpu") + 1), "host");
+  EXPECT_FALSE(Has(argv, "tcg"));
+}
+
+TEST(Qemu, ResultsAreTheDocumentsEachEndedByANul) {
   testing::TempDir dir;
   GuestMachine m;
   m.scratch_image = dir.path() / "scratch.img";
   m.results_image = dir.path() / "results.img";
   ASSERT_TRUE(MakeGuestDisks(m));
   EXPECT_EQ(std::filesystem::file_size(m.scratch_image), kScratchDiskBytes);
-  auto empty = ReadResults(m.results_image);
+  auto empty = ReadResults(m.results_image, 2);
   ASSERT_TRUE(empty);
-  EXPECT_EQ(*empty, "");
+  EXPECT_EQ(*empty, (std::vector<std::string>{"", ""}));
   {
     std::fstream f(m.results_image, std::ios::in | std::ios::out | std::ios::binary);
     f << "{\"tool\": \"eofzero\"}\n";
   }
-  EXPECT_EQ(*ReadResults(m.results_image), "{\"tool\": \"eofzero\"}\n");
+  EXPECT_EQ(*ReadResults(m.results_image, 1), (std::vector<std::string>{"{\"tool\": \"eofzero\"}\n"}));
+  {
+    // The second run wrote nothing, the third a document longer than a read.
+    std::fstream f(m.results_image, std::ios::in | std::ios::out | std::ios::binary);
+    f << "one" << '\0' << '\0' << std::string(100000, 'x') << '\0' << "four" << '\0';
+  }
+  auto three = ReadResults(m.results_image, 3);
+  ASSERT_TRUE(three);
+  EXPECT_EQ(*three, (std::vector<std::string>{"one", "", std::string(100000, 'x')}));
+  EXPECT_EQ(ReadResults(m.results_image, 5)->back(), "");
+  EXPECT_FALSE(ReadResults(dir.path() / "none.img", 1));
 }
 
 TEST(Qemu, ConsoleTailDropsCarriageReturns) {
@@ -103,6 +125,28 @@ TEST(ElfModinfo, FindsTheSection) {
   EXPECT_FALSE(ModinfoSection("not an elf"));
   auto cut = ModinfoSection(ElfWithModinfo(modinfo).substr(0, 80));
   EXPECT_FALSE(cut);
+}
+
+// A minimal ELF64 executable with one program header of `type`.
+std::string ElfWithProgramHeader(std::uint32_t type) {
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_type = ET_EXEC;
+  eh.e_phoff = sizeof eh;
+  eh.e_phnum = 1;
+  Elf64_Phdr ph{};
+  ph.p_type = type;
+  return std::string(reinterpret_cast<const char*>(&eh), sizeof eh) +
+         std::string(reinterpret_cast<const char*>(&ph), sizeof ph);
+}
+
+TEST(ElfModinfo, AProgramWithAnInterpreterIsDynamicallyLinked) {
+  EXPECT_EQ(ElfHasInterpreter(ElfWithProgramHeader(PT_INTERP)), true);
+  EXPECT_EQ(ElfHasInterpreter(ElfWithProgramHeader(PT_LOAD)), false);
+  EXPECT_FALSE(ElfHasInterpreter("#!/bin/sh\n"));
+  EXPECT_FALSE(ElfHasInterpreter(ElfWithProgramHeader(PT_INTERP).substr(0, 70)));  // cut short
 }
 
 }  // namespace

@@ -27,6 +27,27 @@ TEST(ParseXfsGeometry, RejectsIncompleteOrImplausible) {
   EXPECT_FALSE(ParseXfsGeometry("agblocks = 32000\nagblklog = 15\nblocksize = 3000\n"));
 }
 
+TEST(SplitXfsGeometry, OneRunsOutputIsTheGeometryThenTheMap) {
+  const auto out = LoadRecorded("xfs_db/geometry_and_single_extent.txt").out;
+  const auto [geo, map] = SplitXfsGeometry(out);
+  EXPECT_EQ(ParseXfsGeometry(geo).value_or(XfsGeometry{}), (XfsGeometry{32000, 15, 4096}));
+  auto parsed = ParseXfsInodeMap(map);
+  ASSERT_TRUE(parsed) << parsed.error().Message();
+  EXPECT_EQ(parsed->size, 5000u);
+  ASSERT_EQ(parsed->extents.size(), 1u);
+  EXPECT_EQ(parsed->extents[0], (XfsBmapExtent{0, 10, 0, 10, 2, false}));
+  // Unsplit, the map's parser refuses the geometry's lines.
+  EXPECT_FALSE(ParseXfsInodeMap(out));
+  // A bad inode after good geometry: the map says so.
+  EXPECT_FALSE(ParseXfsInodeMap(SplitXfsGeometry("agblocks = 32000\nagblklog = 15\nblocksize = "
+                                                 "4096\nbad inode number 999999999\n")
+                                    .second));
+  // No geometry at all: the whole output is the (incomplete) geometry.
+  const auto [none, rest] = SplitXfsGeometry("xfs_db: cannot open /dev/x\n");
+  EXPECT_FALSE(ParseXfsGeometry(none));
+  EXPECT_EQ(rest, "");
+}
+
 TEST(ParseXfsInodeMap, SingleExtentInAg0) {
   auto map = ParseXfsInodeMap(LoadRecorded("xfs_db/single_extent.txt").out);
   ASSERT_TRUE(map) << map.error().Message();
