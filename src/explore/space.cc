@@ -32,7 +32,7 @@ constexpr OpInfo kOps[] = {
     {Op::kReflink, "reflink", "reflink", true, true, false},
 };
 
-constexpr const char* kOffsetNames[] = {"eof",        "in-block",   "block-start",
+constexpr const char* kOffsetNames[] = {"eof",        "in-block",   "block-start", "prev-block",
                                         "next-block", "next-folio", "far"};
 constexpr const char* kLengthNames[] = {"1", "512", "bs-1", "bs", "bs+1", "folio", "folio+1"};
 constexpr const char* kPersistNames[] = {"none",      "fsync",      "fdatasync", "o_dsync",
@@ -40,7 +40,7 @@ constexpr const char* kPersistNames[] = {"none",      "fsync",      "fdatasync",
 
 std::uint64_t RoundUp(std::uint64_t v, std::uint64_t unit) { return (v + unit - 1) / unit * unit; }
 
-std::uint64_t OffsetAt(Offset o, std::uint64_t size, const Geometry& g) {
+std::uint64_t OffsetAtSize(Offset o, std::uint64_t size, const Geometry& g) {
   const std::uint64_t bs = g.block_size;
   const std::uint64_t eob = RoundUp(size, bs);
   switch (o) {
@@ -50,6 +50,10 @@ std::uint64_t OffsetAt(Offset o, std::uint64_t size, const Geometry& g) {
       return size + (eob - size) / 2;
     case Offset::kBlockStart:  // the block that holds the last byte
       return size == 0 ? 0 : (size - 1) / bs * bs;
+    case Offset::kPrevBlock: {  // the one before it (the start of the file at most)
+      const std::uint64_t start = size == 0 ? 0 : (size - 1) / bs * bs;
+      return start >= bs ? start - bs : 0;
+    }
     case Offset::kNextBlock:
       return eob;
     case Offset::kNextFolio:
@@ -60,7 +64,7 @@ std::uint64_t OffsetAt(Offset o, std::uint64_t size, const Geometry& g) {
   return size;
 }
 
-std::uint64_t LengthOf(Length l, const Geometry& g) {
+std::uint64_t LengthInBytes(Length l, const Geometry& g) {
   const std::uint64_t bs = g.block_size;
   switch (l) {
     case Length::k1:
@@ -90,6 +94,11 @@ std::uint64_t SaturatingAdd(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace
 
+std::uint64_t OffsetValue(Offset o, std::uint64_t size, const Geometry& g) {
+  return OffsetAtSize(o, size, g);
+}
+std::uint64_t LengthValue(Length l, const Geometry& g) { return LengthInBytes(l, g); }
+
 std::span<const OpInfo> Ops() { return kOps; }
 const OpInfo& InfoOf(Op op) { return kOps[static_cast<std::size_t>(op)]; }
 std::span<const char* const> OffsetNames() { return kOffsetNames; }
@@ -104,10 +113,13 @@ std::optional<Concrete> Concretize(const Action& a, std::uint64_t size, const Ge
   if ((a.persist == Persist::kODsync || a.persist == Persist::kRwfDsync) && !info.data_write)
     return std::nullopt;
   const std::uint64_t bs = g.block_size;
+  if (info.offset && a.offset == Offset::kPrevBlock &&
+      OffsetAtSize(Offset::kBlockStart, size, g) < bs)
+    return std::nullopt;  // the EOF block is the first: there is no block before it
   Concrete c{a};
   c.size_before = size;
-  c.offset = info.offset ? OffsetAt(a.offset, size, g) : size;
-  c.length = info.length ? LengthOf(a.length, g) : 0;
+  c.offset = info.offset ? OffsetAtSize(a.offset, size, g) : size;
+  c.length = info.length ? LengthInBytes(a.length, g) : 0;
   const std::uint64_t end = c.offset + c.length;
   c.range_begin = c.offset;
   c.range_end = end;

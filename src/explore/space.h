@@ -38,7 +38,18 @@ enum class Op : std::uint8_t {
   kReflink,    // FICLONERANGE from the second file
 };
 
-enum class Offset : std::uint8_t { kEof, kInBlock, kBlockStart, kNextBlock, kNextFolio, kFar };
+// From the file's size: itself; past it inside its block; the start of the
+// block holding its last byte, and of the block before that (what fcollapse
+// and finsert can move); the next block; the next folio; >= 2 MiB on.
+enum class Offset : std::uint8_t {
+  kEof,
+  kInBlock,
+  kBlockStart,
+  kPrevBlock,
+  kNextBlock,
+  kNextFolio,
+  kFar
+};
 enum class Length : std::uint8_t { k1, k512, kBsMinus1, kBs, kBsPlus1, kFolio, kFolioPlus1 };
 // The names `sweep --sync` uses for the same primitives.
 enum class Persist : std::uint8_t { kNone, kFsync, kFdatasync, kODsync, kRwfDsync, kSyncRange,
@@ -85,6 +96,10 @@ struct Geometry {
   bool reflink = true;                   // the filesystem offers FICLONERANGE
   std::uint64_t max_size = 64ull << 20;  // no size past this (the image's room)
 };
+
+// The number a class stands for when the file is `size` bytes.
+std::uint64_t OffsetValue(Offset o, std::uint64_t size, const Geometry& g);
+std::uint64_t LengthValue(Length l, const Geometry& g);
 
 // An action at a size: its numbers, the size after it, and the byte range
 // it touches (what a ranged sync_file_range after it covers).

@@ -17,7 +17,10 @@ void Lines(const Concrete& c, std::size_t index, std::vector<std::string>& out) 
   const std::string dsync = a.persist == Persist::kRwfDsync ? " -D" : "";
   const std::string span = fmt::format("{} {}", c.offset, c.length);
   auto through = [&](const char* flags, const std::string& write) {
-    out.push_back(fmt::format("open {}{} main", flags, o_dsync ? " -y" : ""));
+    std::string open = "open";
+    if (*flags) open += std::string(" ") + flags;
+    if (o_dsync) open += " -y";
+    out.push_back(open + " main");
     out.push_back(write);
     out.push_back("open main");
   };
