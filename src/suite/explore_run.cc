@@ -224,9 +224,10 @@ class ConfigExploration {
     f.covered_by = CoveredBy(f.signature, shapes);
     f.reduce_seconds = SecondsSince(start);
     result_.reduce_seconds += f.reduce_seconds;
-    out_ << fmt::format("reduced in {:.1f}s: {}; {} (crash {}), shown {}/{}\n", f.reduce_seconds,
-                        f.signature.Text(), explore::Describe(current.workload),
-                        explore::NameOf(current.crash), f.confirmed, f.confirm);
+    out_ << fmt::format("reduced in {:.1f}s to {}: {}; {} (crash {}), shown {}/{}\n",
+                        f.reduce_seconds, f.reduced_name, f.signature.Text(),
+                        explore::Describe(current.workload), explore::NameOf(current.crash),
+                        f.confirmed, f.confirm);
     if (!options_.export_dir.empty()) Export(f);
     return f;
   }
@@ -236,7 +237,8 @@ class ConfigExploration {
     if (!planned) return Problem(planned.error());
     const auto file = options_.export_dir / (f.reduced_name + ".toml");
     if (auto st = os::WriteOutputFile(file, planned->text); !st)
-      Problem(st.error().Message());
+      return Problem(st.error().Message());
+    out_ << "exported " << file.string() << "\n";
   }
 
   std::vector<CatalogShape> Shapes(const std::vector<const engine::CaseSpec*>& catalog) const {
