@@ -26,6 +26,11 @@ constexpr Subcommand kSubcommands[] = {
      "run each case under every durability primitive, crash mode and crash point, judged by "
      "the crash model's invariants (needs root)",
      AddSweepOptions, SweepCommand},
+    {Command::kExplore, "explore",
+     "generate workloads around EOF (operations, offsets, lengths, persistence), run each "
+     "through every crash mode, and reduce each finding to a minimal workload (needs root; "
+     "--count needs none)",
+     AddExploreOptions, ExploreCommand},
     {Command::kCleanup, "cleanup",
      "release what eofzero runs that were killed left behind (needs root)", AddCleanupOptions,
      CleanupCommand},

@@ -47,6 +47,7 @@ int CleanupCommand(const Invocation& invocation);
 int ReportCommand(const Invocation& invocation);
 int LogCommand(const Invocation& invocation);
 int SweepCommand(const Invocation& invocation);
+int ExploreCommand(const Invocation& invocation);
 int KernelsCommand(const Invocation& invocation);
 int VersionCommand(const Invocation& invocation);
 int GenerateCommand(const Invocation& invocation);

@@ -1,6 +1,9 @@
 #include "cli/option_groups.h"
 
 #include "cli/names.h"
+#include "explore/space.h"
+#include "explore/workload.h"
+#include "suite/explore_plan.h"
 #include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
@@ -76,6 +79,59 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
       ->delimiter(',');
   app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
   app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");
+}
+
+void AddExploreOptions(CLI::App& app, RawOptions& raw) {
+  AddConfigOptions(app, raw);
+  app.add_option("--cases-dir", raw.cases_dirs,
+                 "also match findings with the case files in this folder")
+      ->delimiter(',');
+  app.add_option("--gap", raw.gap, "bytes between the old EOF and the block end (16)");
+  auto all = [](std::span<const char* const> names) {
+    return ListNames(std::vector<std::string>(names.begin(), names.end())) + ": all";
+  };
+  std::vector<std::string> families;
+  for (const auto& op : explore::Ops())
+    if (std::find(families.begin(), families.end(), op.family) == families.end())
+      families.push_back(op.family);
+  app.add_option("--depth", raw.explore_depth,
+                 "operations per workload: every workload of 1 to N operations (1; at most " +
+                     std::to_string(suite::kMaxExploreDepth) + ")");
+  app.add_option("--ops", raw.explore_ops,
+                 "operations, comma separated (" + ListNames(families) +
+                     ": all; pwrite includes O_DIRECT, O_APPEND and RWF_APPEND writes)")
+      ->delimiter(',');
+  app.add_option("--offsets", raw.explore_offsets,
+                 "where an operation starts, from the file's size then, comma separated (" +
+                     all(explore::OffsetNames()) + ")")
+      ->delimiter(',');
+  app.add_option("--lengths", raw.explore_lengths,
+                 "how long it is, comma separated (" + all(explore::LengthNames()) + ")")
+      ->delimiter(',');
+  app.add_option("--persist", raw.explore_persist,
+                 "what makes it durable, comma separated (" + all(explore::PersistNames()) + ")")
+      ->delimiter(',');
+  app.add_option("--crash", raw.sweep_crash,
+                 "crash modes, comma separated (" + all(explore::CrashModeNames()) + ")")
+      ->delimiter(',');
+  app.add_flag("--count", raw.explore_count,
+               "print how many workloads and runs the bounds make, per depth, and stop");
+  app.add_option("--sample", raw.explore_sample,
+                 "run N workloads of --depth operations drawn at random (each at every crash "
+                 "point) instead of every workload");
+  app.add_option("--seed", raw.sweep_seed, "--sample: the seed of the draw (0)");
+  app.add_option("--confirm", raw.explore_confirm,
+                 "run each reduced finding this many times more (3)");
+  app.add_option("--export", raw.explore_export,
+                 "write each finding's reduced workload as a case file into this folder");
+  app.add_option("--results", raw.explore_results,
+                 "write a JSON line per run into this file as it ends (configuration, case, "
+                 "workload, crash mode, verdict, finding)");
+  app.add_option("--emit-cases", raw.explore_emit,
+                 "write every run's case file into this folder and stop (no root): "
+                 "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");
+  // The positive control (stale-after-crash-after-copy-range), as run's.
+  app.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
 }
 
 void AddSelftestOptions(CLI::App& app, RawOptions& raw) { AddConfigOptions(app, raw); }

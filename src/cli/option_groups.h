@@ -28,6 +28,7 @@ void AddReportCommandOptions(CLI::App& app, RawOptions& raw);
 void AddRecordOption(CLI::App& app, RawOptions& raw);
 void AddLogOptions(CLI::App& app, RawOptions& raw);
 void AddSweepOptions(CLI::App& app, RawOptions& raw);
+void AddExploreOptions(CLI::App& app, RawOptions& raw);
 void AddKernelsOptions(CLI::App& app, RawOptions& raw);  // in kernels_options.cc
 void AddVersionOptions(CLI::App& app, RawOptions& raw);
 // `eofzero generate man|bash-completion` (hidden: the build runs it).

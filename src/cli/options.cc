@@ -193,6 +193,11 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!sweep) return std::unexpected(sweep.error());
     inv.sweep = *sweep;
   }
+  if (inv.command == Command::kExplore) {
+    auto explore = ValidateExploreOptions(raw);
+    if (!explore) return std::unexpected(explore.error());
+    inv.explore = *explore;
+  }
   if (inv.command == Command::kKernels) {
     auto kernels = ValidateKernelsOptions(raw);
     if (!kernels) return std::unexpected(kernels.error());

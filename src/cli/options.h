@@ -16,6 +16,7 @@
 
 #include "cli/fstests_env.h"
 #include "suite/run_options.h"
+#include "suite/explore_plan.h"
 #include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
@@ -30,6 +31,7 @@ enum class Command {
   kLog,
   kKernels,
   kSweep,
+  kExplore,
   kVersion,
   kGenerate,
   kHelp
@@ -51,6 +53,7 @@ struct Invocation {
   bool list_steps = false;             // kList: the step table instead of the cases
   bool list_names = false;             // kList: the case names only, one a line
   suite::SweepOptions sweep;           // kSweep
+  suite::ExploreOptions explore;       // kExplore
   LogOptions log;                      // kLog
   std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
   suite::KernelsOptions kernels;                    // kKernels

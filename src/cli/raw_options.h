@@ -41,6 +41,11 @@ struct RawOptions {
   // sweep only
   std::vector<std::string> sweep_sync, sweep_crash, sweep_distance;
   std::string sweep_points = "last", sweep_iterations = "1", sweep_seed = "0";
+  // explore only (--crash and --seed are sweep_crash and sweep_seed)
+  std::vector<std::string> explore_ops, explore_offsets, explore_lengths, explore_persist;
+  std::string explore_depth = "1", explore_sample, explore_confirm = "3", explore_export,
+      explore_emit, explore_results;
+  bool explore_count = false;
   GivenFlags given;
   bool block_size_given = false, jobs_given = false;
   // Where a value came from, for errors: the flag, or fstests' variable.

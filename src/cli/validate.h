@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "cli/raw_options.h"
 #include "suite/run_options.h"
+#include "suite/explore_plan.h"
 #include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
@@ -57,6 +60,18 @@ std::expected<LogOptions, std::string> ValidateLogOptions(const RawOptions& raw)
 // suite/sweep_plan.h, comma separated), --points all|last|LINE,
 // --iterations (1 to 1000), --seed.
 std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOptions& raw);
+// A list option's names, each one of `known` (in the order given, each
+// once; all of `known` when none is given), or "FLAG: 'x' is not one of
+// a, b, c" (validate_sweep.cc).
+std::expected<std::vector<std::string>, std::string> KnownNames(
+    const std::vector<std::string>& given, std::span<const char* const> known, const char* flag);
+// A whole number from lo to hi, or "FLAG: 'x' is not a number from lo to hi".
+std::expected<std::uint64_t, std::string> NumberIn(const std::string& text, const char* flag,
+                                                   std::uint64_t lo, std::uint64_t hi);
+// validate_explore.cc: --depth, --ops, --offsets, --lengths, --persist,
+// --crash (names from explore/space.h and workload.h), --sample, --seed,
+// --confirm, --export DIR (a folder, made if missing; its own folder must be).
+std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw);
 // validate_kernels.cc: --kernel (each a suite, package, .deb or bzImage),
 // --shard K/M, -j (1 to 64, default 1), --timeout (seconds), --append.
 std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const RawOptions& raw);

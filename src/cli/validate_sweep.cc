@@ -7,17 +7,13 @@
 #include "cli/validate.h"
 
 namespace eofzero::cli {
-namespace {
-
-template <std::size_t N>
-std::expected<std::vector<std::string>, std::string> Names(const std::vector<std::string>& given,
-                                                           const char* const (&known)[N],
-                                                           const char* flag) {
-  if (given.empty()) return std::vector<std::string>(std::begin(known), std::end(known));
+std::expected<std::vector<std::string>, std::string> KnownNames(
+    const std::vector<std::string>& given, std::span<const char* const> known, const char* flag) {
+  if (given.empty()) return std::vector<std::string>(known.begin(), known.end());
   std::vector<std::string> out;
   for (const auto& name : given) {
-    if (std::find_if(std::begin(known), std::end(known),
-                     [&](const char* k) { return name == k; }) == std::end(known)) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) ==
+        known.end()) {
       std::string all;
       for (const char* k : known) all += (all.empty() ? "" : ", ") + std::string(k);
       return std::unexpected(std::string(flag) + ": '" + name + "' is not one of " + all);
@@ -27,8 +23,8 @@ std::expected<std::vector<std::string>, std::string> Names(const std::vector<std
   return out;
 }
 
-std::expected<std::uint64_t, std::string> Number(const std::string& text, const char* flag,
-                                                 std::uint64_t lo, std::uint64_t hi) {
+std::expected<std::uint64_t, std::string> NumberIn(const std::string& text, const char* flag,
+                                                   std::uint64_t lo, std::uint64_t hi) {
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
@@ -37,30 +33,28 @@ std::expected<std::uint64_t, std::string> Number(const std::string& text, const 
   return v;
 }
 
-}  // namespace
-
 std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOptions& raw) {
   suite::SweepOptions o;
-  auto primitives = Names(raw.sweep_sync, suite::kPrimitives, "--sync");
+  auto primitives = KnownNames(raw.sweep_sync, suite::kPrimitives, "--sync");
   if (!primitives) return std::unexpected(primitives.error());
   o.primitives = *primitives;
-  auto crashes = Names(raw.sweep_crash, suite::kCrashModes, "--crash");
+  auto crashes = KnownNames(raw.sweep_crash, suite::kCrashModes, "--crash");
   if (!crashes) return std::unexpected(crashes.error());
   o.crashes = *crashes;
-  auto distances = Names(raw.sweep_distance, suite::kDistances, "--distance");
+  auto distances = KnownNames(raw.sweep_distance, suite::kDistances, "--distance");
   if (!distances) return std::unexpected(distances.error());
   o.distances = *distances;
   if (raw.sweep_points == "all") {
     o.all_points = true;
   } else if (raw.sweep_points != "last") {
-    auto line = Number(raw.sweep_points, "--points", 1, 1 << 20);
+    auto line = NumberIn(raw.sweep_points, "--points", 1, 1 << 20);
     if (!line) return std::unexpected("--points: '" + raw.sweep_points + "' is not all, last or a line number");
     o.only_point = static_cast<int>(*line);
   }
-  auto iterations = Number(raw.sweep_iterations, "--iterations", 1, 1000);
+  auto iterations = NumberIn(raw.sweep_iterations, "--iterations", 1, 1000);
   if (!iterations) return std::unexpected(iterations.error());
   o.iterations = static_cast<int>(*iterations);
-  auto seed = Number(raw.sweep_seed, "--seed", 0, UINT64_MAX);
+  auto seed = NumberIn(raw.sweep_seed, "--seed", 0, UINT64_MAX);
   if (!seed) return std::unexpected(seed.error());
   o.seed = *seed;
   return o;

@@ -1,10 +1,13 @@
 #include "cli/value_kinds.h"
 
+#include <algorithm>
 #include <iterator>
+#include <span>
 
 #include "cli/names.h"
 #include "guest/kernel_spec.h"
 #include "scratch/fs_type.h"
+#include "explore/space.h"
 #include "suite/sweep_plan.h"
 
 namespace eofzero::cli {
@@ -13,6 +16,18 @@ namespace {
 template <std::size_t N>
 std::vector<std::string> Words(const char* const (&names)[N]) {
   return {std::begin(names), std::end(names)};
+}
+
+std::vector<std::string> Words(std::span<const char* const> names) {
+  return {names.begin(), names.end()};
+}
+
+// explore --ops: xfs_io's command names, each once.
+std::vector<std::string> OpFamilies() {
+  std::vector<std::string> names;
+  for (const auto& op : explore::Ops())
+    if (std::find(names.begin(), names.end(), op.family) == names.end()) names.push_back(op.family);
+  return names;
 }
 
 std::vector<std::string> FsNames() {
@@ -35,10 +50,14 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
   if (option == "--distance") return ValueKind{"DISTANCE", S::kWords, Words(suite::kDistances)};
   if (option == "--points") return ValueKind{"POINTS", S::kWords, {"all", "last"}};
   if (option == "--kernel") return ValueKind{"SPEC", S::kWords, guest::KnownSuites()};
+  if (option == "--ops") return ValueKind{"OP", S::kWords, OpFamilies()};
+  if (option == "--offsets") return ValueKind{"OFFSET", S::kWords, Words(explore::OffsetNames())};
+  if (option == "--lengths") return ValueKind{"LENGTH", S::kWords, Words(explore::LengthNames())};
+  if (option == "--persist") return ValueKind{"PRIMITIVE", S::kWords, Words(explore::PersistNames())};
   for (std::string_view dir : {"--cases-dir", "--workdir", "--scratch-mnt", "--record",
-                               "--cache-dir"})
+                               "--cache-dir", "--export", "--emit-cases"})
     if (option == dir) return ValueKind{"DIR", S::kDirs};
-  for (std::string_view file : {"--output", "--config", "--image"})
+  for (std::string_view file : {"--output", "--config", "--image", "--results"})
     if (option == file) return ValueKind{"FILE", S::kFiles};
   if (option == "--scratch-dev") return ValueKind{"DEV", S::kFiles};
   if (option == "--merge" || option == "json") return ValueKind{"JSON", S::kFiles};
@@ -47,7 +66,8 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
     if (option == bytes) return ValueKind{"BYTES"};
   if (option == "--image-size") return ValueKind{"SIZE"};
   for (std::string_view n : {"--jobs", "--iterations", "--seed", "--subset-limit",
-                             "--subset-samples", "--states-seed"})
+                             "--subset-samples", "--states-seed", "--depth", "--sample",
+                             "--confirm"})
     if (option == n) return ValueKind{"N"};
   for (std::string_view text : {"--mkfs-options", "--mount-options", "--append"})
     if (option == text) return ValueKind{"OPTIONS"};

@@ -29,6 +29,7 @@ constexpr FaultInfo kFaults[] = {
     {Fault::kCacheDisagreesWithDisk, "cache-disagrees-with-disk"},
     {Fault::kLoseSectorWrite, "lose-sector-write"},
     {Fault::kLosePromisedDataAfterCrash, "lose-promised-data-after-crash"},
+    {Fault::kStaleAfterCrashAfterCopy, "stale-after-crash-after-copy-range"},
 };
 
 // Enough entries that a directory needs a block of its own on xfs (not
@@ -84,6 +85,8 @@ class FaultySystem final : public os::SystemWrapper {
     switch (fault_) {
       case Fault::kStaleAfterCrash:
         return Replant(source, where, fstype, options);
+      case Fault::kStaleAfterCrashAfterCopy:
+        return copied_ ? Replant(source, where, fstype, options) : Status{};
       case Fault::kWrongSizeAfterCrash:
         return GrowByOneByte();
       case Fault::kLosePromisedDataAfterCrash:
@@ -118,6 +121,12 @@ class FaultySystem final : public os::SystemWrapper {
         data.size() < fs_.block_size() && ++sector_writes_ == 2)
       return {};
     return target().Write(fd, data, offset, how, what);
+  }
+  Status CopyRange(int in_fd, std::uint64_t in_offset, int out_fd, std::uint64_t out_offset,
+                   std::uint64_t length, const std::string& what) override {
+    ThrowIfDue();
+    if (planted_) copied_ = true;
+    return target().CopyRange(in_fd, in_offset, out_fd, out_offset, length, what);
   }
   Status Truncate(int fd, std::uint64_t size, const std::string& what) override {
     ThrowIfDue();
@@ -272,6 +281,7 @@ class FaultySystem final : public os::SystemWrapper {
   Planted plant_;
   bool planted_ = false, crashed_ = false, done_ = false;
   bool cached_ = false, healed_ = false;  // kCacheDisagreesWithDisk
+  bool copied_ = false;                   // kStaleAfterCrashAfterCopy
 };
 
 }  // namespace

@@ -53,6 +53,11 @@ enum class Fault {
   // filesystem that lost promised data would show them (the crash model's
   // "promised data" must see it).
   kLosePromisedDataAfterCrash,
+  // As kStaleAfterCrash, but only in a case that called copy_file_range
+  // after the plant: a bug of one operation, which `eofzero explore` must
+  // find in the workloads with a copy_range and reduce to one copy_range of
+  // the simplest classes (its positive control).
+  kStaleAfterCrashAfterCopy,
 };
 
 struct FaultInfo {

@@ -24,7 +24,7 @@ TEST(Subcommands, EveryCommandHasOneEntryWithOptionsAndARunFunction) {
   }
   EXPECT_EQ(names,
             (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report",
-                                   "log", "kernels", "sweep", "version", "generate"}));
+                                   "log", "kernels", "sweep", "explore", "version", "generate"}));
   EXPECT_EQ(FindSubcommand(Command::kHelp), nullptr);
 }
 

@@ -77,7 +77,7 @@ TEST(BashCompletion, OffersTheValuesTheParserTakes) {
                            "    'log replay --image') echo 'files' ;;",
                            "    'matrix -j') echo 'none' ;;",
                            "    'log') echo 'show replay' ;;",
-                           "    '') echo 'run list selftest matrix kernels sweep cleanup report log "
+                           "    '') echo 'run list selftest matrix kernels sweep explore cleanup report log "
                            "version' ;;",
                            "    'report') echo 'files' ;;",
                            "complete -F _eofzero eofzero\n"})

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <thread>
 
-#include <map>
-
 #include "cli/env_stub.h"
+#include "explore/space.h"
+#include "explore/workload.h"
 
 namespace eofzero::cli {
 namespace {
@@ -498,6 +500,85 @@ TEST(ParseCommandLine, ReportMergeTakesTheShardsInOrder) {
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->report_merge.size(), 2u);
   EXPECT_EQ(inv->run.format, report::ReportFormat::kMarkdown);
+}
+
+}  // namespace
+}  // namespace eofzero::cli
+
+namespace eofzero::cli {
+namespace {
+
+// explore's help lists the classes from the tables its options parse, and
+// each parses alone; a bad name, depth, count or folder is one line.
+TEST(ParseCommandLine, EveryExploreNameInTheHelpParses) {
+  auto help = ParseCommandLine({"explore", "--help"});
+  ASSERT_TRUE(help);
+  auto check = [&](std::span<const char* const> names, const char* flag) {
+    std::string listed;
+    for (const char* name : names) listed += (listed.empty() ? "" : ", ") + std::string(name);
+    EXPECT_NE(help->help.find("(" + listed + ": all"), std::string::npos) << listed << help->help;
+    for (const char* name : names) {
+      auto inv = ParseCommandLine({"explore", flag, name});
+      EXPECT_TRUE(inv) << flag << " " << name << ": " << inv.error();
+    }
+  };
+  check(explore::OffsetNames(), "--offsets");
+  check(explore::LengthNames(), "--lengths");
+  check(explore::PersistNames(), "--persist");
+  check(explore::CrashModeNames(), "--crash");
+  for (const auto& op : explore::Ops()) {
+    auto inv = ParseCommandLine({"explore", "--ops", op.family});
+    ASSERT_TRUE(inv) << op.family;
+    EXPECT_NE(std::find(inv->explore.bounds.ops.begin(), inv->explore.bounds.ops.end(), op.op),
+              inv->explore.bounds.ops.end())
+        << op.label;
+  }
+}
+
+TEST(ParseCommandLine, ExploreBounds) {
+  auto inv = ParseCommandLine({"explore", "--fs", "xfs", "--ops", "truncate,pwrite", "--offsets",
+                               "far,eof", "--persist", "fsync", "--crash", "nologflush",
+                               "--depth", "2", "--sample", "5", "--seed", "9", "--confirm", "0"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->command, Command::kExplore);
+  const auto& o = inv->explore;
+  using explore::Op;
+  EXPECT_EQ(o.bounds.ops, (std::vector<Op>{Op::kPwrite, Op::kPwriteDirect, Op::kPwriteAppend,
+                                           Op::kPwriteRwfAppend, Op::kTruncate}));
+  EXPECT_EQ(o.bounds.offsets, (std::vector{explore::Offset::kEof, explore::Offset::kFar}));
+  EXPECT_EQ(o.bounds.lengths.size(), explore::LengthNames().size());
+  EXPECT_EQ(o.bounds.persists, std::vector{explore::Persist::kFsync});
+  EXPECT_EQ(o.crashes, std::vector{explore::CrashMode::kNologflush});
+  EXPECT_EQ(o.depth, 2);
+  EXPECT_EQ(o.sample, 5u);
+  EXPECT_EQ(o.seed, 9u);
+  EXPECT_EQ(o.confirm, 0);
+  auto defaults = ParseCommandLine({"explore", "--count"});
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->explore.count_only);
+  EXPECT_EQ(defaults->explore.depth, 1);
+  EXPECT_EQ(defaults->explore.confirm, 3);
+  EXPECT_EQ(defaults->explore.crashes.size(), 3u);
+  EXPECT_FALSE(defaults->explore.sample);
+
+  auto error = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "explore");
+    auto inv = ParseCommandLine(args);
+    return inv ? std::string("(parsed)") : inv.error();
+  };
+  EXPECT_EQ(error({"--ops", "pwrite,write"}),
+            "--ops: 'write' is not one of pwrite, mwrite, truncate, falloc, fzero, fpunch, "
+            "fcollapse, finsert, copy_range, reflink");
+  EXPECT_EQ(error({"--depth", "0"}), "--depth: '0' is not a number from 1 to 4");
+  EXPECT_EQ(error({"--depth", "5"}), "--depth: '5' is not a number from 1 to 4");
+  EXPECT_EQ(error({"--sample", "-1"}), "--sample: '-1' is not a number from 1 to 1000000");
+  EXPECT_EQ(error({"--lengths", "4096"}).substr(0, 26), "--lengths: '4096' is not o");
+  EXPECT_EQ(error({"--count", "--export", "/tmp"}), "--export: nothing is written with --count");
+  EXPECT_EQ(error({"--export", "/no/such/folder/x"}),
+            "--export: /no/such/folder is not a directory");
+  EXPECT_EQ(error({"--emit-cases", "/etc/passwd"}), "--emit-cases: /etc/passwd is not a directory");
+  EXPECT_EQ(error({"--export", "/tmp/a", "--emit-cases", "/tmp/b"}),
+            "--export: nothing is reduced with --emit-cases");
 }
 
 }  // namespace

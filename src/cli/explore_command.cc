@@ -1,0 +1,97 @@
+// `eofzero explore`: the space's size (--count, no root), or an exploration
+// (suite/explore_run.h) with its findings table and totals on stdout.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/command_setup.h"
+#include "cli/commands.h"
+#include "os/interrupt.h"
+#include "os/user_files.h"
+#include "suite/explore_run.h"
+
+namespace eofzero::cli {
+namespace {
+
+// Workloads and runs per depth, on each configuration.
+std::string CountText(const suite::RunOptions& run, const suite::ExploreOptions& options) {
+  std::string out;
+  const std::size_t modes = options.crashes.size();
+  for (scratch::FsType fs : run.filesystems) {
+    const auto g = suite::GeometryFor(fs, run.block_size, run.scenario.gap_bytes);
+    explore::Space space(suite::BoundsFor(options.bounds, g), g);
+    out += fmt::format("{} bs={} (old EOF {}, {} crash mode{}):\n", scratch::FsTypeName(fs),
+                       g.block_size, g.old_eof, modes, modes == 1 ? "" : "s");
+    out += "  depth  workloads  runs\n";
+    for (int depth = 1; depth <= options.depth; ++depth) {
+      const std::uint64_t n = space.Count(depth);
+      out += fmt::format("  {:<5}  {:<9}  {}\n", depth, n, n * modes);
+    }
+    if (options.sample)
+      out += fmt::format("  --sample {}: {} workloads of depth {}, each at its {} crash points: "
+                         "at most {} runs\n",
+                         *options.sample, *options.sample, options.depth, options.depth,
+                         *options.sample * options.depth * modes);
+  }
+  return out;
+}
+
+// Every planned run's case file, NAME.toml, in `dir` (made if missing);
+// one line per configuration says how many.
+int EmitCases(const suite::RunOptions& run, const suite::ExploreOptions& options) {
+  if (auto made = os::MakeDirectory(options.emit_dir); !made)
+    return ExitWith({suite::kExitUsage, "--emit-cases: " + made.error().Message()});
+  for (scratch::FsType fs : run.filesystems) {
+    const auto g = suite::GeometryFor(fs, run.block_size, run.scenario.gap_bytes);
+    explore::Space space(suite::BoundsFor(options.bounds, g), g);
+    std::size_t written = 0, runs = 0;
+    for (const auto& r : suite::PlanRuns(options, space)) {
+      ++runs;
+      auto planned = suite::CaseOf(r, g);
+      if (!planned) return ExitWith({suite::kExitToolError, planned.error()});
+      const auto file = options.emit_dir / (planned->spec.name + ".toml");
+      std::error_code ec;
+      if (std::filesystem::exists(file, ec)) continue;  // the same run for another filesystem
+      if (auto st = os::WriteOutputFile(file, planned->text); !st)
+        return ExitWith({suite::kExitToolError, st.error().Message()});
+      ++written;
+    }
+    std::cout << fmt::format("{} bs={}: {} runs; {} new case files in {}\n",
+                             scratch::FsTypeName(fs), g.block_size, runs, written,
+                             options.emit_dir.string());
+  }
+  return suite::kExitPass;
+}
+
+}  // namespace
+
+int ExploreCommand(const Invocation& inv) {
+  if (inv.explore.count_only) {
+    std::cout << CountText(inv.run, inv.explore);
+    return suite::kExitPass;
+  }
+  if (!inv.explore.emit_dir.empty()) return EmitCases(inv.run, inv.explore);
+  auto catalog = LoadCatalog(inv.run);
+  if (!catalog) return ExitWith(catalog.error());
+  std::vector<const engine::CaseSpec*> cases;
+  for (const auto& c : catalog->cases) cases.push_back(&c);
+  if (auto ok = StartPrivileged(inv.run.verbosity, "explore: needs root (loop devices, mkfs, mount)");
+      !ok)
+    return ExitWith(ok.error());
+  if (!inv.explore.export_dir.empty())
+    if (auto made = os::MakeDirectory(inv.explore.export_dir); !made)
+      return ExitWith({suite::kExitUsage, "--export: " + made.error().Message()});
+  const suite::ExploreResult result =
+      suite::RunExploration(inv.run, inv.explore, cases, std::cout);
+  std::cout << "\n" << suite::RenderFindings(result.findings);
+  for (const auto& p : result.problems) std::cout << "problem: " << p << "\n";
+  std::cout << fmt::format(
+      "\n{} runs: {} passed, {} failed, {} skipped, {} errors in {:.1f}s; reducing took {:.1f}s\n",
+      result.runs, result.passed, result.failed, result.skipped, result.errors, result.run_seconds,
+      result.reduce_seconds);
+  if (os::InterruptRequested())
+    std::cerr << "eofzero: " << "interrupted; everything this run created was released\n";
+  return suite::ExploreExitStatus(result, os::InterruptSignal());
+}
+
+}  // namespace eofzero::cli

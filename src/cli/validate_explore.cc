@@ -1,0 +1,96 @@
+// `eofzero explore`'s own options.
+#include <algorithm>
+#include <tuple>
+
+#include "cli/raw_options.h"
+#include "cli/validate.h"
+#include "explore/space.h"
+#include "explore/workload.h"
+#include "os/user_files.h"
+
+namespace eofzero::cli {
+namespace {
+
+// The classes named by `given` (all when none is), in the table's order.
+template <typename T>
+std::expected<std::vector<T>, std::string> Classes(const std::vector<std::string>& given,
+                                                   std::span<const char* const> names,
+                                                   const char* flag) {
+  auto known = KnownNames(given, names, flag);
+  if (!known) return std::unexpected(known.error());
+  std::vector<T> out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (std::find(known->begin(), known->end(), names[i]) != known->end())
+      out.push_back(static_cast<T>(i));
+  return out;
+}
+
+}  // namespace
+
+std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw) {
+  suite::ExploreOptions o;
+  std::vector<const char*> families;
+  for (const auto& op : explore::Ops())
+    if (std::find_if(families.begin(), families.end(),
+                     [&](const char* f) { return std::string_view(f) == op.family; }) ==
+        families.end())
+      families.push_back(op.family);
+  auto ops = KnownNames(raw.explore_ops, families, "--ops");
+  if (!ops) return std::unexpected(ops.error());
+  o.bounds.ops.clear();
+  for (const auto& op : explore::Ops())
+    if (std::find(ops->begin(), ops->end(), op.family) != ops->end()) o.bounds.ops.push_back(op.op);
+  auto offsets = Classes<explore::Offset>(raw.explore_offsets, explore::OffsetNames(), "--offsets");
+  if (!offsets) return std::unexpected(offsets.error());
+  o.bounds.offsets = *offsets;
+  auto lengths = Classes<explore::Length>(raw.explore_lengths, explore::LengthNames(), "--lengths");
+  if (!lengths) return std::unexpected(lengths.error());
+  o.bounds.lengths = *lengths;
+  auto persists =
+      Classes<explore::Persist>(raw.explore_persist, explore::PersistNames(), "--persist");
+  if (!persists) return std::unexpected(persists.error());
+  o.bounds.persists = *persists;
+  auto crashes = Classes<explore::CrashMode>(raw.sweep_crash, explore::CrashModeNames(), "--crash");
+  if (!crashes) return std::unexpected(crashes.error());
+  o.crashes = *crashes;
+  auto depth = NumberIn(raw.explore_depth, "--depth", 1, suite::kMaxExploreDepth);
+  if (!depth) return std::unexpected(depth.error());
+  o.depth = static_cast<int>(*depth);
+  if (!raw.explore_sample.empty()) {
+    auto sample = NumberIn(raw.explore_sample, "--sample", 1, 1'000'000);
+    if (!sample) return std::unexpected(sample.error());
+    o.sample = *sample;
+  }
+  auto seed = NumberIn(raw.sweep_seed, "--seed", 0, UINT64_MAX);
+  if (!seed) return std::unexpected(seed.error());
+  o.seed = *seed;
+  auto confirm = NumberIn(raw.explore_confirm, "--confirm", 0, 100);
+  if (!confirm) return std::unexpected(confirm.error());
+  o.confirm = static_cast<int>(*confirm);
+  o.count_only = raw.explore_count;
+  if (!raw.explore_export.empty() && !raw.explore_emit.empty())
+    return std::unexpected("--export: nothing is reduced with --emit-cases");
+  for (auto [flag, given, dir] :
+       {std::tuple{"--export", &raw.explore_export, &o.export_dir},
+        std::tuple{"--emit-cases", &raw.explore_emit, &o.emit_dir}}) {
+    if (given->empty()) continue;
+    if (raw.explore_count) return std::unexpected(std::string(flag) + ": nothing is written with --count");
+    const std::filesystem::path path(*given);
+    std::error_code ec;
+    const auto parent = std::filesystem::absolute(path, ec).parent_path();
+    if (!std::filesystem::is_directory(parent, ec))
+      return std::unexpected(std::string(flag) + ": " + parent.string() + " is not a directory");
+    if (std::filesystem::exists(std::filesystem::symlink_status(path, ec)) &&
+        !std::filesystem::is_directory(path, ec))
+      return std::unexpected(std::string(flag) + ": " + path.string() + " is not a directory");
+    *dir = path;
+  }
+  if (!raw.explore_results.empty()) {
+    if (auto ok = os::CheckOutputFile(raw.explore_results); !ok)
+      return std::unexpected("--results: " + ok.error().Message());
+    o.results_file = raw.explore_results;
+  }
+  return o;
+}
+
+}  // namespace eofzero::cli

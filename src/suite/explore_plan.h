@@ -1,0 +1,111 @@
+// `eofzero explore` (pure): which runs an exploration makes, and how its
+// findings are counted. A run is a workload of the space (explore/space.h)
+// crashed after its last operation in one crash mode, as a case
+// (explore/workload.h); the exhaustive exploration to depth D runs every
+// workload of 1 to D operations, so every crash point of every workload is
+// run once (a crash after operation k of W is the run of W's first k
+// operations). A sample draws N workloads of depth D and runs each at every
+// crash point (its prefixes), each distinct run once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/case_spec.h"
+#include "explore/finding.h"
+#include "explore/space.h"
+#include "explore/workload.h"
+#include "scratch/fs_type.h"
+
+namespace eofzero::suite {
+
+inline constexpr int kMaxExploreDepth = 4;
+
+struct ExploreOptions {
+  explore::Bounds bounds = explore::DefaultBounds();
+  std::vector<explore::CrashMode> crashes = {explore::CrashMode::kFreeze,
+                                             explore::CrashMode::kLogflush,
+                                             explore::CrashMode::kNologflush};
+  int depth = 1;
+  std::optional<std::uint64_t> sample;  // --sample N: N workloads of depth `depth`
+  std::uint64_t seed = 0;
+  int confirm = 3;                      // --confirm K: runs of each reduced finding
+  bool count_only = false;              // --count: print the space's size and stop
+  std::filesystem::path export_dir;     // --export DIR: each finding's case file
+  std::filesystem::path emit_dir;       // --emit-cases DIR: every run's case file, nothing run
+  std::filesystem::path results_file;   // --results FILE: a JSON line per run as it ends
+};
+
+// What the classes are measured against on a filesystem of this kind and
+// block size with this gap (the old EOF is bs - gap). Reflink is offered
+// where the filesystem has it by default (xfs).
+explore::Geometry GeometryFor(scratch::FsType fs, std::uint32_t block_size, std::uint32_t gap);
+
+// The bounds less what the filesystem does not offer (reflink without it).
+explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);
+
+// The runs of an exploration, in order, each distinct run once.
+std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space& space);
+
+// A run as a case the engine runs (the case language's own parser reads
+// the text CaseText wrote), or why it could not be made (a defect: every
+// workload of the space is a valid case).
+struct PlannedCase {
+  explore::Run run;
+  std::string text;
+  engine::CaseSpec spec;
+};
+std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const explore::Geometry& g,
+                                               const std::string& suffix = "");
+
+// The failing runs of one configuration, by group (the signature of the last
+// operation alone, explore/finding.h): how many runs showed it and the
+// first one, which the reducer starts from.
+struct FindingGroup {
+  explore::Signature group;
+  std::uint64_t runs = 0;
+  explore::Run first;
+};
+class FindingGroups {
+ public:
+  // Counts `run` when `verdict` is a FAIL.
+  void Add(const std::string& config, const explore::Run& run, const oracles::Verdict& verdict);
+  const std::map<explore::Signature, FindingGroup>& groups() const { return groups_; }
+
+ private:
+  std::map<explore::Signature, FindingGroup> groups_;
+};
+
+// A reduced finding, as the report shows it.
+struct Finding {
+  explore::Signature signature;
+  std::uint64_t runs = 0;          // runs of the exploration its groups counted
+  explore::Run reduced;            // the minimal run that still shows it
+  std::string reduced_name;        // its case name
+  int confirmed = 0, confirm = 0;  // it showed in `confirmed` of `confirm` reruns
+  double reduce_seconds = 0;
+  std::vector<std::string> covered_by;  // catalog cases of the same shape
+};
+
+// Findings with one signature are one row: their run counts add up, the
+// first reduced one stands for them.
+std::vector<Finding> MergeBySignature(std::vector<Finding> findings);
+
+// The catalog cases whose workload has the finding's shape: the same
+// operations, the last at the same distance class.
+struct CatalogShape {
+  std::string case_name;
+  std::vector<std::string> ops;
+  std::string distance;
+};
+std::vector<std::string> CoveredBy(const explore::Signature& s,
+                                   const std::vector<CatalogShape>& catalog);
+
+// The findings table: one row per signature.
+std::string RenderFindings(const std::vector<Finding>& findings);
+
+}  // namespace eofzero::suite

@@ -1,0 +1,40 @@
+// `eofzero explore`: the planned runs (suite/explore_plan.h) on each
+// configuration the options select, each configuration's runs on one mkfs
+// (RunSuite, so every oracle, the crash model and fsck judge them as they
+// judge any case); then each group of failing runs reduced, one round of
+// candidates per RunSuite (explore/reduce.h, syzkaller's order: drop an
+// operation, weaken a persistence, a smaller length, a nearer offset; a
+// candidate counts only when it shows the same finding), the reduced run
+// rerun `confirm` times, and its signature matched with the catalog's.
+#pragma once
+
+#include <ostream>
+#include <vector>
+
+#include "engine/case_spec.h"
+#include "suite/explore_plan.h"
+#include "suite/run_options.h"
+
+namespace eofzero::suite {
+
+struct ExploreResult {
+  std::vector<Finding> findings;
+  std::uint64_t runs = 0, passed = 0, failed = 0, skipped = 0, errors = 0;
+  double run_seconds = 0, reduce_seconds = 0;
+  // Why a configuration could not be explored ("xfs/4k: ..."), or a run
+  // that was an ERROR (the first few).
+  std::vector<std::string> problems;
+  bool interrupted = false;
+};
+
+// `catalog`: the cases whose shapes a finding is matched with. Progress
+// (a line per configuration, each FAIL and ERROR) goes to `out`.
+ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& options,
+                             const std::vector<const engine::CaseSpec*>& catalog,
+                             std::ostream& out);
+
+// The exit status: 1 with findings, 3 when a run was an ERROR and nothing
+// failed, 0 otherwise; 128+N when interrupted.
+int ExploreExitStatus(const ExploreResult& result, int interrupt_signal);
+
+}  // namespace eofzero::suite
