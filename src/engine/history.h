@@ -67,6 +67,21 @@ struct History {
   std::uint64_t size() const { return events.empty() ? 0 : events.back().size_after; }
 };
 
+// Whether event `e` decides what file offset `at` holds (or promises it):
+// a write or zeroing over it, a smaller size cutting it off, a promise that
+// covers it.
+bool Covers(const Event& e, std::uint64_t at);
+
+// What the file holds, piece by piece, after every event of the history (up
+// to its size): the bytes of write event `source` (its Content), or zeros
+// (source -1). Adjacent pieces from the same source are one.
+struct Piece {
+  std::uint64_t begin = 0, end = 0;
+  int source = -1;
+  bool operator==(const Piece&) const = default;
+};
+std::vector<Piece> CurrentPieces(const History& history);
+
 // The file ranges worth reading back: every range the history wrote or
 // zeroed and a block on each side of every size the file had, aligned to
 // `block_size`, merged, in order, at most `limit` bytes in all (the rest is

@@ -206,6 +206,33 @@ void Interpreter::RecordResize(const std::string& file, std::uint64_t new_size, 
   Record(file, std::move(e));
 }
 
+void Interpreter::RecordShift(const std::string& file, std::uint64_t offset,
+                              std::uint64_t length, bool collapse, const std::string& what) {
+  if (!Main(file) || down_) return;
+  const std::uint64_t size = run_.history.size();
+  const std::uint64_t from = collapse ? offset + length : offset;
+  const std::vector<Piece> pieces = CurrentPieces(run_.history);
+  for (const Piece& p : pieces) {
+    const std::uint64_t begin = std::max(p.begin, from);
+    if (begin >= p.end) continue;
+    const std::uint64_t to = collapse ? begin - length : begin + length;
+    if (p.source < 0) {
+      RecordZero(file, to, to + (p.end - begin), run_.history.size(), what);
+      continue;
+    }
+    const Content& was = run_.history.events[static_cast<std::size_t>(p.source)].content;
+    Content moved{.offset = to, .length = p.end - begin, .fill = was.fill};
+    if (!was.bytes.empty())
+      moved.bytes.assign(was.bytes.begin() + static_cast<long>(begin - was.offset),
+                         was.bytes.begin() + static_cast<long>(p.end - was.offset));
+    RecordWrite(file, std::move(moved), what);
+  }
+  if (collapse)
+    RecordResize(file, size - length, what);
+  else  // the hole the insert opens
+    RecordZero(file, offset, offset + length, size + length, what);
+}
+
 void Interpreter::RecordPromise(const std::string& file, Promise promise, std::string what,
                                 std::uint64_t begin, std::uint64_t end) {
   Record(file, Event{.kind = Event::Kind::kPromise,

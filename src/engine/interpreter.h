@@ -71,6 +71,11 @@ class Interpreter {
   void RecordZero(const std::string& file, std::uint64_t begin, std::uint64_t end,
                   std::uint64_t new_size, std::string what);
   void RecordResize(const std::string& file, std::uint64_t new_size, std::string what);
+  // fcollapse (`collapse`) or finsert of [offset, offset + length): the
+  // bytes from there on move down or up by `length` (a hole opens with
+  // finsert); recorded as what they are then, piece by piece.
+  void RecordShift(const std::string& file, std::uint64_t offset, std::uint64_t length,
+                   bool collapse, const std::string& what);
   // A durability primitive completed: kFile covers the whole file, kRange
   // [begin, end) and the size.
   void RecordPromise(const std::string& file, Promise promise, std::string what,

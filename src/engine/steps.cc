@@ -165,6 +165,24 @@ Status Fpunch(Interpreter& in, const Step& s) {
   return Fallocate(in, s, modes.punch_hole | modes.keep_size, "fpunch");
 }
 
+// COLLAPSE_RANGE and INSERT_RANGE move the file's bytes: the model moves its
+// record of them (Interpreter::RecordShift).
+Status Shift(Interpreter& in, const Step& s, int mode, bool collapse, const char* what) {
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, in.Arg(s, 0));
+  EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
+  const std::string& file = in.current();
+  EOFZERO_ASSIGN_OR_RETURN(int fd, in.Fd(file));
+  EOFZERO_RETURN_IF_ERROR(in.sys().Fallocate(fd, mode, offset, length, in.PathOf(file)));
+  in.RecordShift(file, offset, length, collapse, what);
+  return {};
+}
+Status Fcollapse(Interpreter& in, const Step& s) {
+  return Shift(in, s, os::FallocFlags().collapse_range, true, "fcollapse");
+}
+Status Finsert(Interpreter& in, const Step& s) {
+  return Shift(in, s, os::FallocFlags().insert_range, false, "finsert");
+}
+
 Status Mmap(Interpreter& in, const Step& s) {
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t offset, in.Arg(s, 0));
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t length, in.Arg(s, 1));
@@ -312,6 +330,14 @@ const StepDef kSteps[] = {
      "fzero -k {eob} {bs}", true, kAct, Fzero, Writes},
     {"fpunch", "", "nn", "fpunch off len", "`fallocate` `PUNCH_HOLE|KEEP_SIZE`", "fpunch 0 {bs}",
      true, kAct, Fpunch, Spans},
+    {"fcollapse", "", "nn", "fcollapse off len",
+     "`fallocate` `COLLAPSE_RANGE`: removes `[off, off + len)` and moves what follows down by "
+     "`len` (block-aligned, ending before EOF)",
+     "fcollapse {bs} {bs}", true, kAct, Fcollapse, Spans},
+    {"finsert", "", "nn", "finsert off len",
+     "`fallocate` `INSERT_RANGE`: moves what follows `off` up by `len`, leaving a hole there "
+     "(block-aligned, before EOF)",
+     "finsert 0 {bs}", true, kAct, Finsert, Spans},
     {"mmap", "", "nn", "mmap off len",
      "a shared read-write mapping of the pages that hold `[off, off + len)`", "mmap 0 {2 * bs}",
      true, kAct, Mmap, Spans},

@@ -9,6 +9,7 @@
 
 namespace eofzero::oracles {
 
+using engine::Covers;
 using engine::Event;
 using engine::Promise;
 
@@ -30,22 +31,6 @@ namespace {
 
 std::string Step(const Event& e) {
   return e.line ? fmt::format("{} (line {})", e.what, e.line) : e.what;
-}
-
-bool Covers(const Event& e, std::uint64_t at) {
-  switch (e.kind) {
-    case Event::Kind::kWrite:
-      return e.content.offset <= at && at < e.content.end();
-    case Event::Kind::kZero:
-      return e.begin <= at && at < e.end;
-    case Event::Kind::kResize:  // bytes a smaller size cut off
-      return e.size_after <= at && at < e.size_before;
-    case Event::Kind::kPromise:
-      return e.promise == Promise::kFile || (e.begin <= at && at < e.end);
-    case Event::Kind::kCrash:
-      return false;
-  }
-  return false;
 }
 
 }  // namespace

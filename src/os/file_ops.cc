@@ -147,7 +147,8 @@ Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_
 }
 
 FallocModes FallocFlags() {
-  return {FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE};
+  return {FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE,
+          FALLOC_FL_COLLAPSE_RANGE, FALLOC_FL_INSERT_RANGE};
 }
 
 Result<SharedMapping> SharedMapping::Map(int fd, std::uint64_t page_offset, std::uint64_t length,

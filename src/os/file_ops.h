@@ -37,7 +37,7 @@ Status CloneRange(int src_fd, std::uint64_t src_offset, int dst_fd, std::uint64_
 
 // FALLOC_FL_* for Fallocate (file_io.h), without callers including kernel headers.
 struct FallocModes {
-  int keep_size, punch_hole, zero_range;
+  int keep_size, punch_hole, zero_range, collapse_range, insert_range;
 };
 FallocModes FallocFlags();
 

@@ -201,6 +201,21 @@ Status FakeSystem::Fallocate(int fd, int mode, std::uint64_t offset, std::uint64
                                                 " " + Range(offset, length)));
   const auto modes = os::FallocFlags();
   const std::uint64_t first = offset / bs_, end = (offset + length + bs_ - 1) / bs_;
+  if (mode & (modes.collapse_range | modes.insert_range)) {  // the bytes move, as the kernel's
+    const bool collapse = mode & modes.collapse_range;
+    if (offset % bs_ || length % bs_ || (collapse ? offset + length >= f->size : offset >= f->size))
+      return os::FailErrno("fallocate " + Range(offset, length), EINVAL);
+    Bytes all = FileBytes(*f, 0, f->size);
+    if (collapse)
+      all.erase(all.begin() + static_cast<long>(offset),
+                all.begin() + static_cast<long>(offset + length));
+    else
+      all.insert(all.begin() + static_cast<long>(offset), length, 0);
+    Grow(*f, all.size());
+    Store(*f, 0, all);
+    f->size = all.size();
+    return {};
+  }
   if (mode & modes.punch_hole) {
     Store(*f, offset, Bytes(length, 0));
     return {};
