@@ -36,7 +36,7 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
   if (option == "--points") return ValueKind{"POINTS", S::kWords, {"all", "last"}};
   if (option == "--kernel") return ValueKind{"SPEC", S::kWords, guest::KnownSuites()};
   for (std::string_view dir : {"--cases-dir", "--workdir", "--scratch-mnt", "--record",
-                               "--cache-dir"})
+                               "--cache-dir", "--output-dir"})
     if (option == dir) return ValueKind{"DIR", S::kDirs};
   for (std::string_view file : {"--output", "--config", "--image"})
     if (option == file) return ValueKind{"FILE", S::kFiles};
