@@ -72,6 +72,28 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
+// Runs the exported fstests test as fstests' check would, under the stub of
+// fstests (tests/fstests/stub/), from a tree of its own.
+os::ProcessResult RunFstests(const fs::path& test, const fs::path& tree, const std::string& fstyp,
+                             const std::string& dev, const std::string& mnt) {
+  fs::remove_all(tree);
+  fs::create_directories(tree / "tests" / "generic");
+  fs::create_directories(tree / "results" / "generic");
+  fs::create_directories(tree / "tmp");
+  fs::copy(fs::path(EOFZERO_SOURCE_DIR) / "tests" / "fstests" / "stub" / "common",
+           tree / "common", fs::copy_options::recursive);
+  fs::copy_file(test, tree / "tests" / "generic" / "NNN");
+  auto r = Run({"env", "-C", tree.string(), "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+              "TMPDIR=" + (tree / "tmp").string(),
+              "RESULT_DIR=" + (tree / "results" / "generic").string(), "FSTYP=" + fstyp,
+              "SCRATCH_DEV=" + dev, "SCRATCH_MNT=" + mnt,
+              std::string("MKFS_OPTIONS=") + (fstyp == "xfs" ? "-b size=4096" : "-b 4096"),
+              "bash", "./tests/generic/NNN"});
+  // fstests' check unmounts the scratch filesystem after each test.
+  for (const auto& m : MountsUnder(tree.parent_path())) Run({"umount", m});
+  return r;
+}
+
 struct Config {
   std::string fs;
   std::vector<std::string> cases;
@@ -141,6 +163,20 @@ void ExportAndReproduce(const Workdir& wd, const Config& config) {
       EXPECT_NE(Lines(script.out), golden);
       EXPECT_NE(script.out.find("not zero"), std::string::npos) << script.out;
     }
+    // Run under a stub of fstests: its output is the golden one exactly when
+    // the case passed (check's verdict), and it exits 0 either way.
+    const auto test = RunFstests(dir / "fstests" / "NNN", wd.path() / "tree", config.fs,
+                                 device->path(), mnt);
+    EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
+    EXPECT_FALSE(fs::exists(wd.path() / "tree" / "results" / "generic" / "NNN.notrun"))
+        << test.out;
+    EXPECT_EQ(test.err, "");
+    auto printed = Lines(test.out);
+    if (!printed.empty()) printed.erase(printed.begin());
+    if (verdict == "PASS")
+      EXPECT_EQ(printed, golden) << test.out;
+    else
+      EXPECT_NE(test.out.find("not zero"), std::string::npos) << test.out;
 
     // The positive control of the script's checks, on a case that passed.
     if (verdict == "PASS" && script.exit_code == 0 && !self_tested) {
