@@ -111,6 +111,14 @@ void ExportAndReproduce(const Workdir& wd, const Config& config) {
   ran = RunEofzero({"export", json.string(), "--case", Join(config.cases), "--output-dir",
                     out.string()});
   ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  // Never over anything: the same export again is refused, nothing touched.
+  const std::string first = ReadFile(out / (config.fs + "-4k-truncate_up") / "repro.sh");
+  ran = RunEofzero({"export", json.string(), "--case", "truncate_up", "--output-dir",
+                    out.string()});
+  EXPECT_EQ(ran.exit_code, 2) << ran.out << ran.err;
+  EXPECT_EQ(ran.err, "eofzero: --output-dir: " + (out / (config.fs + "-4k-truncate_up")).string() +
+                         " exists (never overwritten)\n");
+  EXPECT_EQ(ReadFile(out / (config.fs + "-4k-truncate_up") / "repro.sh"), first);
 
   // The exported case files, run again by eofzero, in one run.
   const fs::path exported_cases = wd.path() / (config.fs + "-cases");
