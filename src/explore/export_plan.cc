@@ -468,12 +468,13 @@ Planned CopyRange(Planner& p) {
   if (!src_off || !dst_off || !len)
     return std::unexpected(!src_off ? src_off.error() : !dst_off ? dst_off.error() : len.error());
   const std::string dest = p.current();
-  const std::size_t source = p.Select(s.words[0], 0);
   p.Select(dest, 0);
   std::string text = fmt::format("copy_range -s {} -d {}", *src_off, *dst_off);
   if (*len != kUnknown) text += fmt::format(" -l {}", *len);
-  p.Emit(fmt::format("{} -f {}", text, source),
-         fmt::format("from descriptor {} ({})", source, s.words[0]));
+  // Not `-f N`: xfs_io 6.1's copy_range closes the descriptor it copied
+  // from, and the process's later commands fail with EBADF.
+  p.Emit(fmt::format("{} {}", text, s.words[0]),
+         "xfs_io's copy_range opens the source by its name, and closes it after");
   p.Need("copy_range");
   if (dest != "main") return {};
   const std::uint64_t end = *len == kUnknown ? kUnknown : *dst_off + *len;

@@ -207,7 +207,8 @@ TEST(Export, EachReproducerAndCaseFileGiveTheVerdictOfTheRun) {
   Workdir wd;
   fs::create_directory(wd.path() / "cases");
   WriteFile(wd.path() / "cases" / "append_rwf_dsync.toml", kRwfDsyncAppend);
-  ExportAndReproduce(wd, {"xfs", {"append_write", "append_rwf_dsync", "truncate_up"}});
+  ExportAndReproduce(
+      wd, {"xfs", {"append_write", "append_rwf_dsync", "copy_range_extend", "truncate_up"}});
   ExportAndReproduce(wd, {"ext4", {"dio_append_aligned", "truncate_up"}});
   ExpectNothingLeft(wd);
 }

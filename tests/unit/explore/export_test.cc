@@ -188,6 +188,18 @@ TEST(ExportMsync, SaysMsSyncExplicitly) {
   EXPECT_TRUE(Contains(Commands("mmap 0 {eob}\nmsync -a\n"), "msync -a"));
 }
 
+// xfs_io 6.1's copy_range -f N closes descriptor N: the source by its name.
+TEST(ExportCopyRange, NamesTheSourceFileAndOpensNoDescriptorForIt) {
+  const CaseSpec spec = CaseFromSteps(
+      "file src\npwrite -S 0x42 0 {bs}\nfsync\nfile main\n" + std::string(kStart) +
+      "copy_range -s 0 -d {eob} -l {bs} src\ncheck gap\n" + kEnd);
+  auto plan = PlanExport(spec, Vars(spec));
+  ASSERT_TRUE(plan) << plan.error();
+  const auto c = WorkloadCommands(*plan);
+  EXPECT_TRUE(Contains(c, "copy_range -s 0 -d 4096 -l 4096 src"));
+  for (const auto& cmd : c) EXPECT_FALSE(cmd.starts_with("open")) << cmd;
+}
+
 TEST(ExportPlan, ARaceIsRefusedWithItsLine) {
   const CaseSpec spec = CaseFromSteps(
       std::string(kStart) + "race_dio 0\ncheck races\ncheck gap\n" + kEnd);
