@@ -36,6 +36,10 @@ constexpr Subcommand kSubcommands[] = {
      CleanupCommand},
     {Command::kReport, "report", "render a JSON report again, in another format (no root)",
      AddReportCommandOptions, ReportCommand},
+    {Command::kExport, "export",
+     "write each FAIL of a JSON report as a case file, a shell reproducer, an fstests test and "
+     "a finding report (no root)",
+     AddExportOptions, ExportCommand},
     {Command::kLog, "log",
      "show a write log of run --record, or rebuild the image of one of its crash states (no "
      "root)",

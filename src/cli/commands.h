@@ -51,5 +51,6 @@ int ExploreCommand(const Invocation& invocation);
 int KernelsCommand(const Invocation& invocation);
 int VersionCommand(const Invocation& invocation);
 int GenerateCommand(const Invocation& invocation);
+int ExportCommand(const Invocation& invocation);
 
 }  // namespace eofzero::cli

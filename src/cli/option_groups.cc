@@ -199,6 +199,17 @@ void AddLogOptions(CLI::App& app, RawOptions& raw) {
 
 void AddVersionOptions(CLI::App&, RawOptions&) {}
 
+void AddExportOptions(CLI::App& app, RawOptions& raw) {
+  app.add_option("json", raw.report_input, "a JSON report of run (--format json)");
+  app.add_option("--case", raw.cases,
+                 "export these cases, comma separated, whatever their verdict (default: every "
+                 "FAIL)")
+      ->delimiter(',');
+  app.add_option("--output-dir", raw.export_dir,
+                 "write one folder per finding here: NAME.toml, repro.sh, fstests/NNN, "
+                 "fstests/NNN.out, report.md (its folder must exist)");
+}
+
 void AddGenerateOptions(CLI::App& app, RawOptions& raw) {
   app.require_subcommand(1);
   app.add_subcommand("man", "the man page, eofzero.1 (roff)")->callback([&raw] {

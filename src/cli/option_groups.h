@@ -31,6 +31,8 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw);
 void AddExploreOptions(CLI::App& app, RawOptions& raw);
 void AddKernelsOptions(CLI::App& app, RawOptions& raw);  // in kernels_options.cc
 void AddVersionOptions(CLI::App& app, RawOptions& raw);
+// `eofzero export REPORT.json [--case NAME,...] --output-dir DIR`.
+void AddExportOptions(CLI::App& app, RawOptions& raw);
 // `eofzero generate man|bash-completion` (hidden: the build runs it).
 void AddGenerateOptions(CLI::App& app, RawOptions& raw);
 

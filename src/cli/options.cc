@@ -212,6 +212,12 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!input) return std::unexpected(input.error());
     inv.report_input = *input;
   }
+  if (inv.command == Command::kExport) {
+    auto paths = ValidateExportOptions(raw);
+    if (!paths) return std::unexpected(paths.error());
+    inv.export_input = paths->report;
+    inv.export_dir = paths->dir;
+  }
   if (inv.command == Command::kLog) {
     auto log = ValidateLogOptions(raw);
     if (!log) return std::unexpected(log.error());

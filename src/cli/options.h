@@ -34,6 +34,7 @@ enum class Command {
   kExplore,
   kVersion,
   kGenerate,
+  kExport,
   kHelp
 };
 
@@ -58,6 +59,9 @@ struct Invocation {
   std::vector<std::filesystem::path> report_merge;  // kReport --merge: shards' reports to join
   suite::KernelsOptions kernels;                    // kKernels
   std::string generate;                // kGenerate: "man" or "bash-completion"
+  // kExport: the report, the cases to export (run.cases: names), the folder.
+  std::filesystem::path export_input;
+  std::filesystem::path export_dir;
   std::string help;                    // kHelp (or --version's line)
 };
 

@@ -26,6 +26,7 @@ struct RawOptions {
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
   bool list_names = false;  // list --names (for the bash completion)
   std::string generate;     // generate man|bash-completion
+  std::string export_dir;   // export --output-dir DIR
   // run only: the scratch device, fstests
   std::string scratch_dev, scratch_mnt;
   std::string record;  // run --record DIR

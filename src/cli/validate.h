@@ -79,6 +79,13 @@ std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const R
 std::expected<std::vector<std::filesystem::path>, std::string> ValidateReportMerge(
     const RawOptions& raw);
 
+// validate_export.cc: `eofzero export FILE --output-dir DIR`: the report is
+// a file; DIR's folder exists and DIR, if it exists, is a directory.
+struct ExportPaths {
+  std::filesystem::path report, dir;
+};
+std::expected<ExportPaths, std::string> ValidateExportOptions(const RawOptions& raw);
+
 // `eofzero report FILE`: a file.
 std::expected<std::filesystem::path, std::string> ValidateReportInput(const RawOptions& raw);
 

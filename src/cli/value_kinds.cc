@@ -55,7 +55,7 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
   if (option == "--lengths") return ValueKind{"LENGTH", S::kWords, Words(explore::LengthNames())};
   if (option == "--persist") return ValueKind{"PRIMITIVE", S::kWords, Words(explore::PersistNames())};
   for (std::string_view dir : {"--cases-dir", "--workdir", "--scratch-mnt", "--record",
-                               "--cache-dir", "--export", "--emit-cases"})
+                               "--cache-dir", "--export", "--emit-cases", "--output-dir"})
     if (option == dir) return ValueKind{"DIR", S::kDirs};
   for (std::string_view file : {"--output", "--config", "--image", "--results"})
     if (option == file) return ValueKind{"FILE", S::kFiles};

@@ -24,6 +24,7 @@ Status Interpreter::Prepare() {
   auto vars = VariablesFor(spec_, bs_, os::PageSize(), opt_.gap_bytes);
   if (!vars) return Fail(ErrorKind::kInvalid, vars.error());
   vars_ = std::move(*vars);
+  run_.variables = vars_;
   run_.block_size = bs_;
   run_.old_eof = static_cast<std::uint64_t>(vars_["eof"]);
   run_.eof_block = static_cast<std::uint64_t>(vars_["eof_block"]);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/expr.h"
 #include "engine/history.h"
 #include "engine/race_check.h"
 #include "os/bytes.h"
@@ -147,6 +148,16 @@ struct CrashPoint {
 struct CaseRun {
   std::string case_name;
   std::string case_file;  // the case file it came from
+  // The case as it ran, as a case file of language 2 (engine/case_text.h):
+  // a sweep's variant or a generated case has no file of its own, and a
+  // run's --shutdown is in it. `eofzero export` reads it back.
+  std::string case_text;
+  // Its variables ({bs}, {ps}, {gap}, {eof}, {eof_block}, {eob}) as it ran.
+  Variables variables;
+  // The run's options that changed what the case did besides its steps
+  // ("--inject-fault stale-after-crash", "--direct-read-before-crash"):
+  // its verdict is not the case's alone.
+  std::vector<std::string> altered_by;
   RunStatus status = RunStatus::kError;
   std::string reason;  // why it was skipped, or what went wrong
   // A signal stopped the run before the case began or while it ran (kError).

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "engine/block_readers.h"
+#include "engine/case_text.h"
 #include "engine/faults.h"
 #include "engine/interpreter.h"
 #include "engine/sentinel.h"
@@ -237,6 +238,9 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
   CaseRun run;
   run.case_name = spec.name;
   run.case_file = spec.source;
+  run.case_text = CaseFileText(spec, options.shutdown_flag);
+  for (Fault f : options.faults) run.altered_by.push_back(std::string("--inject-fault ") + FaultName(f));
+  if (options.direct_read_before_crash) run.altered_by.push_back("--direct-read-before-crash");
   if (!fs.no_crash_promise().empty()) {
     run.status = RunStatus::kSkipped;
     run.reason = fs.no_crash_promise();

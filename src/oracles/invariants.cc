@@ -223,7 +223,7 @@ std::vector<InvariantBreak> CrashModel::CheckSize(std::uint64_t size) const {
   return {b};
 }
 
-std::string CrashModel::LegalSizes() const {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> CrashModel::LegalSizeRanges() const {
   auto sorted = legal_sizes_;
   std::sort(sorted.begin(), sorted.end());
   std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
@@ -232,8 +232,12 @@ std::string CrashModel::LegalSizes() const {
       merged.back().second = std::max(merged.back().second, r.second);
     else
       merged.push_back(r);
+  return merged;
+}
+
+std::string CrashModel::LegalSizes() const {
   std::vector<std::string> parts;
-  for (const auto& [lo, hi] : merged)
+  for (const auto& [lo, hi] : LegalSizeRanges())
     parts.push_back(lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi));
   return fmt::format("{}", fmt::join(parts, " or "));
 }

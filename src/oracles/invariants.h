@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/history.h"
@@ -61,6 +62,8 @@ class CrashModel {
   std::vector<InvariantBreak> CheckSize(std::uint64_t size) const;
   // "4080, or 4096 to 8192": the sizes invariant 2 allows.
   std::string LegalSizes() const;
+  // The same as closed intervals [lo, hi], sorted and merged.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> LegalSizeRanges() const;
   bool crashed() const { return crash_ < history_.events.size(); }
 
  private:

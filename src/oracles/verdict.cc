@@ -105,6 +105,7 @@ void JudgeInvariants(const CaseRun& run, std::uint64_t size_after, Verdict& v) {
   }
   add(model.CheckSize(size_after));
   v.legal_sizes = model.LegalSizes();
+  v.legal_size_ranges = model.LegalSizeRanges();
 }
 
 std::string InvariantSummary(const Verdict& v) {

@@ -62,6 +62,7 @@ struct Verdict {
   std::string model_not_judged;
   std::vector<InvariantBreak> invariants;
   std::string legal_sizes;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> legal_size_ranges;  // closed, merged
 
   // The invariants broken, each once, in kInvariants' order.
   std::vector<Invariant> BrokenInvariants() const;

@@ -185,7 +185,7 @@ std::expected<CaseRecord, std::string> CaseFromJson(const json& o, const std::st
   for (const char* key :
        {"block_size", "old_eof", "eof_block", "durable_size_at_crash", "plant",
         "extent_after_crash", "oracles", "sizes", "fsck", "disagreements", "disk_views",
-        "crash_model", "race_findings", "crash_states"})
+        "crash_model", "race_findings", "crash_states", "case_text", "variables", "altered_by"})
     if (auto it = o.find(key); it != o.end()) r.detail[key] = *it;
   return r;
 }
@@ -224,6 +224,11 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
   json model = {{"judged", verdict.model_judged}};
   if (!verdict.model_judged) model["why_not"] = verdict.model_not_judged;
   if (!verdict.legal_sizes.empty()) model["legal_sizes"] = verdict.legal_sizes;
+  if (!verdict.legal_size_ranges.empty()) {
+    model["legal_size_ranges"] = json::array();
+    for (const auto& [lo, hi] : verdict.legal_size_ranges)
+      model["legal_size_ranges"].push_back(json::array({lo, hi}));
+  }
   model["broken"] = json::array();
   for (auto i : verdict.BrokenInvariants()) model["broken"].push_back(oracles::InvariantName(i));
   model["evidence"] = json::array();
@@ -239,6 +244,10 @@ json CaseDetail(const engine::CaseRun& run, const oracles::Verdict& verdict) {
                                                            : json(nullptr)}});
   d["crash_model"] = std::move(model);
   d["race_findings"] = run.race_findings;
+  d["case_text"] = run.case_text;
+  d["variables"] = json::object();
+  for (const auto& [name, value] : run.variables) d["variables"][name] = value;
+  d["altered_by"] = run.altered_by;
   return d;
 }
 

@@ -24,7 +24,8 @@ TEST(Subcommands, EveryCommandHasOneEntryWithOptionsAndARunFunction) {
   }
   EXPECT_EQ(names,
             (std::set<std::string>{"run", "list", "selftest", "matrix", "cleanup", "report",
-                                   "log", "kernels", "sweep", "explore", "version", "generate"}));
+                                   "log", "kernels", "sweep", "explore", "version", "generate",
+                                   "export"}));
   EXPECT_EQ(FindSubcommand(Command::kHelp), nullptr);
 }
 
@@ -41,6 +42,8 @@ TEST(Subcommands, TheHelpListsEachWithItsLineAndEachParsesToItsCommand) {
     std::vector<std::string> args = {s.name};
     if (s.command == Command::kGenerate) args.push_back("man");
     if (s.command == Command::kReport) args.push_back(EOFZERO_SOURCE_DIR "/README.md");
+    if (s.command == Command::kExport)
+      args.insert(args.end(), {EOFZERO_SOURCE_DIR "/README.md", "--output-dir", "/tmp/x"});
     if (s.command == Command::kLog) args = {s.name, "show", EOFZERO_SOURCE_DIR "/README.md"};
     if (s.command == Command::kKernels) args.insert(args.end(), {"--kernel", "bookworm"});
     auto inv = ParseCommandLine(args);

@@ -77,8 +77,8 @@ TEST(BashCompletion, OffersTheValuesTheParserTakes) {
                            "    'log replay --image') echo 'files' ;;",
                            "    'matrix -j') echo 'none' ;;",
                            "    'log') echo 'show replay' ;;",
-                           "    '') echo 'run list selftest matrix kernels sweep explore cleanup report log "
-                           "version' ;;",
+                           "    '') echo 'run list selftest matrix kernels sweep explore cleanup "
+                           "report export log version' ;;",
                            "    'report') echo 'files' ;;",
                            "complete -F _eofzero eofzero\n"})
     EXPECT_NE(g.completion.find(want), std::string::npos) << want;

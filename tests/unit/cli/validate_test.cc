@@ -49,5 +49,24 @@ TEST(ValidateMatrixOptions, JobsFromOneTo64AndAConfigThatIsAFile) {
             "--config: " EOFZERO_SOURCE_DIR "/cases is not a file");
 }
 
+TEST(ValidateExportOptions, AReportFileAndAnOutputDirWhoseFolderExists) {
+  RawOptions raw;
+  EXPECT_EQ(ValidateExportOptions(raw).error(), "export: name a JSON report of run");
+  raw.report_input = EOFZERO_SOURCE_DIR "/cases";
+  EXPECT_EQ(ValidateExportOptions(raw).error(),
+            "export: " EOFZERO_SOURCE_DIR "/cases is not a file");
+  raw.report_input = EOFZERO_SOURCE_DIR "/README.md";
+  EXPECT_EQ(ValidateExportOptions(raw).error(), "export: --output-dir DIR is required");
+  raw.export_dir = "/nonexistent-eofzero/out";
+  EXPECT_EQ(ValidateExportOptions(raw).error(),
+            "--output-dir: /nonexistent-eofzero is not a directory");
+  raw.export_dir = EOFZERO_SOURCE_DIR "/README.md";
+  EXPECT_EQ(ValidateExportOptions(raw).error(),
+            "--output-dir: " EOFZERO_SOURCE_DIR "/README.md exists and is not a directory");
+  raw.export_dir = EOFZERO_SOURCE_DIR "/new-folder";
+  ASSERT_TRUE(ValidateExportOptions(raw));
+  EXPECT_EQ(ValidateExportOptions(raw)->dir, EOFZERO_SOURCE_DIR "/new-folder");
+}
+
 }  // namespace
 }  // namespace eofzero::cli

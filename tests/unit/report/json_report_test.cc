@@ -172,3 +172,30 @@ TEST(LoadJsonReport, ReadsAReportBackAndSaysWhyAFileIsNone) {
 
 }  // namespace
 }  // namespace eofzero::report
+
+namespace eofzero::report {
+namespace {
+
+// What `eofzero export` reads back: the case as it ran, its variables, what
+// altered its run, and the crash model's sizes as numbers (new keys only).
+TEST(JsonReport, EachCaseCarriesItsCaseTextVariablesAndLegalSizeRanges) {
+  engine::CaseRun run;
+  run.case_name = "append_write";
+  run.case_text = "name = \"append_write\"\nsteps = '''\nplant\n'''\n";
+  run.variables = {{"bs", 4096}, {"eof", 4080}, {"eob", 4096}};
+  run.altered_by = {"--direct-read-before-crash"};
+  oracles::Verdict verdict;
+  verdict.model_judged = true;
+  verdict.legal_sizes = "4080 or 8192";
+  verdict.legal_size_ranges = {{4080, 4080}, {8192, 8192}};
+  const Json d = CaseDetail(run, verdict);
+  EXPECT_EQ(d["case_text"], run.case_text);
+  EXPECT_EQ(d["variables"]["eof"], 4080);
+  EXPECT_EQ(d["variables"]["bs"], 4096);
+  EXPECT_EQ(d["altered_by"], Json::array({"--direct-read-before-crash"}));
+  EXPECT_EQ(d["crash_model"]["legal_size_ranges"], Json::parse("[[4080, 4080], [8192, 8192]]"));
+  EXPECT_EQ(d["crash_model"]["legal_sizes"], "4080 or 8192");
+}
+
+}  // namespace
+}  // namespace eofzero::report
