@@ -66,6 +66,7 @@ TEST(Space, NoChoiceTheFilesystemMustRefuse) {
       EXPECT_EQ(c.length % 512, 0u) << Describe({c});
     }
     if (op == Op::kTruncate) EXPECT_NE(c.offset, g.old_eof);
+    if (op == Op::kTruncate) EXPECT_NE(c.offset, 0u) << "an empty file has no gap to read";
     if (op == Op::kMwrite) EXPECT_LE(c.offset + c.length, 4096u) << "past the EOF page";
     if (op == Op::kFinsert) {
       EXPECT_LT(c.offset, g.old_eof);
