@@ -82,6 +82,14 @@ class FaultySystem final : public os::SystemWrapper {
     EOFZERO_RETURN_IF_ERROR(target().Mount(source, where, fstype, options));
     if (!crashed_ || done_) return {};
     done_ = true;  // the first mount after the crash: cycle_mount's
+    Status done = AfterTheCrashMount(source, where, fstype, options);
+    // A failed Mount means nothing is mounted to its caller, who will not
+    // unmount it: so it is not (the fault's own remount may have failed).
+    if (!done) (void)target().Unmount(where, fs_.devno(), false);
+    return done;
+  }
+  Status AfterTheCrashMount(const std::string& source, const std::string& where,
+                            const std::string& fstype, const std::string& options) {
     switch (fault_) {
       case Fault::kStaleAfterCrash:
         return Replant(source, where, fstype, options);

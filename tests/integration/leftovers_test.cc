@@ -285,6 +285,37 @@ TEST_F(Leftovers, ADeviceTheRunLetGoOfIsAScratchDeviceAgain) {
   ExpectNothingLeft(wd_);
 }
 
+// A self-test fault that fails after the mount it wraps (the sentinel cannot
+// be planted again where a punch left a hole) leaves nothing mounted: the
+// run, told the mount failed, would never unmount it (it leaked a mount and
+// its loop device, and the registry entry went with the run).
+TEST_F(Leftovers, AFaultThatFailsAfterItsMountLeavesNothingMounted) {
+  const fs::path cases = wd_.path() / "cases";
+  fs::create_directories(cases);
+  WriteFile(cases / "punched.toml", R"(name = "punched"
+purpose = "the EOF block punched before the crash"
+language = 2
+steps = '''
+pwrite -S 0x5a 0 {eob}
+fsync
+truncate {eof}
+fsync
+plant
+truncate {eob}
+fpunch 0 {bs}
+fsync
+shutdown -f
+cycle_mount
+check gap
+'''
+)");
+  Ran ran = RunEofzero({"run", "--fs", "ext4", "--cases-dir", cases.string(), "--case", "punched",
+                        "--inject-fault", "stale-after-crash", "--workdir", wd_.str()});
+  EXPECT_EQ(ran.exit_code, 3) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("cannot re-plant"), std::string::npos) << ran.out;
+  ExpectNothingLeft(wd_);
+}
+
 // A FIFO named like an entry (or anything not a regular file) is never read.
 TEST_F(Leftovers, AFifoInTheRegistryDoesNotHang) {
   fs::create_directories(registry());
