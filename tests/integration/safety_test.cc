@@ -187,13 +187,33 @@ TEST(BadInput, IsOneLineExit2AndTouchesNothing) {
 }
 
 // Without root, each command that needs it says so in its own name (run as
-// nobody through setpriv, so this test needs root to drop it).
+// nobody through setpriv, so this test needs root to drop it). nobody runs a
+// copy of the binary and reads a copy of the catalog: a tree cloned under
+// /root (mode 0700) is not nobody's to read, and that is not what this test
+// is about.
 TEST(WithoutRoot, EachCommandNamesItselfAndExits3) {
   REQUIRE_ROOT();
+  Workdir wd;
+  const std::filesystem::path cases = wd.path() / "cases", binary = wd.path() / "eofzero";
+  std::filesystem::copy(std::filesystem::path(EOFZERO_SOURCE_DIR) / "cases", cases,
+                        std::filesystem::copy_options::recursive);
+  std::filesystem::copy_file(EOFZERO_BINARY, binary);
+  const std::filesystem::path matrix = wd.path() / "matrix.toml";
+  std::filesystem::copy_file(std::filesystem::path(EOFZERO_SOURCE_DIR) / "scripts" / "matrix.toml",
+                             matrix);
+  for (const auto& p : {wd.path(), cases})
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all |
+                                        std::filesystem::perms::group_read |
+                                        std::filesystem::perms::group_exec |
+                                        std::filesystem::perms::others_read |
+                                        std::filesystem::perms::others_exec);
   for (const char* command : {"run", "selftest", "matrix"}) {
     SCOPED_TRACE(command);
-    auto ran = os::RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                               EOFZERO_BINARY, command});
+    std::vector<std::string> argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     "env", "EOFZERO_CASES_DIR=" + cases.string(),
+                                     binary.string(), command};
+    if (std::string(command) == "matrix") argv.insert(argv.end(), {"--config", matrix.string()});
+    auto ran = os::RunProcess(argv);
     ASSERT_TRUE(ran) << ran.error().Message();
     EXPECT_EQ(ran->exit_code, 3) << ran->err;
     EXPECT_EQ(ran->err.rfind("eofzero: " + std::string(command) + " needs root (", 0), 0u)
