@@ -233,6 +233,13 @@ Status Interpreter::CycleMount() {
   return {};
 }
 
+std::string CaseFileBase(const std::string& case_name) { return "case_" + case_name; }
+
+Status RemoveCaseFiles(const scratch::ScratchFs& fs, const CaseSpec& spec) {
+  if (!fs.mounted()) return Fail(ErrorKind::kInvalid, fs.device() + " is not mounted");
+  return os::RemoveFileFamily(fs.mount_dir(), CaseFileBase(spec.name));
+}
+
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   CaseRun run;
