@@ -79,6 +79,12 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
       ->delimiter(',');
   app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
   app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");
+  app.add_option("-j,--jobs", raw.jobs,
+                 "processes that run the tuples, a slice each, on filesystems of their own "
+                 "(1: all in this one)");
+  // A worker of `sweep -j`: its slice K/N and its JSON report's file.
+  app.add_option("--worker-slice", raw.sweep_worker_slice, "a sweep worker's slice")->group("");
+  app.add_option("--worker-output", raw.sweep_worker_output, "a sweep worker's report")->group("");
 }
 
 void AddExploreOptions(CLI::App& app, RawOptions& raw) {

@@ -177,6 +177,7 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (auto merged = MergeFstestsEnv(raw, env); !merged) return std::unexpected(merged.error());
   }
   inv.command = parsed()->second->command;
+  inv.args = args;
   inv.list_steps = raw.list_steps;
   inv.list_names = raw.list_names;
   inv.generate = raw.generate;
