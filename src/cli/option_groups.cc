@@ -83,6 +83,7 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
 
 void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   AddConfigOptions(app, raw);
+  AddReportOptions(app, raw);
   app.add_option("--cases-dir", raw.cases_dirs,
                  "also match findings with the case files in this folder")
       ->delimiter(',');

@@ -29,6 +29,8 @@ std::expected<std::vector<T>, std::string> Classes(const std::vector<std::string
 
 std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw) {
   suite::ExploreOptions o;
+  if (raw.format == "junit")
+    return std::unexpected("--format: junit is not a format of explore (json, human, markdown)");
   std::vector<const char*> families;
   for (const auto& op : explore::Ops())
     if (std::find_if(families.begin(), families.end(),

@@ -20,6 +20,7 @@
 #include "explore/space.h"
 #include "explore/workload.h"
 #include "scratch/fs_type.h"
+#include "suite/explore_report.h"
 
 namespace eofzero::suite {
 
@@ -89,6 +90,7 @@ struct Finding {
   int confirmed = 0, confirm = 0;  // it showed in `confirmed` of `confirm` reruns
   double reduce_seconds = 0;
   std::vector<std::string> covered_by;  // catalog cases of the same shape
+  std::string case_text;                // the reduced run's case file
 };
 
 // Findings with one signature are one row: their run counts add up, the
@@ -105,7 +107,7 @@ struct CatalogShape {
 std::vector<std::string> CoveredBy(const explore::Signature& s,
                                    const std::vector<CatalogShape>& catalog);
 
-// The findings table: one row per signature.
-std::string RenderFindings(const std::vector<Finding>& findings);
+// The finding as the report's row (suite/explore_report.h).
+FindingRow RowOf(const Finding& f);
 
 }  // namespace eofzero::suite

@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <map>
 
 #include "engine/case_check.h"
+#include "engine/faults.h"
 #include "explore/classify.h"
 #include "explore/reduce.h"
 #include <nlohmann/json.hpp>
 
 #include "os/file_io.h"
+#include "os/process.h"
+#include "report/tool_version.h"
 #include "os/interrupt.h"
 #include "os/user_files.h"
 #include "suite/clock.h"
@@ -22,6 +27,37 @@ namespace eofzero::suite {
 namespace {
 
 constexpr std::size_t kProblemsKept = 5;
+
+// The options as the report has them: two shards of one exploration have
+// the same ones but for "shard".
+nlohmann::ordered_json OptionsJson(const RunOptions& run, const ExploreOptions& o) {
+  std::vector<std::string> ops, offsets, lengths, persist, crash, fs;
+  for (const auto& info : explore::Ops())
+    if (std::find(o.bounds.ops.begin(), o.bounds.ops.end(), info.op) != o.bounds.ops.end() &&
+        std::find(ops.begin(), ops.end(), info.family) == ops.end())
+      ops.push_back(info.family);
+  for (auto v : o.bounds.offsets) offsets.push_back(explore::NameOf(v));
+  for (auto v : o.bounds.lengths) lengths.push_back(explore::NameOf(v));
+  for (auto v : o.bounds.persists) persist.push_back(explore::NameOf(v));
+  for (auto v : o.crashes) crash.push_back(explore::NameOf(v));
+  for (auto v : run.filesystems) fs.emplace_back(scratch::FsTypeName(v));
+  nlohmann::ordered_json j = {{"depth", o.depth},     {"ops", ops},       {"offsets", offsets},
+                              {"lengths", lengths},   {"persist", persist}, {"crash", crash},
+                              {"sample", nullptr},    {"seed", o.seed},   {"confirm", o.confirm},
+                              {"shard", nullptr}};
+  if (o.sample) j["sample"] = *o.sample;
+  j["fs"] = fs;
+  j["block_size"] = run.block_size;
+  j["gap"] = run.scenario.gap_bytes;
+  j["mkfs_options"] = run.mkfs_options;
+  j["mount_options"] = run.mount_options;
+  if (!run.scenario.faults.empty()) {
+    std::vector<std::string> faults;
+    for (auto f : run.scenario.faults) faults.push_back(engine::FaultName(f));
+    j["inject_fault"] = faults;
+  }
+  return j;
+}
 
 double SecondsSince(Clock::TimePoint start) {
   return SecondsBetween(start, std::chrono::steady_clock::now());
@@ -59,7 +95,7 @@ class Collector : public report::Reporter {
                                   const oracles::Verdict&)>;
   explicit Collector(Done done) : done_(std::move(done)) {}
   void RunStarted(const std::string&) override {}
-  void ConfigReady(const report::ConfigInfo&) override {}
+  void ConfigReady(const report::ConfigInfo& c) override { config_ = c; }
   void ConfigFailed(const report::ConfigInfo& c, const std::string& error) override {
     config_error_ = c.Short() + ": " + error;
   }
@@ -69,10 +105,12 @@ class Collector : public report::Reporter {
   }
   void Finish(double) override {}
   const std::string& config_error() const { return config_error_; }
+  const report::ConfigInfo& config() const { return config_; }
 
  private:
   Done done_;
   std::string config_error_;
+  report::ConfigInfo config_;
 };
 
 // One configuration's exploration.
@@ -134,7 +172,18 @@ class ConfigExploration {
     });
     RunCases(cases, collector);
     const double seconds = SecondsSince(start);
-    result_.run_seconds += seconds;
+    counts_.run_seconds = seconds;
+    result_.totals.run_seconds += seconds;
+    ExploreConfigRow row;
+    row.config = label.empty() ? Name() : label;
+    row.fs = std::string(scratch::FsTypeName(run_.filesystems[0]));
+    row.block_size = geometry_.block_size;
+    row.mkfs_options = run_.mkfs_options;
+    row.mkfs_command = collector.config().mkfs_command;
+    row.mount_options = run_.mount_options;
+    row.counts = counts_;
+    row.error = collector.config_error();
+    result_.configs.push_back(std::move(row));
     out_ << fmt::format("explored {} runs on {} in {:.1f}s ({:.1f} runs/s); {} group{} of failing "
                         "runs to reduce\n",
                         cases.size(), label.empty() ? Name() : label, seconds,
@@ -155,13 +204,16 @@ class ConfigExploration {
   }
 
   void Count(oracles::Outcome o) {
-    result_.runs += 1;
+    ExploreCounts one;
+    one.runs = 1;
     switch (o) {
-      case oracles::Outcome::kPass: result_.passed += 1; break;
-      case oracles::Outcome::kFail: result_.failed += 1; break;
-      case oracles::Outcome::kSkip: result_.skipped += 1; break;
-      case oracles::Outcome::kError: result_.errors += 1; break;
+      case oracles::Outcome::kPass: one.passed = 1; break;
+      case oracles::Outcome::kFail: one.failed = 1; break;
+      case oracles::Outcome::kSkip: one.skipped = 1; break;
+      case oracles::Outcome::kError: one.errors = 1; break;
     }
+    counts_ += one;
+    result_.totals += one;
   }
 
   void Problem(const std::string& what) {
@@ -222,6 +274,7 @@ class ConfigExploration {
         reruns.push_back(std::move(*planned));
     for (const auto& [name, kind] : Findings(reruns)) f.confirmed += kind == target ? 1 : 0;
     f.covered_by = CoveredBy(f.signature, shapes);
+    if (auto planned = CaseOf(current, geometry_)) f.case_text = planned->text;
     f.reduce_seconds = SecondsSince(start);
     result_.reduce_seconds += f.reduce_seconds;
     out_ << fmt::format("reduced in {:.1f}s to {}: {}; {} (crash {}), shown {}/{}\n",
@@ -267,6 +320,7 @@ class ConfigExploration {
   explore::Bounds bounds_;
   std::ostream& out_;
   ExploreResult& result_;
+  ExploreCounts counts_;  // this configuration's
 };
 
 }  // namespace
@@ -289,11 +343,23 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
   return result;
 }
 
-int ExploreExitStatus(const ExploreResult& result, int interrupt_signal) {
-  if (interrupt_signal != 0) return 128 + interrupt_signal;
-  if (!result.findings.empty() || result.failed > 0) return kExitFail;
-  if (result.errors > 0 || !result.problems.empty()) return kExitToolError;
-  return kExitPass;
+ExploreReport ReportOf(const RunOptions& run, const ExploreOptions& options,
+                       const ExploreResult& result, int interrupt_signal) {
+  ExploreReport r;
+  const report::ToolInfo tool = report::ThisTool();
+  r.tool_version = tool.version;
+  r.tool_commit = tool.commit;
+  const std::string kernel = os::KernelRelease();
+  r.kernel = kernel.substr(0, kernel.find(' '));
+  r.options = OptionsJson(run, options);
+  r.configs = result.configs;
+  r.totals = result.totals;
+  r.reduce_seconds = result.reduce_seconds;
+  for (const auto& f : result.findings) r.findings.push_back(RowOf(f));
+  r.problems = result.problems;
+  r.signal = interrupt_signal;
+  if (result.interrupted && r.signal == 0) r.signal = SIGINT;
+  return r;
 }
 
 }  // namespace eofzero::suite

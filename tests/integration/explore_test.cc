@@ -78,15 +78,34 @@ TEST(Explore, EachRunsVerdictIsTheVerdictRunGivesItsCaseFile) {
 TEST(Explore, FindsReducesAndExportsItsPositiveControl) {
   REQUIRE_ROOT();
   Workdir wd;
-  const fs::path exported = wd.path() / "findings", results = wd.path() / "results.jsonl";
+  const fs::path exported = wd.path() / "findings", results = wd.path() / "results.jsonl",
+                 json = wd.path() / "explore.json";
   const std::string fault = "stale-after-crash-after-copy-range";
   Ran explored = RunEofzeroWithTimeout(
       {"explore", "--fs", "ext4", "--ops", "copy_range,pwrite", "--offsets", "eof,next-block",
        "--lengths", "1,bs", "--persist", "none,fsync", "--crash", "freeze", "--inject-fault", fault,
        "--confirm", "2", "--export", exported.string(), "--results", results.string(),
-       "--workdir", wd.str()},
+       "--format", "json", "--output", json.string(), "--workdir", wd.str()},
       600);
   ASSERT_EQ(explored.exit_code, 1) << explored.out << explored.err;
+  // Its JSON report: `report` prints the findings table and totals again,
+  // as explore printed them.
+  Ran rendered = RunEofzero({"report", json.string()});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  ASSERT_GT(rendered.out.size(), 100u) << rendered.out;
+  EXPECT_TRUE(explored.out.ends_with(rendered.out)) << rendered.out << "\n---\n" << explored.out;
+  {
+    std::ifstream in(json);
+    const auto doc = nlohmann::json::parse(in);
+    EXPECT_EQ(doc.at("command"), "explore");
+    EXPECT_EQ(doc.at("totals").at("failed").get<int>() > 0, true);
+    bool found = false;
+    for (const auto& f : doc.at("findings"))
+      found |= f.at("reduced_workload") == "copy_range eof:4080 1:1" &&
+               f.at("ops") == nlohmann::json{"copy_range"} && f.at("distance") == "eof" &&
+               f.at("confirmed") == 2 && !f.at("case_text").get<std::string>().empty();
+    EXPECT_TRUE(found) << doc.at("findings").dump(2);
+  }
   std::ifstream in(results);
   std::size_t copy_failures = 0;
   for (std::string line; std::getline(in, line);) {

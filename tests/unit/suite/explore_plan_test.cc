@@ -168,7 +168,7 @@ TEST(ExplorePlan, TheFindingsTable) {
   Finding f{s, 5, {{*c}, CrashMode::kLogflush}, "x1", 2, 3, 1.0, {}};
   Finding covered = f;
   covered.covered_by = {"a", "b", "c"};
-  const std::string table = RenderFindings({f, covered});
+  const std::string table = RenderFindings({RowOf(f), RowOf(covered)});
   EXPECT_NE(table.find("2 findings"), std::string::npos) << table;
   EXPECT_NE(table.find("invariant 'no stale bytes' after the crash"), std::string::npos) << table;
   EXPECT_NE(table.find("2/3"), std::string::npos) << table;
