@@ -121,6 +121,10 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
                  "run N workloads of --depth operations drawn at random (each at every crash "
                  "point) instead of every workload");
   app.add_option("--seed", raw.sweep_seed, "--sample: the seed of the draw (0)");
+  app.add_option("--shard", raw.shard,
+                 "run only the K-th of M slices of the planned runs (K/M: every M-th run from "
+                 "the K-th), and reduce its findings; `report --merge` joins the slices' JSON "
+                 "reports");
   app.add_option("--confirm", raw.explore_confirm,
                  "run each reduced finding this many times more (3)");
   app.add_option("--export", raw.explore_export,
@@ -158,7 +162,7 @@ void AddCleanupOptions(CLI::App& app, RawOptions& raw) {
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("json", raw.report_input, "a JSON report of run or matrix");
   app.add_option("--merge", raw.merge,
-                 "join these reports (the shards of `kernels --shard`, in order) into one");
+                 "join these reports (the shards of `kernels --shard` or `explore --shard`) into one");
   AddReportOptions(app, raw);
 }
 

@@ -70,6 +70,11 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
   if (!confirm) return std::unexpected(confirm.error());
   o.confirm = static_cast<int>(*confirm);
   o.count_only = raw.explore_count;
+  if (!raw.shard.empty()) {
+    auto shard = guest::ParseShard(raw.shard);
+    if (!shard) return std::unexpected(shard.error());
+    o.shard = *shard;
+  }
   if (!raw.explore_export.empty() && !raw.explore_emit.empty())
     return std::unexpected("--export: nothing is reduced with --emit-cases");
   for (auto [flag, given, dir] :

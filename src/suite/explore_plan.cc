@@ -36,14 +36,18 @@ std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space
     for (const auto& workload : space.Sample(options.depth, *options.sample, options.seed))
       for (std::size_t k = 1; k <= workload.size(); ++k)
         add(std::vector<explore::Concrete>(workload.begin(), workload.begin() + k));
-    return runs;
+  } else {
+    for (int depth = 1; depth <= options.depth; ++depth)
+      space.ForEach(depth, [&](const std::vector<explore::Concrete>& workload) {
+        add(workload);
+        return true;
+      });
   }
-  for (int depth = 1; depth <= options.depth; ++depth)
-    space.ForEach(depth, [&](const std::vector<explore::Concrete>& workload) {
-      add(workload);
-      return true;
-    });
-  return runs;
+  if (!options.shard) return runs;
+  std::vector<explore::Run> slice;
+  for (std::size_t i = options.shard->index - 1; i < runs.size(); i += options.shard->count)
+    slice.push_back(std::move(runs[i]));
+  return slice;
 }
 
 std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const explore::Geometry& g,

@@ -19,6 +19,7 @@
 #include "explore/finding.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "guest/kernel_spec.h"
 #include "scratch/fs_type.h"
 #include "suite/explore_report.h"
 
@@ -39,6 +40,9 @@ struct ExploreOptions {
   std::filesystem::path export_dir;     // --export DIR: each finding's case file
   std::filesystem::path emit_dir;       // --emit-cases DIR: every run's case file, nothing run
   std::filesystem::path results_file;   // --results FILE: a JSON line per run as it ends
+  // --shard K/M: only the planned runs i (from 0, in the plan's order) with
+  // i mod M = K-1; each shard reduces its own findings.
+  std::optional<guest::Shard> shard;
 };
 
 // What the classes are measured against on a filesystem of this kind and
@@ -49,7 +53,9 @@ explore::Geometry GeometryFor(scratch::FsType fs, std::uint32_t block_size, std:
 // The bounds less what the filesystem does not offer (reflink without it).
 explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);
 
-// The runs of an exploration, in order, each distinct run once.
+// The runs of an exploration, in order, each distinct run once; with a
+// shard, its runs only (every M-th, from the K-th): the shards 1/M ... M/M
+// are every run once, and a sample with one seed splits the same way.
 std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space& space);
 
 // A run as a case the engine runs (the case language's own parser reads

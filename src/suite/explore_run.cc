@@ -46,6 +46,7 @@ nlohmann::ordered_json OptionsJson(const RunOptions& run, const ExploreOptions& 
                               {"sample", nullptr},    {"seed", o.seed},   {"confirm", o.confirm},
                               {"shard", nullptr}};
   if (o.sample) j["sample"] = *o.sample;
+  if (o.shard) j["shard"] = {{"index", o.shard->index}, {"count", o.shard->count}};
   j["fs"] = fs;
   j["block_size"] = run.block_size;
   j["gap"] = run.scenario.gap_bytes;

@@ -5,7 +5,9 @@
 // The crash is the freezing shutdown (everything written back first), so no
 // verdict depends on when the journal commits.
 #include <fstream>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "harness.h"
@@ -156,6 +158,82 @@ TEST(Explore, FindsReducesAndExportsItsPositiveControl) {
   ASSERT_TRUE(verdicts.contains("ext4/4k"));
   ASSERT_TRUE(verdicts.at("ext4/4k").contains(name)) << plain_explore.out;
   EXPECT_EQ(verdicts.at("ext4/4k").at(name), oracles::OutcomeName(record->configs[0].cases[0].outcome));
+  ExpectNothingLeft(wd);
+}
+
+}  // namespace
+}  // namespace eofzero::itest
+
+namespace eofzero::itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The case names of the runs in a --results file.
+std::set<std::string> RunsIn(const fs::path& file) {
+  std::set<std::string> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)
+    out.insert(nlohmann::json::parse(line).at("config").get<std::string>() + " " +
+               nlohmann::json::parse(line).at("case").get<std::string>());
+  return out;
+}
+
+const std::vector<std::string> kSmall = {"--fs",      "ext4",       "--ops",     "pwrite,truncate",
+                                         "--offsets", "eof,next-block", "--lengths", "1",
+                                         "--persist", "none,fsync", "--crash",   "freeze",
+                                         "--confirm", "1"};
+
+std::vector<std::string> Plus(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// Two shards run every run of the whole exploration once; their reports
+// merge into one with the whole run's count, and a merge of anything else
+// is refused in one line.
+TEST(Explore, ShardsSplitTheRunsAndTheirReportsMerge) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const fs::path whole = wd.path() / "whole.jsonl";
+  Ran all = RunEofzeroWithTimeout(
+      Plus({"explore"}, Plus(kSmall, {"--results", whole.string(), "--workdir", wd.str()})), 600);
+  ASSERT_TRUE(all.exit_code == 0 || all.exit_code == 1) << all.out << all.err;
+  std::set<std::string> joined;
+  std::size_t sum = 0;
+  std::vector<std::string> reports;
+  for (const char* k : {"1", "2"}) {
+    const fs::path results = wd.path() / (std::string(k) + ".jsonl");
+    const fs::path json = wd.path() / (std::string(k) + ".json");
+    Ran shard = RunEofzeroWithTimeout(
+        Plus({"explore"}, Plus(kSmall, {"--shard", std::string(k) + "/2", "--results",
+                                        results.string(), "--format", "json", "--output",
+                                        json.string(), "--workdir", wd.str()})),
+        600);
+    ASSERT_TRUE(shard.exit_code == 0 || shard.exit_code == 1) << shard.out << shard.err;
+    const auto runs = RunsIn(results);
+    EXPECT_FALSE(runs.empty());
+    sum += runs.size();
+    joined.insert(runs.begin(), runs.end());
+    reports.push_back(json.string());
+  }
+  EXPECT_EQ(sum, joined.size()) << "a run in both shards";
+  EXPECT_EQ(joined, RunsIn(whole));
+  const fs::path merged = wd.path() / "merged.json";
+  Ran merge = RunEofzero({"report", "--merge", reports[1], reports[0], "--format", "json",
+                          "--output", merged.string()});
+  ASSERT_TRUE(merge.exit_code == 0 || merge.exit_code == 1) << merge.out << merge.err;
+  std::ifstream in(merged);
+  const auto doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("totals").at("runs").get<std::size_t>(), joined.size());
+  EXPECT_EQ(merge.exit_code, doc.at("totals").at("failed").get<int>() > 0 ? 1 : 0);
+  EXPECT_TRUE(doc.at("options").at("shard").is_null());
+  for (const auto& refused : {std::vector<std::string>{reports[0], reports[0]},
+                              std::vector<std::string>{reports[0]}}) {
+    Ran bad = RunEofzero(Plus({"report", "--merge"}, refused));
+    EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  }
   ExpectNothingLeft(wd);
 }
 
