@@ -132,6 +132,9 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--results", raw.explore_results,
                  "write a JSON line per run into this file as it ends (configuration, case, "
                  "workload, crash mode, verdict, finding)");
+  app.add_flag("--resume", raw.explore_resume,
+               "with --results: do not run again the runs the file already has (their "
+               "verdicts count as if they ran now), and append to it");
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");

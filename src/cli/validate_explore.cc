@@ -6,7 +6,9 @@
 #include "cli/validate.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "os/file_io.h"
 #include "os/user_files.h"
+#include "suite/explore_results.h"
 
 namespace eofzero::cli {
 namespace {
@@ -96,6 +98,17 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
     if (auto ok = os::CheckOutputFile(raw.explore_results); !ok)
       return std::unexpected("--results: " + ok.error().Message());
     o.results_file = raw.explore_results;
+  }
+  if (raw.explore_resume) {
+    if (o.results_file.empty()) return std::unexpected("--resume: needs --results FILE");
+    std::error_code ec;
+    if (std::filesystem::exists(o.results_file, ec)) {
+      auto text = os::ReadRegularFile(o.results_file, 1ull << 30);
+      if (!text) return std::unexpected("--resume: " + text.error().Message());
+      if (auto parsed = suite::ParseResults(*text); !parsed)
+        return std::unexpected("--resume: " + o.results_file.string() + ": " + parsed.error());
+    }
+    o.resume = true;
   }
   return o;
 }

@@ -61,11 +61,20 @@ std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const ex
 
 void FindingGroups::Add(const std::string& config, const explore::Run& run,
                         const oracles::Verdict& verdict) {
-  auto kind = explore::PrimaryFinding(verdict);
-  if (!kind) return;
-  explore::Signature group = explore::GroupOf(config, *kind, run.workload);
-  auto [it, fresh] = groups_.try_emplace(group, FindingGroup{group, 0, run});
+  Add(config, run, explore::PrimaryFinding(verdict), added_);
+}
+
+void FindingGroups::Add(const std::string& config, const explore::Run& run,
+                        const std::optional<explore::FindingKind>& finding, std::size_t order) {
+  ++added_;
+  if (!finding) return;
+  explore::Signature group = explore::GroupOf(config, *finding, run.workload);
+  auto [it, fresh] = groups_.try_emplace(group, FindingGroup{group, 0, run, order});
   it->second.runs += 1;
+  if (!fresh && order < it->second.first_order) {
+    it->second.first = run;
+    it->second.first_order = order;
+  }
 }
 
 std::vector<Finding> MergeBySignature(std::vector<Finding> findings) {

@@ -43,6 +43,10 @@ struct ExploreOptions {
   // --shard K/M: only the planned runs i (from 0, in the plan's order) with
   // i mod M = K-1; each shard reduces its own findings.
   std::optional<guest::Shard> shard;
+  // --resume (with --results): the runs already in the results file are not
+  // run again; their verdicts count and their failures group as if they
+  // ran now, and the file is appended to.
+  bool resume = false;
 };
 
 // What the classes are measured against on a filesystem of this kind and
@@ -76,15 +80,22 @@ struct FindingGroup {
   explore::Signature group;
   std::uint64_t runs = 0;
   explore::Run first;
+  std::size_t first_order = 0;
 };
 class FindingGroups {
  public:
   // Counts `run` when `verdict` is a FAIL.
   void Add(const std::string& config, const explore::Run& run, const oracles::Verdict& verdict);
+  // Counts a run that showed `finding` (a FAIL's; nullopt: it did not fail).
+  // The group's first run is the one of the smallest `order` (its place in
+  // the plan), whatever order they are added in.
+  void Add(const std::string& config, const explore::Run& run,
+           const std::optional<explore::FindingKind>& finding, std::size_t order);
   const std::map<explore::Signature, FindingGroup>& groups() const { return groups_; }
 
  private:
   std::map<explore::Signature, FindingGroup> groups_;
+  std::size_t added_ = 0;
 };
 
 // A reduced finding, as the report shows it.

@@ -13,6 +13,7 @@
 #include "explore/classify.h"
 #include "explore/reduce.h"
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "os/file_io.h"
 #include "os/process.h"
@@ -21,6 +22,7 @@
 #include "os/user_files.h"
 #include "suite/clock.h"
 #include "suite/exit_status.h"
+#include "suite/explore_results.h"
 #include "suite/run_suite.h"
 
 namespace eofzero::suite {
@@ -64,35 +66,60 @@ double SecondsSince(Clock::TimePoint start) {
   return SecondsBetween(start, std::chrono::steady_clock::now());
 }
 
-// --results FILE: one JSON object a line, appended as each run ends.
+// --results FILE: one JSON object a line (suite/explore_results.h),
+// appended as each run ends.
 class ResultsLog {
  public:
-  os::Status Open(const std::filesystem::path& file) {
+  // Emptied, or with `resume` kept: the runs it holds are read, and a last
+  // line cut short is dropped (the next line goes where it began).
+  std::expected<std::vector<LoggedRun>, std::string> Open(const std::filesystem::path& file,
+                                                          bool resume) {
     if (file.empty()) return {};
-    EOFZERO_ASSIGN_OR_RETURN(fd_, os::OpenOutputFile(file));
+    auto fd = os::OpenOutputFile(file);
+    if (!fd) return std::unexpected(fd.error().Message());
+    fd_ = std::move(*fd);
     file_ = file.string();
-    return os::Truncate(fd_.get(), 0, file_);
+    ResultsFile earlier;
+    if (resume) {
+      auto text = os::ReadRegularFile(file, kMaxResultsBytes);
+      if (!text) return std::unexpected(text.error().Message());
+      auto parsed = ParseResults(*text);
+      if (!parsed) return std::unexpected("--resume: " + file_ + ": " + parsed.error());
+      earlier = std::move(*parsed);
+    }
+    if (auto st = os::Truncate(fd_.get(), earlier.good_bytes, file_); !st)
+      return std::unexpected(st.error().Message());
+    offset_ = earlier.good_bytes;
+    return std::move(earlier.runs);
   }
-  os::Status Append(const nlohmann::json& line) {
+  os::Status Append(const LoggedRun& run) {
     if (!fd_.valid()) return {};
-    const std::string text = line.dump() + "\n";
+    const std::string text = ResultsLine(run).dump() + "\n";
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
     EOFZERO_RETURN_IF_ERROR(os::WriteAll(fd_.get(), {bytes, text.size()}, offset_, file_));
     offset_ += text.size();
+    lines_ += 1;
+    // A test holds the run here (EOFZERO_TEST_HOLD) to stop it after K runs.
+    spdlog::debug("explore: results line {} written", lines_);
     return {};
   }
 
  private:
+  static constexpr std::uint64_t kMaxResultsBytes = 1ull << 30;
   os::UniqueFd fd_;
   std::string file_;
   std::uint64_t offset_ = 0;
+  std::uint64_t lines_ = 0;
 };
+
+// The runs of an earlier exploration, by configuration and case name.
+using Earlier = std::map<std::pair<std::string, std::string>, LoggedRun>;
 
 // Hands each case's verdict on, by the case's name; a configuration that
 // could not be made is kept.
 class Collector : public report::Reporter {
  public:
-  using Done = std::function<void(const report::ConfigInfo&, const std::string& case_name,
+  using Done = std::function<void(const report::ConfigInfo&, const engine::CaseRun& run,
                                   const oracles::Verdict&)>;
   explicit Collector(Done done) : done_(std::move(done)) {}
   void RunStarted(const std::string&) override {}
@@ -102,7 +129,7 @@ class Collector : public report::Reporter {
   }
   void CaseDone(const report::ConfigInfo& c, const engine::CaseRun& run,
                 const oracles::Verdict& verdict) override {
-    done_(c, run.case_name, verdict);
+    done_(c, run, verdict);
   }
   void Finish(double) override {}
   const std::string& config_error() const { return config_error_; }
@@ -118,8 +145,10 @@ class Collector : public report::Reporter {
 class ConfigExploration {
  public:
   ConfigExploration(const RunOptions& run, const ExploreOptions& options, scratch::FsType fs,
-                    std::ostream& out, ResultsLog& log, ExploreResult& result)
+                    std::ostream& out, ResultsLog& log, const Earlier& earlier,
+                    ExploreResult& result)
       : log_(log),
+        earlier_(earlier),
         run_(run),
         options_(options),
         geometry_(GeometryFor(fs, run.block_size, run.scenario.gap_bytes)),
@@ -143,12 +172,35 @@ class ConfigExploration {
       }
       cases.push_back(std::move(*planned));
     }
-    for (const auto& c : cases) by_name[c.spec.name] = &c.run;
+    std::map<std::string, std::size_t> order;  // case name -> its place in the plan
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      by_name[cases[i].spec.name] = &cases[i].run;
+      order[cases[i].spec.name] = i;
+    }
     const auto start = std::chrono::steady_clock::now();
     FindingGroups groups;
     std::string label;
-    Collector collector([&](const report::ConfigInfo& config, const std::string& name,
+    // The runs the results file already has are counted and grouped, not run.
+    std::vector<PlannedCase> to_run;
+    std::size_t resumed = 0;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      auto it = earlier_.find({Name(), cases[i].spec.name});
+      if (it == earlier_.end()) {
+        to_run.push_back(cases[i]);
+        continue;
+      }
+      const LoggedRun& r = it->second;
+      Count(r.outcome);
+      if (r.outcome == oracles::Outcome::kError) Problem(r.case_name + ": " + r.summary);
+      groups.Add(Name(), cases[i].run, r.finding, i);
+      ++resumed;
+    }
+    if (options_.resume)
+      out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
+                          cases.size(), options_.results_file.string(), to_run.size());
+    Collector collector([&](const report::ConfigInfo& config, const engine::CaseRun& run,
                             const oracles::Verdict& v) {
+      const std::string& name = run.case_name;
       label = config.Short();
       Count(v.outcome);
       auto it = by_name.find(name);
@@ -158,20 +210,17 @@ class ConfigExploration {
                             config.Short(), name, explore::Describe(it->second->workload),
                             explore::NameOf(it->second->crash), v.summary);
       if (v.outcome == oracles::Outcome::kError) Problem(name + ": " + v.summary);
-      groups.Add(config.Short(), *it->second, v);
       const auto finding = explore::PrimaryFinding(v);
-      if (auto st = log_.Append({{"config", config.Short()},
-                                 {"case", name},
-                                 {"workload", explore::Describe(it->second->workload)},
-                                 {"crash", explore::NameOf(it->second->crash)},
-                                 {"verdict", oracles::OutcomeName(v.outcome)},
-                                 {"finding", finding ? finding->kind : ""},
-                                 {"after_crash", finding && finding->after_crash},
-                                 {"summary", v.summary}});
+      groups.Add(config.Short(), *it->second, finding, order.at(name));
+      // A run a signal stopped did not run: a resumed exploration runs it.
+      if (run.interrupted) return;
+      if (auto st = log_.Append({config.Short(), name, explore::Describe(it->second->workload),
+                                 explore::NameOf(it->second->crash), v.outcome, finding,
+                                 v.summary});
           !st)
         Problem(st.error().Message());
     });
-    RunCases(cases, collector);
+    RunCases(to_run, collector);
     const double seconds = SecondsSince(start);
     counts_.run_seconds = seconds;
     result_.totals.run_seconds += seconds;
@@ -199,9 +248,12 @@ class ConfigExploration {
   }
 
  private:
+  // The configuration's label, as its runs' results lines say it.
   std::string Name() const {
-    return fmt::format("{}/{}k", scratch::FsTypeName(run_.filesystems[0]),
-                       geometry_.block_size / 1024);
+    report::ConfigInfo info;
+    info.fs = std::string(scratch::FsTypeName(run_.filesystems[0]));
+    info.block_size = geometry_.block_size;
+    return info.Short();
   }
 
   void Count(oracles::Outcome o) {
@@ -231,9 +283,9 @@ class ConfigExploration {
   // on one mkfs; absent: the run did not fail.
   std::map<std::string, explore::FindingKind> Findings(const std::vector<PlannedCase>& cases) {
     std::map<std::string, explore::FindingKind> kinds;
-    Collector collector([&](const report::ConfigInfo&, const std::string& name,
+    Collector collector([&](const report::ConfigInfo&, const engine::CaseRun& run,
                             const oracles::Verdict& v) {
-      if (auto kind = explore::PrimaryFinding(v)) kinds[name] = *kind;
+      if (auto kind = explore::PrimaryFinding(v)) kinds[run.case_name] = *kind;
     });
     RunCases(cases, collector);
     return kinds;
@@ -315,6 +367,7 @@ class ConfigExploration {
   }
 
   ResultsLog& log_;
+  const Earlier& earlier_;
   RunOptions run_;
   const ExploreOptions& options_;
   explore::Geometry geometry_;
@@ -331,13 +384,16 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
                              std::ostream& out) {
   ExploreResult result;
   ResultsLog log;
-  if (auto st = log.Open(options.results_file); !st) {
-    result.problems.push_back(st.error().Message());
+  auto logged = log.Open(options.results_file, options.resume);
+  if (!logged) {
+    result.problems.push_back(logged.error());
     return result;
   }
+  Earlier earlier;
+  for (auto& r : *logged) earlier.insert_or_assign({r.config, r.case_name}, std::move(r));
   for (scratch::FsType fs : run.filesystems) {
     if (os::InterruptRequested()) break;
-    ConfigExploration(run, options, fs, out, log, result).Explore(catalog);
+    ConfigExploration(run, options, fs, out, log, earlier, result).Explore(catalog);
   }
   result.findings = MergeBySignature(std::move(result.findings));
   result.interrupted = os::InterruptRequested();

@@ -4,6 +4,7 @@
 // kernel does: verdicts are compared, never asserted, except under the fault.
 // The crash is the freezing shutdown (everything written back first), so no
 // verdict depends on when the journal commits.
+#include <csignal>
 #include <fstream>
 #include <algorithm>
 #include <map>
@@ -234,6 +235,55 @@ TEST(Explore, ShardsSplitTheRunsAndTheirReportsMerge) {
     EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
     EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
   }
+  ExpectNothingLeft(wd);
+}
+
+// Killed after its third run (held there: it has just written the third
+// line of its results), an exploration resumed with --resume runs only the
+// runs the file lacks: together they are the uninterrupted exploration's
+// runs, each once, and the three were not run again. A line cut short at
+// the end of the file (a kill while writing) is dropped and written again.
+TEST(Explore, AKilledExplorationResumesWhereItStopped) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const fs::path whole = wd.path() / "whole.jsonl", results = wd.path() / "results.jsonl";
+  Ran all = RunEofzeroWithTimeout(
+      Plus({"explore"}, Plus(kSmall, {"--results", whole.string(), "--workdir", wd.str()})), 600);
+  ASSERT_TRUE(all.exit_code == 0 || all.exit_code == 1) << all.out << all.err;
+  const std::vector<std::string> args =
+      Plus({"explore"}, Plus(kSmall, {"--results", results.string(), "--workdir", wd.str()}));
+  {
+    HeldRun run(args, "explore: results line 3 written");
+    ASSERT_TRUE(run.WaitHeld());
+    ASSERT_EQ(::kill(run.pid(), SIGKILL), 0);
+    EXPECT_EQ(run.Wait().term_signal, SIGKILL);
+  }
+  const std::set<std::string> first = RunsIn(results);
+  ASSERT_EQ(first.size(), 3u);
+  {
+    std::ofstream torn(results, std::ios::app);
+    torn << "{\"config\":\"ext4/4k\",\"case\":\"x01";  // cut short
+  }
+  Ran resumed = RunEofzeroWithTimeout(Plus(args, {"--resume"}), 600);
+  ASSERT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("ext4/4k: 3 of "), std::string::npos) << resumed.out;
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(results);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  const std::set<std::string> after = RunsIn(results);
+  EXPECT_EQ(after, RunsIn(whole));
+  EXPECT_EQ(lines.size(), after.size()) << "a run was run twice, or the torn line stayed";
+  for (const auto& r : first) EXPECT_TRUE(after.contains(r)) << r;
+  // --resume needs --results, and refuses a file that is not a results file.
+  Ran no_file = RunEofzero(Plus({"explore"}, Plus(kSmall, {"--resume"})));
+  EXPECT_EQ(no_file.exit_code, 2) << no_file.err;
+  const fs::path other = wd.path() / "other.jsonl";
+  { std::ofstream(other) << "not a line\n{}\n"; }
+  Ran bad = RunEofzero(Plus({"explore"}, Plus(kSmall, {"--resume", "--results", other.string()})));
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("line 1"), std::string::npos) << bad.err;
   ExpectNothingLeft(wd);
 }
 
