@@ -11,6 +11,8 @@
 #include "engine/case_check.h"
 #include "engine/faults.h"
 #include "explore/classify.h"
+#include "explore/export_input.h"
+#include "report/record.h"
 #include "explore/reduce.h"
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -338,13 +340,35 @@ class ConfigExploration {
     return f;
   }
 
+  // The reduced run once more, recorded, and exported as `eofzero export`
+  // exports a run of a report: its folder of four artifacts. A run it
+  // refuses (one a self-test fault altered, say) leaves its case file alone.
   void Export(const Finding& f) {
     auto planned = CaseOf(f.reduced, geometry_);
     if (!planned) return Problem(planned.error());
+    report::RecordingReporter recording;
+    RunSuite(run_, {&planned->spec}, recording);
+    auto items = explore::ExportItems(recording.record(), {f.reduced_name},
+                                      [](const std::filesystem::path&) { return std::nullopt; });
+    std::string why = !items ? items.error() : items->empty() ? "it did not run" : "";
+    if (why.empty() && !(*items)[0].refused.empty()) why = (*items)[0].refused;
+    if (why.empty()) {
+      const explore::ExportItem& item = (*items)[0];
+      auto files = explore::ExportFindingFiles(item.c, item.f, item.folder);
+      if (files) {
+        if (auto st = WriteExportFolder(options_.export_dir, item.folder, *files); !st)
+          return Problem(st.error().Message());
+        out_ << "exported " << (options_.export_dir / item.folder).string() << ": "
+             << files->name << ".toml, repro.sh, fstests/NNN, fstests/NNN.out, report.md\n";
+        return;
+      }
+      why = files.error();
+    }
     const auto file = options_.export_dir / (f.reduced_name + ".toml");
     if (auto st = os::WriteOutputFile(file, planned->text); !st)
       return Problem(st.error().Message());
     out_ << "exported " << file.string() << "\n";
+    out_ << "  only its case file: " << why << "\n";
   }
 
   std::vector<CatalogShape> Shapes(const std::vector<const engine::CaseSpec*>& catalog) const {
@@ -398,6 +422,25 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
   result.findings = MergeBySignature(std::move(result.findings));
   result.interrupted = os::InterruptRequested();
   return result;
+}
+
+os::Status WriteExportFolder(const std::filesystem::path& dir, const std::string& folder,
+                             const explore::Exported& files) {
+  auto write = [](const std::filesystem::path& path, const std::string& text,
+                  mode_t mode) -> os::Status {
+    EOFZERO_ASSIGN_OR_RETURN(os::PendingFile file, os::PendingFile::Create(path, mode));
+    const ByteView bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    EOFZERO_RETURN_IF_ERROR(os::WriteAll(file.fd(), bytes, 0, path.string()));
+    return file.Commit();
+  };
+  const std::filesystem::path at = dir / folder;
+  EOFZERO_RETURN_IF_ERROR(os::MakeDirectory(at));
+  EOFZERO_RETURN_IF_ERROR(os::MakeDirectory(at / "fstests"));
+  EOFZERO_RETURN_IF_ERROR(write(at / (files.name + ".toml"), files.case_file, 0644));
+  EOFZERO_RETURN_IF_ERROR(write(at / "repro.sh", files.script, 0755));
+  EOFZERO_RETURN_IF_ERROR(write(at / "fstests" / "NNN", files.fstests, 0755));
+  EOFZERO_RETURN_IF_ERROR(write(at / "fstests" / "NNN.out", files.fstests_out, 0644));
+  return write(at / "report.md", files.report, 0644);
 }
 
 ExploreReport ReportOf(const RunOptions& run, const ExploreOptions& options,

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "engine/case_spec.h"
+#include "explore/export.h"
+#include "os/error.h"
 #include "suite/explore_plan.h"
 #include "suite/run_options.h"
 
@@ -33,6 +35,11 @@ struct ExploreResult {
 ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& options,
                              const std::vector<const engine::CaseSpec*>& catalog,
                              std::ostream& out);
+
+// A finding's folder `dir`/`folder` as `eofzero export` writes it (NAME.toml,
+// repro.sh, fstests/NNN, fstests/NNN.out, report.md), each file new.
+os::Status WriteExportFolder(const std::filesystem::path& dir, const std::string& folder,
+                             const explore::Exported& files);
 
 // The exploration's report (suite/explore_report.h): its options, counts
 // and findings; `interrupt_signal` the signal that stopped it (0: none).
