@@ -8,7 +8,10 @@
 #include "cli/commands.h"
 #include "os/interrupt.h"
 #include "os/user_files.h"
+#include "report/report_output.h"
+#include "suite/explore_report.h"
 #include "suite/explore_run.h"
+#include "suite/exit_status.h"
 
 namespace eofzero::cli {
 namespace {
@@ -81,17 +84,25 @@ int ExploreCommand(const Invocation& inv) {
   if (!inv.explore.export_dir.empty())
     if (auto made = os::MakeDirectory(inv.explore.export_dir); !made)
       return ExitWith({suite::kExitUsage, "--export: " + made.error().Message()});
-  const suite::ExploreResult result =
-      suite::RunExploration(inv.run, inv.explore, cases, std::cout);
-  std::cout << "\n" << suite::RenderFindings(result.findings);
-  for (const auto& p : result.problems) std::cout << "problem: " << p << "\n";
-  std::cout << fmt::format(
-      "\n{} runs: {} passed, {} failed, {} skipped, {} errors in {:.1f}s; reducing took {:.1f}s\n",
-      result.runs, result.passed, result.failed, result.skipped, result.errors, result.run_seconds,
-      result.reduce_seconds);
+  // Progress goes where the human report goes: stdout, unless stdout gets
+  // the file format.
+  const bool human_on_stdout =
+      inv.run.format == report::ReportFormat::kHuman || !inv.run.output.empty();
+  std::ostream& progress = human_on_stdout ? std::cout : std::cerr;
+  const suite::ExploreResult result = suite::RunExploration(inv.run, inv.explore, cases, progress);
+  const suite::ExploreReport report =
+      suite::ReportOf(inv.run, inv.explore, result, os::InterruptSignal());
+  const std::string summary = suite::RenderExploreSummary(report);
+  progress << "\n" << summary;
+  progress.flush();
+  if (inv.run.format != report::ReportFormat::kHuman || !inv.run.output.empty())
+    if (auto written = report::WriteReport(suite::RenderExploreReport(report, inv.run.format),
+                                           inv.run.output, std::cout);
+        !written)
+      return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested())
     std::cerr << "eofzero: " << "interrupted; everything this run created was released\n";
-  return suite::ExploreExitStatus(result, os::InterruptSignal());
+  return suite::ExploreReportExitStatus(report);
 }
 
 }  // namespace eofzero::cli

@@ -89,6 +89,7 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
 
 void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   AddConfigOptions(app, raw);
+  AddReportOptions(app, raw);
   app.add_option("--cases-dir", raw.cases_dirs,
                  "also match findings with the case files in this folder")
       ->delimiter(',');
@@ -126,6 +127,10 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
                  "run N workloads of --depth operations drawn at random (each at every crash "
                  "point) instead of every workload");
   app.add_option("--seed", raw.sweep_seed, "--sample: the seed of the draw (0)");
+  app.add_option("--shard", raw.shard,
+                 "run only the K-th of M slices of the planned runs (K/M: every M-th run from "
+                 "the K-th), and reduce its findings; `report --merge` joins the slices' JSON "
+                 "reports");
   app.add_option("--confirm", raw.explore_confirm,
                  "run each reduced finding this many times more (3)");
   app.add_option("--export", raw.explore_export,
@@ -133,6 +138,9 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--results", raw.explore_results,
                  "write a JSON line per run into this file as it ends (configuration, case, "
                  "workload, crash mode, verdict, finding)");
+  app.add_flag("--resume", raw.explore_resume,
+               "with --results: do not run again the runs the file already has (their "
+               "verdicts count as if they ran now), and append to it");
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");
@@ -163,7 +171,7 @@ void AddCleanupOptions(CLI::App& app, RawOptions& raw) {
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("json", raw.report_input, "a JSON report of run or matrix");
   app.add_option("--merge", raw.merge,
-                 "join these reports (the shards of `kernels --shard`, in order) into one");
+                 "join these reports (the shards of `kernels --shard` or `explore --shard`) into one");
   AddReportOptions(app, raw);
 }
 

@@ -47,7 +47,7 @@ struct RawOptions {
   std::vector<std::string> explore_ops, explore_offsets, explore_lengths, explore_persist;
   std::string explore_depth = "1", explore_sample, explore_confirm = "3", explore_export,
       explore_emit, explore_results;
-  bool explore_count = false;
+  bool explore_count = false, explore_resume = false;
   GivenFlags given;
   bool block_size_given = false, jobs_given = false;
   // Where a value came from, for errors: the flag, or fstests' variable.

@@ -6,7 +6,9 @@
 #include "cli/validate.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "os/file_io.h"
 #include "os/user_files.h"
+#include "suite/explore_results.h"
 
 namespace eofzero::cli {
 namespace {
@@ -29,6 +31,8 @@ std::expected<std::vector<T>, std::string> Classes(const std::vector<std::string
 
 std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw) {
   suite::ExploreOptions o;
+  if (raw.format == "junit")
+    return std::unexpected("--format: junit is not a format of explore (json, human, markdown)");
   std::vector<const char*> families;
   for (const auto& op : explore::Ops())
     if (std::find_if(families.begin(), families.end(),
@@ -68,6 +72,11 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
   if (!confirm) return std::unexpected(confirm.error());
   o.confirm = static_cast<int>(*confirm);
   o.count_only = raw.explore_count;
+  if (!raw.shard.empty()) {
+    auto shard = guest::ParseShard(raw.shard);
+    if (!shard) return std::unexpected(shard.error());
+    o.shard = *shard;
+  }
   if (!raw.explore_export.empty() && !raw.explore_emit.empty())
     return std::unexpected("--export: nothing is reduced with --emit-cases");
   for (auto [flag, given, dir] :
@@ -89,6 +98,17 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
     if (auto ok = os::CheckOutputFile(raw.explore_results); !ok)
       return std::unexpected("--results: " + ok.error().Message());
     o.results_file = raw.explore_results;
+  }
+  if (raw.explore_resume) {
+    if (o.results_file.empty()) return std::unexpected("--resume: needs --results FILE");
+    std::error_code ec;
+    if (std::filesystem::exists(o.results_file, ec)) {
+      auto text = os::ReadRegularFile(o.results_file, 1ull << 30);
+      if (!text) return std::unexpected("--resume: " + text.error().Message());
+      if (auto parsed = suite::ParseResults(*text); !parsed)
+        return std::unexpected("--resume: " + o.results_file.string() + ": " + parsed.error());
+    }
+    o.resume = true;
   }
   return o;
 }

@@ -13,7 +13,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-bool Has(const std::vector<std::string>& v, const std::string& x) {
+bool HasName(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
@@ -60,7 +60,7 @@ ExportFinding FindingOf(const report::CaseRecord& r) {
 // (expected, or one the crash model allows) or fsck.
 bool Checkable(const report::CaseRecord& r, const ExportFinding& f, std::uint64_t eof,
                std::uint64_t eob) {
-  if (Has(f.kinds, "gap") || Has(f.kinds, "size") || f.Metadata()) return true;
+  if (HasName(f.kinds, "gap") || HasName(f.kinds, "size") || f.Metadata()) return true;
   const json model = r.detail.value("crash_model", json::object());
   if (!model.is_object() || !model.contains("evidence") || !model["evidence"].is_array())
     return false;
@@ -139,7 +139,7 @@ std::string FolderName(const report::ConfigInfo& config, const std::string& case
   if (name.size() > engine::kMaxNameLength)
     name = name.substr(0, 47) + fmt::format("-{:016x}", Fnv1a(name));
   const std::string base = name;
-  for (int n = 2; Has(taken, name); ++n) {
+  for (int n = 2; HasName(taken, name); ++n) {
     const std::string suffix = fmt::format("-{}", n);
     name = base.substr(0, std::min(base.size(), engine::kMaxNameLength - suffix.size())) + suffix;
   }
@@ -183,7 +183,7 @@ std::expected<std::vector<ExportItem>, std::string> ExportItems(
   for (const auto& config : record.configs)
     for (const auto& r : config.cases) {
       const bool wanted = names.empty() ? r.outcome == oracles::Outcome::kFail
-                                        : Has(names, r.case_name);
+                                        : HasName(names, r.case_name);
       if (!wanted) continue;
       ExportItem item = ItemOf(record, config, r, read_own);
       item.folder = FolderName(config.config, r.case_name, taken);

@@ -19,7 +19,9 @@
 #include "explore/finding.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "guest/kernel_spec.h"
 #include "scratch/fs_type.h"
+#include "suite/explore_report.h"
 
 namespace eofzero::suite {
 
@@ -38,6 +40,13 @@ struct ExploreOptions {
   std::filesystem::path export_dir;     // --export DIR: each finding's case file
   std::filesystem::path emit_dir;       // --emit-cases DIR: every run's case file, nothing run
   std::filesystem::path results_file;   // --results FILE: a JSON line per run as it ends
+  // --shard K/M: only the planned runs i (from 0, in the plan's order) with
+  // i mod M = K-1; each shard reduces its own findings.
+  std::optional<guest::Shard> shard;
+  // --resume (with --results): the runs already in the results file are not
+  // run again; their verdicts count and their failures group as if they
+  // ran now, and the file is appended to.
+  bool resume = false;
 };
 
 // What the classes are measured against on a filesystem of this kind and
@@ -48,7 +57,9 @@ explore::Geometry GeometryFor(scratch::FsType fs, std::uint32_t block_size, std:
 // The bounds less what the filesystem does not offer (reflink without it).
 explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);
 
-// The runs of an exploration, in order, each distinct run once.
+// The runs of an exploration, in order, each distinct run once; with a
+// shard, its runs only (every M-th, from the K-th): the shards 1/M ... M/M
+// are every run once, and a sample with one seed splits the same way.
 std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space& space);
 
 // A run as a case the engine runs (the case language's own parser reads
@@ -69,15 +80,22 @@ struct FindingGroup {
   explore::Signature group;
   std::uint64_t runs = 0;
   explore::Run first;
+  std::size_t first_order = 0;
 };
 class FindingGroups {
  public:
   // Counts `run` when `verdict` is a FAIL.
   void Add(const std::string& config, const explore::Run& run, const oracles::Verdict& verdict);
+  // Counts a run that showed `finding` (a FAIL's; nullopt: it did not fail).
+  // The group's first run is the one of the smallest `order` (its place in
+  // the plan), whatever order they are added in.
+  void Add(const std::string& config, const explore::Run& run,
+           const std::optional<explore::FindingKind>& finding, std::size_t order);
   const std::map<explore::Signature, FindingGroup>& groups() const { return groups_; }
 
  private:
   std::map<explore::Signature, FindingGroup> groups_;
+  std::size_t added_ = 0;
 };
 
 // A reduced finding, as the report shows it.
@@ -89,6 +107,7 @@ struct Finding {
   int confirmed = 0, confirm = 0;  // it showed in `confirmed` of `confirm` reruns
   double reduce_seconds = 0;
   std::vector<std::string> covered_by;  // catalog cases of the same shape
+  std::string case_text;                // the reduced run's case file
 };
 
 // Findings with one signature are one row: their run counts add up, the
@@ -105,7 +124,7 @@ struct CatalogShape {
 std::vector<std::string> CoveredBy(const explore::Signature& s,
                                    const std::vector<CatalogShape>& catalog);
 
-// The findings table: one row per signature.
-std::string RenderFindings(const std::vector<Finding>& findings);
+// The finding as the report's row (suite/explore_report.h).
+FindingRow RowOf(const Finding& f);
 
 }  // namespace eofzero::suite

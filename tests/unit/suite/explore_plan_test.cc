@@ -79,6 +79,35 @@ TEST(ExplorePlan, ASampleRunsEachDrawnWorkloadAtEveryCrashPoint) {
   EXPECT_NE(Names(PlanRuns(o, space), g), Names(runs, g));
 }
 
+TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
+  const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
+  for (bool sampled : {false, true}) {
+    ExploreOptions o = Small();
+    o.depth = 2;
+    if (sampled) {
+      o.sample = 7;
+      o.seed = 11;
+    }
+    explore::Space space(o.bounds, g);
+    const auto whole = PlanRuns(o, space);
+    ASSERT_GE(whole.size(), 10u);
+    std::vector<std::string> joined(whole.size());
+    for (std::size_t k = 1; k <= 3; ++k) {
+      o.shard = guest::Shard{k, 3};
+      explore::Space again(o.bounds, g);
+      const auto slice = PlanRuns(o, again);
+      for (std::size_t j = 0; j < slice.size(); ++j) {
+        const std::size_t i = (k - 1) + 3 * j;  // run i is shard (i mod M) + 1's
+        ASSERT_LT(i, whole.size());
+        EXPECT_EQ(explore::RunName(slice[j], g), explore::RunName(whole[i], g));
+        joined[i] = explore::RunName(slice[j], g);
+      }
+    }
+    for (std::size_t i = 0; i < whole.size(); ++i)
+      EXPECT_EQ(joined[i], explore::RunName(whole[i], g)) << i;
+  }
+}
+
 TEST(ExplorePlan, ARunIsACaseTheParserReads) {
   const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
   ExploreOptions o = Small();
@@ -168,7 +197,7 @@ TEST(ExplorePlan, TheFindingsTable) {
   Finding f{s, 5, {{*c}, CrashMode::kLogflush}, "x1", 2, 3, 1.0, {}};
   Finding covered = f;
   covered.covered_by = {"a", "b", "c"};
-  const std::string table = RenderFindings({f, covered});
+  const std::string table = RenderFindings({RowOf(f), RowOf(covered)});
   EXPECT_NE(table.find("2 findings"), std::string::npos) << table;
   EXPECT_NE(table.find("invariant 'no stale bytes' after the crash"), std::string::npos) << table;
   EXPECT_NE(table.find("2/3"), std::string::npos) << table;
