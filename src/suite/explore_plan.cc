@@ -91,11 +91,12 @@ std::vector<Finding> MergeBySignature(std::vector<Finding> findings) {
   return out;
 }
 
-std::vector<std::string> CoveredBy(const explore::Signature& s,
+std::vector<std::string> CoveredBy(const explore::Signature& s, explore::CrashMode crash,
                                    const std::vector<CatalogShape>& catalog) {
   std::vector<std::string> out;
   for (const auto& c : catalog)
-    if (c.ops == s.ops && c.distance == s.distance) out.push_back(c.case_name);
+    if (c.ops == s.ops && c.distance == s.distance && c.crash == explore::NameOf(crash))
+      out.push_back(c.case_name);
   return out;
 }
 

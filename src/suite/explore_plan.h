@@ -114,14 +114,16 @@ struct Finding {
 // first reduced one stands for them.
 std::vector<Finding> MergeBySignature(std::vector<Finding> findings);
 
-// The catalog cases whose workload has the finding's shape: the same
-// operations, the last at the same distance class.
+// The catalog cases whose workload has the finding's shape and crash: the
+// same operations, the last at the same distance class, crashed in the same
+// mode (a case that crashes otherwise does not show what the finding shows).
 struct CatalogShape {
   std::string case_name;
   std::vector<std::string> ops;
   std::string distance;
+  std::string crash;  // a crash mode's name
 };
-std::vector<std::string> CoveredBy(const explore::Signature& s,
+std::vector<std::string> CoveredBy(const explore::Signature& s, explore::CrashMode crash,
                                    const std::vector<CatalogShape>& catalog);
 
 // The finding as the report's row (suite/explore_report.h).

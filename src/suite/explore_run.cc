@@ -328,7 +328,7 @@ class ConfigExploration {
       if (auto planned = CaseOf(current, geometry_, fmt::format(".c{}", i)))
         reruns.push_back(std::move(*planned));
     for (const auto& [name, kind] : Findings(reruns)) f.confirmed += kind == target ? 1 : 0;
-    f.covered_by = CoveredBy(f.signature, shapes);
+    f.covered_by = CoveredBy(f.signature, current.crash, shapes);
     if (auto planned = CaseOf(current, geometry_)) f.case_text = planned->text;
     f.reduce_seconds = SecondsSince(start);
     result_.reduce_seconds += f.reduce_seconds;
@@ -385,7 +385,7 @@ class ConfigExploration {
                                        run_.scenario.gap_bytes);
       if (!vars) continue;
       auto shape = explore::ShapeOfCase(*spec, *vars, geometry_);
-      if (shape) out.push_back({spec->name, shape->ops, shape->distance});
+      if (shape) out.push_back({spec->name, shape->ops, shape->distance, shape->crash});
     }
     return out;
   }

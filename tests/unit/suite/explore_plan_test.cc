@@ -175,15 +175,20 @@ TEST(ExplorePlan, FindingsOfOneSignatureAreOneRow) {
   EXPECT_EQ(merged[1].runs, 1u);
 }
 
-TEST(ExplorePlan, ACatalogCaseOfTheSameShapeCoversAFinding) {
+TEST(ExplorePlan, ACatalogCaseOfTheSameShapeAndCrashCoversAFinding) {
+  using explore::CrashMode;
   explore::Signature s{"xfs/4k", {"gap", true}, {"pwrite", "fsync"}, "next-block"};
   s.ops = {"pwrite"};
-  const std::vector<CatalogShape> catalog = {{"append_write", {"pwrite"}, "next-block"},
-                                             {"append_far", {"pwrite"}, "far"},
-                                             {"two", {"truncate", "pwrite"}, "next-block"}};
-  EXPECT_EQ(CoveredBy(s, catalog), std::vector<std::string>{"append_write"});
+  const std::vector<CatalogShape> catalog = {
+      {"append_write", {"pwrite"}, "next-block", "logflush"},
+      {"append_far", {"pwrite"}, "far", "logflush"},
+      {"two", {"truncate", "pwrite"}, "next-block", "logflush"}};
+  EXPECT_EQ(CoveredBy(s, CrashMode::kLogflush, catalog), std::vector<std::string>{"append_write"});
+  // append_write crashes with its log flushed: it does not show a finding
+  // of a crash that loses the log.
+  EXPECT_TRUE(CoveredBy(s, CrashMode::kNologflush, catalog).empty());
   s.distance = "eof";
-  EXPECT_TRUE(CoveredBy(s, catalog).empty());
+  EXPECT_TRUE(CoveredBy(s, CrashMode::kLogflush, catalog).empty());
 }
 
 TEST(ExplorePlan, TheFindingsTable) {
