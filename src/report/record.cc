@@ -20,22 +20,7 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   r.reason = run.reason;
   if (verdict.outcome == oracles::Outcome::kFail) r.evidence = RenderEvidence(config, run, verdict);
   r.notes = run.notes;
-  if (verdict.outcome == oracles::Outcome::kFail) {
-    if (!verdict.Failing().empty()) r.findings.push_back("gap");
-    if (verdict.wrong_size) r.findings.push_back("size");
-    if (verdict.FsckFoundCorruptionOnDisk()) r.findings.push_back("fsck");
-    if (!run.disagreements.empty()) r.findings.push_back("disagreement");
-    // Stale bytes in the gap that the gap oracles saw too are their finding;
-    // the crash model's own kind is for what only it sees.
-    const bool beyond_gap = std::any_of(
-        verdict.invariants.begin(), verdict.invariants.end(), [&](const oracles::InvariantBreak& b) {
-          return b.invariant != oracles::Invariant::kNoStaleBytes || verdict.Failing().empty() ||
-                 b.offset < run.old_eof || b.offset >= run.eof_block + run.block_size;
-        });
-    if (beyond_gap) r.findings.push_back("invariant");
-    if (verdict.views) r.findings.push_back("views");
-    if (!run.race_findings.empty()) r.findings.push_back("race");
-  }
+  for (oracles::FindingKind k : verdict.kinds) r.findings.push_back(oracles::FindingKindName(k));
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);
   r.not_run = run.interrupted;

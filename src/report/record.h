@@ -17,8 +17,7 @@
 namespace eofzero::report {
 
 // A failure a configuration declares as known (a kernel bug): why, and the
-// kinds of finding it covers ("gap", "size", "fsck", "disagreement", "views", "race",
-// "invariant"). A
+// kinds of finding it covers (oracles/finding_kinds.h: "gap", "size", ...). A
 // failure with a finding of another kind is not covered: it is new.
 struct ExpectedFailure {
   std::string reason;
@@ -35,11 +34,8 @@ struct CaseRecord {
   std::string evidence;  // the rendered evidence of a FAIL; empty otherwise
   std::vector<std::string> notes;
   double seconds = 0;
-  // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
-  // the gap; "size": an `expect size` did not hold; "fsck": corruption;
-  // "disagreement": independent views disagree; "views": the block device's
-  // cache disagrees with the disk after recovery; "race": a race step's check
-  // found a byte its threads did not leave there; "invariant": the crash model).
+  // Of a FAIL: the names of its kinds of finding (oracles/finding_kinds.h),
+  // in the table's order.
   std::vector<std::string> findings;
   // A declared expected failure (matrix configurations).
   std::optional<ExpectedFailure> expected_failure;
