@@ -27,6 +27,11 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   return r;
 }
 
+const CaseRecord& CaseResult::record() const {
+  if (!record_) record_ = MakeCaseRecord(config_, run_, verdict_);
+  return *record_;
+}
+
 std::string ReportKind(const RunRecord& record) {
   if (!record.command.empty()) return record.command;
   bool named = false;
@@ -91,10 +96,9 @@ void RecordingReporter::ConfigFailed(const ConfigInfo& config, const std::string
   Config(config).setup_error = error;
 }
 
-void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                                 const oracles::Verdict& verdict) {
+void RecordingReporter::CaseDone(const ConfigInfo& config, const CaseResult& result) {
   auto& cases = Config(config).cases;
-  cases.push_back(MakeCaseRecord(config, run, verdict));
+  cases.push_back(result.record());
   last_ = &cases.back();
 }
 
@@ -128,9 +132,8 @@ void FanOutReporter::ConfigFailed(const ConfigInfo& config, const std::string& e
 void FanOutReporter::CaseStarted(const ConfigInfo& config, const std::string& case_name) {
   for (auto* r : to_) r->CaseStarted(config, case_name);
 }
-void FanOutReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                              const oracles::Verdict& verdict) {
-  for (auto* r : to_) r->CaseDone(config, run, verdict);
+void FanOutReporter::CaseDone(const ConfigInfo& config, const CaseResult& result) {
+  for (auto* r : to_) r->CaseDone(config, result);
 }
 void FanOutReporter::Interrupted(int signo) {
   for (auto* r : to_) r->Interrupted(signo);

@@ -118,6 +118,29 @@ std::string ReportKind(const RunRecord& record);
 CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
                           const oracles::Verdict& verdict);
 
+// A finished case as every reporter gets it (Reporter::CaseDone): its run,
+// its verdict, and its record, made on first use and then the same for every
+// reporter (the evidence of a failure is rendered once). Refers to the run and
+// the verdict: lives no longer than the call it is made for.
+class CaseResult {
+ public:
+  CaseResult(const ConfigInfo& config, const engine::CaseRun& run, const oracles::Verdict& verdict)
+      : config_(config), run_(run), verdict_(verdict) {}
+  // With its record made already (MakeCaseRecord's, or one read back).
+  CaseResult(const ConfigInfo& config, const engine::CaseRun& run, const oracles::Verdict& verdict,
+             CaseRecord record)
+      : config_(config), run_(run), verdict_(verdict), record_(std::move(record)) {}
+  const engine::CaseRun& run() const { return run_; }
+  const oracles::Verdict& verdict() const { return verdict_; }
+  const CaseRecord& record() const;
+
+ private:
+  ConfigInfo config_;  // a copy: a temporary's is often what is at hand
+  const engine::CaseRun& run_;
+  const oracles::Verdict& verdict_;
+  mutable std::optional<CaseRecord> record_;
+};
+
 // "interrupted by signal 2 (SIGINT)"
 std::string Interruption(int signo);
 
@@ -141,8 +164,7 @@ class RecordingReporter : public Reporter {
   void RunStarted(const std::string& kernel) override;
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
@@ -168,8 +190,7 @@ class FanOutReporter : public Reporter {
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
