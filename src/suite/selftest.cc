@@ -82,10 +82,10 @@ std::vector<Control> Controls() {
           {"wrong_size", {Fault::kWrongSizeAfterCrash}},
           {"lose_promised_data", {Fault::kLosePromisedDataAfterCrash}},
           // before corrupt_directory, whose corruption stays on the disk
-          {"cache_only", {Fault::kCacheDisagreesWithDisk}},
-          {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}},
           {"race_baseline", {}, Probe::kRace},
-          {"lose_sector_write", {Fault::kLoseSectorWrite}, Probe::kRace}};
+          {"lose_sector_write", {Fault::kLoseSectorWrite}, Probe::kRace},
+          {"cache_only", {Fault::kCacheDisagreesWithDisk}},
+          {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}}};
 }
 
 Probe ProbeOf(const std::vector<Control>& controls, std::string_view name) {

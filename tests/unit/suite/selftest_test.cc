@@ -156,13 +156,13 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   EXPECT_EQ(log.lines,
             (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
                    "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
-                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: cache_only: FAIL",
-                   "ext4/4k: corrupt_directory: FAIL", "ext4/4k: race_baseline: PASS",
-                   "ext4/4k: lose_sector_write: FAIL", "xfs/4k: baseline: PASS",
+                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: race_baseline: PASS",
+                   "ext4/4k: lose_sector_write: FAIL", "ext4/4k: cache_only: FAIL",
+                   "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
                    "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
                    "xfs/4k: wrong_size: FAIL", "xfs/4k: lose_promised_data: FAIL",
-                   "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL",
-                   "xfs/4k: race_baseline: PASS", "xfs/4k: lose_sector_write: FAIL"}));
+                   "xfs/4k: race_baseline: PASS", "xfs/4k: lose_sector_write: FAIL",
+                   "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
   ASSERT_TRUE(log.table);
   EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
   EXPECT_EQ(log.table->rows.size(), 14u);
