@@ -52,8 +52,8 @@ class SweepCollector : public report::Reporter {
   void CrashStatesDone(const report::ConfigInfo& c, const oracles::CrashStates& s) override {
     next_.CrashStatesDone(c, s);
   }
-  void CaseDone(const report::ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override {
+  void CaseDone(const report::ConfigInfo& config, const report::CaseResult& result) override {
+    const engine::CaseRun& run = result.run();
     auto it = by_name_.find(run.case_name);
     if (it != by_name_.end()) {
       const suite::Variant& v = *it->second;
@@ -64,7 +64,7 @@ class SweepCollector : public report::Reporter {
       t.point = v.point;
       t.distance = v.distance;
       t.iteration = v.iteration;
-      t.code = report::SweepCode(verdict);
+      t.code = report::SweepCode(result.verdict());
       t.rerun = "eofzero sweep --fs " + config.fs + " --block-size " +
                 std::to_string(config.block_size) + " --case " + v.base + " --sync " +
                 v.primitive + " --crash " + v.crash + " --points " + std::to_string(v.point) +
@@ -73,7 +73,7 @@ class SweepCollector : public report::Reporter {
                                          : "");
       tuples_[{config.Label(), run.case_name}] = std::move(t);
     }
-    next_.CaseDone(config, run, verdict);
+    next_.CaseDone(config, result);
   }
   void Interrupted(int signo) override { next_.Interrupted(signo); }
   void Finish(double seconds) override { next_.Finish(seconds); }

@@ -129,9 +129,8 @@ class Collector : public report::Reporter {
   void ConfigFailed(const report::ConfigInfo& c, const std::string& error) override {
     config_error_ = c.Short() + ": " + error;
   }
-  void CaseDone(const report::ConfigInfo& c, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override {
-    done_(c, run, verdict);
+  void CaseDone(const report::ConfigInfo& c, const report::CaseResult& result) override {
+    done_(c, result.run(), result.verdict());
   }
   void Finish(double) override {}
   const std::string& config_error() const { return config_error_; }

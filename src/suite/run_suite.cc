@@ -102,7 +102,7 @@ class SuiteRun {
     if (run.status == engine::RunStatus::kError && interrupt_()) run.interrupted = true;
     oracles::Verdict verdict = oracles::Judge(run);
     outcomes_.push_back(verdict.outcome);
-    reporter_.CaseDone(config, run, verdict);
+    reporter_.CaseDone(config, report::CaseResult(config, run, verdict));
     return verdict.outcome;
   }
 

@@ -128,6 +128,7 @@ oracles::Verdict Failing(engine::Phase phase) {
   oracles::Verdict v;
   v.outcome = oracles::Outcome::kFail;
   v.wrong_size = oracles::SizeFinding{phase, 12, 8192, 4080};
+  v.kinds = {oracles::FindingKind::kSize};  // as Judge says it
   return v;
 }
 
