@@ -78,7 +78,7 @@ class Collector : public report::Reporter {
 // One configuration's exploration.
 class ConfigExploration {
  public:
-  ConfigExploration(const RunOptions& run, const ExploreOptions& options, scratch::FsType fs,
+  ConfigExploration(const RunOptions& run, const ExploreOptions& options, fsdriver::FsType fs,
                     std::ostream& out, ResultsLog& log, ExploreResult& result)
       : log_(log),
         run_(run),
@@ -150,7 +150,7 @@ class ConfigExploration {
 
  private:
   std::string Name() const {
-    return fmt::format("{}/{}k", scratch::FsTypeName(run_.filesystems[0]),
+    return fmt::format("{}/{}k", fsdriver::FsTypeName(run_.filesystems[0]),
                        geometry_.block_size / 1024);
   }
 
@@ -280,7 +280,7 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
     result.problems.push_back(st.error().Message());
     return result;
   }
-  for (scratch::FsType fs : run.filesystems) {
+  for (fsdriver::FsType fs : run.filesystems) {
     if (os::InterruptRequested()) break;
     ConfigExploration(run, options, fs, out, log, result).Explore(catalog);
   }
