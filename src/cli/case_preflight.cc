@@ -4,6 +4,7 @@
 
 #include "engine/case_check.h"
 #include "os/file_io.h"
+#include "fsdriver/registry.h"
 #include "scratch/fs_limits.h"
 
 namespace eofzero::cli {
@@ -11,7 +12,7 @@ namespace eofzero::cli {
 std::expected<void, std::string> PreflightCases(const suite::RunOptions& options,
                                                 const std::vector<const engine::CaseSpec*>& cases) {
   for (const auto* c : cases) {
-    std::vector<scratch::FsType> filesystems;
+    std::vector<fsdriver::FsType> filesystems;
     for (auto fs : options.filesystems)
       if (c->filesystems.empty() ||
           std::find(c->filesystems.begin(), c->filesystems.end(), fs) != c->filesystems.end())
@@ -29,12 +30,12 @@ std::expected<void, std::string> PreflightCases(const suite::RunOptions& options
       if (!options.scratch_target || !runs) {
         target.image_bytes = runs ? options.image_bytes : 0;
         if (!*target.image_bytes) {
-          target.image_bytes = scratch::DefaultImageBytes(fs);
+          target.image_bytes = fsdriver::Driver(fs).DefaultImageBytes();
           target.image_from = "its default size; see --image-size";
         }
-        if (*target.image_bytes < scratch::MinImageBytes(fs, target.block_size))
+        if (*target.image_bytes < fsdriver::Driver(fs).MinImageBytes(target.block_size))
           return std::unexpected("--image-size: " + scratch::SizeText(*target.image_bytes) +
-                                 " is too small: " + scratch::MinImageText(fs, target.block_size) +
+                                 " is too small: " + fsdriver::Driver(fs).MinImageText(target.block_size) +
                                  ", which case " + c->name + " asks for");
       }
       if (auto ok = engine::PreflightCase(*c, target); !ok) return ok;

@@ -20,10 +20,10 @@ namespace {
 std::string CountText(const suite::RunOptions& run, const suite::ExploreOptions& options) {
   std::string out;
   const std::size_t modes = options.crashes.size();
-  for (scratch::FsType fs : run.filesystems) {
+  for (fsdriver::FsType fs : run.filesystems) {
     const auto g = suite::GeometryFor(fs, run.block_size, run.scenario.gap_bytes);
     explore::Space space(suite::BoundsFor(options.bounds, g), g);
-    out += fmt::format("{} bs={} (old EOF {}, {} crash mode{}):\n", scratch::FsTypeName(fs),
+    out += fmt::format("{} bs={} (old EOF {}, {} crash mode{}):\n", fsdriver::FsTypeName(fs),
                        g.block_size, g.old_eof, modes, modes == 1 ? "" : "s");
     out += "  depth  workloads  runs\n";
     for (int depth = 1; depth <= options.depth; ++depth) {
@@ -44,7 +44,7 @@ std::string CountText(const suite::RunOptions& run, const suite::ExploreOptions&
 int EmitCases(const suite::RunOptions& run, const suite::ExploreOptions& options) {
   if (auto made = os::MakeDirectory(options.emit_dir); !made)
     return ExitWith({suite::kExitUsage, "--emit-cases: " + made.error().Message()});
-  for (scratch::FsType fs : run.filesystems) {
+  for (fsdriver::FsType fs : run.filesystems) {
     const auto g = suite::GeometryFor(fs, run.block_size, run.scenario.gap_bytes);
     explore::Space space(suite::BoundsFor(options.bounds, g), g);
     std::size_t written = 0, runs = 0;
@@ -60,7 +60,7 @@ int EmitCases(const suite::RunOptions& run, const suite::ExploreOptions& options
       ++written;
     }
     std::cout << fmt::format("{} bs={}: {} runs; {} new case files in {}\n",
-                             scratch::FsTypeName(fs), g.block_size, runs, written,
+                             fsdriver::FsTypeName(fs), g.block_size, runs, written,
                              options.emit_dir.string());
   }
   return suite::kExitPass;

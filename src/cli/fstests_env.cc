@@ -45,10 +45,11 @@ std::expected<FstestsEnv, std::string> ReadFstestsEnv(const EnvLookup& env,
   if (!given.fs) {
     auto fstyp = required("FSTYP", "--fs");
     if (!fstyp) return std::unexpected(fstyp.error());
-    out.fs = scratch::ParseFsType(*fstyp);
+    out.fs = fsdriver::ParseFsType(*fstyp);
     if (!out.fs)
       return std::unexpected("FSTYP: '" + *fstyp +
-                             "' is not a filesystem eofzero tests (ext4 or xfs)");
+                             "' is not a filesystem eofzero tests (" +
+                             fsdriver::FsTypeChoices() + ")");
   }
   if (!given.scratch_dev) {
     auto dev = required("SCRATCH_DEV", "--scratch-dev");

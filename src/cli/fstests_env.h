@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::cli {
 
@@ -32,7 +32,7 @@ struct GivenFlags {
 // What the environment says, for the settings the command line left open
 // (nullopt for the others).
 struct FstestsEnv {
-  std::optional<scratch::FsType> fs;         // FSTYP
+  std::optional<fsdriver::FsType> fs;         // FSTYP
   std::optional<std::string> scratch_dev;    // SCRATCH_DEV
   std::optional<std::string> scratch_mnt;    // SCRATCH_MNT
   std::optional<std::string> mkfs_options;   // MKFS_OPTIONS, as given

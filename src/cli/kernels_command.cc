@@ -20,7 +20,7 @@
 #include "os/process.h"
 #include "report/kernel_times.h"
 #include "report/report_output.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 #include "scratch/run_dir.h"
 #include "suite/clock.h"
 #include "suite/exit_status.h"
@@ -104,7 +104,7 @@ int KernelsCommand(const Invocation& inv) {
   options.kernels = guest::ShardSlice(inv.kernels.kernels, inv.kernels.shard);
   std::vector<std::string> case_names;
   for (auto fs : inv.run.filesystems)
-    options.plan.filesystems.emplace_back(scratch::FsTypeName(fs));
+    options.plan.filesystems.emplace_back(fsdriver::FsTypeName(fs));
   for (const auto* c : *selected) {
     case_names.push_back(c->name);
     options.plan.cases.push_back({c->name, c->block_size.value_or(inv.run.block_size)});

@@ -1,4 +1,5 @@
 #include "cli/option_groups.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::cli {
 
@@ -9,7 +10,7 @@ void AddKernelsOptions(CLI::App& app, RawOptions& raw) {
          "trixie-backports), a package "
          "(linux-image-..., SUITE/linux-image-..., or its version), a .deb, or "
          "PATH/bzImage[:MODULES_DIR]");  // split by guest::ParseKernelList: empties are errors
-  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
+  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (" + fsdriver::FsTypeNames(",") + ")")->delimiter(',');
   AddCaseOptions(app, raw);
   app.add_option("-j,--jobs", raw.jobs, "guests at once, a kernel's configurations side by side (the number of online CPUs)");
   app.add_option("--shard", raw.shard, "run only the K-th of M slices of the kernels (K/M)");

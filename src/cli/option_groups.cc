@@ -1,6 +1,7 @@
 #include "cli/option_groups.h"
 
 #include "cli/names.h"
+#include "fsdriver/registry.h"
 #include "explore/space.h"
 #include "explore/workload.h"
 #include "suite/explore_plan.h"
@@ -9,7 +10,7 @@
 namespace eofzero::cli {
 
 void AddConfigOptions(CLI::App& app, RawOptions& raw) {
-  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (ext4,xfs)")->delimiter(',');
+  app.add_option("--fs", raw.fs, "filesystems to test, comma separated (" + fsdriver::FsTypeNames(",") + ")")->delimiter(',');
   app.add_option("--mkfs-options", raw.mkfs_options, "extra mkfs options, appended");
   app.add_option("--mount-options", raw.mount_options, "mount options (default: kernel's)");
   app.add_option("--block-size", raw.block_size, "filesystem block size in bytes (4096)");
@@ -43,7 +44,7 @@ void AddListOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--cases-dir", raw.cases_dirs, "also load the case files in this folder")
       ->delimiter(',');
   // What `run` would check the cases with (cli::PreflightCases).
-  app.add_option("--fs", raw.fs, "check the cases for these filesystems (ext4,xfs)")
+  app.add_option("--fs", raw.fs, "check the cases for these filesystems (" + fsdriver::FsTypeNames(",") + ")")
       ->delimiter(',');
   app.add_option("--block-size", raw.block_size,
                  "check the cases at this block size, unless they set one (4096)");

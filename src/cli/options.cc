@@ -42,7 +42,7 @@ namespace {
 std::expected<void, std::string> MergeFstestsEnv(RawOptions& raw, const EnvLookup& lookup) {
   auto env = ReadFstestsEnv(lookup, raw.given);
   if (!env) return std::unexpected(env.error());
-  if (env->fs) raw.fs = {std::string(scratch::FsTypeName(*env->fs))};
+  if (env->fs) raw.fs = {std::string(fsdriver::FsTypeName(*env->fs))};
   if (env->scratch_dev) {
     raw.scratch_dev = *env->scratch_dev;
     raw.scratch_dev_from = "SCRATCH_DEV";

@@ -11,7 +11,7 @@
 namespace eofzero::cli {
 
 struct RawOptions {
-  std::vector<std::string> fs = {"ext4", "xfs"};
+  std::vector<std::string> fs = fsdriver::DefaultFsNames();
   std::vector<std::string> cases, cases_dirs;
   std::string mkfs_options, mount_options, workdir, image_size, shutdown;
   std::string block_size = "4096", gap = "16";

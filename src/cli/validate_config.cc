@@ -4,6 +4,7 @@
 
 #include "cli/options.h"
 #include "cli/validate.h"
+#include "fsdriver/registry.h"
 #include "scratch/fs_limits.h"
 
 namespace eofzero::cli {
@@ -22,8 +23,9 @@ std::expected<std::uint32_t, std::string> ParseU32(const std::string& option,
 std::expected<void, std::string> ValidateFilesystems(const RawOptions& raw, suite::RunOptions& o) {
   o.filesystems.clear();
   for (const auto& name : raw.fs) {
-    auto fs = scratch::ParseFsType(name);
-    if (!fs) return std::unexpected("--fs: unknown filesystem '" + name + "' (ext4 or xfs)");
+    auto fs = fsdriver::ParseFsType(name);
+    if (!fs) return std::unexpected("--fs: unknown filesystem '" + name + "' (" +
+                             fsdriver::FsTypeChoices() + ")");
     // Each filesystem is one column of the table: running one twice would
     // count its cases twice under one column.
     if (std::find(o.filesystems.begin(), o.filesystems.end(), *fs) != o.filesystems.end())
@@ -63,9 +65,9 @@ std::expected<void, std::string> ValidateImageSize(const RawOptions& raw, suite:
   // What each filesystem needs at the run's block size (a case that asks
   // for another is checked with the cases: cli::PreflightCases).
   for (auto fs : o.filesystems)
-    if (*size < scratch::MinImageBytes(fs, o.block_size))
+    if (*size < fsdriver::Driver(fs).MinImageBytes(o.block_size))
       return std::unexpected("--image-size: " + raw.image_size +
-                             " is too small: " + scratch::MinImageText(fs, o.block_size));
+                             " is too small: " + fsdriver::Driver(fs).MinImageText(o.block_size));
   o.image_bytes = *size;
   return {};
 }

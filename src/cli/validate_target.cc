@@ -1,4 +1,5 @@
 #include "cli/validate.h"
+#include "fsdriver/registry.h"
 #include "scratch/fs_limits.h"
 #include "scratch/mkfs_command.h"
 #include "scratch/user_options.h"
@@ -30,10 +31,10 @@ std::expected<void, std::string> ValidateScratchTarget(const RawOptions& raw,
     o.scratch_target->device_from = raw.scratch_dev_from;
     o.scratch_target->mount_dir_from = raw.scratch_mnt_from;
     for (auto fs : o.filesystems) {
-      const std::uint64_t need = scratch::MinImageBytes(fs, o.block_size);
+      const std::uint64_t need = fsdriver::Driver(fs).MinImageBytes(o.block_size);
       if (need <= o.scratch_target->min_bytes) continue;
       o.scratch_target->min_bytes = need;
-      o.scratch_target->min_bytes_why = scratch::MinImageText(fs, o.block_size);
+      o.scratch_target->min_bytes_why = fsdriver::Driver(fs).MinImageText(o.block_size);
     }
   }
   o.mkfs_options_from = raw.mkfs_options_from;

@@ -6,7 +6,7 @@
 
 #include "cli/names.h"
 #include "guest/kernel_spec.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 #include "explore/space.h"
 #include "suite/sweep_plan.h"
 
@@ -32,7 +32,7 @@ std::vector<std::string> OpFamilies() {
 
 std::vector<std::string> FsNames() {
   std::vector<std::string> names;
-  for (auto fs : scratch::kFsTypes) names.emplace_back(scratch::FsTypeName(fs));
+  for (auto fs : fsdriver::kFsTypes) names.emplace_back(fsdriver::FsTypeName(fs));
   return names;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/step.h"
+#include "fsdriver/registry.h"
 #include "scratch/fs_limits.h"
 
 namespace eofzero::engine {
@@ -56,8 +57,8 @@ std::expected<Variables, std::string> VariablesFor(const CaseSpec& spec, std::ui
 std::expected<void, std::string> PreflightCase(const CaseSpec& spec, const CaseTarget& target) {
   auto vars = VariablesFor(spec, target.block_size, target.page_size, target.default_gap);
   if (!vars) return std::unexpected(vars.error());
-  const std::uint64_t max_file = scratch::MaxFileBytes(target.fs, target.block_size);
-  const std::string fs_name(scratch::FsTypeName(target.fs));
+  const std::uint64_t max_file = fsdriver::Driver(target.fs).MaxFileBytes(target.block_size);
+  const std::string fs_name(fsdriver::FsTypeName(target.fs));
   std::uint64_t allocated = 0;
   for (const auto& step : spec.steps) {
     std::vector<std::uint64_t> numbers;

@@ -11,7 +11,7 @@
 
 #include "engine/case_spec.h"
 #include "engine/expr.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::engine {
 
@@ -24,7 +24,7 @@ std::expected<Variables, std::string> VariablesFor(const CaseSpec& spec, std::ui
 
 // Where a case will run.
 struct CaseTarget {
-  scratch::FsType fs = scratch::FsType::kExt4;
+  fsdriver::FsType fs = fsdriver::kInitialFsType;
   std::uint32_t block_size = 4096;
   std::uint32_t page_size = 4096;
   std::uint32_t default_gap = 16;  // --gap, for cases without their own

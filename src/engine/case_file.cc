@@ -94,8 +94,9 @@ class Loader {
       const toml::array* arr = n->as_array();
       if (!arr || arr->empty()) return Error(Line(*n), "'fs' must be a list such as [\"xfs\"]");
       for (const auto& item : *arr) {
-        auto fs = scratch::ParseFsType(item.value_or(std::string()));
-        if (!fs) return Error(Line(item), "'fs': not a filesystem this tool knows (ext4, xfs)");
+        auto fs = fsdriver::ParseFsType(item.value_or(std::string()));
+        if (!fs) return Error(Line(item), "'fs': not a filesystem this tool knows (" +
+                                            fsdriver::FsTypeNames() + ")");
         spec.filesystems.push_back(*fs);
       }
     }

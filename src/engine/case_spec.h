@@ -11,7 +11,7 @@
 
 #include "engine/expr.h"
 #include "engine/step.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::engine {
 
@@ -34,7 +34,7 @@ struct CaseSpec {
   std::string source;   // the file it came from
   bool in_default_suite = false;
   int language = 0;  // the `language` key: 1, 2 (engine/step_parser.h), 0 not given
-  std::vector<scratch::FsType> filesystems;  // empty: any
+  std::vector<fsdriver::FsType> filesystems;  // empty: any
   std::optional<std::uint32_t> block_size;   // needs a filesystem of this block size
   std::optional<Expr> gap;                   // unset: the run's --gap
   Expr eof;                                  // default {bs - gap}

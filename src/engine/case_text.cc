@@ -103,7 +103,7 @@ std::string CaseFileText(const CaseSpec& spec, std::optional<os::ShutdownFlag> s
   if (!spec.filesystems.empty()) {
     text += "fs = [";
     for (std::size_t i = 0; i < spec.filesystems.size(); ++i)
-      text += (i ? ", " : "") + TomlString(std::string(scratch::FsTypeName(spec.filesystems[i])));
+      text += (i ? ", " : "") + TomlString(std::string(fsdriver::FsTypeName(spec.filesystems[i])));
     text += "]\n";
   }
   if (spec.block_size) text += "block_size = " + std::to_string(*spec.block_size) + "\n";

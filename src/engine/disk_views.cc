@@ -9,11 +9,8 @@
 //    back and dropped its cache.
 // Afterwards the cache is dropped on images too, so that the next mount, and
 // the next case, start from what reached the disk, as after a real crash.
-// fsck, the offline reader and the metadata counters run on each view (ext4:
-// `debugfs -c -R stats`, the superblock and every group descriptor, read in
-// catastrophic mode because dumpe2fs stops before the descriptors when a
-// bitmap's checksum does not match; xfs: xfs_db's superblock, AGF 0 and AGI 0
-// counters); oracles/disk_views.h
+// fsck, the offline reader and the metadata counters (each the driver's:
+// fsdriver/driver.h) run on each view; oracles/disk_views.h
 // compares them. The kernel view goes first, and within it the metadata dump:
 // xfsprogs drops a block device's cache when it closes it (BLKFLSBUF in
 // libxfs_device_close), so on xfs only the first xfs_db run reads the cache.
@@ -22,29 +19,14 @@
 #include <vector>
 
 #include "engine/interpreter.h"
-#include "os/xfs_db.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::engine {
 
 using os::Status;
 
-namespace {
-
-// The counters a crash can leave different between the views: the
-// superblock's summary counters, and AG 0's free space and inode counters.
-const std::vector<std::string> kXfsCounters = {
-    "sb 0",  "print agcount dblocks icount ifree fdblocks",
-    "agf 0", "print seqno freeblks longest flcount btreeblks",
-    "agi 0", "print seqno count freecount"};
-
-}  // namespace
-
 void Interpreter::DumpMetadata(DiskView& view) {
-  const std::vector<std::string> argv =
-      fs_.spec().fs == scratch::FsType::kExt4
-          ? std::vector<std::string>{"debugfs", "-c", "-R", "stats", view.source}
-          : os::XfsDbArgv(view.source, kXfsCounters);
-  auto run = sys().Run(argv);
+  auto run = sys().Run(fsdriver::Driver(fs_.spec().fs).MetadataDumpArgv(view.source));
   if (!run)
     view.metadata_error = run.error().Message();
   else if (!run->ok())
@@ -83,11 +65,11 @@ Status Interpreter::CheckDiskViews(const std::optional<scratch::BlockLocation>& 
 // The disk's view: the image file, or the scratch device after BLKFLSBUF.
 Status Interpreter::ReadDiskView(DiskViews& views, std::uint64_t inode) {
   DiskView disk;
-  os::FsckSource kind = os::FsckSource::kDevice;
+  fsdriver::FsckSource kind = fsdriver::FsckSource::kDevice;
   if (!fs_.image_path().empty()) {
     disk.source = fs_.image_path().string();
     disk.how = "the image file under the loop device, read directly";
-    kind = os::FsckSource::kImageFile;
+    kind = fsdriver::FsckSource::kImageFile;
   } else if (auto dropped = sys().DropDeviceCache(fs_.device()); dropped) {
     disk.source = fs_.device();
     disk.how = "the device after its page cache was dropped (BLKFLSBUF)";

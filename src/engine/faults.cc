@@ -10,7 +10,7 @@
 #include "engine/sentinel.h"
 #include "scratch/plant_target.h"
 #include "scratch/raw_access.h"
-#include "scratch/xfs_offline.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::engine {
 namespace {
@@ -175,6 +175,8 @@ class FaultySystem final : public os::SystemWrapper {
       EOFZERO_ASSIGN_OR_RETURN(auto extents,
                                target().MapExtents(fd.get(), plant_.file.file_offset, bs,
                                                    os::FiemapSync::kNo, plant_.file.path));
+      EOFZERO_ASSIGN_OR_RETURN(extents, fsdriver::Driver(fs_.spec().fs)
+                                            .DeviceExtents(target(), fs_.device(), std::move(extents)));
       EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
       at = scratch::LocateBlockForPlant(extents, plant_.file.file_offset, bs, geometry.size);
     }
@@ -196,16 +198,16 @@ class FaultySystem final : public os::SystemWrapper {
     if (id.uuid != fs_.uuid())
       return Fail(ErrorKind::kSafety, fs_.device() + " does not hold this run's filesystem");
     const std::uint32_t bs = fs_.block_size();
-    const bool ext4 = fs_.spec().fs == scratch::FsType::kExt4;
-    // ext4: the block after the superblock's; xfs: block 0 (the superblock).
-    const std::uint64_t block = ext4 ? std::uint64_t{bs} * (1024 / bs + 1) : 0;
+    // A metadata block and a byte of it, the driver's (ext4: a group
+    // descriptor's free block count; xfs: the superblock's fdblocks).
+    const fsdriver::CacheFaultTarget target_block = fsdriver::Driver(fs_.spec().fs).CacheFault(bs);
+    const std::uint64_t block = target_block.offset;
     EOFZERO_ASSIGN_OR_RETURN(os::SystemFd disk, os::OpenOwned(target(), image, O_RDWR));
     EOFZERO_ASSIGN_OR_RETURN(Bytes original, target().Read(disk.get(), block, bs, image));
     if (original.size() != bs) return Fail(ErrorKind::kVerification, "short read of " + image);
     Bytes changed = original;
-    // ext4: bg_free_blocks_count_lo (le16, byte 12 of descriptor 0); xfs:
-    // sb_fdblocks (be64 at byte 144): the low byte, one lower (wrapping).
-    const std::size_t at = ext4 ? 12 : 151;
+    // One lower (wrapping).
+    const std::size_t at = target_block.byte;
     changed[at] = static_cast<std::uint8_t>(changed[at] - 1);
     {
       EOFZERO_ASSIGN_OR_RETURN(os::SystemFd dev, os::OpenOwned(target(), fs_.device(), O_RDWR));
@@ -256,9 +258,11 @@ class FaultySystem final : public os::SystemWrapper {
       EOFZERO_RETURN_IF_ERROR(target().Flush(fd.get(), os::FlushCall::kFsync, dir));
       EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd.get(), dir));
       inode = st.inode;
-      if (fs_.spec().fs == scratch::FsType::kExt4) {  // xfs's FIEMAP refuses directories
+      if (fsdriver::Driver(fs_.spec().fs).FiemapMapsDirectories()) {
         EOFZERO_ASSIGN_OR_RETURN(auto extents,
                                  target().MapExtents(fd.get(), 0, bs, os::FiemapSync::kYes, dir));
+        EOFZERO_ASSIGN_OR_RETURN(extents, fsdriver::Driver(fs_.spec().fs)
+                                              .DeviceExtents(target(), fs_.device(), std::move(extents)));
         EOFZERO_ASSIGN_OR_RETURN(auto geometry, target().Geometry(fs_.device()));
         auto located = scratch::LocateBlockForPlant(extents, 0, bs, geometry.size);
         if (!located) return Fail(ErrorKind::kVerification, "directory block: " + located.error());
@@ -267,12 +271,13 @@ class FaultySystem final : public os::SystemWrapper {
     }
     EOFZERO_RETURN_IF_ERROR(target().Unmount(where, fs_.devno(), false));
     if (!at) {
-      EOFZERO_ASSIGN_OR_RETURN(auto b,
-                               scratch::LocateXfsBlockOffline(target(), fs_.device(), inode, 0));
-      if (!b.byte_offset || !b.extent || b.extent->file_block != 0)
-        return Fail(ErrorKind::kVerification, "xfs_db maps no first block for the directory");
-      at = scratch::BlockLocation{*b.byte_offset, b.block_size,
-                                  os::Extent{0, *b.byte_offset, b.extent->count * b.block_size, 0}};
+      const fsdriver::FsDriver& driver = fsdriver::Driver(fs_.spec().fs);
+      EOFZERO_ASSIGN_OR_RETURN(auto b, driver.ReadOffline(target(), fs_.device(), "", inode, 0));
+      if (!b.offset || b.extent_bytes == 0)
+        return Fail(ErrorKind::kVerification,
+                    b.reader + " maps no first block for the directory");
+      at = scratch::BlockLocation{*b.offset, b.block_size,
+                                  os::Extent{0, *b.offset, b.extent_bytes, 0}};
     }
     const Bytes sentinel = SentinelBlock(bs);
     EOFZERO_RETURN_IF_ERROR(scratch::WriteInsideExtent(fs_, *at, at->device_offset, sentinel));

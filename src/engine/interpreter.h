@@ -17,7 +17,7 @@
 #include "engine/observations.h"
 #include "engine/race_check.h"
 #include "engine/scenario.h"
-#include "os/fsck_run.h"
+#include "fsdriver/registry.h"
 #include "os/system.h"
 #include "scratch/plant_target.h"
 #include "scratch/scratch_fs.h"
@@ -105,6 +105,7 @@ class Interpreter {
   os::Status CheckGap();
   os::Status ExpectSize(const Step& s);
   os::Status Shutdown(const Step& s);
+  os::Result<std::vector<os::Extent>> DeviceExtents(std::vector<os::Extent> extents);
   os::Status CycleMount();
 
  private:
@@ -131,7 +132,7 @@ class Interpreter {
   // crash); a difference is a disagreement.
   os::Status CompareModelSize(const Step& s);
   os::Result<OfflineFacts> ReadOfflineBlock(const std::string& source, std::uint64_t inode);
-  FsckObservation Fsck(const std::string& source, os::FsckSource kind);
+  FsckObservation Fsck(const std::string& source, fsdriver::FsckSource kind);
   // Both views of the unmounted disk after the crash (disk_views.cc): the
   // offline reader and fsck on each, and their metadata counters.
   os::Status CheckDiskViews(const std::optional<scratch::BlockLocation>& fiemap,

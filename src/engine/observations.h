@@ -11,7 +11,7 @@
 #include "engine/race_check.h"
 #include "os/bytes.h"
 #include "os/fiemap.h"
-#include "os/fsck_run.h"
+#include "fsdriver/registry.h"
 #include "os/process.h"
 
 namespace eofzero::engine {
@@ -78,7 +78,7 @@ enum class RunStatus { kCompleted, kSkipped, kError };
 // A no-modify fsck after the post-crash remount and unmount (judged by
 // oracles/fsck_result.h).
 struct FsckObservation {
-  os::FsckTool tool = os::FsckTool::kE2fsck;
+  fsdriver::FsType fs = fsdriver::kInitialFsType;  // whose fsck ran (its driver judges it)
   std::optional<os::ProcessResult> run;  // what it printed and its exit code
   std::optional<os::Error> not_run;      // why it could not run
 };

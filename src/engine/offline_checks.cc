@@ -1,13 +1,14 @@
 // The after-crash checks that run with the filesystem unmounted and without
-// the kernel's filesystem code: the offline oracle (libext2fs for ext4,
-// xfs_db for xfs) with its cross-checks against FIEMAP and stat, and fsck.
+// the kernel's filesystem code: the offline oracle (the driver's reader:
+// libext2fs, xfs_db, ...) with its cross-checks against FIEMAP and stat, and
+// fsck (the driver's, in no-modify mode).
 #include <fcntl.h>
 
 #include <string>
 
 #include "engine/interpreter.h"
-#include "os/fsck_run.h"
-#include "scratch/xfs_offline.h"
+#include "fsdriver/registry.h"
+#include "scratch/raw_access.h"
 
 namespace eofzero::engine {
 
@@ -15,38 +16,35 @@ using os::ErrorKind;
 using os::Status;
 
 // The EOF block as the on-disk metadata in `source` maps it: the device, or
-// the image file under it (for xfs the block's bytes then come from the image
-// too).
+// the image file under it. Where the reader only locates the block, its bytes
+// come from the same source: the device through the raw-access checks, the
+// image through its file.
 os::Result<OfflineFacts> Interpreter::ReadOfflineBlock(const std::string& source,
                                                        std::uint64_t inode) {
   const std::string name = std::filesystem::path(PathOf("")).filename().string();
   const std::uint64_t block_index = run_.eof_block / bs_;
+  if (source == fs_.device() && fs_.mounted())
+    return os::Fail(ErrorKind::kSafety,
+                    "offline read of " + fs_.device() + ": the filesystem is mounted");
+  EOFZERO_ASSIGN_OR_RETURN(
+      fsdriver::OfflineBlock v,
+      fsdriver::Driver(fs_.spec().fs).ReadOffline(sys(), source, "/" + name, inode, block_index));
   OfflineFacts out;
-  if (fs_.spec().fs == scratch::FsType::kExt4) {
-    EOFZERO_ASSIGN_OR_RETURN(auto v, sys().ReadExt4Offline(source, "/" + name, block_index));
-    out.reader = "libext2fs";
-    out.size = v.size;
-    if (!v.hole && !v.inline_data) out.offset = v.PhysicalByteOffset();
-    out.how = v.inline_data ? "inline data" : v.hole ? "hole" : v.unwritten ? "unwritten" : "";
-    out.bytes = std::move(v.bytes);
-    return out;
-  }
-  scratch::XfsOfflineBlock v;
-  if (source == fs_.device()) {
-    EOFZERO_ASSIGN_OR_RETURN(v, scratch::ReadXfsBlockOffline(fs_, inode, block_index));
-  } else {
-    EOFZERO_ASSIGN_OR_RETURN(v, scratch::LocateXfsBlockOffline(sys(), source, inode, block_index));
-    v.bytes.assign(v.block_size, 0);
-    if (v.byte_offset) {
-      EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), source, O_RDONLY));
-      EOFZERO_ASSIGN_OR_RETURN(v.bytes, sys().Read(fd.get(), *v.byte_offset, v.block_size, source));
-    }
-  }
-  out.reader = "xfs_db";
+  out.reader = v.reader;
   out.size = v.size;
-  out.offset = v.byte_offset;
-  out.how = !v.byte_offset ? "hole" : v.unwritten ? "unwritten" : "";
-  out.bytes = std::move(v.bytes);
+  out.offset = v.offset;
+  out.how = v.how;
+  if (v.bytes) {
+    out.bytes = std::move(*v.bytes);
+  } else if (!v.offset) {
+    out.bytes.assign(v.block_size, 0);
+  } else if (source == fs_.device()) {
+    EOFZERO_ASSIGN_OR_RETURN(out.bytes, scratch::ReadDeviceRange(fs_, *v.offset, v.block_size));
+  } else {
+    out.bytes.assign(v.block_size, 0);
+    EOFZERO_ASSIGN_OR_RETURN(os::SystemFd fd, os::OpenOwned(sys(), source, O_RDONLY));
+    EOFZERO_ASSIGN_OR_RETURN(out.bytes, sys().Read(fd.get(), *v.offset, v.block_size, source));
+  }
   return out;
 }
 
@@ -93,17 +91,23 @@ Status Interpreter::ReadOffline(const std::optional<scratch::BlockLocation>& fie
   return {};
 }
 
-FsckObservation Interpreter::Fsck(const std::string& source, os::FsckSource kind) {
+FsckObservation Interpreter::Fsck(const std::string& source, fsdriver::FsckSource kind) {
   FsckObservation obs;
-  obs.tool = fs_.spec().fs == scratch::FsType::kExt4 ? os::FsckTool::kE2fsck
-                                                       : os::FsckTool::kXfsRepair;
-  if (auto r = os::RunFsckNoModify(sys(), obs.tool, source, kind); r)
+  obs.fs = fs_.spec().fs;
+  const fsdriver::FsDriver& driver = fsdriver::Driver(obs.fs);
+  if (auto r = sys().Run(driver.FsckArgv(source, kind)); r)
     obs.run = std::move(*r);
+  else if (r.error().kind == ErrorKind::kUnsupported)
+    obs.not_run = os::Error{ErrorKind::kUnsupported, 0,
+                            std::string(driver.FsckProgram()) +
+                                " not found in PATH: cannot check " + source};
   else
     obs.not_run = r.error();
   return obs;
 }
 
-void Interpreter::RunFsck() { run_.fsck.push_back(Fsck(fs_.device(), os::FsckSource::kDevice)); }
+void Interpreter::RunFsck() {
+  run_.fsck.push_back(Fsck(fs_.device(), fsdriver::FsckSource::kDevice));
+}
 
 }  // namespace eofzero::engine

@@ -39,6 +39,7 @@ Status Interpreter::Plant() {
     // After an fsync nothing is dirty: no FIEMAP_FLAG_SYNC needed.
     EOFZERO_ASSIGN_OR_RETURN(
         auto extents, sys().MapExtents(fd.get(), run_.eof_block, bs_, os::FiemapSync::kNo, path));
+    EOFZERO_ASSIGN_OR_RETURN(extents, DeviceExtents(std::move(extents)));
     EOFZERO_ASSIGN_OR_RETURN(auto geometry, sys().Geometry(fs_.device()));
     auto where = scratch::LocateBlockForPlant(extents, run_.eof_block, bs_, geometry.size);
     if (!where) return Fail(ErrorKind::kUnsupported, where.error());
@@ -182,6 +183,12 @@ Status Interpreter::CheckGapAfterCrash() {
 }
 
 // Maps the EOF block after the crash (nothing is dirty: FIEMAP is safe now).
+// FIEMAP's extents with device offsets (the driver's mapping: the same
+// numbers on ext4 and xfs).
+os::Result<std::vector<os::Extent>> Interpreter::DeviceExtents(std::vector<os::Extent> extents) {
+  return fsdriver::Driver(fs_.spec().fs).DeviceExtents(sys(), fs_.device(), std::move(extents));
+}
+
 os::Result<std::optional<scratch::BlockLocation>> Interpreter::MapEofBlock(int fd) {
   const std::string path = PathOf("");
   EOFZERO_ASSIGN_OR_RETURN(auto extents,
@@ -189,6 +196,14 @@ os::Result<std::optional<scratch::BlockLocation>> Interpreter::MapEofBlock(int f
   for (const auto& e : extents)
     if (e.logical <= run_.eof_block && run_.eof_block < e.logical + e.length)
       run_.extent_after_crash = e;
+  auto on_device = DeviceExtents(std::move(extents));
+  if (!on_device) {
+    if (on_device.error().kind != ErrorKind::kUnsupported) return std::unexpected(on_device.error());
+    run_.notes.push_back("raw-device oracle not applicable after the crash: " +
+                         on_device.error().Message());
+    return std::optional<scratch::BlockLocation>();
+  }
+  extents = std::move(*on_device);
   EOFZERO_ASSIGN_OR_RETURN(auto geometry, sys().Geometry(fs_.device()));
   auto where = scratch::LocateBlockForPlant(extents, run_.eof_block, bs_, geometry.size);
   if (!where) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "engine/step_parser.h"
+#include "fsdriver/registry.h"
 #include "scratch/mkfs_command.h"
 
 namespace eofzero::explore {
@@ -13,7 +14,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-bool HasName(const std::vector<std::string>& v, const std::string& x) {
+bool Holds(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
@@ -60,7 +61,7 @@ ExportFinding FindingOf(const report::CaseRecord& r) {
 // (expected, or one the crash model allows) or fsck.
 bool Checkable(const report::CaseRecord& r, const ExportFinding& f, std::uint64_t eof,
                std::uint64_t eob) {
-  if (HasName(f.kinds, "gap") || HasName(f.kinds, "size") || f.Metadata()) return true;
+  if (Holds(f.kinds, "gap") || Holds(f.kinds, "size") || f.Metadata()) return true;
   const json model = r.detail.value("crash_model", json::object());
   if (!model.is_object() || !model.contains("evidence") || !model["evidence"].is_array())
     return false;
@@ -92,6 +93,9 @@ ExportItem ItemOf(const report::RunRecord& record, const report::ConfigRecord& c
     item.refused = std::move(why);
     return item;
   };
+  if (!fsdriver::ParseFsType(c.fs))
+    return refuse("its filesystem '" + c.fs + "' is not one this eofzero knows (" +
+                  fsdriver::FsTypeNames() + ")");
   if (r.outcome != oracles::Outcome::kFail && r.outcome != oracles::Outcome::kPass)
     return refuse(fmt::format("it is {}{}: only a FAIL or a PASS has a verdict to reproduce",
                               item.f.verdict, r.reason.empty() ? "" : " (" + r.reason + ")"));
@@ -139,7 +143,7 @@ std::string FolderName(const report::ConfigInfo& config, const std::string& case
   if (name.size() > engine::kMaxNameLength)
     name = name.substr(0, 47) + fmt::format("-{:016x}", Fnv1a(name));
   const std::string base = name;
-  for (int n = 2; HasName(taken, name); ++n) {
+  for (int n = 2; Holds(taken, name); ++n) {
     const std::string suffix = fmt::format("-{}", n);
     name = base.substr(0, std::min(base.size(), engine::kMaxNameLength - suffix.size())) + suffix;
   }
@@ -147,23 +151,25 @@ std::string FolderName(const report::ConfigInfo& config, const std::string& case
 }
 
 MkfsWords MkfsWordsOf(const std::string& fs, const std::string& mkfs_command) {
+  const auto type = fsdriver::ParseFsType(fs);
+  const fsdriver::FsDriver* driver = type ? &fsdriver::Driver(*type) : nullptr;
   std::vector<std::string> words = scratch::SplitWords(mkfs_command);
   if (!words.empty()) words.pop_back();  // the device
   MkfsWords out;
   std::size_t extra_from = words.size();
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const bool uuid = i + 1 < words.size() &&
-                      ((fs == "ext4" && words[i] == "-U") ||
-                       (fs == "xfs" && words[i] == "-m" && words[i + 1].starts_with("uuid=")));
+    const bool uuid = driver && driver->IsUuidOption(words, i);
     if (!uuid) {
       out.argv.push_back(words[i]);
       continue;
     }
     ++i;  // its value
     extra_from = out.argv.size();
-    // ext4's own "-E nodiscard" follows the UUID (scratch/mkfs_command.h).
-    if (fs == "ext4" && i + 2 < words.size() && words[i + 1] == "-E" && words[i + 2] == "nodiscard")
-      extra_from += 2;
+    // The driver's own options that follow the UUID (ext4's "-E nodiscard").
+    const auto own = driver->OwnOptionsAfterUuid();
+    if (!own.empty() && i + own.size() < words.size() &&
+        std::equal(own.begin(), own.end(), words.begin() + static_cast<std::ptrdiff_t>(i + 1)))
+      extra_from += own.size();
   }
   for (std::size_t i = extra_from; i < out.argv.size(); ++i) out.extra.push_back(out.argv[i]);
   return out;
@@ -183,7 +189,7 @@ std::expected<std::vector<ExportItem>, std::string> ExportItems(
   for (const auto& config : record.configs)
     for (const auto& r : config.cases) {
       const bool wanted = names.empty() ? r.outcome == oracles::Outcome::kFail
-                                        : HasName(names, r.case_name);
+                                        : Holds(names, r.case_name);
       if (!wanted) continue;
       ExportItem item = ItemOf(record, config, r, read_own);
       item.folder = FolderName(config.config, r.case_name, taken);

@@ -50,4 +50,9 @@ std::string CommentBlock(const std::string& text);
 // How the crash is done, in words: "FS_IOC_SHUTDOWN with LOGFLUSH".
 std::string CrashWords(const std::string& mode);
 
+// The filesystem's fsck in no-modify mode without its device ("e2fsck -fn"),
+// and its program ("e2fsck"): the driver's (export_script.cc).
+std::string FsckCommand(const std::string& fs);
+std::string FsckProgram(const std::string& fs);
+
 }  // namespace eofzero::explore

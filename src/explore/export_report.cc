@@ -56,7 +56,7 @@ std::string Promises(const ExportCase& c, const ExportFinding& f, const ExportPl
   if (f.Metadata())
     para(fmt::format("**After the recovery the filesystem is consistent**: {} must find "
                      "nothing. It did.",
-                     c.fs == "xfs" ? "xfs_repair -n" : "e2fsck -fn"));
+                     FsckCommand(c.fs)));
   for (const char* kind : {"disagreement", "views", "race"})
     if (Has(f.kinds, kind))
       para(fmt::format("eofzero also reported a finding of kind `{}` (see its evidence); the "

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "explore/export_render.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::explore {
 namespace {
@@ -12,9 +13,6 @@ std::string Words(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string FsckProgram(const std::string& fs) { return fs == "xfs" ? "xfs_repair" : "e2fsck"; }
-std::string Fsck(const std::string& fs) { return FsckProgram(fs) + (fs == "xfs" ? " -n" : " -fn"); }
-
 // What the finding is, in a sentence, for the files' headers.
 std::string Headline(const ExportCase& c, const ExportFinding& f) {
   return fmt::format("{} on {} with {}-byte blocks: eofzero said {}{}", c.case_name, c.fs,
@@ -22,6 +20,17 @@ std::string Headline(const ExportCase& c, const ExportFinding& f) {
 }
 
 }  // namespace
+
+// The filesystem's fsck (its driver's; the export refuses a filesystem this
+// eofzero has no driver for).
+std::string FsckProgram(const std::string& fs) {
+  auto type = fsdriver::ParseFsType(fs);
+  return type ? std::string(fsdriver::Driver(*type).FsckProgram()) : "fsck";
+}
+std::string FsckCommand(const std::string& fs) {
+  auto type = fsdriver::ParseFsType(fs);
+  return type ? fsdriver::Driver(*type).FsckCommandText() : "fsck -n";
+}
 
 std::string RenderScript(const ExportCase& c, const ExportFinding& f, const ExportPlan& plan,
                          const std::string& name) {
@@ -121,7 +130,7 @@ recover() {{
         "if {} \"$dev\" > \"$tmp/fsck.out\" 2>&1; then\n\techo \"fsck: clean\"\nelse\n"
         "\techo \"fsck: {} exited $? after the recovery:\"\n\tsed 's/^/    /' \"$tmp/fsck.out\"\n"
         "\tfailed=1\nfi\n",
-        Fsck(c.fs), Fsck(c.fs));
+        FsckCommand(c.fs), FsckCommand(c.fs));
   return out + "\nexit $failed\n";
 }
 

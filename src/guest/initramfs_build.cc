@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "fsdriver/registry.h"
 #include "guest/cpio.h"
 #include "guest/elf_modinfo.h"
 #include "guest/host_tools.h"
@@ -156,8 +157,12 @@ os::Status WriteArchive(const std::vector<InitramfsEntry>& entries, const fs::pa
 }  // namespace
 
 const std::vector<std::string>& GuestTools() {
-  static const std::vector<std::string> tools = {"mkfs.ext4", "e2fsck",     "dumpe2fs",
-                                                 "mkfs.xfs",  "xfs_repair", "xfs_db"};
+  static const std::vector<std::string> tools = [] {
+    std::vector<std::string> all;
+    for (fsdriver::FsType type : fsdriver::kFsTypes)
+      for (auto& t : fsdriver::Driver(type).GuestTools()) all.push_back(std::move(t));
+    return all;
+  }();
   return tools;
 }
 
@@ -187,7 +192,9 @@ os::Result<fs::path> BuildInitramfs(const InitramfsRequest& request) {
   }
   EOFZERO_ASSIGN_OR_RETURN(in.libraries, Libraries(binaries));
   std::error_code ec;
-  if (fs::exists("/etc/mke2fs.conf", ec)) in.etc_files.push_back("/etc/mke2fs.conf");
+  for (fsdriver::FsType type : fsdriver::kFsTypes)
+    for (const auto& file : fsdriver::Driver(type).GuestEtcFiles())
+      if (fs::exists(file, ec)) in.etc_files.push_back(file);
   for (const auto& e : fs::directory_iterator(request.cases_dir, ec))
     if (e.path().extension() == ".toml") in.case_files.push_back(e.path());
   std::ranges::sort(in.case_files);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "fsdriver/registry.h"
+
 namespace eofzero::guest {
 namespace {
 
@@ -48,8 +50,12 @@ struct Walk {
 }  // namespace
 
 const std::vector<std::string>& GuestModules() {
-  static const std::vector<std::string> modules = {"crc32c_generic", "virtio_pci", "virtio_blk",
-                                                   "ext4", "xfs"};
+  static const std::vector<std::string> modules = [] {
+    std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk"};
+    for (fsdriver::FsType fs : fsdriver::kFsTypes)
+      for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
+    return all;
+  }();
   return modules;
 }
 

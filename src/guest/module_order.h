@@ -15,7 +15,8 @@
 
 namespace eofzero::guest {
 
-// What a guest needs: virtio disks and both filesystems. ext4 and libcrc32c
+// What a guest needs: virtio disks and every driver's modules
+// (fsdriver/driver.h, GuestModules). ext4 and libcrc32c
 // only soft-depend on crc32c, which nothing would load: crc32c_generic is
 // asked for first.
 const std::vector<std::string>& GuestModules();

@@ -26,7 +26,7 @@ std::string Neutral(std::string text, const std::string& source) {
 }
 
 FsckResult Classified(const engine::FsckObservation& f) {
-  return f.run ? ClassifyFsck(f.tool, *f.run) : FsckNotRun(f.tool, f.not_run.value_or(os::Error{}));
+  return f.run ? ClassifyFsck(f.fs, *f.run) : FsckNotRun(f.fs, f.not_run.value_or(os::Error{}));
 }
 
 const char* kKernel = "through the block device's cache";
@@ -37,16 +37,15 @@ void CompareFsck(const engine::DiskView& kernel, const engine::DiskView& disk,
   d.kernel_fsck = Classified(kernel.fsck);
   d.disk_fsck = Classified(disk.fsck);
   if (!kernel.fsck.run || !disk.fsck.run) return;  // a tool missing is not a view's fact
-  const std::string tool = os::FsckProgram(kernel.fsck.tool);
+  const std::string tool = FsckProgramOf(kernel.fsck.fs);
   if (d.kernel_fsck.verdict != d.disk_fsck.verdict) {
     d.differences.push_back(tool + ": " + FsckVerdictName(d.kernel_fsck.verdict) + " " + kKernel +
                             ", " + FsckVerdictName(d.disk_fsck.verdict) + " " + kDisk);
     return;
   }
-  // xfs_repair's output is not comparable: its threads finish the AGs in
-  // any order, and on an image it warns that it cannot get the host's
-  // geometry. e2fsck's is, once the names are taken out.
-  if (kernel.fsck.tool != os::FsckTool::kE2fsck) return;
+  // Some fsck's output is not comparable (xfs_repair's threads finish the
+  // AGs in any order); e2fsck's is, once the names are taken out.
+  if (!fsdriver::Driver(kernel.fsck.fs).FsckOutputComparable()) return;
   const auto& k = *kernel.fsck.run;
   const auto& o = *disk.fsck.run;
   if (Neutral(k.out + k.err, kernel.source) != Neutral(o.out + o.err, disk.source))

@@ -300,8 +300,8 @@ Verdict Judge(const CaseRun& run) {
     v.oracles.push_back({view.oracle, view.phase, std::move(f), i});
   }
   for (const auto& f : run.fsck)
-    v.fsck.push_back(f.run ? ClassifyFsck(f.tool, *f.run)
-                           : FsckNotRun(f.tool, f.not_run.value_or(os::Error{})));
+    v.fsck.push_back(f.run ? ClassifyFsck(f.fs, *f.run)
+                           : FsckNotRun(f.fs, f.not_run.value_or(os::Error{})));
   if (run.disk_views) v.views = CompareDiskViews(*run.disk_views);
   if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() || v.views ||
       !v.invariants.empty() || !run.race_findings.empty()) {
@@ -315,7 +315,7 @@ Verdict Judge(const CaseRun& run) {
                 Joined(run.disagreements);
   } else if (const FsckResult* broken = FsckThatFailed(v)) {
     v.outcome = Outcome::kError;
-    v.summary = std::string(os::FsckProgram(broken->tool)) + " could not check the filesystem: " +
+    v.summary = FsckProgramOf(broken->fs) + " could not check the filesystem: " +
                 broken->reason;
   } else if (!after_crash_looked && (extension_lost || (v.model_judged && size <= run.old_eof))) {
     v.outcome = Outcome::kSkip;
@@ -338,7 +338,7 @@ Verdict Judge(const CaseRun& run) {
     const std::string missing = MissingAfterCrash(v);
     if (!missing.empty()) v.summary += "; not examined after the crash: " + missing;
     for (const auto& f : v.fsck)
-      v.summary += std::string("; ") + os::FsckProgram(f.tool) + " " + FsckVerdictName(f.verdict);
+      v.summary += std::string("; ") + FsckProgramOf(f.fs) + " " + FsckVerdictName(f.verdict);
   }
   return v;
 }

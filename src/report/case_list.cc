@@ -13,7 +13,7 @@ std::string RenderCaseList(const std::vector<engine::CaseSpec>& cases,
   for (const auto& c : cases) {
     std::string needs;
     for (auto fs : c.filesystems)
-      needs += (needs.empty() ? "" : ",") + std::string(scratch::FsTypeName(fs));
+      needs += (needs.empty() ? "" : ",") + std::string(fsdriver::FsTypeName(fs));
     if (c.block_size)
       needs += std::string(needs.empty() ? "" : " ") + "bs=" + std::to_string(*c.block_size);
     out << (c.in_default_suite ? "* " : "  ") << c.name

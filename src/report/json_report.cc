@@ -41,7 +41,7 @@ json OracleJson(const oracles::OracleResult& r, const engine::BlockView& view) {
 }
 
 json FsckJson(const oracles::FsckResult& f) {
-  json o = {{"tool", os::FsckProgram(f.tool)},
+  json o = {{"tool", oracles::FsckProgramOf(f.fs)},
             {"verdict", oracles::FsckVerdictName(f.verdict)},
             {"reason", f.reason},
             {"command", f.run.CommandLine()},
@@ -60,8 +60,8 @@ json ViewJson(const engine::DiskView& view, const oracles::FsckResult& fsck) {
 // they disagree (the evidence of the finding).
 json DiskViewsJson(const engine::DiskViews& views, const oracles::Verdict& verdict) {
   const auto classified = [](const engine::FsckObservation& f) {
-    return f.run ? oracles::ClassifyFsck(f.tool, *f.run)
-                 : oracles::FsckNotRun(f.tool, f.not_run.value_or(os::Error{}));
+    return f.run ? oracles::ClassifyFsck(f.fs, *f.run)
+                 : oracles::FsckNotRun(f.fs, f.not_run.value_or(os::Error{}));
   };
   json o = {{"kernel", ViewJson(views.kernel, classified(views.kernel.fsck))}};
   o["disk"] = views.disk ? ViewJson(*views.disk, classified(views.disk->fsck)) : json(nullptr);

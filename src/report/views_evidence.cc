@@ -7,7 +7,7 @@ namespace {
 
 void Fsck(std::ostream& os, const char* view, const oracles::FsckResult& f) {
   os << "    fsck, " << view << ": "
-     << (f.run.argv.empty() ? os::FsckProgram(f.tool) : f.run.CommandLine()) << ": " << f.reason
+     << (f.run.argv.empty() ? oracles::FsckProgramOf(f.fs) : f.run.CommandLine()) << ": " << f.reason
      << "\n";
   std::istringstream lines(f.run.out + f.run.err);
   for (std::string line; std::getline(lines, line);) os << "      | " << line << "\n";

@@ -14,7 +14,7 @@ os::Status CheckIdentity(const ScratchFs& fs) {
   if (fs.mounted())
     return Fail(ErrorKind::kSafety, "raw access to " + fs.device() + " while it is mounted");
   EOFZERO_ASSIGN_OR_RETURN(os::FsIdentity id, fs.system().Probe(fs.device()));
-  const std::string want(FsTypeName(fs.spec().fs));
+  const std::string want(fsdriver::FsTypeName(fs.spec().fs));
   if (id.type != want || id.uuid != fs.uuid())
     return Fail(ErrorKind::kSafety, "refusing raw access: " + fs.device() + " holds '" + id.type +
                                         "' UUID '" + id.uuid + "', this run made " + want +

@@ -39,7 +39,7 @@ bool Inside(const std::string& path, const std::string& dir) {
   return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
 }
 
-std::string MiB(std::uint64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
+std::string RoundedMiB(std::uint64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
 
 // What the live runs' entries name: none of it is ever released.
 struct Held {
@@ -151,7 +151,7 @@ void ReleaseFolder(const RunEntry& e, const Held& live, Reclaimed& r) {
   else if (Exists(dir))
     r.problems.push_back("could not remove all of " + dir + " (a mount below it?)");
   else
-    r.released.push_back("removed " + dir + " (" + MiB(*removed) + ")");
+    r.released.push_back("removed " + dir + " (" + RoundedMiB(*removed) + ")");
 }
 
 void Log(const fs::path& registry, const Reclaimed& r) {

@@ -9,7 +9,6 @@
 #include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/unique_fd.h"
-#include "scratch/fs_features.h"
 #include "scratch/mkfs_command.h"
 
 namespace eofzero::scratch {
@@ -162,7 +161,7 @@ os::Status ScratchFs::NoteDevice() {
 // "loopN: writeback error"), and the filesystem on it can still look fine.
 // The free space is measured first: a failed fallocate keeps what it got.
 os::Status ScratchFs::ReserveImage(const std::filesystem::path& dir) {
-  const std::uint64_t bytes = spec_.image_bytes ? spec_.image_bytes : DefaultImageBytes(spec_.fs);
+  const std::uint64_t bytes = spec_.image_bytes ? spec_.image_bytes : fsdriver::Driver(spec_.fs).DefaultImageBytes();
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t free, os::FreeBytes(dir));
   const auto no_room = [&] {
     return Fail(ErrorKind::kSystem,
@@ -212,7 +211,7 @@ os::Status ScratchFs::CheckBackingStore() {
 }
 
 os::Status ScratchFs::FormatAndMount(const std::string& name) {
-  const std::string fsname(FsTypeName(spec_.fs));
+  const std::string fsname(fsdriver::FsTypeName(spec_.fs));
   if (!os::ProgramExists("mkfs." + fsname))
     return Fail(ErrorKind::kUnsupported, "mkfs." + fsname + " is not installed");
   uuid_ = os::NewUuid();
@@ -238,14 +237,13 @@ os::Status ScratchFs::FormatAndMount(const std::string& name) {
 }
 
 os::Status ScratchFs::CheckJournaling() {
-  if (spec_.fs != FsType::kExt4) return {};  // xfs always journals its metadata
-  EOFZERO_ASSIGN_OR_RETURN(os::ProcessResult dump, os::RunProcess({"dumpe2fs", "-h", device()}));
-  auto features = dump.ok() ? ParseExt4Features(dump.out) : std::nullopt;
-  if (!features) return Fail(ErrorKind::kChild, "cannot read ext4 features: " + dump.Describe());
-  if (std::find(features->begin(), features->end(), "has_journal") == features->end())
-    no_crash_promise_ =
-        "ext4 without has_journal promises no crash consistency (fstests: "
-        "_require_metadata_journaling)";
+  const fsdriver::FsDriver& driver = fsdriver::Driver(spec_.fs);
+  const auto argv = driver.JournalCheckArgv(device());
+  if (argv.empty()) return {};  // it always journals its metadata
+  EOFZERO_ASSIGN_OR_RETURN(os::ProcessResult run, os::RunProcess(argv));
+  auto reason = driver.NoCrashPromise(run);
+  if (!reason) return Fail(ErrorKind::kChild, reason.error());
+  if (!reason->empty()) no_crash_promise_ = *reason;
   return {};
 }
 
@@ -256,7 +254,7 @@ os::Status ScratchFs::Mount() {
     mount_recorded_ = true;
   }
   EOFZERO_RETURN_IF_ERROR(
-      system_->Mount(device(), mount_dir_, std::string(FsTypeName(spec_.fs)), spec_.mount_options));
+      system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), spec_.mount_options));
   spdlog::debug("mounted {} on {}", device(), mount_dir_.string());
   mounted_ = true;
   shut_down_ = false;

@@ -22,8 +22,8 @@
 #include "os/shutdown.h"
 #include "os/system.h"
 #include "os/unique_fd.h"
+#include "fsdriver/registry.h"
 #include "scratch/fs_limits.h"
-#include "scratch/fs_type.h"
 #include "scratch/recording_device.h"
 #include "scratch/run_registry.h"
 #include "scratch/scratch_target.h"
@@ -31,11 +31,11 @@
 namespace eofzero::scratch {
 
 struct ScratchSpec {
-  FsType fs = FsType::kExt4;
+  fsdriver::FsType fs = fsdriver::kInitialFsType;
   std::uint32_t block_size = 4096;
   std::string mkfs_options;       // appended to the tool's own mkfs arguments
   std::string mount_options;      // passed to mount(2) through libmount
-  std::uint64_t image_bytes = 0;  // 0: DefaultImageBytes(fs)
+  std::uint64_t image_bytes = 0;  // 0: the driver's DefaultImageBytes()
   std::uint32_t sector_size = 0;  // loop logical block size; 0: kernel default (512)
   // Record every block write into this write log (scratch/recording_device.h):
   // the loop device is then attached to the image served by eofzero's FUSE

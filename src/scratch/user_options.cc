@@ -11,37 +11,6 @@
 namespace eofzero::scratch {
 namespace {
 
-// getopt strings of mke2fs 1.47 and mkfs.xfs 6.x (':' = takes a value).
-constexpr const char* kExt4Letters = "b:C:d:e:E:g:G:i:I:J:l:L:m:M:N:o:O:r:t:T:U:z:cjnqvDFKSV";
-constexpr const char* kXfsLetters = "b:c:d:i:l:L:m:n:p:r:s:fKNqV";
-
-struct Refused {
-  FsType fs;
-  char letter;
-  const char* suboption;  // nullptr: the whole option
-  const char* why;
-};
-// Options that reach beyond the scratch device. (The UUID an option may set
-// is allowed: the tool checks after mkfs that the device holds its own.)
-constexpr Refused kRefused[] = {
-    {FsType::kExt4, 'd', nullptr, "names a directory or tarball to copy in"},
-    {FsType::kExt4, 'l', nullptr, "names a bad-blocks file"},
-    {FsType::kExt4, 'z', nullptr, "names an undo file to write"},
-    {FsType::kExt4, 'J', "device", "names an external journal device"},
-    {FsType::kExt4, 'E', "offset", "writes the filesystem at an offset of the device"},
-    {FsType::kExt4, 'E', "android_sparse", "writes a sparse image file instead"},
-    {FsType::kXfs, 'c', nullptr, "names a configuration file"},
-    {FsType::kXfs, 'p', nullptr, "names a prototype file"},
-    {FsType::kXfs, 'd', "name", "names the data device or file"},
-    {FsType::kXfs, 'd', "file", "makes the data section a regular file"},
-    {FsType::kXfs, 'l', "logdev", "names an external log device"},
-    {FsType::kXfs, 'l', "name", "names an external log device"},
-    {FsType::kXfs, 'l', "file", "makes the log a regular file"},
-    {FsType::kXfs, 'r', "rtdev", "names a realtime device"},
-    {FsType::kXfs, 'r', "name", "names a realtime device"},
-    {FsType::kXfs, 'r', "file", "makes the realtime section a regular file"},
-};
-
 constexpr const char* kRefusedMountOptions[] = {
     "logdev",    "rtdev", "journal_path", "journal_dev", "usrjquota",  "grpjquota",
     "prjjquota", "loop",  "offset",       "sizelimit",   "encryption", "helper"};
@@ -60,10 +29,10 @@ std::vector<std::string> SuboptionNames(std::string_view value) {
 
 }  // namespace
 
-std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(FsType fs,
+std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(fsdriver::FsType fs,
                                                                      std::string_view options) {
-  const char* letters = fs == FsType::kExt4 ? kExt4Letters : kXfsLetters;
-  const std::string tool = "mkfs." + std::string(FsTypeName(fs));
+  const std::string letters(fsdriver::Driver(fs).MkfsLetters());
+  const std::string tool = "mkfs." + std::string(fsdriver::FsTypeName(fs));
   const auto words = SplitWords(options);
   std::vector<MkfsOption> out;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -72,7 +41,7 @@ std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(FsType fs,
       return std::unexpected("'" + word + "' is not an option of " + tool +
                              " (it would take a stray word as its device or size)");
     for (std::size_t k = 1; k < word.size(); ++k) {
-      const char* spec = word[k] == ':' ? nullptr : std::strchr(letters, word[k]);
+      const char* spec = word[k] == ':' ? nullptr : std::strchr(letters.c_str(), word[k]);
       if (!spec)
         return std::unexpected("'-" + std::string(1, word[k]) + "' is not an option of " + tool);
       MkfsOption option{word[k], std::nullopt, word};
@@ -94,12 +63,12 @@ std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(FsType fs,
   return out;
 }
 
-std::expected<void, std::string> CheckMkfsOptions(FsType fs, std::string_view options) {
+std::expected<void, std::string> CheckMkfsOptions(fsdriver::FsType fs, std::string_view options) {
   auto parsed = ParseMkfsOptions(fs, options);
   if (!parsed) return std::unexpected(parsed.error());
   for (const auto& option : *parsed) {
-    for (const auto& r : kRefused) {
-      if (r.fs != fs || r.letter != option.letter) continue;
+    for (const auto& r : fsdriver::Driver(fs).RefusedMkfsOptions()) {
+      if (r.letter != option.letter) continue;
       if (r.suboption) {
         const auto names = SuboptionNames(option.value.value_or(""));
         if (std::find(names.begin(), names.end(), r.suboption) == names.end()) continue;

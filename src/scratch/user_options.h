@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::scratch {
 
@@ -27,11 +27,11 @@ struct MkfsOption {
 // Splits `options` for mkfs.ext4 (mke2fs) or mkfs.xfs. The error (one line,
 // without the option string's name) names the word mkfs would not take as
 // an option: an unknown letter, a missing value, a word that is no option.
-std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(FsType fs,
+std::expected<std::vector<MkfsOption>, std::string> ParseMkfsOptions(fsdriver::FsType fs,
                                                                      std::string_view options);
 
 // ParseMkfsOptions, then the safety rules above.
-std::expected<void, std::string> CheckMkfsOptions(FsType fs, std::string_view options);
+std::expected<void, std::string> CheckMkfsOptions(fsdriver::FsType fs, std::string_view options);
 
 // Mount options (comma separated, as libmount reads them): refuses those that
 // name a device or file (logdev=, rtdev=, journal_path=, journal_dev=, quota

@@ -10,11 +10,11 @@
 
 namespace eofzero::suite {
 
-explore::Geometry GeometryFor(scratch::FsType fs, std::uint32_t block_size, std::uint32_t gap) {
+explore::Geometry GeometryFor(fsdriver::FsType fs, std::uint32_t block_size, std::uint32_t gap) {
   explore::Geometry g;
   g.block_size = block_size;
   g.old_eof = block_size - gap;
-  g.reflink = fs == scratch::FsType::kXfs;
+  g.reflink = fsdriver::Driver(fs).Reflink();
   return g;
 }
 

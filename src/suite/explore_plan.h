@@ -19,8 +19,8 @@
 #include "explore/finding.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "fsdriver/registry.h"
 #include "guest/kernel_spec.h"
-#include "scratch/fs_type.h"
 #include "suite/explore_report.h"
 
 namespace eofzero::suite {
@@ -52,7 +52,7 @@ struct ExploreOptions {
 // What the classes are measured against on a filesystem of this kind and
 // block size with this gap (the old EOF is bs - gap). Reflink is offered
 // where the filesystem has it by default (xfs).
-explore::Geometry GeometryFor(scratch::FsType fs, std::uint32_t block_size, std::uint32_t gap);
+explore::Geometry GeometryFor(fsdriver::FsType fs, std::uint32_t block_size, std::uint32_t gap);
 
 // The bounds less what the filesystem does not offer (reflink without it).
 explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);

@@ -44,7 +44,7 @@ nlohmann::ordered_json OptionsJson(const RunOptions& run, const ExploreOptions& 
   for (auto v : o.bounds.lengths) lengths.push_back(explore::NameOf(v));
   for (auto v : o.bounds.persists) persist.push_back(explore::NameOf(v));
   for (auto v : o.crashes) crash.push_back(explore::NameOf(v));
-  for (auto v : run.filesystems) fs.emplace_back(scratch::FsTypeName(v));
+  for (auto v : run.filesystems) fs.emplace_back(fsdriver::FsTypeName(v));
   nlohmann::ordered_json j = {{"depth", o.depth},     {"ops", ops},       {"offsets", offsets},
                               {"lengths", lengths},   {"persist", persist}, {"crash", crash},
                               {"sample", nullptr},    {"seed", o.seed},   {"confirm", o.confirm},
@@ -145,7 +145,7 @@ class Collector : public report::Reporter {
 // One configuration's exploration.
 class ConfigExploration {
  public:
-  ConfigExploration(const RunOptions& run, const ExploreOptions& options, scratch::FsType fs,
+  ConfigExploration(const RunOptions& run, const ExploreOptions& options, fsdriver::FsType fs,
                     std::ostream& out, ResultsLog& log, const Earlier& earlier,
                     ExploreResult& result)
       : log_(log),
@@ -227,7 +227,7 @@ class ConfigExploration {
     result_.totals.run_seconds += seconds;
     ExploreConfigRow row;
     row.config = label.empty() ? Name() : label;
-    row.fs = std::string(scratch::FsTypeName(run_.filesystems[0]));
+    row.fs = std::string(fsdriver::FsTypeName(run_.filesystems[0]));
     row.block_size = geometry_.block_size;
     row.mkfs_options = run_.mkfs_options;
     row.mkfs_command = collector.config().mkfs_command;
@@ -252,7 +252,7 @@ class ConfigExploration {
   // The configuration's label, as its runs' results lines say it.
   std::string Name() const {
     report::ConfigInfo info;
-    info.fs = std::string(scratch::FsTypeName(run_.filesystems[0]));
+    info.fs = std::string(fsdriver::FsTypeName(run_.filesystems[0]));
     info.block_size = geometry_.block_size;
     return info.Short();
   }
@@ -414,7 +414,7 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
   }
   Earlier earlier;
   for (auto& r : *logged) earlier.insert_or_assign({r.config, r.case_name}, std::move(r));
-  for (scratch::FsType fs : run.filesystems) {
+  for (fsdriver::FsType fs : run.filesystems) {
     if (os::InterruptRequested()) break;
     ConfigExploration(run, options, fs, out, log, earlier, result).Explore(catalog);
   }

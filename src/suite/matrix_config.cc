@@ -123,8 +123,9 @@ class Parser {
                          "name '" + *s + "' must be 1 to 64 letters, digits, '-', '_' or '.'");
           e.name = *s;
         } else if (k == "fs") {
-          auto fs = scratch::ParseFsType(*s);
-          if (!fs) return Error(Line(node), "unknown filesystem '" + *s + "' (ext4 or xfs)");
+          auto fs = fsdriver::ParseFsType(*s);
+          if (!fs) return Error(Line(node), "unknown filesystem '" + *s + "' (" +
+                                                 fsdriver::FsTypeChoices() + ")");
           e.fs = *fs;
           has_fs = true;
         } else if (k == "mkfs_options") {

@@ -26,13 +26,13 @@
 
 #include "engine/case_spec.h"
 #include "report/record.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::suite {
 
 struct MatrixEntry {
   std::string name;
-  scratch::FsType fs = scratch::FsType::kExt4;
+  fsdriver::FsType fs = fsdriver::kInitialFsType;
   std::uint32_t block_size = 4096;
   std::string mkfs_options;
   std::string mount_options;

@@ -6,14 +6,14 @@
 #include <fstream>
 
 #include "report/json_report.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::suite {
 report::ConfigRecord MergeWorker(const MatrixJob& job, const report::RunRecord* worker,
                                  const std::string& why_missing) {
   report::ConfigRecord merged;
   merged.config.name = job.entry.name;
-  merged.config.fs = std::string(scratch::FsTypeName(job.entry.fs));
+  merged.config.fs = std::string(fsdriver::FsTypeName(job.entry.fs));
   merged.config.block_size = job.entry.block_size;
   merged.config.mount_options = job.entry.mount_options;
   std::vector<std::string> errors;

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 
 namespace eofzero::suite {
 
@@ -27,7 +27,7 @@ std::vector<std::string> WorkerArgs(const MatrixJob& job, const RunOptions& opti
   std::vector<std::string> args = {"run",
                                    "--worker",
                                    "--config-name=" + job.entry.name,
-                                   "--fs=" + std::string(scratch::FsTypeName(job.entry.fs)),
+                                   "--fs=" + std::string(fsdriver::FsTypeName(job.entry.fs)),
                                    "--block-size=" + std::to_string(job.entry.block_size),
                                    "--case=" + fmt::to_string(fmt::join(job.cases, ",")),
                                    "--workdir=" + workdir.string(),

@@ -14,14 +14,14 @@
 #include "guest/kernel_spec.h"
 #include "os/fuse_file_server.h"
 #include "report/format.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 #include "scratch/scratch_target.h"
 #include "suite/crash_state_check.h"
 
 namespace eofzero::suite {
 
 struct RunOptions {
-  std::vector<scratch::FsType> filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
+  std::vector<fsdriver::FsType> filesystems = fsdriver::DefaultFsTypes();
   std::vector<std::string> cases;  // shell globs over case names; empty: the default suite
   // Folders of case files added to the shipped catalog (--cases-dir).
   std::vector<std::filesystem::path> cases_dirs;

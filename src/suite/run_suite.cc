@@ -15,7 +15,7 @@ namespace {
 
 using engine::CaseSpec;
 
-scratch::ScratchSpec SpecFor(const RunOptions& options, scratch::FsType fs, std::uint32_t bs) {
+scratch::ScratchSpec SpecFor(const RunOptions& options, fsdriver::FsType fs, std::uint32_t bs) {
   scratch::ScratchSpec spec;
   spec.fs = fs;
   spec.block_size = bs;
@@ -48,14 +48,14 @@ std::uint32_t BlockSizeFor(const CaseSpec& c, const RunOptions& options) {
   return c.block_size.value_or(options.block_size);
 }
 
-bool Applies(const CaseSpec& c, scratch::FsType fs) {
+bool Applies(const CaseSpec& c, fsdriver::FsType fs) {
   return c.filesystems.empty() ||
          std::find(c.filesystems.begin(), c.filesystems.end(), fs) != c.filesystems.end();
 }
 
 std::string FsList(const CaseSpec& c) {
   std::string s;
-  for (auto fs : c.filesystems) s += (s.empty() ? "" : ", ") + std::string(scratch::FsTypeName(fs));
+  for (auto fs : c.filesystems) s += (s.empty() ? "" : ", ") + std::string(fsdriver::FsTypeName(fs));
   return s;
 }
 
@@ -118,7 +118,7 @@ class SuiteRun {
   // one scratch filesystem; the others are skipped.
   void RunConfiguration(const scratch::ScratchSpec& spec) {
     const std::uint32_t bs = spec.block_size;
-    report::ConfigInfo config{std::string(scratch::FsTypeName(spec.fs)),
+    report::ConfigInfo config{std::string(fsdriver::FsTypeName(spec.fs)),
                               bs,
                               "",
                               spec.mount_options,
@@ -246,9 +246,9 @@ class SuiteRun {
 
 }  // namespace
 
-std::filesystem::path RecordLogPath(const std::filesystem::path& dir, scratch::FsType fs,
+std::filesystem::path RecordLogPath(const std::filesystem::path& dir, fsdriver::FsType fs,
                                     std::uint32_t block_size) {
-  return dir / (std::string(scratch::FsTypeName(fs)) + "-" + std::to_string(block_size) + ".ezlog");
+  return dir / (std::string(fsdriver::FsTypeName(fs)) + "-" + std::to_string(block_size) + ".ezlog");
 }
 
 std::vector<oracles::Outcome> RunSuite(const RunOptions& options,

@@ -17,7 +17,7 @@ namespace eofzero::suite {
 
 // The write log a recording run (--record DIR) writes for a configuration:
 // DIR/FS-BS.ezlog.
-std::filesystem::path RecordLogPath(const std::filesystem::path& dir, scratch::FsType fs,
+std::filesystem::path RecordLogPath(const std::filesystem::path& dir, fsdriver::FsType fs,
                                     std::uint32_t block_size);
 
 // Runs the cases on every selected filesystem: one mkfs per filesystem and

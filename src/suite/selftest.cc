@@ -103,7 +103,7 @@ class Selftest {
   }
 
   // Every control on one filesystem; its column of the table.
-  void RunOn(scratch::FsType fs_type) {
+  void RunOn(fsdriver::FsType fs_type) {
     scratch::ScratchSpec spec{fs_type,
                               options_.block_size,
                               options_.mkfs_options,
@@ -111,7 +111,7 @@ class Selftest {
                               options_.image_bytes,
                               0,
                               {}};
-    const std::string fs_name(scratch::FsTypeName(fs_type));
+    const std::string fs_name(fsdriver::FsTypeName(fs_type));
     const std::string column = fs_name + "/" + std::to_string(options_.block_size / 1024) + "k";
     table_.columns.push_back(column);
     auto fs = scratch_.Make(spec, "selftest-" + fs_name);

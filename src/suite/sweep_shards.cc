@@ -10,7 +10,7 @@
 #include <variant>
 
 #include "report/json_report.h"
-#include "scratch/fs_type.h"
+#include "fsdriver/registry.h"
 #include "suite/exit_status.h"
 #include "suite/matrix_merge.h"
 #include "suite/worker_pool.h"
@@ -23,7 +23,7 @@ namespace {
 std::pair<std::size_t, std::uint32_t> SlicePlace(const report::ConfigInfo& c, const RunOptions& options) {
   std::size_t fs = options.filesystems.size();
   for (std::size_t i = 0; i < options.filesystems.size(); ++i)
-    if (c.fs == scratch::FsTypeName(options.filesystems[i])) fs = i;
+    if (c.fs == fsdriver::FsTypeName(options.filesystems[i])) fs = i;
   return {fs, c.block_size};
 }
 
@@ -72,7 +72,7 @@ std::vector<report::ConfigRecord> JoinSlices(const std::vector<SliceReport>& sli
     }
     const auto [first, last] = SliceRange(variants.size(), {k + 1, slices.size()});
     for (auto fs : options.filesystems) {
-      const std::string name(scratch::FsTypeName(fs));
+      const std::string name(fsdriver::FsTypeName(fs));
       for (std::size_t i = first; i < last; ++i) {
         const auto& spec = variants[i].spec;
         if (!spec.filesystems.empty() && std::ranges::find(spec.filesystems, fs) == spec.filesystems.end())

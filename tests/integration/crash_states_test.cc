@@ -107,7 +107,7 @@ TEST(CrashStates, SwitchingTheServedStateLeavesNothingOfTheOneBefore) {
   auto series = scratch::StateSeries::Create(*log, states);
   ASSERT_TRUE(series);
   scratch::ScratchSpec spec;
-  spec.fs = scratch::FsType::kExt4;
+  spec.fs = fsdriver::FsType::kExt4;
   auto fs =
       scratch::ScratchFs::ServeState(spec, wd.path(), "series", std::move(*series), "", 4096);
   ASSERT_TRUE(fs) << fs.error().Message();

@@ -13,9 +13,9 @@
 #include "os/ext4_offline.h"
 #include "os/fiemap.h"
 #include "os/file_io.h"
-#include "os/fsck_run.h"
 #include "scratch/scratch_fs.h"
-#include "scratch/xfs_offline.h"
+#include "fsdriver/xfs_offline.h"
+#include "scratch/raw_access.h"
 
 namespace eofzero::itest {
 namespace {
@@ -35,7 +35,7 @@ struct Written {
 
 scratch::ScratchSpec Ext4Spec() {
   scratch::ScratchSpec spec;
-  spec.fs = scratch::FsType::kExt4;
+  spec.fs = fsdriver::FsType::kExt4;
   spec.block_size = 4096;
   return spec;
 }
@@ -75,10 +75,15 @@ void ExpectTailBlock(const Bytes& got, const Bytes& data, std::uint32_t bs) {
   EXPECT_TRUE(std::all_of(got.begin() + (kFileSize - bs), got.end(), [](auto b) { return !b; }));
 }
 
-void ExpectFsckClean(os::FsckTool tool, const std::string& device) {
-  auto run = os::RunFsckNoModify(os::RealSystem(), tool, device);
+os::Result<os::ProcessResult> RunFsck(fsdriver::FsType fs, const std::string& device) {
+  return os::RealSystem().Run(
+      fsdriver::Driver(fs).FsckArgv(device, fsdriver::FsckSource::kDevice));
+}
+
+void ExpectFsckClean(fsdriver::FsType fs, const std::string& device) {
+  auto run = RunFsck(fs, device);
   ASSERT_TRUE(run) << run.error().Message();
-  auto r = oracles::ClassifyFsck(tool, *run);
+  auto r = oracles::ClassifyFsck(fs, *run);
   EXPECT_EQ(r.verdict, oracles::FsckVerdict::kClean) << r.reason << "\n" << run->out << run->err;
 }
 
@@ -113,7 +118,7 @@ TEST(OfflineReaders, Ext4MatchesFiemapAndFsckIsClean) {
     ASSERT_FALSE(missing);
     EXPECT_NE(missing.error().Message().find("not found"), std::string::npos)
         << missing.error().Message();
-    ExpectFsckClean(os::FsckTool::kE2fsck, (*fs)->device());
+    ExpectFsckClean(fsdriver::FsType::kExt4, (*fs)->device());
 
     // While mounted, the exclusive open is refused.
     ASSERT_TRUE((*fs)->Mount());
@@ -159,9 +164,9 @@ TEST(OfflineReaders, Ext4WithAnUnreplayedJournalIsRefused) {
     auto view = os::ReadExt4FileOffline((*fs)->device(), "/f", 0);
     ASSERT_FALSE(view);
     EXPECT_EQ(view.error().kind, os::ErrorKind::kNeedsJournalReplay) << view.error().Message();
-    auto run = os::RunFsckNoModify(os::RealSystem(), os::FsckTool::kE2fsck, (*fs)->device());
+    auto run = RunFsck(fsdriver::FsType::kExt4, (*fs)->device());
     ASSERT_TRUE(run) << run.error().Message();
-    EXPECT_EQ(oracles::ClassifyFsck(os::FsckTool::kE2fsck, *run).verdict,
+    EXPECT_EQ(oracles::ClassifyFsck(fsdriver::FsType::kExt4, *run).verdict,
               oracles::FsckVerdict::kNeedsJournalReplay)
         << run->out;
   }
@@ -174,7 +179,7 @@ TEST(OfflineReaders, XfsMatchesFiemapInEveryAgAndFsckIsClean) {
   {
     // 500 MiB in 4 AGs: agblocks 32000 is not a power of two, so an fsblock
     // number outside AG 0 is not a linear block number.
-    scratch::ScratchSpec spec{scratch::FsType::kXfs, 4096, "-d agcount=4", "", 500ULL << 20, 0, {}};
+    scratch::ScratchSpec spec{fsdriver::FsType::kXfs, 4096, "-d agcount=4", "", 500ULL << 20, 0, {}};
     auto fs = scratch::ScratchFs::Create(spec, wd.path(), "xfs");
     ASSERT_TRUE(fs) << fs.error().Message();
     std::vector<std::pair<Bytes, Written>> files;
@@ -189,26 +194,29 @@ TEST(OfflineReaders, XfsMatchesFiemapInEveryAgAndFsckIsClean) {
     int outside_ag0 = 0;
     for (const auto& [data, w] : files) {
       for (std::uint64_t block : {0, 1}) {
-        auto got = scratch::ReadXfsBlockOffline(**fs, w.inode, block);
+        auto got = fsdriver::LocateXfsBlockOffline(os::RealSystem(), (*fs)->device(), w.inode, block);
         ASSERT_TRUE(got) << got.error().Message();
         EXPECT_EQ(got->size, kFileSize);
         ASSERT_TRUE(got->byte_offset);
         EXPECT_EQ(*got->byte_offset, FiemapByteOffset(w, block * 4096)) << "inode " << w.inode;
+        auto bytes = scratch::ReadDeviceRange(**fs, *got->byte_offset, 4096);
+        ASSERT_TRUE(bytes) << bytes.error().Message();
         if (block == 0) {
-          EXPECT_EQ(got->bytes, Bytes(data.begin(), data.begin() + 4096));
+          EXPECT_EQ(*bytes, Bytes(data.begin(), data.begin() + 4096));
           if (got->extent->agno > 0) ++outside_ag0;
         } else {
-          ExpectTailBlock(got->bytes, data, 4096);
+          ExpectTailBlock(*bytes, data, 4096);
         }
       }
     }
     RecordProperty("files_outside_ag0", outside_ag0);
     EXPECT_GT(outside_ag0, 0) << "no file landed outside AG 0: the AG arithmetic is untested";
-    auto hole = scratch::ReadXfsBlockOffline(**fs, files[0].second.inode, 9);
+    auto hole = fsdriver::LocateXfsBlockOffline(os::RealSystem(), (*fs)->device(),
+                                                files[0].second.inode, 9);
     ASSERT_TRUE(hole) << hole.error().Message();
     EXPECT_FALSE(hole->byte_offset);
-    EXPECT_FALSE(scratch::LocateXfsBlockOffline(os::RealSystem(), (*fs)->device(), 999999999, 0));
-    ExpectFsckClean(os::FsckTool::kXfsRepair, (*fs)->device());
+    EXPECT_FALSE(fsdriver::LocateXfsBlockOffline(os::RealSystem(), (*fs)->device(), 999999999, 0));
+    ExpectFsckClean(fsdriver::FsType::kXfs, (*fs)->device());
   }
   ExpectNothingLeft(wd);
 }

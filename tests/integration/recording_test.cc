@@ -125,7 +125,7 @@ Ran RunStoppingItsServer(const std::vector<std::string>& args, const std::string
   return ran;
 }
 
-class RecordOn : public testing::TestWithParam<scratch::FsType> {};
+class RecordOn : public testing::TestWithParam<fsdriver::FsType> {};
 
 // Files written, synced, renamed and left unsynced on a recording scratch
 // filesystem; once it is torn down (its image kept), the log's final state is
@@ -180,8 +180,8 @@ TEST_P(RecordOn, ReplayingTheWholeLogRebuildsTheImageByteForByte) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Filesystems, RecordOn,
-                         testing::Values(scratch::FsType::kExt4, scratch::FsType::kXfs),
-                         [](const auto& info) { return std::string(FsTypeName(info.param)); });
+                         testing::Values(fsdriver::FsType::kExt4, fsdriver::FsType::kXfs),
+                         [](const auto& info) { return std::string(fsdriver::FsTypeName(info.param)); });
 
 // What the filesystem on a loop device can see of it.
 std::map<std::string, std::string> QueueOf(const std::string& device) {
@@ -320,7 +320,7 @@ std::uint64_t FirstBarrierInTheCase(const scratch::ParsedLog& log) {
 TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
   REQUIRE_ROOT_AND_FUSE();
   Workdir wd;
-  const std::string fs_name(FsTypeName(GetParam()));
+  const std::string fs_name(fsdriver::FsTypeName(GetParam()));
   Ran ran = RunEofzero({"run", "--fs", fs_name, "--case", "truncate_up", "--workdir", wd.str(),
                         "--record", wd.str()});
   ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.err;
@@ -355,7 +355,7 @@ TEST_P(RecordOn, AStateServedInLayersIsTheReplayedStateAndMounts) {
     // What the mount wrote (its recovery, the superblock) is in the overlay:
     // the served state changed, the log did not (below).
     EXPECT_FALSE(SameFiles(loop->path(), replayed, why)) << "the mount wrote nothing";
-    auto fsck = os::RunProcess(GetParam() == scratch::FsType::kExt4
+    auto fsck = os::RunProcess(GetParam() == fsdriver::FsType::kExt4
                                    ? std::vector<std::string>{"e2fsck", "-fn", loop->path()}
                                    : std::vector<std::string>{"xfs_repair", "-n", loop->path()});
     ASSERT_TRUE(fsck);

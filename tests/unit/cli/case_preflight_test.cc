@@ -20,15 +20,15 @@ engine::CaseSpec Case(const std::string& name, const std::string& fields,
   return spec ? *spec : engine::CaseSpec{};
 }
 
-suite::RunOptions Options(std::vector<scratch::FsType> filesystems, std::uint64_t image_bytes = 0) {
+suite::RunOptions Options(std::vector<fsdriver::FsType> filesystems, std::uint64_t image_bytes = 0) {
   suite::RunOptions o;
   o.filesystems = std::move(filesystems);
   o.image_bytes = image_bytes;
   return o;
 }
 
-const auto kExt4 = scratch::FsType::kExt4;
-const auto kXfs = scratch::FsType::kXfs;
+const auto kExt4 = fsdriver::FsType::kExt4;
+const auto kXfs = fsdriver::FsType::kXfs;
 
 TEST(PreflightCases, EachFilesystemWithItsDefaultImage) {
   // 100 MiB is more than a third of ext4's default 256M, less than of xfs's 512M.

@@ -21,7 +21,7 @@ const Vars kFstests = {{"FSTYP", "xfs"},
 TEST(ReadFstestsEnv, ReadsTheFiveVariables) {
   auto env = ReadFstestsEnv(Env(kFstests), {});
   ASSERT_TRUE(env) << env.error();
-  EXPECT_EQ(env->fs, scratch::FsType::kXfs);
+  EXPECT_EQ(env->fs, fsdriver::FsType::kXfs);
   EXPECT_EQ(env->scratch_dev, "/dev/vdb");
   EXPECT_EQ(env->scratch_mnt, "/mnt/scratch");
   EXPECT_EQ(env->mkfs_options, "-m reflink=1");
@@ -32,7 +32,7 @@ TEST(ReadFstestsEnv, OptionsMayBeUnset) {
   auto env = ReadFstestsEnv(
       Env({{"FSTYP", "ext4"}, {"SCRATCH_DEV", "/dev/vdb"}, {"SCRATCH_MNT", "/mnt/s"}}), {});
   ASSERT_TRUE(env) << env.error();
-  EXPECT_EQ(env->fs, scratch::FsType::kExt4);
+  EXPECT_EQ(env->fs, fsdriver::FsType::kExt4);
   EXPECT_EQ(env->mkfs_options, "");
   EXPECT_EQ(env->mount_options, "");
 }

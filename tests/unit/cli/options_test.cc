@@ -20,7 +20,7 @@ TEST(ParseCommandLine, RunWithoutArgumentsIsTheDefaultSuite) {
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kRun);
   const suite::RunOptions& o = inv->run;
-  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4, scratch::FsType::kXfs}));
+  EXPECT_EQ(o.filesystems, (std::vector{fsdriver::FsType::kExt4, fsdriver::FsType::kXfs}));
   EXPECT_TRUE(o.cases.empty());
   EXPECT_EQ(o.block_size, 4096u);
   EXPECT_EQ(o.scenario.gap_bytes, 16u);
@@ -57,7 +57,7 @@ TEST(ParseCommandLine, AllRunFlags) {
                                "stale-after-crash"});
   ASSERT_TRUE(inv) << inv.error();
   const suite::RunOptions& o = inv->run;
-  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
+  EXPECT_EQ(o.filesystems, (std::vector{fsdriver::FsType::kXfs}));
   EXPECT_EQ(o.cases, (Args{"truncate_up", "fallocate"}));
   EXPECT_EQ(o.mkfs_options, "-m reflink=1");
   EXPECT_EQ(o.mount_options, "noatime");
@@ -107,7 +107,7 @@ TEST(ParseCommandLine, SelftestTakesTheConfigurationFlagsOnly) {
                                "/tmp", "--mkfs-options", "-m reflink=0"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kSelftest);
-  EXPECT_EQ(inv->run.filesystems, (std::vector{scratch::FsType::kXfs}));
+  EXPECT_EQ(inv->run.filesystems, (std::vector{fsdriver::FsType::kXfs}));
   EXPECT_EQ(inv->run.block_size, 1024u);
   EXPECT_EQ(inv->run.mkfs_options, "-m reflink=0");
   EXPECT_FALSE(ParseCommandLine({"selftest", "--case", "x"}));
@@ -303,7 +303,7 @@ TEST(ParseCommandLine, FstestsTakesTheEnvironment) {
   auto inv = ParseCommandLine({"run", "--fstests"}, Env(kFstests));
   ASSERT_TRUE(inv) << inv.error();
   const suite::RunOptions& o = inv->run;
-  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
+  EXPECT_EQ(o.filesystems, (std::vector{fsdriver::FsType::kXfs}));
   ASSERT_TRUE(o.scratch_target);
   EXPECT_EQ(o.scratch_target->device, "/dev/vdb");
   EXPECT_EQ(o.scratch_target->device_from, "SCRATCH_DEV");
@@ -325,7 +325,7 @@ TEST(ParseCommandLine, FlagsWinOverTheFstestsEnvironment) {
                               Env(vars));
   ASSERT_TRUE(inv) << inv.error();
   const suite::RunOptions& o = inv->run;
-  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kExt4}));
+  EXPECT_EQ(o.filesystems, (std::vector{fsdriver::FsType::kExt4}));
   EXPECT_EQ(o.scratch_target->device, "/dev/vdc");
   EXPECT_EQ(o.scratch_target->device_from, "--scratch-dev");
   EXPECT_EQ(o.scratch_target->mount_dir, "/mnt/scratch");
@@ -451,7 +451,7 @@ TEST(ParseCommandLine, ListTakesWhatChecksTheCases) {
       {"list", "--fs", "xfs", "--block-size", "1024", "--gap", "100", "--image-size", "1G"});
   ASSERT_TRUE(inv) << inv.error();
   EXPECT_EQ(inv->command, Command::kList);
-  EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});
+  EXPECT_EQ(inv->run.filesystems, std::vector<fsdriver::FsType>{fsdriver::FsType::kXfs});
   EXPECT_EQ(inv->run.block_size, 1024u);
   EXPECT_EQ(inv->run.scenario.gap_bytes, 100u);
   EXPECT_EQ(inv->run.image_bytes, 1ull << 30);
@@ -491,7 +491,7 @@ TEST(ParseCommandLine, KernelsTakesSpecsAShardJobsATimeoutAndTheCaseOptions) {
   EXPECT_EQ(inv->kernels.jobs, 2u);
   EXPECT_EQ(inv->kernels.timeout_seconds, 120u);
   EXPECT_EQ(inv->kernels.append, "ext4.debug=1");
-  EXPECT_EQ(inv->run.filesystems, std::vector<scratch::FsType>{scratch::FsType::kXfs});
+  EXPECT_EQ(inv->run.filesystems, std::vector<fsdriver::FsType>{fsdriver::FsType::kXfs});
   EXPECT_EQ(inv->run.cases, std::vector<std::string>{"*"});
   auto defaults = ParseCommandLine({"kernels", "--kernel", "sid"});
   ASSERT_TRUE(defaults) << defaults.error();

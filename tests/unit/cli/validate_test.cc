@@ -26,7 +26,7 @@ TEST(ValidateFilesystems, KnownOnceEachAndAtLeastOne) {
   suite::RunOptions o;
   raw.fs = {"xfs"};
   ASSERT_TRUE(ValidateFilesystems(raw, o));
-  EXPECT_EQ(o.filesystems, (std::vector{scratch::FsType::kXfs}));
+  EXPECT_EQ(o.filesystems, (std::vector{fsdriver::FsType::kXfs}));
   raw.fs = {"xfs", "xfs"};
   EXPECT_EQ(ValidateFilesystems(raw, o).error(), "--fs: xfs given twice");
   raw.fs = {};

@@ -7,7 +7,7 @@
 namespace eofzero::engine {
 namespace {
 
-using scratch::FsType;
+using fsdriver::FsType;
 
 // A case whose extra steps start on line 4 (line 3 with one field).
 CaseSpec Parse(const std::string& fields, const std::string& steps) {

@@ -71,7 +71,7 @@ check gap
   ASSERT_TRUE(spec.has_value()) << spec.error();
   EXPECT_TRUE(spec->in_default_suite);
   EXPECT_EQ(spec->filesystems,
-            (std::vector<scratch::FsType>{scratch::FsType::kXfs, scratch::FsType::kExt4}));
+            (std::vector<fsdriver::FsType>{fsdriver::FsType::kXfs, fsdriver::FsType::kExt4}));
   EXPECT_EQ(spec->block_size, 1024u);
   ASSERT_TRUE(spec->gap.has_value());
   EXPECT_EQ(*spec->gap->Eval({{"bs", 1024}}), 512);

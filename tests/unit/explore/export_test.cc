@@ -329,7 +329,7 @@ TEST(ExportFindingFiles, EveryCatalogCaseWithoutARaceExports) {
     ASSERT_TRUE(spec) << spec.error();
     const std::string fs = spec->filesystems.empty()
                                ? "xfs"
-                               : std::string(scratch::FsTypeName(spec->filesystems.front()));
+                               : std::string(fsdriver::FsTypeName(spec->filesystems.front()));
     auto out = ExportFindingFiles(CatalogCase(name, fs), Judged({}), name);
     EXPECT_TRUE(out) << name << ": " << (out ? "" : out.error());
     ++n;

@@ -31,7 +31,7 @@ TEST(Workload, EveryDepthOneWorkloadIsACaseThatReadsBackAsItself) {
     space.ForEach(1, [&](const std::vector<Concrete>& w) {
       const explore::Run run{w, CrashMode::kLogflush};
       const engine::CaseSpec spec = Parse(run, g);
-      engine::CaseTarget target{reflink ? scratch::FsType::kXfs : scratch::FsType::kExt4};
+      engine::CaseTarget target{reflink ? fsdriver::FsType::kXfs : fsdriver::FsType::kExt4};
       target.image_bytes = reflink ? 512ull << 20 : 256ull << 20;
       auto checked = engine::PreflightCase(spec, target);
       EXPECT_TRUE(checked) << checked.error() << "\n" << Describe(w);

@@ -15,7 +15,7 @@ bool IsGroup(std::string_view line) { return line.starts_with("Group "); }
 
 engine::FsckObservation E2fsck(const std::string& fixture, const std::string& source) {
   engine::FsckObservation f;
-  f.tool = os::FsckTool::kE2fsck;
+  f.fs = fsdriver::FsType::kExt4;
   f.run = testing::LoadRecorded("fsck/" + fixture);
   f.run->argv = {"e2fsck", "-fn", source};
   return f;
@@ -156,7 +156,7 @@ namespace {
 // about the host's geometry: only its verdict is compared.
 TEST(CompareDiskViews, OnlyTheVerdictOfXfsRepairIsCompared) {
   DiskViews v = Agreeing();
-  v.kernel.fsck.tool = os::FsckTool::kXfsRepair;
+  v.kernel.fsck.fs = fsdriver::FsType::kXfs;
   v.kernel.fsck.run = testing::LoadRecorded("fsck/xfs_repair_clean.txt");
   v.disk->fsck = v.kernel.fsck;
   v.disk->fsck.run->out = "Cannot get host filesystem geometry.\n" + v.disk->fsck.run->out;

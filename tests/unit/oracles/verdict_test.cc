@@ -200,20 +200,20 @@ TEST(Judge, EofInALaterBlockIsJudgedRelativeToThatBlock) {
   EXPECT_EQ(Judge(run).outcome, Outcome::kFail);
 }
 
-engine::FsckObservation Recorded(os::FsckTool tool, const std::string& fixture) {
+engine::FsckObservation Recorded(fsdriver::FsType tool, const std::string& fixture) {
   engine::FsckObservation f;
-  f.tool = tool;
+  f.fs = tool;
   f.run = testing::LoadRecorded("fsck/" + fixture);
   return f;
 }
 
 TEST(Judge, FsckFindingCorruptionAfterTheCrashIsFail) {
   CaseRun run = CleanRun();
-  run.fsck = {Recorded(os::FsckTool::kE2fsck, "e2fsck_clean.txt")};
+  run.fsck = {Recorded(fsdriver::FsType::kExt4, "e2fsck_clean.txt")};
   auto v = Judge(run);
   EXPECT_EQ(v.outcome, Outcome::kPass) << v.summary;
   EXPECT_NE(v.summary.find("e2fsck clean"), std::string::npos) << v.summary;
-  run.fsck = {Recorded(os::FsckTool::kXfsRepair, "xfs_repair_corrupt.txt")};
+  run.fsck = {Recorded(fsdriver::FsType::kXfs, "xfs_repair_corrupt.txt")};
   v = Judge(run);
   EXPECT_EQ(v.outcome, Outcome::kFail);
   EXPECT_TRUE(v.FsckFoundCorruption());
@@ -222,7 +222,7 @@ TEST(Judge, FsckFindingCorruptionAfterTheCrashIsFail) {
 
 TEST(Judge, AnUnreplayedJournalOrAMissingFsckIsNotAFinding) {
   CaseRun run = CleanRun();
-  run.fsck = {Recorded(os::FsckTool::kXfsRepair, "xfs_repair_dirty_log.txt")};
+  run.fsck = {Recorded(fsdriver::FsType::kXfs, "xfs_repair_dirty_log.txt")};
   EXPECT_EQ(Judge(run).outcome, Outcome::kPass);
   run.fsck[0].run.reset();
   run.fsck[0].not_run = os::Error{os::ErrorKind::kUnsupported, 0, "xfs_repair not found"};
@@ -231,7 +231,7 @@ TEST(Judge, AnUnreplayedJournalOrAMissingFsckIsNotAFinding) {
 
 TEST(Judge, AnFsckThatCouldNotCheckIsAnErrorNotAPass) {
   CaseRun run = CleanRun();
-  run.fsck = {Recorded(os::FsckTool::kE2fsck, "e2fsck_mounted.txt")};
+  run.fsck = {Recorded(fsdriver::FsType::kExt4, "e2fsck_mounted.txt")};
   auto v = Judge(run);
   EXPECT_EQ(v.outcome, Outcome::kError) << v.summary;
   EXPECT_NE(v.summary.find("could not check"), std::string::npos) << v.summary;
@@ -296,10 +296,10 @@ namespace {
 engine::DiskViews CacheOnlyCorruption() {
   engine::DiskViews views;
   views.kernel.source = "/dev/loop7";
-  views.kernel.fsck = Recorded(os::FsckTool::kE2fsck, "e2fsck_corrupt.txt");
+  views.kernel.fsck = Recorded(fsdriver::FsType::kExt4, "e2fsck_corrupt.txt");
   engine::DiskView disk;
   disk.source = "/tmp/x/ext4.img";
-  disk.fsck = Recorded(os::FsckTool::kE2fsck, "e2fsck_clean.txt");
+  disk.fsck = Recorded(fsdriver::FsType::kExt4, "e2fsck_clean.txt");
   views.disk = disk;
   return views;
 }

@@ -14,7 +14,7 @@ TEST(RenderCaseList, ALinePerCaseWithWhatItNeedsThenTheCountAndTheFolders) {
   suite_case.in_default_suite = true;
   one_k.name = "reflink_extend_1k";
   one_k.purpose = "reflink at 1k";
-  one_k.filesystems = {scratch::FsType::kXfs};
+  one_k.filesystems = {fsdriver::FsType::kXfs};
   one_k.block_size = 1024;
   EXPECT_EQ(RenderCaseList({suite_case, one_k}, "/usr/share/eofzero/cases", {"/mine"}),
             "* truncate_up                   truncate up past the old EOF\n"

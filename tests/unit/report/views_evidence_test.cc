@@ -20,7 +20,7 @@ ConfigInfo Config() {
 
 engine::FsckObservation E2fsck(const std::string& fixture) {
   engine::FsckObservation f;
-  f.tool = os::FsckTool::kE2fsck;
+  f.fs = fsdriver::FsType::kExt4;
   f.run = testing::LoadRecorded("fsck/" + fixture);
   return f;
 }

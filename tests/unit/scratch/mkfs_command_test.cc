@@ -6,6 +6,9 @@ namespace eofzero::scratch {
 namespace {
 
 using V = std::vector<std::string>;
+using fsdriver::FsType;
+using fsdriver::FsTypeName;
+using fsdriver::ParseFsType;
 
 TEST(SplitWords, SplitsOnAnyBlankRun) {
   EXPECT_EQ(SplitWords("  -O ^has_journal\t-E  lazy_itable_init=0 \n"),

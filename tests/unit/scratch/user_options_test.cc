@@ -5,6 +5,8 @@
 namespace eofzero::scratch {
 namespace {
 
+using fsdriver::FsType;
+
 TEST(ParseMkfsOptions, ReadsOptionsAsGetoptDoes) {
   auto o = ParseMkfsOptions(FsType::kExt4, "-qF -b4096 -O ^has_journal -E lazy_itable_init=0");
   ASSERT_TRUE(o) << o.error();

@@ -26,11 +26,11 @@ std::set<std::string> Names(const std::vector<explore::Run>& runs, const explore
 }
 
 TEST(ExplorePlan, GeometryAndBoundsFollowTheFilesystem) {
-  const auto xfs = GeometryFor(scratch::FsType::kXfs, 1024, 16);
+  const auto xfs = GeometryFor(fsdriver::FsType::kXfs, 1024, 16);
   EXPECT_EQ(xfs.block_size, 1024u);
   EXPECT_EQ(xfs.old_eof, 1008u);
   EXPECT_TRUE(xfs.reflink);
-  const auto ext4 = GeometryFor(scratch::FsType::kExt4, 4096, 100);
+  const auto ext4 = GeometryFor(fsdriver::FsType::kExt4, 4096, 100);
   EXPECT_EQ(ext4.old_eof, 3996u);
   EXPECT_FALSE(ext4.reflink);
   const auto all = explore::DefaultBounds();
@@ -43,7 +43,7 @@ TEST(ExplorePlan, GeometryAndBoundsFollowTheFilesystem) {
 TEST(ExplorePlan, ExhaustiveRunsEveryWorkloadUpToTheDepthInEveryMode) {
   ExploreOptions o = Small();
   o.depth = 2;
-  const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   explore::Space space(o.bounds, g);
   const auto runs = PlanRuns(o, space);
   EXPECT_EQ(runs.size(), (space.Count(1) + space.Count(2)) * 3);
@@ -65,7 +65,7 @@ TEST(ExplorePlan, ASampleRunsEachDrawnWorkloadAtEveryCrashPoint) {
   o.sample = 4;
   o.seed = 7;
   o.crashes = {CrashMode::kLogflush};
-  const auto g = GeometryFor(scratch::FsType::kXfs, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kXfs, 4096, 16);
   explore::Space space(o.bounds, g);
   const auto runs = PlanRuns(o, space);
   EXPECT_LE(runs.size(), 4u * 3);
@@ -80,7 +80,7 @@ TEST(ExplorePlan, ASampleRunsEachDrawnWorkloadAtEveryCrashPoint) {
 }
 
 TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
-  const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   for (bool sampled : {false, true}) {
     ExploreOptions o = Small();
     o.depth = 2;
@@ -109,7 +109,7 @@ TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
 }
 
 TEST(ExplorePlan, ARunIsACaseTheParserReads) {
-  const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   ExploreOptions o = Small();
   explore::Space space(o.bounds, g);
   const auto runs = PlanRuns(o, space);
@@ -135,7 +135,7 @@ oracles::Verdict Failing(engine::Phase phase) {
 // Failing runs are counted by their last operation's signature; passes are
 // not counted; the first run of a group is the one the reducer starts from.
 TEST(ExplorePlan, FailingRunsAreGroupedByTheirLastOperation) {
-  const auto g = GeometryFor(scratch::FsType::kExt4, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   ExploreOptions o = Small();
   o.depth = 2;
   explore::Space space(o.bounds, g);
@@ -195,7 +195,7 @@ TEST(ExplorePlan, ACatalogCaseOfTheSameShapeAndCrashCoversAFinding) {
 TEST(ExplorePlan, TheFindingsTable) {
   EXPECT_EQ(RenderFindings({}), "no findings\n");
   explore::Signature s{"xfs/4k", {"invariant 'no stale bytes'", true}, {"pwrite"}, "eof"};
-  const auto g = GeometryFor(scratch::FsType::kXfs, 4096, 16);
+  const auto g = GeometryFor(fsdriver::FsType::kXfs, 4096, 16);
   auto c = explore::Concretize({explore::Op::kPwrite, explore::Offset::kEof, explore::Length::k1,
                                 explore::Persist::kNone},
                                g.old_eof, g);

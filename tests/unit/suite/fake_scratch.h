@@ -71,7 +71,7 @@ class FakeScratch : public ScratchProvider {
   };
 };
 
-inline engine::CaseSpec Case(const std::string& name, std::vector<scratch::FsType> filesystems = {},
+inline engine::CaseSpec Case(const std::string& name, std::vector<fsdriver::FsType> filesystems = {},
                              std::optional<std::uint32_t> block_size = std::nullopt) {
   engine::CaseSpec c;
   c.name = name;

@@ -35,7 +35,7 @@ TEST(MatrixConfig, ParsesConfigurationsWithTheirOptionsAndExpectedFailures) {
   ASSERT_EQ(m->configs.size(), 2u);
   const auto& a = m->configs[0];
   EXPECT_EQ(a.name, "ext4-bigalloc");
-  EXPECT_EQ(a.fs, scratch::FsType::kExt4);
+  EXPECT_EQ(a.fs, fsdriver::FsType::kExt4);
   EXPECT_EQ(a.block_size, 4096u);
   EXPECT_EQ(a.mkfs_options, "-O bigalloc");
   EXPECT_EQ(a.line, 2);
@@ -43,7 +43,7 @@ TEST(MatrixConfig, ParsesConfigurationsWithTheirOptionsAndExpectedFailures) {
   EXPECT_EQ(a.expected_failures.at("truncate_up").findings, std::vector<std::string>{"gap"})
       << "a plain reason covers gap findings only";
   const auto& b = m->configs[1];
-  EXPECT_EQ(b.fs, scratch::FsType::kXfs);
+  EXPECT_EQ(b.fs, fsdriver::FsType::kXfs);
   EXPECT_EQ(b.block_size, 1024u);
   EXPECT_EQ(b.mount_options, "noatime");
   EXPECT_EQ(b.cases, std::vector<std::string>{"append_write"});

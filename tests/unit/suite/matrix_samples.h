@@ -12,7 +12,7 @@ namespace eofzero::suite::samples {
 inline MatrixJob Job() {
   MatrixJob job;
   job.entry.name = "ext4-nodelalloc";
-  job.entry.fs = scratch::FsType::kExt4;
+  job.entry.fs = fsdriver::FsType::kExt4;
   job.entry.mount_options = "nodelalloc";
   job.entry.expected_failures = {{"append_write", {"known"}}};
   job.cases = {"append_write", "truncate_up", "truncate_up_1k"};

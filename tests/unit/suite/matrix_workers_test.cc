@@ -45,7 +45,7 @@ class ProgressLog : public report::MatrixReporter {
 MatrixJob Job(const std::string& name, Strings cases = {"append_write", "truncate_up"}) {
   MatrixJob job;
   job.entry.name = name;
-  job.entry.fs = scratch::FsType::kXfs;
+  job.entry.fs = fsdriver::FsType::kXfs;
   job.cases = std::move(cases);
   return job;
 }

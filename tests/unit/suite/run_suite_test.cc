@@ -12,7 +12,7 @@ namespace eofzero::suite {
 namespace {
 
 using oracles::Outcome;
-using scratch::FsType;
+using fsdriver::FsType;
 using testing::Case;
 using testing::FakeScratch;
 using Log = std::vector<std::string>;

@@ -120,7 +120,7 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
     os::ProcessResult e2fsck;
     e2fsck.argv = {"e2fsck", "-fn", "/dev/loop9"};
     e2fsck.exit_code = 4;
-    run.fsck.push_back({os::FsckTool::kE2fsck, e2fsck, std::nullopt});
+    run.fsck.push_back({fsdriver::FsType::kExt4, e2fsck, std::nullopt});
     return run;
   };
   scratch.runs["truncate_up_cache_only"] = [](const engine::ScenarioOptions& o) {
@@ -140,7 +140,7 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
 
 SelftestResult Selftest(FakeScratch& scratch, EventLog& log, int signal = 0) {
   RunOptions options;
-  options.filesystems = {scratch::FsType::kExt4, scratch::FsType::kXfs};
+  options.filesystems = {fsdriver::FsType::kExt4, fsdriver::FsType::kXfs};
   engine::CaseSpec probe, race;
   probe.name = "truncate_up";
   race.name = "race_dio_hole";

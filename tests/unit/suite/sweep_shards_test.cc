@@ -64,7 +64,7 @@ TEST(SweepSlices, TheSlicesReportsJoinInTheTupleOrderAndARunsConfigurationOrder)
 
 TEST(SweepSlices, ASliceWithoutAReportIsItsTuplesAsNotRunErrorsSayingWhy) {
   RunOptions options;
-  options.filesystems = {scratch::FsType::kExt4};
+  options.filesystems = {fsdriver::FsType::kExt4};
   const std::vector<Variant> variants = {V("a"), V("b"), V("c")};
   std::vector<SliceReport> slices(2);
   slices[0].why_none = "the worker was killed by signal 9 (SIGKILL) and it wrote no report";

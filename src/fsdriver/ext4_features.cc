@@ -1,8 +1,8 @@
-#include "scratch/fs_features.h"
+#include "fsdriver/ext4_features.h"
 
-#include "scratch/mkfs_command.h"
+#include "fsdriver/units.h"
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 
 std::optional<std::vector<std::string>> ParseExt4Features(std::string_view output) {
   constexpr std::string_view kKey = "Filesystem features:";
@@ -20,4 +20,4 @@ std::optional<std::vector<std::string>> ParseExt4Features(std::string_view outpu
   return std::nullopt;
 }
 
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

@@ -17,7 +17,7 @@
 
 #include "os/error.h"
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 
 struct XfsGeometry {
   std::uint64_t agblocks = 0;  // blocks per allocation group
@@ -59,4 +59,4 @@ os::Result<std::uint64_t> XfsExtentByteOffset(const XfsGeometry& geo, const XfsB
 // The extent mapping file block `file_block`, or nullopt for a hole.
 std::optional<XfsBmapExtent> FindXfsExtent(const XfsInodeMap& map, std::uint64_t file_block);
 
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

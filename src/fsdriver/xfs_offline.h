@@ -8,12 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "os/bytes.h"
+#include "fsdriver/xfs_db_parse.h"
 #include "os/error.h"
-#include "scratch/scratch_fs.h"
-#include "scratch/xfs_db_parse.h"
+#include "os/system.h"
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 
 struct XfsOfflineBlock {
   std::uint64_t inode = 0;
@@ -24,18 +23,12 @@ struct XfsOfflineBlock {
   std::optional<std::uint64_t> byte_offset;
   bool unwritten = false;  // allocated, reads as zeros through the kernel
   std::optional<XfsBmapExtent> extent;
-  Bytes bytes;  // ReadXfsBlockOffline only: the block; zeros for a hole
 };
 
-// Runs xfs_db twice (geometry, then the inode) on `device`, which must hold an
+// Runs xfs_db once (geometry, then the inode) on `device`, which must hold an
 // unmounted xfs. Errors: kUnsupported when xfs_db is missing; kChild when it
 // fails or its output does not parse (including a bad inode number).
 os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std::string& device,
                                                   std::uint64_t inode, std::uint64_t block_index);
 
-// The same on a ScratchFs this run owns, plus the block's bytes, read through
-// the raw-access safety checks. kSafety when `fs` is mounted.
-os::Result<XfsOfflineBlock> ReadXfsBlockOffline(const ScratchFs& fs, std::uint64_t inode,
-                                                std::uint64_t block_index);
-
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

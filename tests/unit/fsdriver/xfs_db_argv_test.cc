@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "os/xfs_db.h"
+#include "fsdriver/xfs_db.h"
 
-namespace eofzero::os {
+namespace eofzero::fsdriver {
 namespace {
 
 TEST(XfsDbArgv, ReadOnlyAndOneArgumentPerCommand) {
@@ -12,4 +12,4 @@ TEST(XfsDbArgv, ReadOnlyAndOneArgumentPerCommand) {
 }
 
 }  // namespace
-}  // namespace eofzero::os
+}  // namespace eofzero::fsdriver

@@ -1,6 +1,6 @@
-#include "os/xfs_db.h"
+#include "fsdriver/xfs_db.h"
 
-namespace eofzero::os {
+namespace eofzero::fsdriver {
 
 std::vector<std::string> XfsDbArgv(const std::string& device,
                                    const std::vector<std::string>& commands) {
@@ -13,15 +13,15 @@ std::vector<std::string> XfsDbArgv(const std::string& device,
   return argv;
 }
 
-Result<ProcessResult> RunXfsDbReadOnly(System& system, const std::string& device,
+os::Result<os::ProcessResult> RunXfsDbReadOnly(os::System& system, const std::string& device,
                                        const std::vector<std::string>& commands) {
   auto run = system.Run(XfsDbArgv(device, commands));
-  if (!run && run.error().kind == ErrorKind::kUnsupported)
-    return Fail(ErrorKind::kUnsupported,
+  if (!run && run.error().kind == os::ErrorKind::kUnsupported)
+    return os::Fail(os::ErrorKind::kUnsupported,
                 "xfs_db not found in PATH (install xfsprogs): cannot read " + device + " offline");
   if (!run) return run;
-  if (!run->ok()) return Fail(ErrorKind::kChild, run->Describe());
+  if (!run->ok()) return os::Fail(os::ErrorKind::kChild, run->Describe());
   return run;
 }
 
-}  // namespace eofzero::os
+}  // namespace eofzero::fsdriver

@@ -8,26 +8,26 @@ namespace eofzero::oracles {
 namespace {
 
 using eofzero::testing::LoadRecorded;
-using os::FsckTool;
+using fsdriver::FsType;
 
-FsckResult Classify(FsckTool tool, const std::string& fixture) {
+FsckResult Classify(FsType tool, const std::string& fixture) {
   return ClassifyFsck(tool, LoadRecorded("fsck/" + fixture));
 }
 
 TEST(ClassifyFsck, E2fsckClean) {
-  auto r = Classify(FsckTool::kE2fsck, "e2fsck_clean.txt");
+  auto r = Classify(FsType::kExt4, "e2fsck_clean.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kClean) << r.reason;
 }
 
 TEST(ClassifyFsck, E2fsckCorruptKeepsTheEvidence) {
-  auto r = Classify(FsckTool::kE2fsck, "e2fsck_corrupt.txt");
+  auto r = Classify(FsType::kExt4, "e2fsck_corrupt.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
   EXPECT_EQ(r.run.exit_code, 4);
   EXPECT_NE(r.run.out.find("Inode 12 ref count is 5, should be 1"), std::string::npos);
 }
 
 TEST(ClassifyFsck, E2fsckAbortingOnErrorsItMayNotFixIsCorruptNotAToolError) {
-  auto r = Classify(FsckTool::kE2fsck, "e2fsck_corrupt_aborted.txt");
+  auto r = Classify(FsType::kExt4, "e2fsck_corrupt_aborted.txt");
   EXPECT_EQ(r.run.exit_code, 12);
   EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
   EXPECT_NE(r.run.out.find("directory corrupted"), std::string::npos);
@@ -35,52 +35,52 @@ TEST(ClassifyFsck, E2fsckAbortingOnErrorsItMayNotFixIsCorruptNotAToolError) {
 
 TEST(ClassifyFsck, E2fsckUnreplayedJournalIsNotAFinding) {
   // e2fsck -fn exits 0 here but complains about counts the replay would fix.
-  auto r = Classify(FsckTool::kE2fsck, "e2fsck_needs_recovery.txt");
+  auto r = Classify(FsType::kExt4, "e2fsck_needs_recovery.txt");
   EXPECT_EQ(r.run.exit_code, 0);
   EXPECT_EQ(r.verdict, FsckVerdict::kNeedsJournalReplay) << r.reason;
   // And with exit 4, as other versions report it.
   auto run = LoadRecorded("fsck/e2fsck_needs_recovery.txt");
   run.exit_code = 4;
-  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kNeedsJournalReplay);
+  EXPECT_EQ(ClassifyFsck(FsType::kExt4, run).verdict, FsckVerdict::kNeedsJournalReplay);
 }
 
 TEST(ClassifyFsck, E2fsckOnAMountedDeviceIsAToolError) {
-  auto r = Classify(FsckTool::kE2fsck, "e2fsck_mounted.txt");
+  auto r = Classify(FsType::kExt4, "e2fsck_mounted.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kToolError) << r.reason;
 }
 
 TEST(ClassifyFsck, E2fsckOperationalError) {
   os::ProcessResult run{{"e2fsck", "-fn", "/dev/x"}, 8, 0, "", "e2fsck: No such file\n"};
-  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(ClassifyFsck(FsType::kExt4, run).verdict, FsckVerdict::kToolError);
   run.exit_code = -1;
   run.term_signal = 9;
-  EXPECT_EQ(ClassifyFsck(FsckTool::kE2fsck, run).verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(ClassifyFsck(FsType::kExt4, run).verdict, FsckVerdict::kToolError);
 }
 
 TEST(ClassifyFsck, AKilledFsckSaysItWasKilledNotThatItExitedMinusOne) {
   os::ProcessResult run{{"e2fsck", "-fn", "/dev/x"}, -1, 9, "", ""};
-  auto e2fsck = ClassifyFsck(FsckTool::kE2fsck, run);
+  auto e2fsck = ClassifyFsck(FsType::kExt4, run);
   EXPECT_EQ(e2fsck.verdict, FsckVerdict::kToolError);
   EXPECT_EQ(e2fsck.reason, "e2fsck was killed by signal 9 (SIGKILL)");
   run.argv = {"xfs_repair", "-n", "/dev/x"};
-  auto xfs = ClassifyFsck(FsckTool::kXfsRepair, run);
+  auto xfs = ClassifyFsck(FsType::kXfs, run);
   EXPECT_EQ(xfs.verdict, FsckVerdict::kToolError);
   EXPECT_EQ(xfs.reason, "xfs_repair was killed by signal 9 (SIGKILL)");
 }
 
 TEST(ClassifyFsck, XfsRepairClean) {
-  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_clean.txt");
+  auto r = Classify(FsType::kXfs, "xfs_repair_clean.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kClean) << r.reason;
 }
 
 TEST(ClassifyFsck, XfsRepairCorrupt) {
-  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_corrupt.txt");
+  auto r = Classify(FsType::kXfs, "xfs_repair_corrupt.txt");
   EXPECT_EQ(r.verdict, FsckVerdict::kCorrupt) << r.reason;
   EXPECT_NE(r.run.err.find("would have reset inode 131 nlinks from 7 to 1"), std::string::npos);
 }
 
 TEST(ClassifyFsck, XfsRepairDirtyLogIsNotAFinding) {
-  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_dirty_log.txt");
+  auto r = Classify(FsType::kXfs, "xfs_repair_dirty_log.txt");
   EXPECT_EQ(r.run.exit_code, 1);  // xfsprogs 6.1; older ones exit 2
   EXPECT_EQ(r.verdict, FsckVerdict::kNeedsJournalReplay) << r.reason;
   os::ProcessResult old{{"xfs_repair", "-n", "/dev/x"},
@@ -89,29 +89,33 @@ TEST(ClassifyFsck, XfsRepairDirtyLogIsNotAFinding) {
                         "",
                         "ERROR: The filesystem has valuable metadata changes in a log which needs "
                         "to be replayed.\n"};
-  EXPECT_EQ(ClassifyFsck(FsckTool::kXfsRepair, old).verdict, FsckVerdict::kNeedsJournalReplay);
+  EXPECT_EQ(ClassifyFsck(FsType::kXfs, old).verdict, FsckVerdict::kNeedsJournalReplay);
 }
 
 TEST(ClassifyFsck, XfsRepairOnAMountedDeviceIsAToolError) {
-  auto r = Classify(FsckTool::kXfsRepair, "xfs_repair_mounted.txt");
+  auto r = Classify(FsType::kXfs, "xfs_repair_mounted.txt");
   EXPECT_EQ(r.run.exit_code, 1);  // the same code as corruption
   EXPECT_EQ(r.verdict, FsckVerdict::kToolError) << r.reason;
 }
 
 TEST(FsckNotRun, MissingToolIsASkip) {
   os::Error missing{os::ErrorKind::kUnsupported, 0, "xfs_repair not found in PATH"};
-  auto r = FsckNotRun(FsckTool::kXfsRepair, missing);
+  auto r = FsckNotRun(FsType::kXfs, missing);
   EXPECT_EQ(r.verdict, FsckVerdict::kToolMissing);
   EXPECT_EQ(r.reason, "xfs_repair not found in PATH");
   os::Error spawn{os::ErrorKind::kSystem, EACCES, "spawn e2fsck"};
-  EXPECT_EQ(FsckNotRun(FsckTool::kE2fsck, spawn).verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(FsckNotRun(FsType::kExt4, spawn).verdict, FsckVerdict::kToolError);
 }
 
 TEST(FsckArgv, NoModifyFlags) {
-  EXPECT_EQ(os::FsckArgv(FsckTool::kE2fsck, "/dev/loop9"),
+  using fsdriver::Driver;
+  using fsdriver::FsckSource;
+  EXPECT_EQ(Driver(FsType::kExt4).FsckArgv("/dev/loop9", FsckSource::kDevice),
             (std::vector<std::string>{"e2fsck", "-fn", "/dev/loop9"}));
-  EXPECT_EQ(os::FsckArgv(FsckTool::kXfsRepair, "/dev/loop9"),
+  EXPECT_EQ(Driver(FsType::kXfs).FsckArgv("/dev/loop9", FsckSource::kDevice),
             (std::vector<std::string>{"xfs_repair", "-n", "/dev/loop9"}));
+  EXPECT_EQ(Driver(FsType::kXfs).FsckArgv("/i.img", FsckSource::kImageFile),
+            (std::vector<std::string>{"xfs_repair", "-n", "-f", "/i.img"}));
 }
 
 }  // namespace

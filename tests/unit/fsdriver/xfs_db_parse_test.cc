@@ -1,10 +1,10 @@
-#include "scratch/xfs_db_parse.h"
+#include "fsdriver/xfs_db_parse.h"
 
 #include <gtest/gtest.h>
 
 #include "recorded_output.h"
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 namespace {
 
 using eofzero::testing::LoadRecorded;
@@ -135,4 +135,4 @@ TEST(XfsExtentByteOffset, RefusesAPairThatDisagreesWithStartblock) {
 }
 
 }  // namespace
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

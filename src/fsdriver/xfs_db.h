@@ -10,7 +10,7 @@
 #include "os/process.h"
 #include "os/system.h"
 
-namespace eofzero::os {
+namespace eofzero::fsdriver {
 
 // The argv: {"xfs_db", "-r", "-c", commands[0], ..., device}.
 std::vector<std::string> XfsDbArgv(const std::string& device,
@@ -20,7 +20,7 @@ std::vector<std::string> XfsDbArgv(const std::string& device,
 // about a bad request on stdout: the parser must notice). Errors:
 // kUnsupported when xfs_db is not in PATH (a skip, with the reason);
 // kChild when it exits non-zero; kSystem when it cannot be started.
-Result<ProcessResult> RunXfsDbReadOnly(System& system, const std::string& device,
+os::Result<os::ProcessResult> RunXfsDbReadOnly(os::System& system, const std::string& device,
                                        const std::vector<std::string>& commands);
 
-}  // namespace eofzero::os
+}  // namespace eofzero::fsdriver

@@ -1,9 +1,9 @@
-#include "scratch/xfs_db_parse.h"
+#include "fsdriver/xfs_db_parse.h"
 
 #include <charconv>
 #include <string>
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 namespace {
 
 std::unexpected<os::Error> Bad(std::string_view what, std::string_view line) {
@@ -161,4 +161,4 @@ std::optional<XfsBmapExtent> FindXfsExtent(const XfsInodeMap& map, std::uint64_t
   return std::nullopt;
 }
 
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

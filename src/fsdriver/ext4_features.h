@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 
 // The words of the "Filesystem features:" line of `dumpe2fs -h`; nullopt
 // when the output has no such line.
 std::optional<std::vector<std::string>> ParseExt4Features(std::string_view dumpe2fs_output);
 
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

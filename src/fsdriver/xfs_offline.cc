@@ -1,15 +1,14 @@
-#include "scratch/xfs_offline.h"
+#include "fsdriver/xfs_offline.h"
 
-#include "os/xfs_db.h"
-#include "scratch/raw_access.h"
+#include "fsdriver/xfs_db.h"
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 
 os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std::string& device,
                                                   std::uint64_t inode, std::uint64_t block_index) {
   // One xfs_db run for both: the geometry, then the inode's size and map.
   EOFZERO_ASSIGN_OR_RETURN(
-      auto run, os::RunXfsDbReadOnly(system, device,
+      auto run, RunXfsDbReadOnly(system, device,
                                      {"sb 0", "print agblocks agblklog blocksize",
                                       "inode " + std::to_string(inode), "print core.size", "bmap"}));
   const auto [geo_out, map_out] = SplitXfsGeometry(run.out);
@@ -30,20 +29,4 @@ os::Result<XfsOfflineBlock> LocateXfsBlockOffline(os::System& system, const std:
   return block;
 }
 
-os::Result<XfsOfflineBlock> ReadXfsBlockOffline(const ScratchFs& fs, std::uint64_t inode,
-                                                std::uint64_t block_index) {
-  if (fs.mounted()) {
-    return os::Fail(os::ErrorKind::kSafety,
-                    "xfs offline read of " + fs.device() + ": the filesystem is mounted");
-  }
-  EOFZERO_ASSIGN_OR_RETURN(auto block,
-                           LocateXfsBlockOffline(fs.system(), fs.device(), inode, block_index));
-  if (!block.byte_offset) {
-    block.bytes.assign(block.block_size, 0);
-    return block;
-  }
-  EOFZERO_ASSIGN_OR_RETURN(block.bytes, ReadDeviceRange(fs, *block.byte_offset, block.block_size));
-  return block;
-}
-
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver

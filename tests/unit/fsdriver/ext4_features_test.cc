@@ -1,4 +1,4 @@
-#include "scratch/fs_features.h"
+#include "fsdriver/ext4_features.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace eofzero::scratch {
+namespace eofzero::fsdriver {
 namespace {
 
 std::string Fixture(const std::string& name) {
@@ -42,4 +42,4 @@ TEST(ParseExt4Features, MissingLineAndNoneAreDistinct) {
 }
 
 }  // namespace
-}  // namespace eofzero::scratch
+}  // namespace eofzero::fsdriver
