@@ -261,6 +261,52 @@ TEST_F(Kernels, RunsTheCasesOfACasesDirInTheGuest) {
   ExpectNothingLeft(wd_);
 }
 
+// explore --kernel: the same, in one command. Each planned run is a row of
+// the kernel's column with a verdict (whatever it is), none "not run", and
+// the emitted cases' folder is gone afterwards.
+TEST_F(Kernels, ExploreOnAKernelGivesEveryPlannedRunAVerdict) {
+  const std::vector<std::string> bounds = {"--fs",      "ext4",       "--ops",   "truncate",
+                                           "--offsets", "next-block", "--lengths", "1",
+                                           "--persist", "none,fsync", "--crash", "freeze"};
+  auto args = std::vector<std::string>{"explore"};
+  args.insert(args.end(), bounds.begin(), bounds.end());
+  auto emit = args;
+  const auto emitted = wd_.path() / "explored";
+  emit.insert(emit.end(), {"--emit-cases", emitted.string()});
+  ASSERT_EQ(RunEofzero(emit).exit_code, 0);
+  std::set<std::string> wanted;
+  for (const auto& e : std::filesystem::directory_iterator(emitted))
+    wanted.insert(e.path().stem().string());
+  ASSERT_EQ(wanted.size(), 2u);
+  std::filesystem::remove_all(emitted);
+
+  args.insert(args.end(), {"--kernel", EnvOr("EOFZERO_TEST_KERNEL", "bookworm"), "--workdir",
+                           wd_.str()});
+  auto ran = RunEofzeroWithEnv(
+      {"EOFZERO_KERNEL_CACHE=" + EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels")},
+      args);
+  if (ran.out.find("could not be prepared") != std::string::npos)
+    GTEST_SKIP() << "the kernel package cannot be had: " << ran.out;
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.out << ran.err;
+  EXPECT_EQ(ran.out.find("not run"), std::string::npos) << ran.out;
+  std::set<std::string> rows;
+  std::istringstream lines(ran.out);
+  bool table = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("case ")) table = true;
+    if (!table) continue;
+    if (line.empty()) break;  // the table's end
+    std::istringstream words(line);
+    std::string name, verdict;
+    words >> name >> verdict;
+    if (wanted.contains(name) && !verdict.empty()) rows.insert(name);
+  }
+  EXPECT_EQ(rows, wanted) << ran.out;
+  ExpectNothingLeft(wd_);
+  for (const auto& e : std::filesystem::directory_iterator(wd_.path()))
+    ADD_FAILURE() << "left in the workdir: " << e.path();
+}
+
 // `kernels` without QEMU or a static busybox: one line naming the package,
 // exit 3, before anything is fetched. Needs neither root nor QEMU.
 class KernelsHostTools : public ::testing::Test {
