@@ -2,6 +2,7 @@
 // (suite/explore_run.h) with its findings table and totals on stdout.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/command_setup.h"
@@ -10,6 +11,7 @@
 #include "os/user_files.h"
 #include "report/report_output.h"
 #include "suite/explore_report.h"
+#include "scratch/run_dir.h"
 #include "suite/explore_run.h"
 #include "suite/exit_status.h"
 
@@ -66,6 +68,28 @@ int EmitCases(const suite::RunOptions& run, const suite::ExploreOptions& options
   return suite::kExitPass;
 }
 
+// explore --kernel: every planned run's case file emitted into a folder of
+// its own (under --workdir, removed at the end unless --keep), then `eofzero
+// kernels --cases-dir` of them, those cases by name: per kernel, each run's
+// verdict in its guests.
+int ExploreOnKernels(const Invocation& inv) {
+  auto dir = scratch::RunDir::Create(inv.run.workdir);
+  if (!dir) return ExitWith({suite::kExitToolError, "explore: " + dir.error().Message()});
+  if (inv.run.keep) dir->Keep();
+  Invocation kernels = inv;
+  kernels.explore.emit_dir = dir->path() / "cases";
+  if (int status = EmitCases(inv.run, kernels.explore); status != suite::kExitPass) return status;
+  kernels.command = Command::kKernels;
+  kernels.run.cases_dirs.push_back(kernels.explore.emit_dir);
+  kernels.run.cases.clear();
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(kernels.explore.emit_dir, ec))
+    kernels.run.cases.push_back(e.path().stem().string());  // NAME.toml
+  std::ranges::sort(kernels.run.cases);
+  if (kernels.run.cases.empty()) return ExitWith({suite::kExitUsage, "explore: no runs planned"});
+  return KernelsCommand(kernels);
+}
+
 }  // namespace
 
 int ExploreCommand(const Invocation& inv) {
@@ -74,6 +98,7 @@ int ExploreCommand(const Invocation& inv) {
     return suite::kExitPass;
   }
   if (!inv.explore.emit_dir.empty()) return EmitCases(inv.run, inv.explore);
+  if (!inv.kernels.kernels.empty()) return ExploreOnKernels(inv);
   auto catalog = LoadCatalog(inv.run);
   if (!catalog) return ExitWith(catalog.error());
   std::vector<const engine::CaseSpec*> cases;

@@ -145,6 +145,9 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");
+  app.add_option("--kernel", raw.kernels,
+                 "run the planned runs on these kernels instead, as `eofzero kernels` (same "
+                 "SPECs): a verdict per run and kernel, nothing reduced");
   // The positive control (stale-after-crash-after-copy-range), as run's.
   app.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
 }

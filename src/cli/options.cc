@@ -199,7 +199,8 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!explore) return std::unexpected(explore.error());
     inv.explore = *explore;
   }
-  if (inv.command == Command::kKernels) {
+  if (inv.command == Command::kKernels ||
+      (inv.command == Command::kExplore && !raw.kernels.empty())) {
     auto kernels = ValidateKernelsOptions(raw);
     if (!kernels) return std::unexpected(kernels.error());
     inv.kernels = std::move(*kernels);

@@ -94,6 +94,14 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
       return std::unexpected(std::string(flag) + ": " + path.string() + " is not a directory");
     *dir = path;
   }
+  if (!raw.kernels.empty())
+    for (auto [flag, given] : {std::pair{"--export", !raw.explore_export.empty()},
+                               std::pair{"--emit-cases", !raw.explore_emit.empty()},
+                               std::pair{"--results", !raw.explore_results.empty()},
+                               std::pair{"--inject-fault", !raw.faults.empty()}})
+      if (given)
+        return std::unexpected(std::string("--kernel: ") + flag +
+                               " is not offered with it (the guests give verdicts only)");
   if (!raw.explore_results.empty()) {
     if (auto ok = os::CheckOutputFile(raw.explore_results); !ok)
       return std::unexpected("--results: " + ok.error().Message());

@@ -34,16 +34,17 @@ std::optional<std::string> BootedRelease(const fs::path& console) {
 class RealPreparer : public GuestPreparer {
  public:
   RealPreparer(guest::KernelCache cache, fs::path eofzero, fs::path cases_dir,
-               std::vector<std::vector<std::string>> runs)
+               std::vector<fs::path> extra_cases_dirs, std::vector<std::vector<std::string>> runs)
       : cache_(std::move(cache)),
         eofzero_(std::move(eofzero)),
         cases_dir_(std::move(cases_dir)),
+        extra_cases_dirs_(std::move(extra_cases_dirs)),
         runs_(std::move(runs)) {}
 
   os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel, const fs::path& dir) override {
     EOFZERO_ASSIGN_OR_RETURN(guest::BootableKernel bootable, guest::ObtainKernel(kernel, cache_));
-    guest::InitramfsRequest request{bootable.modules_dir,     eofzero_,       cases_dir_, runs_,
-                                    cache_.dir / "initramfs", dir / "modules"};
+    guest::InitramfsRequest request{bootable.modules_dir, eofzero_, cases_dir_, extra_cases_dirs_,
+                                    runs_, cache_.dir / "initramfs", dir / "modules"};
     EOFZERO_ASSIGN_OR_RETURN(fs::path initramfs, guest::BuildInitramfs(request));
     PreparedGuest prepared;
     prepared.origin = bootable.origin;
@@ -62,6 +63,7 @@ class RealPreparer : public GuestPreparer {
  private:
   guest::KernelCache cache_;
   fs::path eofzero_, cases_dir_;
+  std::vector<fs::path> extra_cases_dirs_;
   std::vector<std::vector<std::string>> runs_;
 };
 
@@ -333,9 +335,10 @@ class KernelGuests : public PoolClient {
 
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache, fs::path eofzero,
                                                  fs::path cases_dir,
+                                                 std::vector<fs::path> extra_cases_dirs,
                                                  std::vector<std::vector<std::string>> runs) {
   return std::make_unique<RealPreparer>(std::move(cache), std::move(eofzero), std::move(cases_dir),
-                                        std::move(runs));
+                                        std::move(extra_cases_dirs), std::move(runs));
 }
 
 std::vector<report::ConfigRecord> RunKernels(const KernelRunOptions& options, const fs::path& dir,

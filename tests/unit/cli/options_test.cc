@@ -588,5 +588,28 @@ TEST(ParseCommandLine, ExploreBounds) {
             "--export: nothing is reduced with --emit-cases");
 }
 
+// explore --kernel: the kernels' SPECs as `kernels` parses them; what the
+// guests cannot give (a reduction, a per-run line, a fault) is one line.
+TEST(ParseCommandLine, ExploreOnKernelsTakesKernelsSpecsAndVerdictsOnly) {
+  auto inv = ParseCommandLine({"explore", "--kernel", "bookworm,trixie", "--ops", "truncate"});
+  ASSERT_TRUE(inv) << inv.error();
+  ASSERT_EQ(inv->kernels.kernels.size(), 2u);
+  EXPECT_EQ(inv->kernels.kernels[1].text, "trixie");
+  EXPECT_TRUE(ParseCommandLine({"explore"})->kernels.kernels.empty());
+  auto error = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"explore", "--kernel", "bookworm"});
+    auto inv = ParseCommandLine(args);
+    return inv ? std::string("(parsed)") : inv.error();
+  };
+  EXPECT_EQ(error({"--export", "/tmp/a"}),
+            "--kernel: --export is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(error({"--emit-cases", "/tmp/a"}),
+            "--kernel: --emit-cases is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(error({"--results", "/tmp/a.jsonl"}),
+            "--kernel: --results is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(ParseCommandLine({"explore", "--kernel", "bookworm,"}).error().substr(0, 9),
+            "--kernel:");
+}
+
 }  // namespace
 }  // namespace eofzero::cli
