@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "cli/command_setup.h"
 #include "cli/commands.h"
+#include "os/child.h"
 #include "os/interrupt.h"
 #include "os/user_files.h"
 #include "report/report_output.h"
@@ -14,6 +16,11 @@
 #include "scratch/run_dir.h"
 #include "suite/explore_run.h"
 #include "suite/exit_status.h"
+#include "suite/explore_workers.h"
+#include "scratch/reclaim.h"
+#include "scratch/run_dir.h"
+#include "suite/clock.h"
+#include "suite/worker_launcher.h"
 
 namespace eofzero::cli {
 namespace {
@@ -90,6 +97,44 @@ int ExploreOnKernels(const Invocation& inv) {
   return KernelsCommand(kernels);
 }
 
+// `explore -j N`: the runs in N workers (this binary again, each on its
+// slice, on filesystems of its own), then their lines counted and grouped as
+// --resume counts them, reduced, confirmed and exported here. With the
+// user's --results FILE, the joined lines are written into it.
+suite::ExploreResult ExploreInWorkers(const Invocation& inv,
+                                      const std::vector<const engine::CaseSpec*>& catalog,
+                                      std::ostream& progress) {
+  auto failed = [](std::string why) {
+    suite::ExploreResult r;
+    r.problems.push_back(std::move(why));
+    return r;
+  };
+  auto self = os::SelfExecutable();
+  if (!self) return failed(self.error().Message());
+  auto space = scratch::OpenRunSpace(inv.run.workdir, true);
+  if (!space) return failed(space.error().Message());
+  if (inv.run.keep) space->dir->Keep();
+  const std::filesystem::path dir = space->dir->path();
+  const auto start = std::chrono::steady_clock::now();
+  auto launcher = suite::MakeChildLauncher();
+  const auto workers = suite::RunExploreWorkers(*self, inv.args, inv.explore.jobs, dir, *launcher,
+                                                suite::SteadyClock(), suite::ProcessInterrupt);
+  // A worker killed outright is released by its guardian; let that end
+  // before the folder it worked in goes.
+  scratch::SettleRunsInside(dir, std::chrono::seconds(30));
+  const double run_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  suite::ExploreOptions options = inv.explore;
+  if (options.results_file.empty()) options.results_file = dir / "results.jsonl";
+  if (auto st = os::WriteOutputFile(options.results_file, suite::JoinResults(workers)); !st)
+    return failed("--results: " + st.error().Message());
+  options.resume = true;
+  for (const auto& w : workers) options.workers_why.push_back(w.why);
+  suite::ExploreResult result = suite::RunExploration(inv.run, options, catalog, progress);
+  result.totals.run_seconds = run_seconds;  // the workers' time
+  return result;
+}
+
 }  // namespace
 
 int ExploreCommand(const Invocation& inv) {
@@ -114,12 +159,19 @@ int ExploreCommand(const Invocation& inv) {
   const bool human_on_stdout =
       inv.run.format == report::ReportFormat::kHuman || !inv.run.output.empty();
   std::ostream& progress = human_on_stdout ? std::cout : std::cerr;
-  const suite::ExploreResult result = suite::RunExploration(inv.run, inv.explore, cases, progress);
+  const auto& explore = inv.explore;
+  if (explore.worker)
+    if (auto ok = os::BecomeWorker(); !ok)
+      return ExitWith({suite::kExitToolError, "worker: " + ok.error().Message()});
+  const suite::ExploreResult result =
+      !explore.worker && explore.jobs > 1 ? ExploreInWorkers(inv, cases, progress)
+                                          : suite::RunExploration(inv.run, explore, cases, progress);
   const suite::ExploreReport report =
       suite::ReportOf(inv.run, inv.explore, result, os::InterruptSignal());
   const std::string summary = suite::RenderExploreSummary(report);
   progress << "\n" << summary;
   progress.flush();
+  if (explore.worker) return suite::ExploreReportExitStatus(report);  // its parent reports
   if (inv.run.format != report::ReportFormat::kHuman || !inv.run.output.empty())
     if (auto written = report::WriteReport(suite::RenderExploreReport(report, inv.run.format),
                                            inv.run.output, std::cout);

@@ -142,6 +142,11 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_flag("--resume", raw.explore_resume,
                "with --results: do not run again the runs the file already has (their "
                "verdicts count as if they ran now), and append to it");
+  app.add_option("-j,--jobs", raw.jobs,
+                 "processes that run the planned runs, a contiguous slice each, on filesystems "
+                 "of their own; this one then reduces (1: all in this one)");
+  // A worker of `explore -j`: its slice K/N (its lines go to --results).
+  app.add_option("--worker-slice", raw.sweep_worker_slice, "an explore worker's slice")->group("");
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");

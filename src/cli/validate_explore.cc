@@ -118,6 +118,23 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
     }
     o.resume = true;
   }
+  if (raw.jobs_given) {
+    auto jobs = ParseU32("-j", raw.jobs);
+    if (!jobs) return std::unexpected(jobs.error());
+    if (*jobs < 1 || *jobs > 64) return std::unexpected("-j: must be 1 to 64");
+    o.jobs = *jobs;
+  }
+  if (o.jobs > 1 && o.resume) return std::unexpected("-j: not with --resume (yet)");
+  if (!raw.sweep_worker_slice.empty()) {
+    const auto& text = raw.sweep_worker_slice;
+    const auto slash = text.find('/');
+    auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
+    auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice",
+                      1, 64);
+    if (!k || !n || *k > *n || o.results_file.empty())
+      return std::unexpected("--worker-slice: '" + text + "' is not K/N with --results");
+    o.worker = suite::SweepSlice{*k, *n};
+  }
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine/case_file.h"
+#include "suite/sweep_shards.h"
 
 namespace eofzero::suite {
 
@@ -43,11 +44,22 @@ std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space
         return true;
       });
   }
-  if (!options.shard) return runs;
-  std::vector<explore::Run> slice;
-  for (std::size_t i = options.shard->index - 1; i < runs.size(); i += options.shard->count)
-    slice.push_back(std::move(runs[i]));
-  return slice;
+  if (options.shard) {
+    std::vector<explore::Run> slice;
+    for (std::size_t i = options.shard->index - 1; i < runs.size(); i += options.shard->count)
+      slice.push_back(std::move(runs[i]));
+    runs = std::move(slice);
+  }
+  if (!options.worker) return runs;
+  const auto [first, last] = SliceRange(runs.size(), *options.worker);
+  return {std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(first)),
+          std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(last))};
+}
+
+std::size_t WorkerOfRun(std::size_t total, std::size_t n, std::size_t index) {
+  for (std::size_t k = 1; k <= n; ++k)
+    if (index < SliceRange(total, {k, n}).second) return k;
+  return n;
 }
 
 std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const explore::Geometry& g,

@@ -22,6 +22,7 @@
 #include "fsdriver/registry.h"
 #include "guest/kernel_spec.h"
 #include "suite/explore_report.h"
+#include "suite/sweep_plan.h"
 
 namespace eofzero::suite {
 
@@ -47,6 +48,18 @@ struct ExploreOptions {
   // run again; their verdicts count and their failures group as if they
   // ran now, and the file is appended to.
   bool resume = false;
+  // -j N: the planned runs in N worker processes (suite/explore_workers.h);
+  // 1: all in this one.
+  unsigned jobs = 1;
+  // A worker of `explore -j N` (the hidden --worker-slice K/N): only the
+  // K-th of N contiguous slices of the planned runs (after --shard); it runs
+  // them and writes their lines into --results, and reduces nothing.
+  std::optional<SweepSlice> worker;
+  // The parent of `explore -j N`, after its workers: the results file
+  // (with `resume`) holds their lines; a planned run none of them wrote is
+  // not run but is an ERROR, "not run: " and workers_why[K-1] of the worker
+  // K whose slice had it.
+  std::vector<std::string> workers_why;
 };
 
 // What the classes are measured against on a filesystem of this kind and
@@ -59,8 +72,13 @@ explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);
 
 // The runs of an exploration, in order, each distinct run once; with a
 // shard, its runs only (every M-th, from the K-th): the shards 1/M ... M/M
-// are every run once, and a sample with one seed splits the same way.
+// are every run once, and a sample with one seed splits the same way. A
+// worker's are its contiguous slice of those (SliceRange).
 std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space& space);
+
+// The worker (1 .. n) whose slice of `total` planned runs has run `index`
+// (from 0): the K with index in SliceRange(total, K/n).
+std::size_t WorkerOfRun(std::size_t total, std::size_t n, std::size_t index);
 
 // A run as a case the engine runs (the case language's own parser reads
 // the text CaseText wrote), or why it could not be made (a defect: every

@@ -184,19 +184,41 @@ class ConfigExploration {
     // The runs the results file already has are counted and grouped, not run.
     std::vector<PlannedCase> to_run;
     std::size_t resumed = 0;
+    // After `-j N`'s workers: a run none of them wrote is not run here.
+    const auto& why = options_.workers_why;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       auto it = earlier_.find({Name(), cases[i].spec.name});
+      if (it == earlier_.end() && !why.empty()) {
+        const std::string& name = cases[i].spec.name;
+        const std::string summary =
+            "not run: " + why[WorkerOfRun(cases.size(), why.size(), i) - 1];
+        Count(oracles::Outcome::kError);
+        out_ << fmt::format("ERROR  {}  {} ({}, crash {}): {}\n", Name(), name,
+                            explore::Describe(cases[i].run.workload),
+                            explore::NameOf(cases[i].run.crash), summary);
+        Problem(name + ": " + summary);
+        groups.Add(Name(), cases[i].run, std::nullopt, i);
+        continue;
+      }
       if (it == earlier_.end()) {
         to_run.push_back(cases[i]);
         continue;
       }
       const LoggedRun& r = it->second;
       Count(r.outcome);
+      // A worker's FAIL and ERROR lines went to its log: here they are again.
+      if (!why.empty() && (r.outcome == oracles::Outcome::kFail ||
+                           r.outcome == oracles::Outcome::kError))
+        out_ << fmt::format("{:<5}  {}  {} ({}, crash {}): {}\n", oracles::OutcomeName(r.outcome),
+                            r.config, r.case_name, r.workload, r.crash, r.summary);
       if (r.outcome == oracles::Outcome::kError) Problem(r.case_name + ": " + r.summary);
       groups.Add(Name(), cases[i].run, r.finding, i);
       ++resumed;
     }
-    if (options_.resume)
+    if (!why.empty())
+      out_ << fmt::format("{}: {} of {} runs in the {} workers' results\n", Name(), resumed,
+                          cases.size(), why.size());
+    else if (options_.resume)
       out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
                           cases.size(), options_.results_file.string(), to_run.size());
     Collector collector([&](const report::ConfigInfo& config, const engine::CaseRun& run,
@@ -235,12 +257,19 @@ class ConfigExploration {
     row.counts = counts_;
     row.error = collector.config_error();
     result_.configs.push_back(std::move(row));
-    out_ << fmt::format("explored {} runs on {} in {:.1f}s ({:.1f} runs/s); {} group{} of failing "
-                        "runs to reduce\n",
-                        cases.size(), label.empty() ? Name() : label, seconds,
-                        seconds > 0 ? cases.size() / seconds : 0.0, groups.groups().size(),
-                        groups.groups().size() == 1 ? "" : "s");
+    if (!why.empty())  // its workers' logs say how long they took
+      out_ << fmt::format("explored {} runs on {} in the workers; {} group{} of failing runs to "
+                          "reduce\n",
+                          cases.size(), Name(), groups.groups().size(),
+                          groups.groups().size() == 1 ? "" : "s");
+    else
+      out_ << fmt::format("explored {} runs on {} in {:.1f}s ({:.1f} runs/s); {} group{} of "
+                          "failing runs to reduce\n",
+                          cases.size(), label.empty() ? Name() : label, seconds,
+                          seconds > 0 ? cases.size() / seconds : 0.0, groups.groups().size(),
+                          groups.groups().size() == 1 ? "" : "s");
     if (!collector.config_error().empty()) Problem(collector.config_error());
+    if (options_.worker) return;  // its parent reduces
     const std::vector<CatalogShape> shapes = Shapes(catalog);
     for (const auto& [signature, group] : groups.groups()) {
       if (os::InterruptRequested()) break;
@@ -415,7 +444,8 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
   Earlier earlier;
   for (auto& r : *logged) earlier.insert_or_assign({r.config, r.case_name}, std::move(r));
   for (fsdriver::FsType fs : run.filesystems) {
-    if (os::InterruptRequested()) break;
+    // After `-j N`'s workers every configuration counts what they ran.
+    if (os::InterruptRequested() && options.workers_why.empty()) break;
     ConfigExploration(run, options, fs, out, log, earlier, result).Explore(catalog);
   }
   result.findings = MergeBySignature(std::move(result.findings));

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness.h"
@@ -290,6 +291,104 @@ TEST(Explore, AKilledExplorationResumesWhereItStopped) {
   Ran bad = RunEofzero(Plus({"explore"}, Plus(kSmall, {"--resume", "--results", other.string()})));
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_NE(bad.err.find("line 1"), std::string::npos) << bad.err;
+  ExpectNothingLeft(wd);
+}
+
+// The verdict of each run, by configuration and case, in a results file.
+std::map<std::string, std::string> VerdictsIn(const fs::path& file) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    out[j.at("config").get<std::string>() + " " + j.at("case").get<std::string>()] =
+        j.at("verdict").get<std::string>();
+  }
+  return out;
+}
+
+// A report's findings rows: signature (config, finding, after_crash, ops,
+// distance) and runs.
+std::set<std::pair<std::string, std::uint64_t>> FindingsIn(const fs::path& report) {
+  std::ifstream in(report);
+  const auto doc = nlohmann::json::parse(in);
+  std::set<std::pair<std::string, std::uint64_t>> out;
+  for (const auto& f : doc.at("findings"))
+    out.insert({nlohmann::json{f.at("config"), f.at("finding"), f.at("after_crash"),
+                               f.at("ops"), f.at("distance")}
+                    .dump(),
+                f.at("runs").get<std::uint64_t>()});
+  return out;
+}
+
+const std::vector<std::string> kTwoModes = {
+    "--fs",      "ext4", "--ops",     "truncate,pwrite", "--offsets", "next-block,eof",
+    "--lengths", "1",    "--persist", "none",            "--crash",   "freeze,logflush",
+    "--confirm", "1"};
+
+// `explore -j 2` runs the runs of `-j 1` in two workers and reduces them
+// here: every run has the same verdict, the findings are the same rows and
+// the exit status is the same. -j outside 1..64 is refused in one line.
+TEST(Explore, TwoWorkersGiveTheVerdictsFindingsAndStatusOfOne) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  std::map<std::string, std::string> verdicts[2];
+  std::set<std::pair<std::string, std::uint64_t>> findings[2];
+  int status[2] = {-1, -1};
+  for (int jobs : {1, 2}) {
+    const fs::path results = wd.path() / fmt::format("j{}.jsonl", jobs);
+    const fs::path report = wd.path() / fmt::format("j{}.json", jobs);
+    Ran ran = RunEofzeroWithTimeout(
+        Plus({"explore"}, Plus(kTwoModes, {"-j", std::to_string(jobs), "--results",
+                                           results.string(), "--format", "json", "--output",
+                                           report.string(), "--workdir", wd.str()})),
+        600);
+    ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.out << ran.err;
+    verdicts[jobs - 1] = VerdictsIn(results);
+    findings[jobs - 1] = FindingsIn(report);
+    status[jobs - 1] = ran.exit_code;
+  }
+  EXPECT_GE(verdicts[0].size(), 8u);
+  EXPECT_EQ(verdicts[1], verdicts[0]);
+  EXPECT_EQ(findings[1], findings[0]);
+  EXPECT_EQ(status[1], status[0]);
+  for (const char* bad : {"0", "65", "x"}) {
+    Ran refused = RunEofzero(Plus({"explore"}, Plus(kTwoModes, {"-j", bad})));
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  }
+  ExpectNothingLeft(wd);
+}
+
+// A worker killed after its first run (held there): the runs of its slice
+// it did not write are ERRORs saying so, with its last lines; every other
+// run is counted once, and nothing is left behind.
+TEST(Explore, TheRunsOfAKilledWorkerAreNotRunErrors) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  const fs::path results = wd.path() / "results.jsonl", report = wd.path() / "report.json";
+  const std::vector<std::string> args =
+      Plus({"explore"}, Plus(kTwoModes, {"-j", "2", "--results", results.string(), "--format",
+                                         "json", "--output", report.string(), "--workdir",
+                                         wd.str()}));
+  HeldRun run(args, "explore: results line 1 written");
+  const auto held = run.WaitHeld();
+  ASSERT_TRUE(held);
+  ASSERT_EQ(::kill(held->pid, SIGKILL), 0);
+  const auto ended = run.Wait();
+  std::ifstream in(report);
+  const auto doc = nlohmann::json::parse(in);
+  const auto& totals = doc.at("totals");
+  const bool failed = totals.at("failed").get<int>() > 0 || !doc.at("findings").empty();
+  EXPECT_EQ(ended.exit_code, failed ? 1 : 3) << ended.out << ended.err;
+  const auto lines = VerdictsIn(results);
+  EXPECT_GE(totals.at("errors").get<std::size_t>(), 1u) << ended.out;
+  EXPECT_EQ(totals.at("runs").get<std::size_t>(),
+            lines.size() + totals.at("errors").get<std::size_t>())
+      << "a run counted twice, or not at all";
+  EXPECT_NE(doc.dump().find("not run: the worker was killed by signal 9 (SIGKILL), its last "
+                            "lines: "),
+            std::string::npos)
+      << doc.dump();
   ExpectNothingLeft(wd);
 }
 

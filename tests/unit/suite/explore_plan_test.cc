@@ -108,6 +108,30 @@ TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
   }
 }
 
+TEST(ExplorePlan, TheWorkersSlicesOfAShardAreItsRunsOnceInItsOrder) {
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
+  ExploreOptions o = Small();
+  o.depth = 2;
+  o.shard = guest::Shard{2, 3};
+  explore::Space space(o.bounds, g);
+  const auto whole = PlanRuns(o, space);
+  ASSERT_GE(whole.size(), 5u);
+  for (std::size_t n : {1u, 2u, 3u, 64u}) {
+    std::vector<std::string> joined;
+    for (std::size_t k = 1; k <= n; ++k) {
+      o.worker = SweepSlice{k, n};
+      explore::Space again(o.bounds, g);
+      for (const auto& r : PlanRuns(o, again)) {
+        EXPECT_EQ(WorkerOfRun(whole.size(), n, joined.size()), k) << joined.size() << " " << n;
+        joined.push_back(explore::RunName(r, g));
+      }
+    }
+    ASSERT_EQ(joined.size(), whole.size()) << n;
+    for (std::size_t i = 0; i < whole.size(); ++i)
+      EXPECT_EQ(joined[i], explore::RunName(whole[i], g)) << i;
+  }
+}
+
 TEST(ExplorePlan, ARunIsACaseTheParserReads) {
   const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   ExploreOptions o = Small();
