@@ -106,6 +106,9 @@ class Kernel final : public System {
     return dev.Write(offset, data);
   }
   Status DropDeviceCache(const std::string& device) override { return DropBufferCache(device); }
+  Status CheckNotClaimed(const std::string& device) override {
+    return os::CheckNotClaimed(device);
+  }
   Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                const std::string& options) override {
     return MountFilesystem(source, target, fstype, options);

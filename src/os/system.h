@@ -96,6 +96,9 @@ class System {
   // BLKFLSBUF: the device's page cache written back and dropped (what a
   // buffered read of the device sees next is what reached its backing store).
   virtual Status DropDeviceCache(const std::string& device) = 0;
+  // An error (kSafety, EBUSY) when an exclusive open of the device is
+  // refused: something holds it — a mount of it, in any mount namespace.
+  virtual Status CheckNotClaimed(const std::string& device) = 0;
 
   // Mounts and shutdown.
   virtual Status Mount(const std::string& source, const std::string& target,
@@ -207,6 +210,9 @@ class SystemWrapper : public System {
   }
   Status DropDeviceCache(const std::string& device) override {
     return target_.DropDeviceCache(device);
+  }
+  Status CheckNotClaimed(const std::string& device) override {
+    return target_.CheckNotClaimed(device);
   }
   Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                const std::string& options) override {

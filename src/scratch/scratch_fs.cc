@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "os/blkid_probe.h"
 #include "os/block_device.h"
 #include "os/file_io.h"
 #include "os/unique_fd.h"
 #include "scratch/mkfs_command.h"
+#include "scratch/scratch_target.h"
 
 namespace eofzero::scratch {
 
@@ -252,6 +254,16 @@ os::Status ScratchFs::Mount() {
   if (lease_ && !mount_recorded_) {  // the same device on the same folder every time
     EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno_, uuid_));
     mount_recorded_ = true;
+  }
+  if (auto free = system_->CheckNotClaimed(device()); !free) {
+    if (free.error().errnum != EBUSY) return free;
+    const std::string who = BusyBecause(device());
+    unusable_ = device() + " is held by something else (" +
+                (who.empty() ? "an exclusive open is refused, and no mount or user of it shows"
+                             : who) +
+                "): a mount now would reuse that filesystem instance, shut down or with its "
+                "caches, not read it from the disk";
+    return Fail(ErrorKind::kSafety, "mount " + device() + ": " + unusable_);
   }
   EOFZERO_RETURN_IF_ERROR(
       system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), spec_.mount_options));

@@ -112,7 +112,17 @@ class ScratchFs {
   // its metadata.
   const std::string& no_crash_promise() const { return no_crash_promise_; }
   bool shut_down() const { return shut_down_; }
+  // Why no mount of it can be trusted any more (empty while it can): a mount
+  // was refused because something else still held the device.
+  const std::string& unusable() const { return unusable_; }
 
+  // Mounts it — only while nothing else holds the device. A mount of it that
+  // lives on elsewhere (in a mount namespace made while ours was mounted: a
+  // service's private /tmp, an `unshare`) keeps its superblock alive, and
+  // mount(2) would hand back that same instance — still shut down, its
+  // caches as they were — so no crash would be recovered and no read after
+  // the remount would come from the disk. Refused then (kSafety), saying who
+  // holds it, and unusable() says so from then on.
   os::Status Mount();
   os::Status Unmount();
   // While mounted and alive: an error (kSafety) when what the mount point
@@ -206,6 +216,7 @@ class ScratchFs {
   std::uint32_t block_size_ = 0;
   std::string no_crash_promise_;
   bool shut_down_ = false;
+  std::string unusable_;
   bool adopted_ = false;  // Adopt: the mount is a test's machine's, not the kernel's
 };
 

@@ -166,7 +166,8 @@ class SuiteRun {
     config.block_size = (*fs)->BlockSize();
     reporter_.ConfigReady(config);
     std::vector<std::pair<const CaseSpec*, engine::CaseRun>> crashed;
-    RunCases(**fs, config, runnable, crashed);
+    RunCases(*fs, spec, config, runnable, crashed);
+    if (!*fs) return;  // it became unusable and no new one could be made
     const std::string uuid = (*fs)->Uuid();
     // A recording whose log could not be written whole is the configuration's
     // setup error, even when every case passed (and no crash state is read
@@ -210,28 +211,55 @@ class SuiteRun {
     }
   }
 
-  void RunCases(ScratchSession& fs, const report::ConfigInfo& config,
-                const std::vector<const CaseSpec*>& runnable,
+  // `fs` is replaced by a new filesystem when a case leaves it unusable.
+  void RunCases(std::unique_ptr<ScratchSession>& fs, const scratch::ScratchSpec& spec,
+                const report::ConfigInfo& config, const std::vector<const CaseSpec*>& runnable,
                 std::vector<std::pair<const CaseSpec*, engine::CaseRun>>& crashed) {
+    int remade = 0;
     for (std::size_t k = 0; k < runnable.size(); ++k) {
       const auto* c = runnable[k];
       if (interrupt_()) {
         ReportInterrupted(config, *c);
         continue;
       }
+      if (const std::string why = fs->Unusable(); !why.empty()) {
+        // Every later case would fail on it for a reason that is not its
+        // own: they run on a new one. A recording's log belongs to that
+        // filesystem (its crash states are judged on it): none is made.
+        const std::string not_run = "not run: the filesystem is unusable (" + why + ")";
+        if (!spec.record_log.empty()) {
+          for (; k < runnable.size(); ++k)
+            ReportCase(config, NotRun(*runnable[k], engine::RunStatus::kError,
+                                      not_run + "; a recording's filesystem is not made again"));
+          return;
+        }
+        fs.reset();  // released first: on a user's device the new one is made in its place
+        auto fresh = scratch_.Make(spec, config.fs + "-" + std::to_string(spec.block_size) + "-" +
+                                             std::to_string(++remade + 1));
+        if (!fresh) {
+          for (; k < runnable.size(); ++k)
+            ReportCase(config, NotRun(*runnable[k], engine::RunStatus::kError,
+                                      not_run + "; a new one could not be made: " +
+                                          fresh.error().Message()));
+          return;
+        }
+        spdlog::warn("{}: made a new filesystem ({}) for the {} cases left: {}", config.Label(),
+                     (*fresh)->Device(), runnable.size() - k, why);
+        fs = std::move(*fresh);
+      }
       spdlog::info("{}: {} ({} of {})", config.Label(), c->name, k + 1, runnable.size());
       reporter_.CaseStarted(config, c->name);
-      engine::CaseRun run = fs.RunCase(*c, options_.scenario);
+      engine::CaseRun run = fs->RunCase(*c, options_.scenario);
       if (options_.crash_states.enabled && run.crash_point) crashed.emplace_back(c, run);
       auto outcome = ReportCase(config, std::move(run));
       const bool failed =
           outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError;
       if (options_.keep && failed) {
-        fs.Keep();
+        fs->Keep();
       } else if (options_.record_dir.empty()) {
         // A recording keeps them: its crash states are judged after the
         // configuration, on the log as the cases left it.
-        fs.Forget(*c);
+        fs->Forget(*c);
       }
     }
   }

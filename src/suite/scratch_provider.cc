@@ -19,6 +19,7 @@ class ScratchFsSession : public ScratchSession {
     return engine::RunCase(*fs_, spec, options);
   }
   std::string Uuid() const override { return fs_->uuid(); }
+  std::string Unusable() const override { return fs_->unusable(); }
   os::Status Finish() override { return fs_->FinishRecording(); }
   void Forget(const engine::CaseSpec& spec) override {
     if (auto st = engine::RemoveCaseFiles(*fs_, spec); !st)

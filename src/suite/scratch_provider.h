@@ -39,6 +39,9 @@ class ScratchSession {
   virtual void Forget(const engine::CaseSpec&) {}
   // Leaves its image and the run's folder behind, for a post-mortem (--keep).
   virtual void Keep() = 0;
+  // Why it can run no more cases (scratch::ScratchFs::unusable: its device is
+  // held by a mount that outlived ours), or empty.
+  virtual std::string Unusable() const { return ""; }
   // The filesystem's UUID (what its crash states hold too).
   virtual std::string Uuid() const { return ""; }
   // After the last case: ends a recording (scratch::ScratchFs::

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <regex>
 
 #include "harness.h"
 #include "os/mount.h"
@@ -88,6 +89,83 @@ TEST(StackedMount, NoStepAndNoShutdownActsOnAFilesystemMountedOverOurs) {
     EXPECT_TRUE(tmpfs->Unmount());
     EXPECT_TRUE((*fs)->CheckMountIsOurs());
   }
+  ExpectNothingLeft(wd);
+}
+
+// A mount namespace made while our filesystem is mounted (a service's
+// private /tmp, an `unshare`) keeps a copy of the mount, and with it the
+// filesystem instance: unmounting ours does not end it, and mount(2) would
+// hand back that same instance — shut down, its caches as they were. The
+// remount after a crash is then refused, naming who holds the device,
+// instead of reading a dead filesystem (EIO) or a cache as "after the crash".
+TEST(HeldElsewhere, ARemountWhileAnotherNamespaceHoldsTheFilesystemIsRefused) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    scratch::ScratchSpec spec;
+    auto fs = scratch::ScratchFs::Create(spec, wd.path(), "held");
+    ASSERT_TRUE(fs) << fs.error().Message();
+    auto holder = StartAndReadUntil(
+        {"unshare", "--mount", "--propagation", "private", "sh", "-c", "echo ready && exec sleep 120"},
+        wd.path() / "unshare.out", "ready\n");
+    ASSERT_TRUE(holder.seen);
+    ASSERT_TRUE((*fs)->Shutdown(os::ShutdownFlag::kNoLogFlush));
+    ASSERT_TRUE((*fs)->Unmount());
+    auto mounted = (*fs)->Mount();
+    ASSERT_FALSE(mounted) << "mounted again while the other namespace holds it";
+    EXPECT_EQ(mounted.error().kind, os::ErrorKind::kSafety);
+    EXPECT_NE(mounted.error().Message().find("in the mount namespace of pid " +
+                                             std::to_string(holder.child->pid())),
+              std::string::npos)
+        << mounted.error().Message();
+    EXPECT_FALSE((*fs)->unusable().empty());
+    EXPECT_FALSE((*fs)->mounted());
+    holder.child->Kill();
+    WaitFor(*holder.child);
+  }
+  ExpectNothingLeft(wd);
+}
+
+// In a run, the case that meets the held device (its plant's exclusive open,
+// then the remount, are refused) is an ERROR that says who holds it, and the
+// cases after it run on a new filesystem, each with the verdict it has on its
+// own (not an EIO inherited from the dead instance). Removing the old mount
+// folder detaches the copies of its mount in other namespaces, so the old
+// loop device is let go too.
+// The verdict of `name` in a human report ("PASS", ...), or empty.
+std::string VerdictOf(const std::string& report, const std::string& name) {
+  std::smatch m;
+  const std::regex line("(PASS|FAIL|SKIP|ERROR) +[0-9]+/[0-9]+ +ext4/4k +" + name + " ");
+  return std::regex_search(report, m, line) ? m[1].str() : "";
+}
+
+TEST(HeldElsewhere, TheCasesAfterTheRefusedRemountRunOnANewFilesystem) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran alone = RunEofzero({"run", "--fs", "ext4", "--case", "truncate_up", "--workdir", wd.str()});
+  ASSERT_TRUE(alone.exit_code == 0 || alone.exit_code == 1) << alone.out << alone.err;
+  const std::string verdict = VerdictOf(alone.out, "truncate_up");
+  ASSERT_TRUE(verdict == "PASS" || verdict == "FAIL") << alone.out;
+  std::optional<Started> holder;
+  {
+    HeldRun run({"run", "--fs", "ext4", "--case", "append_write,truncate_up", "--workdir",
+                 wd.str()},
+                "mounted /dev/loop");
+    ASSERT_TRUE(run.WaitHeld());
+    holder.emplace(StartAndReadUntil({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                                      "echo ready && exec sleep 120"},
+                                     wd.path() / "unshare.out", "ready\n"));
+    ASSERT_TRUE(holder->seen);
+    Ran ran = run.Wait();
+    EXPECT_EQ(ran.exit_code, verdict == "FAIL" ? 1 : 3) << ran.out << ran.err;
+    EXPECT_EQ(VerdictOf(ran.out, "append_write"), "ERROR") << ran.out;
+    EXPECT_NE(ran.out.find("is held by something else (/dev/loop"), std::string::npos) << ran.out;
+    EXPECT_EQ(VerdictOf(ran.out, "truncate_up"), verdict)
+        << "alone: " << alone.out << "after the refused remount: " << ran.out;
+    EXPECT_NE(ran.err.find("made a new filesystem"), std::string::npos) << ran.err;
+  }
+  holder->child->Kill();
+  WaitFor(*holder->child);
   ExpectNothingLeft(wd);
 }
 

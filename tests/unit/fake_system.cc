@@ -429,6 +429,14 @@ Status FakeSystem::WriteDevice(const std::string& device, std::uint64_t offset, 
 // The fake has no block device cache apart from the filesystem's: nothing to drop.
 Status FakeSystem::DropDeviceCache(const std::string&) { return Call("device-flushbuf", ""); }
 
+Status FakeSystem::CheckNotClaimed(const std::string& device) {
+  auto it = failures_.find("claimed");
+  if (it == failures_.end()) return {};
+  const int errnum = it->second;
+  failures_.erase(it);
+  return std::unexpected(os::Error{os::ErrorKind::kSafety, errnum, device + " is in use (fake)"});
+}
+
 Status FakeSystem::Mount(const std::string&, const std::string& target, const std::string&,
                          const std::string&) {
   EOFZERO_RETURN_IF_ERROR(Call("mount", ""));

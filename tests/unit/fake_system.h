@@ -91,6 +91,8 @@ class FakeSystem final : public os::System {
                                std::uint64_t length) override;
   os::Status WriteDevice(const std::string& device, std::uint64_t offset, ByteView data) override;
   os::Status DropDeviceCache(const std::string& device) override;
+  // Not in `calls` (every mount asks); FailNext("claimed", EBUSY) refuses it once.
+  os::Status CheckNotClaimed(const std::string& device) override;
   os::Status Mount(const std::string& source, const std::string& target, const std::string& fstype,
                    const std::string& options) override;
   os::Status Unmount(const std::string& target, std::uint64_t devno, bool lazy_if_busy) override;

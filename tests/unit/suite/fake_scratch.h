@@ -26,6 +26,8 @@ class FakeScratch : public ScratchProvider {
   std::map<std::string, std::function<engine::CaseRun(const engine::ScenarioOptions&)>> runs;
   // The cases whose files the runner removed, in order.
   std::vector<std::string> forgotten;
+  // A session that ran this case is unusable from then on, for this reason.
+  std::map<std::string, std::string> unusable_after;
   // Called after each case has run (e.g. to raise an interrupt).
   std::function<void(const std::string& case_name)> after_case;
 
@@ -59,8 +61,11 @@ class FakeScratch : public ScratchProvider {
       auto run = it != owner_.runs.end() ? it->second(options) : report::sample::PassedRun(c.name);
       run.case_name = c.name;
       if (owner_.after_case) owner_.after_case(c.name);
+      if (auto u = owner_.unusable_after.find(c.name); u != owner_.unusable_after.end())
+        unusable_ = u->second;
       return run;
     }
+    std::string Unusable() const override { return unusable_; }
     void Forget(const engine::CaseSpec& c) override { owner_.forgotten.push_back(c.name); }
     void Keep() override { owner_.log.push_back("keep " + name_); }
 
@@ -68,6 +73,7 @@ class FakeScratch : public ScratchProvider {
     FakeScratch& owner_;
     scratch::ScratchSpec spec_;
     std::string name_;
+    std::string unusable_;
   };
 };
 

@@ -172,5 +172,55 @@ TEST(RunSuite, EachJudgedCasesFilesAreRemovedUnlessRecorded) {
   EXPECT_TRUE(recorded.scratch.forgotten.empty());
 }
 
+// A case that leaves its filesystem unusable (its device held by a mount
+// that outlived ours: any mount would reuse the shut-down instance) is its
+// own ERROR; the cases after it run on a new filesystem, not into the same
+// failure one after another.
+TEST(RunSuite, ACaseThatLeavesItsFilesystemUnusableIsFollowedByANewOne) {
+  Suite s;
+  s.options.filesystems = {FsType::kExt4};
+  s.cases = {Case("append_write"), Case("fallocate"), Case("truncate_up")};
+  s.scratch.runs["append_write"] = [](const engine::ScenarioOptions&) {
+    return report::sample::MakeRun("append_write", engine::RunStatus::kError, "mount refused");
+  };
+  s.scratch.unusable_after["append_write"] = "/dev/loop9 is held by something else";
+  auto outcomes = s.Run();
+  EXPECT_EQ(outcomes, (std::vector{Outcome::kError, Outcome::kPass, Outcome::kPass}));
+  EXPECT_EQ(s.scratch.log,
+            (Log{"open", "make ext4-4096", "ext4-4096: append_write", "release ext4-4096",
+                 "make ext4-4096-2", "ext4-4096-2: fallocate", "ext4-4096-2: truncate_up",
+                 "release ext4-4096-2"}));
+}
+
+// When no new filesystem can be made, or the filesystem is a recording's
+// (its crash states are judged on its log), the cases left are not run,
+// each an ERROR that says why; nothing runs on the unusable one.
+TEST(RunSuite, WhenNoNewFilesystemCanBeMadeTheCasesLeftAreNotRunAndSayWhy) {
+  Suite s;
+  s.options.filesystems = {FsType::kExt4};
+  s.cases = {Case("append_write"), Case("fallocate")};
+  s.scratch.unusable_after["append_write"] = "/dev/loop9 is held by something else";
+  s.scratch.make_errors["ext4-4096-2"] = os::Error{os::ErrorKind::kSystem, 0, "mkfs.ext4 exited 1"};
+  s.Run();
+  auto lines = s.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1],
+            "ext4/4k fallocate ERROR: not run: the filesystem is unusable (/dev/loop9 is held by "
+            "something else); a new one could not be made: mkfs.ext4 exited 1");
+  Suite recorded;
+  recorded.options.filesystems = {FsType::kExt4};
+  recorded.options.record_dir = "/var/tmp/rec";
+  recorded.cases = {Case("append_write"), Case("fallocate")};
+  recorded.scratch.unusable_after["append_write"] = "/dev/loop9 is held by something else";
+  recorded.Run();
+  EXPECT_EQ(recorded.scratch.log,
+            (Log{"open", "make ext4-4096", "ext4-4096: append_write", "release ext4-4096"}));
+  lines = recorded.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1],
+            "ext4/4k fallocate ERROR: not run: the filesystem is unusable (/dev/loop9 is held by "
+            "something else); a recording's filesystem is not made again");
+}
+
 }  // namespace
 }  // namespace eofzero::suite
