@@ -30,6 +30,7 @@ constexpr FaultInfo kFaults[] = {
     {Fault::kLoseSectorWrite, "lose-sector-write"},
     {Fault::kLosePromisedDataAfterCrash, "lose-promised-data-after-crash"},
     {Fault::kStaleAfterCrashAfterCopy, "stale-after-crash-after-copy-range"},
+    {Fault::kStatLiesAfterCrash, "stat-lies-after-crash"},
 };
 
 // Enough entries that a directory needs a block of its own on xfs (not
@@ -110,6 +111,12 @@ class FaultySystem final : public os::SystemWrapper {
     if (fault_ != Fault::kCacheDisagreesWithDisk || !done_ || cached_) return {};
     cached_ = true;  // the unmount for the after-crash checks
     return ChangeCacheOnly();
+  }
+  os::Result<os::FileStat> Stat(int fd, const std::string& what) override {
+    EOFZERO_ASSIGN_OR_RETURN(os::FileStat st, target().Stat(fd, what));
+    if (fault_ == Fault::kStatLiesAfterCrash && done_ && paths_[fd] == plant_.file.path)
+      st.size += 1;
+    return st;
   }
   os::Result<Bytes> Read(int fd, std::uint64_t offset, std::uint64_t length,
                          const std::string& what) override {

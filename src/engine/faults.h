@@ -58,6 +58,10 @@ enum class Fault {
   // find in the workloads with a copy_range and reduce to one copy_range of
   // the simplest classes (its positive control).
   kStaleAfterCrashAfterCopy,
+  // After the remount, fstat of the planted file says it is one byte longer
+  // than it is (nothing is written): the offline reader's on-disk size must
+  // disagree with it (the `disagreement` finding's positive control).
+  kStatLiesAfterCrash,
 };
 
 struct FaultInfo {

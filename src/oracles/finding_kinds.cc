@@ -15,7 +15,7 @@ constexpr FindingKindInfo kTable[] = {
     {FindingKind::kFsck, "fsck", 'F', "fsck", "fsck found corruption after the crash", true,
      "corrupt_directory"},
     {FindingKind::kDisagreement, "disagreement", 'D', "views disagree",
-     "independent views disagree", false, nullptr},
+     "independent views disagree", false, "stat_lies"},
     {FindingKind::kInvariant, "invariant", 'I', "invariant", "broken", true,
      "lose_promised_data"},
     {FindingKind::kViews, "views", 'V', "two views", kViewsPhrase, true, "cache_only"},

@@ -50,6 +50,7 @@ std::vector<Row> Rows() {
   rows.push_back({"size (after crash)", std::nullopt, Phase::kAfterCrash, "wrong_size"});
   rows.push_back({"fsck (after crash)", std::nullopt, Phase::kAfterCrash, "corrupt_directory"});
   rows.push_back({"two views (after crash)", std::nullopt, Phase::kAfterCrash, "cache_only"});
+  rows.push_back({"disagreement (after crash)", std::nullopt, Phase::kAfterCrash, "stat_lies"});
   rows.push_back({"invariant: no stale bytes", std::nullopt, Phase::kAfterCrash,
                   "stale_after_crash"});
   rows.push_back({"invariant: legal size", std::nullopt, Phase::kAfterCrash, "wrong_size"});
@@ -68,6 +69,8 @@ bool Detects(const oracles::Verdict& v, const Row& row) {
     return std::find(v.kinds.begin(), v.kinds.end(), oracles::FindingKind::kRace) != v.kinds.end();
   if (std::string_view(row.control) == "corrupt_directory") return v.FsckFoundCorruption();
   if (std::string_view(row.control) == "cache_only") return v.views.has_value();
+  if (std::string_view(row.control) == "stat_lies")
+    return std::ranges::find(v.kinds, oracles::FindingKind::kDisagreement) != v.kinds.end();
   if (!row.oracle) return v.wrong_size.has_value();
   for (const auto* r : v.Failing())
     if (r->oracle == *row.oracle && r->phase == row.phase) return true;
@@ -80,6 +83,7 @@ std::vector<Control> Controls() {
           {"stale_after_crash", {Fault::kStaleAfterCrash}},
           {"stale_in_cache", {Fault::kStaleInCache}},
           {"wrong_size", {Fault::kWrongSizeAfterCrash}},
+          {"stat_lies", {Fault::kStatLiesAfterCrash}},
           {"lose_promised_data", {Fault::kLosePromisedDataAfterCrash}},
           // before corrupt_directory, whose corruption stays on the disk
           {"race_baseline", {}, Probe::kRace},

@@ -108,6 +108,13 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
     run.sizes[0].observed = 8193;
     return run;
   };
+  scratch.runs["truncate_up_stat_lies"] = [](const engine::ScenarioOptions& o) {
+    EXPECT_EQ(o.faults, std::vector{engine::Fault::kStatLiesAfterCrash});
+    auto run = Seen({});
+    run.sizes[0].observed = 8193;
+    run.disagreements.push_back("xfs_db reads an on-disk size of 8192; stat said 8193");
+    return run;
+  };
   scratch.runs["truncate_up_lose_promised_data"] = [](const engine::ScenarioOptions& o) {
     EXPECT_EQ(o.faults, std::vector{engine::Fault::kLosePromisedDataAfterCrash});
     auto run = Seen({});
@@ -156,16 +163,17 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   EXPECT_EQ(log.lines,
             (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
                    "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
-                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: race_baseline: PASS",
+                   "ext4/4k: stat_lies: FAIL", "ext4/4k: lose_promised_data: FAIL", "ext4/4k: race_baseline: PASS",
                    "ext4/4k: lose_sector_write: FAIL", "ext4/4k: cache_only: FAIL",
                    "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
                    "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
-                   "xfs/4k: wrong_size: FAIL", "xfs/4k: lose_promised_data: FAIL",
+                   "xfs/4k: wrong_size: FAIL", "xfs/4k: stat_lies: FAIL",
+                   "xfs/4k: lose_promised_data: FAIL",
                    "xfs/4k: race_baseline: PASS", "xfs/4k: lose_sector_write: FAIL",
                    "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
   ASSERT_TRUE(log.table);
   EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
-  EXPECT_EQ(log.table->rows.size(), 14u);
+  EXPECT_EQ(log.table->rows.size(), 15u);
   for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
   EXPECT_EQ(scratch.log[1], "make selftest-ext4");
 }
@@ -191,6 +199,21 @@ TEST(RunSelftest, ViewsThatAgreeUnderTheCacheOnlyFaultAreNo) {
   EventLog log;
   EXPECT_FALSE(Selftest(scratch, log).all_detected);
   EXPECT_EQ(log.Row("two views (after crash)"), (Lines{"NO", "NO"}));
+}
+
+// A lying stat that only the size oracles notice (no view disagrees with it)
+// leaves the disagreement row unproven, though the control is a FAIL.
+TEST(RunSelftest, AStatLieNoViewDisagreesWithIsNo) {
+  auto scratch = Detecting();
+  scratch.runs["truncate_up_stat_lies"] = [](const engine::ScenarioOptions&) {
+    auto run = Seen({});
+    run.sizes[0].observed = 8193;
+    return run;
+  };
+  EventLog log;
+  EXPECT_FALSE(Selftest(scratch, log).all_detected);
+  EXPECT_EQ(log.Row("disagreement (after crash)"), (Lines{"NO", "NO"}));
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"yes", "yes"}));
 }
 
 // The race control's own baseline: a race case that fails cleanly leaves
