@@ -13,7 +13,9 @@
 // fsdriver/driver.h) run on each view; oracles/disk_views.h
 // compares them. The kernel view goes first, and within it the metadata dump:
 // xfsprogs drops a block device's cache when it closes it (BLKFLSBUF in
-// libxfs_device_close), so on xfs only the first xfs_db run reads the cache.
+// libxfs_device_close), so on xfs only the first xfs_db run reads the cache,
+// and the disk view runs only its own metadata dump (its offline reader and
+// fsck would read the bytes the kernel view's read).
 #include <chrono>
 #include <string>
 #include <vector>
@@ -79,6 +81,15 @@ Status Interpreter::ReadDiskView(DiskViews& views, std::uint64_t inode) {
     return {};
   }
   DumpMetadata(disk);
+  if (fsdriver::Driver(fs_.spec().fs).OnlyTheDumpReadsTheCache()) {
+    // The kernel view's offline reader and fsck read the disk already.
+    disk.how += "; its offline reader and fsck are the block device's, which read the disk "
+                "once the metadata dump had dropped the device's cache";
+    disk.offline = views.kernel.offline;
+    disk.fsck = views.kernel.fsck;
+    views.disk = std::move(disk);
+    return {};
+  }
   if (views.kernel.offline) {  // the same reader, where the kernel view had one
     auto block = ReadOfflineBlock(disk.source, inode);
     if (block) {

@@ -149,6 +149,11 @@ class FsDriver {
   // The run whose output is the metadata counters a crash can leave
   // different between the views.
   virtual std::vector<std::string> MetadataDumpArgv(const std::string& source) const = 0;
+  // Whether, on the block device, only the metadata dump reads its page cache:
+  // its tool drops the cache when it closes the device, so the offline reader
+  // and fsck that follow read what reached the disk — the disk view's own
+  // runs of them would read the same bytes again (engine/disk_views.cc).
+  virtual bool OnlyTheDumpReadsTheCache() const { return false; }
 
   // --- The plant ---
   // A FIEMAP extent with its physical address made a byte offset on

@@ -32,6 +32,9 @@ class XfsDriver final : public FsDriver {
                                        const std::string& path_in_fs, std::uint64_t inode,
                                        std::uint64_t block_index) const override;
   std::vector<std::string> MetadataDumpArgv(const std::string& source) const override;
+  // xfs_db drops the device's cache on close (BLKFLSBUF in libxfs_device_close);
+  // xfs_repair reads a block device with O_DIRECT.
+  bool OnlyTheDumpReadsTheCache() const override { return true; }
   bool FiemapMapsDirectories() const override { return false; }  // FIEMAP refuses them
   CacheFaultTarget CacheFault(std::uint32_t block_size) const override;
   bool Reflink() const override { return true; }
