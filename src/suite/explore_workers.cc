@@ -16,13 +16,13 @@ namespace {
 
 constexpr std::uint64_t kMaxWorkerFile = 1ull << 30;
 
-std::filesystem::path ResultsOf(const std::filesystem::path& dir, std::size_t k) {
+std::filesystem::path WorkerLines(const std::filesystem::path& dir, std::size_t k) {
   return dir / fmt::format("worker-{}.jsonl", k);
 }
-std::filesystem::path ReportOf(const std::filesystem::path& dir, std::size_t k) {
+std::filesystem::path WorkerReport(const std::filesystem::path& dir, std::size_t k) {
   return dir / fmt::format("worker-{}.json", k);
 }
-std::filesystem::path LogOf(const std::filesystem::path& dir, std::size_t k) {
+std::filesystem::path WorkerLog(const std::filesystem::path& dir, std::size_t k) {
   return dir / fmt::format("worker-{}.log", k);
 }
 
@@ -44,12 +44,12 @@ SliceSplit ExploreSplit(const std::filesystem::path& dir, const std::filesystem:
   split.drop_with_value = {"--results"};
   split.drop_flags = {"--resume"};
   split.own = [dir, done](std::size_t k) {
-    std::vector<std::string> own = {"--results=" + ResultsOf(dir, k).string(),
-                                    "--worker-output=" + ReportOf(dir, k).string()};
+    std::vector<std::string> own = {"--results=" + WorkerLines(dir, k).string(),
+                                    "--worker-output=" + WorkerReport(dir, k).string()};
     if (!done.empty()) own.push_back("--worker-done=" + done.string());
     return own;
   };
-  split.log = [dir](std::size_t k) { return LogOf(dir, k); };
+  split.log = [dir](std::size_t k) { return WorkerLog(dir, k); };
   return split;
 }
 
@@ -70,9 +70,9 @@ std::vector<WorkerResults> RunExploreWorkers(const std::filesystem::path& progra
     const auto& outcome = outcomes[k - 1];
     WorkerResults w;
     // Whatever whole lines it wrote count, however it ended.
-    if (auto text = os::ReadRegularFile(ResultsOf(dir, k), kMaxWorkerFile); text)
+    if (auto text = os::ReadRegularFile(WorkerLines(dir, k), kMaxWorkerFile); text)
       if (auto parsed = ParseResults(*text); parsed) w.runs = std::move(parsed->runs);
-    w.configs = RowsOf(ReportOf(dir, k));
+    w.configs = RowsOf(WorkerReport(dir, k));
     if (const auto* failed = std::get_if<StartFailure>(&outcome)) {
       w.why = "the worker did not start: " + failed->error.Message();
     } else if (const auto* cancelled = std::get_if<Cancellation>(&outcome)) {
@@ -87,7 +87,7 @@ std::vector<WorkerResults> RunExploreWorkers(const std::filesystem::path& progra
       else
         w.why = "the worker " + ending.result.Ending() +
                 (finished ? " without writing it" : "") + ", its last lines: " +
-                LogTail(LogOf(dir, k), 3);
+                LogTail(WorkerLog(dir, k), 3);
     }
     out.push_back(std::move(w));
   }
