@@ -117,7 +117,9 @@ suite::ExploreResult ExploreInWorkers(const Invocation& inv,
   const std::filesystem::path dir = space->dir->path();
   const auto start = std::chrono::steady_clock::now();
   auto launcher = suite::MakeChildLauncher();
-  const std::filesystem::path done = inv.explore.resume ? inv.explore.results_file : "";
+  std::error_code ec;  // the workers read the runs already done from the user's file
+  const std::filesystem::path done =
+      inv.explore.resume ? std::filesystem::absolute(inv.explore.results_file, ec) : "";
   const auto workers =
       suite::RunExploreWorkers(*self, inv.args, inv.explore.jobs, dir, done, *launcher,
                                suite::SteadyClock(), suite::ProcessInterrupt);

@@ -199,6 +199,9 @@ class ConfigExploration {
       ++resumed;
     }
     const std::vector<std::size_t> left = RunsToRun(done, options_.worker);
+    if (options_.resume && !options_.worker)
+      out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
+                          cases.size(), options_.results_file.string(), left.size());
     std::vector<PlannedCase> to_run;
     if (workers_.empty()) {
       for (std::size_t i : left) to_run.push_back(cases[i]);
@@ -227,9 +230,6 @@ class ConfigExploration {
       out_ << fmt::format("{}: {} of {} runs in the {} workers' results\n", Name(), written,
                           left.size(), workers_.size());
     }
-    if (options_.resume && !options_.worker)
-      out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
-                          cases.size(), options_.results_file.string(), left.size());
     Collector collector([&](const report::ConfigInfo& config, const engine::CaseRun& run,
                             const oracles::Verdict& v) {
       const std::string& name = run.case_name;
