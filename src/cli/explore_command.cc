@@ -98,9 +98,9 @@ int ExploreOnKernels(const Invocation& inv) {
 }
 
 // `explore -j N`: the runs in N workers (this binary again, each on its
-// slice, on filesystems of its own), then their lines counted and grouped as
-// --resume counts them, reduced, confirmed and exported here. With the
-// user's --results FILE, the joined lines are written into it.
+// slice of the runs the results file lacks, on filesystems of its own),
+// then their lines counted, grouped and appended to --results FILE, and
+// reduced, confirmed and exported here.
 suite::ExploreResult ExploreInWorkers(const Invocation& inv,
                                       const std::vector<const engine::CaseSpec*>& catalog,
                                       std::ostream& progress) {
@@ -117,21 +117,20 @@ suite::ExploreResult ExploreInWorkers(const Invocation& inv,
   const std::filesystem::path dir = space->dir->path();
   const auto start = std::chrono::steady_clock::now();
   auto launcher = suite::MakeChildLauncher();
-  const auto workers = suite::RunExploreWorkers(*self, inv.args, inv.explore.jobs, dir, *launcher,
-                                                suite::SteadyClock(), suite::ProcessInterrupt);
+  std::error_code ec;  // the workers read the runs already done from the user's file
+  const std::filesystem::path done =
+      inv.explore.resume ? std::filesystem::absolute(inv.explore.results_file, ec) : "";
+  const auto workers =
+      suite::RunExploreWorkers(*self, inv.args, inv.explore.jobs, dir, done, *launcher,
+                               suite::SteadyClock(), suite::ProcessInterrupt);
   // A worker killed outright is released by its guardian; let that end
   // before the folder it worked in goes.
   scratch::SettleRunsInside(dir, std::chrono::seconds(30));
   const double run_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  suite::ExploreOptions options = inv.explore;
-  if (options.results_file.empty()) options.results_file = dir / "results.jsonl";
-  if (auto st = os::WriteOutputFile(options.results_file, suite::JoinResults(workers)); !st)
-    return failed("--results: " + st.error().Message());
-  options.resume = true;
-  for (const auto& w : workers) options.workers_why.push_back(w.why);
-  suite::ExploreResult result = suite::RunExploration(inv.run, options, catalog, progress);
-  result.totals.run_seconds = run_seconds;  // the workers' time
+  suite::ExploreResult result =
+      suite::RunExploration(inv.run, inv.explore, catalog, progress, workers);
+  result.totals.run_seconds = run_seconds;  // the workers' wall time
   return result;
 }
 
@@ -171,7 +170,13 @@ int ExploreCommand(const Invocation& inv) {
   const std::string summary = suite::RenderExploreSummary(report);
   progress << "\n" << summary;
   progress.flush();
-  if (explore.worker) return suite::ExploreReportExitStatus(report);  // its parent reports
+  if (explore.worker) {  // its parent reports, from its lines and its report's rows
+    if (!explore.worker_output.empty())
+      if (auto st = os::WriteOutputFile(explore.worker_output, suite::ToJson(report).dump(2) + "\n");
+          !st)
+        return ExitWith({suite::kExitToolError, st.error().Message()});
+    return suite::ExploreReportExitStatus(report);
+  }
   if (inv.run.format != report::ReportFormat::kHuman || !inv.run.output.empty())
     if (auto written = report::WriteReport(suite::RenderExploreReport(report, inv.run.format),
                                            inv.run.output, std::cout);

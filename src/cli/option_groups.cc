@@ -145,8 +145,13 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("-j,--jobs", raw.jobs,
                  "processes that run the planned runs, a contiguous slice each, on filesystems "
                  "of their own; this one then reduces (1: all in this one)");
-  // A worker of `explore -j`: its slice K/N (its lines go to --results).
+  // A worker of `explore -j`: its slice K/N (its lines go to --results, its
+  // report's JSON to --worker-output) of the runs --worker-done lacks.
   app.add_option("--worker-slice", raw.sweep_worker_slice, "an explore worker's slice")->group("");
+  app.add_option("--worker-output", raw.sweep_worker_output, "an explore worker's report")
+      ->group("");
+  app.add_option("--worker-done", raw.explore_worker_done, "an explore worker's runs done")
+      ->group("");
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");

@@ -42,7 +42,8 @@ struct RawOptions {
   // sweep only
   std::vector<std::string> sweep_sync, sweep_crash, sweep_distance;
   std::string sweep_points = "last", sweep_iterations = "1", sweep_seed = "0";
-  std::string sweep_worker_slice, sweep_worker_output;  // a `sweep -j` worker's
+  std::string sweep_worker_slice, sweep_worker_output;  // a `sweep -j` or `explore -j` worker's
+  std::string explore_worker_done;                      // an `explore -j --resume` worker's
   // explore only (--crash and --seed are sweep_crash and sweep_seed)
   std::vector<std::string> explore_ops, explore_offsets, explore_lengths, explore_persist;
   std::string explore_depth = "1", explore_sample, explore_confirm = "3", explore_export,

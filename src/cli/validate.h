@@ -68,6 +68,12 @@ std::expected<std::vector<std::string>, std::string> KnownNames(
 // A whole number from lo to hi, or "FLAG: 'x' is not a number from lo to hi".
 std::expected<std::uint64_t, std::string> NumberIn(const std::string& text, const char* flag,
                                                    std::uint64_t lo, std::uint64_t hi);
+// A worker's hidden --worker-slice K/N (sweep -j, explore -j: 1 <= K <= N
+// <= 64), which needs its file (`file_flag`, given when `with_file`), or
+// "--worker-slice: 'TEXT' is not K/N with FILE_FLAG" (validate_sweep.cc).
+std::expected<suite::SweepSlice, std::string> ParseWorkerSlice(const std::string& text,
+                                                               bool with_file,
+                                                               const char* file_flag);
 // validate_explore.cc: --depth, --ops, --offsets, --lengths, --persist,
 // --crash (names from explore/space.h and workload.h), --sample, --seed,
 // --confirm, --export DIR (a folder, made if missing; its own folder must be).

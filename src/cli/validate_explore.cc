@@ -27,6 +27,18 @@ std::expected<std::vector<T>, std::string> Classes(const std::vector<std::string
   return out;
 }
 
+// A results file to resume from: none yet, or one whose lines are runs'.
+std::expected<void, std::string> ResultsToResume(const char* flag,
+                                                 const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return {};
+  auto text = os::ReadRegularFile(file, 1ull << 30);
+  if (!text) return std::unexpected(std::string(flag) + ": " + text.error().Message());
+  if (auto parsed = suite::ParseResults(*text); !parsed)
+    return std::unexpected(std::string(flag) + ": " + file.string() + ": " + parsed.error());
+  return {};
+}
+
 }  // namespace
 
 std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw) {
@@ -109,13 +121,7 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
   }
   if (raw.explore_resume) {
     if (o.results_file.empty()) return std::unexpected("--resume: needs --results FILE");
-    std::error_code ec;
-    if (std::filesystem::exists(o.results_file, ec)) {
-      auto text = os::ReadRegularFile(o.results_file, 1ull << 30);
-      if (!text) return std::unexpected("--resume: " + text.error().Message());
-      if (auto parsed = suite::ParseResults(*text); !parsed)
-        return std::unexpected("--resume: " + o.results_file.string() + ": " + parsed.error());
-    }
+    if (auto ok = ResultsToResume("--resume", o.results_file); !ok) return std::unexpected(ok.error());
     o.resume = true;
   }
   if (raw.jobs_given) {
@@ -124,16 +130,16 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
     if (*jobs < 1 || *jobs > 64) return std::unexpected("-j: must be 1 to 64");
     o.jobs = *jobs;
   }
-  if (o.jobs > 1 && o.resume) return std::unexpected("-j: not with --resume (yet)");
   if (!raw.sweep_worker_slice.empty()) {
-    const auto& text = raw.sweep_worker_slice;
-    const auto slash = text.find('/');
-    auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
-    auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice",
-                      1, 64);
-    if (!k || !n || *k > *n || o.results_file.empty())
-      return std::unexpected("--worker-slice: '" + text + "' is not K/N with --results");
-    o.worker = suite::SweepSlice{*k, *n};
+    auto slice = ParseWorkerSlice(raw.sweep_worker_slice, !o.results_file.empty(), "--results");
+    if (!slice) return std::unexpected(slice.error());
+    o.worker = *slice;
+    o.worker_output = raw.sweep_worker_output;
+    if (!raw.explore_worker_done.empty()) {
+      if (auto ok = ResultsToResume("--worker-done", raw.explore_worker_done); !ok)
+        return std::unexpected(ok.error());
+      o.worker_done = raw.explore_worker_done;
+    }
   }
   return o;
 }

@@ -33,6 +33,18 @@ std::expected<std::uint64_t, std::string> NumberIn(const std::string& text, cons
   return v;
 }
 
+std::expected<suite::SweepSlice, std::string> ParseWorkerSlice(const std::string& text,
+                                                               bool with_file,
+                                                               const char* file_flag) {
+  const auto slash = text.find('/');
+  auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
+  auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice", 1,
+                    64);
+  if (!k || !n || *k > *n || !with_file)
+    return std::unexpected("--worker-slice: '" + text + "' is not K/N with " + file_flag);
+  return suite::SweepSlice{*k, *n};
+}
+
 std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOptions& raw) {
   suite::SweepOptions o;
   auto primitives = KnownNames(raw.sweep_sync, suite::kPrimitives, "--sync");
@@ -66,14 +78,10 @@ std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOp
   if (o.jobs > 1 && raw.format == "fstests")
     return std::unexpected("-j: --format fstests streams from one process: -j 1 with it");
   if (!raw.sweep_worker_slice.empty()) {
-    const auto& text = raw.sweep_worker_slice;
-    const auto slash = text.find('/');
-    auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
-    auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice",
-                      1, 64);
-    if (!k || !n || *k > *n || raw.sweep_worker_output.empty())
-      return std::unexpected("--worker-slice: '" + text + "' is not K/N with --worker-output");
-    o.worker = suite::SweepSlice{*k, *n};
+    auto slice = ParseWorkerSlice(raw.sweep_worker_slice, !raw.sweep_worker_output.empty(),
+                                  "--worker-output");
+    if (!slice) return std::unexpected(slice.error());
+    o.worker = *slice;
     o.worker_output = raw.sweep_worker_output;
   }
   return o;

@@ -50,10 +50,18 @@ std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space
       slice.push_back(std::move(runs[i]));
     runs = std::move(slice);
   }
-  if (!options.worker) return runs;
-  const auto [first, last] = SliceRange(runs.size(), *options.worker);
-  return {std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(first)),
-          std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(last))};
+  return runs;
+}
+
+std::vector<std::size_t> RunsToRun(const std::vector<bool>& done,
+                                   const std::optional<SweepSlice>& worker) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < done.size(); ++i)
+    if (!done[i]) out.push_back(i);
+  if (!worker) return out;
+  const auto [first, last] = SliceRange(out.size(), *worker);
+  return {out.begin() + static_cast<std::ptrdiff_t>(first),
+          out.begin() + static_cast<std::ptrdiff_t>(last)};
 }
 
 std::size_t WorkerOfRun(std::size_t total, std::size_t n, std::size_t index) {

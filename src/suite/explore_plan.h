@@ -52,14 +52,15 @@ struct ExploreOptions {
   // 1: all in this one.
   unsigned jobs = 1;
   // A worker of `explore -j N` (the hidden --worker-slice K/N): only the
-  // K-th of N contiguous slices of the planned runs (after --shard); it runs
-  // them and writes their lines into --results, and reduces nothing.
+  // K-th of N contiguous slices of the planned runs (after --shard, less the
+  // runs of `worker_done`); it runs them and writes their lines into
+  // --results, and its report's JSON into `worker_output` (the hidden
+  // --worker-output FILE), and reduces nothing.
   std::optional<SweepSlice> worker;
-  // The parent of `explore -j N`, after its workers: the results file
-  // (with `resume`) holds their lines; a planned run none of them wrote is
-  // not run but is an ERROR, "not run: " and workers_why[K-1] of the worker
-  // K whose slice had it.
-  std::vector<std::string> workers_why;
+  std::filesystem::path worker_output;
+  // --worker-done FILE (the parent's --results FILE under --resume): the
+  // runs it already has are no worker's.
+  std::filesystem::path worker_done;
 };
 
 // What the classes are measured against on a filesystem of this kind and
@@ -72,9 +73,15 @@ explore::Bounds BoundsFor(explore::Bounds bounds, const explore::Geometry& g);
 
 // The runs of an exploration, in order, each distinct run once; with a
 // shard, its runs only (every M-th, from the K-th): the shards 1/M ... M/M
-// are every run once, and a sample with one seed splits the same way. A
-// worker's are its contiguous slice of those (SliceRange).
+// are every run once, and a sample with one seed splits the same way. (A
+// worker's slice of them is taken when it knows which runs are done.)
 std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space& space);
+
+// The planned runs to run here (their places in the plan, in order): those
+// not `done` (run i is done when done[i]: a resumed exploration's results
+// have it); for a worker K/N, its contiguous slice (SliceRange) of those.
+std::vector<std::size_t> RunsToRun(const std::vector<bool>& done,
+                                   const std::optional<SweepSlice>& worker);
 
 // The worker (1 .. n) whose slice of `total` planned runs has run `index`
 // (from 0): the K with index in SliceRange(total, K/n).

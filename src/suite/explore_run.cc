@@ -145,11 +145,16 @@ class Collector : public report::Reporter {
 // One configuration's exploration.
 class ConfigExploration {
  public:
+  // `earlier`: the runs the results file had (--resume; a worker's: those
+  // of --worker-done); `workers`: `-j N`'s, whose runs are `from_workers`.
   ConfigExploration(const RunOptions& run, const ExploreOptions& options, fsdriver::FsType fs,
                     std::ostream& out, ResultsLog& log, const Earlier& earlier,
+                    const std::vector<WorkerResults>& workers, const Earlier& from_workers,
                     ExploreResult& result)
       : log_(log),
         earlier_(earlier),
+        workers_(workers),
+        from_workers_(from_workers),
         run_(run),
         options_(options),
         geometry_(GeometryFor(fs, run.block_size, run.scenario.gap_bytes)),
@@ -181,46 +186,50 @@ class ConfigExploration {
     const auto start = std::chrono::steady_clock::now();
     FindingGroups groups;
     std::string label;
-    // The runs the results file already has are counted and grouped, not run.
-    std::vector<PlannedCase> to_run;
+    // The runs the results file already has are counted and grouped, not
+    // run (a worker leaves them to its parent).
+    std::vector<bool> done(cases.size(), false);
     std::size_t resumed = 0;
-    // After `-j N`'s workers: a run none of them wrote is not run here.
-    const auto& why = options_.workers_why;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       auto it = earlier_.find({Name(), cases[i].spec.name});
-      if (it == earlier_.end() && !why.empty()) {
+      if (it == earlier_.end()) continue;
+      done[i] = true;
+      if (options_.worker) continue;
+      Counted(it->second, cases[i].run, i, false, groups);
+      ++resumed;
+    }
+    const std::vector<std::size_t> left = RunsToRun(done, options_.worker);
+    if (options_.resume && !options_.worker)
+      out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
+                          cases.size(), options_.results_file.string(), left.size());
+    std::vector<PlannedCase> to_run;
+    if (workers_.empty()) {
+      for (std::size_t i : left) to_run.push_back(cases[i]);
+    } else {
+      // After `-j N`'s workers: a run of theirs is counted and appended to
+      // the results file; a run none of them wrote is not run here.
+      std::size_t written = 0;
+      for (std::size_t p = 0; p < left.size(); ++p) {
+        const std::size_t i = left[p];
         const std::string& name = cases[i].spec.name;
+        if (auto it = from_workers_.find({Name(), name}); it != from_workers_.end()) {
+          Counted(it->second, cases[i].run, i, true, groups);
+          if (auto st = log_.Append(it->second); !st) Problem(st.error().Message());
+          ++written;
+          continue;
+        }
         const std::string summary =
-            "not run: " + why[WorkerOfRun(cases.size(), why.size(), i) - 1];
+            "not run: " + workers_[WorkerOfRun(left.size(), workers_.size(), p) - 1].why;
         Count(oracles::Outcome::kError);
         out_ << fmt::format("ERROR  {}  {} ({}, crash {}): {}\n", Name(), name,
                             explore::Describe(cases[i].run.workload),
                             explore::NameOf(cases[i].run.crash), summary);
         Problem(name + ": " + summary);
         groups.Add(Name(), cases[i].run, std::nullopt, i);
-        continue;
       }
-      if (it == earlier_.end()) {
-        to_run.push_back(cases[i]);
-        continue;
-      }
-      const LoggedRun& r = it->second;
-      Count(r.outcome);
-      // A worker's FAIL and ERROR lines went to its log: here they are again.
-      if (!why.empty() && (r.outcome == oracles::Outcome::kFail ||
-                           r.outcome == oracles::Outcome::kError))
-        out_ << fmt::format("{:<5}  {}  {} ({}, crash {}): {}\n", oracles::OutcomeName(r.outcome),
-                            r.config, r.case_name, r.workload, r.crash, r.summary);
-      if (r.outcome == oracles::Outcome::kError) Problem(r.case_name + ": " + r.summary);
-      groups.Add(Name(), cases[i].run, r.finding, i);
-      ++resumed;
+      out_ << fmt::format("{}: {} of {} runs in the {} workers' results\n", Name(), written,
+                          left.size(), workers_.size());
     }
-    if (!why.empty())
-      out_ << fmt::format("{}: {} of {} runs in the {} workers' results\n", Name(), resumed,
-                          cases.size(), why.size());
-    else if (options_.resume)
-      out_ << fmt::format("{}: {} of {} runs already in {}, {} to run\n", Name(), resumed,
-                          cases.size(), options_.results_file.string(), to_run.size());
     Collector collector([&](const report::ConfigInfo& config, const engine::CaseRun& run,
                             const oracles::Verdict& v) {
       const std::string& name = run.case_name;
@@ -254,13 +263,14 @@ class ConfigExploration {
     row.mkfs_options = run_.mkfs_options;
     row.mkfs_command = collector.config().mkfs_command;
     row.mount_options = run_.mount_options;
-    row.counts = counts_;
     row.error = collector.config_error();
-    result_.configs.push_back(std::move(row));
-    if (!why.empty())  // its workers' logs say how long they took
-      out_ << fmt::format("explored {} runs on {} in the workers; {} group{} of failing runs to "
-                          "reduce\n",
-                          cases.size(), Name(), groups.groups().size(),
+    if (!workers_.empty()) TakeWorkersRows(row);
+    row.counts = counts_;
+    result_.configs.push_back(row);
+    if (!workers_.empty())
+      out_ << fmt::format("explored {} runs on {} in the workers in {:.1f}s; {} group{} of "
+                          "failing runs to reduce\n",
+                          cases.size(), Name(), counts_.run_seconds, groups.groups().size(),
                           groups.groups().size() == 1 ? "" : "s");
     else
       out_ << fmt::format("explored {} runs on {} in {:.1f}s ({:.1f} runs/s); {} group{} of "
@@ -268,7 +278,7 @@ class ConfigExploration {
                           cases.size(), label.empty() ? Name() : label, seconds,
                           seconds > 0 ? cases.size() / seconds : 0.0, groups.groups().size(),
                           groups.groups().size() == 1 ? "" : "s");
-    if (!collector.config_error().empty()) Problem(collector.config_error());
+    if (!row.error.empty()) Problem(row.error);
     if (options_.worker) return;  // its parent reduces
     const std::vector<CatalogShape> shapes = Shapes(catalog);
     for (const auto& [signature, group] : groups.groups()) {
@@ -297,6 +307,36 @@ class ConfigExploration {
     }
     counts_ += one;
     result_.totals += one;
+  }
+
+  // The workers' rows of this configuration make its row: the mkfs command
+  // (the first worker's that made one), the seconds their runs took
+  // (summed: the time one process would have taken, near enough), why one
+  // could not explore it.
+  void TakeWorkersRows(ExploreConfigRow& row) {
+    counts_.run_seconds = 0;
+    for (const auto& w : workers_)
+      for (const auto& c : w.configs) {
+        if (c.config != row.config) continue;
+        if (row.mkfs_command.empty()) row.mkfs_command = c.mkfs_command;
+        counts_.run_seconds += c.counts.run_seconds;
+        if (!c.error.empty() && row.error.find(c.error) == std::string::npos)
+          row.error += (row.error.empty() ? "" : "; ") + c.error;
+      }
+  }
+
+  // A run counted from its results line (a resumed one, or a worker's:
+  // whose FAIL and ERROR lines went to the worker's log, so `again` prints
+  // them here), its failure grouped by its place `order` in the plan.
+  void Counted(const LoggedRun& r, const explore::Run& run, std::size_t order, bool again,
+               FindingGroups& groups) {
+    Count(r.outcome);
+    const bool bad = r.outcome == oracles::Outcome::kFail || r.outcome == oracles::Outcome::kError;
+    if (again && bad)
+      out_ << fmt::format("{:<5}  {}  {} ({}, crash {}): {}\n", oracles::OutcomeName(r.outcome),
+                          r.config, r.case_name, r.workload, r.crash, r.summary);
+    if (r.outcome == oracles::Outcome::kError) Problem(r.case_name + ": " + r.summary);
+    groups.Add(Name(), run, r.finding, order);
   }
 
   void Problem(const std::string& what) {
@@ -420,6 +460,8 @@ class ConfigExploration {
 
   ResultsLog& log_;
   const Earlier& earlier_;
+  const std::vector<WorkerResults>& workers_;
+  const Earlier& from_workers_;
   RunOptions run_;
   const ExploreOptions& options_;
   explore::Geometry geometry_;
@@ -433,7 +475,7 @@ class ConfigExploration {
 
 ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& options,
                              const std::vector<const engine::CaseSpec*>& catalog,
-                             std::ostream& out) {
+                             std::ostream& out, const std::vector<WorkerResults>& workers) {
   ExploreResult result;
   ResultsLog log;
   auto logged = log.Open(options.results_file, options.resume);
@@ -441,12 +483,29 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
     result.problems.push_back(logged.error());
     return result;
   }
-  Earlier earlier;
+  Earlier earlier, from_workers;
   for (auto& r : *logged) earlier.insert_or_assign({r.config, r.case_name}, std::move(r));
+  if (options.worker && !options.worker_done.empty()) {
+    // The parent's runs already done are no worker's.
+    auto text = os::ReadRegularFile(options.worker_done, 1ull << 30);
+    if (!text) {
+      result.problems.push_back("--worker-done: " + text.error().Message());
+      return result;
+    }
+    auto done = ParseResults(*text);
+    if (!done) {
+      result.problems.push_back("--worker-done: " + done.error());
+      return result;
+    }
+    for (auto& r : done->runs) earlier.insert_or_assign({r.config, r.case_name}, std::move(r));
+  }
+  for (const auto& w : workers)
+    for (const auto& r : w.runs) from_workers.insert_or_assign({r.config, r.case_name}, r);
   for (fsdriver::FsType fs : run.filesystems) {
     // After `-j N`'s workers every configuration counts what they ran.
-    if (os::InterruptRequested() && options.workers_why.empty()) break;
-    ConfigExploration(run, options, fs, out, log, earlier, result).Explore(catalog);
+    if (os::InterruptRequested() && workers.empty()) break;
+    ConfigExploration(run, options, fs, out, log, earlier, workers, from_workers, result)
+        .Explore(catalog);
   }
   result.findings = MergeBySignature(std::move(result.findings));
   result.interrupted = os::InterruptRequested();

@@ -15,6 +15,7 @@
 #include "explore/export.h"
 #include "os/error.h"
 #include "suite/explore_plan.h"
+#include "suite/explore_workers.h"
 #include "suite/run_options.h"
 
 namespace eofzero::suite {
@@ -31,10 +32,15 @@ struct ExploreResult {
 };
 
 // `catalog`: the cases whose shapes a finding is matched with. Progress
-// (a line per configuration, each FAIL and ERROR) goes to `out`.
+// (a line per configuration, each FAIL and ERROR) goes to `out`. After
+// `-j N`'s `workers` (suite/explore_workers.h) nothing is run: the runs
+// they wrote are counted, grouped and appended to the results file (the
+// runs it has under --resume are counted as ever), a run of their slices
+// none wrote is an ERROR, "not run: " and why, and each configuration's
+// mkfs command and run seconds are the workers' (the seconds summed).
 ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& options,
                              const std::vector<const engine::CaseSpec*>& catalog,
-                             std::ostream& out);
+                             std::ostream& out, const std::vector<WorkerResults>& workers = {});
 
 // A finding's folder `dir`/`folder` as `eofzero export` writes it (NAME.toml,
 // repro.sh, fstests/NNN, fstests/NNN.out, report.md), each file new.

@@ -1,8 +1,6 @@
 #include "suite/explore_workers.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <variant>
@@ -14,56 +12,67 @@
 #include "suite/worker_pool.h"
 
 namespace eofzero::suite {
+namespace {
 
-std::vector<std::string> ExploreWorkerArgs(const std::vector<std::string>& args, std::size_t k,
-                                           std::size_t n, const std::filesystem::path& results) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--results") {
-      ++i;  // and its value
-      continue;
-    }
-    if (args[i].starts_with("--results=") || args[i] == "--resume") continue;
-    out.push_back(args[i]);
-  }
-  out.push_back(fmt::format("--worker-slice={}/{}", k, n));
-  out.push_back("--results=" + results.string());
-  return out;
+constexpr std::uint64_t kMaxWorkerFile = 1ull << 30;
+
+std::filesystem::path WorkerLines(const std::filesystem::path& dir, std::size_t k) {
+  return dir / fmt::format("worker-{}.jsonl", k);
+}
+std::filesystem::path WorkerReport(const std::filesystem::path& dir, std::size_t k) {
+  return dir / fmt::format("worker-{}.json", k);
+}
+std::filesystem::path WorkerLog(const std::filesystem::path& dir, std::size_t k) {
+  return dir / fmt::format("worker-{}.log", k);
 }
 
-std::string JoinResults(const std::vector<WorkerResults>& workers) {
-  std::string text;
-  for (const auto& w : workers)
-    for (const auto& r : w.runs) text += ResultsLine(r).dump() + "\n";
-  return text;
+// The rows of the report a worker wrote; none when it wrote none.
+std::vector<ExploreConfigRow> RowsOf(const std::filesystem::path& file) {
+  auto text = os::ReadRegularFile(file, kMaxWorkerFile);
+  if (!text) return {};
+  const auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) return {};
+  auto report = ExploreReportFromJson(doc);
+  return report ? std::move(report->configs) : std::vector<ExploreConfigRow>{};
+}
+
+}  // namespace
+
+SliceSplit ExploreSplit(const std::filesystem::path& dir, const std::filesystem::path& done) {
+  SliceSplit split;
+  split.command = "explore";
+  split.drop_with_value = {"--results"};
+  split.drop_flags = {"--resume"};
+  split.own = [dir, done](std::size_t k) {
+    std::vector<std::string> own = {"--results=" + WorkerLines(dir, k).string(),
+                                    "--worker-output=" + WorkerReport(dir, k).string()};
+    if (!done.empty()) own.push_back("--worker-done=" + done.string());
+    return own;
+  };
+  split.log = [dir](std::size_t k) { return WorkerLog(dir, k); };
+  return split;
 }
 
 std::vector<WorkerResults> RunExploreWorkers(const std::filesystem::path& program,
                                              const std::vector<std::string>& args, std::size_t n,
                                              const std::filesystem::path& dir,
+                                             const std::filesystem::path& done,
                                              WorkerLauncher& launcher, Clock& clock,
                                              const InterruptPoll& interrupt,
                                              std::chrono::seconds grace) {
-  auto results = [&](std::size_t k) { return dir / fmt::format("worker-{}.jsonl", k); };
-  auto log = [&](std::size_t k) { return dir / fmt::format("worker-{}.log", k); };
-  std::vector<PoolCommand> commands;
-  for (std::size_t k = 1; k <= n; ++k) {
-    PoolCommand c{{program.string()}, log(k)};
-    for (auto& a : ExploreWorkerArgs(args, k, n, results(k))) c.argv.push_back(std::move(a));
-    spdlog::info("explore: starting worker {}/{}: {}", k, n, fmt::join(c.argv, " "));
-    commands.push_back(std::move(c));
-  }
   PoolConfig pool;
   pool.parallel = static_cast<unsigned>(n);
   pool.grace = grace;
-  const auto outcomes = RunWorkers(commands, pool, launcher, clock, interrupt);
+  const auto outcomes = RunWorkers(SliceWorkerCommands(program, args, n, ExploreSplit(dir, done)),
+                                   pool, launcher, clock, interrupt);
   std::vector<WorkerResults> out;
   for (std::size_t k = 1; k <= n; ++k) {
     const auto& outcome = outcomes[k - 1];
     WorkerResults w;
     // Whatever whole lines it wrote count, however it ended.
-    if (auto text = os::ReadRegularFile(results(k), 1ull << 30); text)
+    if (auto text = os::ReadRegularFile(WorkerLines(dir, k), kMaxWorkerFile); text)
       if (auto parsed = ParseResults(*text); parsed) w.runs = std::move(parsed->runs);
+    w.configs = RowsOf(WorkerReport(dir, k));
     if (const auto* failed = std::get_if<StartFailure>(&outcome)) {
       w.why = "the worker did not start: " + failed->error.Message();
     } else if (const auto* cancelled = std::get_if<Cancellation>(&outcome)) {
@@ -78,7 +87,7 @@ std::vector<WorkerResults> RunExploreWorkers(const std::filesystem::path& progra
       else
         w.why = "the worker " + ending.result.Ending() +
                 (finished ? " without writing it" : "") + ", its last lines: " +
-                LogTail(log(k), 3);
+                LogTail(WorkerLog(dir, k), 3);
     }
     out.push_back(std::move(w));
   }

@@ -4,7 +4,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <variant>
@@ -13,6 +12,7 @@
 #include "fsdriver/registry.h"
 #include "suite/exit_status.h"
 #include "suite/matrix_merge.h"
+#include "suite/slice_workers.h"
 #include "suite/worker_pool.h"
 
 namespace eofzero::suite {
@@ -97,17 +97,15 @@ std::vector<SliceReport> RunSweepSlices(const std::filesystem::path& program,
                                         const std::filesystem::path& dir, WorkerLauncher& launcher,
                                         Clock& clock, const InterruptPoll& interrupt,
                                         std::chrono::seconds grace) {
-  std::vector<PoolCommand> commands;
   auto json = [&](std::size_t k) { return dir / fmt::format("slice-{}.json", k); };
   auto log = [&](std::size_t k) { return dir / fmt::format("slice-{}.log", k); };
-  for (std::size_t k = 1; k <= slices; ++k) {
-    PoolCommand c{{program.string()}, log(k)};
-    c.argv.insert(c.argv.end(), args.begin(), args.end());
-    c.argv.push_back(fmt::format("--worker-slice={}/{}", k, slices));
-    c.argv.push_back("--worker-output=" + json(k).string());
-    spdlog::info("sweep: starting slice {}/{}: {}", k, slices, fmt::join(c.argv, " "));
-    commands.push_back(std::move(c));
-  }
+  SliceSplit split;
+  split.command = "sweep";
+  split.own = [&](std::size_t k) {
+    return std::vector<std::string>{"--worker-output=" + json(k).string()};
+  };
+  split.log = log;
+  const auto commands = SliceWorkerCommands(program, args, slices, split);
   PoolConfig pool;
   pool.parallel = static_cast<unsigned>(slices);
   pool.grace = grace;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "harness.h"
@@ -320,6 +322,19 @@ std::set<std::pair<std::string, std::uint64_t>> FindingsIn(const fs::path& repor
   return out;
 }
 
+// An mkfs command line less what differs from one mkfs to the next: the
+// value of -U (a fresh UUID) and the device.
+std::string MkfsShape(const std::string& command) {
+  std::istringstream words(command);
+  std::vector<std::string> kept;
+  for (std::string w; words >> w;) {
+    if (!kept.empty() && kept.back() == "-U") w = "UUID";
+    kept.push_back(w);
+  }
+  if (!kept.empty()) kept.back() = "DEVICE";
+  return fmt::format("{}", fmt::join(kept, " "));
+}
+
 const std::vector<std::string> kTwoModes = {
     "--fs",      "ext4", "--ops",     "truncate,pwrite", "--offsets", "next-block,eof",
     "--lengths", "1",    "--persist", "none",            "--crash",   "freeze,logflush",
@@ -333,6 +348,7 @@ TEST(Explore, TwoWorkersGiveTheVerdictsFindingsAndStatusOfOne) {
   Workdir wd;
   std::map<std::string, std::string> verdicts[2];
   std::set<std::pair<std::string, std::uint64_t>> findings[2];
+  std::vector<std::string> mkfs[2];
   int status[2] = {-1, -1};
   for (int jobs : {1, 2}) {
     const fs::path results = wd.path() / fmt::format("j{}.jsonl", jobs);
@@ -346,7 +362,16 @@ TEST(Explore, TwoWorkersGiveTheVerdictsFindingsAndStatusOfOne) {
     verdicts[jobs - 1] = VerdictsIn(results);
     findings[jobs - 1] = FindingsIn(report);
     status[jobs - 1] = ran.exit_code;
+    std::ifstream in(report);
+    const auto doc = nlohmann::json::parse(in);
+    for (const auto& c : doc.at("configs")) {
+      mkfs[jobs - 1].push_back(MkfsShape(c.at("mkfs_command").get<std::string>()));
+      EXPECT_GT(c.at("run_seconds").get<double>(), 0) << c.dump();
+    }
   }
+  // Each configuration's row has the mkfs command its runs were made on.
+  EXPECT_FALSE(mkfs[0].empty());
+  EXPECT_EQ(mkfs[1], mkfs[0]);
   EXPECT_GE(verdicts[0].size(), 8u);
   EXPECT_EQ(verdicts[1], verdicts[0]);
   EXPECT_EQ(findings[1], findings[0]);
@@ -361,7 +386,8 @@ TEST(Explore, TwoWorkersGiveTheVerdictsFindingsAndStatusOfOne) {
 
 // A worker killed after its first run (held there): the runs of its slice
 // it did not write are ERRORs saying so, with its last lines; every other
-// run is counted once, and nothing is left behind.
+// run is counted once, and nothing is left behind. Resumed (-j 2 again), the
+// exploration is the uninterrupted one.
 TEST(Explore, TheRunsOfAKilledWorkerAreNotRunErrors) {
   REQUIRE_ROOT();
   Workdir wd;
@@ -389,6 +415,37 @@ TEST(Explore, TheRunsOfAKilledWorkerAreNotRunErrors) {
                             "lines: "),
             std::string::npos)
       << doc.dump();
+  // Resumed with -j 2, it runs the runs FILE lacks in two workers and
+  // appends them: each run once, and the counts, verdicts and findings of
+  // an uninterrupted -j 1.
+  Ran resumed = RunEofzeroWithTimeout(Plus(args, {"--resume"}), 600);
+  ASSERT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find(fmt::format("ext4/4k: {} of ", lines.size())), std::string::npos)
+      << resumed.out;
+  const fs::path whole = wd.path() / "whole.jsonl", whole_report = wd.path() / "whole.json";
+  Ran one = RunEofzeroWithTimeout(
+      Plus({"explore"}, Plus(kTwoModes, {"--results", whole.string(), "--format", "json",
+                                         "--output", whole_report.string(), "--workdir",
+                                         wd.str()})),
+      600);
+  ASSERT_TRUE(one.exit_code == 0 || one.exit_code == 1) << one.out << one.err;
+  EXPECT_EQ(resumed.exit_code, one.exit_code);
+  std::size_t written = 0;
+  {
+    std::ifstream in(results);
+    for (std::string line; std::getline(in, line);) ++written;
+  }
+  EXPECT_EQ(VerdictsIn(results), VerdictsIn(whole));
+  EXPECT_EQ(written, VerdictsIn(whole).size()) << "a run was run twice";
+  EXPECT_EQ(FindingsIn(report), FindingsIn(whole_report));
+  auto counts = [](const fs::path& file) {
+    std::ifstream in(file);
+    auto t = nlohmann::json::parse(in).at("totals");
+    t.erase("run_seconds");
+    t.erase("reduce_seconds");
+    return t;
+  };
+  EXPECT_EQ(counts(report), counts(whole_report));
   ExpectNothingLeft(wd);
 }
 

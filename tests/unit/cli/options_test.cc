@@ -203,8 +203,6 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"explore", "-j", "0"}, "-j: must be 1 to 64"},
         BadInput{{"explore", "--jobs", "65"}, "-j: must be 1 to 64"},
         BadInput{{"explore", "-j", "2x"}, "-j: '2x' is not a whole number"},
-        BadInput{{"explore", "-j", "2", "--resume", "--results", "/tmp/eofzero-no-such.jsonl"},
-                 "-j: not with --resume (yet)"},
         BadInput{{"explore", "--worker-slice", "1/2"},
                  "--worker-slice: '1/2' is not K/N with --results"},
         BadInput{{"explore", "--worker-slice", "3/2", "--results", "/tmp/x.jsonl"},

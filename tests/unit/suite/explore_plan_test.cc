@@ -108,27 +108,24 @@ TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
   }
 }
 
-TEST(ExplorePlan, TheWorkersSlicesOfAShardAreItsRunsOnceInItsOrder) {
-  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
-  ExploreOptions o = Small();
-  o.depth = 2;
-  o.shard = guest::Shard{2, 3};
-  explore::Space space(o.bounds, g);
-  const auto whole = PlanRuns(o, space);
-  ASSERT_GE(whole.size(), 5u);
-  for (std::size_t n : {1u, 2u, 3u, 64u}) {
-    std::vector<std::string> joined;
-    for (std::size_t k = 1; k <= n; ++k) {
-      o.worker = SweepSlice{k, n};
-      explore::Space again(o.bounds, g);
-      for (const auto& r : PlanRuns(o, again)) {
-        EXPECT_EQ(WorkerOfRun(whole.size(), n, joined.size()), k) << joined.size() << " " << n;
-        joined.push_back(explore::RunName(r, g));
-      }
+TEST(ExplorePlan, TheWorkersSlicesOfTheRunsNotDoneAreThemOnceInOrder) {
+  for (const std::vector<bool>& done :
+       {std::vector<bool>(7, false), std::vector<bool>{true, false, false, true, true, false, false,
+                                                       true, false}}) {
+    const auto left = RunsToRun(done, std::nullopt);
+    std::vector<std::size_t> expected;
+    for (std::size_t i = 0; i < done.size(); ++i)
+      if (!done[i]) expected.push_back(i);
+    ASSERT_EQ(left, expected);
+    for (std::size_t n : {1u, 2u, 3u, 64u}) {
+      std::vector<std::size_t> joined;
+      for (std::size_t k = 1; k <= n; ++k)
+        for (std::size_t i : RunsToRun(done, SweepSlice{k, n})) {
+          EXPECT_EQ(WorkerOfRun(left.size(), n, joined.size()), k) << joined.size() << " " << n;
+          joined.push_back(i);
+        }
+      EXPECT_EQ(joined, left) << n;
     }
-    ASSERT_EQ(joined.size(), whole.size()) << n;
-    for (std::size_t i = 0; i < whole.size(); ++i)
-      EXPECT_EQ(joined[i], explore::RunName(whole[i], g)) << i;
   }
 }
 

@@ -15,12 +15,17 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-TEST(ExploreWorkers, AWorkerHasTheCommandLineLessResultsAndResumeThenItsSliceAndFile) {
+TEST(ExploreWorkers, AWorkerHasTheCommandLineLessResultsAndResumeThenItsSliceAndFiles) {
   const Strings args = {"explore", "--fs", "ext4", "--results", "mine.jsonl", "-j", "2",
                         "--results=other.jsonl", "--resume", "--depth", "1"};
-  EXPECT_EQ(ExploreWorkerArgs(args, 2, 3, "/d/worker-2.jsonl"),
-            (Strings{"explore", "--fs", "ext4", "-j", "2", "--depth", "1",
-                     "--worker-slice=2/3", "--results=/d/worker-2.jsonl"}));
+  EXPECT_EQ(SliceWorkerArgs(args, 2, 3, ExploreSplit("/d", "")),
+            (Strings{"explore", "--fs", "ext4", "-j", "2", "--depth", "1", "--worker-slice=2/3",
+                     "--results=/d/worker-2.jsonl", "--worker-output=/d/worker-2.json"}));
+  // Resumed: the parent's results file says which runs are done.
+  EXPECT_EQ(SliceWorkerArgs(args, 1, 2, ExploreSplit("/d", "mine.jsonl")),
+            (Strings{"explore", "--fs", "ext4", "-j", "2", "--depth", "1", "--worker-slice=1/2",
+                     "--results=/d/worker-1.jsonl", "--worker-output=/d/worker-1.json",
+                     "--worker-done=mine.jsonl"}));
 }
 
 LoggedRun Logged(const std::string& name, oracles::Outcome outcome = oracles::Outcome::kPass) {
@@ -32,19 +37,11 @@ LoggedRun Logged(const std::string& name, oracles::Outcome outcome = oracles::Ou
   return r;
 }
 
-TEST(ExploreWorkers, TheJoinedLinesAreEveryWorkersInWorkerOrderAndParseBack) {
-  std::vector<WorkerResults> workers(3);
-  workers[0].runs = {Logged("a"), Logged("b", oracles::Outcome::kFail)};
-  workers[2].runs = {Logged("c")};
-  auto parsed = ParseResults(JoinResults(workers));
-  ASSERT_TRUE(parsed) << parsed.error();
-  EXPECT_FALSE(parsed->torn);
-  ASSERT_EQ(parsed->runs.size(), 3u);
-  EXPECT_EQ(parsed->runs[0].case_name, "a");
-  EXPECT_EQ(parsed->runs[1].case_name, "b");
-  ASSERT_TRUE(parsed->runs[1].finding);
-  EXPECT_EQ(parsed->runs[1].finding->kind, "stale");
-  EXPECT_EQ(parsed->runs[2].case_name, "c");
+// A results file's lines.
+std::string Lines(const std::vector<LoggedRun>& runs) {
+  std::string text;
+  for (const auto& r : runs) text += ResultsLine(r).dump() + "\n";
+  return text;
 }
 
 TEST(ExploreWorkers, EachWorkerGivesItsLinesAndWhyTheOthersOfItsSliceDidNotRun) {
@@ -56,19 +53,31 @@ TEST(ExploreWorkers, EachWorkerGivesItsLinesAndWhyTheOthersOfItsSliceDidNotRun) 
     // Worker 1 wrote two lines and a third cut short, and finished; worker
     // 2 one line, and was killed.
     std::ofstream(dir.path() / "worker-1.jsonl")
-        << JoinResults({{{Logged("a"), Logged("b")}, ""}}) << "{\"config\":";
-    std::ofstream(dir.path() / "worker-2.jsonl") << JoinResults({{{Logged("c")}, ""}});
+        << Lines({Logged("a"), Logged("b")}) << "{\"config\":";
+    std::ofstream(dir.path() / "worker-2.jsonl") << Lines({Logged("c")});
+    ExploreReport report;
+    ExploreConfigRow row;
+    row.config = "ext4/4k";
+    row.mkfs_command = "mkfs.ext4 x";
+    row.counts.run_seconds = 2.5;
+    report.configs = {row};
+    std::ofstream(dir.path() / "worker-1.json") << ToJson(report).dump();
     launcher.End("worker-1", 0);
     launcher.End("worker-2", -1, SIGKILL);
   };
   const auto workers = RunExploreWorkers("/bin/eofzero", {"explore", "--results", "x"}, 3,
-                                         dir.path(), launcher, clock, [] { return 0; });
+                                         dir.path(), "", launcher, clock, [] { return 0; });
   ASSERT_EQ(workers.size(), 3u);
   EXPECT_EQ(launcher.argv["worker-1"],
             (Strings{"/bin/eofzero", "explore", "--worker-slice=1/3",
-                     "--results=" + (dir.path() / "worker-1.jsonl").string()}));
+                     "--results=" + (dir.path() / "worker-1.jsonl").string(),
+                     "--worker-output=" + (dir.path() / "worker-1.json").string()}));
   ASSERT_EQ(workers[0].runs.size(), 2u);
   EXPECT_EQ(workers[0].runs[1].case_name, "b");
+  ASSERT_EQ(workers[0].configs.size(), 1u);  // its report's rows
+  EXPECT_EQ(workers[0].configs[0].mkfs_command, "mkfs.ext4 x");
+  EXPECT_DOUBLE_EQ(workers[0].configs[0].counts.run_seconds, 2.5);
+  EXPECT_TRUE(workers[1].configs.empty());
   EXPECT_EQ(workers[0].why,
             "the worker exited 0 without writing it, its last lines: "
             "eofzero: info: worker-1 starts | eofzero: info: worker-1 works");
@@ -84,11 +93,11 @@ TEST(ExploreWorkers, AnInterruptStopsTheWorkersAndTheirRunsNotDoneSaySo) {
   test::FakeClock clock;
   int signal = 0;
   clock.on_sleep = [&] {
-    std::ofstream(dir.path() / "worker-1.jsonl") << JoinResults({{{Logged("a")}, ""}});
+    std::ofstream(dir.path() / "worker-1.jsonl") << Lines({Logged("a")});
     signal = SIGINT;
   };
-  const auto workers = RunExploreWorkers("/bin/eofzero", {"explore"}, 2, dir.path(), launcher,
-                                         clock, [&] { return signal; });
+  const auto workers = RunExploreWorkers("/bin/eofzero", {"explore"}, 2, dir.path(), "",
+                                         launcher, clock, [&] { return signal; });
   ASSERT_EQ(workers.size(), 2u);
   EXPECT_EQ(launcher.log, (Strings{"start worker-1", "start worker-2", "terminate worker-1",
                                    "terminate worker-2"}));
