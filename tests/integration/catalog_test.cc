@@ -147,7 +147,7 @@ TEST_P(Selftest, EveryOracleDetectsItsFault) {
   EXPECT_EQ(CountOccurrences(ran.out, " NO "), 0) << ran.out;
   EXPECT_EQ(LinesStartingWith(ran.out, "oracle (phase) detects").size(), 1u) << ran.out;
   if (ran.exit_code == 0) {
-    EXPECT_EQ(CountOccurrences(ran.out, " yes "), 28) << ran.out;  // 14 checks x 2 filesystems
+    EXPECT_EQ(CountOccurrences(ran.out, " yes "), 30) << ran.out;  // 15 checks x 2 filesystems
   }
   ExpectNothingLeft(wd);
 }
