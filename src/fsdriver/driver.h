@@ -98,7 +98,9 @@ class FsDriver {
   // mkfs's getopt string (':' = takes a value).
   virtual std::string_view MkfsLetters() const = 0;
   virtual std::span<const RefusedMkfsOption> RefusedMkfsOptions() const = 0;
-  // The block size a "-b" option's value sets, or why it cannot be honoured
+  // The mkfs option that sets the block size ('b'; btrfs's sectorsize is 's').
+  virtual char BlockSizeLetter() const { return 'b'; }
+  // The block size that option's value sets, or why it cannot be honoured
   // (one line, without the option's name; `shown` is the option as written).
   virtual std::expected<std::uint32_t, std::string> BlockSizeOption(std::string_view value,
                                                                     const std::string& shown) const = 0;
@@ -126,6 +128,9 @@ class FsDriver {
     (void)run;
     return std::string();
   }
+  // Mount options the tool always adds before the user's (none on ext4 and
+  // xfs; btrfs: nodatasum, so that a planted block is not a checksum error).
+  virtual std::string_view OwnMountOptions() const { return {}; }
   // Whether the filesystem takes FS_IOC_SHUTDOWN (with the three modes of
   // os::ShutdownFlag). Without it a crash is only ever a crash state of the
   // recorded write log (run --record --crash-states).
@@ -176,6 +181,9 @@ class FsDriver {
   virtual bool Reflink() const = 0;
 
   // --- A guest (eofzero kernels) ---
+  // Whether `eofzero kernels` runs it (its modules and tools go into every
+  // initramfs).
+  virtual bool InGuest() const { return true; }
   virtual std::vector<std::string> GuestModules() const = 0;  // loaded in this order
   virtual std::vector<std::string> GuestTools() const = 0;    // programs in /sbin
   virtual std::vector<std::string> GuestEtcFiles() const { return {}; }

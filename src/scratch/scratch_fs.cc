@@ -253,8 +253,12 @@ os::Status ScratchFs::Mount() {
     EOFZERO_RETURN_IF_ERROR(lease_->NoteMount(mount_dir_, devno_, uuid_));
     mount_recorded_ = true;
   }
+  // The driver's own options first: the user's come after and may override.
+  std::string options(fsdriver::Driver(spec_.fs).OwnMountOptions());
+  if (!spec_.mount_options.empty())
+    options += (options.empty() ? "" : ",") + spec_.mount_options;
   EOFZERO_RETURN_IF_ERROR(
-      system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), spec_.mount_options));
+      system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), options));
   spdlog::debug("mounted {} on {}", device(), mount_dir_.string());
   mounted_ = true;
   shut_down_ = false;

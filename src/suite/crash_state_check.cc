@@ -94,7 +94,7 @@ class StateChecker {
     // A case that did not reach its end left no crash to resume from: its
     // states are not a finding either way. Skipped, they are skipped too;
     // stopped by a signal or an error, they did not run (an ERROR).
-    if (run_.status == engine::RunStatus::kSkipped) {
+    if (run_.status == engine::RunStatus::kSkipped && !run_.crash_states_only) {
       out.not_checked = "the case was skipped: " + run_.reason;
       return;
     }

@@ -20,14 +20,15 @@ TEST(Registry, EveryDriverIsFoundByItsName) {
   }
   EXPECT_EQ(ParseFsType("EXT4"), std::nullopt);
   EXPECT_EQ(ParseFsType(""), std::nullopt);
-  EXPECT_EQ(FsTypeNames(), "ext4, xfs");
-  EXPECT_EQ(FsTypeNames(","), "ext4,xfs");
-  EXPECT_EQ(FsTypeChoices(), "ext4 or xfs");
+  EXPECT_EQ(FsTypeNames(), "ext4, xfs, btrfs");
+  EXPECT_EQ(FsTypeNames(","), "ext4,xfs,btrfs");
+  EXPECT_EQ(FsTypeChoices(), "ext4, xfs or btrfs");
 }
 
 TEST(Registry, FsckCommandTextIsTheArgvWithoutItsSource) {
   EXPECT_EQ(Driver(FsType::kExt4).FsckCommandText(), "e2fsck -fn");
   EXPECT_EQ(Driver(FsType::kXfs).FsckCommandText(), "xfs_repair -n");
+  EXPECT_EQ(Driver(FsType::kBtrfs).FsckCommandText(), "btrfs check --readonly");
 }
 
 TEST(Registry, TheDefaultFilesystemsAreExt4AndXfs) {

@@ -55,8 +55,8 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
     const char* error;
   } rows[] = {
       {"cases = []\n", "m.toml:1: no [[config]] tables: nothing to run"},
-      {"[[config]]\nname = \"a\"\nfs = \"btrfs\"\n",
-       "m.toml:3: unknown filesystem 'btrfs' (ext4 or xfs)"},
+      {"[[config]]\nname = \"a\"\nfs = \"zfs\"\n",
+       "m.toml:3: unknown filesystem 'zfs' (ext4, xfs or btrfs)"},
       {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
       {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
       {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
