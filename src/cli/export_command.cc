@@ -13,6 +13,7 @@
 #include "os/user_files.h"
 #include "report/json_report.h"
 #include "suite/exit_status.h"
+#include "suite/explore_run.h"
 
 namespace eofzero::cli {
 namespace {
@@ -23,24 +24,6 @@ struct Folder {
   std::string name;
   explore::Exported files;
 };
-
-os::Status WriteNew(const fs::path& path, const std::string& text, mode_t mode) {
-  EOFZERO_ASSIGN_OR_RETURN(os::PendingFile file, os::PendingFile::Create(path, mode));
-  const ByteView bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  EOFZERO_RETURN_IF_ERROR(os::WriteAll(file.fd(), bytes, 0, path.string()));
-  return file.Commit();
-}
-
-os::Status WriteFolder(const fs::path& dir, const Folder& f) {
-  const fs::path at = dir / f.name;
-  EOFZERO_RETURN_IF_ERROR(os::MakeDirectory(at));
-  EOFZERO_RETURN_IF_ERROR(os::MakeDirectory(at / "fstests"));
-  EOFZERO_RETURN_IF_ERROR(WriteNew(at / (f.files.name + ".toml"), f.files.case_file, 0644));
-  EOFZERO_RETURN_IF_ERROR(WriteNew(at / "repro.sh", f.files.script, 0755));
-  EOFZERO_RETURN_IF_ERROR(WriteNew(at / "fstests" / "NNN", f.files.fstests, 0755));
-  EOFZERO_RETURN_IF_ERROR(WriteNew(at / "fstests" / "NNN.out", f.files.fstests_out, 0644));
-  return WriteNew(at / "report.md", f.files.report, 0644);
-}
 
 }  // namespace
 
@@ -92,7 +75,7 @@ int ExportCommand(const Invocation& inv) {
   if (auto made = os::MakeDirectory(inv.export_dir); !made)
     return ExitWith({suite::kExitToolError, "--output-dir: " + made.error().Message()});
   for (const auto& f : folders) {
-    if (auto written = WriteFolder(inv.export_dir, f); !written)
+    if (auto written = suite::WriteExportFolder(inv.export_dir, f.name, f.files); !written)
       return ExitWith({suite::kExitToolError, written.error().Message()});
     std::cout << "exported " << (inv.export_dir / f.name).string() << ": " << f.files.name
               << ".toml, repro.sh, fstests/NNN, fstests/NNN.out, report.md\n";

@@ -86,9 +86,6 @@ suite::AccelProbeOptions AccelOptions(const std::filesystem::path& cache_dir) {
 }  // namespace
 
 int KernelsCommand(const Invocation& inv) {
-  if (!inv.run.cases_dirs.empty())
-    return ExitWith({suite::kExitUsage,
-                     "--cases-dir: not offered by kernels yet (the guest gets the catalog only)"});
   auto catalog = LoadCatalog(inv.run);
   if (!catalog) return ExitWith(catalog.error());
   auto selected = engine::SelectCases(catalog->cases, inv.run.cases);
@@ -134,7 +131,8 @@ int KernelsCommand(const Invocation& inv) {
   if (!space) return ExitWith({suite::kExitToolError, "kernels: " + space.error().Message()});
   if (inv.run.keep) space->dir->Keep();
   auto preparer =
-      suite::MakeGuestPreparer(cache, *self, catalog->dir, options.plan.AllRunArgs());
+      suite::MakeGuestPreparer(cache, *self, catalog->dir, inv.run.cases_dirs,
+                               options.plan.AllRunArgs());
   auto launcher = suite::MakeChildLauncher();
 
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,

@@ -80,10 +80,17 @@ void AddSweepOptions(CLI::App& app, RawOptions& raw) {
       ->delimiter(',');
   app.add_option("--iterations", raw.sweep_iterations, "run every tuple this many times (1)");
   app.add_option("--seed", raw.sweep_seed, "shuffle the tuples with this seed (0: in order)");
+  app.add_option("-j,--jobs", raw.jobs,
+                 "processes that run the tuples, a slice each, on filesystems of their own "
+                 "(1: all in this one)");
+  // A worker of `sweep -j`: its slice K/N and its JSON report's file.
+  app.add_option("--worker-slice", raw.sweep_worker_slice, "a sweep worker's slice")->group("");
+  app.add_option("--worker-output", raw.sweep_worker_output, "a sweep worker's report")->group("");
 }
 
 void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   AddConfigOptions(app, raw);
+  AddReportOptions(app, raw);
   app.add_option("--cases-dir", raw.cases_dirs,
                  "also match findings with the case files in this folder")
       ->delimiter(',');
@@ -121,6 +128,10 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
                  "run N workloads of --depth operations drawn at random (each at every crash "
                  "point) instead of every workload");
   app.add_option("--seed", raw.sweep_seed, "--sample: the seed of the draw (0)");
+  app.add_option("--shard", raw.shard,
+                 "run only the K-th of M slices of the planned runs (K/M: every M-th run from "
+                 "the K-th), and reduce its findings; `report --merge` joins the slices' JSON "
+                 "reports");
   app.add_option("--confirm", raw.explore_confirm,
                  "run each reduced finding this many times more (3)");
   app.add_option("--export", raw.explore_export,
@@ -128,9 +139,20 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--results", raw.explore_results,
                  "write a JSON line per run into this file as it ends (configuration, case, "
                  "workload, crash mode, verdict, finding)");
+  app.add_flag("--resume", raw.explore_resume,
+               "with --results: do not run again the runs the file already has (their "
+               "verdicts count as if they ran now), and append to it");
+  app.add_option("-j,--jobs", raw.jobs,
+                 "processes that run the planned runs, a contiguous slice each, on filesystems "
+                 "of their own; this one then reduces (1: all in this one)");
+  // A worker of `explore -j`: its slice K/N (its lines go to --results).
+  app.add_option("--worker-slice", raw.sweep_worker_slice, "an explore worker's slice")->group("");
   app.add_option("--emit-cases", raw.explore_emit,
                  "write every run's case file into this folder and stop (no root): "
                  "`eofzero run`, `matrix` and `kernels` run them with --cases-dir");
+  app.add_option("--kernel", raw.kernels,
+                 "run the planned runs on these kernels instead, as `eofzero kernels` (same "
+                 "SPECs): a verdict per run and kernel, nothing reduced");
   // The positive control (stale-after-crash-after-copy-range), as run's.
   app.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
 }
@@ -158,7 +180,7 @@ void AddCleanupOptions(CLI::App& app, RawOptions& raw) {
 void AddReportCommandOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("json", raw.report_input, "a JSON report of run or matrix");
   app.add_option("--merge", raw.merge,
-                 "join these reports (the shards of `kernels --shard`, in order) into one");
+                 "join these reports (the shards of `kernels --shard` or `explore --shard`) into one");
   AddReportOptions(app, raw);
 }
 

@@ -177,6 +177,7 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (auto merged = MergeFstestsEnv(raw, env); !merged) return std::unexpected(merged.error());
   }
   inv.command = parsed()->second->command;
+  inv.args = args;
   inv.list_steps = raw.list_steps;
   inv.list_names = raw.list_names;
   inv.generate = raw.generate;
@@ -198,7 +199,8 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
     if (!explore) return std::unexpected(explore.error());
     inv.explore = *explore;
   }
-  if (inv.command == Command::kKernels) {
+  if (inv.command == Command::kKernels ||
+      (inv.command == Command::kExplore && !raw.kernels.empty())) {
     auto kernels = ValidateKernelsOptions(raw);
     if (!kernels) return std::unexpected(kernels.error());
     inv.kernels = std::move(*kernels);

@@ -63,6 +63,9 @@ struct Invocation {
   std::filesystem::path export_input;
   std::filesystem::path export_dir;
   std::string help;                    // kHelp (or --version's line)
+  // The command line as given, without the program (`sweep -j` gives it to
+  // its workers).
+  std::vector<std::string> args;
 };
 
 // args excludes the program name. The error string is the whole message

@@ -16,7 +16,7 @@ struct RawOptions {
   std::string mkfs_options, mount_options, workdir, image_size, shutdown;
   std::string block_size = "4096", gap = "16";
   std::string format = "human", output, config_name, matrix_config, report_input;
-  std::string jobs;  // matrix -j; empty: one per CPU
+  std::string jobs;  // matrix, kernels and sweep -j; empty: their default
   std::vector<std::string> faults;
   // kernels: the --kernel words, --shard, --timeout, --append, --cache-dir;
   // report: --merge's files.
@@ -42,11 +42,12 @@ struct RawOptions {
   // sweep only
   std::vector<std::string> sweep_sync, sweep_crash, sweep_distance;
   std::string sweep_points = "last", sweep_iterations = "1", sweep_seed = "0";
+  std::string sweep_worker_slice, sweep_worker_output;  // a `sweep -j` worker's
   // explore only (--crash and --seed are sweep_crash and sweep_seed)
   std::vector<std::string> explore_ops, explore_offsets, explore_lengths, explore_persist;
   std::string explore_depth = "1", explore_sample, explore_confirm = "3", explore_export,
       explore_emit, explore_results;
-  bool explore_count = false;
+  bool explore_count = false, explore_resume = false;
   GivenFlags given;
   bool block_size_given = false, jobs_given = false;
   // Where a value came from, for errors: the flag, or fstests' variable.

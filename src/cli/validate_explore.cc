@@ -6,7 +6,9 @@
 #include "cli/validate.h"
 #include "explore/space.h"
 #include "explore/workload.h"
+#include "os/file_io.h"
 #include "os/user_files.h"
+#include "suite/explore_results.h"
 
 namespace eofzero::cli {
 namespace {
@@ -29,6 +31,8 @@ std::expected<std::vector<T>, std::string> Classes(const std::vector<std::string
 
 std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const RawOptions& raw) {
   suite::ExploreOptions o;
+  if (raw.format == "junit")
+    return std::unexpected("--format: junit is not a format of explore (json, human, markdown)");
   std::vector<const char*> families;
   for (const auto& op : explore::Ops())
     if (std::find_if(families.begin(), families.end(),
@@ -68,6 +72,11 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
   if (!confirm) return std::unexpected(confirm.error());
   o.confirm = static_cast<int>(*confirm);
   o.count_only = raw.explore_count;
+  if (!raw.shard.empty()) {
+    auto shard = guest::ParseShard(raw.shard);
+    if (!shard) return std::unexpected(shard.error());
+    o.shard = *shard;
+  }
   if (!raw.explore_export.empty() && !raw.explore_emit.empty())
     return std::unexpected("--export: nothing is reduced with --emit-cases");
   for (auto [flag, given, dir] :
@@ -85,10 +94,46 @@ std::expected<suite::ExploreOptions, std::string> ValidateExploreOptions(const R
       return std::unexpected(std::string(flag) + ": " + path.string() + " is not a directory");
     *dir = path;
   }
+  if (!raw.kernels.empty())
+    for (auto [flag, given] : {std::pair{"--export", !raw.explore_export.empty()},
+                               std::pair{"--emit-cases", !raw.explore_emit.empty()},
+                               std::pair{"--results", !raw.explore_results.empty()},
+                               std::pair{"--inject-fault", !raw.faults.empty()}})
+      if (given)
+        return std::unexpected(std::string("--kernel: ") + flag +
+                               " is not offered with it (the guests give verdicts only)");
   if (!raw.explore_results.empty()) {
     if (auto ok = os::CheckOutputFile(raw.explore_results); !ok)
       return std::unexpected("--results: " + ok.error().Message());
     o.results_file = raw.explore_results;
+  }
+  if (raw.explore_resume) {
+    if (o.results_file.empty()) return std::unexpected("--resume: needs --results FILE");
+    std::error_code ec;
+    if (std::filesystem::exists(o.results_file, ec)) {
+      auto text = os::ReadRegularFile(o.results_file, 1ull << 30);
+      if (!text) return std::unexpected("--resume: " + text.error().Message());
+      if (auto parsed = suite::ParseResults(*text); !parsed)
+        return std::unexpected("--resume: " + o.results_file.string() + ": " + parsed.error());
+    }
+    o.resume = true;
+  }
+  if (raw.jobs_given) {
+    auto jobs = ParseU32("-j", raw.jobs);
+    if (!jobs) return std::unexpected(jobs.error());
+    if (*jobs < 1 || *jobs > 64) return std::unexpected("-j: must be 1 to 64");
+    o.jobs = *jobs;
+  }
+  if (o.jobs > 1 && o.resume) return std::unexpected("-j: not with --resume (yet)");
+  if (!raw.sweep_worker_slice.empty()) {
+    const auto& text = raw.sweep_worker_slice;
+    const auto slash = text.find('/');
+    auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
+    auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice",
+                      1, 64);
+    if (!k || !n || *k > *n || o.results_file.empty())
+      return std::unexpected("--worker-slice: '" + text + "' is not K/N with --results");
+    o.worker = suite::SweepSlice{*k, *n};
   }
   return o;
 }

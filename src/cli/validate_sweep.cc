@@ -57,6 +57,25 @@ std::expected<suite::SweepOptions, std::string> ValidateSweepOptions(const RawOp
   auto seed = NumberIn(raw.sweep_seed, "--seed", 0, UINT64_MAX);
   if (!seed) return std::unexpected(seed.error());
   o.seed = *seed;
+  if (raw.jobs_given) {
+    auto jobs = ParseU32("-j", raw.jobs);
+    if (!jobs) return std::unexpected(jobs.error());
+    if (*jobs < 1 || *jobs > 64) return std::unexpected("-j: must be 1 to 64");
+    o.jobs = *jobs;
+  }
+  if (o.jobs > 1 && raw.format == "fstests")
+    return std::unexpected("-j: --format fstests streams from one process: -j 1 with it");
+  if (!raw.sweep_worker_slice.empty()) {
+    const auto& text = raw.sweep_worker_slice;
+    const auto slash = text.find('/');
+    auto k = NumberIn(text.substr(0, slash), "--worker-slice", 1, 64);
+    auto n = NumberIn(slash == std::string::npos ? "" : text.substr(slash + 1), "--worker-slice",
+                      1, 64);
+    if (!k || !n || *k > *n || raw.sweep_worker_output.empty())
+      return std::unexpected("--worker-slice: '" + text + "' is not K/N with --worker-output");
+    o.worker = suite::SweepSlice{*k, *n};
+    o.worker_output = raw.sweep_worker_output;
+  }
   return o;
 }
 

@@ -111,7 +111,7 @@ os::Result<std::uint8_t> Interpreter::Pattern(const Step& s) const {
 }
 
 std::string Interpreter::PathOf(const std::string& file) const {
-  const std::string base = "case_" + spec_.name;
+  const std::string base = CaseFileBase(spec_.name);
   return (fs_.mount_dir() / (Main(file) ? base : base + "." + file)).string();
 }
 

@@ -20,4 +20,10 @@ const char* OracleName(Oracle o) {
 
 const char* PhaseName(Phase p) { return p == Phase::kBeforeCrash ? "before crash" : "after crash"; }
 
+std::optional<ResumeState> ResumeFrom(const CaseRun& run) {
+  if (!run.plant || !run.crash_point) return std::nullopt;
+  return ResumeState{run.case_name, run.case_file, run.case_text, run.altered_by,
+                     *run.plant,    *run.crash_point, run.history};
+}
+
 }  // namespace eofzero::engine

@@ -145,6 +145,26 @@ struct CrashPoint {
   std::vector<RaceExpectation> race_expectations;  // what `check races` holds the file to
 };
 
+struct CaseRun;
+
+// Where the checks of a crash state resume a case (suite/crash_state_check.h):
+// what a fresh run of the steps after its crash needs from the run that
+// recorded it. Made from that run (ResumeFrom), its history then cut to what
+// the state kept.
+struct ResumeState {
+  // The case as it ran, for the state's report.
+  std::string case_name, case_file, case_text;
+  std::vector<std::string> altered_by;
+  PlantRecord plant;
+  // Which steps planted and crashed, what the case had written into the EOF
+  // block by then, and what its race checks hold the file to (marks into
+  // `history`).
+  CrashPoint crash;
+  History history;  // the main file's up to the crash, as the state is held to it
+};
+// The run's resume state: nullopt unless it planted and crashed.
+std::optional<ResumeState> ResumeFrom(const CaseRun& run);
+
 struct CaseRun {
   std::string case_name;
   std::string case_file;  // the case file it came from
@@ -194,7 +214,8 @@ struct CaseRun {
   std::vector<std::string> race_findings;
   std::vector<std::string> notes;  // things worth knowing that are not findings
   double seconds = 0;
-  // With --record: every step that ran, as the log names it; the first crash.
+  // With --record: every step that ran, as the log names it; the first crash
+  // (what a crash state resumes from: ResumeFrom).
   std::vector<LoggedStep> logged_steps;
   std::optional<CrashPoint> crash_point;
 };

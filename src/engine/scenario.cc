@@ -266,6 +266,13 @@ Status Interpreter::CycleMount() {
   return {};
 }
 
+std::string CaseFileBase(const std::string& case_name) { return "case_" + case_name; }
+
+Status RemoveCaseFiles(const scratch::ScratchFs& fs, const CaseSpec& spec) {
+  if (!fs.mounted()) return Fail(ErrorKind::kInvalid, fs.device() + " is not mounted");
+  return os::RemoveFileFamily(fs.mount_dir(), CaseFileBase(spec.name));
+}
+
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   CaseRun run;
@@ -313,19 +320,18 @@ CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOpti
 }
 
 StateRun RunCrashState(scratch::ScratchFs& fs, const CaseSpec& spec,
-                       const ScenarioOptions& options, CaseRun as_of_crash) {
+                       const ScenarioOptions& options, const ResumeState& from) {
   const auto start = std::chrono::steady_clock::now();
   StateRun out;
-  out.run = std::move(as_of_crash);
   CaseRun& run = out.run;
-  run.views.clear();
-  run.file_views.clear();
-  run.fsck.clear();
-  run.disk_views.reset();
-  run.sizes.clear();
-  run.notes.clear();
-  run.disagreements.clear();
-  run.race_findings.clear();
+  run.case_name = from.case_name;
+  run.case_file = from.case_file;
+  run.case_text = from.case_text;
+  run.altered_by = from.altered_by;
+  run.plant = from.plant;
+  run.history = from.history;
+  run.written = from.crash.written;
+  run.crash_point = from.crash;
   run.status = RunStatus::kError;
   Status st;
   try {

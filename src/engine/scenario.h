@@ -38,15 +38,25 @@ struct ScenarioOptions {
 // possible (otherwise the next case's Recover() reports it).
 CaseRun RunCase(scratch::ScratchFs& fs, const CaseSpec& spec, const ScenarioOptions& options);
 
+// The name of a case's main file in the filesystem's root; its other files
+// are NAME.FILE.
+std::string CaseFileBase(const std::string& case_name);
+
+// Removes the case's files from the mounted filesystem once it has been
+// judged, so that a long series of cases on one mkfs (an exploration) does
+// not fill it.
+os::Status RemoveCaseFiles(const scratch::ScratchFs& fs, const CaseSpec& spec);
+
 // A crash state's checks (suite/crash_state_check.h): `fs` holds a state of
-// the case's write log, unmounted; `as_of_crash` is the case's run as of its
-// crash (its crash_point set), with the history the state is held to. Runs
-// the case's steps after the crash on it (Interpreter::RunAfterCrash).
+// the case's write log, unmounted; `from` is where the case resumes (its
+// plant, crash point and the history the state is held to). Runs the case's
+// steps after the crash on it (Interpreter::RunAfterCrash), as a new run
+// that starts from `from` and nothing else.
 struct StateRun {
   CaseRun run;
   int mount_errno = 0;  // mount(2)'s error when the state did not mount
 };
 StateRun RunCrashState(scratch::ScratchFs& fs, const CaseSpec& spec,
-                       const ScenarioOptions& options, CaseRun as_of_crash);
+                       const ScenarioOptions& options, const ResumeState& from);
 
 }  // namespace eofzero::engine

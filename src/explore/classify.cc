@@ -200,7 +200,11 @@ std::expected<CaseShape, std::string> ShapeOfCase(const engine::CaseSpec& spec,
                                                   const Geometry& g) {
   auto walked = Walk(spec, vars, g, true);
   if (!walked) return std::unexpected(walked.error());
-  CaseShape shape{{}, "-"};
+  CaseShape shape{{}, "-", "-"};
+  for (const engine::Step& s : spec.steps)
+    if (s.def->role == engine::StepRole::kShutdown)
+      for (CrashMode m : {CrashMode::kFreeze, CrashMode::kLogflush, CrashMode::kNologflush})
+        if (s.text == ShutdownStep(m)) shape.crash = NameOf(m);
   for (const Classified& item : *walked) {
     const OpInfo& info = InfoOf(item.c.action.op);
     shape.ops.push_back(info.label);

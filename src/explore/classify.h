@@ -29,6 +29,7 @@ std::expected<std::vector<Concrete>, std::string> ClassifyCase(const engine::Cas
 struct CaseShape {
   std::vector<std::string> ops;  // OpInfo labels
   std::string distance;          // an offset class's name, "other", or "-"
+  std::string crash;             // the crash mode its shutdown step names, or "-"
 };
 std::expected<CaseShape, std::string> ShapeOfCase(const engine::CaseSpec& spec,
                                                   const engine::Variables& vars,

@@ -15,12 +15,14 @@ std::optional<FindingKind> PrimaryFinding(const oracles::Verdict& v) {
       }
     return FindingKind{fmt::format("invariant '{}'", oracles::InvariantName(i)), after};
   }
-  if (auto failing = v.Failing(); !failing.empty())
-    return FindingKind{"gap", failing.front()->phase == engine::Phase::kAfterCrash};
-  if (v.wrong_size) return FindingKind{"size", v.wrong_size->phase == engine::Phase::kAfterCrash};
-  if (v.FsckFoundCorruptionOnDisk()) return FindingKind{"fsck", true};
-  if (v.views) return FindingKind{"views", true};
-  return FindingKind{"race", true};
+  const auto primary = v.Primary();
+  if (!primary) return std::nullopt;
+  bool after = true;  // fsck, the two views and the race checks: after the crash
+  if (*primary == oracles::FindingKind::kGap)
+    after = v.Failing().front()->phase == engine::Phase::kAfterCrash;
+  else if (*primary == oracles::FindingKind::kSize)
+    after = v.wrong_size->phase == engine::Phase::kAfterCrash;
+  return FindingKind{oracles::FindingKindName(*primary), after};
 }
 
 Signature SignatureOf(const std::string& config, const FindingKind& finding,

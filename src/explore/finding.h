@@ -17,8 +17,9 @@
 namespace eofzero::explore {
 
 // The first finding of a FAIL: the first invariant the crash model saw
-// broken (in kInvariants' order), else the first other kind ("gap", "size",
-// "fsck", "views", "race"), with its phase. nullopt unless the verdict is a FAIL.
+// broken (in kInvariants' order), else the verdict's first finding
+// (oracles::Verdict::Primary: "gap", "size", "fsck", "views", "race"), with
+// its phase. nullopt unless the verdict is a FAIL.
 struct FindingKind {
   std::string kind;  // "invariant 'no stale bytes'", "gap", ...
   bool after_crash = true;

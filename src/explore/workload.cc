@@ -101,18 +101,6 @@ void Lines(const Concrete& c, std::size_t index, std::vector<std::string>& out) 
   }
 }
 
-const char* ShutdownStep(CrashMode m) {
-  switch (m) {
-    case CrashMode::kFreeze:
-      return "shutdown -s";
-    case CrashMode::kLogflush:
-      return "shutdown -f";
-    case CrashMode::kNologflush:
-      return "shutdown";
-  }
-  return "shutdown";
-}
-
 std::uint64_t Fnv1a(const std::string& text) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char ch : text) {
@@ -133,6 +121,18 @@ std::string StepsText(const Run& run, const Geometry& g) {
 }
 
 }  // namespace
+
+const char* ShutdownStep(CrashMode m) {
+  switch (m) {
+    case CrashMode::kFreeze:
+      return "shutdown -s";
+    case CrashMode::kLogflush:
+      return "shutdown -f";
+    case CrashMode::kNologflush:
+      return "shutdown";
+  }
+  return "shutdown";
+}
 
 std::span<const char* const> CrashModeNames() { return kCrashNames; }
 const char* NameOf(CrashMode m) { return kCrashNames[static_cast<std::size_t>(m)]; }

@@ -22,6 +22,8 @@ namespace eofzero::explore {
 enum class CrashMode : std::uint8_t { kFreeze, kLogflush, kNologflush };
 std::span<const char* const> CrashModeNames();  // "freeze", "logflush", "nologflush"
 const char* NameOf(CrashMode m);
+// The case language's step for a crash in this mode ("shutdown -f").
+const char* ShutdownStep(CrashMode m);
 
 // One run of the explorer: a workload crashed after its last operation.
 struct Run {

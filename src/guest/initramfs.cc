@@ -57,10 +57,20 @@ std::vector<InitramfsEntry> InitramfsManifest(const InitramfsInputs& in) {
   for (const auto& file : in.etc_files) m.HostFile(Relative(file), file, 0644);
   for (const auto& file : in.case_files)
     m.HostFile("cases/" + file.filename().string(), file, 0644);
+  for (std::size_t k = 0; k < in.extra_case_dirs.size(); ++k) {
+    const std::string dir = Relative(GuestCasesDir(k));
+    m.Dir(dir);  // an empty folder is one `run --cases-dir` accepts
+    for (const auto& file : in.extra_case_dirs[k])
+      m.HostFile(dir + "/" + file.filename().string(), file, 0644);
+  }
   for (const auto& module : in.modules)
     m.HostFile("lib/modules/eofzero/" + module.name + ".ko", module.file, 0644);
   m.Add({InitramfsEntry::Kind::kFile, "init", {}, InitScript(in), 0755});
   return std::move(m).entries();
+}
+
+std::string GuestCasesDir(std::size_t index) {
+  return fmt::format("/cases-dir/{}", index + 1);
 }
 
 std::string RunsWord(const std::vector<std::size_t>& runs) {
@@ -110,6 +120,10 @@ echo "{}$(uname -r)"
     for (const auto& a : in.runs[k]) args += " " + ShellQuote(a);
     cases += fmt::format("      {}) set --{} ;;\n", k + 1, args);
   }
+  std::string cases_dirs;
+  for (std::size_t k = 0; k < in.extra_case_dirs.size(); ++k)
+    cases_dirs += (k ? "," : "") + GuestCasesDir(k);
+  if (!cases_dirs.empty()) cases_dirs = " --cases-dir " + ShellQuote(cases_dirs);
   s += fmt::format(
       R"SH(if [ -n "$scratch" ] && [ -n "$results" ]; then
   : > /tmp/reports
@@ -119,7 +133,7 @@ echo "{}$(uname -r)"
     esac
     rm -f /tmp/report.json
     EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
-      --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json "$@"
+      --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json{} "$@"
     echo "eofzero-guest: run $run: eofzero exited $?"
     [ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports
     printf '\000' >> /tmp/reports
@@ -132,7 +146,7 @@ fi
 echo "{}"
 reboot -f
 )SH",
-      cases, kScratchSerial, kResultsSerial, kDoneMark);
+      cases, cases_dirs, kScratchSerial, kResultsSerial, kDoneMark);
   return s;
 }
 

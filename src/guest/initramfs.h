@@ -1,6 +1,8 @@
 // What a guest's initramfs holds (pure): busybox, the eofzero binary and the
 // tools it runs (mkfs, fsck, dumpe2fs, xfs_db) with their shared libraries
-// at the paths the host's loader found them, the case catalog, the kernel's
+// at the paths the host's loader found them, the case catalog and the case
+// files of each of the user's --cases-dir folders (each run in the guest
+// loads them with --cases-dir, as `run` on the host would), the kernel's
 // modules in load order, and an /init that loads them, finds the virtio
 // disks by serial, runs eofzero on the scratch disk once per configuration
 // the kernel command line names (`eofzero.runs=2,3`; without it, all in
@@ -38,6 +40,10 @@ struct InitramfsInputs {
   std::vector<std::filesystem::path> libraries;
   std::vector<std::filesystem::path> etc_files;   // e.g. /etc/mke2fs.conf, same path
   std::vector<std::filesystem::path> case_files;  // into /cases
+  // The case files of each of the user's --cases-dir folders, in order: the
+  // K-th folder's into GuestCasesDir(K) (each folder its own, so files of the
+  // same name in two folders stay two files, as on the host).
+  std::vector<std::vector<std::filesystem::path>> extra_case_dirs;
   std::vector<GuestModule> modules;               // in load order
   // What eofzero runs in the guest after `run` and its scratch device
   // options, one argument list per configuration (e.g. --fs ext4
@@ -65,6 +71,10 @@ inline constexpr const char* kProbeWord = "eofzero.probe";
 
 // The guest's /init (a busybox sh script).
 std::string InitScript(const InitramfsInputs& inputs);
+
+// Where the guest holds the case files of the user's `index`-th (from 0)
+// --cases-dir: "/cases-dir/1", ...
+std::string GuestCasesDir(std::size_t index);
 
 // `word` quoted for sh: 'it'\''s'.
 std::string ShellQuote(const std::string& word);

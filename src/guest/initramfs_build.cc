@@ -196,9 +196,21 @@ os::Result<fs::path> BuildInitramfs(const InitramfsRequest& request) {
   for (fsdriver::FsType type : fsdriver::kFsTypes)
     for (const auto& file : fsdriver::Driver(type).GuestEtcFiles())
       if (fs::exists(file, ec)) in.etc_files.push_back(file);
-  for (const auto& e : fs::directory_iterator(request.cases_dir, ec))
-    if (e.path().extension() == ".toml") in.case_files.push_back(e.path());
-  std::ranges::sort(in.case_files);
+  // The case files as engine::LoadCaseDirs finds them: *.toml, in order.
+  auto toml_files = [](const fs::path& dir) -> os::Result<std::vector<fs::path>> {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".toml") files.push_back(e.path());
+    if (ec) return os::FailErrno("list " + dir.string(), ec.value());
+    std::ranges::sort(files);
+    return files;
+  };
+  EOFZERO_ASSIGN_OR_RETURN(in.case_files, toml_files(request.cases_dir));
+  for (const auto& dir : request.extra_cases_dirs) {
+    EOFZERO_ASSIGN_OR_RETURN(auto files, toml_files(dir));
+    in.extra_case_dirs.push_back(std::move(files));
+  }
   EOFZERO_ASSIGN_OR_RETURN(in.modules, Modules(request.modules_dir, request.work_dir));
   in.runs = request.runs;
   const auto entries = InitramfsManifest(in);

@@ -25,6 +25,7 @@ struct InitramfsRequest {
   std::filesystem::path modules_dir;  // the kernel's lib/modules/VERSION; empty: none
   std::filesystem::path eofzero;      // the binary to run in the guest
   std::filesystem::path cases_dir;    // the catalog
+  std::vector<std::filesystem::path> extra_cases_dirs;  // the user's --cases-dir, in order
   // After `eofzero run` and the scratch device, one list per configuration.
   std::vector<std::vector<std::string>> runs;
   std::filesystem::path cache_dir;    // where archives are kept

@@ -27,6 +27,8 @@ const char* InvariantName(Invariant i) {
   return "?";
 }
 
+char InvariantLetter(Invariant i) { return "SLPM"[static_cast<int>(i)]; }
+
 namespace {
 
 std::string Step(const Event& e) {

@@ -32,6 +32,7 @@ namespace eofzero::oracles {
 
 enum class Invariant { kNoStaleBytes, kLegalSize, kPromisedData, kCleanMetadata };
 const char* InvariantName(Invariant i);  // "no stale bytes", "legal size", ...
+char InvariantLetter(Invariant i);       // a sweep table cell's: 'S', 'L', 'P', 'M'
 inline constexpr Invariant kInvariants[] = {Invariant::kNoStaleBytes, Invariant::kLegalSize,
                                             Invariant::kPromisedData, Invariant::kCleanMetadata};
 

@@ -54,6 +54,53 @@ std::vector<Invariant> Verdict::BrokenInvariants() const {
   return out;
 }
 
+std::optional<FindingKind> Verdict::Primary() const {
+  if (outcome != Outcome::kFail) return std::nullopt;
+  if (!BrokenInvariants().empty()) return FindingKind::kInvariant;
+  for (FindingKind k : kinds)
+    if (InfoOf(k).primary) return k;
+  return std::nullopt;
+}
+
+std::vector<FindingKind> FindingKindsOf(const Verdict& v, const CaseRun& run) {
+  // Stale bytes in the gap that the gap oracles saw too are their finding;
+  // the crash model's own kind is for what only it sees.
+  const bool beyond_gap =
+      std::any_of(v.invariants.begin(), v.invariants.end(), [&](const InvariantBreak& b) {
+        return b.invariant != Invariant::kNoStaleBytes || v.Failing().empty() ||
+               b.offset < run.old_eof || b.offset >= run.eof_block + run.block_size;
+      });
+  std::vector<FindingKind> out;
+  for (const auto& k : FindingKinds()) {
+    bool has = false;
+    switch (k.kind) {
+      case FindingKind::kGap:
+        has = !v.Failing().empty();
+        break;
+      case FindingKind::kSize:
+        has = v.wrong_size.has_value();
+        break;
+      case FindingKind::kFsck:
+        has = v.FsckFoundCorruptionOnDisk();
+        break;
+      case FindingKind::kDisagreement:
+        has = !run.disagreements.empty();
+        break;
+      case FindingKind::kInvariant:
+        has = beyond_gap;
+        break;
+      case FindingKind::kViews:
+        has = v.views.has_value();
+        break;
+      case FindingKind::kRace:
+        has = !run.race_findings.empty();
+        break;
+    }
+    if (has) out.push_back(k.kind);
+  }
+  return out;
+}
+
 bool Verdict::FsckFoundCorruptionOnDisk() const {
   return FsckFoundCorruption() && (!views || views->DiskCorrupt());
 }
@@ -114,7 +161,8 @@ std::string InvariantSummary(const Verdict& v) {
     if (i == Invariant::kCleanMetadata) continue;  // said as "fsck found corruption"
     const auto b = std::find_if(v.invariants.begin(), v.invariants.end(),
                                 [i](const InvariantBreak& x) { return x.invariant == i; });
-    s += (s.empty() ? "" : "; ") + std::string("invariant '") + InvariantName(i) + "' broken (" +
+    s += (s.empty() ? "" : "; ") + std::string("invariant '") + InvariantName(i) + "' " +
+         InfoOf(FindingKind::kInvariant).phrase + " (" +
          engine::OracleName(b->oracle) + ", " + engine::PhaseName(b->phase) + ")";
   }
   return s;
@@ -124,7 +172,8 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   std::ostringstream os;
   const auto failing = v.Failing();
   if (!failing.empty()) {
-    os << "gap [" << run.old_eof << ", " << run.eof_block + run.block_size << ") not zero:";
+    os << "gap [" << run.old_eof << ", " << run.eof_block + run.block_size << ") "
+       << InfoOf(FindingKind::kGap).phrase << ":";
     const char* sep = " ";
     for (const auto* r : failing) {
       os << sep << engine::OracleName(r->oracle) << " (" << engine::PhaseName(r->phase) << ")";
@@ -134,11 +183,11 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
   if (v.wrong_size) {
     if (!failing.empty()) os << "; ";
     os << "size " << engine::PhaseName(v.wrong_size->phase) << " " << v.wrong_size->observed
-       << ", expected " << v.wrong_size->expected;
+       << ", " << InfoOf(FindingKind::kSize).phrase << " " << v.wrong_size->expected;
   }
   if (v.FsckFoundCorruptionOnDisk()) {
     if (!failing.empty() || v.wrong_size) os << "; ";
-    os << "fsck found corruption after the crash";
+    os << InfoOf(FindingKind::kFsck).phrase;
   }
   if (const std::string broken = InvariantSummary(v); !broken.empty()) {
     if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk()) os << "; ";
@@ -148,7 +197,7 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk() ||
         !v.invariants.empty())
       os << "; ";
-    os << kCacheDisagrees << ": " << v.views->differences.front();
+    os << InfoOf(FindingKind::kViews).phrase << ": " << v.views->differences.front();
     if (v.views->differences.size() > 1)
       os << " (and " << v.views->differences.size() - 1 << " more)";
   }
@@ -156,7 +205,7 @@ std::string FailureSummary(const Verdict& v, const CaseRun& run) {
     if (!failing.empty() || v.wrong_size || v.FsckFoundCorruptionOnDisk() ||
         !v.invariants.empty() || v.views)
       os << "; ";
-    os << "race: " << run.race_findings.front();
+    os << InfoOf(FindingKind::kRace).phrase << ": " << run.race_findings.front();
     if (run.race_findings.size() > 1) os << " (and " << run.race_findings.size() - 1 << " more)";
   }
   return os.str();
@@ -257,11 +306,13 @@ Verdict Judge(const CaseRun& run) {
   if (!v.Failing().empty() || v.wrong_size || v.FsckFoundCorruption() || v.views ||
       !v.invariants.empty() || !run.race_findings.empty()) {
     v.outcome = Outcome::kFail;
+    v.kinds = FindingKindsOf(v, run);
     v.summary = FailureSummary(v, run);
     if (!run.disagreements.empty()) v.summary += "; and the views disagree: " + Joined(run.disagreements);
   } else if (!run.disagreements.empty()) {
     v.outcome = Outcome::kError;
-    v.summary = "independent views disagree: " + Joined(run.disagreements);
+    v.summary = std::string(InfoOf(FindingKind::kDisagreement).phrase) + ": " +
+                Joined(run.disagreements);
   } else if (const FsckResult* broken = FsckThatFailed(v)) {
     v.outcome = Outcome::kError;
     v.summary = FsckProgramOf(broken->fs) + " could not check the filesystem: " +

@@ -25,6 +25,7 @@
 
 #include "engine/observations.h"
 #include "oracles/disk_views.h"
+#include "oracles/finding_kinds.h"
 #include "oracles/fsck_result.h"
 #include "oracles/gap_check.h"
 #include "oracles/invariants.h"
@@ -76,7 +77,17 @@ struct Verdict {
   bool FsckFoundCorruptionOnDisk() const;
 
   std::vector<const OracleResult*> Failing() const;
+
+  // Of a FAIL: every kind of finding it has, each once, in FindingKind's
+  // order (oracles/finding_kinds.h); empty otherwise.
+  std::vector<FindingKind> kinds;
+  // Its first finding: the crash model's when it saw an invariant broken,
+  // else the first of `kinds` that can stand alone. nullopt unless a FAIL.
+  std::optional<FindingKind> Primary() const;
 };
+
+// The kinds of finding `v` (judged from `run`) has, whatever its outcome.
+std::vector<FindingKind> FindingKindsOf(const Verdict& v, const engine::CaseRun& run);
 
 Verdict Judge(const engine::CaseRun& run);
 

@@ -158,6 +158,19 @@ Result<std::uint64_t> FreeBytes(const std::string& path) {
   return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
+Status RemoveFileFamily(const std::filesystem::path& dir, const std::string& base) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name != base && !name.starts_with(base + ".")) continue;
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    if (::unlink(it->path().c_str()) < 0 && errno != ENOENT)
+      return FailErrno("unlink " + it->path().string());
+  }
+  if (ec) return Fail(ErrorKind::kSystem, "list " + dir.string() + ": " + ec.message());
+  return {};
+}
+
 Result<std::uint32_t> FilesystemBlockSize(const std::string& path) {
   struct statvfs st {};
   if (::statvfs(path.c_str(), &st) < 0) return FailErrno("statvfs " + path);

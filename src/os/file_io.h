@@ -89,6 +89,10 @@ namespace eofzero::os {
 // bytes the removed files had allocated.
 Result<std::uint64_t> RemoveTreeOnItsFilesystem(const std::filesystem::path& dir);
 
+// Unlinks `dir`/`base` and every `dir`/`base`.SUFFIX that is a regular file
+// (never following a link); a name that is not there is no error.
+Status RemoveFileFamily(const std::filesystem::path& dir, const std::string& base);
+
 // The bytes an unprivileged writer could still allocate on the filesystem
 // that holds `path` (statvfs f_bavail * f_frsize).
 Result<std::uint64_t> FreeBytes(const std::string& path);

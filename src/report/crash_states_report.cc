@@ -74,11 +74,12 @@ CaseRecord MakeCrashStatesRecord(const ConfigInfo& config, const oracles::CrashS
     r.evidence = RenderCrashStatesEvidence(config, s);
   for (const auto& st : s.states) {
     if (st.outcome != oracles::Outcome::kFail) continue;
-    std::vector<std::string> kinds = {"invariant"};  // a state that did not mount
-    if (st.run && st.verdict) kinds = MakeCaseRecord(config, *st.run, *st.verdict).findings;
-    for (auto& k : kinds)
-      if (std::find(r.findings.begin(), r.findings.end(), k) == r.findings.end())
-        r.findings.push_back(k);
+    std::vector<oracles::FindingKind> kinds = {oracles::FindingKind::kInvariant};  // did not mount
+    if (st.run && st.verdict) kinds = st.verdict->kinds;
+    for (auto k : kinds)
+      if (std::find(r.findings.begin(), r.findings.end(), oracles::FindingKindName(k)) ==
+          r.findings.end())
+        r.findings.push_back(oracles::FindingKindName(k));
   }
   if (!s.planted_bad_write.empty()) r.notes.push_back("control: " + s.planted_bad_write);
   r.seconds = s.seconds;

@@ -37,22 +37,22 @@ void FstestsReporter::CrashStatesDone(const ConfigInfo& config,
   if (states.outcome == Outcome::kFail) out_ << RenderCrashStatesEvidence(config, states);
 }
 
-void FstestsReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                               const oracles::Verdict& verdict) {
-  out_ << run.case_name << ": " << oracles::OutcomeName(verdict.outcome);
-  switch (verdict.outcome) {
+void FstestsReporter::CaseDone(const ConfigInfo&, const CaseResult& result) {
+  const CaseRecord& r = result.record();
+  out_ << r.case_name << ": " << oracles::OutcomeName(r.outcome);
+  switch (r.outcome) {
     case Outcome::kPass:
       out_ << "\n";
       break;
     case Outcome::kFail:
-      out_ << ": " << verdict.summary << "\n" << RenderEvidence(config, run, verdict);
+      out_ << ": " << r.summary << "\n" << r.evidence;
       break;
     case Outcome::kSkip:
     case Outcome::kError:
-      out_ << ": " << verdict.summary << "\n";
+      out_ << ": " << r.summary << "\n";
       break;
   }
-  for (const auto& note : run.notes) spdlog::info("{}: note: {}", run.case_name, note);
+  for (const auto& note : r.notes) spdlog::info("{}: note: {}", r.case_name, note);
   out_.flush();
 }
 

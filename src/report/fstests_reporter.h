@@ -24,8 +24,7 @@ class FstestsReporter : public Reporter {
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
 

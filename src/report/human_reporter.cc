@@ -204,9 +204,8 @@ std::string RenderHumanReport(const RunRecord& record) {
   return out;
 }
 
-void HumanReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                             const oracles::Verdict& verdict) {
-  record_.CaseDone(config, run, verdict);
+void HumanReporter::CaseDone(const ConfigInfo& config, const CaseResult& result) {
+  record_.CaseDone(config, result);
   ++done_;
   ClearTransient();
   out_ << RenderCaseLines(config, record_.last(), Place());

@@ -40,8 +40,7 @@ class HumanReporter : public Reporter {
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override { record_.Interrupted(signo); }
   void Finish(double seconds) override;

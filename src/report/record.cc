@@ -20,26 +20,16 @@ CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
   r.reason = run.reason;
   if (verdict.outcome == oracles::Outcome::kFail) r.evidence = RenderEvidence(config, run, verdict);
   r.notes = run.notes;
-  if (verdict.outcome == oracles::Outcome::kFail) {
-    if (!verdict.Failing().empty()) r.findings.push_back("gap");
-    if (verdict.wrong_size) r.findings.push_back("size");
-    if (verdict.FsckFoundCorruptionOnDisk()) r.findings.push_back("fsck");
-    if (!run.disagreements.empty()) r.findings.push_back("disagreement");
-    // Stale bytes in the gap that the gap oracles saw too are their finding;
-    // the crash model's own kind is for what only it sees.
-    const bool beyond_gap = std::any_of(
-        verdict.invariants.begin(), verdict.invariants.end(), [&](const oracles::InvariantBreak& b) {
-          return b.invariant != oracles::Invariant::kNoStaleBytes || verdict.Failing().empty() ||
-                 b.offset < run.old_eof || b.offset >= run.eof_block + run.block_size;
-        });
-    if (beyond_gap) r.findings.push_back("invariant");
-    if (verdict.views) r.findings.push_back("views");
-    if (!run.race_findings.empty()) r.findings.push_back("race");
-  }
+  for (oracles::FindingKind k : verdict.kinds) r.findings.push_back(oracles::FindingKindName(k));
   r.seconds = run.seconds;
   r.detail = CaseDetail(run, verdict);
   r.not_run = run.interrupted;
   return r;
+}
+
+const CaseRecord& CaseResult::record() const {
+  if (!record_) record_ = MakeCaseRecord(config_, run_, verdict_);
+  return *record_;
 }
 
 std::string ReportKind(const RunRecord& record) {
@@ -106,10 +96,9 @@ void RecordingReporter::ConfigFailed(const ConfigInfo& config, const std::string
   Config(config).setup_error = error;
 }
 
-void RecordingReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                                 const oracles::Verdict& verdict) {
+void RecordingReporter::CaseDone(const ConfigInfo& config, const CaseResult& result) {
   auto& cases = Config(config).cases;
-  cases.push_back(MakeCaseRecord(config, run, verdict));
+  cases.push_back(result.record());
   last_ = &cases.back();
 }
 
@@ -143,9 +132,8 @@ void FanOutReporter::ConfigFailed(const ConfigInfo& config, const std::string& e
 void FanOutReporter::CaseStarted(const ConfigInfo& config, const std::string& case_name) {
   for (auto* r : to_) r->CaseStarted(config, case_name);
 }
-void FanOutReporter::CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                              const oracles::Verdict& verdict) {
-  for (auto* r : to_) r->CaseDone(config, run, verdict);
+void FanOutReporter::CaseDone(const ConfigInfo& config, const CaseResult& result) {
+  for (auto* r : to_) r->CaseDone(config, result);
 }
 void FanOutReporter::Interrupted(int signo) {
   for (auto* r : to_) r->Interrupted(signo);

@@ -17,8 +17,7 @@
 namespace eofzero::report {
 
 // A failure a configuration declares as known (a kernel bug): why, and the
-// kinds of finding it covers ("gap", "size", "fsck", "disagreement", "views", "race",
-// "invariant"). A
+// kinds of finding it covers (oracles/finding_kinds.h: "gap", "size", ...). A
 // failure with a finding of another kind is not covered: it is new.
 struct ExpectedFailure {
   std::string reason;
@@ -35,11 +34,8 @@ struct CaseRecord {
   std::string evidence;  // the rendered evidence of a FAIL; empty otherwise
   std::vector<std::string> notes;
   double seconds = 0;
-  // Of a FAIL: the kinds of finding ("gap": an oracle saw non-zero bytes in
-  // the gap; "size": an `expect size` did not hold; "fsck": corruption;
-  // "disagreement": independent views disagree; "views": the block device's
-  // cache disagrees with the disk after recovery; "race": a race step's check
-  // found a byte its threads did not leave there; "invariant": the crash model).
+  // Of a FAIL: the names of its kinds of finding (oracles/finding_kinds.h),
+  // in the table's order.
   std::vector<std::string> findings;
   // A declared expected failure (matrix configurations).
   std::optional<ExpectedFailure> expected_failure;
@@ -122,6 +118,29 @@ std::string ReportKind(const RunRecord& record);
 CaseRecord MakeCaseRecord(const ConfigInfo& config, const engine::CaseRun& run,
                           const oracles::Verdict& verdict);
 
+// A finished case as every reporter gets it (Reporter::CaseDone): its run,
+// its verdict, and its record, made on first use and then the same for every
+// reporter (the evidence of a failure is rendered once). Refers to the run and
+// the verdict: lives no longer than the call it is made for.
+class CaseResult {
+ public:
+  CaseResult(const ConfigInfo& config, const engine::CaseRun& run, const oracles::Verdict& verdict)
+      : config_(config), run_(run), verdict_(verdict) {}
+  // With its record made already (MakeCaseRecord's, or one read back).
+  CaseResult(const ConfigInfo& config, const engine::CaseRun& run, const oracles::Verdict& verdict,
+             CaseRecord record)
+      : config_(config), run_(run), verdict_(verdict), record_(std::move(record)) {}
+  const engine::CaseRun& run() const { return run_; }
+  const oracles::Verdict& verdict() const { return verdict_; }
+  const CaseRecord& record() const;
+
+ private:
+  ConfigInfo config_;  // a copy: a temporary's is often what is at hand
+  const engine::CaseRun& run_;
+  const oracles::Verdict& verdict_;
+  mutable std::optional<CaseRecord> record_;
+};
+
 // "interrupted by signal 2 (SIGINT)"
 std::string Interruption(int signo);
 
@@ -145,8 +164,7 @@ class RecordingReporter : public Reporter {
   void RunStarted(const std::string& kernel) override;
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;
@@ -172,8 +190,7 @@ class FanOutReporter : public Reporter {
   void ConfigReady(const ConfigInfo& config) override;
   void ConfigFailed(const ConfigInfo& config, const std::string& error) override;
   void CaseStarted(const ConfigInfo& config, const std::string& case_name) override;
-  void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                const oracles::Verdict& verdict) override;
+  void CaseDone(const ConfigInfo& config, const CaseResult& result) override;
   void CrashStatesDone(const ConfigInfo& config, const oracles::CrashStates& states) override;
   void Interrupted(int signo) override;
   void Finish(double seconds) override;

@@ -11,6 +11,8 @@
 
 namespace eofzero::report {
 
+class CaseResult;  // report/record.h: a finished case, its record made once
+
 // One filesystem configuration the cases run on.
 struct ConfigInfo {
   std::string fs;  // "ext4"
@@ -34,8 +36,9 @@ class Reporter {
   // The configuration could not be set up; its cases are reported as errors.
   virtual void ConfigFailed(const ConfigInfo& config, const std::string& error) = 0;
   virtual void CaseStarted(const ConfigInfo& /*config*/, const std::string& /*case_name*/) {}
-  virtual void CaseDone(const ConfigInfo& config, const engine::CaseRun& run,
-                        const oracles::Verdict& verdict) = 0;
+  // A case finished: its run, its verdict and its record (made once, for
+  // every reporter).
+  virtual void CaseDone(const ConfigInfo& config, const CaseResult& result) = 0;
   // A case's crash states were checked (run --crash-states): after the
   // configuration's cases.
   virtual void CrashStatesDone(const ConfigInfo& /*config*/,

@@ -36,8 +36,9 @@ void SelftestTextReporter::ControlDone(const std::string& column, const std::str
        << verdict.summary << "\n";
 }
 
-void SelftestTextReporter::BaselineFailed(const std::string& column) {
-  out_ << column << ": the baseline did not pass, so the controls cannot show detection\n";
+void SelftestTextReporter::BaselineFailed(const std::string& column, const std::string& baseline) {
+  out_ << column << ": the " << baseline << " did not pass, so the controls "
+       << (baseline == "baseline" ? "" : "of its case ") << "cannot show detection\n";
 }
 
 void SelftestTextReporter::Finish(const SelftestTable& table) {

@@ -33,8 +33,9 @@ class SelftestReporter {
   virtual void SetupFailed(const std::string& column, const std::string& error) = 0;
   virtual void ControlDone(const std::string& column, const std::string& control,
                            const oracles::Verdict& verdict) = 0;
-  // The clean run failed, so no control there shows anything.
-  virtual void BaselineFailed(const std::string& column) = 0;
+  // A clean run ("baseline", "race_baseline") failed, so no control on its
+  // case shows anything there.
+  virtual void BaselineFailed(const std::string& column, const std::string& baseline) = 0;
   virtual void Finish(const SelftestTable& table) = 0;
 };
 
@@ -46,7 +47,7 @@ class SelftestTextReporter : public SelftestReporter {
   void SetupFailed(const std::string& column, const std::string& error) override;
   void ControlDone(const std::string& column, const std::string& control,
                    const oracles::Verdict& verdict) override;
-  void BaselineFailed(const std::string& column) override;
+  void BaselineFailed(const std::string& column, const std::string& baseline) override;
   void Finish(const SelftestTable& table) override;
 
  private:

@@ -46,8 +46,7 @@ Standing StandingOf(const CaseRecord& r) {
 }
 
 bool IsFindingKind(const std::string& kind) {
-  return kind == "gap" || kind == "size" || kind == "fsck" || kind == "disagreement" ||
-         kind == "views" || kind == "invariant" || kind == "race";
+  return oracles::ParseFindingKind(kind).has_value();
 }
 
 bool IsRed(Standing s) {

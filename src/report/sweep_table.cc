@@ -22,11 +22,26 @@ char SweepCode(const oracles::Verdict& v) {
       break;
   }
   const auto broken = v.BrokenInvariants();
-  if (!broken.empty()) return "SLPM"[static_cast<int>(broken.front())];
-  if (v.views) return 'V';
-  if (!v.Failing().empty()) return 'G';
-  if (v.wrong_size) return 'Z';
-  return 'R';
+  if (!broken.empty()) return oracles::InvariantLetter(broken.front());
+  const auto primary = v.Primary();
+  return primary ? oracles::InfoOf(*primary).letter : 'E';
+}
+
+std::string SweepLegend() {
+  std::string out = ". pass  s skip  E error  - not applicable; a failure:";
+  const char* sep = " ";
+  for (Invariant i : oracles::kInvariants) {
+    out += fmt::format("{}{} {}", sep, oracles::InvariantLetter(i), oracles::InvariantName(i));
+    sep = ", ";
+  }
+  out += " broken first";
+  sep = "; ";
+  for (const auto& k : oracles::FindingKinds()) {
+    if (!k.primary || k.kind == oracles::FindingKind::kInvariant) continue;
+    out += fmt::format("{}{} {}", sep, k.letter, k.legend);
+    sep = ", ";
+  }
+  return out + "\n";
 }
 
 namespace {
@@ -115,8 +130,7 @@ std::string RenderSweepTable(const std::vector<SweepCell>& cells,
       out += "\n";
     }
   }
-  out += "\n. pass  s skip  E error  - not applicable; a failure: S no stale bytes, L legal size, "
-         "P promised data, M clean metadata broken first; V two views, R race, G gap, Z size\n";
+  out += "\n" + SweepLegend();
   std::vector<const SweepCell*> failing;
   for (const auto& c : cells)
     if (c.outcome == Outcome::kFail) failing.push_back(&c);

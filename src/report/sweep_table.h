@@ -24,10 +24,13 @@ struct SweepCell {
   int passes = 0, runs = 0;  // over --iterations
 };
 
-// '.' pass, 's' skip, 'E' error; a failure: the first broken invariant
-// ('S' no stale bytes, 'L' legal size, 'P' promised data, 'M' clean
-// metadata), else 'V' two views, 'R' race, 'G' gap, 'Z' expected size.
+// '.' pass, 's' skip, 'E' error; a failure: the first broken invariant's
+// letter (oracles::InvariantLetter), else its first finding's
+// (oracles::FindingKinds: 'G' gap, 'Z' size, 'F' fsck, 'V' two views, 'R' race).
 char SweepCode(const oracles::Verdict& verdict);
+
+// The line under the tables that says what each letter means, from the two tables.
+std::string SweepLegend();
 
 // The cells of a sweep's record (pure): one per configuration, row,
 // primitive, crash mode and point, from its cases' sweep tuples; over

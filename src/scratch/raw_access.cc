@@ -1,5 +1,8 @@
 #include "scratch/raw_access.h"
 
+#include <cerrno>
+
+#include "scratch/scratch_target.h"
 
 namespace eofzero::scratch {
 namespace {
@@ -19,6 +22,20 @@ os::Status CheckIdentity(const ScratchFs& fs) {
   return {};
 }
 
+// An exclusive open refused (EBUSY) says who holds the device: a mount of it
+// in another mount namespace outlives our unmount (a namespace made while it
+// was mounted keeps its copy), and the raw access must not happen then.
+template <class R>
+R SayWhoHolds(R result, const std::string& device) {
+  if (result || result.error().errnum != EBUSY) return result;
+  auto error = result.error();
+  const std::string who = BusyBecause(device);
+  error.context = error.Message() + (who.empty() ? " (no mount or user of it shows)"
+                                                  : " (" + who + ")");
+  error.errnum = 0;  // said in the context
+  return std::unexpected(std::move(error));
+}
+
 }  // namespace
 
 os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where, std::uint64_t offset,
@@ -31,12 +48,12 @@ os::Status WriteInsideExtent(const ScratchFs& fs, const BlockLocation& where, st
                     std::to_string(offset) + " on " + fs.device() +
                     ": outside the mapped extent [" + std::to_string(where.extent.physical) + ", " +
                     std::to_string(where.extent.physical + where.extent.length) + ")");
-  return fs.system().WriteDevice(fs.device(), offset, data);
+  return SayWhoHolds(fs.system().WriteDevice(fs.device(), offset, data), fs.device());
 }
 
 os::Result<Bytes> ReadDeviceRange(const ScratchFs& fs, std::uint64_t offset, std::uint64_t length) {
   EOFZERO_RETURN_IF_ERROR(CheckIdentity(fs));
-  return fs.system().ReadDevice(fs.device(), offset, length);
+  return SayWhoHolds(fs.system().ReadDevice(fs.device(), offset, length), fs.device());
 }
 
 }  // namespace eofzero::scratch

@@ -96,6 +96,20 @@ std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const Devi
   return out;
 }
 
+std::string BusyBecause(const os::DeviceFamily& family, const DeviceUseFacts& facts) {
+  std::string out;
+  for (const auto& mounts : {MountsOf(family, facts), OtherUsersOf(family, facts)})
+    for (const auto& m : mounts) out += (out.empty() ? "" : "; ") + m;
+  return out;
+}
+
+std::string BusyBecause(const std::string& device) {
+  auto family = os::FamilyOf(device);
+  if (!family) return "";
+  auto facts = ReadDeviceUseFacts(*family);
+  return facts ? BusyBecause(*family, *facts) : "";
+}
+
 bool IsMountTarget(const DeviceUseFacts& facts, const std::string& dir) {
   for (const auto& ns : facts.namespaces)
     if (ns.ns == facts.own_namespace)

@@ -54,6 +54,12 @@ std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUs
 // run's device, or the loop device over a live run's image, even while that
 // run has it unmounted for a moment).
 std::vector<std::string> OtherUsersOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
+// Pure: why an exclusive open of the device may have failed (EBUSY), the
+// mounts first, then the other users, joined by "; "; empty when nobody shows.
+std::string BusyBecause(const os::DeviceFamily& family, const DeviceUseFacts& facts);
+// The same, read now for `device` (a raw access refused with EBUSY); empty
+// when the facts cannot be read or name nobody.
+std::string BusyBecause(const std::string& device);
 // Pure: whether `dir` (canonical) is the target of a mount in our namespace.
 bool IsMountTarget(const DeviceUseFacts& facts, const std::string& dir);
 

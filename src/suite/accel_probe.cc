@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "guest/initramfs.h"
+#include "suite/worker_pool.h"
 
 namespace eofzero::suite {
 namespace {
@@ -50,28 +51,18 @@ AccelChoice ChooseAccel(const AccelProbeOptions& options, const guest::GuestMach
   const fs::path log = dir / "probe-qemu.log";
   std::error_code ec;
   fs::remove(probe.console, ec);
-  auto worker = launcher.Start(guest::QemuArgv(probe), log);
-  if (!worker)
-    return {{guest::Accel::kTcg, "QEMU did not start: " + worker.error().Message()}, true, false};
-  const auto started = clock.Now();
-  bool timed_out = false;
-  std::optional<os::ProcessResult> ended;
-  while (!(ended = (*worker)->Poll())) {
-    if (interrupt()) {
-      (*worker)->Kill();
-      while (!(*worker)->Poll()) clock.SleepFor(std::chrono::milliseconds(10));
-      return {{guest::Accel::kTcg, "interrupted"}, false, false};
-    }
-    if (clock.Now() - started >= options.timeout) {
-      timed_out = true;
-      (*worker)->Kill();
-      while (!(ended = (*worker)->Poll())) clock.SleepFor(std::chrono::milliseconds(10));
-      break;
-    }
-    clock.SleepFor(std::chrono::milliseconds(50));
-  }
+  PoolConfig pool;
+  pool.grace = std::chrono::seconds(0);  // an interrupt kills it at once
+  pool.timeout = options.timeout;
+  const auto outcome =
+      RunWorkers({{guest::QemuArgv(probe), log}}, pool, launcher, clock, interrupt).front();
+  if (const auto* failed = std::get_if<StartFailure>(&outcome))
+    return {{guest::Accel::kTcg, "QEMU did not start: " + failed->error.Message()}, true, false};
+  const auto* ended = std::get_if<WorkerEnding>(&outcome);
+  if (!ended || ended->interrupted_by) return {{guest::Accel::kTcg, "interrupted"}, false, false};
+  const bool timed_out = ended->timed_out;
   const auto decision = guest::JudgeProbe(SaidBooted(probe.console), timed_out, options.timeout,
-                                          ended->Ending(), guest::ConsoleTail(log, 3));
+                                          ended->result.Ending(), guest::ConsoleTail(log, 3));
   if (!cached.empty()) {
     fs::create_directories(options.cache, ec);
     const fs::path temporary =

@@ -202,14 +202,12 @@ class StateChecker {
     oracles::CheckedState state;
     state.address = scratch::StateAddressText(address);
     state.steps = scratch::StepsOfState(log, address);
-    engine::CaseRun as_of_crash = run_;
+    engine::ResumeState from = *engine::ResumeFrom(run_);  // Check: planted and crashed
     std::vector<std::size_t> kept;
-    as_of_crash.history = oracles::HistoryOfState(run_.history, run_.crash_point->events,
-                                                  barriers, address.barrier, &kept);
-    for (auto& race : as_of_crash.crash_point->race_expectations)  // marks into the new history
+    from.history = oracles::HistoryOfState(run_.history, run_.crash_point->events, barriers,
+                                           address.barrier, &kept);
+    for (auto& race : from.crash.race_expectations)  // marks into the new history
       race.history_mark = kept[std::min(race.history_mark, kept.size() - 1)];
-    as_of_crash.written = run_.crash_point->written;
-    as_of_crash.durable_size_at_crash.reset();
     auto served = Serve(log, states, i, fs);
     state.serve_seconds = Since(start);
     if (!served) {
@@ -220,7 +218,7 @@ class StateChecker {
       return state;
     }
     const auto checks = StateClock::now();
-    auto checked = engine::RunCrashState(*fs, spec_, scenario_, std::move(as_of_crash));
+    auto checked = engine::RunCrashState(*fs, spec_, scenario_, from);
     state.check_seconds = Since(checks);
     if (auto answers = fs->ServerAnswers(); !answers) {  // nothing it showed counts
       checked.mount_errno = 0;

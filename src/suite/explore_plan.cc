@@ -7,39 +7,9 @@
 #include <set>
 
 #include "engine/case_file.h"
+#include "suite/sweep_shards.h"
 
 namespace eofzero::suite {
-namespace {
-
-// Rows as left-aligned columns, the first row the header.
-std::string Columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], row[i].size());
-    }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
-    out += line + "\n";
-  }
-  return out;
-}
-
-// "new", or the first catalog cases of the same shape ("a, b +3").
-std::string CatalogCell(const std::vector<std::string>& cases) {
-  constexpr std::size_t kShown = 2;
-  if (cases.empty()) return "new";
-  std::string out;
-  for (std::size_t i = 0; i < cases.size() && i < kShown; ++i) out += (i ? ", " : "") + cases[i];
-  if (cases.size() > kShown) out += fmt::format(" +{}", cases.size() - kShown);
-  return out;
-}
-
-}  // namespace
 
 explore::Geometry GeometryFor(fsdriver::FsType fs, std::uint32_t block_size, std::uint32_t gap) {
   explore::Geometry g;
@@ -67,14 +37,29 @@ std::vector<explore::Run> PlanRuns(const ExploreOptions& options, explore::Space
     for (const auto& workload : space.Sample(options.depth, *options.sample, options.seed))
       for (std::size_t k = 1; k <= workload.size(); ++k)
         add(std::vector<explore::Concrete>(workload.begin(), workload.begin() + k));
-    return runs;
+  } else {
+    for (int depth = 1; depth <= options.depth; ++depth)
+      space.ForEach(depth, [&](const std::vector<explore::Concrete>& workload) {
+        add(workload);
+        return true;
+      });
   }
-  for (int depth = 1; depth <= options.depth; ++depth)
-    space.ForEach(depth, [&](const std::vector<explore::Concrete>& workload) {
-      add(workload);
-      return true;
-    });
-  return runs;
+  if (options.shard) {
+    std::vector<explore::Run> slice;
+    for (std::size_t i = options.shard->index - 1; i < runs.size(); i += options.shard->count)
+      slice.push_back(std::move(runs[i]));
+    runs = std::move(slice);
+  }
+  if (!options.worker) return runs;
+  const auto [first, last] = SliceRange(runs.size(), *options.worker);
+  return {std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(first)),
+          std::make_move_iterator(runs.begin() + static_cast<std::ptrdiff_t>(last))};
+}
+
+std::size_t WorkerOfRun(std::size_t total, std::size_t n, std::size_t index) {
+  for (std::size_t k = 1; k <= n; ++k)
+    if (index < SliceRange(total, {k, n}).second) return k;
+  return n;
 }
 
 std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const explore::Geometry& g,
@@ -88,11 +73,20 @@ std::expected<PlannedCase, std::string> CaseOf(const explore::Run& run, const ex
 
 void FindingGroups::Add(const std::string& config, const explore::Run& run,
                         const oracles::Verdict& verdict) {
-  auto kind = explore::PrimaryFinding(verdict);
-  if (!kind) return;
-  explore::Signature group = explore::GroupOf(config, *kind, run.workload);
-  auto [it, fresh] = groups_.try_emplace(group, FindingGroup{group, 0, run});
+  Add(config, run, explore::PrimaryFinding(verdict), added_);
+}
+
+void FindingGroups::Add(const std::string& config, const explore::Run& run,
+                        const std::optional<explore::FindingKind>& finding, std::size_t order) {
+  ++added_;
+  if (!finding) return;
+  explore::Signature group = explore::GroupOf(config, *finding, run.workload);
+  auto [it, fresh] = groups_.try_emplace(group, FindingGroup{group, 0, run, order});
   it->second.runs += 1;
+  if (!fresh && order < it->second.first_order) {
+    it->second.first = run;
+    it->second.first_order = order;
+  }
 }
 
 std::vector<Finding> MergeBySignature(std::vector<Finding> findings) {
@@ -109,29 +103,32 @@ std::vector<Finding> MergeBySignature(std::vector<Finding> findings) {
   return out;
 }
 
-std::vector<std::string> CoveredBy(const explore::Signature& s,
+std::vector<std::string> CoveredBy(const explore::Signature& s, explore::CrashMode crash,
                                    const std::vector<CatalogShape>& catalog) {
   std::vector<std::string> out;
   for (const auto& c : catalog)
-    if (c.ops == s.ops && c.distance == s.distance) out.push_back(c.case_name);
+    if (c.ops == s.ops && c.distance == s.distance && c.crash == explore::NameOf(crash))
+      out.push_back(c.case_name);
   return out;
 }
 
-std::string RenderFindings(const std::vector<Finding>& findings) {
-  if (findings.empty()) return "no findings\n";
-  std::string out = fmt::format("{} finding{} (one row per signature):\n", findings.size(),
-                                findings.size() == 1 ? "" : "s");
-  std::vector<std::vector<std::string>> rows = {
-      {"configuration", "finding", "runs", "crash", "reproduced", "catalog", "reduced workload"}};
-  for (const auto& f : findings)
-    rows.push_back({f.signature.config,
-                    f.signature.finding.kind +
-                        (f.signature.finding.after_crash ? " after the crash" : " before the crash"),
-                    std::to_string(f.runs), explore::NameOf(f.reduced.crash),
-                    fmt::format("{}/{}", f.confirmed, f.confirm),
-                    CatalogCell(f.covered_by),
-                    explore::Describe(f.reduced.workload)});
-  return out + Columns(rows);
+FindingRow RowOf(const Finding& f) {
+  FindingRow row;
+  row.config = f.signature.config;
+  row.finding = f.signature.finding.kind;
+  row.after_crash = f.signature.finding.after_crash;
+  row.ops = f.signature.ops;
+  row.distance = f.signature.distance;
+  row.runs = f.runs;
+  row.crash = explore::NameOf(f.reduced.crash);
+  row.reduced_case = f.reduced_name;
+  row.reduced_workload = explore::Describe(f.reduced.workload);
+  row.case_text = f.case_text;
+  row.confirmed = f.confirmed;
+  row.confirm = f.confirm;
+  row.reduce_seconds = f.reduce_seconds;
+  row.covered_by = f.covered_by;
+  return row;
 }
 
 }  // namespace eofzero::suite

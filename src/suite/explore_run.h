@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "engine/case_spec.h"
+#include "explore/export.h"
+#include "os/error.h"
 #include "suite/explore_plan.h"
 #include "suite/run_options.h"
 
@@ -19,8 +21,9 @@ namespace eofzero::suite {
 
 struct ExploreResult {
   std::vector<Finding> findings;
-  std::uint64_t runs = 0, passed = 0, failed = 0, skipped = 0, errors = 0;
-  double run_seconds = 0, reduce_seconds = 0;
+  std::vector<ExploreConfigRow> configs;  // each configuration's runs
+  ExploreCounts totals;                   // every configuration's
+  double reduce_seconds = 0;
   // Why a configuration could not be explored ("xfs/4k: ..."), or a run
   // that was an ERROR (the first few).
   std::vector<std::string> problems;
@@ -33,8 +36,14 @@ ExploreResult RunExploration(const RunOptions& run, const ExploreOptions& option
                              const std::vector<const engine::CaseSpec*>& catalog,
                              std::ostream& out);
 
-// The exit status: 1 with findings, 3 when a run was an ERROR and nothing
-// failed, 0 otherwise; 128+N when interrupted.
-int ExploreExitStatus(const ExploreResult& result, int interrupt_signal);
+// A finding's folder `dir`/`folder` as `eofzero export` writes it (NAME.toml,
+// repro.sh, fstests/NNN, fstests/NNN.out, report.md), each file new.
+os::Status WriteExportFolder(const std::filesystem::path& dir, const std::string& folder,
+                             const explore::Exported& files);
+
+// The exploration's report (suite/explore_report.h): its options, counts
+// and findings; `interrupt_signal` the signal that stopped it (0: none).
+ExploreReport ReportOf(const RunOptions& run, const ExploreOptions& options,
+                       const ExploreResult& result, int interrupt_signal);
 
 }  // namespace eofzero::suite

@@ -11,6 +11,7 @@
 #include "guest/initramfs_build.h"
 #include "report/json_report.h"
 #include "suite/guest_groups.h"
+#include "suite/worker_pool.h"
 
 namespace eofzero::suite {
 namespace {
@@ -33,16 +34,17 @@ std::optional<std::string> BootedRelease(const fs::path& console) {
 class RealPreparer : public GuestPreparer {
  public:
   RealPreparer(guest::KernelCache cache, fs::path eofzero, fs::path cases_dir,
-               std::vector<std::vector<std::string>> runs)
+               std::vector<fs::path> extra_cases_dirs, std::vector<std::vector<std::string>> runs)
       : cache_(std::move(cache)),
         eofzero_(std::move(eofzero)),
         cases_dir_(std::move(cases_dir)),
+        extra_cases_dirs_(std::move(extra_cases_dirs)),
         runs_(std::move(runs)) {}
 
   os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel, const fs::path& dir) override {
     EOFZERO_ASSIGN_OR_RETURN(guest::BootableKernel bootable, guest::ObtainKernel(kernel, cache_));
-    guest::InitramfsRequest request{bootable.modules_dir,     eofzero_,       cases_dir_, runs_,
-                                    cache_.dir / "initramfs", dir / "modules"};
+    guest::InitramfsRequest request{bootable.modules_dir, eofzero_, cases_dir_, extra_cases_dirs_,
+                                    runs_, cache_.dir / "initramfs", dir / "modules"};
     EOFZERO_ASSIGN_OR_RETURN(fs::path initramfs, guest::BuildInitramfs(request));
     PreparedGuest prepared;
     prepared.origin = bootable.origin;
@@ -61,21 +63,24 @@ class RealPreparer : public GuestPreparer {
  private:
   guest::KernelCache cache_;
   fs::path eofzero_, cases_dir_;
+  std::vector<fs::path> extra_cases_dirs_;
   std::vector<std::vector<std::string>> runs_;
 };
 
-class KernelScheduler {
+// The kernels' guests as the pool's jobs: one job per (kernel, group of
+// configurations), kernel after kernel.
+class KernelGuests : public PoolClient {
  public:
-  KernelScheduler(const KernelRunOptions& options, const fs::path& dir, GuestPreparer& preparer,
-                  WorkerLauncher& launcher, report::MatrixReporter& reporter, Clock& clock,
-                  InterruptPoll interrupt)
+  KernelGuests(const KernelRunOptions& options, const fs::path& dir, GuestPreparer& preparer,
+               WorkerLauncher& launcher, report::MatrixReporter& reporter, Clock& clock,
+               const InterruptPoll& interrupt)
       : options_(options),
         dir_(dir),
         preparer_(preparer),
         launcher_(launcher),
         reporter_(reporter),
         clock_(clock),
-        interrupt_(std::move(interrupt)),
+        interrupt_(interrupt),
         groups_(PlanGuestGroups(options.plan, std::max(options.parallel, 1u))),
         kernels_(options.kernels.size()),
         results_(options.kernels.size()) {
@@ -85,25 +90,109 @@ class KernelScheduler {
       kernels_[k].remaining = groups_.size();
       for (std::size_t g = 0; g < groups_.size(); ++g) units_.push_back({k, g});
     }
+    running_.resize(units_.size());
   }
 
-  std::vector<report::ConfigRecord> Run() {
-    while (next_ < units_.size() || !running_.empty()) {
-      while (!interrupt_() && next_ < units_.size() && running_.size() < options_.parallel)
-        Start(units_[next_++]);
-      if (interrupt_()) {
-        for (auto& r : running_) r.worker->Kill();
-        while (next_ < units_.size()) {
-          const Unit unit = units_[next_++];
-          Done(unit, {kernels_[unit.kernel].info, {}, report::Interruption(interrupt_()), ""});
-        }
-      }
-      Reap();
-      if (!running_.empty()) clock_.SleepFor(options_.poll_interval);
-    }
+  std::size_t Jobs() const { return units_.size(); }
+
+  std::vector<report::ConfigRecord> Take() {
     std::vector<report::ConfigRecord> out;
     for (auto& r : results_) out.insert(out.end(), r.begin(), r.end());
     return out;
+  }
+
+  // The guest's kernel prepared (once per kernel), its disks made, the
+  // accelerator chosen (once per kernel): its QEMU command.
+  std::optional<PoolCommand> Command(std::size_t index) override {
+    const Unit& unit = units_[index];
+    KernelState& k = Prepared(unit.kernel);
+    if (!k.prepared) {
+      Done(unit, {k.info, {}, k.prepare_error, ""});
+      return std::nullopt;
+    }
+    guest::GuestMachine machine = k.prepared->machine;
+    const fs::path dir =
+        groups_.size() == 1 ? KernelDir(unit.kernel)
+                            : KernelDir(unit.kernel) / fmt::format("guest-{}", unit.group + 1);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    machine.console = dir / "console.log";
+    machine.scratch_image = dir / "scratch.img";
+    machine.results_image = dir / "results.img";
+    if (auto made = preparer_.MakeDisks(machine); !made) {
+      Done(unit, {k.info, {}, "its disks could not be made: " + made.error().Message(), ""});
+      return std::nullopt;
+    }
+    if (!k.accel) {
+      k.accel = ChooseAccel(options_.accel, machine, KernelDir(unit.kernel), launcher_, clock_,
+                            interrupt_);
+      k.info.accel = guest::AccelName(k.accel->decision.accel);
+      k.info.accel_note = k.accel->decision.why_not_kvm;
+      if (options_.note && options_.accel.try_kvm && k.accel->decision.accel == guest::Accel::kTcg &&
+          !interrupt_())
+        options_.note(
+            guest::AccelNote(options_.kernels[unit.kernel].text, k.accel->decision, k.accel->cached));
+    }
+    if (interrupt_()) {  // during the probe: start no guest
+      Done(unit, {k.info, {}, report::Interruption(interrupt_()), ""});
+      return std::nullopt;
+    }
+    machine.accel = k.accel->decision.accel;
+    std::vector<std::size_t> runs;
+    for (auto i : groups_[unit.group]) runs.push_back(i + 1);
+    machine.append = guest::RunsWord(runs) + (options_.append.empty() ? "" : " " + options_.append);
+    PoolCommand command{guest::QemuArgv(machine), dir / "qemu.log"};
+    spdlog::info("kernels: starting {}: {}", options_.kernels[unit.kernel].text,
+                 fmt::join(command.argv, " "));
+    if (!k.first_start) k.first_start = clock_.Now();
+    running_[index] = Guest{std::move(machine), k.info, clock_.Now(), {}, command.log};
+    return command;
+  }
+
+  void StartFailed(std::size_t index, const os::Error& error) override {
+    const Unit& unit = units_[index];
+    Done(unit, {kernels_[unit.kernel].info, {}, "QEMU did not start: " + error.Message(), ""});
+  }
+
+  void Cancelled(std::size_t index, int signal) override {
+    const Unit& unit = units_[index];
+    Done(unit, {kernels_[unit.kernel].info, {}, report::Interruption(signal), ""});
+  }
+
+  // Has it booted? The release it printed, and when.
+  void Watch(std::size_t index) override {
+    Guest& g = running_[index];
+    if (g.booted) return;
+    if (auto release = BootedRelease(g.machine.console)) {
+      g.booted = clock_.Now();
+      g.info.release = *release;
+      g.info.boot_seconds = SecondsBetween(g.started, *g.booted);
+    }
+  }
+
+  void Ended(std::size_t index, const WorkerEnding& ending) override {
+    const Unit& unit = units_[index];
+    Guest& g = running_[index];
+    kernels_[unit.kernel].last_end = clock_.Now();
+    if (g.booted) g.info.run_seconds = SecondsBetween(*g.booted, clock_.Now());
+    Done(unit, Outcome(unit, g, ending.result, ending.timed_out));
+  }
+
+  void Running(const std::vector<std::size_t>& indices) override {
+    std::vector<std::string> names;
+    for (auto index : indices) {
+      const Unit& unit = units_[index];
+      std::string name = options_.kernels[unit.kernel].text;
+      if (groups_.size() > 1) {
+        std::vector<std::string> configs;
+        const auto list = options_.plan.ConfigList();
+        for (auto i : groups_[unit.group])
+          configs.push_back(list[i].fs + "/" + std::to_string(list[i].block_size / 1024) + "k");
+        name += " (" + fmt::to_string(fmt::join(configs, ",")) + ")";
+      }
+      names.push_back(name);
+    }
+    reporter_.Running(names);
   }
 
  private:
@@ -121,9 +210,8 @@ class KernelScheduler {
     std::size_t remaining = 0;
     std::optional<Clock::TimePoint> first_start, last_end;
   };
-  struct Running {
-    Unit unit;
-    std::unique_ptr<Worker> worker;
+  // A guest started.
+  struct Guest {
     guest::GuestMachine machine;
     report::GuestInfo info;
     Clock::TimePoint started;
@@ -152,91 +240,12 @@ class KernelScheduler {
     return k;
   }
 
-  void Start(const Unit& unit) {
-    KernelState& k = Prepared(unit.kernel);
-    if (!k.prepared) {
-      Done(unit, {k.info, {}, k.prepare_error, ""});
-      return;
-    }
-    guest::GuestMachine machine = k.prepared->machine;
-    const fs::path dir =
-        groups_.size() == 1 ? KernelDir(unit.kernel)
-                            : KernelDir(unit.kernel) / fmt::format("guest-{}", unit.group + 1);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    machine.console = dir / "console.log";
-    machine.scratch_image = dir / "scratch.img";
-    machine.results_image = dir / "results.img";
-    if (auto made = preparer_.MakeDisks(machine); !made) {
-      Done(unit, {k.info, {}, "its disks could not be made: " + made.error().Message(), ""});
-      return;
-    }
-    if (!k.accel) {
-      k.accel = ChooseAccel(options_.accel, machine, KernelDir(unit.kernel), launcher_, clock_,
-                            interrupt_);
-      k.info.accel = guest::AccelName(k.accel->decision.accel);
-      k.info.accel_note = k.accel->decision.why_not_kvm;
-      if (options_.note && options_.accel.try_kvm && k.accel->decision.accel == guest::Accel::kTcg &&
-          !interrupt_())
-        options_.note(
-            guest::AccelNote(options_.kernels[unit.kernel].text, k.accel->decision, k.accel->cached));
-    }
-    if (interrupt_()) {  // during the probe: start no guest
-      Done(unit, {k.info, {}, report::Interruption(interrupt_()), ""});
-      return;
-    }
-    machine.accel = k.accel->decision.accel;
-    std::vector<std::size_t> runs;
-    for (auto i : groups_[unit.group]) runs.push_back(i + 1);
-    machine.append = guest::RunsWord(runs) + (options_.append.empty() ? "" : " " + options_.append);
-    const auto argv = guest::QemuArgv(machine);
-    spdlog::info("kernels: starting {}: {}", options_.kernels[unit.kernel].text,
-                 fmt::join(argv, " "));
-    auto worker = launcher_.Start(argv, dir / "qemu.log");
-    if (!worker) {
-      Done(unit, {k.info, {}, "QEMU did not start: " + worker.error().Message(), ""});
-      return;
-    }
-    const auto now = clock_.Now();
-    if (!k.first_start) k.first_start = now;
-    running_.push_back(
-        {unit, std::move(*worker), std::move(machine), k.info, now, {}, dir / "qemu.log"});
-    ShowRunning();
-  }
-
-  void Reap() {
-    for (auto it = running_.begin(); it != running_.end();) {
-      auto& r = *it;
-      if (!r.booted) {
-        if (auto release = BootedRelease(r.machine.console)) {
-          r.booted = clock_.Now();
-          r.info.release = *release;
-          r.info.boot_seconds = SecondsBetween(r.started, *r.booted);
-        }
-      }
-      auto ended = r.worker->Poll();
-      const bool timed_out = !ended && clock_.Now() - r.started >= options_.timeout;
-      if (timed_out) {
-        r.worker->Kill();
-        while (!(ended = r.worker->Poll())) clock_.SleepFor(std::chrono::milliseconds(10));
-      }
-      if (!ended) {
-        ++it;
-        continue;
-      }
-      kernels_[r.unit.kernel].last_end = clock_.Now();
-      if (r.booted) r.info.run_seconds = SecondsBetween(*r.booted, clock_.Now());
-      Done(r.unit, Outcome(r, *ended, timed_out));
-      it = running_.erase(it);
-      ShowRunning();
-    }
-  }
-
-  GuestOutcome Outcome(const Running& r, const os::ProcessResult& ended, bool timed_out) {
-    GuestOutcome outcome{r.info, {}, "", ""};
-    outcome.console_tail = guest::ConsoleTail(r.machine.console, 12);
-    const std::size_t runs = groups_[r.unit.group].size();
-    auto texts = guest::ReadResults(r.machine.results_image, runs);
+  GuestOutcome Outcome(const Unit& unit, const Guest& g, const os::ProcessResult& ended,
+                       bool timed_out) {
+    GuestOutcome outcome{g.info, {}, "", ""};
+    outcome.console_tail = guest::ConsoleTail(g.machine.console, 12);
+    const std::size_t runs = groups_[unit.group].size();
+    auto texts = guest::ReadResults(g.machine.results_image, runs);
     std::string unreadable;
     for (std::size_t i = 0; i < runs; ++i) {
       const std::string text = texts ? (*texts)[i] : "";
@@ -259,9 +268,9 @@ class KernelScheduler {
         !unreadable.empty() ? unreadable
         : interrupt_()      ? report::Interruption(interrupt_())
                             // A panic's own line is above its stack trace: look further back.
-                            : WhyNoReport(guest::ConsoleTail(r.machine.console, 400), timed_out,
+                            : WhyNoReport(guest::ConsoleTail(g.machine.console, 400), timed_out,
                                           static_cast<int>(options_.timeout.count()),
-                                          ended.Ending(), guest::ConsoleTail(r.log, 3));
+                                          ended.Ending(), guest::ConsoleTail(g.log, 3));
     return outcome;
   }
 
@@ -307,52 +316,43 @@ class KernelScheduler {
     return options_.kernels.size() * options_.plan.Configurations();
   }
 
-  void ShowRunning() {
-    std::vector<std::string> names;
-    for (const auto& r : running_) {
-      std::string name = options_.kernels[r.unit.kernel].text;
-      if (groups_.size() > 1) {
-        std::vector<std::string> configs;
-        const auto list = options_.plan.ConfigList();
-        for (auto i : groups_[r.unit.group])
-          configs.push_back(list[i].fs + "/" + std::to_string(list[i].block_size / 1024) + "k");
-        name += " (" + fmt::to_string(fmt::join(configs, ",")) + ")";
-      }
-      names.push_back(name);
-    }
-    reporter_.Running(names);
-  }
-
   const KernelRunOptions& options_;
   const fs::path dir_;
   GuestPreparer& preparer_;
   WorkerLauncher& launcher_;
   report::MatrixReporter& reporter_;
   Clock& clock_;
-  const InterruptPoll interrupt_;
+  const InterruptPoll& interrupt_;
   const std::vector<std::vector<std::size_t>> groups_;
   std::vector<KernelState> kernels_;
   std::vector<Unit> units_;
   std::vector<std::vector<report::ConfigRecord>> results_;
-  std::vector<Running> running_;
-  std::size_t next_ = 0, finished_ = 0;
+  std::vector<Guest> running_;  // per job, once started
+  std::size_t finished_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache, fs::path eofzero,
                                                  fs::path cases_dir,
+                                                 std::vector<fs::path> extra_cases_dirs,
                                                  std::vector<std::vector<std::string>> runs) {
   return std::make_unique<RealPreparer>(std::move(cache), std::move(eofzero), std::move(cases_dir),
-                                        std::move(runs));
+                                        std::move(extra_cases_dirs), std::move(runs));
 }
 
 std::vector<report::ConfigRecord> RunKernels(const KernelRunOptions& options, const fs::path& dir,
                                              GuestPreparer& preparer, WorkerLauncher& launcher,
                                              report::MatrixReporter& reporter, Clock& clock,
                                              InterruptPoll interrupt) {
-  return KernelScheduler(options, dir, preparer, launcher, reporter, clock, std::move(interrupt))
-      .Run();
+  KernelGuests guests(options, dir, preparer, launcher, reporter, clock, interrupt);
+  PoolConfig pool;
+  pool.parallel = options.parallel;
+  pool.poll_interval = options.poll_interval;
+  pool.grace = std::chrono::seconds(0);  // a guest has nothing to tidy: killed at once
+  pool.timeout = options.timeout;
+  RunPool(guests.Jobs(), pool, guests, launcher, clock, interrupt);
+  return guests.Take();
 }
 
 }  // namespace eofzero::suite

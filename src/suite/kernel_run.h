@@ -69,10 +69,13 @@ class GuestPreparer {
 };
 
 // The real one: guest/kernel_package.h and guest/initramfs_build.h; the
-// initramfs holds every run of `runs` (GuestPlan::AllRunArgs).
+// initramfs holds the catalog `cases_dir`, the case files of the user's
+// `extra_cases_dirs` (--cases-dir, which every run in the guest loads) and
+// every run of `runs` (GuestPlan::AllRunArgs).
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache,
                                                  std::filesystem::path eofzero,
                                                  std::filesystem::path cases_dir,
+                                                 std::vector<std::filesystem::path> extra_cases_dirs,
                                                  std::vector<std::vector<std::string>> runs);
 
 // Runs every kernel's guest in `dir` (one folder each) and returns their

@@ -92,7 +92,7 @@ class Parser {
         for (const auto& k : *kinds)
           if (!report::IsFindingKind(k))
             return Error(Line(*f),
-                         "unknown finding '" + k + "' (gap, size, fsck, disagreement, views, race, invariant)");
+                         "unknown finding '" + k + "' (" + oracles::FindingKindNames() + ")");
         if (kinds->empty()) return Error(Line(*f), "findings must name at least one kind");
         x.findings = *kinds;
       }

@@ -8,7 +8,7 @@
 #include "scratch/run_dir.h"
 #include "suite/clock.h"
 #include "suite/interrupts.h"
-#include "suite/matrix_scheduler.h"
+#include "suite/matrix_workers.h"
 #include "suite/worker_launcher.h"
 
 namespace eofzero::suite {
@@ -29,12 +29,12 @@ std::expected<report::RunRecord, os::Error> RunMatrix(const std::vector<MatrixJo
   reporter.Started(record.kernel, jobs.size(), parallel);
 
   auto launcher = MakeChildLauncher();
-  SchedulerConfig config;
+  MatrixWorkersConfig config;
   config.parallel = parallel;
   config.program = *self;
   config.dir = space->dir->path();
-  record.configs =
-      Scheduler(jobs, options, config, *launcher, reporter, SteadyClock(), ProcessInterrupt).Run();
+  record.configs = RunMatrixWorkers(jobs, options, config, *launcher, reporter, SteadyClock(),
+                                    ProcessInterrupt);
   // A worker killed outright is released by its guardian; let that end
   // before the folder it worked in goes.
   scratch::SettleRunsInside(space->dir->path(), std::chrono::seconds(30));

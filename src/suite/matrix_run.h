@@ -2,7 +2,7 @@
 // Each configuration is one worker — this same binary running `run --format
 // json` with the configuration's options, on its own loop devices under the
 // matrix's private folder — and up to `parallel` workers run at once
-// (Scheduler). The workers' JSON reports are read back into one RunRecord,
+// (suite/matrix_workers.h, on the worker pool). The workers' JSON reports are read back into one RunRecord,
 // the configurations' expected failures applied; the reporter shows progress
 // while it runs and the table at the end.
 #pragma once

@@ -102,7 +102,7 @@ class SuiteRun {
     if (run.status == engine::RunStatus::kError && interrupt_()) run.interrupted = true;
     oracles::Verdict verdict = oracles::Judge(run);
     outcomes_.push_back(verdict.outcome);
-    reporter_.CaseDone(config, run, verdict);
+    reporter_.CaseDone(config, report::CaseResult(config, run, verdict));
     return verdict.outcome;
   }
 
@@ -224,9 +224,15 @@ class SuiteRun {
       engine::CaseRun run = fs.RunCase(*c, options_.scenario);
       if (options_.crash_states.enabled && run.crash_point) crashed.emplace_back(c, run);
       auto outcome = ReportCase(config, std::move(run));
-      if (options_.keep &&
-          (outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError))
+      const bool failed =
+          outcome == oracles::Outcome::kFail || outcome == oracles::Outcome::kError;
+      if (options_.keep && failed) {
         fs.Keep();
+      } else if (options_.record_dir.empty()) {
+        // A recording keeps them: its crash states are judged after the
+        // configuration, on the log as the cases left it.
+        fs.Forget(*c);
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 #include "suite/scratch_provider.h"
 
+#include <spdlog/spdlog.h>
+
 #include "scratch/run_dir.h"
 
 namespace eofzero::suite {
@@ -18,6 +20,10 @@ class ScratchFsSession : public ScratchSession {
   }
   std::string Uuid() const override { return fs_->uuid(); }
   os::Status Finish() override { return fs_->FinishRecording(); }
+  void Forget(const engine::CaseSpec& spec) override {
+    if (auto st = engine::RemoveCaseFiles(*fs_, spec); !st)
+      spdlog::warn("{}: could not remove its files: {}", spec.name, st.error().Message());
+  }
   void Keep() override {
     fs_->KeepImage();
     if (space_.dir) space_.dir->Keep();

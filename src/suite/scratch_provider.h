@@ -34,6 +34,9 @@ class ScratchSession {
   // Runs one case to its end (every outcome, errors too, is in the CaseRun).
   virtual engine::CaseRun RunCase(const engine::CaseSpec& spec,
                                   const engine::ScenarioOptions& options) = 0;
+  // Removes a judged case's files (engine::RemoveCaseFiles); a failure is
+  // a warning: the next cases may then find the filesystem full.
+  virtual void Forget(const engine::CaseSpec&) {}
   // Leaves its image and the run's folder behind, for a post-mortem (--keep).
   virtual void Keep() = 0;
   // The filesystem's UUID (what its crash states hold too).

@@ -16,10 +16,18 @@ using engine::Oracle;
 using engine::Phase;
 using oracles::Outcome;
 
+// Which case a control runs: the probe case, or the race case (whose race
+// step's checks only a race can show).
+enum class Probe { kProbe, kRace };
+
 struct Control {
   const char* name;
   std::vector<engine::Fault> faults;
+  Probe probe = Probe::kProbe;
 };
+
+// The clean run of each case, without which its controls prove nothing.
+const char* BaselineOf(Probe p) { return p == Probe::kProbe ? "baseline" : "race_baseline"; }
 
 // One table row: a gap oracle in a phase, the size oracle, or fsck; and the
 // control that must make it report.
@@ -47,6 +55,7 @@ std::vector<Row> Rows() {
   rows.push_back({"invariant: legal size", std::nullopt, Phase::kAfterCrash, "wrong_size"});
   rows.push_back({"invariant: promised data", std::nullopt, Phase::kAfterCrash,
                   "lose_promised_data"});
+  rows.push_back({"race (both phases)", std::nullopt, Phase::kAfterCrash, "lose_sector_write"});
   return rows;
 }
 
@@ -55,6 +64,8 @@ bool Detects(const oracles::Verdict& v, const Row& row) {
     if (row.label == std::string("invariant: ") + oracles::InvariantName(i))
       return std::any_of(v.invariants.begin(), v.invariants.end(),
                          [i](const oracles::InvariantBreak& b) { return b.invariant == i; });
+  if (std::string_view(row.control) == "lose_sector_write")
+    return std::find(v.kinds.begin(), v.kinds.end(), oracles::FindingKind::kRace) != v.kinds.end();
   if (std::string_view(row.control) == "corrupt_directory") return v.FsckFoundCorruption();
   if (std::string_view(row.control) == "cache_only") return v.views.has_value();
   if (!row.oracle) return v.wrong_size.has_value();
@@ -71,15 +82,23 @@ std::vector<Control> Controls() {
           {"wrong_size", {Fault::kWrongSizeAfterCrash}},
           {"lose_promised_data", {Fault::kLosePromisedDataAfterCrash}},
           // before corrupt_directory, whose corruption stays on the disk
+          {"race_baseline", {}, Probe::kRace},
+          {"lose_sector_write", {Fault::kLoseSectorWrite}, Probe::kRace},
           {"cache_only", {Fault::kCacheDisagreesWithDisk}},
           {"corrupt_directory", {Fault::kCorruptDirectoryAfterCrash}}};
 }
 
+Probe ProbeOf(const std::vector<Control>& controls, std::string_view name) {
+  for (const auto& c : controls)
+    if (name == c.name) return c.probe;
+  return Probe::kProbe;
+}
+
 class Selftest {
  public:
-  Selftest(const RunOptions& options, const engine::CaseSpec& probe_case, ScratchProvider& scratch,
+  Selftest(const RunOptions& options, const SelftestCases& cases, ScratchProvider& scratch,
            report::SelftestReporter& reporter)
-      : options_(options), probe_case_(probe_case), scratch_(scratch), reporter_(reporter) {
+      : options_(options), cases_(cases), scratch_(scratch), reporter_(reporter) {
     for (const auto& row : rows_) table_.rows.push_back({row.label, {}});
   }
 
@@ -104,23 +123,28 @@ class Selftest {
     }
     std::map<std::string, oracles::Verdict> verdicts;
     for (const auto& control : controls_) {
-      engine::CaseSpec c = probe_case_;
-      c.name = probe_case_.name + "_" + control.name;
+      const engine::CaseSpec& probe = control.probe == Probe::kProbe ? cases_.probe : cases_.race;
+      engine::CaseSpec c = probe;
+      c.name = probe.name + "_" + control.name;
       engine::ScenarioOptions opt = options_.scenario;
       opt.faults = control.faults;
       verdicts[control.name] = oracles::Judge((*fs)->RunCase(c, opt));
       reporter_.ControlDone(column, control.name, verdicts[control.name]);
     }
     // Without a clean baseline a failure under a fault proves nothing.
-    const bool baseline_ok = verdicts["baseline"].outcome == Outcome::kPass;
-    if (!baseline_ok) {
-      reporter_.BaselineFailed(column);
+    std::map<Probe, bool> baseline_ok;
+    for (Probe p : {Probe::kProbe, Probe::kRace}) {
+      const oracles::Verdict& baseline = verdicts[BaselineOf(p)];
+      baseline_ok[p] = baseline.outcome == Outcome::kPass;
+      if (baseline_ok[p]) continue;
+      reporter_.BaselineFailed(column, BaselineOf(p));
       result_.all_detected = false;
-      if (verdicts["baseline"].outcome == Outcome::kError) result_.setup_failed = true;
+      if (baseline.outcome == Outcome::kError) result_.setup_failed = true;
     }
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      const bool yes = baseline_ok && Detects(verdicts[rows_[i].control], rows_[i]);
-      table_.rows[i].cells.push_back(!baseline_ok ? "?" : yes ? "yes" : "NO");
+      const bool ok = baseline_ok[ProbeOf(controls_, rows_[i].control)];
+      const bool yes = ok && Detects(verdicts[rows_[i].control], rows_[i]);
+      table_.rows[i].cells.push_back(!ok ? "?" : yes ? "yes" : "NO");
       result_.all_detected &= yes;
     }
     if (options_.keep && !result_.all_detected) (*fs)->Keep();
@@ -133,7 +157,7 @@ class Selftest {
 
  private:
   const RunOptions& options_;
-  const engine::CaseSpec& probe_case_;
+  const SelftestCases& cases_;
   ScratchProvider& scratch_;
   report::SelftestReporter& reporter_;
   const std::vector<Control> controls_ = Controls();
@@ -144,14 +168,20 @@ class Selftest {
 
 }  // namespace
 
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+std::vector<std::string> SelftestControls() {
+  std::vector<std::string> names;
+  for (const auto& c : Controls()) names.push_back(c.name);
+  return names;
+}
+
+SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,
                            ScratchProvider& scratch, report::SelftestReporter& reporter,
                            const InterruptPoll& interrupt) {
   if (auto space = scratch.Open(); !space) {
     reporter.RunFailed(space.error().Message());
     return {false, true};
   }
-  Selftest selftest(options, probe_case, scratch, reporter);
+  Selftest selftest(options, cases, scratch, reporter);
   for (auto fs_type : options.filesystems) {
     if (interrupt()) return {false, true};
     selftest.RunOn(fs_type);
@@ -159,10 +189,10 @@ SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& pr
   return selftest.Finish();
 }
 
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,
                            report::SelftestReporter& reporter) {
   auto scratch = MakeScratchProvider(options.workdir, std::nullopt);  // always on images
-  return RunSelftest(options, probe_case, *scratch, reporter, ProcessInterrupt);
+  return RunSelftest(options, cases, *scratch, reporter, ProcessInterrupt);
 }
 
 }  // namespace eofzero::suite

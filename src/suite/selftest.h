@@ -3,7 +3,8 @@
 // control: the sentinel re-planted on the device after the crash, the
 // sentinel left in the page cache before it, a file one byte too long after
 // it, the first block of a directory of the case's overwritten with the
-// sentinel (mapped and written like the plant). Each oracle must report the
+// sentinel (mapped and written like the plant); and a race case once cleanly
+// and once with a writer's sector lost. Each oracle must report the
 // fault meant for it. The reporter gets a line per control and then the
 // table oracle × filesystem -> detects yes/no.
 #pragma once
@@ -21,13 +22,24 @@ struct SelftestResult {
   bool setup_failed = false;  // a filesystem could not be built or a run errored
 };
 
-// `probe_case` is the case the controls run (truncate_up from the catalog).
+// The cases the controls run, from the catalog.
+struct SelftestCases {
+  const engine::CaseSpec& probe;  // truncate_up
+  const engine::CaseSpec& race;   // race_dio_hole: the race checks' control
+};
+inline constexpr const char* kSelftestProbeCase = "truncate_up";
+inline constexpr const char* kSelftestRaceCase = "race_dio_hole";
+
+// The controls it runs on each filesystem, in order ("baseline",
+// "stale_after_crash", ...): what oracles::FindingKinds' controls name.
+std::vector<std::string> SelftestControls();
+
 // On images under options.workdir (MakeScratchProvider); needs root.
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,
                            report::SelftestReporter& reporter);
 
 // The same on the filesystems `scratch` provides (the unit tests' seam).
-SelftestResult RunSelftest(const RunOptions& options, const engine::CaseSpec& probe_case,
+SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,
                            ScratchProvider& scratch, report::SelftestReporter& reporter,
                            const InterruptPoll& interrupt);
 

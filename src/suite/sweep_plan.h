@@ -18,7 +18,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,12 @@ inline constexpr const char* kCrashModes[] = {"freeze", "logflush", "nologflush"
 // that name: append_write's `{eob}` is next-block), or at one of these.
 inline constexpr const char* kDistances[] = {"as-written", "next-block", "next-folio", "far"};
 
+// Which slice of the tuples a sweep worker runs: the K-th (1-based) of N
+// (suite/sweep_shards.h).
+struct SweepSlice {
+  std::size_t index = 1, count = 1;
+};
+
 struct SweepOptions {
   std::vector<std::string> primitives = {std::begin(kPrimitives), std::end(kPrimitives)};
   std::vector<std::string> crashes = {std::begin(kCrashModes), std::end(kCrashModes)};
@@ -51,6 +59,11 @@ struct SweepOptions {
   std::vector<std::string> distances = {std::begin(kDistances), std::end(kDistances)};
   int iterations = 1;
   std::uint64_t seed = 0;
+  unsigned jobs = 1;  // -j: worker processes, each on a slice of the tuples (1: this process)
+  // A worker of `sweep -j`: its slice, and where its JSON report goes (its
+  // --format and --output are ignored).
+  std::optional<SweepSlice> worker;
+  std::string worker_output;
 };
 
 // One tuple of the sweep, as a case the engine runs.

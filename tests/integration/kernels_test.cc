@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "harness.h"
 #include "os/process.h"
@@ -213,6 +215,98 @@ TEST_F(Kernels, AFileThatIsNoKernelIsAnErrorQuotingQemu) {
   }
 }
 
+// The cases of an exploration on another kernel: explore --emit-cases, then
+// kernels --cases-dir --case 'x*'. Every emitted case has a verdict from the
+// guest (whatever it is): none missing, none not run.
+TEST_F(Kernels, RunsTheCasesOfACasesDirInTheGuest) {
+  const auto emitted = wd_.path() / "explored";
+  auto explore = RunEofzero({"explore", "--fs", "ext4", "--ops", "truncate", "--offsets",
+                             "next-block", "--lengths", "1", "--persist", "none,fsync", "--crash",
+                             "freeze", "--emit-cases", emitted.string()});
+  ASSERT_EQ(explore.exit_code, 0) << explore.out << explore.err;
+  // The emitted cases' names: what `list` sees with the folder and not without.
+  auto names = [](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"list", "--names"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto listed = RunEofzero(args);
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    std::set<std::string> out;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) out.insert(line);
+    return out;
+  };
+  const auto catalog = names({});
+  std::set<std::string> wanted;
+  for (const auto& name : names({"--cases-dir", emitted.string()}))
+    if (!catalog.contains(name)) wanted.insert(name);
+  ASSERT_EQ(wanted.size(), 2u) << explore.out;
+
+  auto run = Run({"--cases-dir", emitted.string(), "--case", "x*", "--timeout", "600"});
+  ASSERT_FALSE(run.ran.timed_out);
+  if (KernelUnavailable(run))
+    GTEST_SKIP() << "the kernel package cannot be had: " << run.record.configs[0].setup_error;
+  ASSERT_TRUE(run.ran.exit_code == 0 || run.ran.exit_code == 1) << run.ran.out << run.ran.err;
+  ASSERT_EQ(run.record.configs.size(), 1u) << run.ran.out;
+  const auto& c = run.record.configs[0];
+  ASSERT_TRUE(c.guest);
+  EXPECT_EQ(c.setup_error, "");
+  std::set<std::string> judged;
+  for (const auto& r : c.cases) {
+    EXPECT_TRUE(wanted.contains(r.case_name)) << "not asked for: " << r.case_name;
+    EXPECT_FALSE(r.not_run) << r.case_name << ": " << r.summary;
+    judged.insert(r.case_name);
+  }
+  EXPECT_EQ(judged, wanted) << run.ran.out;
+  ExpectNothingLeft(wd_);
+}
+
+// explore --kernel: the same, in one command. Each planned run is a row of
+// the kernel's column with a verdict (whatever it is), none "not run", and
+// the emitted cases' folder is gone afterwards.
+TEST_F(Kernels, ExploreOnAKernelGivesEveryPlannedRunAVerdict) {
+  const std::vector<std::string> bounds = {"--fs",      "ext4",       "--ops",   "truncate",
+                                           "--offsets", "next-block", "--lengths", "1",
+                                           "--persist", "none,fsync", "--crash", "freeze"};
+  auto args = std::vector<std::string>{"explore"};
+  args.insert(args.end(), bounds.begin(), bounds.end());
+  auto emit = args;
+  const auto emitted = wd_.path() / "explored";
+  emit.insert(emit.end(), {"--emit-cases", emitted.string()});
+  ASSERT_EQ(RunEofzero(emit).exit_code, 0);
+  std::set<std::string> wanted;
+  for (const auto& e : std::filesystem::directory_iterator(emitted))
+    wanted.insert(e.path().stem().string());
+  ASSERT_EQ(wanted.size(), 2u);
+  std::filesystem::remove_all(emitted);
+
+  args.insert(args.end(), {"--kernel", EnvOr("EOFZERO_TEST_KERNEL", "bookworm"), "--workdir",
+                           wd_.str()});
+  auto ran = RunEofzeroWithEnv(
+      {"EOFZERO_KERNEL_CACHE=" + EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels")},
+      args);
+  if (ran.out.find("could not be prepared") != std::string::npos)
+    GTEST_SKIP() << "the kernel package cannot be had: " << ran.out;
+  ASSERT_TRUE(ran.exit_code == 0 || ran.exit_code == 1) << ran.out << ran.err;
+  EXPECT_EQ(ran.out.find("not run"), std::string::npos) << ran.out;
+  std::set<std::string> rows;
+  std::istringstream lines(ran.out);
+  bool table = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("case ")) table = true;
+    if (!table) continue;
+    if (line.empty()) break;  // the table's end
+    std::istringstream words(line);
+    std::string name, verdict;
+    words >> name >> verdict;
+    if (wanted.contains(name) && !verdict.empty()) rows.insert(name);
+  }
+  EXPECT_EQ(rows, wanted) << ran.out;
+  ExpectNothingLeft(wd_);
+  for (const auto& e : std::filesystem::directory_iterator(wd_.path()))
+    ADD_FAILURE() << "left in the workdir: " << e.path();
+}
+
 // `kernels` without QEMU or a static busybox: one line naming the package,
 // exit 3, before anything is fetched. Needs neither root nor QEMU.
 class KernelsHostTools : public ::testing::Test {
@@ -258,6 +352,31 @@ TEST_F(KernelsHostTools, WithoutAStaticBusyboxItSaysWhichPackageAndExits3) {
   EXPECT_EQ(ran.exit_code, 3);
   EXPECT_EQ(ran.err, "eofzero: kernels: " + (bin_ / "busybox").string() +
                          " is not a static busybox: apt-get install busybox-static\n");
+  ExpectNothingFetched();
+}
+
+// A --cases-dir that is no folder, or holds a malformed case file: the line
+// `run` gives, exit 2, before anything is fetched (here, before the host's
+// tools are even looked for: there is no QEMU on this PATH).
+TEST_F(KernelsHostTools, ABadCasesDirIsRunsLineAndExit2BeforeAnythingIsFetched) {
+  auto both = [&](const std::string& dir) {
+    auto ran = RunEofzeroWithEnv({"PATH=" + bin_.string()},
+                                 {"kernels", "--kernel", "trixie", "--cache-dir", cache_.string(),
+                                  "--workdir", wd_.str(), "--cases-dir", dir, "--case", "x*"});
+    auto run = RunEofzero({"run", "--workdir", wd_.str(), "--cases-dir", dir, "--case", "x*"});
+    EXPECT_EQ(ran.exit_code, 2) << ran.err;
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_EQ(ran.err, run.err);
+    EXPECT_EQ(CountOccurrences(ran.err, "\n"), 1) << ran.err;
+    EXPECT_EQ(ran.out, "");
+    return ran.err;
+  };
+  const auto missing = wd_.path() / "no-such-folder";
+  EXPECT_NE(both(missing.string()).find(missing.string()), std::string::npos);
+  const auto bad = wd_.path() / "bad";
+  std::filesystem::create_directories(bad);
+  WriteFile(bad / "xbad.toml", "name = \"xbad\"\nsteps = '''\nno_such_step 1\n'''\n");
+  EXPECT_NE(both(bad.string()).find((bad / "xbad.toml").string() + ":"), std::string::npos);
   ExpectNothingFetched();
 }
 

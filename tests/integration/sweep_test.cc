@@ -7,6 +7,7 @@
 #include "engine/case_file.h"
 #include "harness.h"
 #include "report/json_report.h"
+#include "report/sweep_table.h"
 #include "suite/sweep_plan.h"
 
 namespace eofzero::itest {
@@ -91,6 +92,54 @@ TEST(Sweep, ACasesVerdictIsItsSweepCellAsWritten) {
           << Described(*b);
       EXPECT_EQ(a->findings, b->findings) << config << " " << name;
     }
+  ExpectNothingLeft(wd);
+}
+
+// `sweep -j 2` spreads the tuples over two worker processes (each its own
+// mkfs) and joins their reports: every tuple has the verdict, findings and
+// cell the one-process sweep gave it, in the same order, with the same table
+// and exit status. Verdicts are compared, never asserted.
+TEST(Sweep, TwoWorkersGiveEveryTupleTheVerdictOfOneProcess) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  auto sweep = [&](const std::string& jobs) {
+    const fs::path json = wd.path() / ("j" + jobs + ".json");
+    Ran ran = RunEofzeroWithTimeout(
+        {"sweep", "--fs", "ext4", "--case", "append_write,truncate_up", "--sync", "none,fsync",
+         "--crash", "freeze,logflush", "--distance", "next-block", "--workdir", wd.str(), "-q",
+         "--format", "json", "--output", json.string(), "-j", jobs},
+        600);
+    EXPECT_FALSE(ran.timed_out) << ran.err;
+    return std::make_pair(ran, report::LoadJsonReport(json));
+  };
+  const auto [ran1, one] = sweep("1");
+  const auto [ran2, two] = sweep("2");
+  ASSERT_TRUE(one) << one.error().message << "\n" << ran1.err;
+  ASSERT_TRUE(two) << two.error().message << "\n" << ran2.err;
+  EXPECT_EQ(ran2.exit_code, ran1.exit_code) << ran1.err << "\n" << ran2.err;
+  EXPECT_EQ(two->command, "sweep");
+  EXPECT_EQ(two->sweep, one->sweep);
+  ASSERT_EQ(two->configs.size(), one->configs.size());
+  std::size_t tuples = 0;
+  for (std::size_t c = 0; c < one->configs.size(); ++c) {
+    const auto& a = one->configs[c];
+    const auto& b = two->configs[c];
+    EXPECT_EQ(b.config.Short(), a.config.Short());
+    ASSERT_EQ(b.cases.size(), a.cases.size()) << a.config.Short();
+    for (std::size_t i = 0; i < a.cases.size(); ++i, ++tuples) {
+      EXPECT_EQ(b.cases[i].case_name, a.cases[i].case_name) << "the tuple order";
+      EXPECT_EQ(Described(b.cases[i]).substr(0, Described(b.cases[i]).find(']')),
+                Described(a.cases[i]).substr(0, Described(a.cases[i]).find(']')))
+          << a.cases[i].case_name << ": -j 1 " << Described(a.cases[i]) << "\n-j 2 "
+          << Described(b.cases[i]);
+      EXPECT_EQ(b.cases[i].sweep, a.cases[i].sweep) << a.cases[i].case_name;
+    }
+  }
+  EXPECT_EQ(tuples, 8u) << "2 cases x 2 primitives x 2 crash modes";
+  EXPECT_EQ(report::RenderSweepTable(report::SweepCells(*two), two->sweep->primitives,
+                                     two->sweep->crashes),
+            report::RenderSweepTable(report::SweepCells(*one), one->sweep->primitives,
+                                     one->sweep->crashes));
   ExpectNothingLeft(wd);
 }
 

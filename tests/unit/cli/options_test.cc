@@ -193,6 +193,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"matrix", "-j", "0"}, "-j: must be 1 to 64"},
         BadInput{{"matrix", "--jobs", "0"}, "-j: must be 1 to 64"},
         BadInput{{"matrix", "-j", "two"}, "-j: 'two' is not a whole number"},
+        BadInput{{"sweep", "-j", "0"}, "-j: must be 1 to 64"},
+        BadInput{{"sweep", "--jobs", "65"}, "-j: must be 1 to 64"},
+        BadInput{{"sweep", "-j", "2x"}, "-j: '2x' is not a whole number"},
+        BadInput{{"sweep", "-j", "2", "--format", "fstests"},
+                 "-j: --format fstests streams from one process: -j 1 with it"},
+        BadInput{{"sweep", "--worker-slice", "3/2", "--worker-output", "/tmp/x.json"},
+                 "--worker-slice: '3/2' is not K/N with --worker-output"},
+        BadInput{{"explore", "-j", "0"}, "-j: must be 1 to 64"},
+        BadInput{{"explore", "--jobs", "65"}, "-j: must be 1 to 64"},
+        BadInput{{"explore", "-j", "2x"}, "-j: '2x' is not a whole number"},
+        BadInput{{"explore", "-j", "2", "--resume", "--results", "/tmp/eofzero-no-such.jsonl"},
+                 "-j: not with --resume (yet)"},
+        BadInput{{"explore", "--worker-slice", "1/2"},
+                 "--worker-slice: '1/2' is not K/N with --results"},
+        BadInput{{"explore", "--worker-slice", "3/2", "--results", "/tmp/x.jsonl"},
+                 "--worker-slice: '3/2' is not K/N with --results"},
         BadInput{{"report"}, "report: name a JSON report to render, or --merge FILE..."},
         BadInput{{"report", "--merge", "/no/such.json"}, "--merge: /no/such.json is not a file"},
         BadInput{{"kernels"}, "--kernel: name at least one kernel"},
@@ -579,6 +595,29 @@ TEST(ParseCommandLine, ExploreBounds) {
   EXPECT_EQ(error({"--emit-cases", "/etc/passwd"}), "--emit-cases: /etc/passwd is not a directory");
   EXPECT_EQ(error({"--export", "/tmp/a", "--emit-cases", "/tmp/b"}),
             "--export: nothing is reduced with --emit-cases");
+}
+
+// explore --kernel: the kernels' SPECs as `kernels` parses them; what the
+// guests cannot give (a reduction, a per-run line, a fault) is one line.
+TEST(ParseCommandLine, ExploreOnKernelsTakesKernelsSpecsAndVerdictsOnly) {
+  auto inv = ParseCommandLine({"explore", "--kernel", "bookworm,trixie", "--ops", "truncate"});
+  ASSERT_TRUE(inv) << inv.error();
+  ASSERT_EQ(inv->kernels.kernels.size(), 2u);
+  EXPECT_EQ(inv->kernels.kernels[1].text, "trixie");
+  EXPECT_TRUE(ParseCommandLine({"explore"})->kernels.kernels.empty());
+  auto error = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"explore", "--kernel", "bookworm"});
+    auto inv = ParseCommandLine(args);
+    return inv ? std::string("(parsed)") : inv.error();
+  };
+  EXPECT_EQ(error({"--export", "/tmp/a"}),
+            "--kernel: --export is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(error({"--emit-cases", "/tmp/a"}),
+            "--kernel: --emit-cases is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(error({"--results", "/tmp/a.jsonl"}),
+            "--kernel: --results is not offered with it (the guests give verdicts only)");
+  EXPECT_EQ(ParseCommandLine({"explore", "--kernel", "bookworm,"}).error().substr(0, 9),
+            "--kernel:");
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ TEST(PrimaryFinding, IsTheFirstInvariantBrokenElseTheKind) {
   EXPECT_EQ(PrimaryFinding(v), (FindingKind{"invariant 'no stale bytes'", false}));
   oracles::Verdict size = Failed();
   size.wrong_size = oracles::SizeFinding{engine::Phase::kAfterCrash, 12, 8192, 4080};
+  size.kinds = {oracles::FindingKind::kSize};
   EXPECT_EQ(PrimaryFinding(size), (FindingKind{"size", true}));
   oracles::Verdict pass;
   pass.outcome = oracles::Outcome::kPass;

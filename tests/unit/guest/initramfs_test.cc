@@ -107,6 +107,39 @@ TEST(Initramfs, InitLoadsModulesInOrderFindsDisksBySerialAndWritesTheReport) {
   EXPECT_NE(init.find("reboot -f"), std::string::npos);
 }
 
+// The user's --cases-dir folders: each its own folder in the guest (two
+// files of one name stay two), an empty one too, and every run loads them.
+TEST(Initramfs, TheUsersCaseFoldersGoInEachItsOwnAndEveryRunLoadsThem) {
+  auto in = Inputs();
+  in.extra_case_dirs = {{"/home/u/explored/x1.toml", "/home/u/explored/same.toml"},
+                        {"/tmp/more/same.toml"},
+                        {}};
+  const auto entries = InitramfsManifest(in);
+  struct Want {
+    const char* path;
+    const char* source;
+  };
+  for (auto [path, source] : {Want{"cases-dir/1/x1.toml", "/home/u/explored/x1.toml"},
+                              Want{"cases-dir/1/same.toml", "/home/u/explored/same.toml"},
+                              Want{"cases-dir/2/same.toml", "/tmp/more/same.toml"}}) {
+    const auto* e = Find(entries, path);
+    ASSERT_NE(e, nullptr) << path;
+    EXPECT_EQ(e->source, source) << path;
+  }
+  const auto* empty = Find(entries, "cases-dir/3");
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(empty->kind, InitramfsEntry::Kind::kDirectory);
+  EXPECT_EQ(GuestCasesDir(0), "/cases-dir/1");
+  const std::string init = InitScript(in);
+  EXPECT_NE(init.find("--output /tmp/report.json --cases-dir "
+                      "'/cases-dir/1,/cases-dir/2,/cases-dir/3' \"$@\""),
+            std::string::npos)
+      << init;
+  // Without any, no --cases-dir and no folder.
+  EXPECT_EQ(InitScript(Inputs()).find("--cases-dir"), std::string::npos);
+  for (const auto& e : InitramfsManifest(Inputs())) EXPECT_FALSE(e.path.starts_with("cases-dir"));
+}
+
 TEST(Initramfs, TheCommandLineNamesTheRunsOrAskedForAProbeThatEndsBeforeAnyModule) {
   EXPECT_EQ(RunsWord({2, 1}), "eofzero.runs=2,1");
   const std::string init = InitScript(Inputs());

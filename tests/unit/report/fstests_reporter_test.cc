@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "report/human_reporter.h"
+#include "report/record.h"
 #include "sample_runs.h"
 
 namespace eofzero::report {
@@ -23,7 +24,7 @@ std::string Report(const std::vector<engine::CaseRun>& runs) {
   FstestsReporter reporter(out);
   reporter.RunStarted("6.18.0 x86_64");
   reporter.ConfigReady(Config());
-  for (const auto& run : runs) reporter.CaseDone(Config(), run, oracles::Judge(run));
+  for (const auto& run : runs) reporter.CaseDone(Config(), CaseResult(Config(), run, oracles::Judge(run)));
   reporter.Finish(12.5);
   return out.str();
 }
@@ -63,9 +64,9 @@ TEST(FstestsReporter, ConfigurationThatCouldNotBeMadeIsSetupFailed) {
 TEST(FstestsReporter, AnInterruptedRunSaysSoAfterItsCasesThatDidNotRun) {
   std::ostringstream out;
   FstestsReporter reporter(out);
-  reporter.CaseDone(Config(), PassedRun("append_write"), oracles::Judge(PassedRun("append_write")));
+  reporter.CaseDone(Config(), CaseResult(Config(), PassedRun("append_write"), oracles::Judge(PassedRun("append_write"))));
   auto not_run = sample::NotRunRun("truncate_up");
-  reporter.CaseDone(Config(), not_run, oracles::Judge(not_run));
+  reporter.CaseDone(Config(), CaseResult(Config(), not_run, oracles::Judge(not_run)));
   reporter.Interrupted(2);
   reporter.Finish(1.0);
   EXPECT_EQ(out.str(),
@@ -98,6 +99,34 @@ TEST(FstestsReporter, CrashStatesAreALineOfTheirOwn) {
   EXPECT_NE(text.find("rebuild: eofzero log replay /r/xfs-4096.ezlog --state 16:0"),
             std::string::npos)
       << text;
+}
+
+// A case's record is made once and handed to every reporter: each shows
+// the evidence of the record it was given, none renders it again.
+TEST(CaseResult, ItsRecordIsMadeOnceForEveryReporter) {
+  const engine::CaseRun run = FailedRun();
+  const oracles::Verdict verdict = oracles::Judge(run);
+  CaseRecord made = MakeCaseRecord(Config(), run, verdict);
+  ASSERT_FALSE(made.evidence.empty());
+  made.evidence = "    the evidence, rendered once\n";
+  const CaseResult result(Config(), run, verdict, made);
+  EXPECT_EQ(&result.record(), &result.record());
+  std::ostringstream human_out, fstests_out;
+  HumanReporter human(human_out);
+  FstestsReporter fstests(fstests_out);
+  RecordingReporter recording;
+  FanOutReporter all({&human, &fstests, &recording});
+  all.RunStarted("6.18.0 x86_64");
+  all.ConfigReady(Config());
+  all.CaseDone(Config(), result);
+  all.Finish(1);
+  EXPECT_NE(human_out.str().find(made.evidence), std::string::npos) << human_out.str();
+  EXPECT_NE(fstests_out.str().find(made.evidence), std::string::npos) << fstests_out.str();
+  EXPECT_EQ(recording.record().configs.at(0).cases.at(0).evidence, made.evidence);
+  // Made on first use otherwise, and then kept.
+  const CaseResult fresh(Config(), run, verdict);
+  EXPECT_EQ(fresh.record().evidence, MakeCaseRecord(Config(), run, verdict).evidence);
+  EXPECT_EQ(&fresh.record(), &fresh.record());
 }
 
 }  // namespace

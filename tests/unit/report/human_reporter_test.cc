@@ -86,12 +86,12 @@ TEST(HumanReporter, OneLinePerCaseWithItsPlaceThenTheTableAndAClosingCount) {
   reporter.Planned(2);
   reporter.ConfigReady(Config());
   auto run = FailedRun();
-  reporter.CaseDone(Config(), run, oracles::Judge(run));
+  reporter.CaseDone(Config(), CaseResult(Config(), run, oracles::Judge(run)));
   engine::CaseRun skipped;
   skipped.case_name = "fallocate";
   skipped.status = engine::RunStatus::kSkipped;
   skipped.reason = "fallocate: Operation not supported";
-  reporter.CaseDone(Config(), skipped, oracles::Judge(skipped));
+  reporter.CaseDone(Config(), CaseResult(Config(), skipped, oracles::Judge(skipped)));
   reporter.Finish(1.5);
   std::string text = out.str();
   EXPECT_NE(text.find("FAIL  1/2     xfs/4k   append_write"), std::string::npos) << text;
@@ -119,7 +119,7 @@ TEST(HumanReporter, AnInterruptedRunSaysSoInTheTableAndTheClosingLine) {
   reporter.ConfigReady(Config());
   for (auto run : {sample::PassedRun("append_write"), sample::NotRunRun("fallocate"),
                    sample::NotRunRun("truncate_up")})
-    reporter.CaseDone(Config(), run, oracles::Judge(run));
+    reporter.CaseDone(Config(), CaseResult(Config(), run, oracles::Judge(run)));
   reporter.Interrupted(2);
   reporter.Finish(1.5);
   const std::string text = out.str();
@@ -144,7 +144,7 @@ TEST(HumanReporter, OnATerminalATransientLineNamesTheRunningCase) {
   reporter.CaseStarted(Config(), "append_write");
   EXPECT_NE(out.str().find("running 1/3 xfs/4k append_write ..."), std::string::npos) << out.str();
   auto run = FailedRun();
-  reporter.CaseDone(Config(), run, oracles::Judge(run));
+  reporter.CaseDone(Config(), CaseResult(Config(), run, oracles::Judge(run)));
   EXPECT_NE(out.str().find("\r\033[KFAIL  1/3"), std::string::npos) << "erased before the result";
 }
 
@@ -160,11 +160,11 @@ TEST(HumanReport, ASavedReportReadsAsTheRunPrintedIt) {
   reporter.RunStarted("6.18.0-test");
   reporter.ConfigReady(Config());
   auto failed = FailedRun();
-  reporter.CaseDone(Config(), failed, oracles::Judge(failed));
+  reporter.CaseDone(Config(), CaseResult(Config(), failed, oracles::Judge(failed)));
   auto passed = sample::PassedRun("truncate_up");
   passed.notes = {"the extension reached the disk"};
   passed.seconds = 0.25;
-  reporter.CaseDone(Config(), passed, oracles::Judge(passed));
+  reporter.CaseDone(Config(), CaseResult(Config(), passed, oracles::Judge(passed)));
   oracles::CrashStates states;
   states.case_name = "append_write";
   states.log = "/r/xfs-4096.ezlog";
@@ -174,7 +174,7 @@ TEST(HumanReport, ASavedReportReadsAsTheRunPrintedIt) {
   ConfigInfo ext4{"ext4", 4096, "", "", ""};
   reporter.ConfigFailed(ext4, "mkfs.ext4 failed: exit 1");
   for (auto run : {sample::NotRunRun("append_write"), sample::NotRunRun("truncate_up")})
-    reporter.CaseDone(ext4, run, oracles::Judge(run));
+    reporter.CaseDone(ext4, CaseResult(ext4, run, oracles::Judge(run)));
   reporter.Interrupted(2);
   reporter.Finish(1.5);
   auto read = RunRecordFromJson(ToJson(recording.record()));

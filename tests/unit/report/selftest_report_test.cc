@@ -29,10 +29,13 @@ TEST(SelftestReport, ALinePerControlThenTheTableUnderABlankLine) {
 TEST(SelftestReport, ABaselineThatFailedAndARunThatCouldNotStartAreSaid) {
   std::ostringstream out;
   SelftestTextReporter reporter(out);
-  reporter.BaselineFailed("ext4/1k");
+  reporter.BaselineFailed("ext4/1k", "baseline");
+  reporter.BaselineFailed("ext4/1k", "race_baseline");
   reporter.RunFailed("mkdtemp /var/tmp: No space left on device");
   EXPECT_EQ(out.str(),
             "ext4/1k: the baseline did not pass, so the controls cannot show detection\n"
+            "ext4/1k: the race_baseline did not pass, so the controls of its case cannot show "
+            "detection\n"
             "selftest: mkdtemp /var/tmp: No space left on device\n");
 }
 

@@ -77,7 +77,7 @@ TEST(ViewsEvidence, InEveryFormat) {
   RecordingReporter rec;
   rec.RunStarted("6.1.0-test");
   rec.ConfigReady(Config());
-  rec.CaseDone(Config(), run, verdict);
+  rec.CaseDone(Config(), CaseResult(Config(), run, verdict));
   rec.Finish(1);
   const RunRecord& record = rec.record();
   const CaseRecord& r = record.configs.at(0).cases.at(0);

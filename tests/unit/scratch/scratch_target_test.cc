@@ -42,6 +42,18 @@ TEST(MountsOf, FindsTheDeviceAndItsPartitionsByNumberInEveryNamespace) {
                     "(sleep)"});
 }
 
+// A raw access refused with EBUSY after our unmount: a namespace made while
+// the filesystem was mounted keeps its copy of the mount.
+TEST(BusyBecause, NamesTheMountsThenTheOtherUsers) {
+  DeviceUseFacts f = Facts();
+  EXPECT_EQ(BusyBecause(Vdb(), f), "");
+  f.namespaces[1].mounts.push_back({makedev(254, 17), "/dev/vdb1", "/mnt", "ext4"});
+  f.swaps = {{"/dev/vdb2", makedev(254, 18), 0}};
+  EXPECT_EQ(BusyBecause(Vdb(), f),
+            "/dev/vdb1 on /mnt in the mount namespace of pid 412 (sleep); it is active swap "
+            "(/dev/vdb2)");
+}
+
 TEST(OtherUsersOf, LoopDevicesBackedByTheDeviceEvenThroughARemovedNode) {
   DeviceUseFacts f = Facts();
   f.loops = {{"loop5", makedev(7, 5), makedev(0, 6), 991, makedev(254, 16), "/tmp/node (deleted)"}};

@@ -79,6 +79,59 @@ TEST(ExplorePlan, ASampleRunsEachDrawnWorkloadAtEveryCrashPoint) {
   EXPECT_NE(Names(PlanRuns(o, space), g), Names(runs, g));
 }
 
+TEST(ExplorePlan, TheShardsOfAPlanAreEachOfItsRunsOnceInItsOrder) {
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
+  for (bool sampled : {false, true}) {
+    ExploreOptions o = Small();
+    o.depth = 2;
+    if (sampled) {
+      o.sample = 7;
+      o.seed = 11;
+    }
+    explore::Space space(o.bounds, g);
+    const auto whole = PlanRuns(o, space);
+    ASSERT_GE(whole.size(), 10u);
+    std::vector<std::string> joined(whole.size());
+    for (std::size_t k = 1; k <= 3; ++k) {
+      o.shard = guest::Shard{k, 3};
+      explore::Space again(o.bounds, g);
+      const auto slice = PlanRuns(o, again);
+      for (std::size_t j = 0; j < slice.size(); ++j) {
+        const std::size_t i = (k - 1) + 3 * j;  // run i is shard (i mod M) + 1's
+        ASSERT_LT(i, whole.size());
+        EXPECT_EQ(explore::RunName(slice[j], g), explore::RunName(whole[i], g));
+        joined[i] = explore::RunName(slice[j], g);
+      }
+    }
+    for (std::size_t i = 0; i < whole.size(); ++i)
+      EXPECT_EQ(joined[i], explore::RunName(whole[i], g)) << i;
+  }
+}
+
+TEST(ExplorePlan, TheWorkersSlicesOfAShardAreItsRunsOnceInItsOrder) {
+  const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
+  ExploreOptions o = Small();
+  o.depth = 2;
+  o.shard = guest::Shard{2, 3};
+  explore::Space space(o.bounds, g);
+  const auto whole = PlanRuns(o, space);
+  ASSERT_GE(whole.size(), 5u);
+  for (std::size_t n : {1u, 2u, 3u, 64u}) {
+    std::vector<std::string> joined;
+    for (std::size_t k = 1; k <= n; ++k) {
+      o.worker = SweepSlice{k, n};
+      explore::Space again(o.bounds, g);
+      for (const auto& r : PlanRuns(o, again)) {
+        EXPECT_EQ(WorkerOfRun(whole.size(), n, joined.size()), k) << joined.size() << " " << n;
+        joined.push_back(explore::RunName(r, g));
+      }
+    }
+    ASSERT_EQ(joined.size(), whole.size()) << n;
+    for (std::size_t i = 0; i < whole.size(); ++i)
+      EXPECT_EQ(joined[i], explore::RunName(whole[i], g)) << i;
+  }
+}
+
 TEST(ExplorePlan, ARunIsACaseTheParserReads) {
   const auto g = GeometryFor(fsdriver::FsType::kExt4, 4096, 16);
   ExploreOptions o = Small();
@@ -99,6 +152,7 @@ oracles::Verdict Failing(engine::Phase phase) {
   oracles::Verdict v;
   v.outcome = oracles::Outcome::kFail;
   v.wrong_size = oracles::SizeFinding{phase, 12, 8192, 4080};
+  v.kinds = {oracles::FindingKind::kSize};  // as Judge says it
   return v;
 }
 
@@ -146,15 +200,20 @@ TEST(ExplorePlan, FindingsOfOneSignatureAreOneRow) {
   EXPECT_EQ(merged[1].runs, 1u);
 }
 
-TEST(ExplorePlan, ACatalogCaseOfTheSameShapeCoversAFinding) {
+TEST(ExplorePlan, ACatalogCaseOfTheSameShapeAndCrashCoversAFinding) {
+  using explore::CrashMode;
   explore::Signature s{"xfs/4k", {"gap", true}, {"pwrite", "fsync"}, "next-block"};
   s.ops = {"pwrite"};
-  const std::vector<CatalogShape> catalog = {{"append_write", {"pwrite"}, "next-block"},
-                                             {"append_far", {"pwrite"}, "far"},
-                                             {"two", {"truncate", "pwrite"}, "next-block"}};
-  EXPECT_EQ(CoveredBy(s, catalog), std::vector<std::string>{"append_write"});
+  const std::vector<CatalogShape> catalog = {
+      {"append_write", {"pwrite"}, "next-block", "logflush"},
+      {"append_far", {"pwrite"}, "far", "logflush"},
+      {"two", {"truncate", "pwrite"}, "next-block", "logflush"}};
+  EXPECT_EQ(CoveredBy(s, CrashMode::kLogflush, catalog), std::vector<std::string>{"append_write"});
+  // append_write crashes with its log flushed: it does not show a finding
+  // of a crash that loses the log.
+  EXPECT_TRUE(CoveredBy(s, CrashMode::kNologflush, catalog).empty());
   s.distance = "eof";
-  EXPECT_TRUE(CoveredBy(s, catalog).empty());
+  EXPECT_TRUE(CoveredBy(s, CrashMode::kLogflush, catalog).empty());
 }
 
 TEST(ExplorePlan, TheFindingsTable) {
@@ -168,7 +227,7 @@ TEST(ExplorePlan, TheFindingsTable) {
   Finding f{s, 5, {{*c}, CrashMode::kLogflush}, "x1", 2, 3, 1.0, {}};
   Finding covered = f;
   covered.covered_by = {"a", "b", "c"};
-  const std::string table = RenderFindings({f, covered});
+  const std::string table = RenderFindings({RowOf(f), RowOf(covered)});
   EXPECT_NE(table.find("2 findings"), std::string::npos) << table;
   EXPECT_NE(table.find("invariant 'no stale bytes' after the crash"), std::string::npos) << table;
   EXPECT_NE(table.find("2/3"), std::string::npos) << table;

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <functional>
 
-#include "suite/matrix_scheduler.h"
+#include "suite/clock.h"
 
 namespace eofzero::suite::test {
 

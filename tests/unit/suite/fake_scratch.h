@@ -24,6 +24,8 @@ class FakeScratch : public ScratchProvider {
   std::map<std::string, os::Error> make_errors;  // by filesystem name ("xfs-4096")
   // The run a case ends with, by case name; a passing run for the others.
   std::map<std::string, std::function<engine::CaseRun(const engine::ScenarioOptions&)>> runs;
+  // The cases whose files the runner removed, in order.
+  std::vector<std::string> forgotten;
   // Called after each case has run (e.g. to raise an interrupt).
   std::function<void(const std::string& case_name)> after_case;
 
@@ -59,6 +61,7 @@ class FakeScratch : public ScratchProvider {
       if (owner_.after_case) owner_.after_case(c.name);
       return run;
     }
+    void Forget(const engine::CaseSpec& c) override { owner_.forgotten.push_back(c.name); }
     void Keep() override { owner_.log.push_back("keep " + name_); }
 
    private:

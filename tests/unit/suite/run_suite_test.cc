@@ -148,6 +148,28 @@ TEST(RunSuite, KeepKeepsTheFilesystemOfAFailureOrAnErrorOnly) {
   s.Run();
   EXPECT_EQ(s.scratch.log, (Log{"open", "make xfs-4096", "xfs-4096: append_write",
                                 "xfs-4096: fallocate", "keep xfs-4096", "release xfs-4096"}));
+  // The kept failure's files stay for the post-mortem; the pass's go.
+  EXPECT_EQ(s.scratch.forgotten, Log{"append_write"});
+}
+
+// Many cases share one mkfs (an exploration runs thousands): each judged
+// case's files are removed, or the filesystem fills up; a recording keeps
+// them for its crash states, judged from the log after the configuration.
+TEST(RunSuite, EachJudgedCasesFilesAreRemovedUnlessRecorded) {
+  Suite s;
+  s.options.filesystems = {FsType::kExt4};
+  s.cases = {Case("append_write"), Case("fallocate")};
+  s.scratch.runs["fallocate"] = [](const engine::ScenarioOptions&) {
+    return report::sample::FailedRun();
+  };
+  s.Run();
+  EXPECT_EQ(s.scratch.forgotten, (Log{"append_write", "fallocate"}));
+  Suite recorded;
+  recorded.options.filesystems = {FsType::kExt4};
+  recorded.options.record_dir = "/var/tmp/rec";
+  recorded.cases = {Case("append_write")};
+  recorded.Run();
+  EXPECT_TRUE(recorded.scratch.forgotten.empty());
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ class EventLog : public report::SelftestReporter {
                    const oracles::Verdict& verdict) override {
     lines.push_back(column + ": " + control + ": " + oracles::OutcomeName(verdict.outcome));
   }
-  void BaselineFailed(const std::string& column) override {
-    lines.push_back(column + ": baseline failed");
+  void BaselineFailed(const std::string& column, const std::string& baseline) override {
+    lines.push_back(column + ": " + baseline + " failed");
   }
   void Finish(const report::SelftestTable& t) override { table = t; }
 
@@ -129,15 +129,22 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
     run.disk_views = CacheDisagreeingWithDisk();
     return run;
   };
+  scratch.runs["race_dio_hole_lose_sector_write"] = [](const engine::ScenarioOptions& o) {
+    EXPECT_EQ(o.faults, std::vector{engine::Fault::kLoseSectorWrite});
+    auto run = Seen({});
+    run.race_findings.push_back("line 9 race_dio iteration 0: read 0x00 where the case wrote");
+    return run;
+  };
   return scratch;
 }
 
 SelftestResult Selftest(FakeScratch& scratch, EventLog& log, int signal = 0) {
   RunOptions options;
   options.filesystems = {fsdriver::FsType::kExt4, fsdriver::FsType::kXfs};
-  engine::CaseSpec probe;
+  engine::CaseSpec probe, race;
   probe.name = "truncate_up";
-  return RunSelftest(options, probe, scratch, log, [signal] { return signal; });
+  race.name = "race_dio_hole";
+  return RunSelftest(options, {probe, race}, scratch, log, [signal] { return signal; });
 }
 
 TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
@@ -149,14 +156,16 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   EXPECT_EQ(log.lines,
             (Lines{"ext4/4k: baseline: PASS", "ext4/4k: stale_after_crash: FAIL",
                    "ext4/4k: stale_in_cache: FAIL", "ext4/4k: wrong_size: FAIL",
-                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: cache_only: FAIL",
+                   "ext4/4k: lose_promised_data: FAIL", "ext4/4k: race_baseline: PASS",
+                   "ext4/4k: lose_sector_write: FAIL", "ext4/4k: cache_only: FAIL",
                    "ext4/4k: corrupt_directory: FAIL", "xfs/4k: baseline: PASS",
                    "xfs/4k: stale_after_crash: FAIL", "xfs/4k: stale_in_cache: FAIL",
                    "xfs/4k: wrong_size: FAIL", "xfs/4k: lose_promised_data: FAIL",
+                   "xfs/4k: race_baseline: PASS", "xfs/4k: lose_sector_write: FAIL",
                    "xfs/4k: cache_only: FAIL", "xfs/4k: corrupt_directory: FAIL"}));
   ASSERT_TRUE(log.table);
   EXPECT_EQ(log.table->columns, (Lines{"ext4/4k", "xfs/4k"}));
-  EXPECT_EQ(log.table->rows.size(), 13u);
+  EXPECT_EQ(log.table->rows.size(), 14u);
   for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
   EXPECT_EQ(scratch.log[1], "make selftest-ext4");
 }
@@ -182,6 +191,29 @@ TEST(RunSelftest, ViewsThatAgreeUnderTheCacheOnlyFaultAreNo) {
   EventLog log;
   EXPECT_FALSE(Selftest(scratch, log).all_detected);
   EXPECT_EQ(log.Row("two views (after crash)"), (Lines{"NO", "NO"}));
+}
+
+// The race control's own baseline: a race case that fails cleanly leaves
+// only the race row unproven.
+TEST(RunSelftest, WithoutACleanRaceBaselineTheRaceRowCannotShowDetection) {
+  auto scratch = Detecting();
+  scratch.runs["race_dio_hole_race_baseline"] = [](const engine::ScenarioOptions&) {
+    return report::sample::FailedRun();
+  };
+  EventLog log;
+  EXPECT_FALSE(Selftest(scratch, log).all_detected);
+  EXPECT_EQ(log.Row("race (both phases)"), (Lines{"?", "?"}));
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"yes", "yes"}));
+  EXPECT_NE(std::find(log.lines.begin(), log.lines.end(), "ext4/4k: race_baseline failed"),
+            log.lines.end());
+}
+
+TEST(RunSelftest, ARaceCheckBlindToTheLostSectorIsNo) {
+  auto scratch = Detecting();
+  scratch.runs.erase("race_dio_hole_lose_sector_write");  // a clean pass under the fault
+  EventLog log;
+  EXPECT_FALSE(Selftest(scratch, log).all_detected);
+  EXPECT_EQ(log.Row("race (both phases)"), (Lines{"NO", "NO"}));
 }
 
 TEST(RunSelftest, WithoutACleanBaselineTheColumnCannotShowDetection) {

@@ -1,4 +1,4 @@
-#include "suite/matrix_scheduler.h"
+#include "suite/matrix_workers.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +12,7 @@
 
 #include "report/json_report.h"
 #include "suite/fake_clock.h"
+#include "suite/fake_launcher.h"
 #include "temp_dir.h"
 
 namespace eofzero::suite {
@@ -21,73 +22,9 @@ using oracles::Outcome;
 using Strings = std::vector<std::string>;
 
 using test::FakeClock;
+using test::FakeLauncher;
 
-// Workers that end when the test says (End), or when stopped: a SIGTERM
-// ends one unless it `ignores_sigterm`, a SIGKILL always does.
-class FakeLauncher : public WorkerLauncher {
- public:
-  Strings log;                          // "start a", "terminate a", "kill a"
-  std::map<std::string, Strings> argv;  // by name
-  std::map<std::string, os::Error> start_errors;
-  std::set<std::string> ignores_sigterm;
-  std::map<std::string, os::ProcessResult> endings;  // the workers that have ended
-  std::map<std::string, std::filesystem::path> logs;
-  std::size_t running = 0, most_running = 0;
-  Clock* clock = nullptr;  // when set, the time each worker ended
-  std::map<std::string, Clock::TimePoint> ended_at;
-
-  os::Result<std::unique_ptr<Worker>> Start(const Strings& args,
-                                            const std::filesystem::path& log_path) override {
-    const std::string name = log_path.stem().string();
-    log.push_back("start " + name);
-    if (auto it = start_errors.find(name); it != start_errors.end())
-      return std::unexpected(it->second);
-    argv[name] = args;
-    logs[name] = log_path;
-    std::ofstream(log_path) << "eofzero: info: " << name << " starts\n"
-                            << "eofzero: info: " << name << " works\n";
-    most_running = std::max(most_running, ++running);
-    return std::make_unique<FakeWorker>(*this, name);
-  }
-
-  // Ends worker `name` with an exit code, or a signal.
-  void End(const std::string& name, int exit_code, int signal = 0) {
-    if (endings.contains(name)) return;
-    os::ProcessResult r;
-    r.exit_code = signal ? -1 : exit_code;
-    r.term_signal = signal;
-    endings[name] = r;
-    if (clock) ended_at[name] = clock->Now();
-    --running;
-  }
-  bool Ended(const std::string& name) const { return endings.contains(name); }
-
- private:
-  class FakeWorker : public Worker {
-   public:
-    FakeWorker(FakeLauncher& owner, std::string name) : owner_(owner), name_(std::move(name)) {}
-    std::optional<os::ProcessResult> Poll() override {
-      auto it = owner_.endings.find(name_);
-      if (it == owner_.endings.end()) return std::nullopt;
-      return it->second;
-    }
-    void Terminate() override {
-      owner_.log.push_back("terminate " + name_);
-      if (!owner_.ignores_sigterm.contains(name_)) owner_.End(name_, -1, SIGTERM);
-    }
-    void Kill() override {
-      owner_.log.push_back("kill " + name_);
-      owner_.End(name_, -1, SIGKILL);
-    }
-    int Pid() const override { return 1000; }
-
-   private:
-    FakeLauncher& owner_;
-    std::string name_;
-  };
-};
-
-// Progress as the scheduler reports it.
+// Progress as the matrix reports it.
 class ProgressLog : public report::MatrixReporter {
  public:
   Strings lines;
@@ -125,12 +62,12 @@ struct Matrix {
 
   std::vector<report::ConfigRecord> Run() {
     spdlog::set_level(spdlog::level::warn);  // the scheduler says each start at info
-    SchedulerConfig config;
+    MatrixWorkersConfig config;
     config.parallel = parallel;
     config.program = "/usr/bin/eofzero";
     config.dir = dir.path();
-    return Scheduler(jobs, options, config, launcher, progress, clock, [this] { return signal; })
-        .Run();
+    return RunMatrixWorkers(jobs, options, config, launcher, progress, clock,
+                            [this] { return signal; });
   }
 
   // What worker `name` reports before it exits: each of its cases with `outcome`.
@@ -173,7 +110,7 @@ const report::CaseRecord& CaseOf(const report::ConfigRecord& c, const std::strin
   return none;
 }
 
-TEST(Scheduler, StartsTheJobsInOrderAtMostNAtOnceAndMergesEachReport) {
+TEST(MatrixWorkers, StartsTheJobsInOrderAtMostNAtOnceAndMergesEachReport) {
   Matrix m;
   for (auto name : {"a", "b", "c", "d", "e"}) m.jobs.push_back(Job(name));
   m.EndInTurn();
@@ -195,7 +132,7 @@ TEST(Scheduler, StartsTheJobsInOrderAtMostNAtOnceAndMergesEachReport) {
             argv.end());
 }
 
-TEST(Scheduler, ProgressGoesToTheReporterWithEachConfigurationsTime) {
+TEST(MatrixWorkers, ProgressGoesToTheReporterWithEachConfigurationsTime) {
   Matrix m;
   for (auto name : {"a", "b", "c"}) m.jobs.push_back(Job(name));
   m.EndInTurn();
@@ -204,7 +141,7 @@ TEST(Scheduler, ProgressGoesToTheReporterWithEachConfigurationsTime) {
                                        "[2/3] b 0.10s", "running: c", "[3/3] c 0.05s"}));
 }
 
-TEST(Scheduler, AWorkerThatExitsWithAFailureIsMergedLikeOneThatPassed) {
+TEST(MatrixWorkers, AWorkerThatExitsWithAFailureIsMergedLikeOneThatPassed) {
   Matrix m;
   m.jobs = {Job("a")};
   m.jobs[0].entry.expected_failures = {{"append_write", {"known"}}};
@@ -217,7 +154,7 @@ TEST(Scheduler, AWorkerThatExitsWithAFailureIsMergedLikeOneThatPassed) {
   EXPECT_FALSE(CaseOf(records[0], "truncate_up").not_run);
 }
 
-TEST(Scheduler, AWorkerThatDiesOrWritesNoReportLeavesItsCasesAsErrorsAndSaysWhy) {
+TEST(MatrixWorkers, AWorkerThatDiesOrWritesNoReportLeavesItsCasesAsErrorsAndSaysWhy) {
   Matrix m;
   m.jobs = {Job("killed"), Job("silent"), Job("broken")};
   m.parallel = 3;
@@ -244,7 +181,7 @@ TEST(Scheduler, AWorkerThatDiesOrWritesNoReportLeavesItsCasesAsErrorsAndSaysWhy)
       << records[2].setup_error;
 }
 
-TEST(Scheduler, AWorkerThatCannotBeStartedLeavesItsCasesAsErrors) {
+TEST(MatrixWorkers, AWorkerThatCannotBeStartedLeavesItsCasesAsErrors) {
   Matrix m;
   m.jobs = {Job("a"), Job("b")};
   m.launcher.start_errors["a"] = os::Error{os::ErrorKind::kSystem, ENOENT, "spawn /x"};
@@ -257,7 +194,7 @@ TEST(Scheduler, AWorkerThatCannotBeStartedLeavesItsCasesAsErrors) {
   EXPECT_EQ(m.progress.lines.front(), "[1/2] a 0.00s");
 }
 
-TEST(Scheduler, AnInterruptStopsTheWorkersKillsThoseThatLingerAndStartsNoMore) {
+TEST(MatrixWorkers, AnInterruptStopsTheWorkersKillsThoseThatLingerAndStartsNoMore) {
   Matrix m;
   for (auto name : {"a", "b", "c", "d"}) m.jobs.push_back(Job(name));
   m.launcher.ignores_sigterm = {"b"};
@@ -288,7 +225,7 @@ TEST(Scheduler, AnInterruptStopsTheWorkersKillsThoseThatLingerAndStartsNoMore) {
   }
 }
 
-TEST(Scheduler, AWorkerStoppedByTheInterruptKeepsWhatItReported) {
+TEST(MatrixWorkers, AWorkerStoppedByTheInterruptKeepsWhatItReported) {
   Matrix m;
   m.jobs = {Job("a")};
   m.launcher.ignores_sigterm = {"a"};
