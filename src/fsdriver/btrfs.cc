@@ -70,6 +70,24 @@ bool BtrfsDriver::IsUuidOption(const std::vector<std::string>& words, std::size_
   return i + 1 < words.size() && words[i] == "-U";
 }
 
+// A btrfs mount's table entry shows an anonymous device number (0:N, the
+// superblock's; its root's st_dev is another, its subvolume's): the member
+// devices are the filesystem's, read through a descriptor of the mount's
+// root whose mount id is the entry's.
+os::Result<MountDevices> BtrfsDriver::DevicesOfMount(const os::MountEntry& m,
+                                                     const std::string& reach) const {
+  EOFZERO_ASSIGN_OR_RETURN(auto facts, os::ReadBtrfsMount(reach, m.id));
+  return BtrfsMountDevices(m, facts);
+}
+
+os::Result<MountDevices> BtrfsMountDevices(const os::MountEntry& m, const os::BtrfsMountFacts& facts) {
+  if (facts.mount_id != m.id)
+    return os::Fail(os::ErrorKind::kSafety, "the btrfs facts are mount " +
+                                                std::to_string(facts.mount_id) + "'s, not mount " +
+                                                std::to_string(m.id) + "'s (" + m.target + ")");
+  return MountDevices{facts.devices, facts.fsid, facts.root_dev};
+}
+
 // `btrfs check --readonly` reads a device or an image alike.
 std::vector<std::string> BtrfsDriver::FsckArgv(const std::string& source, FsckSource) const {
   return {"btrfs", "check", "--readonly", source};

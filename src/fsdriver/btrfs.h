@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fsdriver/driver.h"
+#include "os/btrfs_mount.h"
 
 namespace eofzero::fsdriver {
 
@@ -26,6 +27,8 @@ class BtrfsDriver final : public FsDriver {
                                        const std::string& uuid) const override;
   bool IsUuidOption(const std::vector<std::string>& words, std::size_t i) const override;
   std::string_view OwnMountOptions() const override { return "nodatasum"; }
+  os::Result<MountDevices> DevicesOfMount(const os::MountEntry& m,
+                                          const std::string& reach) const override;
   bool HasShutdown() const override { return false; }
   std::string_view FsckProgram() const override { return "btrfs"; }
   std::vector<std::string> FsckArgv(const std::string& source, FsckSource kind) const override;
@@ -44,5 +47,10 @@ class BtrfsDriver final : public FsDriver {
   std::vector<std::string> GuestModules() const override { return {"btrfs"}; }
   std::vector<std::string> GuestTools() const override { return {"mkfs.btrfs", "btrfs"}; }
 };
+
+// Pure: what the facts read through a btrfs mount's root say about the
+// mount table's entry `m`: its member devices and fsid, when the facts are
+// that mount's (the same mount id); kSafety otherwise.
+os::Result<MountDevices> BtrfsMountDevices(const os::MountEntry& m, const os::BtrfsMountFacts& facts);
 
 }  // namespace eofzero::fsdriver

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fsdriver/mount_identity.h"
 #include "os/bytes.h"
 #include "os/error.h"
 #include "os/fiemap.h"
@@ -135,6 +136,18 @@ class FsDriver {
   // os::ShutdownFlag). Without it a crash is only ever a crash state of the
   // recorded write log (run --record --crash-states).
   virtual bool HasShutdown() const { return true; }
+
+  // --- Mount identity ---
+  // The block devices the mount `m` of this filesystem sits on, read by
+  // device numbers (fsdriver/mount_identity.h; `reach` is a path to its root
+  // from this process). Default: the mount table's device number, which is
+  // the block device itself (ext4, xfs). btrfs shows an anonymous 0:N there
+  // and asks the mounted filesystem.
+  virtual os::Result<MountDevices> DevicesOfMount(const os::MountEntry& m,
+                                                  const std::string& reach) const {
+    (void)reach;
+    return TableDeviceOf(m);
+  }
 
   // --- fsck, in no-modify mode ---
   virtual std::string_view FsckProgram() const = 0;

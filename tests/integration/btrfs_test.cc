@@ -1,0 +1,173 @@
+// btrfs on this machine: its mounts are told apart by the devices under
+// them, never by the anonymous 0:N its mount table entry shows, nor by a
+// path. Ours is recognised; a decoy btrfs on another loop device (another
+// UUID, or a clone carrying ours) mounted over ours is never acted on nor
+// unmounted; a mount of our device kept in another mount namespace stops a
+// raw write, and the refusal names it.
+#include <gtest/gtest.h>
+#include <sys/sysmacros.h>
+
+#include <fstream>
+
+#include "fsdriver/mount_identity.h"
+#include "harness.h"
+#include "os/blkid_probe.h"
+#include "os/block_device.h"
+#include "os/mount.h"
+#include "os/process.h"
+#include "scratch/raw_access.h"
+#include "scratch/scratch_fs.h"
+
+namespace eofzero::itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+scratch::ScratchSpec Btrfs() {
+  scratch::ScratchSpec spec;
+  spec.fs = fsdriver::FsType::kBtrfs;
+  return spec;
+}
+
+std::unique_ptr<scratch::ScratchFs> MakeBtrfs(const Workdir& wd, const std::string& name) {
+  auto fs = scratch::ScratchFs::Create(Btrfs(), wd.path(), name);
+  EXPECT_TRUE(fs) << fs.error().Message();
+  return fs ? std::move(*fs) : nullptr;
+}
+
+Bytes ImageBytes(const fs::path& image, std::uint64_t offset, std::size_t n) {
+  std::ifstream in(image, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  Bytes b(n);
+  in.read(reinterpret_cast<char*>(b.data()), static_cast<std::streamsize>(n));
+  return b;
+}
+
+// What is mounted on `dir` now sits on `devno` (by its driver's reading).
+bool TopSitsOn(const fs::path& dir, std::uint64_t devno) {
+  auto top = os::TopMountAt(dir.string());
+  if (!top || !*top) return false;
+  auto on = fsdriver::DevicesOfMount(**top, dir.string());
+  return on && fsdriver::SitsOn(*on, devno);
+}
+
+TEST(BtrfsMount, OursIsRecognisedByItsDeviceThoughTheTableShowsAnAnonymousOne) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    auto fs = MakeBtrfs(wd, "ours");
+    ASSERT_TRUE(fs);
+    auto top = os::TopMountAt(fs->mount_dir().string());
+    ASSERT_TRUE(top && *top);
+    EXPECT_NE((*top)->devno, fs->devno()) << "the table shows the loop device itself";
+    auto id = fs->IdentifyMount(fs->mount_dir());
+    ASSERT_TRUE(id) << id.error().Message();
+    EXPECT_EQ(id->table_dev, (*top)->devno);
+    EXPECT_TRUE(fs->CheckMountIsOurs());
+    EXPECT_TRUE(TopSitsOn(fs->mount_dir(), fs->devno()));
+    ASSERT_TRUE(fs->Unmount());
+    ASSERT_TRUE(fs->Mount());  // a new mount: identified again
+    EXPECT_TRUE(fs->CheckMountIsOurs());
+  }
+  ExpectNothingLeft(wd);
+}
+
+// A decoy mounted over ours: no step acts on it, nothing of ours unmounts
+// it; with it gone, all is ours again.
+void ExpectDecoyLeftAlone(scratch::ScratchFs& fs, const os::LoopDevice& decoy,
+                          std::uint64_t decoy_devno) {
+  auto over = os::Mount::Create(decoy.path(), fs.mount_dir(), "btrfs", "");
+  if (!over) GTEST_SKIP() << "the decoy does not mount here: " << over.error().Message();
+  auto check = fs.CheckMountIsOurs();
+  ASSERT_FALSE(check);
+  EXPECT_EQ(check.error().kind, os::ErrorKind::kSafety) << check.error().Message();
+  auto id = fs.IdentifyMount(fs.mount_dir());
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().kind, os::ErrorKind::kSafety) << id.error().Message();
+  auto down = fs.Unmount();
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().kind, os::ErrorKind::kSafety) << down.error().Message();
+  EXPECT_TRUE(TopSitsOn(fs.mount_dir(), decoy_devno)) << "the decoy was unmounted";
+  ASSERT_TRUE(over->Unmount());
+  EXPECT_TRUE(fs.CheckMountIsOurs());
+}
+
+TEST(BtrfsMount, ADecoyWithAnotherUuidMountedOverOursIsNeverActedOnNorUnmounted) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    auto fs = MakeBtrfs(wd, "ours");
+    ASSERT_TRUE(fs);
+    auto decoy = AttachScratchImage(wd, "decoy.img");
+    ASSERT_TRUE(decoy) << decoy.error().Message();
+    auto made = os::RunProcess({"mkfs.btrfs", "-f", "-q", "-U",
+                                "0badc0de-0000-4000-8000-000000000001", decoy->path()});
+    ASSERT_TRUE(made && made->ok()) << (made ? made->Describe() : made.error().Message());
+    auto devno = os::DeviceNumber(decoy->path());
+    ASSERT_TRUE(devno);
+    ExpectDecoyLeftAlone(*fs, *decoy, *devno);
+    EXPECT_TRUE(decoy->Detach());
+  }
+  ExpectNothingLeft(wd);
+}
+
+// A clone of our image carries our UUID (blkid reads it on the decoy); the
+// kernel may mount it beside ours under a temporary fsid, or refuse (then
+// the test is skipped: nothing here says what a kernel must do).
+TEST(BtrfsMount, ACloneCarryingOurUuidMountedOverOursIsNeverActedOnNorUnmounted) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    auto fs = MakeBtrfs(wd, "ours");
+    ASSERT_TRUE(fs);
+    ASSERT_TRUE(fs->Unmount());
+    const fs::path clone = wd.path() / "clone.img";
+    auto copied = os::RunProcess({"cp", "--sparse=always", fs->image_path().string(), clone.string()});
+    ASSERT_TRUE(copied && copied->ok());
+    ASSERT_TRUE(fs->Mount());
+    auto decoy = os::LoopDevice::Attach(clone, 0);
+    ASSERT_TRUE(decoy) << decoy.error().Message();
+    auto id = os::ProbeFilesystem(decoy->path());
+    ASSERT_TRUE(id && id->uuid == fs->uuid());
+    auto devno = os::DeviceNumber(decoy->path());
+    ASSERT_TRUE(devno);
+    ExpectDecoyLeftAlone(*fs, *decoy, *devno);
+    EXPECT_TRUE(decoy->Detach());
+  }
+  ExpectNothingLeft(wd);
+}
+
+// A namespace made while ours was mounted keeps its copy of the mount after
+// our unmount: the device is still a mounted btrfs's, the raw write is
+// refused, and the refusal names that mount by its namespace.
+TEST(BtrfsMount, AMountOfOurDeviceInAnotherNamespaceBlocksTheRawWriteAndIsNamed) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  {
+    auto fs = MakeBtrfs(wd, "held");
+    ASSERT_TRUE(fs);
+    auto holder = StartAndReadUntil({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                                     "echo ready && exec sleep 120"},
+                                    wd.path() / "unshare.out", "ready\n");
+    ASSERT_TRUE(holder.seen);
+    ASSERT_TRUE(fs->Unmount());
+    const std::uint64_t off = 64 << 20;
+    scratch::BlockLocation where{off, 4096, {0, off, 4096, 0}};
+    const Bytes sentinel(4096, 0xAB);
+    auto wrote = scratch::WriteInsideExtent(*fs, where, off, sentinel);
+    holder.child->Kill();
+    WaitFor(*holder.child);
+    ASSERT_FALSE(wrote);
+    EXPECT_NE(wrote.error().Message().find(fs->device() + " on " + fs->mount_dir().string() +
+                                           " in the mount namespace of pid " +
+                                           std::to_string(holder.child->pid())),
+              std::string::npos)
+        << wrote.error().Message();
+    // (The filesystem the namespace kept may write there itself.)
+    EXPECT_NE(ImageBytes(fs->image_path(), off, 4096), sentinel) << "the raw write happened";
+  }
+  ExpectNothingLeft(wd);
+}
+
+}  // namespace
+}  // namespace eofzero::itest
