@@ -56,6 +56,13 @@ std::expected<std::uint32_t, std::string> BtrfsDriver::BlockSizeOption(
   return CheckedBlockSize(ParseBlockSizeValue(value), shown);
 }
 
+// mkfs.btrfs 6.2: "invalid sectorsize 1024, expected range is [4K, 64K]".
+std::string BtrfsDriver::BlockSizeRefused(std::uint32_t block_size) const {
+  if (block_size >= 4096) return {};
+  return "mkfs.btrfs makes no " + std::to_string(block_size) +
+         "-byte sectors (its range is 4K to 64K)";
+}
+
 // mkfs.btrfs -f -q -d single -s BS -U UUID: one data copy, so that a block
 // FIEMAP maps is the only copy of its bytes.
 std::vector<std::string> BtrfsDriver::MkfsCommand(std::optional<std::uint32_t> block_size,

@@ -23,6 +23,7 @@ class BtrfsDriver final : public FsDriver {
   char BlockSizeLetter() const override { return 's'; }
   std::expected<std::uint32_t, std::string> BlockSizeOption(std::string_view value,
                                                             const std::string& shown) const override;
+  std::string BlockSizeRefused(std::uint32_t block_size) const override;
   std::vector<std::string> MkfsCommand(std::optional<std::uint32_t> block_size,
                                        const std::string& uuid) const override;
   bool IsUuidOption(const std::vector<std::string>& words, std::size_t i) const override;

@@ -105,6 +105,12 @@ class FsDriver {
   // (one line, without the option's name; `shown` is the option as written).
   virtual std::expected<std::uint32_t, std::string> BlockSizeOption(std::string_view value,
                                                                     const std::string& shown) const = 0;
+  // Why it cannot be made with blocks of `block_size` (a configuration of
+  // that size is then a SKIP with this reason), or empty when it can.
+  virtual std::string BlockSizeRefused(std::uint32_t block_size) const {
+    (void)block_size;
+    return {};
+  }
   // mkfs's program and its own options up to the user's (which follow, then
   // the device): a block size unless the user set one, and `uuid`, so that
   // the raw-write safety check can prove the device holds this run's.

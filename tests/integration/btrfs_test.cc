@@ -15,7 +15,12 @@
 #include "os/block_device.h"
 #include "os/mount.h"
 #include "os/process.h"
+#include "engine/case_file.h"
+#include "engine/scenario.h"
+#include "oracles/crash_states.h"
 #include "scratch/raw_access.h"
+#include "scratch/write_log.h"
+#include "suite/crash_state_check.h"
 #include "scratch/scratch_fs.h"
 
 namespace eofzero::itest {
@@ -167,6 +172,68 @@ TEST(BtrfsMount, AMountOfOurDeviceInAnotherNamespaceBlocksTheRawWriteAndIsNamed)
     EXPECT_NE(ImageBytes(fs->image_path(), off, 4096), sentinel) << "the raw write happened";
   }
   ExpectNothingLeft(wd);
+}
+
+// A case for 1 KiB blocks on btrfs, whose sectors are 4K to 64K: a SKIP with
+// the driver's reason, not a setup ERROR.
+TEST(BtrfsRun, ACaseForBlocksBtrfsCannotMakeIsSkippedWithTheReason) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"run", "--fs", "btrfs", "--case", "truncate_up_1k", "--workdir", wd.str()});
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_EQ(LinesStartingWith(ran.out, "SKIP").size(), 1u) << ran.out;
+  EXPECT_EQ(CountOccurrences(ran.out, "mkfs.btrfs makes no 1024-byte sectors"), 1) << ran.out;
+  ExpectNothingLeft(wd);
+}
+
+// The project's rule for every new way of running a case: it gives the case's
+// own verdict. A case whose crash on btrfs is a crash state of the write log
+// (no shutdown ioctl): each of its states checked alone, on a server of its
+// own, gets the verdict the states run gives it in its series, and together
+// they give the case the same verdict. Whatever the verdict is.
+TEST(BtrfsCrashStates, EachStateCheckedAloneGivesTheVerdictTheRunGivesIt) {
+  REQUIRE_ROOT_AND_FUSE();
+  Workdir wd;
+  auto c = engine::LoadCaseFile(fs::path(EOFZERO_SOURCE_DIR) / "cases" / "append_write_fsync.toml");
+  ASSERT_TRUE(c) << c.error();
+  scratch::ScratchSpec spec = Btrfs();
+  spec.record_log = (wd.path() / "btrfs-4096.ezlog").string();
+  engine::CaseRun run;
+  std::string uuid;
+  {
+    auto made = scratch::ScratchFs::Create(spec, wd.path(), "equal");
+    ASSERT_TRUE(made) << made.error().Message();
+    run = engine::RunCase(**made, *c, engine::ScenarioOptions{});
+    uuid = (*made)->uuid();
+    ASSERT_TRUE((*made)->FinishRecording());
+  }
+  ASSERT_TRUE(run.crash_point.has_value()) << run.reason;
+  auto log = scratch::ReadWriteLog(spec.record_log);
+  ASSERT_TRUE(log) << log.error().Message();
+  const suite::StateSource source{&*log, spec.record_log, spec, uuid, run.block_size, wd.path(),
+                                  nullptr};
+  suite::CrashStatesOptions options;
+  options.enabled = true;
+  const suite::InterruptPoll none = [] { return 0; };
+  const auto all = suite::CheckCrashStates(source, *c, {}, run, options, none);
+  ASSERT_FALSE(all.states.empty()) << all.error << all.not_run << all.not_checked;
+  oracles::CrashStates alone = all;
+  alone.states.clear();
+  for (const auto& state : all.states) {
+    SCOPED_TRACE(state.address);
+    auto address = scratch::ParseStateAddress(state.address);
+    ASSERT_TRUE(address) << address.error();
+    options.only = *address;
+    auto one = suite::CheckCrashStates(source, *c, {}, run, options, none);
+    ASSERT_EQ(one.states.size(), 1u) << one.error;
+    EXPECT_EQ(one.states[0].outcome, state.outcome)
+        << "alone: " << one.states[0].summary << "; in the series: " << state.summary;
+    alone.states.push_back(one.states[0]);
+  }
+  oracles::JudgeCrashStates(alone);
+  EXPECT_EQ(alone.outcome, all.outcome) << alone.summary << " / " << all.summary;
+  ExpectNothingLeft(wd);
+  ExpectNoServerLeft();
 }
 
 }  // namespace

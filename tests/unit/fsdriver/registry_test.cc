@@ -31,6 +31,14 @@ TEST(Registry, FsckCommandTextIsTheArgvWithoutItsSource) {
   EXPECT_EQ(Driver(FsType::kBtrfs).FsckCommandText(), "btrfs check --readonly");
 }
 
+TEST(Registry, ADriverSaysWhichBlockSizesItCannotMake) {
+  EXPECT_EQ(Driver(FsType::kExt4).BlockSizeRefused(1024), "");
+  EXPECT_EQ(Driver(FsType::kXfs).BlockSizeRefused(1024), "");
+  EXPECT_EQ(Driver(FsType::kBtrfs).BlockSizeRefused(4096), "");
+  EXPECT_EQ(Driver(FsType::kBtrfs).BlockSizeRefused(1024),
+            "mkfs.btrfs makes no 1024-byte sectors (its range is 4K to 64K)");
+}
+
 TEST(Registry, TheDefaultFilesystemsAreExt4AndXfs) {
   EXPECT_EQ(DefaultFsTypes(), (std::vector<FsType>{FsType::kExt4, FsType::kXfs}));
   EXPECT_EQ(DefaultFsNames(), (std::vector<std::string>{"ext4", "xfs"}));
