@@ -231,6 +231,15 @@ Status Interpreter::Shutdown(const Step& s) {
     const fsdriver::FsDriver& driver = fsdriver::Driver(fs_.spec().fs);
     if (down.error().kind != ErrorKind::kUnsupported || driver.HasShutdown())
       return std::unexpected(down.error());
+    if (opt_.clean_cycle_without_shutdown) {
+      RecordPromise("", Promise::kFile, "the clean unmount standing in for the crash");
+      Record("", Event{.kind = Event::Kind::kCrash, .what = "clean unmount (no shutdown ioctl)"});
+      if (!crashed_ && planted_)
+        run_.crash_point = CrashPoint{plant_step_, static_cast<std::size_t>(step_ - spec_.steps.data()),
+                                      run_.written, run_.history.events.size(), race_expectations_};
+      down_ = crashed_ = true;
+      return {};
+    }
     // No FS_IOC_SHUTDOWN here: the crash is a power cut at this point, a
     // crash state of the write log (run --record DIR --crash-states); the
     // filesystem itself is not crashed, so the live run stops here.

@@ -161,10 +161,11 @@ os::Result<OfflineBlock> BtrfsDriver::ReadOffline(os::System& system, const std:
   return out;
 }
 
-// The superblock (generation, roots, bytes used; its checksum says [match]
-// or [DON'T MATCH]).
+// Every superblock copy (the primary at 64 KiB, the mirrors at 64 MiB and
+// 256 GiB when the device holds them): generation, roots, bytes used, and
+// whether each copy's checksum matches.
 std::vector<std::string> BtrfsDriver::MetadataDumpArgv(const std::string& source) const {
-  return {"btrfs", "inspect-internal", "dump-super", source};
+  return {"btrfs", "inspect-internal", "dump-super", "-a", source};
 }
 
 // FIEMAP's "physical" on btrfs is a logical address: mapped through the
@@ -180,8 +181,11 @@ os::Result<os::Extent> BtrfsDriver::DeviceExtent(os::System& system, const std::
   return out;
 }
 
-// The primary superblock at 64 KiB: bytes_used (le64 at byte 0x78), its low
-// byte (the superblock's checksum no longer matches: dump-super says so).
-CacheFaultTarget BtrfsDriver::CacheFault(std::uint32_t) const { return {65536, 0x78}; }
+// The first superblock mirror at 64 MiB: bytes_used (le64 at byte 0x78),
+// its low byte. Its checksum then no longer matches, which `dump-super -a`
+// says; the tools read the primary copy and go on working (a change to the
+// primary would make dump-tree refuse the device: "superblock checksum
+// mismatch", measured). Images are at least 114 MiB, so the mirror exists.
+CacheFaultTarget BtrfsDriver::CacheFault(std::uint32_t) const { return {64ull << 20, 0x78}; }
 
 }  // namespace eofzero::fsdriver

@@ -43,6 +43,10 @@ class BtrfsDriver final : public FsDriver {
                                       const os::Extent& extent) const override;
   bool FiemapMapsDirectories() const override { return true; }
   CacheFaultTarget CacheFault(std::uint32_t block_size) const override;
+  std::string DirectoryControlRefused() const override {
+    return "btrfs directories have no data blocks (their entries are items in the fs tree's "
+           "leaves): there is no directory block to overwrite";
+  }
   bool Reflink() const override { return true; }
   bool InGuest() const override { return false; }  // not yet
   std::vector<std::string> GuestModules() const override { return {"btrfs"}; }

@@ -195,6 +195,10 @@ class FsDriver {
 
   // --- The self-test's faults ---
   virtual CacheFaultTarget CacheFault(std::uint32_t block_size) const = 0;
+  // Why the fsck control (a directory's first block overwritten) cannot
+  // apply here, or empty when it can: the self-test then shows a SKIP with
+  // this reason for it.
+  virtual std::string DirectoryControlRefused() const { return {}; }
 
   // --- The explorer ---
   virtual bool Reflink() const = 0;

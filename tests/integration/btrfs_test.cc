@@ -236,5 +236,32 @@ TEST(BtrfsCrashStates, EachStateCheckedAloneGivesTheVerdictTheRunGivesIt) {
   ExpectNoServerLeft();
 }
 
+// Every oracle path the btrfs driver adds has a control seen failing: the
+// plant's chunk mapping (stale_after_crash re-plants through it), the
+// offline reader (dump-tree), the cache fault on a superblock mirror and
+// the metadata dump (two views); a clean remount stands in for the crash the
+// controls' faults follow. The fsck control cannot apply (a btrfs directory
+// has no data block): a SKIP with that reason. A baseline that does not pass
+// is the kernel's finding ("?", exit 1), not a broken oracle.
+TEST(BtrfsSelftest, EveryControlThatAppliesDetectsItsFaultAndTheFsckControlSaysWhyNot) {
+  REQUIRE_ROOT();
+  Workdir wd;
+  Ran ran = RunEofzero({"selftest", "--fs", "btrfs", "--workdir", wd.str()});
+  EXPECT_TRUE(ran.exit_code == 0 ||
+              (ran.exit_code == 1 &&
+               ran.out.find("did not pass, so the controls") != std::string::npos))
+      << ran.out << ran.err;
+  EXPECT_EQ(CountOccurrences(ran.out, " NO "), 0) << ran.out;
+  EXPECT_EQ(CountOccurrences(ran.out, "corrupt_directory: SKIP  btrfs directories have no data "
+                                      "blocks"),
+            1)
+      << ran.out;
+  if (ran.exit_code == 0) {
+    EXPECT_EQ(CountOccurrences(ran.out, " yes "), 13) << ran.out;
+    EXPECT_EQ(CountOccurrences(ran.out, " skip "), 1) << ran.out;
+  }
+  ExpectNothingLeft(wd);
+}
+
 }  // namespace
 }  // namespace eofzero::itest
