@@ -178,7 +178,8 @@ TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
   }
   for (const char* want :
        {"ext4-4k", "ext4-1k", "ext4-bigalloc", "ext4-data-journal", "ext4-nodelalloc",
-        "ext4-data-writeback", "xfs-4k", "xfs-1k", "xfs-reflink0", "xfs-reflink1"})
+        "ext4-data-writeback", "xfs-4k", "xfs-1k", "xfs-reflink0", "xfs-reflink1", "btrfs",
+        "btrfs-holes", "btrfs-nodatacow"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
 }
 
