@@ -90,6 +90,11 @@ int KernelsCommand(const Invocation& inv) {
   if (!catalog) return ExitWith(catalog.error());
   auto selected = engine::SelectCases(catalog->cases, inv.run.cases);
   if (!selected) return ExitWith({suite::kExitUsage, selected.error()});
+  for (auto fs : inv.run.filesystems)
+    if (!fsdriver::Driver(fs).InGuest())
+      return ExitWith({suite::kExitUsage, "--fs: " + std::string(fsdriver::FsTypeName(fs)) +
+                                              " does not run in a guest yet (its modules and "
+                                              "tools are not in the initramfs)"});
   if (auto ok = PreflightCases(inv.run, *selected); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
   if (auto missing = MissingHostTool(inv.kernels.kernels); !missing.empty())

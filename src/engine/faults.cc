@@ -86,8 +86,13 @@ class FaultySystem final : public os::SystemWrapper {
     Status done = AfterTheCrashMount(source, where, fstype, options);
     // A failed Mount means nothing is mounted to its caller, who will not
     // unmount it: so it is not (the fault's own remount may have failed).
-    if (!done) (void)target().Unmount(where, fs_.devno(), false);
+    if (!done) (void)UnmountOurs(where);
     return done;
+  }
+  // Unmounts `where` only when it is this filesystem (ScratchFs::IdentifyMount).
+  Status UnmountOurs(const std::string& where) {
+    EOFZERO_ASSIGN_OR_RETURN(auto ours, fs_.IdentifyMount(where));
+    return target().Unmount(where, ours.table_dev, false);
   }
   Status AfterTheCrashMount(const std::string& source, const std::string& where,
                             const std::string& fstype, const std::string& options) {
@@ -188,7 +193,7 @@ class FaultySystem final : public os::SystemWrapper {
       at = scratch::LocateBlockForPlant(extents, plant_.file.file_offset, bs, geometry.size);
     }
     if (!at) return Fail(ErrorKind::kVerification, "cannot re-plant: " + at.error());
-    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, fs_.devno(), false));
+    EOFZERO_RETURN_IF_ERROR(UnmountOurs(where));
     EOFZERO_RETURN_IF_ERROR(
         scratch::WriteInsideExtent(fs_, *at, at->device_offset, plant_.sentinel));
     return target().Mount(source, where, fstype, options);
@@ -276,7 +281,7 @@ class FaultySystem final : public os::SystemWrapper {
         at = *located;
       }
     }
-    EOFZERO_RETURN_IF_ERROR(target().Unmount(where, fs_.devno(), false));
+    EOFZERO_RETURN_IF_ERROR(UnmountOurs(where));
     if (!at) {
       const fsdriver::FsDriver& driver = fsdriver::Driver(fs_.spec().fs);
       EOFZERO_ASSIGN_OR_RETURN(auto b, driver.ReadOffline(target(), fs_.device(), "", inode, 0));

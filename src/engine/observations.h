@@ -180,6 +180,10 @@ struct CaseRun {
   std::vector<std::string> altered_by;
   RunStatus status = RunStatus::kError;
   std::string reason;  // why it was skipped, or what went wrong
+  // Skipped at its crash because the filesystem has no shutdown ioctl
+  // (fsdriver: HasShutdown): the crash point is set, and the case is judged
+  // on its crash states only (suite/crash_state_check.h).
+  bool crash_states_only = false;
   // A signal stopped the run before the case began or while it ran (kError).
   bool interrupted = false;
   std::uint32_t block_size = 0;

@@ -227,7 +227,34 @@ Status Interpreter::Shutdown(const Step& s) {
       : s.Has('f') ? os::ShutdownFlag::kLogFlush
                    : os::ShutdownFlag::kNoLogFlush);
   // Descriptors stay open through the shutdown, as a crashing process's would.
-  EOFZERO_RETURN_IF_ERROR(fs_.Shutdown(flag));
+  if (auto down = fs_.Shutdown(flag); !down) {
+    const fsdriver::FsDriver& driver = fsdriver::Driver(fs_.spec().fs);
+    if (down.error().kind != ErrorKind::kUnsupported || driver.HasShutdown())
+      return std::unexpected(down.error());
+    if (opt_.clean_cycle_without_shutdown) {
+      RecordPromise("", Promise::kFile, "the clean unmount standing in for the crash");
+      Record("", Event{.kind = Event::Kind::kCrash, .what = "clean unmount (no shutdown ioctl)"});
+      if (!crashed_ && planted_)
+        run_.crash_point = CrashPoint{plant_step_, static_cast<std::size_t>(step_ - spec_.steps.data()),
+                                      run_.written, run_.history.events.size(), race_expectations_};
+      down_ = crashed_ = true;
+      return {};
+    }
+    // No FS_IOC_SHUTDOWN here: the crash is a power cut at this point, a
+    // crash state of the write log (run --record DIR --crash-states); the
+    // filesystem itself is not crashed, so the live run stops here.
+    Record("", Event{.kind = Event::Kind::kCrash, .what = "power cut"});
+    if (!crashed_ && planted_) {
+      run_.durable_size_at_crash = DurableSize();
+      run_.crash_point = CrashPoint{plant_step_, static_cast<std::size_t>(step_ - spec_.steps.data()),
+                                    run_.written, run_.history.events.size(), race_expectations_};
+      run_.crash_states_only = true;
+    }
+    return Fail(ErrorKind::kUnsupported,
+                std::string(driver.Name()) + " has no FS_IOC_SHUTDOWN on this kernel (" +
+                    down.error().Message() +
+                    "): its crash is judged on crash states only (run --record DIR --crash-states)");
+  }
   // A shutdown that freezes first writes everything back, as sync would.
   if (flag == os::ShutdownFlag::kDefault) RecordPromise("", Promise::kFile, "the freeze before the shutdown");
   Record("", Event{.kind = Event::Kind::kCrash, .what = os::ShutdownFlagName(flag)});

@@ -30,6 +30,12 @@ struct ScenarioOptions {
   // Wrapped around the filesystem's System for each case, in this order
   // (engine/faults.h): the tool's own tests.
   std::vector<Fault> faults;
+  // The self-test on a filesystem without FS_IOC_SHUTDOWN: a shutdown step
+  // is the clean unmount of the next remount instead (everything written
+  // back, as a freezing shutdown would), so that the controls' faults, which
+  // act at the first mount after the crash, have a crash to follow. Never
+  // for a case's own verdict: that is judged on crash states.
+  bool clean_cycle_without_shutdown = false;
 };
 
 // Runs one case's steps. Never throws; every outcome is in the

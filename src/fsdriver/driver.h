@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fsdriver/mount_identity.h"
 #include "os/bytes.h"
 #include "os/error.h"
 #include "os/fiemap.h"
@@ -98,10 +99,18 @@ class FsDriver {
   // mkfs's getopt string (':' = takes a value).
   virtual std::string_view MkfsLetters() const = 0;
   virtual std::span<const RefusedMkfsOption> RefusedMkfsOptions() const = 0;
-  // The block size a "-b" option's value sets, or why it cannot be honoured
+  // The mkfs option that sets the block size ('b'; btrfs's sectorsize is 's').
+  virtual char BlockSizeLetter() const { return 'b'; }
+  // The block size that option's value sets, or why it cannot be honoured
   // (one line, without the option's name; `shown` is the option as written).
   virtual std::expected<std::uint32_t, std::string> BlockSizeOption(std::string_view value,
                                                                     const std::string& shown) const = 0;
+  // Why it cannot be made with blocks of `block_size` (a configuration of
+  // that size is then a SKIP with this reason), or empty when it can.
+  virtual std::string BlockSizeRefused(std::uint32_t block_size) const {
+    (void)block_size;
+    return {};
+  }
   // mkfs's program and its own options up to the user's (which follow, then
   // the device): a block size unless the user set one, and `uuid`, so that
   // the raw-write safety check can prove the device holds this run's.
@@ -126,10 +135,25 @@ class FsDriver {
     (void)run;
     return std::string();
   }
+  // Mount options the tool always adds before the user's (none on ext4 and
+  // xfs; btrfs: nodatasum, so that a planted block is not a checksum error).
+  virtual std::string_view OwnMountOptions() const { return {}; }
   // Whether the filesystem takes FS_IOC_SHUTDOWN (with the three modes of
   // os::ShutdownFlag). Without it a crash is only ever a crash state of the
   // recorded write log (run --record --crash-states).
   virtual bool HasShutdown() const { return true; }
+
+  // --- Mount identity ---
+  // The block devices the mount `m` of this filesystem sits on, read by
+  // device numbers (fsdriver/mount_identity.h; `reach` is a path to its root
+  // from this process). Default: the mount table's device number, which is
+  // the block device itself (ext4, xfs). btrfs shows an anonymous 0:N there
+  // and asks the mounted filesystem.
+  virtual os::Result<MountDevices> DevicesOfMount(const os::MountEntry& m,
+                                                  const std::string& reach) const {
+    (void)reach;
+    return TableDeviceOf(m);
+  }
 
   // --- fsck, in no-modify mode ---
   virtual std::string_view FsckProgram() const = 0;
@@ -176,11 +200,18 @@ class FsDriver {
 
   // --- The self-test's faults ---
   virtual CacheFaultTarget CacheFault(std::uint32_t block_size) const = 0;
+  // Why the fsck control (a directory's first block overwritten) cannot
+  // apply here, or empty when it can: the self-test then shows a SKIP with
+  // this reason for it.
+  virtual std::string DirectoryControlRefused() const { return {}; }
 
   // --- The explorer ---
   virtual bool Reflink() const = 0;
 
   // --- A guest (eofzero kernels) ---
+  // Whether `eofzero kernels` runs it (its modules and tools go into every
+  // initramfs).
+  virtual bool InGuest() const { return true; }
   virtual std::vector<std::string> GuestModules() const = 0;  // loaded in this order
   virtual std::vector<std::string> GuestTools() const = 0;    // programs in /sbin
   virtual std::vector<std::string> GuestEtcFiles() const { return {}; }

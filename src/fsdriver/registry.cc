@@ -1,5 +1,6 @@
 #include "fsdriver/registry.h"
 
+#include "fsdriver/btrfs.h"
 #include "fsdriver/ext4.h"
 #include "fsdriver/xfs.h"
 
@@ -8,11 +9,14 @@ namespace eofzero::fsdriver {
 const FsDriver& Driver(FsType fs) {
   static const Ext4Driver ext4;
   static const XfsDriver xfs;
+  static const BtrfsDriver btrfs;
   switch (fs) {
     case FsType::kExt4:
       return ext4;
     case FsType::kXfs:
       return xfs;
+    case FsType::kBtrfs:
+      return btrfs;
   }
   return ext4;
 }

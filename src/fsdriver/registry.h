@@ -13,8 +13,8 @@
 
 namespace eofzero::fsdriver {
 
-enum class FsType { kExt4, kXfs };
-inline constexpr FsType kFsTypes[] = {FsType::kExt4, FsType::kXfs};
+enum class FsType { kExt4, kXfs, kBtrfs };
+inline constexpr FsType kFsTypes[] = {FsType::kExt4, FsType::kXfs, FsType::kBtrfs};
 // The value a FsType member starts with before anything sets it.
 inline constexpr FsType kInitialFsType = FsType::kExt4;
 

@@ -160,7 +160,8 @@ const std::vector<std::string>& GuestTools() {
   static const std::vector<std::string> tools = [] {
     std::vector<std::string> all;
     for (fsdriver::FsType type : fsdriver::kFsTypes)
-      for (auto& t : fsdriver::Driver(type).GuestTools()) all.push_back(std::move(t));
+      if (fsdriver::Driver(type).InGuest())
+        for (auto& t : fsdriver::Driver(type).GuestTools()) all.push_back(std::move(t));
     return all;
   }();
   return tools;

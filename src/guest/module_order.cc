@@ -53,7 +53,8 @@ const std::vector<std::string>& GuestModules() {
   static const std::vector<std::string> modules = [] {
     std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk"};
     for (fsdriver::FsType fs : fsdriver::kFsTypes)
-      for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
+      if (fsdriver::Driver(fs).InGuest())
+        for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
     return all;
   }();
   return modules;

@@ -6,7 +6,6 @@
 
 #include <memory>
 
-#include "os/blkid_probe.h"
 
 namespace eofzero::os {
 namespace {
@@ -34,8 +33,10 @@ Result<std::vector<MountEntry>> ReadMountTable(const std::string& mountinfo) {
   libmnt_fs* fs = nullptr;
   while (mnt_table_next_fs(table.get(), iter.get(), &fs) == 0) {
     auto text = [](const char* s) { return std::string(s ? s : ""); };
+    const int id = mnt_fs_get_id(fs);
     out.push_back({static_cast<std::uint64_t>(mnt_fs_get_devno(fs)), text(mnt_fs_get_source(fs)),
-                   text(mnt_fs_get_target(fs)), text(mnt_fs_get_fstype(fs))});
+                   text(mnt_fs_get_target(fs)), text(mnt_fs_get_fstype(fs)),
+                   static_cast<std::uint64_t>(id < 0 ? 0 : id)});
   }
   return out;
 }
@@ -46,20 +47,6 @@ Result<std::optional<MountEntry>> TopMountAt(const std::string& target) {
   for (auto& m : table)
     if (m.target == target) top = std::move(m);
   return top;
-}
-
-Result<UnmountOutcome> UnmountIfOurs(const std::string& target, std::uint64_t devno,
-                                     const std::string& uuid) {
-  EOFZERO_ASSIGN_OR_RETURN(auto top, TopMountAt(target));
-  if (!top) return UnmountOutcome::kNotMounted;
-  struct stat st {};
-  if (top->devno != devno || uuid.empty() || ::stat(top->source.c_str(), &st) < 0 ||
-      !S_ISBLK(st.st_mode) || st.st_rdev != devno)
-    return UnmountOutcome::kNotOurs;
-  auto id = ProbeFilesystem(top->source);
-  if (!id || id->uuid != uuid) return UnmountOutcome::kNotOurs;
-  EOFZERO_RETURN_IF_ERROR(UnmountFilesystem(target, true));
-  return UnmountOutcome::kUnmounted;
 }
 
 Status MountFilesystem(const std::string& source, const std::string& target,

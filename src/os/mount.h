@@ -14,10 +14,14 @@ namespace eofzero::os {
 
 // One mounted filesystem of this process's mount namespace.
 struct MountEntry {
-  std::uint64_t devno = 0;  // the device number st_dev reports for it (makedev)
+  // The superblock's device number (makedev): the block device for ext4 and
+  // xfs, an anonymous 0:N for btrfs (fsdriver::DevicesOfMount says which
+  // block devices such a mount sits on).
+  std::uint64_t devno = 0;
   std::string source;       // "/dev/loop3"
   std::string target;       // "/mnt/scratch", unescaped
   std::string fstype;
+  std::uint64_t id = 0;  // the mount's id (mountinfo's first field; statx STATX_MNT_ID)
 };
 
 // A mount table (/proc/self/mountinfo, or another process's
@@ -28,14 +32,6 @@ Result<std::vector<MountEntry>> ReadMountTable(
 // The mount a path lookup of `target` finds in this mount namespace (the
 // last one mounted there), or nullopt when nothing is mounted there.
 Result<std::optional<MountEntry>> TopMountAt(const std::string& target);
-
-// Unmounts `target` only when what a lookup finds there is the filesystem
-// with UUID `uuid` on device `devno` (a filesystem eofzero made): kUnmounted;
-// kNotMounted when nothing is mounted there; kNotOurs when something else is
-// (left alone). For releasing what a killed run recorded.
-enum class UnmountOutcome { kUnmounted, kNotMounted, kNotOurs };
-Result<UnmountOutcome> UnmountIfOurs(const std::string& target, std::uint64_t devno,
-                                     const std::string& uuid);
 
 // mount(2) through libmount (helpers and mtab off: a private scratch
 // mount), with no owner: RealSystem's Mount. The Mount class owns one.

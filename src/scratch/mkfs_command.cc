@@ -11,7 +11,7 @@ BlockSizeResult MkfsBlockSize(fsdriver::FsType fs, std::string_view options) {
   if (!parsed) return std::unexpected(parsed.error());
   std::optional<std::uint32_t> found;
   for (const auto& option : *parsed) {
-    if (option.letter != 'b') continue;
+    if (option.letter != fsdriver::Driver(fs).BlockSizeLetter()) continue;
     auto bs = fsdriver::Driver(fs).BlockSizeOption(*option.value, option.shown);
     if (!bs) return std::unexpected(bs.error());
     found = *bs;  // the last one wins, as in mke2fs

@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "fsdriver/mount_identity.h"
 #include "os/blkid_probe.h"
 #include "os/device_users.h"
 #include "os/file_io.h"
@@ -78,6 +79,27 @@ bool HoldsTheRunsFilesystem(const RunEntry& e, const std::string& device) {
                      [&](const RunEntry::MountRecord& m) { return m.uuid == id->uuid; });
 }
 
+// Unmounts `target` only when what a lookup finds there is the filesystem
+// with UUID `uuid` on device `devno` alone (a filesystem eofzero made), by
+// the device numbers its driver reads (fsdriver/mount_identity.h) and the
+// UUID blkid reads from that device: kUnmounted; kNotMounted when nothing is
+// mounted there; kNotOurs when something else is (left alone).
+enum class UnmountOutcome { kUnmounted, kNotMounted, kNotOurs };
+os::Result<UnmountOutcome> UnmountIfOurs(const std::string& target, std::uint64_t devno,
+                                         const std::string& uuid) {
+  EOFZERO_ASSIGN_OR_RETURN(auto top, os::TopMountAt(target));
+  if (!top) return UnmountOutcome::kNotMounted;
+  auto on = fsdriver::DevicesOfMount(*top, target);
+  struct stat st {};
+  if (!on || !fsdriver::IsOurs(*on, devno, uuid) || uuid.empty() ||
+      ::stat(top->source.c_str(), &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != devno)
+    return UnmountOutcome::kNotOurs;
+  auto id = os::ProbeFilesystem(top->source);
+  if (!id || id->uuid != uuid) return UnmountOutcome::kNotOurs;
+  EOFZERO_RETURN_IF_ERROR(os::UnmountFilesystem(target, true));
+  return UnmountOutcome::kUnmounted;
+}
+
 void ReleaseMounts(const RunEntry& e, const Held& live, Reclaimed& r) {
   for (const auto& m : e.mounts) {
     if (e.run_dir && !Inside(m.target, e.run_dir->path)) {
@@ -88,12 +110,12 @@ void ReleaseMounts(const RunEntry& e, const Held& live, Reclaimed& r) {
       r.left.push_back(m.target + ": its device is a live run's");
       continue;
     }
-    auto done = os::UnmountIfOurs(m.target, m.devno, m.uuid);
+    auto done = UnmountIfOurs(m.target, m.devno, m.uuid);
     if (!done)
       r.problems.push_back(done.error().Message());
-    else if (*done == os::UnmountOutcome::kUnmounted)
+    else if (*done == UnmountOutcome::kUnmounted)
       r.released.push_back("unmounted " + m.target);
-    else if (*done == os::UnmountOutcome::kNotOurs)
+    else if (*done == UnmountOutcome::kNotOurs)
       r.left.push_back(m.target + ": what is mounted there is not the filesystem the run made");
   }
 }

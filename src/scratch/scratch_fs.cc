@@ -265,17 +265,23 @@ os::Status ScratchFs::Mount() {
                 "caches, not read it from the disk";
     return Fail(ErrorKind::kSafety, "mount " + device() + ": " + unusable_);
   }
+  // The driver's own options first: the user's come after and may override.
+  std::string options(fsdriver::Driver(spec_.fs).OwnMountOptions());
+  if (!spec_.mount_options.empty())
+    options += (options.empty() ? "" : ",") + spec_.mount_options;
   EOFZERO_RETURN_IF_ERROR(
-      system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), spec_.mount_options));
+      system_->Mount(device(), mount_dir_, std::string(fsdriver::FsTypeName(spec_.fs)), options));
   spdlog::debug("mounted {} on {}", device(), mount_dir_.string());
   mounted_ = true;
   shut_down_ = false;
+  mount_id_ = {};  // until proven ours, nothing acts on it (nor unmounts it)
+  EOFZERO_ASSIGN_OR_RETURN(mount_id_, IdentifyMount(mount_dir_));
   return {};
 }
 
 os::Status ScratchFs::Unmount() {
   if (!mounted_) return {};
-  EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, devno_, false));
+  EOFZERO_RETURN_IF_ERROR(system_->Unmount(mount_dir_, mount_id_.table_dev, false));
   spdlog::debug("unmounted {} from {}", device(), mount_dir_.string());
   mounted_ = false;
   shut_down_ = false;
@@ -287,15 +293,33 @@ os::Status ScratchFs::CheckMountIsOurs() const {
   // by path before the remount, whose unmount checks the device itself.
   if (adopted_ || !mounted_ || shut_down_) return {};
   EOFZERO_ASSIGN_OR_RETURN(std::uint64_t device, os::DeviceOfPath(mount_dir_.string()));
-  if (device == devno_) return {};
+  if (device == mount_id_.root_dev) return {};
   return Fail(ErrorKind::kSafety, "something else is mounted on " + mount_dir_.string() +
                                       " now (device " + os::DeviceText(device) +
                                       "), not this run's filesystem: no step acts on it");
 }
 
+os::Result<ScratchFs::MountIdentity> ScratchFs::IdentifyMount(
+    const std::filesystem::path& where) const {
+  if (adopted_) return MountIdentity{devno_, devno_};
+  EOFZERO_ASSIGN_OR_RETURN(auto top, os::TopMountAt(where.string()));
+  if (!top)
+    return Fail(ErrorKind::kSafety, "nothing is mounted on " + where.string() + " after mounting " +
+                                        device() + " there");
+  EOFZERO_ASSIGN_OR_RETURN(auto on, fsdriver::DevicesOfMount(*top, where.string()));
+  if (!fsdriver::IsOurs(on, devno_, uuid_))
+    return Fail(ErrorKind::kSafety,
+                "what is mounted on " + where.string() + " (" + top->source + ", " + top->fstype +
+                    ", on " + fsdriver::DevicesText(on) +
+                    (on.uuid.empty() ? "" : ", UUID " + on.uuid) + ") is not this run's " +
+                    std::string(fsdriver::FsTypeName(spec_.fs)) + " on " + os::DeviceText(devno_) +
+                    " (UUID " + uuid_ + "): no step acts on it");
+  return MountIdentity{top->devno, on.root_dev};
+}
+
 os::Status ScratchFs::Shutdown(os::ShutdownFlag flag) {
   if (!mounted_) return Fail(ErrorKind::kInvalid, "shutdown: " + device() + " is not mounted");
-  EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, devno_, flag));
+  EOFZERO_RETURN_IF_ERROR(system_->Shutdown(mount_dir_, mount_id_.root_dev, flag));
   shut_down_ = true;
   return {};
 }
@@ -335,7 +359,7 @@ os::Status ScratchFs::FinishRecording() {
 void ScratchFs::ReleaseDevice() {
   NoteStep("teardown");
   if (mounted_) {  // lazily as a last resort: a run never leaves its mount behind
-    if (auto st = system_->Unmount(mount_dir_, devno_, true); !st) {
+    if (auto st = system_->Unmount(mount_dir_, mount_id_.table_dev, true); !st) {
       spdlog::warn("teardown: {}; left for `eofzero cleanup`", st.error().Message());
       if (lease_) lease_->KeepForReclaim();
       kept_ = true;

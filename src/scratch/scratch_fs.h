@@ -130,6 +130,15 @@ class ScratchFs {
   // so that no step acts on someone else's filesystem by our path. Decided
   // by the device the folder is on, never by the path.
   os::Status CheckMountIsOurs() const;
+  // The device numbers of the mount at `where` when it is this filesystem —
+  // its driver finds it on this run's device alone, with this run's UUID
+  // when the mount says it (fsdriver/mount_identity.h) — and kSafety
+  // otherwise. An adopted filesystem (a test's machine) is taken as is.
+  struct MountIdentity {
+    std::uint64_t table_dev = 0;  // the mount table's device number for it
+    std::uint64_t root_dev = 0;   // the device its root reports (st_dev)
+  };
+  os::Result<MountIdentity> IdentifyMount(const std::filesystem::path& where) const;
   // Forces the filesystem down (FS_IOC_SHUTDOWN); it stays mounted but dead
   // until Unmount()+Mount().
   os::Status Shutdown(os::ShutdownFlag flag);
@@ -211,6 +220,9 @@ class ScratchFs {
   bool released_ = false;  // the lease says the device is no longer ours
   os::System* system_ = &os::RealSystem();
   bool mounted_ = false;
+  // Our mount's device numbers, from IdentifyMount after every mount: what
+  // the unmount, the shutdown and CheckMountIsOurs compare (0: not ours).
+  MountIdentity mount_id_;
   std::string uuid_;
   os::ProcessResult mkfs_;
   std::uint32_t block_size_ = 0;

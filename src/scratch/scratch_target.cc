@@ -37,6 +37,7 @@ os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family) {
   if (::stat("/proc/self/ns/mnt", &st) < 0) return os::FailErrno("stat /proc/self/ns/mnt");
   facts.own_namespace = st.st_ino;
   EOFZERO_ASSIGN_OR_RETURN(facts.namespaces, os::ReadEveryMountNamespace());
+  ReadMountDevices(facts);
   EOFZERO_ASSIGN_OR_RETURN(facts.loops, os::ListLoopBackings());
   EOFZERO_ASSIGN_OR_RETURN(facts.swaps, os::ListSwapAreas());
   for (std::uint64_t devno : DeviceAndPartitions(family))
@@ -44,6 +45,21 @@ os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family) {
   for (auto& run : LiveRuns(RegistryDir()))
     if (run.owner.pid != ::getpid()) facts.live_runs.push_back(std::move(run));
   return facts;
+}
+
+void ReadMountDevices(DeviceUseFacts& facts) {
+  for (const auto& ns : facts.namespaces)
+    for (const auto& m : ns.mounts) {
+      if (facts.mount_devices.contains(m.id)) continue;  // a mount shared with another namespace
+      const std::string reach = ns.ns == facts.own_namespace
+                                    ? m.target
+                                    : "/proc/" + std::to_string(ns.pid) + "/root" + m.target;
+      auto on = fsdriver::DevicesOfMount(m, reach);
+      if (on)
+        facts.mount_devices[m.id] = std::move(*on);
+      else
+        facts.unreadable_mounts[m.id] = on.error().Message();
+    }
 }
 
 std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUseFacts& facts) {
@@ -55,9 +71,19 @@ std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUs
             ? ""
             : " in the mount namespace of pid " + std::to_string(ns.pid) + " (" + ns.comm + ")";
     for (const auto& m : ns.mounts) {
-      if (In(devnos, m.devno)) out.push_back(m.source + " on " + m.target + where);
-      if (family.whole_disk && m.devno == *family.whole_disk)
-        out.push_back("its whole disk, " + m.source + " on " + m.target + where);
+      const std::string what = m.source + " on " + m.target + where;
+      if (auto why = facts.unreadable_mounts.find(m.id); why != facts.unreadable_mounts.end()) {
+        out.push_back(what + " (which devices it sits on cannot be read: " + why->second + ")");
+        continue;
+      }
+      auto known = facts.mount_devices.find(m.id);
+      const fsdriver::MountDevices on =
+          known != facts.mount_devices.end() ? known->second : fsdriver::TableDeviceOf(m);
+      if (std::any_of(devnos.begin(), devnos.end(),
+                      [&](std::uint64_t d) { return fsdriver::SitsOn(on, d); }))
+        out.push_back(what);
+      if (family.whole_disk && fsdriver::SitsOn(on, *family.whole_disk))
+        out.push_back("its whole disk, " + what);
     }
   }
   return out;

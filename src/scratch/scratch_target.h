@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "fsdriver/mount_identity.h"
 #include "os/device_users.h"
 #include "os/error.h"
 #include "os/mount.h"
@@ -37,6 +38,11 @@ struct ScratchTarget {
 struct DeviceUseFacts {
   std::uint64_t own_namespace = 0;  // this process's mount namespace
   std::vector<os::NamespaceMounts> namespaces;
+  // What each mount (by its id) sits on, as its driver reads it
+  // (fsdriver::DevicesOfMount), or why that cannot be read. A mount in
+  // neither map sits on its table's device number.
+  std::map<std::uint64_t, fsdriver::MountDevices> mount_devices;
+  std::map<std::uint64_t, std::string> unreadable_mounts;
   std::vector<os::LoopBacking> loops;
   std::vector<os::SwapArea> swaps;
   std::map<std::uint64_t, std::vector<std::string>> holders;  // devno -> "dm-0", ...
@@ -44,10 +50,17 @@ struct DeviceUseFacts {
 };
 // Reads the facts about `family` (holders of it and its partitions).
 os::Result<DeviceUseFacts> ReadDeviceUseFacts(const os::DeviceFamily& family);
+// Fills facts.mount_devices and facts.unreadable_mounts: each mount's
+// driver reads what it sits on, through /proc/PID/root/TARGET for a mount
+// of another namespace. Mounts whose table device number is their block
+// device need no read (TableDeviceOf).
+void ReadMountDevices(DeviceUseFacts& facts);
 
 // Pure: where the device, one of its partitions or (for a partition) its
 // whole disk is mounted, in any namespace: "/dev/loop1 on /mnt/a b", with
-// " in the mount namespace of pid N (comm)" for a namespace other than ours.
+// " in the mount namespace of pid N (comm)" for a namespace other than ours;
+// and every mount whose devices could not be read ("... (which devices it
+// sits on cannot be read: WHY)"): it may be on the device.
 std::vector<std::string> MountsOf(const os::DeviceFamily& family, const DeviceUseFacts& facts);
 // Pure: every other user, one phrase each: "/dev/loop2 is backed by it",
 // "dm-0 holds it", "it is active swap", "eofzero run 412 uses it" (a live

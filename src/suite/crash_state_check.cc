@@ -94,11 +94,13 @@ class StateChecker {
     // A case that did not reach its end left no crash to resume from: its
     // states are not a finding either way. Skipped, they are skipped too;
     // stopped by a signal or an error, they did not run (an ERROR).
-    if (run_.status == engine::RunStatus::kSkipped) {
+    if (run_.status == engine::RunStatus::kSkipped && !run_.crash_states_only) {
       out.not_checked = "the case was skipped: " + run_.reason;
       return;
     }
-    if (run_.status != engine::RunStatus::kCompleted) {
+    // A case stopped at its crash for want of a shutdown ioctl (a SKIP that
+    // set its crash point) is judged here, on its states.
+    if (run_.status != engine::RunStatus::kCompleted && !run_.crash_states_only) {
       if (int signo = interrupt_())
         out.not_run = "interrupted by " + os::DescribeSignal(signo);
       else
@@ -139,6 +141,16 @@ class StateChecker {
     out.window_changes = plan->window_changes;
     out.planned = plan->states.size();
     const auto barriers = PromiseBarriers(*log, run_);
+    if (options_.only) {
+      if (std::find(plan->states.begin(), plan->states.end(), *options_.only) == plan->states.end()) {
+        out.error = "state " + scratch::StateAddressText(*options_.only) + " is not in the plan";
+        return;
+      }
+      out.planned = 1;
+      std::unique_ptr<scratch::ScratchFs> fs;
+      out.states.push_back(CheckOne(*log, {*options_.only}, 0, fs, barriers));
+      return;
+    }
     // The same image is the same state only under the same promises: a state
     // past a promise's flush is judged by it, one before is not.
     std::set<std::tuple<std::uint64_t, std::uint32_t, std::size_t>> seen;

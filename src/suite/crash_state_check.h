@@ -9,6 +9,8 @@
 // (oracles/crash_states.h). Then it is unmounted and released. Needs root.
 #pragma once
 
+#include <optional>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -30,6 +32,10 @@ struct CrashStatesOptions {
   // The positive control (--inject-fault bad-logged-write): a logged write
   // of the window is changed to carry the sentinel into the gap.
   bool bad_logged_write = false;
+  // Check this one state of the plan alone, on a server of its own, instead
+  // of the plan's series (a test's way to run each state by itself; it must
+  // give the state the verdict the series gives it).
+  std::optional<scratch::StateAddress> only;
 };
 
 // Where the states of one configuration are served, as it was recorded.

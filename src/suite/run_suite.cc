@@ -134,10 +134,13 @@ class SuiteRun {
           ReportCase(config, NotRun(*c, engine::RunStatus::kSkipped, why));
       return;
     }
+    const std::string refused = fsdriver::Driver(spec.fs).BlockSizeRefused(bs);
     std::vector<const CaseSpec*> runnable;
     for (const auto* c : cases_) {
       if (BlockSizeFor(*c, options_) != bs) continue;
-      if (Applies(*c, spec.fs))
+      if (Applies(*c, spec.fs) && !refused.empty())
+        ReportCase(config, NotRun(*c, engine::RunStatus::kSkipped, refused));
+      else if (Applies(*c, spec.fs))
         runnable.push_back(c);
       else
         ReportCase(config,

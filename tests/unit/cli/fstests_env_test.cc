@@ -39,7 +39,7 @@ TEST(ReadFstestsEnv, OptionsMayBeUnset) {
 
 TEST(ReadFstestsEnv, GivenFlagsLeaveTheirVariablesUnread) {
   // Every variable is broken; the flags given cover all of them.
-  Vars broken = {{"FSTYP", "btrfs"}, {"MOUNT_OPTIONS", "--bind"}};
+  Vars broken = {{"FSTYP", "zfs"}, {"MOUNT_OPTIONS", "--bind"}};
   auto env = ReadFstestsEnv(Env(broken), {true, true, true, true, true});
   ASSERT_TRUE(env) << env.error();
   EXPECT_FALSE(env->fs || env->scratch_dev || env->scratch_mnt || env->mkfs_options ||
@@ -66,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
     Table, ReadFstestsEnvRejects,
     testing::Values(
         BadEnv{{{"FSTYP", ""}}, "FSTYP: not set (--fstests needs it, or give --fs)"},
-        BadEnv{{{"FSTYP", "btrfs"}}, "FSTYP: 'btrfs' is not a filesystem eofzero tests"},
+        BadEnv{{{"FSTYP", "zfs"}}, "FSTYP: 'zfs' is not a filesystem eofzero tests"},
         BadEnv{{{"FSTYP", "ext3"}}, "FSTYP: 'ext3' is not a filesystem eofzero tests"},
         BadEnv{{{"SCRATCH_DEV", ""}},
                "SCRATCH_DEV: not set (--fstests needs it, or give --scratch-dev)"},

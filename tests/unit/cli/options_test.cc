@@ -132,7 +132,7 @@ TEST_P(ParseCommandLineRejects, WithAOneLineErrorNamingTheOption) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ParseCommandLineRejects,
     testing::Values(
-        BadInput{{"run", "--fs", "btrfs"}, "--fs: unknown filesystem 'btrfs'"},
+        BadInput{{"run", "--fs", "zfs"}, "--fs: unknown filesystem 'zfs'"},
         BadInput{{"run", "--fs", ""}, "--fs: unknown filesystem ''"},
         BadInput{{"run", "--cases-dir", "/nonexistent"},
                  "--cases-dir: /nonexistent is not a directory"},
@@ -223,7 +223,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"kernels", "--kernel", "sid", "-j", "0"}, "-j: must be 1 to 64"},
         BadInput{{"kernels", "--kernel", "sid", "--timeout", "0"},
                  "--timeout: must be at least 1 second"},
-        BadInput{{"kernels", "--kernel", "sid", "--fs", "btrfs"}, "--fs: "},
+        BadInput{{"kernels", "--kernel", "sid", "--fs", "zfs"}, "--fs: "},
         BadInput{{"report", "/no/such.json"}, "report: /no/such.json is not a file"}));
 
 TEST(ParseCommandLine, ReportFormatAndOutput) {
@@ -325,7 +325,7 @@ TEST(ParseCommandLine, FstestsTakesTheEnvironment) {
 
 TEST(ParseCommandLine, FlagsWinOverTheFstestsEnvironment) {
   Vars vars = kFstests;
-  vars["FSTYP"] = "btrfs";           // would be refused, but --fs wins
+  vars["FSTYP"] = "zfs";           // would be refused, but --fs wins
   vars["MOUNT_OPTIONS"] = "--bind";  // likewise
   auto inv = ParseCommandLine({"run", "--fstests", "--fs", "ext4", "--scratch-dev", "/dev/vdc",
                                "--mkfs-options", "", "--mount-options", "nodelalloc"},
@@ -369,7 +369,7 @@ TEST_P(FstestsRejects, WithAOneLineErrorNamingTheVariableOrFlag) {
 INSTANTIATE_TEST_SUITE_P(
     Table, FstestsRejects,
     testing::Values(
-        BadFstests{{"run", "--fstests"}, {{"FSTYP", "btrfs"}}, "FSTYP: 'btrfs'"},
+        BadFstests{{"run", "--fstests"}, {{"FSTYP", "zfs"}}, "FSTYP: 'zfs'"},
         BadFstests{{"run", "--fstests"}, {{"SCRATCH_DEV", ""}}, "SCRATCH_DEV: not set"},
         BadFstests{{"run", "--fstests"},
                    {{"MOUNT_OPTIONS", "-o ro -r"}},

@@ -267,7 +267,7 @@ plant
 purpose = "p"
 fs = [
   "xfs",
-  "btrfs",
+  "zfs",
 ]
 steps = '''
 plant

@@ -107,6 +107,20 @@ TEST(FsckNotRun, MissingToolIsASkip) {
   EXPECT_EQ(FsckNotRun(FsType::kExt4, spawn).verdict, FsckVerdict::kToolError);
 }
 
+TEST(ClassifyFsck, BtrfsCheckRecorded) {
+  auto clean = Classify(FsType::kBtrfs, "btrfs_check_clean.txt");
+  EXPECT_EQ(clean.verdict, FsckVerdict::kClean) << clean.reason;
+  auto corrupt = Classify(FsType::kBtrfs, "btrfs_check_corrupt.txt");
+  EXPECT_EQ(corrupt.verdict, FsckVerdict::kCorrupt) << corrupt.reason;
+  auto mounted = Classify(FsType::kBtrfs, "btrfs_check_mounted.txt");
+  EXPECT_EQ(mounted.verdict, FsckVerdict::kToolError);
+  EXPECT_EQ(mounted.reason, "btrfs check ran on a mounted filesystem");
+  os::ProcessResult nothing;
+  nothing.exit_code = 1;
+  nothing.err = "ERROR: mount check: cannot open /x: No such file or directory\n";
+  EXPECT_EQ(ClassifyFsck(FsType::kBtrfs, nothing).verdict, FsckVerdict::kToolError);
+}
+
 TEST(FsckArgv, NoModifyFlags) {
   using fsdriver::Driver;
   using fsdriver::FsckSource;
@@ -116,6 +130,8 @@ TEST(FsckArgv, NoModifyFlags) {
             (std::vector<std::string>{"xfs_repair", "-n", "/dev/loop9"}));
   EXPECT_EQ(Driver(FsType::kXfs).FsckArgv("/i.img", FsckSource::kImageFile),
             (std::vector<std::string>{"xfs_repair", "-n", "-f", "/i.img"}));
+  EXPECT_EQ(Driver(FsType::kBtrfs).FsckArgv("/i.img", FsckSource::kImageFile),
+            (std::vector<std::string>{"btrfs", "check", "--readonly", "/i.img"}));
 }
 
 }  // namespace

@@ -20,14 +20,23 @@ TEST(Registry, EveryDriverIsFoundByItsName) {
   }
   EXPECT_EQ(ParseFsType("EXT4"), std::nullopt);
   EXPECT_EQ(ParseFsType(""), std::nullopt);
-  EXPECT_EQ(FsTypeNames(), "ext4, xfs");
-  EXPECT_EQ(FsTypeNames(","), "ext4,xfs");
-  EXPECT_EQ(FsTypeChoices(), "ext4 or xfs");
+  EXPECT_EQ(FsTypeNames(), "ext4, xfs, btrfs");
+  EXPECT_EQ(FsTypeNames(","), "ext4,xfs,btrfs");
+  EXPECT_EQ(FsTypeChoices(), "ext4, xfs or btrfs");
 }
 
 TEST(Registry, FsckCommandTextIsTheArgvWithoutItsSource) {
   EXPECT_EQ(Driver(FsType::kExt4).FsckCommandText(), "e2fsck -fn");
   EXPECT_EQ(Driver(FsType::kXfs).FsckCommandText(), "xfs_repair -n");
+  EXPECT_EQ(Driver(FsType::kBtrfs).FsckCommandText(), "btrfs check --readonly");
+}
+
+TEST(Registry, ADriverSaysWhichBlockSizesItCannotMake) {
+  EXPECT_EQ(Driver(FsType::kExt4).BlockSizeRefused(1024), "");
+  EXPECT_EQ(Driver(FsType::kXfs).BlockSizeRefused(1024), "");
+  EXPECT_EQ(Driver(FsType::kBtrfs).BlockSizeRefused(4096), "");
+  EXPECT_EQ(Driver(FsType::kBtrfs).BlockSizeRefused(1024),
+            "mkfs.btrfs makes no 1024-byte sectors (its range is 4K to 64K)");
 }
 
 TEST(Registry, TheDefaultFilesystemsAreExt4AndXfs) {

@@ -60,6 +60,14 @@ TEST(MkfsBlockSize, XfsDashBSize) {
   EXPECT_FALSE(MkfsBlockSize(FsType::kXfs, "-b log=12")) << "mkfs.xfs 6 rejects log=";
 }
 
+TEST(MkfsArgv, BtrfsSingleDataSectorSizeUuid) {
+  EXPECT_EQ(MkfsArgv(FsType::kBtrfs, "/dev/loop7", 4096, "U", "-O ^no-holes"),
+            (V{"mkfs.btrfs", "-f", "-q", "-d", "single", "-s", "4096", "-U", "U", "-O", "^no-holes",
+               "/dev/loop7"}));
+  EXPECT_EQ(MkfsBlockSize(FsType::kBtrfs, "-s 4k -n 65536"), 4096u);  // -s is the sector size
+  EXPECT_EQ(MkfsBlockSize(FsType::kBtrfs, "-b 1g"), std::nullopt);     // -b is the byte count
+}
+
 TEST(MkfsBlockSize, RefusesWhatItCannotRead) {
   EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b").error(), "'-b' without a value");
   EXPECT_EQ(MkfsBlockSize(FsType::kExt4, "-b 3000").error(),
@@ -80,7 +88,8 @@ TEST(MkfsBlockSize, RefusesWhatItCannotRead) {
 TEST(FsType, ParsesOnlyTheSupportedFilesystems) {
   EXPECT_EQ(ParseFsType("ext4"), FsType::kExt4);
   EXPECT_EQ(ParseFsType("xfs"), FsType::kXfs);
-  EXPECT_EQ(ParseFsType("btrfs"), std::nullopt);
+  EXPECT_EQ(ParseFsType("btrfs"), FsType::kBtrfs);
+  EXPECT_EQ(ParseFsType("zfs"), std::nullopt);
   EXPECT_EQ(ParseFsType("EXT4"), std::nullopt);
   EXPECT_EQ(FsTypeName(FsType::kXfs), "xfs");
 }

@@ -55,8 +55,8 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
     const char* error;
   } rows[] = {
       {"cases = []\n", "m.toml:1: no [[config]] tables: nothing to run"},
-      {"[[config]]\nname = \"a\"\nfs = \"btrfs\"\n",
-       "m.toml:3: unknown filesystem 'btrfs' (ext4 or xfs)"},
+      {"[[config]]\nname = \"a\"\nfs = \"zfs\"\n",
+       "m.toml:3: unknown filesystem 'zfs' (ext4, xfs or btrfs)"},
       {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
       {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
       {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
@@ -178,7 +178,8 @@ TEST(MatrixConfig, TheShippedMatrixParsesAndMatchesTheShippedCatalog) {
   }
   for (const char* want :
        {"ext4-4k", "ext4-1k", "ext4-bigalloc", "ext4-data-journal", "ext4-nodelalloc",
-        "ext4-data-writeback", "xfs-4k", "xfs-1k", "xfs-reflink0", "xfs-reflink1"})
+        "ext4-data-writeback", "xfs-4k", "xfs-1k", "xfs-reflink0", "xfs-reflink1", "btrfs",
+        "btrfs-holes", "btrfs-nodatacow"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
 }
 
