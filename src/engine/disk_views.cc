@@ -28,13 +28,16 @@ namespace eofzero::engine {
 using os::Status;
 
 void Interpreter::DumpMetadata(DiskView& view) {
-  auto run = sys().Run(fsdriver::Driver(fs_.spec().fs).MetadataDumpArgv(view.source));
-  if (!run)
+  const fsdriver::FsDriver& driver = fsdriver::Driver(fs_.spec().fs);
+  auto run = sys().Run(driver.MetadataDumpArgv(view.source));
+  if (!run) {
     view.metadata_error = run.error().Message();
-  else if (!run->ok())
+  } else if (!run->ok()) {
     view.metadata_error = run->Describe();
-  else
+  } else {
+    run->out = driver.MetadataDumpKept(std::move(run->out));
     view.metadata = std::move(*run);
+  }
   if (!view.metadata_error.empty())
     run_.notes.push_back("metadata of " + view.source + " not read: " + view.metadata_error);
 }

@@ -173,6 +173,9 @@ class FsDriver {
   // The run whose output is the metadata counters a crash can leave
   // different between the views.
   virtual std::vector<std::string> MetadataDumpArgv(const std::string& source) const = 0;
+  // The part of its output the two views compare: all of it, unless the tool
+  // prints something that differs from run to run on the same bytes.
+  virtual std::string MetadataDumpKept(std::string out) const { return out; }
   // Whether, on the block device, only the metadata dump reads its page cache:
   // its tool drops the cache when it closes the device, so the offline reader
   // and fsck that follow read what reached the disk — the disk view's own
@@ -213,6 +216,10 @@ class FsDriver {
   // initramfs).
   virtual bool InGuest() const { return true; }
   virtual std::vector<std::string> GuestModules() const = 0;  // loaded in this order
+  // Loaded before them where the kernel has them as modules of their own
+  // (a crypto algorithm the filesystem asks for by name, which no modprobe
+  // in the guest would load), skipped where it has not.
+  virtual std::vector<std::string> GuestOptionalModules() const { return {}; }
   virtual std::vector<std::string> GuestTools() const = 0;    // programs in /sbin
   virtual std::vector<std::string> GuestEtcFiles() const { return {}; }
 

@@ -2,6 +2,7 @@
 
 #include "fsdriver/btrfs.h"
 #include "fsdriver/ext4.h"
+#include "fsdriver/f2fs.h"
 #include "fsdriver/xfs.h"
 
 namespace eofzero::fsdriver {
@@ -10,6 +11,7 @@ const FsDriver& Driver(FsType fs) {
   static const Ext4Driver ext4;
   static const XfsDriver xfs;
   static const BtrfsDriver btrfs;
+  static const F2fsDriver f2fs;
   switch (fs) {
     case FsType::kExt4:
       return ext4;
@@ -17,6 +19,8 @@ const FsDriver& Driver(FsType fs) {
       return xfs;
     case FsType::kBtrfs:
       return btrfs;
+    case FsType::kF2fs:
+      return f2fs;
   }
   return ext4;
 }

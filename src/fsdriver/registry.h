@@ -13,8 +13,9 @@
 
 namespace eofzero::fsdriver {
 
-enum class FsType { kExt4, kXfs, kBtrfs };
-inline constexpr FsType kFsTypes[] = {FsType::kExt4, FsType::kXfs, FsType::kBtrfs};
+enum class FsType { kExt4, kXfs, kBtrfs, kF2fs };
+inline constexpr FsType kFsTypes[] = {FsType::kExt4, FsType::kXfs, FsType::kBtrfs,
+                                      FsType::kF2fs};
 // The value a FsType member starts with before anything sets it.
 inline constexpr FsType kInitialFsType = FsType::kExt4;
 

@@ -95,8 +95,8 @@ os::Result<std::vector<GuestModule>> Modules(const fs::path& modules_dir, const 
   };
   std::vector<std::string> wanted;
   for (const auto& name : GuestModules())
-    if (index.contains(name) || builtin.contains(name) || name != "crc32c_generic")
-      wanted.push_back(name);  // crc32c_generic only where it is a module of its own
+    if (index.contains(name) || builtin.contains(name) || !OptionalGuestModule(name))
+      wanted.push_back(name);
   auto order = LoadOrder(wanted, index, builtin, depends_of);
   if (!order) return os::Fail(os::ErrorKind::kInvalid, order.error());
   std::vector<GuestModule> modules;

@@ -52,12 +52,23 @@ struct Walk {
 const std::vector<std::string>& GuestModules() {
   static const std::vector<std::string> modules = [] {
     std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk"};
-    for (fsdriver::FsType fs : fsdriver::kFsTypes)
-      if (fsdriver::Driver(fs).InGuest())
-        for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
+    for (fsdriver::FsType fs : fsdriver::kFsTypes) {
+      if (!fsdriver::Driver(fs).InGuest()) continue;
+      for (auto& m : fsdriver::Driver(fs).GuestOptionalModules()) all.push_back(std::move(m));
+      for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
+    }
     return all;
   }();
   return modules;
+}
+
+bool OptionalGuestModule(const std::string& name) {
+  if (name == "crc32c_generic") return true;
+  for (fsdriver::FsType fs : fsdriver::kFsTypes)
+    if (fsdriver::Driver(fs).InGuest())
+      for (const auto& m : fsdriver::Driver(fs).GuestOptionalModules())
+        if (m == name) return true;
+  return false;
 }
 
 std::string ModuleName(std::string_view path) {

@@ -20,6 +20,10 @@ namespace eofzero::guest {
 // only soft-depend on crc32c, which nothing would load: crc32c_generic is
 // asked for first.
 const std::vector<std::string>& GuestModules();
+// Those of them loaded only where the kernel has them as modules of their
+// own (crc32c_generic; a driver's GuestOptionalModules): a kernel where the
+// code is built in, or under another name, goes on without them.
+bool OptionalGuestModule(const std::string& name);
 
 // A module's name from its file: "kernel/fs/ext4/ext4.ko.xz" -> "ext4";
 // dashes read as underscores ("crc32c-intel" -> "crc32c_intel"), as the

@@ -134,7 +134,8 @@ class SuiteRun {
           ReportCase(config, NotRun(*c, engine::RunStatus::kSkipped, why));
       return;
     }
-    const std::string refused = fsdriver::Driver(spec.fs).BlockSizeRefused(bs);
+    std::string refused = fsdriver::Driver(spec.fs).BlockSizeRefused(bs);
+    if (refused.empty()) refused = scratch_.KernelLacks(config.fs);
     std::vector<const CaseSpec*> runnable;
     for (const auto* c : cases_) {
       if (BlockSizeFor(*c, options_) != bs) continue;

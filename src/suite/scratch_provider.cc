@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "os/kernel_filesystems.h"
 #include "scratch/run_dir.h"
 
 namespace eofzero::suite {
@@ -60,6 +61,10 @@ class ScratchFsProvider : public ScratchProvider {
   std::optional<StatePlace> StatesPlace() override {
     if (!space_ || !space_->dir) return std::nullopt;
     return StatePlace{space_->dir->path(), space_->lease.get()};
+  }
+
+  std::string KernelLacks(const std::string& fstype) const override {
+    return os::KernelLacksFilesystem(fstype);
   }
 
  private:

@@ -68,6 +68,13 @@ class ScratchProvider {
     scratch::RunLease* lease = nullptr;
   };
   virtual std::optional<StatePlace> StatesPlace() { return std::nullopt; }
+  // Why this kernel cannot mount `fstype` at all (os/kernel_filesystems.h),
+  // or empty: its configurations are then a SKIP with that reason, before
+  // any mkfs.
+  virtual std::string KernelLacks(const std::string& fstype) const {
+    (void)fstype;
+    return {};
+  }
 };
 
 // The real provider: images under `workdir`, or `target` (the user's scratch

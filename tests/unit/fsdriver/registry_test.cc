@@ -20,9 +20,9 @@ TEST(Registry, EveryDriverIsFoundByItsName) {
   }
   EXPECT_EQ(ParseFsType("EXT4"), std::nullopt);
   EXPECT_EQ(ParseFsType(""), std::nullopt);
-  EXPECT_EQ(FsTypeNames(), "ext4, xfs, btrfs");
-  EXPECT_EQ(FsTypeNames(","), "ext4,xfs,btrfs");
-  EXPECT_EQ(FsTypeChoices(), "ext4, xfs or btrfs");
+  EXPECT_EQ(FsTypeNames(), "ext4, xfs, btrfs, f2fs");
+  EXPECT_EQ(FsTypeNames(","), "ext4,xfs,btrfs,f2fs");
+  EXPECT_EQ(FsTypeChoices(), "ext4, xfs, btrfs or f2fs");
 }
 
 TEST(Registry, FsckCommandTextIsTheArgvWithoutItsSource) {

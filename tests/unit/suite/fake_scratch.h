@@ -28,6 +28,8 @@ class FakeScratch : public ScratchProvider {
   std::vector<std::string> forgotten;
   // A session that ran this case is unusable from then on, for this reason.
   std::map<std::string, std::string> unusable_after;
+  // Filesystems this fake kernel cannot mount, with the reason KernelLacks gives.
+  std::map<std::string, std::string> lacking;
   // Called after each case has run (e.g. to raise an interrupt).
   std::function<void(const std::string& case_name)> after_case;
 
@@ -35,6 +37,11 @@ class FakeScratch : public ScratchProvider {
     log.push_back("open");
     if (open_error) return std::unexpected(*open_error);
     return {};
+  }
+
+  std::string KernelLacks(const std::string& fstype) const override {
+    auto it = lacking.find(fstype);
+    return it == lacking.end() ? "" : it->second;
   }
 
   os::Result<std::unique_ptr<ScratchSession>> Make(const scratch::ScratchSpec& spec,

@@ -75,6 +75,19 @@ TEST(RunSuite, MkfsOptionsThatSetTheBlockSizeSkipTheCasesThatNeedAnother) {
             "ext4/1k truncate_up_1k SKIP: MKFS_OPTIONS sets block size 4096; the case needs 1024");
 }
 
+TEST(RunSuite, AFilesystemTheKernelLacksIsASkipThatSaysWhyAndIsNeverMade) {
+  Suite s;
+  s.options.filesystems = {FsType::kXfs, FsType::kF2fs};
+  s.scratch.lacking["f2fs"] = "this kernel has no f2fs";
+  s.cases = {Case("append_write")};
+  s.Run();
+  EXPECT_EQ(s.scratch.log,
+            (Log{"open", "make xfs-4096", "xfs-4096: append_write", "release xfs-4096"}));
+  EXPECT_EQ(s.Lines(), (std::vector<std::string>{"xfs/4k append_write PASS: " +
+                                                     s.record().configs[0].cases[0].summary,
+                                                 "f2fs/4k append_write SKIP: this kernel has no f2fs"}));
+}
+
 TEST(RunSuite, ARunThatCannotTakeItsSpaceSaysWhyOnceAndEveryCaseIsAnError) {
   Suite s;
   s.options.filesystems = {FsType::kXfs};
