@@ -39,8 +39,9 @@ std::string Env(const char* name, const std::string& fallback) {
 // What the run needs on the host (guest/host_tools.h), checked before
 // anything is fetched: the first one missing, as one line naming its
 // package; empty when all are there.
-std::string MissingHostTool(const std::vector<guest::KernelSpec>& kernels) {
-  for (const auto& tool : guest::KernelsHostTools(kernels)) {
+std::string MissingHostTool(const std::vector<guest::KernelSpec>& kernels,
+                            const std::vector<fsdriver::FsType>& filesystems) {
+  for (const auto& tool : guest::KernelsHostTools(kernels, filesystems)) {
     std::error_code ec;
     const bool there = tool.program.starts_with('/')
                            ? std::filesystem::is_regular_file(tool.program, ec)
@@ -97,7 +98,8 @@ int KernelsCommand(const Invocation& inv) {
                                               "tools are not in the initramfs)"});
   if (auto ok = PreflightCases(inv.run, *selected); !ok)
     return ExitWith({suite::kExitUsage, ok.error()});
-  if (auto missing = MissingHostTool(inv.kernels.kernels); !missing.empty())
+  if (auto missing = MissingHostTool(inv.kernels.kernels, inv.run.filesystems);
+      !missing.empty())
     return ExitWith({suite::kExitToolError, "kernels: " + missing});
   if (auto ok = SetUpLogging(inv.run.verbosity); !ok) return ExitWith(ok.error());
   os::InstallInterruptHandlers();

@@ -50,6 +50,7 @@ class BtrfsDriver final : public FsDriver {
   bool Reflink() const override { return true; }
   bool InGuest() const override { return false; }  // not yet
   std::vector<std::string> GuestModules() const override { return {"btrfs"}; }
+  std::string_view ToolsPackage() const override { return "btrfs-progs"; }
   std::vector<std::string> GuestTools() const override { return {"mkfs.btrfs", "btrfs"}; }
 };
 

@@ -221,6 +221,9 @@ class FsDriver {
   // in the guest would load), skipped where it has not.
   virtual std::vector<std::string> GuestOptionalModules() const { return {}; }
   virtual std::vector<std::string> GuestTools() const = 0;    // programs in /sbin
+  // The Debian package that has them ("f2fs-tools"), for the line that
+  // says one is missing on the host.
+  virtual std::string_view ToolsPackage() const = 0;
   virtual std::vector<std::string> GuestEtcFiles() const { return {}; }
 
   // "e2fsck -fn": FsckArgv without the source, for reproducers and prose.

@@ -36,6 +36,7 @@ class Ext4Driver final : public FsDriver {
   CacheFaultTarget CacheFault(std::uint32_t block_size) const override;
   bool Reflink() const override { return false; }
   std::vector<std::string> GuestModules() const override { return {"ext4"}; }
+  std::string_view ToolsPackage() const override { return "e2fsprogs"; }
   std::vector<std::string> GuestTools() const override {
     return {"mkfs.ext4", "e2fsck", "dumpe2fs"};
   }

@@ -50,6 +50,7 @@ class F2fsDriver final : public FsDriver {
   std::vector<std::string> GuestOptionalModules() const override {
     return {"crc32_generic", "crc32_cryptoapi"};
   }
+  std::string_view ToolsPackage() const override { return "f2fs-tools"; }
   std::vector<std::string> GuestTools() const override {
     return {"mkfs.f2fs", "fsck.f2fs", "dump.f2fs"};
   }

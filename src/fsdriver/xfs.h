@@ -39,6 +39,7 @@ class XfsDriver final : public FsDriver {
   CacheFaultTarget CacheFault(std::uint32_t block_size) const override;
   bool Reflink() const override { return true; }
   std::vector<std::string> GuestModules() const override { return {"xfs"}; }
+  std::string_view ToolsPackage() const override { return "xfsprogs"; }
   std::vector<std::string> GuestTools() const override {
     return {"mkfs.xfs", "xfs_repair", "xfs_db"};
   }

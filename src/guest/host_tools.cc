@@ -8,7 +8,8 @@ std::string HostTool::Missing() const {
   return program + " not found: apt-get install " + package;
 }
 
-std::vector<HostTool> KernelsHostTools(const std::vector<KernelSpec>& kernels) {
+std::vector<HostTool> KernelsHostTools(const std::vector<KernelSpec>& kernels,
+                                       const std::vector<fsdriver::FsType>& filesystems) {
   std::vector<HostTool> tools = {{"qemu-system-x86_64", "qemu-system-x86"},
                                  {"busybox", "busybox-static"}};
   auto any = [&](auto pred) { return std::ranges::any_of(kernels, pred); };
@@ -22,6 +23,11 @@ std::vector<HostTool> KernelsHostTools(const std::vector<KernelSpec>& kernels) {
     tools.push_back({kDebianKeyring, "debian-archive-keyring"});
   }
   if (debs) tools.push_back({"dpkg-deb", "dpkg"});
+  for (fsdriver::FsType fs : filesystems) {
+    const auto& driver = fsdriver::Driver(fs);
+    for (const auto& program : driver.GuestTools())
+      tools.push_back({program, std::string(driver.ToolsPackage())});
+  }
   return tools;
 }
 

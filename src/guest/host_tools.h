@@ -8,6 +8,8 @@
 
 #include "guest/kernel_spec.h"
 
+#include "fsdriver/registry.h"
+
 namespace eofzero::guest {
 
 struct HostTool {
@@ -19,8 +21,10 @@ struct HostTool {
 
 // What booting `kernels` needs: QEMU and a static busybox always; apt-get,
 // dpkg-deb and Debian's archive keyring for suites and packages; dpkg-deb for
-// a .deb.
-std::vector<HostTool> KernelsHostTools(const std::vector<KernelSpec>& kernels);
+// a .deb; and the tools of each filesystem it runs, which go into the guest
+// (fsdriver/driver.h, GuestTools).
+std::vector<HostTool> KernelsHostTools(const std::vector<KernelSpec>& kernels,
+                                       const std::vector<fsdriver::FsType>& filesystems = {});
 
 // Debian's archive keyring, which the private apt configuration trusts.
 inline constexpr const char* kDebianKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";

@@ -43,7 +43,8 @@ class Kernels : public ::testing::Test {
 
   // Runs `eofzero kernels` on ext4 with the default suite, plus `extra`.
   KernelRun Run(const std::vector<std::string>& extra,
-                const std::string& kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm")) {
+                const std::string& kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm"),
+                const std::string& fs = "ext4") {
     std::vector<std::string> args = {"kernels",
                                      "--kernel",
                                      kernel,
@@ -52,7 +53,7 @@ class Kernels : public ::testing::Test {
                                      "--workdir",
                                      wd_.str(),
                                      "--fs",
-                                     "ext4",
+                                     fs,
                                      "--format",
                                      "json"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -93,6 +94,48 @@ TEST_F(Kernels, BootsADebianKernelAndRunsTheDefaultSuiteInIt) {
   EXPECT_NE(c.config.device.find("/dev/vd"), std::string::npos) << c.config.device;
   EXPECT_EQ(c.cases.size(), 3u);
   for (const auto& r : c.cases) EXPECT_NE(r.outcome, oracles::Outcome::kError) << r.summary;
+  ExpectNothingLeft(wd_);
+}
+
+// f2fs, which the host kernel may lack, in a guest of a kernel that has it
+// as a module: the driver's module and tools reach the guest, and every
+// oracle path runs (the plant, the shutdown, fsck.f2fs on both views,
+// dump.f2fs as the offline reader). Whatever the verdicts are: a case that
+// plants is a PASS or a FAIL, never an ERROR; the 1k case is a SKIP that
+// says why.
+TEST_F(Kernels, F2fsRunsInAGuestWithItsDriversModuleAndTools) {
+  auto run = Run({"--case", "mmap_write_then_extend,truncate_up,truncate_up_1k", "--timeout", "600"},
+                 EnvOr("EOFZERO_TEST_KERNEL", "bookworm"), "f2fs");
+  ASSERT_FALSE(run.ran.timed_out);
+  if (KernelUnavailable(run))
+    GTEST_SKIP() << "the kernel package cannot be had: " << run.record.configs[0].setup_error;
+  ASSERT_TRUE(run.ran.exit_code == 0 || run.ran.exit_code == 1) << run.ran.exit_code << "\n"
+                                                                << run.ran.out << run.ran.err;
+  const auto json = nlohmann::ordered_json::parse(run.ran.out, nullptr, false);
+  ASSERT_FALSE(json.is_discarded());
+  std::set<std::string> seen;
+  for (const auto& c : json["configurations"]) {
+    EXPECT_EQ(c["fs"], "f2fs");
+    for (const auto& r : c["cases"]) {
+      const std::string name = r["case"];
+      seen.insert(name);
+      if (name == "truncate_up_1k") {
+        EXPECT_EQ(r["verdict"], "SKIP");
+        EXPECT_NE(r["reason"].get<std::string>().find("F2FS_BLKSIZE"), std::string::npos) << r["reason"];
+        continue;
+      }
+      EXPECT_TRUE(r["verdict"] == "PASS" || r["verdict"] == "FAIL") << name << ": " << r["reason"];
+      std::set<std::string> oracles;
+      for (const auto& o : r["oracles"]) oracles.insert(o["oracle"].get<std::string>() + "/" + o["phase"].get<std::string>());
+      for (const char* o : {"offline/after crash", "raw-device/after crash", "buffered-read/after crash"})
+        EXPECT_TRUE(oracles.contains(o)) << name << " has no " << o << " read";
+      ASSERT_FALSE(r["fsck"].empty()) << name;
+      EXPECT_EQ(r["fsck"][0]["tool"], "fsck.f2fs");
+      EXPECT_NE(r["fsck"][0]["verdict"], "tool error") << r["fsck"][0];
+      EXPECT_EQ(r["disk_views"]["disk"]["fsck"]["tool"], "fsck.f2fs") << name;
+    }
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"mmap_write_then_extend", "truncate_up", "truncate_up_1k"}));
   ExpectNothingLeft(wd_);
 }
 

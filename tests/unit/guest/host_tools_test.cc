@@ -24,6 +24,15 @@ TEST(HostTools, QemuAndBusyboxAlwaysAptForDebiansKernels) {
   EXPECT_EQ(KernelsHostTools({})[1].Missing(), "busybox not found: apt-get install busybox-static");
 }
 
+TEST(HostTools, EachFilesystemRunBringsItsDriversToolsAndPackage) {
+  const auto tools = KernelsHostTools({}, {fsdriver::FsType::kF2fs});
+  ASSERT_EQ(tools.size(), 5u);
+  EXPECT_EQ(tools[2].Missing(), "mkfs.f2fs not found: apt-get install f2fs-tools");
+  EXPECT_EQ(tools[4].program, "dump.f2fs");
+  const auto ext4 = KernelsHostTools({}, {fsdriver::FsType::kExt4});
+  EXPECT_EQ(ext4[2].Missing(), "mkfs.ext4 not found: apt-get install e2fsprogs");
+}
+
 TEST(HostTools, ModulesNameTheirDecompressor) {
   EXPECT_EQ(ModuleDecompressor("/m/ext4.ko.xz").Missing(), "xz not found: apt-get install xz-utils");
   EXPECT_EQ(ModuleDecompressor("/m/ext4.ko.zst").Missing(), "zstd not found: apt-get install zstd");
