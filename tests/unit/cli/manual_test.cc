@@ -71,7 +71,7 @@ TEST(ManPage, RoffEscapesWhatRoffWouldRead) {
 
 TEST(BashCompletion, OffersTheValuesTheParserTakes) {
   const Generated g = Generate();
-  for (const char* want : {"    'run --fs') echo 'words list ext4 xfs btrfs' ;;",
+  for (const char* want : {"    'run --fs') echo 'words list ext4 xfs btrfs f2fs' ;;",
                            "    'run --case') echo 'cases list' ;;",
                            "    'run --workdir') echo 'dirs' ;;",
                            "    'log replay --image') echo 'files' ;;",

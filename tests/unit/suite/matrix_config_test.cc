@@ -56,7 +56,7 @@ TEST(MatrixConfig, EveryMistakeIsOneLineWithFileAndLine) {
   } rows[] = {
       {"cases = []\n", "m.toml:1: no [[config]] tables: nothing to run"},
       {"[[config]]\nname = \"a\"\nfs = \"zfs\"\n",
-       "m.toml:3: unknown filesystem 'zfs' (ext4, xfs or btrfs)"},
+       "m.toml:3: unknown filesystem 'zfs' (ext4, xfs, btrfs or f2fs)"},
       {"[[config]]\nfs = \"ext4\"\n", "m.toml:1: a [[config]] needs a 'name'"},
       {"[[config]]\nname = \"a\"\n", "m.toml:1: configuration 'a' needs 'fs'"},
       {"[[config]]\nname = \"a b\"\nfs = \"ext4\"\n",
