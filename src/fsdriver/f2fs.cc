@@ -116,7 +116,9 @@ os::Result<OfflineBlock> F2fsDriver::ReadOffline(os::System& system, const std::
   if (!run) return std::unexpected(run.error());
   // Its exit status is 255 whenever it printed a file: it then asks whether
   // to copy the file out, and stdin (/dev/null) gives no answer.
-  if (run->exit_code < 0) return os::Fail(os::ErrorKind::kChild, run->Describe());
+  // Killed, or no node read at all (no f2fs there, cannot open it): its own words.
+  if (run->exit_code < 0 || run->out.find("Node ID [") == std::string::npos)
+    return os::Fail(os::ErrorKind::kChild, run->Describe());
   EOFZERO_ASSIGN_OR_RETURN(F2fsInode node, ParseF2fsInode(run->out, inode));
   EOFZERO_ASSIGN_OR_RETURN(F2fsBlock block, F2fsBlockOf(node, block_index));
   OfflineBlock out;

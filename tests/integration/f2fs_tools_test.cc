@@ -60,7 +60,8 @@ class F2fsImage : public ::testing::Test {
     std::ofstream(dir_ / "src" / "f", std::ios::binary) << Pattern(5000);
     std::ofstream(dir_ / "src" / "d" / "x") << "x";
     image_ = dir_ / "f2fs.img";
-    fs::resize_file((std::ofstream(image_), image_), 128ull << 20);
+    std::ofstream(image_).close();
+    fs::resize_file(image_, 128ull << 20);
     auto argv = Driver(FsType::kF2fs).MkfsCommand(std::nullopt, "5d0c5a70-6b1d-4bd4-9d2e-3f2c1e0a9b11");
     argv.push_back(image_.string());
     Must(argv);
@@ -113,7 +114,15 @@ TEST_F(F2fsImage, TheOfflineReaderFindsTheFilesSizeAndBlocks) {
   EXPECT_EQ(past->how, "hole");
   // Not an inode: refused, never a size of 0.
   auto none = d.ReadOffline(sys, image_.string(), "/f", 999, 0);
-  EXPECT_FALSE(none);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().Message(), "dump.f2fs prints no inode 999 (a free node id?)");
+  // No f2fs there: the tool's own words.
+  std::ofstream(dir_ / "zeros").close();
+  fs::resize_file(dir_ / "zeros", 64ull << 20);
+  auto no_fs = d.ReadOffline(sys, (dir_ / "zeros").string(), "/f", ino, 0);
+  ASSERT_FALSE(no_fs);
+  EXPECT_NE(no_fs.error().Message().find("Can't find a valid F2FS superblock"), std::string::npos)
+      << no_fs.error().Message();
 }
 
 // The positive control of the classifier on the real tool: clean, then a
