@@ -3,22 +3,14 @@
 #include <charconv>
 #include <regex>
 
+#include "fsdriver/units.h"
+
 namespace eofzero::fsdriver {
 namespace {
 
 std::unexpected<os::Error> BadTree(std::string_view what, std::string_view line) {
   return os::Fail(os::ErrorKind::kChild,
                   "btrfs dump-tree: " + std::string(what) + ": '" + std::string(line) + "'");
-}
-
-std::vector<std::string_view> TreeLines(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    out.push_back(text.substr(0, nl));
-    text = nl == std::string_view::npos ? "" : text.substr(nl + 1);
-  }
-  return out;
 }
 
 // The number after `key` (a word followed by a blank) in `line`.
@@ -44,7 +36,7 @@ std::string_view WordAfter(std::string_view line, std::string_view key) {
 os::Result<std::vector<BtrfsChunk>> ParseBtrfsChunks(std::string_view dump_tree) {
   const std::regex head(R"(item \d+ key \(FIRST_CHUNK_TREE CHUNK_ITEM (\d+)\))");
   std::vector<BtrfsChunk> out;
-  for (auto line : TreeLines(dump_tree)) {
+  for (auto line : SplitLines(dump_tree)) {
     std::match_results<std::string_view::const_iterator> m;
     if (std::regex_search(line.begin(), line.end(), m, head)) {
       out.emplace_back().logical = std::stoull(m[1].str());
@@ -75,7 +67,7 @@ os::Result<BtrfsInode> ParseBtrfsInode(std::string_view dump_tree, std::uint64_t
   BtrfsInode out;
   bool found = false;
   enum { kNone, kInode, kExtent } in = kNone;
-  for (auto line : TreeLines(dump_tree)) {
+  for (auto line : SplitLines(dump_tree)) {
     if (line.find("item ") != std::string_view::npos && line.find(" key (") != std::string_view::npos) {
       in = kNone;
       if (line.find(id) == std::string_view::npos) continue;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <vector>
 
+#include "fsdriver/units.h"
+
 namespace eofzero::fsdriver {
 namespace {
 
@@ -47,23 +49,12 @@ std::string_view Field(std::string_view line) {
   return line.substr(0, std::min(line.find_first_of(" \t"), line.size()));
 }
 
-std::vector<std::string_view> LinesOf(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    const auto end = text.find('\n');
-    out.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
 os::Result<F2fsInode> ParseF2fsInode(std::string_view out, std::uint64_t inode) {
   F2fsInode node;
   bool is_inode = false, sized = false;
-  for (std::string_view line : LinesOf(out)) {
+  for (std::string_view line : SplitLines(out)) {
     // "Node ID [0x7:7] is inode": a free node id prints the zeroed block it
     // reads as node 0's.
     if (const auto at = line.find("Node ID [0x");
@@ -144,7 +135,7 @@ os::Result<F2fsBlock> F2fsBlockOf(const F2fsInode& inode, std::uint64_t index) {
 
 std::string F2fsMetadataLines(std::string_view out) {
   std::string kept;
-  for (std::string_view line : LinesOf(out)) {
+  for (std::string_view line : SplitLines(out)) {
     if (line.starts_with("Done: ")) continue;
     kept.append(line);
     kept += '\n';

@@ -13,6 +13,10 @@ namespace eofzero::fsdriver {
 // Splits an option string on blanks, as fstests splits MKFS_OPTIONS.
 std::vector<std::string> SplitWords(std::string_view text);
 
+// A tool's output as its lines (views into `text`, without the newline and a
+// carriage return before it); no last empty line for a final newline.
+std::vector<std::string_view> SplitLines(std::string_view text);
+
 // "4096", "4k" -> bytes; nullopt when it is neither.
 std::optional<std::uint64_t> ParseBlockSizeValue(std::string_view text);
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "fsdriver/units.h"
+
 namespace eofzero::fsdriver {
 namespace {
 
@@ -16,18 +18,6 @@ std::optional<std::uint64_t> ToNumber(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
   return v;
-}
-
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-  }
-  return lines;
 }
 
 std::vector<std::string_view> Words(std::string_view line) {
@@ -87,7 +77,7 @@ os::Result<XfsBmapExtent> ParseBmapLine(std::string_view line) {
 
 os::Result<XfsGeometry> ParseXfsGeometry(std::string_view out) {
   std::optional<std::uint64_t> agblocks, agblklog, blocksize;
-  for (auto line : Lines(out)) {
+  for (auto line : SplitLines(out)) {
     if (line.empty()) continue;
     if (IsComplaint(line)) return Bad("xfs_db refused", line);
     for (auto [name, slot] : {std::pair{"agblocks", &agblocks}, std::pair{"agblklog", &agblklog},
@@ -121,7 +111,7 @@ std::pair<std::string_view, std::string_view> SplitXfsGeometry(std::string_view 
 os::Result<XfsInodeMap> ParseXfsInodeMap(std::string_view out) {
   XfsInodeMap map;
   bool have_size = false;
-  for (auto line : Lines(out)) {
+  for (auto line : SplitLines(out)) {
     if (line.empty()) continue;
     if (IsComplaint(line)) return Bad("xfs_db refused", line);
     if (auto v = FieldValue(line, "core.size")) {

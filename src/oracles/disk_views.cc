@@ -2,17 +2,14 @@
 
 #include <dtl/dtl.hpp>
 
+#include "fsdriver/units.h"
+
 namespace eofzero::oracles {
 namespace {
 
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto end = text.find('\n');
-    out.emplace_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
+  for (std::string_view line : fsdriver::SplitLines(text)) out.emplace_back(line);
   return out;
 }
 
