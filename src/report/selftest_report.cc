@@ -26,8 +26,17 @@ void SelftestTextReporter::RunFailed(const std::string& error) {
   out_ << "selftest: " << error << "\n";
 }
 
+std::string SetupFailedLine(const std::string& column, const std::string& error) {
+  return column + ": could not set up: " + error + "\n";
+}
+
+std::string BaselineFailedLine(const std::string& column, const std::string& baseline) {
+  return column + ": the " + baseline + " did not pass, so the controls " +
+         (baseline == "baseline" ? "" : "of its case ") + "cannot show detection\n";
+}
+
 void SelftestTextReporter::SetupFailed(const std::string& column, const std::string& error) {
-  out_ << column << ": could not set up: " << error << "\n";
+  out_ << SetupFailedLine(column, error);
 }
 
 void SelftestTextReporter::ControlDone(const std::string& column, const std::string& control,
@@ -37,8 +46,7 @@ void SelftestTextReporter::ControlDone(const std::string& column, const std::str
 }
 
 void SelftestTextReporter::BaselineFailed(const std::string& column, const std::string& baseline) {
-  out_ << column << ": the " << baseline << " did not pass, so the controls "
-       << (baseline == "baseline" ? "" : "of its case ") << "cannot show detection\n";
+  out_ << BaselineFailedLine(column, baseline);
 }
 
 void SelftestTextReporter::Finish(const SelftestTable& table) {
