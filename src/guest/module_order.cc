@@ -51,13 +51,23 @@ struct Walk {
 
 const std::vector<std::string>& GuestModules() {
   static const std::vector<std::string> modules = [] {
-    std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk"};
+    std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk", "loop"};
     for (fsdriver::FsType fs : fsdriver::kFsTypes)
       if (fsdriver::Driver(fs).InGuest())
         for (auto& m : fsdriver::Driver(fs).GuestModules()) all.push_back(std::move(m));
     return all;
   }();
   return modules;
+}
+
+std::vector<std::string> WantedModules(const ModuleIndex& index,
+                                       const std::set<std::string>& builtin) {
+  std::vector<std::string> wanted;
+  for (const auto& name : GuestModules())
+    if (index.contains(name) || builtin.contains(name) ||
+        (name != "crc32c_generic" && name != "loop"))
+      wanted.push_back(name);
+  return wanted;
 }
 
 std::string ModuleName(std::string_view path) {
