@@ -94,8 +94,24 @@ report::SelftestTable KernelsSelftestTable(const report::RunRecord& record) {
 std::string RenderKernelsSelftest(const report::RunRecord& record, std::size_t configurations,
                                   unsigned parallel) {
   std::string out;
-  for (const auto& c : record.configs)
-    if (!c.setup_error.empty()) out += report::SetupFailedLine(c.config.name, c.setup_error);
+  for (const auto& c : record.configs) {
+    if (!c.setup_error.empty()) {
+      out += report::SetupFailedLine(c.config.name, c.setup_error);
+      continue;
+    }
+    // Why a row did not show detection: each NO, and the ?s by their reason.
+    std::vector<std::pair<std::string, int>> unknown;  // reason, rows
+    for (const auto& r : c.cases) {
+      if (r.outcome == Outcome::kFail)
+        out += fmt::format("{}: {}: NO: {}\n", c.config.name, r.case_name, r.summary);
+      if (r.outcome != Outcome::kError) continue;
+      auto it = std::ranges::find(unknown, r.summary, &std::pair<std::string, int>::first);
+      if (it == unknown.end()) unknown.emplace_back(r.summary, 1);
+      else ++it->second;
+    }
+    for (const auto& [reason, rows] : unknown)
+      out += fmt::format("{}: {} row{} ?: {}\n", c.config.name, rows, rows == 1 ? "" : "s", reason);
+  }
   out += report::RenderSelftestTable(KernelsSelftestTable(record));
   out += fmt::format("kernels --selftest: {} configurations in {:.1f}s with -j {}", configurations,
                      record.seconds, parallel);

@@ -38,8 +38,10 @@ std::expected<report::RunRecord, std::string> SelftestRunRecord(std::string_view
 // row a configuration lacks is "?" there.
 report::SelftestTable KernelsSelftestTable(const report::RunRecord& record);
 
-// The human summary: a line per configuration that could not be set up, the
-// table, and "kernels --selftest: N configurations in Xs with -j P".
+// The human summary: a line per configuration that could not be set up, and
+// of the others each row not detected (NO) and the rows whose detection
+// cannot be shown (?) by their reason; the table; and "kernels --selftest: N
+// configurations in Xs with -j P".
 std::string RenderKernelsSelftest(const report::RunRecord& record, std::size_t configurations,
                                   unsigned parallel);
 

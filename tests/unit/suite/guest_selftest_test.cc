@@ -85,15 +85,38 @@ TEST(GuestSelftest, TheHostsTableIsTheGuestsCellsAndAnErrorColumnForAGuestThatSa
   }
   EXPECT_EQ(table.column_info[1].setup_error.find("kernel sid: the guest panicked"), 0u);
   const std::string text = RenderKernelsSelftest(record, 2, 1);
-  EXPECT_EQ(text.find("sid:ext4/4k: could not set up: kernel sid: the guest panicked: Kernel "
+  EXPECT_NE(text.find("sid:ext4/4k: could not set up: kernel sid: the guest panicked: Kernel "
                       "panic; console: Kernel panic - not syncing\n"),
-            0u)
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("6.12.1-amd64:ext4/4k: size (after crash): NO: saw it\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find(report::RenderSelftestTable(table)), std::string::npos);
   EXPECT_NE(text.find("kernels --selftest: 2 configurations in 0.0s with -j 1\n"),
             std::string::npos);
   EXPECT_EQ(KernelsSelftestProgressLine(1, 2, record.configs[0], 102.04),
             "[1/2] 6.12.1-amd64:ext4/4k           102.0s  13 detected, 1 NOT detected, 1 skip");
+}
+
+// Rows whose detection cannot be shown are said once per reason.
+TEST(GuestSelftest, TheSummarySaysWhyRowsCannotShowDetectionOncePerReason) {
+  report::SelftestDocument doc;
+  doc.table.columns = {"ext4/4k"};
+  doc.table.column_info = {{"ext4", 4096, ""}};
+  for (const auto& label : SelftestRowLabels())
+    doc.table.rows.push_back({label,
+                              {label == "race (both phases)" ? "yes" : "?"},
+                              "c",
+                              {"the baseline did not pass: gap not zero"}});
+  auto record = SelftestRunRecord(report::RenderSelftestJson(doc));
+  ASSERT_TRUE(record);
+  record->configs[0].config.name = "6.1.0-57-amd64:ext4/4k";
+  const std::string text = RenderKernelsSelftest(*record, 1, 1);
+  EXPECT_EQ(text.find("6.1.0-57-amd64:ext4/4k: 14 rows ?: the baseline did not pass: gap not "
+                      "zero\n\noracle (phase) detects"),
+            0u)
+      << text;
+  EXPECT_EQ(KernelsSelftestExitStatus(*record), kExitFail) << "a finding, not a setup failure";
 }
 
 TEST(GuestSelftest, ExitsAsSelftestDoes) {
