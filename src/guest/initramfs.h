@@ -8,8 +8,8 @@
 // the kernel command line names (`eofzero.runs=2,3`; without it, all in
 // order) and writes their JSON reports raw onto the results disk, each ended
 // by a NUL byte (an empty one when that run wrote none). For `kernels
-// --selftest` it runs `eofzero selftest` instead, on images in a folder of
-// the guest's tmpfs (on loop devices there, as on the host), and writes its
+// --selftest` it runs `eofzero selftest` instead, on images in a tmpfs of
+// its own (on loop devices there, as on the host), and writes its
 // JSON documents the same way; the scratch disk is then unused. With
 // `eofzero.probe` on its command line it says it booted and powers off at
 // once, before loading any module: the accelerator probe's guest. The manifest is written as a cpio
@@ -34,7 +34,12 @@ enum class GuestCommand {
   kRun,       // `eofzero run` on the scratch disk
   kSelftest,  // `eofzero selftest` on images in kGuestSelftestDir
 };
-inline constexpr const char* kGuestSelftestDir = "/tmp/selftest";  // in the guest's tmpfs
+// A tmpfs of its own: its limit is above the guest's 1 GiB of memory, as the
+// self-test's images are sparse (xfs's 512 MiB image holds a few MiB) and
+// eofzero wants room for an image's whole size; /tmp's tmpfs, half the
+// memory, has too little for xfs's.
+inline constexpr const char* kGuestSelftestDir = "/tmp/selftest";
+inline constexpr const char* kGuestSelftestTmpfsSize = "2g";
 
 struct GuestModule {
   std::string name;

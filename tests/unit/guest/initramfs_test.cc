@@ -115,8 +115,11 @@ TEST(Initramfs, ASelftestGuestRunsSelftestOnImagesInItsTmpfsAndWritesItsJson) {
   in.command = GuestCommand::kSelftest;
   in.runs = {{"--fs", "ext4", "--block-size", "4096"}};
   const std::string init = InitScript(in);
-  EXPECT_NE(init.find("    mkdir -p /tmp/selftest\n"
-                      "    EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero "
+  EXPECT_NE(init.find("  mkdir -p /tmp/selftest && mount -t tmpfs -o size=2g tmpfs "
+                      "/tmp/selftest\n  : > /tmp/reports\n"),
+            std::string::npos)
+      << init;
+  EXPECT_NE(init.find("    EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero "
                       "selftest \\\n      --workdir /tmp/selftest --format json --output "
                       "/tmp/report.json \"$@\"\n"),
             std::string::npos)
@@ -127,7 +130,7 @@ TEST(Initramfs, ASelftestGuestRunsSelftestOnImagesInItsTmpfsAndWritesItsJson) {
   EXPECT_EQ(init.find("/bin/eofzero run"), std::string::npos);
   EXPECT_NE(init.find("[ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports\n"),
             std::string::npos);
-  EXPECT_LT(init.find("mount -t tmpfs tmpfs /tmp"), init.find("mkdir -p /tmp/selftest"));
+  EXPECT_LT(init.find("mount -t tmpfs tmpfs /tmp\n"), init.find("mkdir -p /tmp/selftest"));
   // A run's guest runs no self-test.
   EXPECT_EQ(InitScript(Inputs()).find("selftest"), std::string::npos);
 }
