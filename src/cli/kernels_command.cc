@@ -1,6 +1,8 @@
 // `eofzero kernels`: the cases checked and selected here, then each kernel of
 // this shard booted under QEMU by suite::RunKernels; reported like a matrix,
-// with a line per kernel for its boot and run time.
+// with a line per kernel for its boot and run time. With --selftest the
+// guests run `eofzero selftest` instead (suite/guest_selftest.h): the table
+// is the self-test's, and the exit status too.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 #include "suite/exit_status.h"
 #include "suite/interrupts.h"
 #include "suite/guest_groups.h"
+#include "suite/guest_selftest.h"
 #include "suite/kernel_run.h"
 
 namespace eofzero::cli {
@@ -96,8 +99,10 @@ int KernelsCommand(const Invocation& inv) {
       return ExitWith({suite::kExitUsage, "--fs: " + std::string(fsdriver::FsTypeName(fs)) +
                                               " does not run in a guest yet (its modules and "
                                               "tools are not in the initramfs)"});
-  if (auto ok = PreflightCases(inv.run, *selected); !ok)
-    return ExitWith({suite::kExitUsage, ok.error()});
+  const bool selftest = inv.kernels.selftest;
+  if (!selftest)
+    if (auto ok = PreflightCases(inv.run, *selected); !ok)
+      return ExitWith({suite::kExitUsage, ok.error()});
   if (auto missing = MissingHostTool(inv.kernels.kernels, inv.run.filesystems);
       !missing.empty())
     return ExitWith({suite::kExitToolError, "kernels: " + missing});
@@ -106,17 +111,20 @@ int KernelsCommand(const Invocation& inv) {
 
   suite::KernelRunOptions options;
   options.kernels = guest::ShardSlice(inv.kernels.kernels, inv.kernels.shard);
-  std::vector<std::string> case_names;
-  for (auto fs : inv.run.filesystems)
-    options.plan.filesystems.emplace_back(fsdriver::FsTypeName(fs));
+  std::vector<std::string> case_names, filesystems;
+  for (auto fs : inv.run.filesystems) filesystems.emplace_back(fsdriver::FsTypeName(fs));
+  options.plan.filesystems = filesystems;
   for (const auto* c : *selected) {
     case_names.push_back(c->name);
     options.plan.cases.push_back({c->name, c->block_size.value_or(inv.run.block_size)});
   }
+  if (selftest) options.plan = suite::SelftestPlan(filesystems, inv.run.block_size);
+  options.selftest = selftest;
   // What the run is, for its shards' identity.
-  const std::vector<std::string> selection = {
-      "--fs", fmt::to_string(fmt::join(options.plan.filesystems, ",")), "--case",
-      fmt::to_string(fmt::join(case_names, ","))};
+  const std::vector<std::string> selection =
+      selftest ? std::vector<std::string>{"--selftest", "--fs", fmt::to_string(fmt::join(filesystems, ","))}
+               : std::vector<std::string>{"--fs", fmt::to_string(fmt::join(filesystems, ",")),
+                                          "--case", fmt::to_string(fmt::join(case_names, ","))};
   options.timeout = std::chrono::seconds(inv.kernels.timeout_seconds);
   options.append = inv.kernels.append;
   const auto fit = suite::GuestsThatFit(inv.kernels.jobs, os::AvailableMemoryMiB(),
@@ -132,13 +140,17 @@ int KernelsCommand(const Invocation& inv) {
   auto space = scratch::OpenRunSpace(inv.run.workdir, true);
   if (!space) return ExitWith({suite::kExitToolError, "kernels: " + space.error().Message()});
   if (inv.run.keep) space->dir->Keep();
-  auto preparer =
-      suite::MakeGuestPreparer(cache, *self, catalog->dir, inv.run.cases_dirs,
-                               options.plan.AllRunArgs());
+  auto preparer = suite::MakeGuestPreparer(
+      cache, *self, catalog->dir, inv.run.cases_dirs,
+      selftest ? suite::SelftestRunArgs(options.plan) : options.plan.AllRunArgs(),
+      selftest ? guest::GuestCommand::kSelftest : guest::GuestCommand::kRun);
   auto launcher = suite::MakeChildLauncher();
 
+  report::MatrixRendering rendering;
+  if (selftest) rendering = {suite::KernelsSelftestProgressLine, suite::RenderKernelsSelftest};
   report::MatrixOutput output(inv.run.format, inv.run.output, std::cout,
-                              ::isatty(STDOUT_FILENO) == 1, "kernels");
+                              ::isatty(STDOUT_FILENO) == 1,
+                              selftest ? "kernels --selftest" : "kernels", rendering);
   report::RunRecord record;
   record.tool = report::ThisTool();
   record.command = "kernels";
@@ -170,7 +182,7 @@ int KernelsCommand(const Invocation& inv) {
                      : output.Write(record, configs, options.parallel);
   if (!written) return ExitWith({suite::kExitToolError, written.error()});
   if (os::InterruptRequested()) return suite::ExitStatusFor({}, os::InterruptSignal());
-  return suite::MatrixExitStatus(record);
+  return selftest ? suite::KernelsSelftestExitStatus(record) : suite::MatrixExitStatus(record);
 }
 
 }  // namespace eofzero::cli

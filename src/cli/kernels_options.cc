@@ -16,6 +16,9 @@ void AddKernelsOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--shard", raw.shard, "run only the K-th of M slices of the kernels (K/M)");
   app.add_option("--timeout", raw.timeout, "seconds a guest may take to boot and run (900)");
   app.add_option("--append", raw.append, "extra kernel command-line words");
+  app.add_flag("--selftest", raw.kernels_selftest,
+               "run `eofzero selftest` in each guest (on images on loop devices there) instead of "
+               "the cases");
   app.add_option("--cache-dir", raw.cache_dir,
                  "where kernels and initramfs archives are kept ($EOFZERO_KERNEL_CACHE, else "
                  "/var/cache/eofzero/kernels)");

@@ -162,7 +162,12 @@ void AddExploreOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--inject-fault", raw.faults, "self-test faults")->group("");
 }
 
-void AddSelftestOptions(CLI::App& app, RawOptions& raw) { AddConfigOptions(app, raw); }
+void AddSelftestOptions(CLI::App& app, RawOptions& raw) {
+  AddConfigOptions(app, raw);
+  app.add_option("--format", raw.format, "report format: human or json (human)");
+  app.add_option("--output", raw.output,
+                 "write the report to this file (json: the text stays on stdout)");
+}
 
 void AddMatrixOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--config", raw.matrix_config,

@@ -184,6 +184,9 @@ std::expected<Invocation, std::string> ParseCommandLine(const std::vector<std::s
   auto options = Validate(raw, inv.command == Command::kRun || inv.command == Command::kSweep);
   if (!options) return std::unexpected(options.error());
   inv.run = std::move(*options);
+  if (inv.command == Command::kSelftest && inv.run.format != report::ReportFormat::kHuman &&
+      inv.run.format != report::ReportFormat::kJson)
+    return std::unexpected("--format: selftest writes human or json");
   if (inv.command == Command::kMatrix) {
     auto matrix = ValidateMatrixOptions(raw);
     if (!matrix) return std::unexpected(matrix.error());

@@ -48,6 +48,10 @@ std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const R
   }
   o.append = raw.append;
   o.cache_dir = raw.cache_dir;
+  o.selftest = raw.kernels_selftest;
+  if (o.selftest && (!raw.cases.empty() || !raw.cases_dirs.empty()))
+    return std::unexpected(std::string(raw.cases.empty() ? "--cases-dir" : "--case") +
+                           ": --selftest runs the self-test's own cases");
   return o;
 }
 

@@ -124,16 +124,29 @@ echo "{}$(uname -r)"
   for (std::size_t k = 0; k < in.extra_case_dirs.size(); ++k)
     cases_dirs += (k ? "," : "") + GuestCasesDir(k);
   if (!cases_dirs.empty()) cases_dirs = " --cases-dir " + ShellQuote(cases_dirs);
+  const std::string eofzero =
+      in.command == GuestCommand::kSelftest
+          ? fmt::format(R"SH(EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero selftest \
+      --workdir {} --format json --output /tmp/report.json "$@")SH",
+                        kGuestSelftestDir)
+          : fmt::format(R"SH(EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
+      --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json{} "$@")SH",
+                        cases_dirs);
+  // The self-test's images: in a tmpfs of their own.
+  const std::string setup =
+      in.command == GuestCommand::kSelftest
+          ? fmt::format("  mkdir -p {0} && mount -t tmpfs -o size={1} tmpfs {0}\n",
+                        kGuestSelftestDir, kGuestSelftestTmpfsSize)
+          : "";
   s += fmt::format(
       R"SH(if [ -n "$scratch" ] && [ -n "$results" ]; then
-  : > /tmp/reports
+{}  : > /tmp/reports
   for run in $runs; do
     case "$run" in
 {}      *) echo "eofzero-guest: no run $run"; printf '\000' >> /tmp/reports; continue ;;
     esac
     rm -f /tmp/report.json
-    EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero run \
-      --scratch-dev "$scratch" --scratch-mnt /mnt/scratch --format json --output /tmp/report.json{} "$@"
+    {}
     echo "eofzero-guest: run $run: eofzero exited $?"
     [ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports
     printf '\000' >> /tmp/reports
@@ -146,7 +159,7 @@ fi
 echo "{}"
 reboot -f
 )SH",
-      cases, cases_dirs, kScratchSerial, kResultsSerial, kDoneMark);
+      setup, cases, eofzero, kScratchSerial, kResultsSerial, kDoneMark);
   return s;
 }
 

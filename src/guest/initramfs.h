@@ -7,7 +7,10 @@
 // disks by serial, runs eofzero on the scratch disk once per configuration
 // the kernel command line names (`eofzero.runs=2,3`; without it, all in
 // order) and writes their JSON reports raw onto the results disk, each ended
-// by a NUL byte (an empty one when that run wrote none). With
+// by a NUL byte (an empty one when that run wrote none). For `kernels
+// --selftest` it runs `eofzero selftest` instead, on images in a tmpfs of
+// its own (on loop devices there, as on the host), and writes its
+// JSON documents the same way; the scratch disk is then unused. With
 // `eofzero.probe` on its command line it says it booted and powers off at
 // once, before loading any module: the accelerator probe's guest. The manifest is written as a cpio
 // archive by initramfs_build.h.
@@ -25,6 +28,18 @@ inline constexpr const char* kResultsSerial = "eofzero-results";
 // Console lines the host waits for: booted (then "RELEASE"), and done.
 inline constexpr const char* kBootedMark = "eofzero-guest: booted ";
 inline constexpr const char* kDoneMark = "eofzero-guest: done";
+
+// What the guest runs once per configuration.
+enum class GuestCommand {
+  kRun,       // `eofzero run` on the scratch disk
+  kSelftest,  // `eofzero selftest` on images in kGuestSelftestDir
+};
+// A tmpfs of its own: its limit is above the guest's 1 GiB of memory, as the
+// self-test's images are sparse (xfs's 512 MiB image holds a few MiB) and
+// eofzero wants room for an image's whole size; /tmp's tmpfs, half the
+// memory, has too little for xfs's.
+inline constexpr const char* kGuestSelftestDir = "/tmp/selftest";
+inline constexpr const char* kGuestSelftestTmpfsSize = "2g";
 
 struct GuestModule {
   std::string name;
@@ -48,7 +63,9 @@ struct InitramfsInputs {
   // What eofzero runs in the guest after `run` and its scratch device
   // options, one argument list per configuration (e.g. --fs ext4
   // --block-size 4096 --case a,b): run K of `eofzero.runs=` is runs[K-1].
+  // After `selftest --workdir DIR` for GuestCommand::kSelftest.
   std::vector<std::vector<std::string>> runs;
+  GuestCommand command = GuestCommand::kRun;
 };
 
 struct InitramfsEntry {

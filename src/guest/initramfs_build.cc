@@ -93,11 +93,7 @@ os::Result<std::vector<GuestModule>> Modules(const fs::path& modules_dir, const 
     if (!modinfo) return std::unexpected(file->string() + ": " + modinfo.error());
     return ModinfoDepends(*modinfo);
   };
-  std::vector<std::string> wanted;
-  for (const auto& name : GuestModules())
-    if (index.contains(name) || builtin.contains(name) || !OptionalGuestModule(name))
-      wanted.push_back(name);
-  auto order = LoadOrder(wanted, index, builtin, depends_of);
+  auto order = LoadOrder(WantedModules(index, builtin), index, builtin, depends_of);
   if (!order) return os::Fail(os::ErrorKind::kInvalid, order.error());
   std::vector<GuestModule> modules;
   for (const auto& name : *order) modules.push_back({name, plain.at(name)});
@@ -217,6 +213,7 @@ os::Result<fs::path> BuildInitramfs(const InitramfsRequest& request) {
   }
   EOFZERO_ASSIGN_OR_RETURN(in.modules, Modules(request.modules_dir, request.work_dir));
   in.runs = request.runs;
+  in.command = request.command;
   const auto entries = InitramfsManifest(in);
   // The modules' digest is their source's, not the uncompressed copy's.
   std::string key_text = request.modules_dir.string();

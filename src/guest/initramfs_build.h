@@ -28,6 +28,7 @@ struct InitramfsRequest {
   std::vector<std::filesystem::path> extra_cases_dirs;  // the user's --cases-dir, in order
   // After `eofzero run` and the scratch device, one list per configuration.
   std::vector<std::vector<std::string>> runs;
+  GuestCommand command = GuestCommand::kRun;  // `run`, or `selftest` and its arguments
   std::filesystem::path cache_dir;    // where archives are kept
   std::filesystem::path work_dir;     // for uncompressed modules (removed by the caller)
 };

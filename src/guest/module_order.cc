@@ -51,7 +51,7 @@ struct Walk {
 
 const std::vector<std::string>& GuestModules() {
   static const std::vector<std::string> modules = [] {
-    std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk"};
+    std::vector<std::string> all = {"crc32c_generic", "virtio_pci", "virtio_blk", "loop"};
     for (fsdriver::FsType fs : fsdriver::kFsTypes) {
       if (!fsdriver::Driver(fs).InGuest()) continue;
       for (auto& m : fsdriver::Driver(fs).GuestOptionalModules()) all.push_back(std::move(m));
@@ -63,12 +63,21 @@ const std::vector<std::string>& GuestModules() {
 }
 
 bool OptionalGuestModule(const std::string& name) {
-  if (name == "crc32c_generic") return true;
+  if (name == "crc32c_generic" || name == "loop") return true;
   for (fsdriver::FsType fs : fsdriver::kFsTypes)
     if (fsdriver::Driver(fs).InGuest())
       for (const auto& m : fsdriver::Driver(fs).GuestOptionalModules())
         if (m == name) return true;
   return false;
+}
+
+std::vector<std::string> WantedModules(const ModuleIndex& index,
+                                       const std::set<std::string>& builtin) {
+  std::vector<std::string> wanted;
+  for (const auto& name : GuestModules())
+    if (index.contains(name) || builtin.contains(name) || !OptionalGuestModule(name))
+      wanted.push_back(name);
+  return wanted;
 }
 
 std::string ModuleName(std::string_view path) {

@@ -15,15 +15,24 @@
 
 namespace eofzero::guest {
 
-// What a guest needs: virtio disks and every driver's modules
-// (fsdriver/driver.h, GuestModules). ext4 and libcrc32c
-// only soft-depend on crc32c, which nothing would load: crc32c_generic is
-// asked for first.
+// Every module under `modules_dir` by name (module files only).
+using ModuleIndex = std::map<std::string, std::filesystem::path>;
+
+// What a guest needs: virtio disks, loop devices (the self-test's images,
+// `kernels --selftest`) and every driver's modules (fsdriver/driver.h,
+// GuestModules). ext4 and libcrc32c only soft-depend on crc32c, which
+// nothing would load: crc32c_generic is asked for first.
 const std::vector<std::string>& GuestModules();
-// Those of them loaded only where the kernel has them as modules of their
-// own (crc32c_generic; a driver's GuestOptionalModules): a kernel where the
-// code is built in, or under another name, goes on without them.
+// Those of them loaded only where the kernel has them (crc32c_generic where
+// crc32c is no module of its own; loop, which only the self-test needs and
+// which then says it has no loop devices; a driver's GuestOptionalModules,
+// e.g. f2fs's crc32 under its name of that kernel): a kernel that lacks one
+// goes on without it.
 bool OptionalGuestModule(const std::string& name);
+
+// GuestModules without the optional ones `index` and `builtin` lack.
+std::vector<std::string> WantedModules(const ModuleIndex& index,
+                                       const std::set<std::string>& builtin);
 
 // A module's name from its file: "kernel/fs/ext4/ext4.ko.xz" -> "ext4";
 // dashes read as underscores ("crc32c-intel" -> "crc32c_intel"), as the
@@ -35,9 +44,6 @@ std::vector<std::string> ModinfoDepends(std::string_view modinfo);
 
 // The module names a modules.builtin file lists.
 std::set<std::string> ParseBuiltin(std::string_view text);
-
-// Every module under `modules_dir` by name (module files only).
-using ModuleIndex = std::map<std::string, std::filesystem::path>;
 
 // The modules to load for `wanted`, dependencies before their users, each
 // once. `depends_of(name)` gives a module's dependencies (or why it cannot be

@@ -84,6 +84,17 @@ std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurati
   return RenderTable(record, TableStyle::kText) + "\n" + Attention(record) + closing + "\n";
 }
 
+std::string MatrixRendering::Progress(std::size_t n, std::size_t of, const ConfigRecord& config,
+                                     double seconds) const {
+  return progress ? progress(n, of, config, seconds) : MatrixProgressLine(n, of, config, seconds);
+}
+
+std::string MatrixRendering::Summary(const RunRecord& record, std::size_t configurations,
+                                     unsigned parallel, const std::string& command) const {
+  return summary ? summary(record, configurations, parallel)
+                 : RenderMatrixSummary(record, configurations, parallel, command);
+}
+
 void MatrixTextReporter::Started(const std::string& kernel, std::size_t configurations,
                                  unsigned parallel) {
   out_ << ToolIdentity(ThisTool()) << " " << command_ << " on Linux " << kernel << ": "
@@ -100,14 +111,14 @@ void MatrixTextReporter::Running(const std::vector<std::string>& names) {
 
 void MatrixTextReporter::ConfigDone(std::size_t n, std::size_t of, const ConfigRecord& config,
                                     double seconds) {
-  out_ << (interactive_ ? kEraseLine : "") << MatrixProgressLine(n, of, config, seconds) << "\n";
+  out_ << (interactive_ ? kEraseLine : "") << rendering_.Progress(n, of, config, seconds) << "\n";
   out_.flush();
 }
 
 void MatrixTextReporter::Finished(const RunRecord& record, std::size_t configurations,
                                   unsigned parallel) {
   out_ << (interactive_ ? std::string(kEraseLine) + "\n" : "\n")
-       << RenderMatrixSummary(record, configurations, parallel, command_);
+       << rendering_.Summary(record, configurations, parallel, command_);
   out_.flush();
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -40,13 +41,33 @@ std::string MatrixProgressLine(std::size_t n, std::size_t of, const ConfigRecord
 std::string RenderMatrixSummary(const RunRecord& record, std::size_t configurations,
                                 unsigned parallel, const std::string& command = "matrix");
 
+// What the human report says per configuration and at the end: the
+// matrix's own (MatrixProgressLine, RenderMatrixSummary) where empty, or the
+// command's (`kernels --selftest`: the self-test's table).
+struct MatrixRendering {
+  std::function<std::string(std::size_t n, std::size_t of, const ConfigRecord& config,
+                            double seconds)>
+      progress;
+  std::function<std::string(const RunRecord& record, std::size_t configurations,
+                            unsigned parallel)>
+      summary;
+  std::string Progress(std::size_t n, std::size_t of, const ConfigRecord& config,
+                       double seconds) const;
+  std::string Summary(const RunRecord& record, std::size_t configurations, unsigned parallel,
+                      const std::string& command) const;
+};
+
 // The human report on a stream; `interactive` (a terminal) adds the
 // transient "running: ..." line, erased before each line that stays.
 class MatrixTextReporter : public MatrixReporter {
  public:
   // `command` names the run in the first and last lines ("matrix", "kernels").
-  MatrixTextReporter(std::ostream& out, bool interactive, std::string command = "matrix")
-      : out_(out), interactive_(interactive), command_(std::move(command)) {}
+  MatrixTextReporter(std::ostream& out, bool interactive, std::string command = "matrix",
+                     MatrixRendering rendering = {})
+      : out_(out),
+        interactive_(interactive),
+        command_(std::move(command)),
+        rendering_(std::move(rendering)) {}
   void Started(const std::string& kernel, std::size_t configurations, unsigned parallel) override;
   void Running(const std::vector<std::string>& names) override;
   void ConfigDone(std::size_t n, std::size_t of, const ConfigRecord& config,
@@ -57,6 +78,7 @@ class MatrixTextReporter : public MatrixReporter {
   std::ostream& out_;
   const bool interactive_;
   const std::string command_;
+  const MatrixRendering rendering_;
 };
 
 }  // namespace eofzero::report

@@ -73,10 +73,14 @@ std::expected<void, std::string> ReportOutput::Write() {
 }
 
 MatrixOutput::MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-                           bool interactive, std::string command)
-    : format_(format), output_(std::move(output)), out_(out), command_(std::move(command)) {
+                           bool interactive, std::string command, MatrixRendering rendering)
+    : format_(format),
+      output_(std::move(output)),
+      out_(out),
+      command_(std::move(command)),
+      rendering_(std::move(rendering)) {
   if (format_ == ReportFormat::kHuman || !output_.empty())
-    reporter_ = std::make_unique<MatrixTextReporter>(out, interactive, command_);
+    reporter_ = std::make_unique<MatrixTextReporter>(out, interactive, command_, rendering_);
   else
     reporter_ = std::make_unique<MatrixReporter>();  // says nothing: stdout gets the file format
 }
@@ -86,7 +90,7 @@ std::expected<void, std::string> MatrixOutput::Write(const RunRecord& record,
                                                      unsigned parallel) {
   if (output_.empty() && format_ == ReportFormat::kHuman) return {};  // shown as it ran
   const std::string text = format_ == ReportFormat::kHuman
-                               ? RenderMatrixSummary(record, configurations, parallel, command_)
+                               ? rendering_.Summary(record, configurations, parallel, command_)
                                : RenderRecord(record, format_);
   return WriteReport(text, output_, out_);
 }

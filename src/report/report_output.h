@@ -63,7 +63,7 @@ class MatrixOutput {
  public:
   // `command` names the run in the human report ("matrix", "kernels").
   MatrixOutput(ReportFormat format, std::filesystem::path output, std::ostream& out,
-               bool interactive, std::string command = "matrix");
+               bool interactive, std::string command = "matrix", MatrixRendering rendering = {});
   MatrixReporter& reporter() { return *reporter_; }
   // Writes what --format and --output ask for besides stdout's human report.
   std::expected<void, std::string> Write(const RunRecord& record, std::size_t configurations,
@@ -74,6 +74,7 @@ class MatrixOutput {
   const std::filesystem::path output_;
   std::ostream& out_;
   const std::string command_;
+  const MatrixRendering rendering_;
   std::unique_ptr<MatrixReporter> reporter_;
 };
 

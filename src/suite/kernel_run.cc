@@ -11,6 +11,7 @@
 #include "guest/initramfs_build.h"
 #include "report/json_report.h"
 #include "suite/guest_groups.h"
+#include "suite/guest_selftest.h"
 #include "suite/worker_pool.h"
 
 namespace eofzero::suite {
@@ -34,17 +35,20 @@ std::optional<std::string> BootedRelease(const fs::path& console) {
 class RealPreparer : public GuestPreparer {
  public:
   RealPreparer(guest::KernelCache cache, fs::path eofzero, fs::path cases_dir,
-               std::vector<fs::path> extra_cases_dirs, std::vector<std::vector<std::string>> runs)
+               std::vector<fs::path> extra_cases_dirs, std::vector<std::vector<std::string>> runs,
+               guest::GuestCommand command)
       : cache_(std::move(cache)),
         eofzero_(std::move(eofzero)),
         cases_dir_(std::move(cases_dir)),
         extra_cases_dirs_(std::move(extra_cases_dirs)),
-        runs_(std::move(runs)) {}
+        runs_(std::move(runs)),
+        command_(command) {}
 
   os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel, const fs::path& dir) override {
     EOFZERO_ASSIGN_OR_RETURN(guest::BootableKernel bootable, guest::ObtainKernel(kernel, cache_));
-    guest::InitramfsRequest request{bootable.modules_dir, eofzero_, cases_dir_, extra_cases_dirs_,
-                                    runs_, cache_.dir / "initramfs", dir / "modules"};
+    guest::InitramfsRequest request{bootable.modules_dir,      eofzero_, cases_dir_,
+                                    extra_cases_dirs_,         runs_,    command_,
+                                    cache_.dir / "initramfs", dir / "modules"};
     EOFZERO_ASSIGN_OR_RETURN(fs::path initramfs, guest::BuildInitramfs(request));
     PreparedGuest prepared;
     prepared.origin = bootable.origin;
@@ -65,6 +69,7 @@ class RealPreparer : public GuestPreparer {
   fs::path eofzero_, cases_dir_;
   std::vector<fs::path> extra_cases_dirs_;
   std::vector<std::vector<std::string>> runs_;
+  guest::GuestCommand command_;
 };
 
 // The kernels' guests as the pool's jobs: one job per (kernel, group of
@@ -251,6 +256,12 @@ class KernelGuests : public PoolClient {
       const std::string text = texts ? (*texts)[i] : "";
       outcome.reports.emplace_back();
       if (text.empty()) continue;
+      if (options_.selftest) {
+        auto record = SelftestRunRecord(text);
+        if (record) outcome.reports.back() = std::move(*record);
+        else unreadable = "its report: " + record.error();
+        continue;
+      }
       try {
         auto record = report::RunRecordFromJson(nlohmann::ordered_json::parse(text));
         if (record) {
@@ -336,9 +347,10 @@ class KernelGuests : public PoolClient {
 std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache, fs::path eofzero,
                                                  fs::path cases_dir,
                                                  std::vector<fs::path> extra_cases_dirs,
-                                                 std::vector<std::vector<std::string>> runs) {
+                                                 std::vector<std::vector<std::string>> runs,
+                                                 guest::GuestCommand command) {
   return std::make_unique<RealPreparer>(std::move(cache), std::move(eofzero), std::move(cases_dir),
-                                        std::move(extra_cases_dirs), std::move(runs));
+                                        std::move(extra_cases_dirs), std::move(runs), command);
 }
 
 std::vector<report::ConfigRecord> RunKernels(const KernelRunOptions& options, const fs::path& dir,

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "guest/initramfs.h"
 #include "guest/kernel_package.h"
 #include "guest/kernel_spec.h"
 #include "guest/qemu.h"
@@ -38,6 +39,9 @@ namespace eofzero::suite {
 struct KernelRunOptions {
   std::vector<guest::KernelSpec> kernels;  // this shard's
   GuestPlan plan;                          // the filesystems and cases it will run
+  // The guests run `eofzero selftest` (suite/guest_selftest.h): their
+  // reports are self-test documents, read by SelftestRunRecord.
+  bool selftest = false;
   unsigned parallel = 1;                   // guests at once
   std::chrono::seconds timeout{900};       // per guest, boot and run
   std::string append;                      // extra kernel command-line words
@@ -71,12 +75,12 @@ class GuestPreparer {
 // The real one: guest/kernel_package.h and guest/initramfs_build.h; the
 // initramfs holds the catalog `cases_dir`, the case files of the user's
 // `extra_cases_dirs` (--cases-dir, which every run in the guest loads) and
-// every run of `runs` (GuestPlan::AllRunArgs).
-std::unique_ptr<GuestPreparer> MakeGuestPreparer(guest::KernelCache cache,
-                                                 std::filesystem::path eofzero,
-                                                 std::filesystem::path cases_dir,
-                                                 std::vector<std::filesystem::path> extra_cases_dirs,
-                                                 std::vector<std::vector<std::string>> runs);
+// every run of `runs` (GuestPlan::AllRunArgs, or SelftestRunArgs for
+// `command` kSelftest).
+std::unique_ptr<GuestPreparer> MakeGuestPreparer(
+    guest::KernelCache cache, std::filesystem::path eofzero, std::filesystem::path cases_dir,
+    std::vector<std::filesystem::path> extra_cases_dirs, std::vector<std::vector<std::string>> runs,
+    guest::GuestCommand command = guest::GuestCommand::kRun);
 
 // Runs every kernel's guest in `dir` (one folder each) and returns their
 // records, in the kernels' order. On an interrupt it starts no more guests

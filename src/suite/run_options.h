@@ -64,6 +64,7 @@ struct KernelsOptions {
   std::uint32_t timeout_seconds = 900;     // per guest: boot and run (--timeout)
   std::string append;                      // extra kernel command-line words
   std::filesystem::path cache_dir;         // empty: $EOFZERO_KERNEL_CACHE or the default
+  bool selftest = false;  // --selftest: `eofzero selftest` in each guest instead of the cases
 };
 
 struct MatrixOptions {

@@ -103,7 +103,7 @@ class Selftest {
   Selftest(const RunOptions& options, const SelftestCases& cases, ScratchProvider& scratch,
            report::SelftestReporter& reporter)
       : options_(options), cases_(cases), scratch_(scratch), reporter_(reporter) {
-    for (const auto& row : rows_) table_.rows.push_back({row.label, {}});
+    for (const auto& row : rows_) table_.rows.push_back({row.label, {}, row.control, {}});
   }
 
   // Every control on one filesystem; its column of the table.
@@ -118,10 +118,12 @@ class Selftest {
     const std::string fs_name(fsdriver::FsTypeName(fs_type));
     const std::string column = fs_name + "/" + std::to_string(options_.block_size / 1024) + "k";
     table_.columns.push_back(column);
+    table_.column_info.push_back({fs_name, options_.block_size, ""});
     auto fs = scratch_.Make(spec, "selftest-" + fs_name);
     if (!fs) {
       reporter_.SetupFailed(column, fs.error().Message());
-      for (auto& row : table_.rows) row.cells.push_back("?");
+      table_.column_info.back().setup_error = fs.error().Message();
+      for (auto& row : table_.rows) Cell(row, "?", fs.error().Message());
       result_ = {false, true};
       return;
     }
@@ -157,19 +159,35 @@ class Selftest {
       if (baseline_ok[p]) continue;
       reporter_.BaselineFailed(column, BaselineOf(p));
       result_.all_detected = false;
-      if (baseline.outcome == Outcome::kError) result_.setup_failed = true;
+      if (baseline.outcome == Outcome::kError) {
+        result_.setup_failed = true;
+        std::string& error = table_.column_info.back().setup_error;
+        error += (error.empty() ? "the " : "; the ") + std::string(BaselineOf(p)) +
+                 " did not run: " + baseline.summary;
+      }
     }
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      if (not_applicable.contains(rows_[i].control)) {
-        table_.rows[i].cells.push_back("skip");
+      if (auto why = not_applicable.find(rows_[i].control); why != not_applicable.end()) {
+        Cell(table_.rows[i], "skip", why->second);
         continue;
       }
-      const bool ok = baseline_ok[ProbeOf(controls_, rows_[i].control)];
+      const Probe probe = ProbeOf(controls_, rows_[i].control);
+      const bool ok = baseline_ok[probe];
       const bool yes = ok && Detects(verdicts[rows_[i].control], rows_[i]);
-      table_.rows[i].cells.push_back(!ok ? "?" : yes ? "yes" : "NO");
+      if (!ok)
+        Cell(table_.rows[i], "?",
+             std::string("the ") + BaselineOf(probe) +
+                 " did not pass: " + verdicts[BaselineOf(probe)].summary);
+      else
+        Cell(table_.rows[i], yes ? "yes" : "NO", verdicts[rows_[i].control].summary);
       result_.all_detected &= yes;
     }
     if (options_.keep && !result_.all_detected) (*fs)->Keep();
+  }
+
+  static void Cell(report::SelftestTable::Row& row, const char* cell, const std::string& reason) {
+    row.cells.push_back(cell);
+    row.reasons.push_back(reason);
   }
 
   SelftestResult Finish() {
@@ -194,6 +212,12 @@ std::vector<std::string> SelftestControls() {
   std::vector<std::string> names;
   for (const auto& c : Controls()) names.push_back(c.name);
   return names;
+}
+
+std::vector<std::string> SelftestRowLabels() {
+  std::vector<std::string> labels;
+  for (const auto& r : Rows()) labels.push_back(r.label);
+  return labels;
 }
 
 SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,

@@ -34,6 +34,10 @@ inline constexpr const char* kSelftestRaceCase = "race_dio_hole";
 // "stale_after_crash", ...): what oracles::FindingKinds' controls name.
 std::vector<std::string> SelftestControls();
 
+// The table's rows, in order ("buffered read (before crash)", ...): what
+// `selftest` prints a line of per oracle.
+std::vector<std::string> SelftestRowLabels();
+
 // On images under options.workdir (MakeScratchProvider); needs root.
 SelftestResult RunSelftest(const RunOptions& options, const SelftestCases& cases,
                            report::SelftestReporter& reporter);

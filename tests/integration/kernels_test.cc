@@ -12,9 +12,11 @@
 #include <set>
 #include <sstream>
 
+#include "guest/qemu.h"
 #include "harness.h"
 #include "os/process.h"
 #include "report/json_report.h"
+#include "report/selftest_json.h"
 
 namespace eofzero::itest {
 namespace {
@@ -348,6 +350,66 @@ TEST_F(Kernels, ExploreOnAKernelGivesEveryPlannedRunAVerdict) {
   ExpectNothingLeft(wd_);
   for (const auto& e : std::filesystem::directory_iterator(wd_.path()))
     ADD_FAILURE() << "left in the workdir: " << e.path();
+}
+
+// kernels --selftest: the self-test in the guest, on images on loop devices
+// there. Its rows are the host's `selftest --fs ext4` rows (the same controls,
+// whatever each detects on either kernel), the host's table shows each row as
+// the guest's own JSON document says (read from the kept results disk), and
+// the exit status is the one `selftest` gives for that document.
+TEST_F(Kernels, SelftestInTheGuestHasTheHostsRowsEachAsTheGuestsOwnReportSays) {
+  Workdir host_wd;
+  const auto host_json = host_wd.path() / "host.json";
+  auto host = RunEofzero({"selftest", "--fs", "ext4", "--workdir", host_wd.str(), "--format",
+                          "json", "--output", host_json.string()});
+  ASSERT_TRUE(host.exit_code == 0 || host.exit_code == 1) << host.out << host.err;
+  auto host_doc = report::SelftestFromJson(ReadFile(host_json));
+  ASSERT_TRUE(host_doc) << host_doc.error();
+  ExpectNothingLeft(host_wd);
+
+  const std::string kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm");
+  auto ran = RunEofzeroWithTimeout(
+      {"kernels", "--kernel", kernel, "--cache-dir",
+       EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels"), "--workdir", wd_.str(), "--fs",
+       "ext4", "--selftest", "--timeout", "600", "--keep"},
+      900);
+  ASSERT_FALSE(ran.timed_out);
+  if (ran.out.find("could not be prepared") != std::string::npos)
+    GTEST_SKIP() << "the kernel package cannot be had: " << ran.out;
+  // The guest's own document, as it wrote it onto its results disk.
+  const auto kept = RunFoldersUnder(wd_.path());
+  ASSERT_EQ(kept.size(), 1u) << ran.out << ran.err;
+  auto written = guest::ReadResults(std::filesystem::path(kept[0]) / "kernel-1" / "results.img", 1);
+  ASSERT_TRUE(written) << written.error().Message();
+  auto guest_doc = report::SelftestFromJson((*written)[0]);
+  ASSERT_TRUE(guest_doc) << guest_doc.error() << "\n" << ran.out << ran.err;
+  std::filesystem::remove_all(kept[0]);
+
+  // The same controls, row for row.
+  ASSERT_EQ(guest_doc->table.columns, (std::vector<std::string>{"ext4/4k"}));
+  ASSERT_EQ(guest_doc->table.rows.size(), host_doc->table.rows.size());
+  for (std::size_t i = 0; i < host_doc->table.rows.size(); ++i) {
+    EXPECT_EQ(guest_doc->table.rows[i].label, host_doc->table.rows[i].label);
+    EXPECT_EQ(guest_doc->table.rows[i].control, host_doc->table.rows[i].control);
+  }
+  // The host's table: one column, the guest's release:ext4/4k, each row's cell
+  // the guest's.
+  const auto header = LinesStartingWith(ran.out, "oracle (phase) detects");
+  ASSERT_EQ(header.size(), 1u) << ran.out;
+  EXPECT_NE(header[0].find(guest_doc->kernel.substr(0, guest_doc->kernel.find(' ')) + ":ext4/4k"),
+            std::string::npos)
+      << header[0] << " / " << guest_doc->kernel;
+  for (const auto& row : guest_doc->table.rows) {
+    const auto lines = LinesStartingWith(ran.out, row.label + " ");
+    ASSERT_EQ(lines.size(), 1u) << row.label << "\n" << ran.out;
+    std::istringstream words(lines[0].substr(row.label.size()));
+    std::string cell;
+    words >> cell;
+    EXPECT_EQ(cell, row.cells[0]) << row.label;
+  }
+  const int want = guest_doc->all_detected ? 0 : guest_doc->setup_failed ? 3 : 1;
+  EXPECT_EQ(ran.exit_code, want) << ran.out << ran.err;
+  ExpectNothingLeft(wd_);
 }
 
 // `kernels` without QEMU or a static busybox: one line naming the package,

@@ -224,7 +224,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"kernels", "--kernel", "sid", "--timeout", "0"},
                  "--timeout: must be at least 1 second"},
         BadInput{{"kernels", "--kernel", "sid", "--fs", "zfs"}, "--fs: "},
+        BadInput{{"kernels", "--kernel", "sid", "--selftest", "--case", "append_write"},
+                 "--case: --selftest runs the self-test's own cases"},
+        BadInput{{"kernels", "--kernel", "sid", "--selftest", "--cases-dir", "/tmp"},
+                 "--cases-dir: --selftest runs the self-test's own cases"},
+        BadInput{{"selftest", "--format", "junit"}, "--format: selftest writes human or json"},
         BadInput{{"report", "/no/such.json"}, "report: /no/such.json is not a file"}));
+
+TEST(ParseCommandLine, KernelsSelftestAndSelftestJson) {
+  auto inv = ParseCommandLine({"kernels", "--kernel", "sid", "--selftest", "--fs", "ext4"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_TRUE(inv->kernels.selftest);
+  EXPECT_FALSE(ParseCommandLine({"kernels", "--kernel", "sid"})->kernels.selftest);
+  inv = ParseCommandLine({"selftest", "--format", "json", "--output", "/tmp/eofzero-selftest.json"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->run.format, report::ReportFormat::kJson);
+  EXPECT_EQ(inv->run.output, "/tmp/eofzero-selftest.json");
+}
 
 TEST(ParseCommandLine, ReportFormatAndOutput) {
   auto inv = ParseCommandLine({"run", "--format", "junit", "--output", "/tmp/eofzero.xml"});

@@ -107,6 +107,34 @@ TEST(Initramfs, InitLoadsModulesInOrderFindsDisksBySerialAndWritesTheReport) {
   EXPECT_NE(init.find("reboot -f"), std::string::npos);
 }
 
+// kernels --selftest: each run is `eofzero selftest` on images in a folder of
+// the guest's tmpfs, its JSON document written like a run's report; never on
+// the scratch disk.
+TEST(Initramfs, ASelftestGuestRunsSelftestOnImagesInItsTmpfsAndWritesItsJson) {
+  auto in = Inputs();
+  in.command = GuestCommand::kSelftest;
+  in.runs = {{"--fs", "ext4", "--block-size", "4096"}};
+  const std::string init = InitScript(in);
+  EXPECT_NE(init.find("  mkdir -p /tmp/selftest && mount -t tmpfs -o size=2g tmpfs "
+                      "/tmp/selftest\n  : > /tmp/reports\n"),
+            std::string::npos)
+      << init;
+  EXPECT_NE(init.find("    EOFZERO_CASES_DIR=/cases EOFZERO_STATE_DIR=/run/eofzero /bin/eofzero "
+                      "selftest \\\n      --workdir /tmp/selftest --format json --output "
+                      "/tmp/report.json \"$@\"\n"),
+            std::string::npos)
+      << init;
+  EXPECT_NE(init.find("      1) set -- '--fs' 'ext4' '--block-size' '4096' ;;\n"),
+            std::string::npos);
+  EXPECT_EQ(init.find("--scratch-dev"), std::string::npos);
+  EXPECT_EQ(init.find("/bin/eofzero run"), std::string::npos);
+  EXPECT_NE(init.find("[ -s /tmp/report.json ] && cat /tmp/report.json >> /tmp/reports\n"),
+            std::string::npos);
+  EXPECT_LT(init.find("mount -t tmpfs tmpfs /tmp\n"), init.find("mkdir -p /tmp/selftest"));
+  // A run's guest runs no self-test.
+  EXPECT_EQ(InitScript(Inputs()).find("selftest"), std::string::npos);
+}
+
 // The user's --cases-dir folders: each its own folder in the guest (two
 // files of one name stay two), an empty one too, and every run loads them.
 TEST(Initramfs, TheUsersCaseFoldersGoInEachItsOwnAndEveryRunLoadsThem) {

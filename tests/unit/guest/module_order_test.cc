@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace std::string_literals;
 
 namespace eofzero::guest {
@@ -69,6 +71,24 @@ TEST(ModuleOrder, BuiltinModulesAreNotLoaded) {
                          {"virtio", "virtio_ring", "virtio_blk", "crc16"}, DependsOf);
   ASSERT_TRUE(order) << order.error();
   EXPECT_EQ(*order, (Strings{"mbcache", "jbd2", "ext4"}));
+}
+
+// loop (the self-test's images in `kernels --selftest`) is always asked for
+// where the kernel has it, as a module or built in; a kernel without it
+// still boots its guests (only a self-test then says it has no loop devices),
+// as one without a crc32c_generic of its own does.
+TEST(ModuleOrder, LoopIsWantedWhereTheKernelHasItAndOptionalElsewhere) {
+  const auto& all = GuestModules();
+  EXPECT_NE(std::ranges::find(all, "loop"), all.end());
+  ModuleIndex index = {{"loop", "/k/loop.ko.xz"}, {"virtio_blk", "/k/virtio_blk.ko"}};
+  auto wanted = WantedModules(index, {});
+  EXPECT_NE(std::ranges::find(wanted, "loop"), wanted.end());
+  EXPECT_EQ(std::ranges::find(wanted, "crc32c_generic"), wanted.end());
+  wanted = WantedModules({}, {"loop"});
+  EXPECT_NE(std::ranges::find(wanted, "loop"), wanted.end()) << "built in: LoadOrder skips it";
+  wanted = WantedModules({}, {});
+  EXPECT_EQ(std::ranges::find(wanted, "loop"), wanted.end());
+  EXPECT_NE(std::ranges::find(wanted, "virtio_blk"), wanted.end()) << "not optional";
 }
 
 TEST(ModuleOrder, AMissingModuleIsAnErrorNamingIt) {

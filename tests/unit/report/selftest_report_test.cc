@@ -26,6 +26,15 @@ TEST(SelftestReport, ALinePerControlThenTheTableUnderABlankLine) {
             "size (after crash)              NO        ?       \n");
 }
 
+// A column named longer than a cell (kernels --selftest: "RELEASE:ext4/4k")
+// keeps its cells under its name.
+TEST(SelftestReport, CellsStayUnderALongColumnName) {
+  EXPECT_EQ(RenderSelftestTable({{"6.12.1-amd64:ext4/4k", "xfs/4k"}, {{"size (after crash)", {"yes", "NO"}}}}),
+            "\n"
+            "oracle (phase) detects          6.12.1-amd64:ext4/4k  xfs/4k  \n"
+            "size (after crash)              yes                   NO      \n");
+}
+
 TEST(SelftestReport, ABaselineThatFailedAndARunThatCouldNotStartAreSaid) {
   std::ostringstream out;
   SelftestTextReporter reporter(out);

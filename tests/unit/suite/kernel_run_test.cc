@@ -12,9 +12,12 @@
 
 #include "guest/initramfs.h"
 #include "report/json_report.h"
+#include "report/selftest_json.h"
 #include "report/table.h"
 #include "suite/exit_status.h"
 #include "suite/guest_records.h"
+#include "suite/guest_selftest.h"
+#include "suite/selftest.h"
 #include "suite/fake_clock.h"
 #include "temp_dir.h"
 
@@ -54,6 +57,17 @@ std::string GuestReport(const std::string& release, const GuestConfig& config, b
   return report::ToJson(r).dump();
 }
 
+// A guest's self-test on one configuration: every row detected but fsck's.
+std::string SelftestDocument(const GuestConfig& config) {
+  report::SelftestDocument doc;
+  doc.table.columns = {config.fs + "/4k"};
+  doc.table.column_info = {{config.fs, config.block_size, ""}};
+  for (const auto& label : SelftestRowLabels())
+    doc.table.rows.push_back(
+        {label, {label == "fsck (after crash)" ? "skip" : "yes"}, "control", {"why"}});
+  return report::RenderSelftestJson(doc);
+}
+
 // Kernels named "good-*" boot after 2 s and report after 5 s more per run
 // ("good-half-*" reports its first run only); "panic" prints a panic and
 // ends; "hang" boots and never ends. Under KVM (the probe) "kvm-*" kernels
@@ -63,6 +77,9 @@ class FakeGuests : public GuestPreparer, public WorkerLauncher {
  public:
   FakeClock& clock;
   Strings log;
+  // The guests run the self-test: each run writes a self-test document, its
+  // fsck row skipped.
+  bool selftest = false;
   explicit FakeGuests(FakeClock& c) : clock(c) {}
 
   os::Result<PreparedGuest> Prepare(const guest::KernelSpec& kernel,
@@ -152,7 +169,9 @@ class FakeGuests : public GuestPreparer, public WorkerLauncher {
       std::fstream results(results_, std::ios::in | std::ios::out | std::ios::binary);
       const auto configs = Plan().ConfigList();
       for (std::size_t i = 0; i < runs_.size(); ++i) {
-        if (i == 0 || !kernel_.starts_with("good-half"))
+        if (owner_.selftest)
+          results << SelftestDocument(SelftestPlan({"ext4", "xfs"}, 4096).ConfigList()[runs_[i] - 1]);
+        else if (i == 0 || !kernel_.starts_with("good-half"))
           results << GuestReport("6.1.0-" + kernel_, configs[runs_[i] - 1],
                                  kernel_.starts_with("good-b"));
         results << '\0';
@@ -206,6 +225,7 @@ Ran RunGuests(KernelRunOptions options, double interrupt_at = -1) {
   testing::TempDir dir;
   FakeClock clock;
   FakeGuests guests(clock);
+  guests.selftest = options.selftest;
   report::MatrixReporter quiet;
   Strings notes;
   options.note = [&](const std::string& note) { notes.push_back(note); };
@@ -237,6 +257,34 @@ TEST(KernelRun, AGuestsReportIsItsKernelsRowsWithBootAndRunTimes) {
   EXPECT_EQ(ext4.cases[0].outcome, Outcome::kPass);
   EXPECT_EQ(ran.log, (Strings{"prepare good-a", "start good-a 1,2,3,4"})) << "one guest at -j 1";
   EXPECT_TRUE(ran.notes.empty());
+}
+
+// kernels --selftest: each guest's self-test documents are its rows; a guest
+// that panics is an ERROR row per configuration, as for runs.
+TEST(KernelRun, SelftestGuestsDocumentsAreTheirRowsAndAPanicIsAnErrorPerConfiguration) {
+  auto options = Options({"good-a", "panic"});
+  options.selftest = true;
+  options.plan = SelftestPlan({"ext4", "xfs"}, 4096);
+  auto ran = RunGuests(options);
+  ASSERT_EQ(ran.configs.size(), 4u);
+  EXPECT_EQ(ran.configs[0].config.name, "6.1.0-good-a:ext4/4k");
+  EXPECT_EQ(ran.configs[1].config.name, "6.1.0-good-a:xfs/4k");
+  for (int i : {0, 1}) {
+    EXPECT_EQ(ran.configs[i].setup_error, "");
+    ASSERT_EQ(ran.configs[i].cases.size(), SelftestRowLabels().size());
+    for (const auto& r : ran.configs[i].cases)
+      EXPECT_EQ(r.outcome, r.case_name == "fsck (after crash)" ? Outcome::kSkip : Outcome::kPass)
+          << r.case_name;
+  }
+  for (int i : {2, 3}) {
+    EXPECT_NE(ran.configs[i].setup_error.find("the guest panicked"), std::string::npos);
+    EXPECT_EQ(ran.configs[i].cases.size(), SelftestRowLabels().size());
+  }
+  report::RunRecord record;
+  record.configs = ran.configs;
+  EXPECT_EQ(KernelsSelftestExitStatus(record), kExitToolError);
+  record.configs.resize(2);
+  EXPECT_EQ(KernelsSelftestExitStatus(record), kExitPass);
 }
 
 TEST(KernelRun, AGuestThatPanicsIsAnErrorWithTheConsoleAtOnce) {

@@ -176,6 +176,11 @@ TEST(RunSelftest, EveryOracleSeesTheFaultMeantForIt) {
   EXPECT_EQ(log.table->rows.size(), 15u);
   for (const auto& row : log.table->rows) EXPECT_EQ(row.cells, (Lines{"yes", "yes"})) << row.label;
   EXPECT_EQ(scratch.log[1], "make selftest-ext4");
+  // What the JSON report says of each cell: its control, and why.
+  EXPECT_EQ(log.table->rows[0].control, "stale_in_cache");
+  EXPECT_EQ(log.table->rows[0].reasons.size(), 2u);
+  EXPECT_EQ(log.table->column_info,
+            (std::vector<report::SelftestTable::Column>{{"ext4", 4096, ""}, {"xfs", 4096, ""}}));
 }
 
 TEST(RunSelftest, AnOracleBlindToItsFaultIsNo) {
@@ -249,12 +254,18 @@ TEST(RunSelftest, WithoutACleanBaselineTheColumnCannotShowDetection) {
   EXPECT_FALSE(result.all_detected);
   EXPECT_FALSE(result.setup_failed) << "a failing baseline is a finding, not a setup error";
   EXPECT_EQ(log.Row("size (after crash)"), (Lines{"?", "?"}));
+  EXPECT_EQ(log.table->rows[0].reasons[0].find("the baseline did not pass: "), 0u)
+      << log.table->rows[0].reasons[0];
+  EXPECT_EQ(log.table->column_info[0].setup_error, "");
   EXPECT_NE(std::find(log.lines.begin(), log.lines.end(), "xfs/4k: baseline failed"),
             log.lines.end());
   scratch.runs["truncate_up_baseline"] = [](const engine::ScenarioOptions&) {
     return report::sample::MakeRun("truncate_up", engine::RunStatus::kError, "mount failed");
   };
-  EXPECT_TRUE(Selftest(scratch, log).setup_failed);
+  EventLog errored;
+  EXPECT_TRUE(Selftest(scratch, errored).setup_failed);
+  EXPECT_EQ(errored.table->column_info[0].setup_error.find("the baseline did not run: "), 0u)
+      << errored.table->column_info[0].setup_error;
 }
 
 TEST(RunSelftest, AFilesystemThatCannotBeMadeIsAColumnOfQuestionMarks) {
@@ -266,6 +277,8 @@ TEST(RunSelftest, AFilesystemThatCannotBeMadeIsAColumnOfQuestionMarks) {
   EXPECT_TRUE(result.setup_failed);
   EXPECT_EQ(log.lines.back(), "xfs/4k: setup failed: mkfs.xfs exited 1");
   EXPECT_EQ(log.Row("fsck (after crash)"), (Lines{"yes", "?"}));
+  EXPECT_EQ(log.table->column_info[1].setup_error, "mkfs.xfs exited 1");
+  EXPECT_EQ(log.table->rows[0].reasons[1], "mkfs.xfs exited 1");
 }
 
 TEST(RunSelftest, NoSpaceOrAnInterruptEndsItWithoutATable) {
