@@ -21,6 +21,7 @@
 #include "scratch/scratch_target.h"
 #include "suite/exit_status.h"
 #include "suite/run_suite.h"
+#include "suite/selftest.h"
 
 namespace eofzero::cli {
 
@@ -126,6 +127,15 @@ std::expected<void, Stop> CheckRecordLogs(const suite::RunOptions& options,
 }
 
 }  // namespace
+
+std::expected<std::string, Stop> ProbeCaseName(const Catalog& catalog, const std::string& given) {
+  if (given.empty()) return std::string(suite::kSelftestProbeCase);
+  auto found = engine::SelectCases(catalog.cases, {given});
+  if (!found || found->size() != 1 || (*found)[0]->name != given)
+    return std::unexpected(Stop{suite::kExitUsage, "--probe-case: '" + given +
+                                                      "' is no case of the catalog (see 'eofzero list')"});
+  return given;
+}
 
 std::expected<std::vector<const engine::CaseSpec*>, Stop> PrepareSuite(
     const suite::RunOptions& options, const Catalog& catalog, const std::vector<std::string>& globs,

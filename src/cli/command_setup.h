@@ -45,6 +45,10 @@ std::expected<Catalog, Stop> LoadCatalog(const suite::RunOptions& options);
 // The matrix file: --config, else this binary's shipped one (missing: exit 3).
 std::expected<std::filesystem::path, Stop> MatrixFile(const suite::MatrixOptions& matrix);
 
+// The self-test's probe case (--probe-case; empty: the default), which must
+// be one case of the catalog: exit 2 with one line otherwise.
+std::expected<std::string, Stop> ProbeCaseName(const Catalog& catalog, const std::string& given);
+
 // For run and selftest: the cases `globs` select (exit 2 when one matches
 // nothing), checked (exit 2), then StartPrivileged, the user's scratch device
 // checked (exit 2, before it is touched) and, for a matrix's worker, its

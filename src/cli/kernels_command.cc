@@ -103,6 +103,9 @@ int KernelsCommand(const Invocation& inv) {
   if (!selftest)
     if (auto ok = PreflightCases(inv.run, *selected); !ok)
       return ExitWith({suite::kExitUsage, ok.error()});
+  if (selftest)  // a name the guests' catalog has
+    if (auto probe = ProbeCaseName(*catalog, inv.run.probe_case); !probe)
+      return ExitWith(probe.error());
   if (auto missing = MissingHostTool(inv.kernels.kernels, inv.run.filesystems);
       !missing.empty())
     return ExitWith({suite::kExitToolError, "kernels: " + missing});
@@ -122,7 +125,8 @@ int KernelsCommand(const Invocation& inv) {
   options.selftest = selftest;
   // What the run is, for its shards' identity.
   const std::vector<std::string> selection =
-      selftest ? std::vector<std::string>{"--selftest", "--fs", fmt::to_string(fmt::join(filesystems, ","))}
+      selftest ? std::vector<std::string>{"--selftest", "--fs", fmt::to_string(fmt::join(filesystems, ",")),
+                                          "--probe-case", inv.run.probe_case}
                : std::vector<std::string>{"--fs", fmt::to_string(fmt::join(filesystems, ",")),
                                           "--case", fmt::to_string(fmt::join(case_names, ","))};
   options.timeout = std::chrono::seconds(inv.kernels.timeout_seconds);
@@ -142,7 +146,7 @@ int KernelsCommand(const Invocation& inv) {
   if (inv.run.keep) space->dir->Keep();
   auto preparer = suite::MakeGuestPreparer(
       cache, *self, catalog->dir, inv.run.cases_dirs,
-      selftest ? suite::SelftestRunArgs(options.plan) : options.plan.AllRunArgs(),
+      selftest ? suite::SelftestRunArgs(options.plan, inv.run.probe_case) : options.plan.AllRunArgs(),
       selftest ? guest::GuestCommand::kSelftest : guest::GuestCommand::kRun);
   auto launcher = suite::MakeChildLauncher();
 

@@ -19,6 +19,8 @@ void AddKernelsOptions(CLI::App& app, RawOptions& raw) {
   app.add_flag("--selftest", raw.kernels_selftest,
                "run `eofzero selftest` in each guest (on images on loop devices there) instead of "
                "the cases");
+  app.add_option("--probe-case", raw.probe_case,
+                 "with --selftest: the case the controls run on (truncate_up)");
   app.add_option("--cache-dir", raw.cache_dir,
                  "where kernels and initramfs archives are kept ($EOFZERO_KERNEL_CACHE, else "
                  "/var/cache/eofzero/kernels)");

@@ -167,6 +167,8 @@ void AddSelftestOptions(CLI::App& app, RawOptions& raw) {
   app.add_option("--format", raw.format, "report format: human or json (human)");
   app.add_option("--output", raw.output,
                  "write the report to this file (json: the text stays on stdout)");
+  app.add_option("--probe-case", raw.probe_case,
+                 "the case the controls run on, one that passes here (truncate_up)");
 }
 
 void AddMatrixOptions(CLI::App& app, RawOptions& raw) {

@@ -23,6 +23,7 @@ struct RawOptions {
   std::vector<std::string> kernels, merge;
   std::string shard, timeout, append, cache_dir;
   bool kernels_selftest = false;  // kernels --selftest
+  std::string probe_case;          // selftest, kernels --selftest: --probe-case
   int verbose = 0, quiet = 0;
   bool keep = false, direct_before_crash = false, worker = false, list_steps = false;
   bool list_names = false;  // list --names (for the bash completion)

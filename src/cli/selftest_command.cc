@@ -21,18 +21,20 @@ namespace eofzero::cli {
 int SelftestCommand(const Invocation& inv) {
   auto catalog = LoadCatalog(inv.run);
   if (!catalog) return ExitWith(catalog.error());
-  auto selected = PrepareSuite(inv.run, *catalog,
-                               {suite::kSelftestProbeCase, suite::kSelftestRaceCase}, "selftest");
+  auto probe_name_or = ProbeCaseName(*catalog, inv.run.probe_case);
+  if (!probe_name_or) return ExitWith(probe_name_or.error());
+  const std::string probe_name = *probe_name_or;
+  auto selected = PrepareSuite(inv.run, *catalog, {probe_name, suite::kSelftestRaceCase}, "selftest");
   if (!selected) return ExitWith(selected.error());
   const engine::CaseSpec* probe = nullptr;
   const engine::CaseSpec* race = nullptr;
   for (const auto* c : *selected) {
-    if (c->name == suite::kSelftestProbeCase) probe = c;
+    if (c->name == probe_name) probe = c;
     if (c->name == suite::kSelftestRaceCase) race = c;
   }
   if (!probe || !race)
     return ExitWith({suite::kExitUsage, std::string("selftest: the catalog lacks ") +
-                                            (!probe ? suite::kSelftestProbeCase
+                                            (!probe ? probe_name.c_str()
                                                     : suite::kSelftestRaceCase)});
   const bool json = inv.run.format == report::ReportFormat::kJson;
   // The text on stdout, or into --output with --format human.

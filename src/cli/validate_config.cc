@@ -85,6 +85,7 @@ void CopyConfigOptions(const RawOptions& raw, suite::RunOptions& o) {
   o.config_name = raw.config_name;
   o.worker = raw.worker;
   o.mkfs_options = raw.mkfs_options;
+  o.probe_case = raw.probe_case;
   o.mount_options = raw.mount_options;
   o.keep = raw.keep;
   o.verbosity = raw.verbose - raw.quiet;

@@ -52,6 +52,8 @@ std::expected<suite::KernelsOptions, std::string> ValidateKernelsOptions(const R
   if (o.selftest && (!raw.cases.empty() || !raw.cases_dirs.empty()))
     return std::unexpected(std::string(raw.cases.empty() ? "--cases-dir" : "--case") +
                            ": --selftest runs the self-test's own cases");
+  if (!o.selftest && !raw.probe_case.empty())
+    return std::unexpected("--probe-case: only with --selftest");
   return o;
 }
 

@@ -42,7 +42,7 @@ std::optional<ValueKind> ValueKindOf(std::string_view option) {
   using S = ValueSource;
   // Options first, then the positionals (by their names).
   if (option == "--fs") return ValueKind{"FS", S::kWords, FsNames()};
-  if (option == "--case") return ValueKind{"CASE", S::kCases};
+  if (option == "--case" || option == "--probe-case") return ValueKind{"CASE", S::kCases};
   if (option == "--format") return ValueKind{"FORMAT", S::kWords, ReportFormatNames()};
   if (option == "--shutdown") return ValueKind{"FLAG", S::kWords, ShutdownFlagNames()};
   if (option == "--sync") return ValueKind{"PRIMITIVE", S::kWords, Words(suite::kPrimitives)};

@@ -48,6 +48,13 @@ Status Interpreter::CheckDiskViews(const std::optional<scratch::BlockLocation>& 
   DiskViews& views = run_.disk_views.emplace();
   views.kernel.source = fs_.device();
   views.kernel.how = "the block device read through its page cache (what the next mount uses)";
+  // A filesystem whose kernel writes around the cache: what is cached there
+  // is not what the next mount uses; the kernel's view reads the disk too.
+  if (const auto why = fsdriver::Driver(fs_.spec().fs).KernelWritesAroundTheDeviceCache();
+      !why.empty()) {
+    EOFZERO_RETURN_IF_ERROR(sys().DropDeviceCache(fs_.device()));
+    views.kernel.how = "the block device after its page cache was dropped (BLKFLSBUF): " + why;
+  }
   auto start = Clock::now();
   DumpMetadata(views.kernel);
   views.extra_seconds = std::chrono::duration<double>(Clock::now() - start).count();

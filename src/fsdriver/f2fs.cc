@@ -2,6 +2,7 @@
 
 #include <linux/f2fs.h>
 
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 
@@ -101,11 +102,24 @@ FsckClass F2fsDriver::ClassifyFsck(const os::ProcessResult& run) const {
   return {FsckVerdict::kToolError, code + " (could not check)"};
 }
 
+// Measured in a 6.12 guest: after a case on an image's loop device,
+// dump.f2fs read through the device's cache found the file's inode free,
+// while the image itself (what reached the disk) held it.
+std::string F2fsDriver::KernelWritesAroundTheDeviceCache() const {
+  return "f2fs writes its checkpoint, NAT and node blocks through its own mappings, around the "
+         "block device's cache, so a block cached there can be older than the disk's (only the "
+         "superblock is read through it at mount)";
+}
+
 // dump.f2fs -i INO prints the inode: its size and the block addresses it
 // holds itself. A later block (through a node block) is refused, with why.
+// On a block device it reads the disk: the device's cache is dropped first
+// (KernelWritesAroundTheDeviceCache); an image file is read as it is.
 os::Result<OfflineBlock> F2fsDriver::ReadOffline(os::System& system, const std::string& source,
                                                  const std::string&, std::uint64_t inode,
                                                  std::uint64_t block_index) const {
+  if (auto dropped = system.DropDeviceCache(source); !dropped && dropped.error().errnum != ENOTTY)
+    return std::unexpected(dropped.error());
   char hex[32];
   std::snprintf(hex, sizeof hex, "0x%" PRIx64, inode);  // -i takes hexadecimal
   auto run = system.Run({"dump.f2fs", "-i", hex, source});

@@ -38,6 +38,7 @@ class F2fsDriver final : public FsDriver {
                                        std::uint64_t block_index) const override;
   std::vector<std::string> MetadataDumpArgv(const std::string& source) const override;
   std::string MetadataDumpKept(std::string out) const override;
+  std::string KernelWritesAroundTheDeviceCache() const override;
   // The first block of a directory comes from dump.f2fs, which reads the
   // disk, not from FIEMAP.
   bool FiemapMapsDirectories() const override { return false; }

@@ -37,10 +37,13 @@ GuestPlan SelftestPlan(const std::vector<std::string>& filesystems, std::uint32_
   return plan;
 }
 
-std::vector<std::vector<std::string>> SelftestRunArgs(const GuestPlan& plan) {
+std::vector<std::vector<std::string>> SelftestRunArgs(const GuestPlan& plan,
+                                                      const std::string& probe_case) {
   std::vector<std::vector<std::string>> out;
-  for (const auto& config : plan.ConfigList())
+  for (const auto& config : plan.ConfigList()) {
     out.push_back({"--fs", config.fs, "--block-size", std::to_string(config.block_size)});
+    if (!probe_case.empty()) out.back().insert(out.back().end(), {"--probe-case", probe_case});
+  }
   return out;
 }
 

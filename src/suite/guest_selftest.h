@@ -26,8 +26,10 @@ namespace eofzero::suite {
 GuestPlan SelftestPlan(const std::vector<std::string>& filesystems, std::uint32_t block_size);
 
 // What follows `eofzero selftest --workdir DIR` in the guest for each of the
-// plan's configurations, in ConfigList's order: --fs FS --block-size B.
-std::vector<std::vector<std::string>> SelftestRunArgs(const GuestPlan& plan);
+// plan's configurations, in ConfigList's order: --fs FS --block-size B, and
+// --probe-case NAME when one is given.
+std::vector<std::vector<std::string>> SelftestRunArgs(const GuestPlan& plan,
+                                                      const std::string& probe_case = {});
 
 // A guest's self-test document as a run record, a configuration per column;
 // an error when it is not one, or says the self-test could not start.

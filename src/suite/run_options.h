@@ -36,6 +36,8 @@ struct RunOptions {
   report::ReportFormat format = report::ReportFormat::kHuman;
   std::filesystem::path output;  // empty: the report goes to stdout
   std::string config_name;       // a matrix worker's configuration name
+  // selftest: the case the controls run on (--probe-case; empty: kSelftestProbeCase).
+  std::string probe_case;
   bool worker = false;           // run as a matrix's worker (os::BecomeWorker)
   // Run on this device (mkfs'd for every configuration) instead of images:
   // --scratch-dev/--scratch-mnt, or SCRATCH_DEV/SCRATCH_MNT with --fstests.

@@ -132,6 +132,8 @@ class Selftest {
     std::map<std::string, std::string> not_applicable;  // control -> why
     if (auto why = driver.DirectoryControlRefused(); !why.empty())
       not_applicable["corrupt_directory"] = why;
+    if (auto why = driver.KernelWritesAroundTheDeviceCache(); !why.empty())
+      not_applicable["cache_only"] = "the views both read the disk: " + why;
     for (const auto& control : controls_) {
       const engine::CaseSpec& probe = control.probe == Probe::kProbe ? cases_.probe : cases_.race;
       engine::CaseSpec c = probe;
@@ -152,11 +154,15 @@ class Selftest {
       reporter_.ControlDone(column, control.name, verdicts[control.name]);
     }
     // Without a clean baseline a failure under a fault proves nothing.
-    std::map<Probe, bool> baseline_ok;
+    // A baseline that does not apply here (a SKIP: the case cannot run on
+    // this filesystem) makes its controls not apply either: no finding of
+    // theirs can come from this filesystem.
+    std::map<Probe, bool> baseline_ok, baseline_skipped;
     for (Probe p : {Probe::kProbe, Probe::kRace}) {
       const oracles::Verdict& baseline = verdicts[BaselineOf(p)];
       baseline_ok[p] = baseline.outcome == Outcome::kPass;
-      if (baseline_ok[p]) continue;
+      baseline_skipped[p] = baseline.outcome == Outcome::kSkip;
+      if (baseline_ok[p] || baseline_skipped[p]) continue;
       reporter_.BaselineFailed(column, BaselineOf(p));
       result_.all_detected = false;
       if (baseline.outcome == Outcome::kError) {
@@ -172,6 +178,12 @@ class Selftest {
         continue;
       }
       const Probe probe = ProbeOf(controls_, rows_[i].control);
+      if (baseline_skipped[probe]) {
+        Cell(table_.rows[i], "skip",
+             std::string("the ") + BaselineOf(probe) +
+                 " does not apply here: " + verdicts[BaselineOf(probe)].summary);
+        continue;
+      }
       const bool ok = baseline_ok[probe];
       const bool yes = ok && Detects(verdicts[rows_[i].control], rows_[i]);
       if (!ok)

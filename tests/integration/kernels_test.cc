@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -409,6 +410,51 @@ TEST_F(Kernels, SelftestInTheGuestHasTheHostsRowsEachAsTheGuestsOwnReportSays) {
   }
   const int want = guest_doc->all_detected ? 0 : guest_doc->setup_failed ? 3 : 1;
   EXPECT_EQ(ran.exit_code, want) << ran.out << ran.err;
+  ExpectNothingLeft(wd_);
+}
+
+// f2fs's oracle paths each shown able to fail, in a guest: dump.f2fs as the
+// offline reader, fsck.f2fs (the directory control), the size and the
+// disagreement between stat and dump.f2fs; the two views do not apply (f2fs
+// writes around the device's cache, so both views read the disk). The probe
+// is a case that plants and crashes; when this kernel fails its baseline (a
+// finding of the kernel's), detection cannot be shown and the test is
+// skipped, saying so: it asserts the oracles, never the kernel.
+TEST_F(Kernels, F2fsSelftestShowsItsOfflineReaderAndFsckCanFail) {
+  const std::string kernel = EnvOr("EOFZERO_TEST_KERNEL", "bookworm");
+  auto ran = RunEofzeroWithTimeout(
+      {"kernels", "--kernel", kernel, "--cache-dir",
+       EnvOr("EOFZERO_KERNEL_CACHE", "/var/cache/eofzero/kernels"), "--workdir", wd_.str(), "--fs",
+       "f2fs", "--selftest", "--probe-case", "mmap_write_then_extend", "--timeout", "600",
+       "--keep"},
+      900);
+  ASSERT_FALSE(ran.timed_out);
+  if (ran.out.find("could not be prepared") != std::string::npos)
+    GTEST_SKIP() << "the kernel package cannot be had: " << ran.out;
+  const auto kept = RunFoldersUnder(wd_.path());
+  ASSERT_EQ(kept.size(), 1u) << ran.out << ran.err;
+  auto written = guest::ReadResults(std::filesystem::path(kept[0]) / "kernel-1" / "results.img", 1);
+  ASSERT_TRUE(written) << written.error().Message();
+  auto doc = report::SelftestFromJson((*written)[0]);
+  ASSERT_TRUE(doc) << doc.error() << "\n" << ran.out << ran.err;
+  std::filesystem::remove_all(kept[0]);
+  ASSERT_EQ(doc->table.columns, (std::vector<std::string>{"f2fs/4k"}));
+  bool baseline_passed = false;
+  for (const auto& c : doc->controls)
+    if (c.control == "baseline") baseline_passed = c.outcome == "PASS";
+  if (!baseline_passed)
+    GTEST_SKIP() << "this kernel fails the probe's baseline, so no detection can be shown:\n"
+                 << ran.out;
+  std::map<std::string, std::pair<std::string, std::string>> cell;  // label -> (cell, reason)
+  for (const auto& row : doc->table.rows) cell[row.label] = {row.cells[0], row.reasons[0]};
+  for (const char* row : {"offline (after crash)", "fsck (after crash)", "size (after crash)",
+                          "disagreement (after crash)", "raw-device (after crash)",
+                          "buffered-read (before crash)"})
+    EXPECT_EQ(cell[row].first, "yes") << row << ": " << cell[row].second;
+  EXPECT_EQ(cell["two views (after crash)"].first, "skip");
+  EXPECT_NE(cell["two views (after crash)"].second.find("around the block device's cache"),
+            std::string::npos)
+      << cell["two views (after crash)"].second;
   ExpectNothingLeft(wd_);
 }
 

@@ -236,6 +236,29 @@ TEST(RunSelftest, WithoutACleanRaceBaselineTheRaceRowCannotShowDetection) {
             log.lines.end());
 }
 
+// A race baseline that does not apply (f2fs: O_DIRECT writes must fill a
+// whole block, no two writers fit in one) makes the race row not apply:
+// skip, with the baseline's reason, and the rest of the column counts.
+TEST(RunSelftest, ARaceBaselineThatDoesNotApplyMakesTheRaceRowASkip) {
+  auto scratch = Detecting();
+  scratch.runs["race_dio_hole_race_baseline"] = [](const engine::ScenarioOptions&) {
+    engine::CaseRun run;
+    run.status = engine::RunStatus::kSkipped;
+    run.reason = "no two writers fit in one 4096-byte block";
+    return run;
+  };
+  scratch.runs["race_dio_hole_lose_sector_write"] = [](const engine::ScenarioOptions&) {
+    engine::CaseRun run;
+    run.status = engine::RunStatus::kSkipped;
+    run.reason = "no two writers fit in one 4096-byte block";
+    return run;
+  };
+  EventLog log;
+  EXPECT_TRUE(Selftest(scratch, log).all_detected);
+  EXPECT_EQ(log.Row("race (both phases)"), (Lines{"skip", "skip"}));
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"yes", "yes"}));
+}
+
 TEST(RunSelftest, ARaceCheckBlindToTheLostSectorIsNo) {
   auto scratch = Detecting();
   scratch.runs.erase("race_dio_hole_lose_sector_write");  // a clean pass under the fault
