@@ -61,7 +61,7 @@ TEST(BashCompletion, CompletesCommandsOptionsAndValues) {
   EXPECT_EQ(Complete({"lo"}), "log\n");
   EXPECT_EQ(Complete({"log", ""}), "show\nreplay\n");
   EXPECT_EQ(Complete({"log", "replay", "x.ezlog", "--st"}), "--state\n");
-  EXPECT_EQ(Complete({"run", "--fs", ""}), "ext4\nxfs\nbtrfs\n");
+  EXPECT_EQ(Complete({"run", "--fs", ""}), "ext4\nxfs\nbtrfs\nf2fs\n");
   EXPECT_EQ(Complete({"run", "--fs", "xfs,e"}), "xfs,ext4\n");
   EXPECT_EQ(Complete({"run", "--format", "j"}), "json\njunit\n");
   EXPECT_EQ(Complete({"run", "-v", "--shutdown", "no"}), "nologflush\n");
