@@ -154,22 +154,25 @@ class Selftest {
       reporter_.ControlDone(column, control.name, verdicts[control.name]);
     }
     // Without a clean baseline a failure under a fault proves nothing.
-    // A baseline that does not apply here (a SKIP: the case cannot run on
-    // this filesystem) makes its controls not apply either: no finding of
-    // theirs can come from this filesystem.
+    // A race baseline that does not apply here (a SKIP: the race case cannot
+    // run on this filesystem) makes the race row not apply either: no finding
+    // of its can come from this filesystem. The probe case carries every
+    // other row: one that does not apply here (a --probe-case of another
+    // filesystem, or one that skips) shows nothing, and did not run.
     std::map<Probe, bool> baseline_ok, baseline_skipped;
     for (Probe p : {Probe::kProbe, Probe::kRace}) {
       const oracles::Verdict& baseline = verdicts[BaselineOf(p)];
       baseline_ok[p] = baseline.outcome == Outcome::kPass;
-      baseline_skipped[p] = baseline.outcome == Outcome::kSkip;
+      baseline_skipped[p] = p == Probe::kRace && baseline.outcome == Outcome::kSkip;
       if (baseline_ok[p] || baseline_skipped[p]) continue;
       reporter_.BaselineFailed(column, BaselineOf(p));
       result_.all_detected = false;
-      if (baseline.outcome == Outcome::kError) {
+      if (baseline.outcome == Outcome::kError || baseline.outcome == Outcome::kSkip) {
         result_.setup_failed = true;
         std::string& error = table_.column_info.back().setup_error;
         error += (error.empty() ? "the " : "; the ") + std::string(BaselineOf(p)) +
-                 " did not run: " + baseline.summary;
+                 (baseline.outcome == Outcome::kSkip ? " does not apply here: " : " did not run: ") +
+                 baseline.summary;
       }
     }
     for (std::size_t i = 0; i < rows_.size(); ++i) {

@@ -259,6 +259,33 @@ TEST(RunSelftest, ARaceBaselineThatDoesNotApplyMakesTheRaceRowASkip) {
   EXPECT_EQ(log.Row("size (after crash)"), (Lines{"yes", "yes"}));
 }
 
+// A probe case that does not apply here (`--probe-case reflink_extend` on
+// ext4: every control of it a SKIP) shows no row able to fail: each row it
+// carries cannot show detection, and the column could not be set up; only
+// the race case's baseline may not apply.
+TEST(RunSelftest, AProbeCaseThatDoesNotApplyShowsNothingAndIsNoPass) {
+  FakeScratch scratch;
+  for (const char* control : {"baseline", "stale_after_crash", "stale_in_cache", "wrong_size",
+                              "stat_lies", "lose_promised_data", "cache_only",
+                              "corrupt_directory"})
+    scratch.runs[std::string("truncate_up_") + control] = [](const engine::ScenarioOptions&) {
+      engine::CaseRun run;
+      run.status = engine::RunStatus::kSkipped;
+      run.reason = "FICLONERANGE: Operation not supported";
+      return run;
+    };
+  scratch.runs["race_dio_hole_lose_sector_write"] = Detecting().runs["race_dio_hole_lose_sector_write"];
+  EventLog log;
+  auto result = Selftest(scratch, log);
+  EXPECT_FALSE(result.all_detected);
+  EXPECT_TRUE(result.setup_failed);
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"?", "?"}));
+  EXPECT_EQ(log.Row("race (both phases)"), (Lines{"yes", "yes"}));
+  EXPECT_NE(log.table->column_info[0].setup_error.find("the baseline does not apply here: "),
+            std::string::npos)
+      << log.table->column_info[0].setup_error;
+}
+
 TEST(RunSelftest, ARaceCheckBlindToTheLostSectorIsNo) {
   auto scratch = Detecting();
   scratch.runs.erase("race_dio_hole_lose_sector_write");  // a clean pass under the fault
