@@ -98,6 +98,13 @@ FsckClass F2fsDriver::ClassifyFsck(const os::ProcessResult& run) const {
     return {FsckVerdict::kToolError, "fsck.f2fs ran on a mounted filesystem"};
   if (run.exit_code < 0) return {FsckVerdict::kToolError, code};  // killed
   if (MentionsAny(run, {"[ASSERT]", "[Fail]"})) return {FsckVerdict::kCorrupt, code + ": corruption found"};
+  // A primary superblock that is not valid: fsck.f2fs says so, checks with
+  // the backup and exits 0 (measured: bytes 1024-2047 zeroed, every check
+  // "[Ok..]"). Only where it went on: with neither, it exits 255.
+  if (run.exit_code == 0 && Mentions(run, "[FSCK] ") &&
+      Mentions(run, "Can't find a valid F2FS superblock at 0x0"))
+    return {FsckVerdict::kCorrupt,
+            code + ": the primary superblock is not valid (checked with the backup)"};
   if (run.exit_code == 0 && Mentions(run, "[FSCK] ")) return {FsckVerdict::kClean, code};
   return {FsckVerdict::kToolError, code + " (could not check)"};
 }

@@ -130,6 +130,11 @@ TEST(F2fsDriver, FsckRecorded) {
   // A file's data block changed: no metadata is wrong, fsck says clean.
   auto data = d.ClassifyFsck(LoadRecorded("fsck/f2fs_fsck_data_block_changed.txt"));
   EXPECT_EQ(data.verdict, FsckVerdict::kClean) << data.reason;
+  // The primary superblock zeroed: fsck.f2fs checks with the backup and
+  // exits 0 with every check [Ok..]; the broken superblock is corruption.
+  auto sb0 = d.ClassifyFsck(LoadRecorded("fsck/f2fs_fsck_primary_superblock_zeroed.txt"));
+  EXPECT_EQ(sb0.verdict, FsckVerdict::kCorrupt) << sb0.reason;
+  EXPECT_EQ(sb0.reason, "fsck.f2fs exited 0: the primary superblock is not valid (checked with the backup)");
   auto none = d.ClassifyFsck(LoadRecorded("fsck/f2fs_fsck_not_f2fs.txt"));
   EXPECT_EQ(none.verdict, FsckVerdict::kToolError) << none.reason;
   os::ProcessResult mounted;
