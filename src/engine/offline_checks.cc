@@ -29,6 +29,11 @@ os::Result<OfflineFacts> Interpreter::ReadOfflineBlock(const std::string& source
   EOFZERO_ASSIGN_OR_RETURN(
       fsdriver::OfflineBlock v,
       fsdriver::Driver(fs_.spec().fs).ReadOffline(sys(), source, "/" + name, inode, block_index));
+  // Inline data the reader does not read itself (btrfs, f2fs): nothing on
+  // the disk's block map to examine, and no bytes to judge; never zeros.
+  if (!v.bytes && !v.offset && v.how == "inline data")
+    return os::Fail(ErrorKind::kUnsupported,
+                    v.reader + " maps the EOF block as inline data and does not read it");
   OfflineFacts out;
   out.reader = v.reader;
   out.size = v.size;

@@ -49,6 +49,7 @@ std::string_view F2fsDriver::MkfsLetters() const { return "qa:c:C:d:e:E:g:hil:mo
 std::span<const RefusedMkfsOption> F2fsDriver::RefusedMkfsOptions() const {
   static constexpr RefusedMkfsOption kRefused[] = {
       {'c', nullptr, "names more devices to make the filesystem over"},
+      {'S', nullptr, "makes a sparse image file instead"},
   };
   return kRefused;
 }

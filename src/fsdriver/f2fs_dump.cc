@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::uint32_t kInlineXattr = 0x01;
 constexpr std::uint32_t kInlineData = 0x02;
+constexpr std::uint32_t kInlineDentry = 0x04;
 constexpr std::uint32_t kExtraAttr = 0x20;
 // f2fs.h: DEF_ADDRS_PER_INODE, DEFAULT_INLINE_XATTR_ADDRS; NEW_ADDR (a
 // block reserved, not written: fallocate), COMPRESS_ADDR (a compressed
@@ -96,7 +97,7 @@ os::Result<F2fsInode> ParseF2fsInode(std::string_view out, std::uint64_t inode) 
 
 os::Result<F2fsBlock> F2fsBlockOf(const F2fsInode& inode, std::uint64_t index) {
   F2fsBlock b;
-  if (inode.inline_flags & kInlineData) {
+  if (inode.inline_flags & (kInlineData | kInlineDentry)) {
     b.how = "inline data";
     return b;
   }

@@ -99,10 +99,16 @@ for word in $(cat /proc/cmdline); do
 done
 )SH",
                    all, kProbeWord, kBootedMark, kDoneMark);
+  // The modules the initramfs holds, listed where a kernel's modules.dep is:
+  // a module that failed to load is then a filesystem this kernel has and
+  // could not mount (an ERROR), never one it lacks (a SKIP,
+  // os/kernel_filesystems.h).
+  s += "mkdir -p /lib/modules/$(uname -r)\n: > /lib/modules/$(uname -r)/modules.dep\n";
   for (const auto& module : in.modules)
-    s +=
-        fmt::format("insmod /lib/modules/eofzero/{}.ko || echo 'eofzero-guest: insmod {} failed'\n",
-                    module.name, module.name);
+    s += fmt::format(
+        "echo 'eofzero/{0}.ko:' >> /lib/modules/$(uname -r)/modules.dep\n"
+        "insmod /lib/modules/eofzero/{0}.ko || echo 'eofzero-guest: insmod {0} failed'\n",
+        module.name);
   s += fmt::format(R"SH(scratch= results=
 for d in /sys/block/vd*; do
   case "$(cat $d/serial 2>/dev/null)" in

@@ -119,6 +119,11 @@ class Selftest {
     const std::string column = fs_name + "/" + std::to_string(options_.block_size / 1024) + "k";
     table_.columns.push_back(column);
     table_.column_info.push_back({fs_name, options_.block_size, ""});
+    // A kernel without the filesystem: there is nothing to show here.
+    if (auto lacks = scratch_.KernelLacks(fs_name); !lacks.empty()) {
+      for (auto& row : table_.rows) Cell(row, "skip", lacks);
+      return;
+    }
     auto fs = scratch_.Make(spec, "selftest-" + fs_name);
     if (!fs) {
       reporter_.SetupFailed(column, fs.error().Message());

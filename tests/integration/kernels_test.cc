@@ -444,6 +444,23 @@ TEST_F(Kernels, SelftestInTheGuestHasTheHostsRowsEachAsTheGuestsOwnReportSays) {
   ExpectNothingLeft(wd_);
 }
 
+// A module the guest's kernel has but could not load (here refused with
+// module_blacklist=f2fs) is a filesystem this kernel has and cannot mount:
+// an ERROR, never the SKIP of a kernel that lacks it.
+TEST_F(Kernels, AnF2fsModuleThatDoesNotLoadIsAnErrorNotASkip) {
+  auto run = Run({"--case", "truncate_up", "--append", "module_blacklist=f2fs", "--timeout", "600"},
+                 EnvOr("EOFZERO_TEST_KERNEL", "bookworm"), "f2fs");
+  ASSERT_FALSE(run.ran.timed_out);
+  if (KernelUnavailable(run))
+    GTEST_SKIP() << "the kernel package cannot be had: " << run.record.configs[0].setup_error;
+  ASSERT_EQ(run.record.configs.size(), 1u) << run.ran.out << run.ran.err;
+  ASSERT_EQ(run.record.configs[0].cases.size(), 1u);
+  EXPECT_EQ(run.record.configs[0].cases[0].outcome, oracles::Outcome::kError)
+      << run.record.configs[0].cases[0].summary;
+  EXPECT_EQ(run.ran.exit_code, 3) << run.ran.out << run.ran.err;
+  ExpectNothingLeft(wd_);
+}
+
 // f2fs's oracle paths each shown able to fail, in a guest: dump.f2fs as the
 // offline reader, fsck.f2fs (the directory control), the size and the
 // disagreement between stat and dump.f2fs; the two views do not apply (f2fs

@@ -81,6 +81,12 @@ TEST(F2fsDump, ReservedAndCompressedAddresses) {
   auto compressed = F2fsBlockOf(f, 1);
   ASSERT_FALSE(compressed);
   EXPECT_EQ(compressed.error().kind, os::ErrorKind::kUnsupported);
+  // An inline directory (F2FS_INLINE_DENTRY) has no block 0 either.
+  F2fsInode dir;
+  dir.inline_flags = 0x4;
+  auto inline_dir = F2fsBlockOf(dir, 0);
+  ASSERT_TRUE(inline_dir);
+  EXPECT_EQ(inline_dir->how, "inline data");
   // Extra attributes move the file's first address (i_addr[extra_isize / 4]).
   F2fsInode extra;
   extra.inline_flags = 0x20;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "guest/cpio.h"
+#include "os/kernel_filesystems.h"
 
 namespace eofzero::guest {
 namespace {
@@ -75,6 +76,20 @@ TEST(Initramfs, EveryFolderComesBeforeWhatItHolds) {
   }
   for (const char* dir : {"proc", "sys", "dev", "tmp", "mnt/scratch"})
     EXPECT_NE(Find(entries, dir), nullptr) << dir;
+}
+
+// Every module the initramfs holds is listed in the running kernel's
+// modules.dep before it is loaded: one that fails to load is then a
+// filesystem this kernel has (a mount error), not one it lacks (a SKIP).
+TEST(Initramfs, TheModulesItHoldsAreTheKernelsModulesDep) {
+  const std::string init = InitScript(Inputs());
+  const auto made = init.find(": > /lib/modules/$(uname -r)/modules.dep");
+  const auto listed = init.find("echo 'eofzero/ext4.ko:' >> /lib/modules/$(uname -r)/modules.dep");
+  ASSERT_NE(made, std::string::npos) << init;
+  ASSERT_NE(listed, std::string::npos) << init;
+  EXPECT_LT(made, listed);
+  EXPECT_LT(listed, init.find("insmod /lib/modules/eofzero/ext4.ko"));
+  EXPECT_TRUE(os::ListsModule("eofzero/ext4.ko:\n", "ext4"));
 }
 
 TEST(Initramfs, InitLoadsModulesInOrderFindsDisksBySerialAndWritesTheReport) {

@@ -286,6 +286,20 @@ TEST(RunSelftest, AProbeCaseThatDoesNotApplyShowsNothingAndIsNoPass) {
       << log.table->column_info[0].setup_error;
 }
 
+// A filesystem this kernel lacks (f2fs on the host): its column is a skip
+// that says why, nothing is made there, and the other column counts.
+TEST(RunSelftest, AFilesystemTheKernelLacksIsAColumnOfSkipsAndNothingIsMade) {
+  auto scratch = Detecting();
+  scratch.lacking["xfs"] = "this kernel has no xfs";
+  EventLog log;
+  const auto result = Selftest(scratch, log);
+  EXPECT_TRUE(result.all_detected);
+  EXPECT_FALSE(result.setup_failed);
+  EXPECT_EQ(log.Row("size (after crash)"), (Lines{"yes", "skip"}));
+  EXPECT_EQ(log.Row("race (both phases)"), (Lines{"yes", "skip"}));
+  for (const auto& line : scratch.log) EXPECT_EQ(line.find("xfs"), std::string::npos) << line;
+}
+
 TEST(RunSelftest, ARaceCheckBlindToTheLostSectorIsNo) {
   auto scratch = Detecting();
   scratch.runs.erase("race_dio_hole_lose_sector_write");  // a clean pass under the fault
