@@ -145,6 +145,16 @@ FakeScratch Detecting(std::optional<Oracle> blind = std::nullopt) {
   return scratch;
 }
 
+// A control's run that the case does not apply to, with `reason`.
+std::function<engine::CaseRun(const engine::ScenarioOptions&)> SkippedRun(std::string reason) {
+  return [reason](const engine::ScenarioOptions&) {
+    engine::CaseRun run;
+    run.status = engine::RunStatus::kSkipped;
+    run.reason = reason;
+    return run;
+  };
+}
+
 SelftestResult Selftest(FakeScratch& scratch, EventLog& log, int signal = 0) {
   RunOptions options;
   options.filesystems = {fsdriver::FsType::kExt4, fsdriver::FsType::kXfs};
@@ -241,18 +251,8 @@ TEST(RunSelftest, WithoutACleanRaceBaselineTheRaceRowCannotShowDetection) {
 // skip, with the baseline's reason, and the rest of the column counts.
 TEST(RunSelftest, ARaceBaselineThatDoesNotApplyMakesTheRaceRowASkip) {
   auto scratch = Detecting();
-  scratch.runs["race_dio_hole_race_baseline"] = [](const engine::ScenarioOptions&) {
-    engine::CaseRun run;
-    run.status = engine::RunStatus::kSkipped;
-    run.reason = "no two writers fit in one 4096-byte block";
-    return run;
-  };
-  scratch.runs["race_dio_hole_lose_sector_write"] = [](const engine::ScenarioOptions&) {
-    engine::CaseRun run;
-    run.status = engine::RunStatus::kSkipped;
-    run.reason = "no two writers fit in one 4096-byte block";
-    return run;
-  };
+  scratch.runs["race_dio_hole_race_baseline"] = SkippedRun("no two writers fit in one 4096-byte block");
+  scratch.runs["race_dio_hole_lose_sector_write"] = SkippedRun("no two writers fit in one 4096-byte block");
   EventLog log;
   EXPECT_TRUE(Selftest(scratch, log).all_detected);
   EXPECT_EQ(log.Row("race (both phases)"), (Lines{"skip", "skip"}));
@@ -268,12 +268,8 @@ TEST(RunSelftest, AProbeCaseThatDoesNotApplyShowsNothingAndIsNoPass) {
   for (const char* control : {"baseline", "stale_after_crash", "stale_in_cache", "wrong_size",
                               "stat_lies", "lose_promised_data", "cache_only",
                               "corrupt_directory"})
-    scratch.runs[std::string("truncate_up_") + control] = [](const engine::ScenarioOptions&) {
-      engine::CaseRun run;
-      run.status = engine::RunStatus::kSkipped;
-      run.reason = "FICLONERANGE: Operation not supported";
-      return run;
-    };
+    scratch.runs[std::string("truncate_up_") + control] =
+        SkippedRun("FICLONERANGE: Operation not supported");
   scratch.runs["race_dio_hole_lose_sector_write"] = Detecting().runs["race_dio_hole_lose_sector_write"];
   EventLog log;
   auto result = Selftest(scratch, log);
